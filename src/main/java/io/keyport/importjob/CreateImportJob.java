@@ -1,0 +1,9 @@
+package io.keyport.importjob;
+
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+
+/** A request to start importing material into a KMS key. */
+public record CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
+		ExpirationPolicy expiration) {
+}

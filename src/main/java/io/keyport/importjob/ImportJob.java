@@ -1,0 +1,364 @@
+package io.keyport.importjob;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.persistence.CascadeType;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OneToMany;
+import jakarta.persistence.OrderBy;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import io.keyport.kms.ExpirationModel;
+import io.keyport.kms.ImportParameters;
+import io.keyport.kms.ImportRequest;
+import io.keyport.kms.ImportResult;
+import io.keyport.kms.KmsErrorCode;
+import io.keyport.wrapping.EncryptedKeyMaterial;
+import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+
+/**
+ * An import of key material into one KMS key: the aggregate that owns its state machine. Every change goes through a
+ * domain verb that checks {@link ImportJobState#canTransitionTo} and appends an {@link ImportJobEvent}; there is no
+ * setter for the state. It holds the import token and wrapped material only while they are needed, never plaintext.
+ */
+@Entity
+@Table(name = "import_job")
+class ImportJob {
+
+	@Id
+	private UUID id;
+
+	@Version
+	private long version;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false)
+	private ImportJobState state;
+
+	@Column(nullable = false)
+	private String kmsKeyId;
+
+	@Column(nullable = false)
+	private String kmsKeyArn;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false)
+	private KeySpec keySpec;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false)
+	private WrappingAlgorithm wrappingAlgorithm;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false)
+	private WrappingKeySpec wrappingKeySpec;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false)
+	private ExpirationModel expirationModel;
+
+	private Instant materialValidTo;
+
+	private byte[] wrappingPublicKey;
+
+	private byte[] importToken;
+
+	private Instant parametersFetchedAt;
+
+	private Instant parametersValidTo;
+
+	private int parameterDownloads;
+
+	private byte[] encryptedKeyMaterial;
+
+	private int importAttempts;
+
+	private Instant nextAttemptAt;
+
+	private String lastErrorCode;
+
+	private String lastErrorMessage;
+
+	private String keyMaterialId;
+
+	private Instant importedAt;
+
+	@Column(nullable = false)
+	private Instant createdAt;
+
+	@Column(nullable = false)
+	private Instant updatedAt;
+
+	@Column(nullable = false)
+	private String createdBy;
+
+	@OneToMany(cascade = CascadeType.ALL)
+	@JoinColumn(name = "job_id", nullable = false, updatable = false)
+	@OrderBy("id")
+	private List<ImportJobEvent> events = new ArrayList<>();
+
+	protected ImportJob() {
+		// for JPA
+	}
+
+	private ImportJob(ImportJobId id, TargetKey key, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
+			ExpirationPolicy expiration, String actor, Instant now) {
+		this.id = id.value();
+		this.kmsKeyId = key.keyId();
+		this.kmsKeyArn = key.arn();
+		this.keySpec = key.keySpec();
+		this.wrappingAlgorithm = algorithm;
+		this.wrappingKeySpec = wrappingKeySpec;
+		this.expirationModel = expiration.model();
+		this.materialValidTo = expiration.validTo();
+		this.createdAt = now;
+		this.updatedAt = now;
+		this.createdBy = actor;
+	}
+
+	/** A new job with its first parameters; it waits for material. */
+	static ImportJob start(ImportJobId id, TargetKey key, WrappingAlgorithm algorithm,
+			WrappingKeySpec wrappingKeySpec, ExpirationPolicy expiration, ImportParameters parameters, String actor,
+			Instant now) {
+		ImportJob job = new ImportJob(id, key, algorithm, wrappingKeySpec, expiration, actor, now);
+		job.holdParameters(parameters, now);
+		job.events.add(new ImportJobEvent(null, ImportJobState.PARAMETERS_FETCHED,
+				"job created; wrapping key and import token downloaded, valid until " + parameters.validTo(), null,
+				actor, now));
+		job.state = ImportJobState.PARAMETERS_FETCHED;
+		return job;
+	}
+
+	/**
+	 * New parameters replace the old ones. Any material wrapped under the old wrapping key is void and dropped.
+	 */
+	void recordParameters(ImportParameters parameters, String cause, String actor, Instant now) {
+		String because = this.encryptedKeyMaterial != null
+				? cause + "; material wrapped under the previous wrapping key was discarded and must be supplied again"
+				: cause;
+		transition(ImportJobState.PARAMETERS_FETCHED, "refresh the parameters of", because + ", valid until "
+				+ parameters.validTo(), null, actor, now);
+		holdParameters(parameters, now);
+		this.encryptedKeyMaterial = null;
+		this.nextAttemptAt = null;
+		this.importAttempts = 0;
+	}
+
+	/** Material wrapped under the current wrapping key is held for the import. */
+	void markWrapped(EncryptedKeyMaterial material, String cause, String actor, Instant now) {
+		requireState(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED, "upload material to");
+		if (parametersExpiredAt(now)) {
+			throw new ImportJobException("parameters-expired", id(), this.state,
+					"The wrapping key and import token expired at " + this.parametersValidTo
+							+ "; refresh the parameters and wrap the material again with the new wrapping key");
+		}
+		transition(ImportJobState.MATERIAL_WRAPPED, "upload material to", cause, null, actor, now);
+		this.encryptedKeyMaterial = material.bytes();
+		this.nextAttemptAt = now;
+	}
+
+	/** The ImportKeyMaterial call for this job, with the held token and material. */
+	ImportRequest importRequest() {
+		if (this.state != ImportJobState.MATERIAL_WRAPPED || this.encryptedKeyMaterial == null) {
+			throw new IllegalTransitionException(id(), this.state, ImportJobState.IMPORTED, "import");
+		}
+		return new ImportRequest(this.kmsKeyArn, this.importToken, EncryptedKeyMaterial.of(this.encryptedKeyMaterial),
+				this.expirationModel, this.materialValidTo);
+	}
+
+	/** KMS accepted the material. Token and wrapped material are no longer needed and are dropped. */
+	void markImported(ImportResult result, String actor, Instant now) {
+		this.importAttempts++;
+		transition(ImportJobState.IMPORTED, "mark imported", this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES
+				? "key material imported, valid until " + this.materialValidTo
+				: "key material imported, does not expire", null, actor, now);
+		this.keyMaterialId = result.keyMaterialId();
+		this.importedAt = now;
+		this.importToken = null;
+		this.wrappingPublicKey = null;
+		this.encryptedKeyMaterial = null;
+		this.nextAttemptAt = null;
+		this.lastErrorCode = null;
+		this.lastErrorMessage = null;
+	}
+
+	/**
+	 * KMS refused the import. Where the job goes follows from what the error means:
+	 * <ul>
+	 * <li>transient (throttling, 5xx, timeouts): it stays wrapped and is retried later with the same token;</li>
+	 * <li>the material or its wrapping was refused: back to waiting for material, parameters still usable;</li>
+	 * <li>the token expired or was refused: new parameters are needed;</li>
+	 * <li>the key itself cannot take material (missing, pending deletion, not external): failed.</li>
+	 * </ul>
+	 */
+	void importFailed(KmsErrorCode error, String message, Duration retryDelay, String actor, Instant now) {
+		this.importAttempts++;
+		ImportJobState target = switch (error) {
+			case THROTTLED, DEPENDENCY_TIMEOUT, INTERNAL, UNAVAILABLE -> ImportJobState.MATERIAL_WRAPPED;
+			case INVALID_CIPHERTEXT, INCORRECT_KEY_MATERIAL, VALIDATION -> ImportJobState.PARAMETERS_FETCHED;
+			case EXPIRED_IMPORT_TOKEN, INVALID_IMPORT_TOKEN -> ImportJobState.PARAMETERS_EXPIRED;
+			case KEY_NOT_FOUND, INVALID_KEY_ID, INVALID_KEY_STATE, UNSUPPORTED_OPERATION, ACCESS_DENIED,
+					LIMIT_EXCEEDED ->
+				ImportJobState.FAILED;
+		};
+		String cause = "import refused by KMS (" + error.code() + "): " + message;
+		transition(target, "record a failed import for", cause, error.code(), actor, now);
+		this.lastErrorCode = error.code();
+		this.lastErrorMessage = truncate(message);
+		if (target == ImportJobState.MATERIAL_WRAPPED) {
+			this.nextAttemptAt = now.plus(retryDelay);
+		}
+		else {
+			this.encryptedKeyMaterial = null;
+			this.nextAttemptAt = null;
+		}
+	}
+
+	/** The parameters' validity passed before the material was imported. */
+	void expireParameters(String actor, Instant now) {
+		transition(ImportJobState.PARAMETERS_EXPIRED, "expire the parameters of",
+				"wrapping key and import token expired at " + this.parametersValidTo
+						+ (this.encryptedKeyMaterial != null ? "; wrapped material discarded" : ""),
+				null, actor, now);
+		this.encryptedKeyMaterial = null;
+		this.nextAttemptAt = null;
+	}
+
+	/** The imported material passed its ValidTo. */
+	void expireMaterial(String cause, String actor, Instant now) {
+		transition(ImportJobState.MATERIAL_EXPIRED, "expire the material of", cause, null, actor, now);
+	}
+
+	void fail(String errorCode, String message, String actor, Instant now) {
+		transition(ImportJobState.FAILED, "fail", message, errorCode, actor, now);
+		this.lastErrorCode = errorCode;
+		this.lastErrorMessage = truncate(message);
+		dropSecrets();
+	}
+
+	void cancel(String reason, String actor, Instant now) {
+		transition(ImportJobState.CANCELLED, "cancel", reason, null, actor, now);
+		dropSecrets();
+	}
+
+	boolean parametersExpiredAt(Instant now) {
+		return this.parametersValidTo == null || !now.isBefore(this.parametersValidTo);
+	}
+
+	/** The wrapping public key while it may still be used: waiting for material and within validity. */
+	byte[] usableWrappingKey(Instant now) {
+		if (this.wrappingPublicKey == null) {
+			throw new ImportJobException("no-import-parameters", id(), this.state,
+					"The job holds no wrapping key in state " + this.state
+							+ (this.state.canTransitionTo(ImportJobState.PARAMETERS_FETCHED)
+									? "; refresh the parameters to get a new one" : ""));
+		}
+		if (parametersExpiredAt(now)) {
+			throw new ImportJobException("parameters-expired", id(), this.state, "The wrapping key expired at "
+					+ this.parametersValidTo + "; refresh the parameters to get a new one");
+		}
+		return this.wrappingPublicKey.clone();
+	}
+
+	byte[] usableImportToken(Instant now) {
+		usableWrappingKey(now);
+		return this.importToken.clone();
+	}
+
+	private void holdParameters(ImportParameters parameters, Instant now) {
+		this.wrappingPublicKey = parameters.publicKeyDer().clone();
+		this.importToken = parameters.importToken().clone();
+		this.parametersValidTo = parameters.validTo();
+		this.parametersFetchedAt = now;
+		this.parameterDownloads++;
+	}
+
+	private void dropSecrets() {
+		this.importToken = null;
+		this.wrappingPublicKey = null;
+		this.encryptedKeyMaterial = null;
+		this.nextAttemptAt = null;
+	}
+
+	private void requireState(ImportJobState required, ImportJobState target, String action) {
+		if (this.state != required) {
+			throw new IllegalTransitionException(id(), this.state, target, action);
+		}
+	}
+
+	private void transition(ImportJobState target, String action, String cause, String errorCode, String actor,
+			Instant now) {
+		if (!this.state.canTransitionTo(target)) {
+			throw new IllegalTransitionException(id(), this.state, target, action);
+		}
+		this.events.add(new ImportJobEvent(this.state, target, cause, errorCode, actor, now));
+		this.state = target;
+		this.updatedAt = now;
+	}
+
+	private static String truncate(String message) {
+		if (message == null) {
+			return null;
+		}
+		return message.length() <= 1000 ? message : message.substring(0, 1000);
+	}
+
+	ImportJobId id() {
+		return new ImportJobId(this.id);
+	}
+
+	long version() {
+		return this.version;
+	}
+
+	ImportJobState state() {
+		return this.state;
+	}
+
+	String kmsKeyArn() {
+		return this.kmsKeyArn;
+	}
+
+	KeySpec keySpec() {
+		return this.keySpec;
+	}
+
+	WrappingAlgorithm wrappingAlgorithm() {
+		return this.wrappingAlgorithm;
+	}
+
+	WrappingKeySpec wrappingKeySpec() {
+		return this.wrappingKeySpec;
+	}
+
+	List<ImportJobEvent> events() {
+		return List.copyOf(this.events);
+	}
+
+	ImportJobView toView() {
+		return new ImportJobView(id(), this.version, this.state, this.kmsKeyId, this.kmsKeyArn, this.keySpec,
+				this.wrappingAlgorithm, this.wrappingKeySpec, new ExpirationPolicy(this.expirationModel,
+						this.materialValidTo),
+				this.parametersFetchedAt, this.parametersValidTo, this.parameterDownloads, this.importAttempts,
+				this.nextAttemptAt, this.lastErrorCode, this.lastErrorMessage, this.keyMaterialId, this.importedAt,
+				this.createdAt, this.updatedAt, this.createdBy);
+	}
+
+	@Override
+	public String toString() {
+		return "ImportJob[id=" + this.id + ", state=" + this.state + ", key=" + this.kmsKeyArn + "]";
+	}
+
+}

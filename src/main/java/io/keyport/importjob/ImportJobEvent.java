@@ -1,0 +1,62 @@
+package io.keyport.importjob;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** One transition in a job's history. Rows are append-only (the database refuses updates and deletes). */
+@Entity
+@Table(name = "import_job_event")
+class ImportJobEvent {
+
+	@Id
+	@GeneratedValue(strategy = GenerationType.IDENTITY)
+	private Long id;
+
+	@Enumerated(EnumType.STRING)
+	@Column(updatable = false)
+	private ImportJobState fromState;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false, updatable = false)
+	private ImportJobState toState;
+
+	@Column(nullable = false, updatable = false)
+	private String cause;
+
+	@Column(updatable = false)
+	private String errorCode;
+
+	@Column(nullable = false, updatable = false)
+	private String actor;
+
+	@Column(nullable = false, updatable = false)
+	private Instant occurredAt;
+
+	protected ImportJobEvent() {
+		// for JPA
+	}
+
+	ImportJobEvent(ImportJobState fromState, ImportJobState toState, String cause, String errorCode, String actor,
+			Instant occurredAt) {
+		this.fromState = fromState;
+		this.toState = toState;
+		this.cause = cause.length() <= 2000 ? cause : cause.substring(0, 2000);
+		this.errorCode = errorCode;
+		this.actor = actor;
+		this.occurredAt = occurredAt;
+	}
+
+	ImportJobEventView toView() {
+		return new ImportJobEventView(this.id, this.fromState, this.toState, this.cause, this.errorCode, this.actor,
+				this.occurredAt);
+	}
+
+}

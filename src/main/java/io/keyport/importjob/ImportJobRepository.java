@@ -1,0 +1,19 @@
+package io.keyport.importjob;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Query;
+
+interface ImportJobRepository extends JpaRepository<ImportJob, UUID>, JpaSpecificationExecutor<ImportJob> {
+
+	@Query("select e from ImportJob j join j.events e where j.id = :jobId order by e.id")
+	java.util.List<ImportJobEvent> findEvents(UUID jobId);
+
+	default Optional<ImportJob> findById(ImportJobId id) {
+		return findById(id.value());
+	}
+
+}

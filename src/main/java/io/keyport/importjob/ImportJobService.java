@@ -1,0 +1,340 @@
+package io.keyport.importjob;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.persistence.criteria.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.keyport.importjob.ImportJobException.Category;
+import io.keyport.kms.ExpirationModel;
+import io.keyport.kms.ImportParameters;
+import io.keyport.kms.ImportRequest;
+import io.keyport.kms.ImportResult;
+import io.keyport.kms.KmsErrorCode;
+import io.keyport.kms.KmsException;
+import io.keyport.kms.KmsKey;
+import io.keyport.kms.KmsProvider;
+import io.keyport.wrapping.EncryptedKeyMaterial;
+import io.keyport.wrapping.KeyMaterial;
+import io.keyport.wrapping.KeyMaterialWrapper;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+import io.keyport.wrapping.WrappingPublicKey;
+
+/**
+ * Application service for import jobs. Every KMS call happens with no database transaction open: a job is read or
+ * claimed in one short transaction, KMS is called, and the outcome is recorded in another that checks the job's
+ * version, so a concurrent change is detected instead of overwritten.
+ */
+@Service
+public class ImportJobService {
+
+	private static final Logger log = LoggerFactory.getLogger(ImportJobService.class);
+
+	private final ImportJobRepository jobs;
+
+	private final KmsProvider kms;
+
+	private final KeyMaterialWrapper wrapper;
+
+	private final ImportJobProperties properties;
+
+	private final Clock clock;
+
+	private final TransactionTemplate tx;
+
+	private final TransactionTemplate readTx;
+
+	ImportJobService(ImportJobRepository jobs, KmsProvider kms, KeyMaterialWrapper wrapper,
+			ImportJobProperties properties, Clock clock, PlatformTransactionManager transactionManager) {
+		this.jobs = jobs;
+		this.kms = kms;
+		this.wrapper = wrapper;
+		this.properties = properties;
+		this.clock = clock;
+		this.tx = new TransactionTemplate(transactionManager);
+		this.readTx = new TransactionTemplate(transactionManager);
+		this.readTx.setReadOnly(true);
+	}
+
+	/**
+	 * Checks the key (exists, EXTERNAL, state allows import), refuses impossible algorithm combinations before
+	 * calling GetParametersForImport, then stores the job waiting for material.
+	 */
+	public ImportJobView create(CreateImportJob command, String actor) {
+		Instant now = this.clock.instant();
+		checkValidTo(command.expiration(), now, null);
+		KmsKey key = this.kms.describeKey(command.kmsKeyId());
+		if (!key.isExternal()) {
+			throw new ImportJobException("kms-key-not-external", Category.INVALID, null, null, "Key " + key.arn()
+					+ " has origin " + key.origin() + "; only keys with origin EXTERNAL accept imported key material");
+		}
+		if (key.state() == null || !key.state().allowsImport()) {
+			throw new ImportJobException("kms-key-state-forbids-import", Category.CONFLICT, null, null, "Key "
+					+ key.arn() + " is " + key.state() + "; material can be imported only into keys that are "
+					+ "PENDING_IMPORT, ENABLED or DISABLED");
+		}
+		if (key.keySpec() == null) {
+			throw new ImportJobException("unsupported-key-spec", Category.INVALID, null, null,
+					"Key " + key.arn() + " has a key spec Keyport does not know");
+		}
+		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec());
+		ImportParameters parameters = downloadParameters(key.arn(), command.wrappingAlgorithm(),
+				command.wrappingKeySpec(), null);
+		ImportJob job = ImportJob.start(ImportJobId.random(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
+				command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), parameters, actor,
+				this.clock.instant());
+		ImportJobView view = this.tx.execute(status -> this.jobs.saveAndFlush(job).toView());
+		log.info("Import job {} created for key {} ({}, {} with {})", view.id(), key.arn(), key.keySpec(),
+				command.wrappingAlgorithm(), command.wrappingKeySpec());
+		return view;
+	}
+
+	public ImportJobView get(ImportJobId id) {
+		return this.readTx.execute(status -> load(id).toView());
+	}
+
+	/** Jobs newest first, optionally filtered by state and by key (key id or ARN). */
+	public Page<ImportJobView> list(ImportJobState state, String kmsKeyId, int page, int size) {
+		Specification<ImportJob> filter = (root, query, cb) -> {
+			List<Predicate> predicates = new ArrayList<>();
+			if (state != null) {
+				predicates.add(cb.equal(root.get("state"), state));
+			}
+			if (kmsKeyId != null && !kmsKeyId.isBlank()) {
+				predicates.add(cb.or(cb.equal(root.get("kmsKeyId"), kmsKeyId),
+						cb.equal(root.get("kmsKeyArn"), kmsKeyId)));
+			}
+			return cb.and(predicates.toArray(Predicate[]::new));
+		};
+		PageRequest request = PageRequest.of(page, size,
+				Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")));
+		return this.readTx.execute(status -> this.jobs.findAll(filter, request).map(ImportJob::toView));
+	}
+
+	public List<ImportJobEventView> events(ImportJobId id) {
+		return this.readTx.execute(status -> {
+			load(id);
+			return this.jobs.findEvents(id.value()).stream().map(ImportJobEvent::toView).toList();
+		});
+	}
+
+	/** The current wrapping key and token; refused once they expired or were dropped. */
+	public ImportParametersDownload importParameters(ImportJobId id) {
+		Instant now = this.clock.instant();
+		return this.readTx.execute(status -> {
+			ImportJob job = load(id);
+			return new ImportParametersDownload(job.toView(), job.usableWrappingKey(now), job.usableImportToken(now));
+		});
+	}
+
+	/** Material the client wrapped itself: the service never sees plaintext. */
+	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, String actor) {
+		WrappingContext context = wrappingContext(id);
+		this.wrapper.checkEncrypted(encrypted, context.wrappingKey(), context.algorithm());
+		return importWrapped(id, context.version(), encrypted, "encrypted key material uploaded by the client", actor);
+	}
+
+	/**
+	 * Plaintext material: wrapped here with the job's wrapping key and algorithm. The caller's buffer is overwritten
+	 * before this method returns, whatever happens.
+	 */
+	public ImportJobView importPlaintext(ImportJobId id, KeyMaterial material, String actor) {
+		WrappingContext context;
+		EncryptedKeyMaterial encrypted;
+		try (material) {
+			context = wrappingContext(id);
+			encrypted = this.wrapper.wrap(material, context.keySpec(), context.wrappingKey(), context.algorithm());
+		}
+		return importWrapped(id, context.version(), encrypted,
+				"key material wrapped by Keyport with " + context.algorithm(), actor);
+	}
+
+	/** Downloads new parameters now, replacing the current ones. */
+	public ImportJobView refreshParameters(ImportJobId id, String actor) {
+		ImportJob current = this.readTx.execute(status -> load(id));
+		if (!current.state().canTransitionTo(ImportJobState.PARAMETERS_FETCHED)) {
+			throw new IllegalTransitionException(current.id(), current.state(), ImportJobState.PARAMETERS_FETCHED,
+					"refresh the parameters of");
+		}
+		ImportParameters parameters = downloadParameters(current.kmsKeyArn(), current.wrappingAlgorithm(),
+				current.wrappingKeySpec(), current.id());
+		return this.tx.execute(status -> {
+			ImportJob job = loadAtVersion(id, current.version());
+			job.recordParameters(parameters, "parameters refreshed on request", actor, this.clock.instant());
+			return this.jobs.saveAndFlush(job).toView();
+		});
+	}
+
+	public ImportJobView cancel(ImportJobId id, String actor) {
+		return this.tx.execute(status -> {
+			ImportJob job = load(id);
+			job.cancel("cancelled on request", actor, this.clock.instant());
+			return this.jobs.saveAndFlush(job).toView();
+		});
+	}
+
+	private ImportJobView importWrapped(ImportJobId id, long expectedVersion, EncryptedKeyMaterial encrypted,
+			String cause, String actor) {
+		// 1. claim: the job moves to MATERIAL_WRAPPED, so a second upload is refused while this one runs
+		record Claim(long version, ImportRequest request) {
+		}
+		Claim claim = this.tx.execute(status -> {
+			ImportJob job = loadAtVersion(id, expectedVersion);
+			Instant now = this.clock.instant();
+			if (job.state() == ImportJobState.PARAMETERS_FETCHED && job.parametersExpiredAt(now)) {
+				job.expireParameters(actor, now);
+				this.jobs.saveAndFlush(job);
+				return null;
+			}
+			job.markWrapped(encrypted, cause, actor, now);
+			ImportJob saved = this.jobs.saveAndFlush(job);
+			return new Claim(saved.version(), saved.importRequest());
+		});
+		if (claim == null) {
+			throw new ImportJobException("parameters-expired", Category.CONFLICT, id,
+					ImportJobState.PARAMETERS_EXPIRED, "The wrapping key and import token of job " + id
+							+ " expired before the material arrived; refresh the parameters and wrap again");
+		}
+		// 2. the KMS call, outside any transaction
+		ImportResult result;
+		try {
+			result = this.kms.importKeyMaterial(claim.request());
+		}
+		catch (KmsException ex) {
+			ImportJobView failed = recordImportFailure(id, claim.version(), ex, actor);
+			throw new ImportJobException(ex.errorCode().code(), categoryOf(ex.errorCode()), id, failed.state(),
+					"KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
+		}
+		// 3. record the outcome, checking nobody changed the job meanwhile
+		ImportJobView imported = this.tx.execute(status -> {
+			ImportJob job = loadAtVersion(id, claim.version());
+			job.markImported(result, actor, this.clock.instant());
+			return this.jobs.saveAndFlush(job).toView();
+		});
+		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
+		return imported;
+	}
+
+	private ImportJobView recordImportFailure(ImportJobId id, long version, KmsException ex, String actor) {
+		log.warn("Import job {}: ImportKeyMaterial failed with {}: {}", id, ex.errorCode().code(), ex.getMessage());
+		return this.tx.execute(status -> {
+			ImportJob job = loadAtVersion(id, version);
+			int attempt = job.toView().importAttempts() + 1;
+			job.importFailed(ex.errorCode(), ex.getMessage(),
+					this.properties.retryDelay(attempt, ThreadLocalRandom.current()), actor, this.clock.instant());
+			return this.jobs.saveAndFlush(job).toView();
+		});
+	}
+
+	private ImportParameters downloadParameters(String keyArn, WrappingAlgorithm algorithm,
+			WrappingKeySpec wrappingKeySpec, ImportJobId jobId) {
+		ImportParameters parameters = this.kms.getParametersForImport(keyArn, algorithm, wrappingKeySpec);
+		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
+		if (wrappingKey.spec() != wrappingKeySpec) {
+			// KMS answered with another key than asked for: material wrapped under it would be refused
+			throw new ImportJobException("wrapping-key-spec-mismatch", Category.UPSTREAM_FAILED, jobId, null,
+					"KMS returned a " + wrappingKey.spec() + " wrapping key where " + wrappingKeySpec
+							+ " was requested");
+		}
+		return parameters;
+	}
+
+	private record WrappingContext(long version, io.keyport.wrapping.KeySpec keySpec, WrappingAlgorithm algorithm,
+			WrappingPublicKey wrappingKey) {
+	}
+
+	/** What wrapping needs, read in a short transaction; refuses jobs that cannot take material now. */
+	private WrappingContext wrappingContext(ImportJobId id) {
+		Instant now = this.clock.instant();
+		WrappingContext context = this.readTx.execute(status -> {
+			ImportJob job = load(id);
+			if (job.state() != ImportJobState.PARAMETERS_FETCHED) {
+				throw new IllegalTransitionException(id, job.state(), ImportJobState.MATERIAL_WRAPPED,
+						"upload material to");
+			}
+			if (job.parametersExpiredAt(now)) {
+				return null;
+			}
+			return new WrappingContext(job.version(), job.keySpec(), job.wrappingAlgorithm(),
+					WrappingPublicKey.fromDer(job.usableWrappingKey(now)));
+		});
+		if (context == null) {
+			ImportJobView expired = this.tx.execute(status -> {
+				ImportJob job = load(id);
+				if (job.state() == ImportJobState.PARAMETERS_FETCHED) {
+					job.expireParameters("system", this.clock.instant());
+				}
+				return this.jobs.saveAndFlush(job).toView();
+			});
+			throw new ImportJobException("parameters-expired", Category.CONFLICT, id, expired.state(),
+					"The wrapping key and import token of job " + id + " expired at " + expired.parametersValidTo()
+							+ "; refresh the parameters and wrap the material again with the new wrapping key");
+		}
+		return context;
+	}
+
+	private void checkValidTo(ExpirationPolicy expiration, Instant now, ImportJobId jobId) {
+		if (expiration.model() != ExpirationModel.KEY_MATERIAL_EXPIRES) {
+			return;
+		}
+		Instant latest = now.plus(this.properties.maxValidity());
+		if (!expiration.validTo().isAfter(now) || expiration.validTo().isAfter(latest)) {
+			throw new ImportJobException("invalid-valid-to", Category.INVALID, jobId, null,
+					"expiration.validTo must be in the future and at most " + this.properties.maxValidity().toDays()
+							+ " days ahead (before " + latest + "); got " + expiration.validTo());
+		}
+	}
+
+	private ImportJob load(ImportJobId id) {
+		return this.jobs.findById(id)
+			.orElseThrow(() -> new ImportJobException("import-job-not-found", Category.NOT_FOUND, id, null,
+					"No import job " + id));
+	}
+
+	private ImportJob loadAtVersion(ImportJobId id, long version) {
+		ImportJob job = load(id);
+		if (job.version() != version) {
+			throw new ImportJobException("concurrent-modification", Category.CONFLICT, id, job.state(),
+					"Job " + id + " was changed by another request (now " + job.state()
+							+ "); read it again and retry if still needed");
+		}
+		return job;
+	}
+
+	static Category categoryOf(KmsErrorCode code) {
+		return switch (code) {
+			case THROTTLED, DEPENDENCY_TIMEOUT, INTERNAL, UNAVAILABLE -> Category.UPSTREAM_UNAVAILABLE;
+			case ACCESS_DENIED, LIMIT_EXCEEDED -> Category.UPSTREAM_FAILED;
+			case INVALID_CIPHERTEXT, INCORRECT_KEY_MATERIAL, VALIDATION -> Category.INVALID;
+			case KEY_NOT_FOUND, INVALID_KEY_ID, INVALID_KEY_STATE, UNSUPPORTED_OPERATION, EXPIRED_IMPORT_TOKEN,
+					INVALID_IMPORT_TOKEN ->
+				Category.CONFLICT;
+		};
+	}
+
+	private static String nextStep(ImportJobState state) {
+		return switch (state) {
+			case MATERIAL_WRAPPED -> "The job keeps the wrapped material and retries the import later.";
+			case PARAMETERS_FETCHED -> "The job waits for material again: check the material and how it was wrapped.";
+			case PARAMETERS_EXPIRED -> "Refresh the parameters and wrap the material again with the new wrapping key.";
+			case FAILED -> "The job failed; fix the KMS key and start a new job.";
+			default -> "The job is " + state.name().toLowerCase(Locale.ROOT) + ".";
+		};
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.keyport.importjob;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * States of an import job. The allowed transitions are listed here, in one place; {@link ImportJob} refuses any other.
+ */
+public enum ImportJobState {
+
+	/** Wrapping key and import token held; waiting for key material. */
+	PARAMETERS_FETCHED,
+
+	/** Encrypted material held; the import is pending or being retried. */
+	MATERIAL_WRAPPED,
+
+	/** The material is in the KMS key. */
+	IMPORTED,
+
+	/** The wrapping key and token lapsed (or were refused) before an import; new parameters are needed. */
+	PARAMETERS_EXPIRED,
+
+	/** The imported material passed its ValidTo; the same material must be imported again. */
+	MATERIAL_EXPIRED,
+
+	/** Terminal: the job cannot go on (see its error code). */
+	FAILED,
+
+	/** Terminal: stopped on request or as abandoned. */
+	CANCELLED;
+
+	private Set<ImportJobState> next;
+
+	static {
+		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, PARAMETERS_EXPIRED, FAILED,
+				CANCELLED);
+		// back to PARAMETERS_FETCHED when KMS refused the material itself (wrong wrapping, wrong material)
+		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, IMPORTED, PARAMETERS_FETCHED, PARAMETERS_EXPIRED, FAILED,
+				CANCELLED);
+		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, FAILED);
+		PARAMETERS_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, FAILED, CANCELLED);
+		// re-import of the same material starts with fresh parameters
+		MATERIAL_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, FAILED, CANCELLED);
+		FAILED.next = EnumSet.noneOf(ImportJobState.class);
+		CANCELLED.next = EnumSet.noneOf(ImportJobState.class);
+	}
+
+	public boolean canTransitionTo(ImportJobState target) {
+		return this.next.contains(target);
+	}
+
+	public boolean isTerminal() {
+		return this.next.isEmpty();
+	}
+
+	/** Targets reachable from this state, for error messages. */
+	public Set<ImportJobState> allowedTargets() {
+		return EnumSet.copyOf(this.next.isEmpty() ? EnumSet.noneOf(ImportJobState.class) : this.next);
+	}
+
+}

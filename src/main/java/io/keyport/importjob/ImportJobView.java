@@ -1,0 +1,15 @@
+package io.keyport.importjob;
+
+import java.time.Instant;
+
+import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+
+/** Read model of a job: everything but the token and the material. */
+public record ImportJobView(ImportJobId id, long version, ImportJobState state, String kmsKeyId, String kmsKeyArn,
+		KeySpec keySpec, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
+		ExpirationPolicy expiration, Instant parametersFetchedAt, Instant parametersValidTo, int parameterDownloads,
+		int importAttempts, Instant nextAttemptAt, String lastErrorCode, String lastErrorMessage, String keyMaterialId,
+		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy) {
+}

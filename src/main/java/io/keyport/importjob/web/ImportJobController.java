@@ -1,0 +1,244 @@
+package io.keyport.importjob.web;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.data.domain.Page;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.keyport.importjob.CreateImportJob;
+import io.keyport.importjob.ExpirationPolicy;
+import io.keyport.importjob.ImportJobId;
+import io.keyport.importjob.ImportJobService;
+import io.keyport.importjob.ImportJobState;
+import io.keyport.importjob.ImportJobView;
+import io.keyport.importjob.ImportParametersDownload;
+import io.keyport.importjob.web.ImportJobRequests.CreateImportJobRequest;
+import io.keyport.importjob.web.ImportJobRequests.EncryptedKeyMaterialRequest;
+import io.keyport.importjob.web.ImportJobRequests.KeyMaterialRequest;
+import io.keyport.kms.ExpirationModel;
+import io.keyport.security.CurrentActor;
+import io.keyport.wrapping.EncryptedKeyMaterial;
+import io.keyport.wrapping.KeyMaterial;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+import io.keyport.wrapping.WrappingPublicKey;
+
+/** REST API v1 for import jobs. Responses that carry parameters or material-related data are never cached. */
+@RestController
+@Validated
+@RequestMapping(path = "/api/v1/import-jobs", produces = { MediaType.APPLICATION_JSON_VALUE,
+		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+class ImportJobController {
+
+	static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
+
+	private static final DateTimeFormatter FILE_TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+		.withZone(ZoneOffset.UTC);
+
+	/** ImportKeyMaterial's limit on EncryptedKeyMaterial. */
+	private static final int MAX_ENCRYPTED_MATERIAL = 6144;
+
+	private final ImportJobService jobs;
+
+	ImportJobController(ImportJobService jobs) {
+		this.jobs = jobs;
+	}
+
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<ImportJobResponse> create(@Valid @RequestBody CreateImportJobRequest request) {
+		ExpirationPolicy expiration = expiration(request.expiration());
+		ImportJobView job = this.jobs.create(new CreateImportJob(request.kmsKeyId().trim(),
+				request.wrappingAlgorithm() != null ? request.wrappingAlgorithm()
+						: WrappingAlgorithm.RSAES_OAEP_SHA_256,
+				request.wrappingKeySpec() != null ? request.wrappingKeySpec() : WrappingKeySpec.RSA_2048,
+				expiration), CurrentActor.name());
+		return ResponseEntity.created(URI.create("/api/v1/import-jobs/" + job.id()))
+			.cacheControl(CacheControl.noStore())
+			.body(ImportJobResponse.of(job));
+	}
+
+	@GetMapping("/{id}")
+	ResponseEntity<ImportJobResponse> get(@PathVariable UUID id) {
+		return ok(this.jobs.get(new ImportJobId(id)));
+	}
+
+	@GetMapping
+	ImportJobResponse.Page list(@RequestParam(required = false) ImportJobState state,
+			@RequestParam(required = false) String kmsKeyId,
+			@RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
+			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+		Page<ImportJobView> result = this.jobs.list(state, kmsKeyId, page, size);
+		return new ImportJobResponse.Page(result.map(ImportJobResponse::of).getContent(), page, size,
+				result.getTotalElements(), result.getTotalPages());
+	}
+
+	@GetMapping("/{id}/events")
+	List<ImportJobResponse.Event> events(@PathVariable UUID id) {
+		return this.jobs.events(new ImportJobId(id)).stream().map(ImportJobResponse.Event::of).toList();
+	}
+
+	@GetMapping(path = "/{id}/wrapping-key", produces = { MediaType.APPLICATION_OCTET_STREAM_VALUE,
+			"application/x-pem-file", MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	ResponseEntity<byte[]> wrappingKeyDer(@PathVariable UUID id,
+			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+		ImportParametersDownload download = this.jobs.importParameters(new ImportJobId(id));
+		boolean pem = accept != null && MediaType.parseMediaTypes(accept).stream().anyMatch(PEM::includes)
+				&& MediaType.parseMediaTypes(accept).stream().noneMatch(MediaType.APPLICATION_OCTET_STREAM::equals);
+		byte[] body = pem ? WrappingPublicKey.fromDer(download.wrappingPublicKeyDer())
+			.pem()
+			.getBytes(StandardCharsets.US_ASCII) : download.wrappingPublicKeyDer();
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noStore())
+			.contentType(pem ? PEM : MediaType.APPLICATION_OCTET_STREAM)
+			.header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+				.filename("wrappingKey_" + download.job().kmsKeyId() + (pem ? ".pem" : ".der"))
+				.build()
+				.toString())
+			.body(body);
+	}
+
+	/** The AWS console's ImportParameters.zip layout: wrapping key, import token and a README. */
+	@GetMapping(path = "/{id}/import-parameters.zip", produces = { "application/zip",
+			MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	ResponseEntity<byte[]> importParametersZip(@PathVariable UUID id) {
+		ImportParametersDownload download = this.jobs.importParameters(new ImportJobId(id));
+		ImportJobView job = download.job();
+		String suffix = job.kmsKeyId() + "_" + FILE_TIMESTAMP.format(job.parametersFetchedAt());
+		ByteArrayOutputStream zip = new ByteArrayOutputStream();
+		try (ZipOutputStream out = new ZipOutputStream(zip)) {
+			entry(out, "wrappingKey_" + suffix, download.wrappingPublicKeyDer());
+			entry(out, "importToken_" + suffix, download.importToken());
+			entry(out, "README_" + suffix + ".txt", readme(job).getBytes(StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			Arrays.fill(download.importToken(), (byte) 0);
+		}
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noStore())
+			.contentType(MediaType.parseMediaType("application/zip"))
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					ContentDisposition.attachment().filename("ImportParameters.zip").build().toString())
+			.body(zip.toByteArray());
+	}
+
+	@PutMapping(path = "/{id}/encrypted-key-material", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+	ResponseEntity<ImportJobResponse> uploadEncryptedRaw(@PathVariable UUID id, @RequestBody byte[] body) {
+		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), CurrentActor.name()));
+	}
+
+	@PutMapping(path = "/{id}/encrypted-key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<ImportJobResponse> uploadEncryptedJson(@PathVariable UUID id,
+			@Valid @RequestBody EncryptedKeyMaterialRequest request) {
+		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(request.encryptedKeyMaterial()),
+				CurrentActor.name()));
+	}
+
+	/** Plaintext over TLS: wrapped here, the buffer overwritten after use, never stored or logged. */
+	@PostMapping(path = "/{id}/key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<ImportJobResponse> uploadPlaintext(@PathVariable UUID id,
+			@Valid @RequestBody KeyMaterialRequest request) {
+		return ok(this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(request.keyMaterial()),
+				CurrentActor.name()));
+	}
+
+	@PostMapping("/{id}/refresh-parameters")
+	ResponseEntity<ImportJobResponse> refreshParameters(@PathVariable UUID id) {
+		return ok(this.jobs.refreshParameters(new ImportJobId(id), CurrentActor.name()));
+	}
+
+	@PostMapping("/{id}/cancel")
+	ResponseEntity<ImportJobResponse> cancel(@PathVariable UUID id) {
+		return ok(this.jobs.cancel(new ImportJobId(id), CurrentActor.name()));
+	}
+
+	private static ResponseEntity<ImportJobResponse> ok(ImportJobView job) {
+		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(ImportJobResponse.of(job));
+	}
+
+	private static EncryptedKeyMaterial encrypted(byte[] body) {
+		if (body == null || body.length == 0) {
+			throw new InvalidRequestException("empty-encrypted-key-material",
+					"The request carries no encrypted key material");
+		}
+		if (body.length > MAX_ENCRYPTED_MATERIAL) {
+			throw new InvalidRequestException("invalid-encrypted-key-material", "Encrypted key material is "
+					+ body.length + " bytes; KMS accepts at most " + MAX_ENCRYPTED_MATERIAL);
+		}
+		return EncryptedKeyMaterial.of(body);
+	}
+
+	private static ExpirationPolicy expiration(ImportJobRequests.Expiration expiration) {
+		if (expiration == null) {
+			return ExpirationPolicy.doesNotExpire();
+		}
+		if (expiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES && expiration.validTo() == null) {
+			throw new InvalidRequestException("invalid-valid-to",
+					"expiration.validTo is required when expiration.model is KEY_MATERIAL_EXPIRES");
+		}
+		if (expiration.model() == ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE && expiration.validTo() != null) {
+			throw new InvalidRequestException("invalid-valid-to",
+					"expiration.validTo must not be set when expiration.model is KEY_MATERIAL_DOES_NOT_EXPIRE");
+		}
+		return new ExpirationPolicy(expiration.model(), expiration.validTo());
+	}
+
+	private static void entry(ZipOutputStream out, String name, byte[] content) throws IOException {
+		out.putNextEntry(new ZipEntry(name));
+		out.write(content);
+		out.closeEntry();
+	}
+
+	private static String readme(ImportJobView job) {
+		return """
+				This archive holds the parameters for importing key material into AWS KMS key
+				  %s
+
+				wrappingKey_* : the wrapping public key (DER-encoded X.509 SubjectPublicKeyInfo, %s)
+				importToken_* : the import token to send with the encrypted key material
+
+				Wrapping algorithm: %s
+				Parameters downloaded: %s
+				The wrapping key and import token expire at: %s
+				Import job: %s
+
+				Encrypt (wrap) the key material with the wrapping key and the wrapping algorithm above, then upload
+				the result before the expiry, for example with
+				  PUT /api/v1/import-jobs/%s/encrypted-key-material
+				or with "aws kms import-key-material" and this import token.
+				""".formatted(job.kmsKeyArn(), job.wrappingKeySpec(), job.wrappingAlgorithm(),
+				job.parametersFetchedAt(), job.parametersValidTo(), job.id(), job.id());
+	}
+
+}

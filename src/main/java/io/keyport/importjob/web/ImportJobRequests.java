@@ -1,0 +1,54 @@
+package io.keyport.importjob.web;
+
+import java.time.Instant;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import io.keyport.kms.ExpirationModel;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+
+/** Request bodies of the import-job API. Material is bound straight to {@code byte[]}, never to a String. */
+final class ImportJobRequests {
+
+	private ImportJobRequests() {
+	}
+
+	/**
+	 * @param kmsKeyId key id or ARN of a KMS key with origin EXTERNAL
+	 * @param wrappingAlgorithm defaults to RSAES_OAEP_SHA_256
+	 * @param wrappingKeySpec defaults to RSA_2048
+	 * @param expiration defaults to material that does not expire
+	 */
+	record CreateImportJobRequest(@NotBlank @Size(max = 2048) String kmsKeyId, WrappingAlgorithm wrappingAlgorithm,
+			WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration) {
+	}
+
+	/** @param validTo required with KEY_MATERIAL_EXPIRES, refused otherwise */
+	record Expiration(@NotNull ExpirationModel model, Instant validTo) {
+	}
+
+	/** Plaintext material, base64 in JSON. */
+	record KeyMaterialRequest(@NotNull byte[] keyMaterial) {
+
+		@Override
+		public String toString() {
+			return "KeyMaterialRequest[redacted]";
+		}
+
+	}
+
+	/** Material the client wrapped with the job's wrapping key, base64 in JSON. */
+	record EncryptedKeyMaterialRequest(@NotNull byte[] encryptedKeyMaterial) {
+
+		@Override
+		public String toString() {
+			return "EncryptedKeyMaterialRequest[redacted]";
+		}
+
+	}
+
+}

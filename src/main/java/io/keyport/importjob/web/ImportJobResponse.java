@@ -1,0 +1,58 @@
+package io.keyport.importjob.web;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.keyport.importjob.ImportJobEventView;
+import io.keyport.importjob.ImportJobState;
+import io.keyport.importjob.ImportJobView;
+import io.keyport.kms.ExpirationModel;
+import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+
+/** An import job as the API shows it: no token, no material. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, String kmsKeyArn, KeySpec keySpec,
+		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, Expiration expiration,
+		Parameters parameters, int importAttempts, Instant nextAttemptAt, LastError lastError, String keyMaterialId,
+		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, long version) {
+
+	static ImportJobResponse of(ImportJobView job) {
+		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(),
+				job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec(),
+				new Expiration(job.expiration().model(), job.expiration().validTo()),
+				new Parameters(job.parametersFetchedAt(), job.parametersValidTo(), job.parameterDownloads()),
+				job.importAttempts(), job.nextAttemptAt(),
+				job.lastErrorCode() != null ? new LastError(job.lastErrorCode(), job.lastErrorMessage()) : null,
+				job.keyMaterialId(), job.importedAt(), job.createdAt(), job.updatedAt(), job.createdBy(),
+				job.version());
+	}
+
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Expiration(ExpirationModel model, Instant validTo) {
+	}
+
+	/** The current wrapping key and token: when downloaded, until when valid, how many downloads so far. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Parameters(Instant fetchedAt, Instant validTo, int downloads) {
+	}
+
+	record LastError(String code, String message) {
+	}
+
+	record Event(Long sequence, ImportJobState from, ImportJobState to, String cause, String errorCode, String actor,
+			Instant occurredAt) {
+
+		static Event of(ImportJobEventView e) {
+			return new Event(e.sequence(), e.from(), e.to(), e.cause(), e.errorCode(), e.actor(), e.occurredAt());
+		}
+
+	}
+
+	record Page(List<ImportJobResponse> items, int page, int size, long totalItems, int totalPages) {
+	}
+
+}

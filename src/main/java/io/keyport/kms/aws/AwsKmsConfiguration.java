@@ -1,0 +1,41 @@
+package io.keyport.kms.aws;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.KmsClientBuilder;
+
+import io.keyport.kms.KmsProvider;
+
+/** Wires the AWS adapter when {@code keyport.kms.provider} is {@code aws} (the default). */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "keyport.kms.provider", havingValue = "aws", matchIfMissing = true)
+class AwsKmsConfiguration {
+
+	@Bean(destroyMethod = "close")
+	KmsClient kmsClient(AwsKmsProperties properties) {
+		KmsClientBuilder builder = KmsClient.builder()
+			.credentialsProvider(DefaultCredentialsProvider.builder().build())
+			.httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(properties.connectTimeout()))
+			.overrideConfiguration(c -> c.apiCallTimeout(properties.apiCallTimeout())
+				.apiCallAttemptTimeout(properties.apiCallAttemptTimeout())
+				.retryStrategy(b -> b.maxAttempts(properties.maxAttempts())));
+		if (properties.region() != null && !properties.region().isBlank()) {
+			builder.region(Region.of(properties.region()));
+		}
+		if (properties.endpoint() != null) {
+			builder.endpointOverride(properties.endpoint());
+		}
+		return builder.build();
+	}
+
+	@Bean
+	KmsProvider awsKmsProvider(KmsClient kmsClient) {
+		return new AwsKmsProvider(kmsClient);
+	}
+
+}

@@ -1,0 +1,228 @@
+package io.keyport.web;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+import io.keyport.importjob.ImportJobException;
+import io.keyport.kms.KmsErrorCode;
+import io.keyport.kms.KmsException;
+import io.keyport.wrapping.WrappingException;
+
+/**
+ * Every error leaves as RFC 9457 problem+json with a stable {@code code}. Details never echo request bodies (they may
+ * hold key material) nor internal class names; unexpected failures are logged and answered with a generic 500.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	/** How long a caller should wait after KMS throttled or was unavailable. */
+	private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
+	@ExceptionHandler(ApiException.class)
+	ResponseEntity<ProblemDetail> api(ApiException ex) {
+		return respond(ProblemResponses.problem(ex.status(), ex.code(), ex.getMessage()));
+	}
+
+	@ExceptionHandler(ImportJobException.class)
+	ResponseEntity<ProblemDetail> importJob(ImportJobException ex) {
+		HttpStatus status = switch (ex.category()) {
+			case NOT_FOUND -> HttpStatus.NOT_FOUND;
+			case CONFLICT -> HttpStatus.CONFLICT;
+			case INVALID -> HttpStatus.UNPROCESSABLE_CONTENT;
+			case UPSTREAM_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+			case UPSTREAM_FAILED -> HttpStatus.BAD_GATEWAY;
+		};
+		ProblemDetail problem = ProblemResponses.problem(status, ex.code(), ex.getMessage());
+		if (ex.jobId() != null) {
+			problem.setProperty("jobId", ex.jobId().toString());
+		}
+		if (ex.state() != null) {
+			problem.setProperty("state", ex.state());
+		}
+		return respond(problem);
+	}
+
+	@ExceptionHandler(WrappingException.class)
+	ResponseEntity<ProblemDetail> wrapping(WrappingException ex) {
+		return respond(ProblemResponses.problem(HttpStatus.UNPROCESSABLE_CONTENT, ex.reason().code(),
+				ex.getMessage()));
+	}
+
+	@ExceptionHandler(KmsException.class)
+	ResponseEntity<ProblemDetail> kms(KmsException ex) {
+		ProblemDetail problem = ProblemResponses.problem(statusOf(ex.errorCode()), ex.errorCode().code(),
+				ex.operation() + ": " + ex.getMessage());
+		problem.setProperty("kmsOperation", ex.operation());
+		if (ex.isTransient()) {
+			log.warn("KMS {} failed transiently: {}", ex.operation(), ex.errorCode().code());
+		}
+		return respond(problem);
+	}
+
+	/** Status for a KMS failure that reached the API directly (no job involved yet). */
+	public static HttpStatus statusOf(KmsErrorCode code) {
+		return switch (code) {
+			case THROTTLED, DEPENDENCY_TIMEOUT, INTERNAL, UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+			case ACCESS_DENIED, LIMIT_EXCEEDED -> HttpStatus.BAD_GATEWAY;
+			case INVALID_KEY_STATE, UNSUPPORTED_OPERATION, EXPIRED_IMPORT_TOKEN, INVALID_IMPORT_TOKEN ->
+				HttpStatus.CONFLICT;
+			case KEY_NOT_FOUND, INVALID_KEY_ID, INVALID_CIPHERTEXT, INCORRECT_KEY_MATERIAL, VALIDATION ->
+				HttpStatus.UNPROCESSABLE_CONTENT;
+		};
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+		log.error("Unexpected error", ex);
+		return respond(ProblemResponses.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
+				"An unexpected error occurred; it has been logged"));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		ProblemDetail problem = body instanceof ProblemDetail p ? p
+				: ProblemDetail.forStatusAndDetail(statusCode, statusCode.toString());
+		Detail detail = describe(ex, statusCode);
+		ProblemDetail keyport = ProblemResponses.problem(statusCode, detail.code(), detail.text());
+		if (problem.getProperties() != null) {
+			problem.getProperties().forEach(keyport::setProperty);
+		}
+		detail.extra().forEach(keyport::setProperty);
+		keyport.setProperty("code", detail.code());
+		return super.handleExceptionInternal(ex, keyport, headers, statusCode, request);
+	}
+
+	private record Detail(String code, String text, Map<String, Object> extra) {
+
+		Detail(String code, String text) {
+			this(code, text, Map.of());
+		}
+
+	}
+
+	private static Detail describe(Exception ex, HttpStatusCode status) {
+		return switch (ex) {
+			case MethodArgumentNotValidException e -> new Detail("validation-failed", "The request is not valid",
+					Map.of("errors", e.getFieldErrors()
+						.stream()
+						.map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
+						.toList()));
+			case HandlerMethodValidationException e -> new Detail("validation-failed",
+					"The request parameters are not valid",
+					Map.of("errors", e.getParameterValidationResults()
+						.stream()
+						.map(r -> Map.of("parameter", String.valueOf(r.getMethodParameter().getParameterName()),
+								"message", r.getResolvableErrors()
+									.stream()
+									.map(err -> String.valueOf(err.getDefaultMessage()))
+									.toList()
+									.toString()))
+						.toList()));
+			case HttpMessageNotReadableException e -> unreadable(e);
+			case TypeMismatchException e -> new Detail("invalid-parameter", "Parameter '" + e.getPropertyName()
+					+ "' must be " + describeType(e.getRequiredType()));
+			case MissingServletRequestParameterException e -> new Detail("missing-parameter",
+					"Parameter '" + e.getParameterName() + "' is required");
+			case HttpMediaTypeNotSupportedException e -> new Detail("unsupported-media-type",
+					"Content type " + e.getContentType() + " is not supported here; use one of "
+							+ e.getSupportedMediaTypes());
+			case HttpMediaTypeNotAcceptableException e -> new Detail("not-acceptable",
+					"None of the accepted media types can be produced; available: " + e.getSupportedMediaTypes());
+			case HttpRequestMethodNotSupportedException e -> new Detail("method-not-allowed",
+					"Method " + e.getMethod() + " is not supported here");
+			case NoResourceFoundException e -> new Detail("not-found", "No such resource");
+			default -> new Detail(status.is4xxClientError() ? "bad-request" : "internal-error",
+					status.is4xxClientError() ? "The request could not be processed"
+							: "An unexpected error occurred; it has been logged");
+		};
+	}
+
+	/** Names the field and what was wrong, never the value (it may be key material). */
+	private static Detail unreadable(HttpMessageNotReadableException ex) {
+		Throwable cause = ex.getCause();
+		if (cause instanceof UnrecognizedPropertyException e) {
+			return new Detail("unknown-field", "Unknown field '" + e.getPropertyName() + "'");
+		}
+		if (cause instanceof InvalidFormatException e && e.getTargetType() != null && e.getTargetType().isEnum()) {
+			return new Detail("invalid-enum-value", "Field '" + path(e) + "' must be one of "
+					+ Arrays.toString(e.getTargetType().getEnumConstants()));
+		}
+		if (cause instanceof MismatchedInputException e && e.getTargetType() == byte[].class
+				|| cause instanceof JacksonException j && j.getOriginalMessage() != null
+						&& j.getOriginalMessage().contains("base64")) {
+			return new Detail("invalid-base64", "Field '" + path((JacksonException) cause)
+					+ "' must be standard base64 (RFC 4648)");
+		}
+		if (cause instanceof JacksonException e && !e.getPath().isEmpty()) {
+			return new Detail("malformed-request-body", "Field '" + path(e) + "' has a value of the wrong type");
+		}
+		return new Detail("malformed-request-body", "The request body is not valid JSON for this operation");
+	}
+
+	private static String path(JacksonException ex) {
+		List<String> parts = ex.getPath()
+			.stream()
+			.map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+			.toList();
+		return String.join(".", parts).replace(".[", "[");
+	}
+
+	private static String describeType(Class<?> type) {
+		if (type == null) {
+			return "of another type";
+		}
+		if (type.isEnum()) {
+			return "one of " + Arrays.toString(type.getEnumConstants());
+		}
+		if (type == java.util.UUID.class) {
+			return "a UUID";
+		}
+		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+			return "an integer";
+		}
+		return "a valid " + type.getSimpleName();
+	}
+
+	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
+		ResponseEntity.BodyBuilder builder = ResponseEntity.status(problem.getStatus());
+		if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+			builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER.toSeconds()));
+		}
+		return builder.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+	}
+
+}

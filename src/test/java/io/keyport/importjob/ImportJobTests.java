@@ -1,0 +1,206 @@
+package io.keyport.importjob;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.keyport.kms.ImportParameters;
+import io.keyport.kms.ImportResult;
+import io.keyport.kms.KmsErrorCode;
+import io.keyport.wrapping.EncryptedKeyMaterial;
+import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** The job's state machine, without Spring or a database. */
+class ImportJobTests {
+
+	static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+	static final String ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+	static ImportJob newJob() {
+		return ImportJob.start(ImportJobId.random(),
+				new TargetKey("1234abcd-12ab-34cd-56ef-1234567890ab", ARN, KeySpec.SYMMETRIC_DEFAULT),
+				WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, ExpirationPolicy.doesNotExpire(),
+				parameters(T0), "alice", T0);
+	}
+
+	static ImportParameters parameters(Instant downloaded) {
+		return new ImportParameters(ARN, new byte[] { 1, 2, 3 }, new byte[] { 9, 9, 9 },
+				downloaded.plus(Duration.ofHours(24)));
+	}
+
+	static EncryptedKeyMaterial someCiphertext() {
+		return EncryptedKeyMaterial.of(new byte[256]);
+	}
+
+	@Test
+	void newJobWaitsForMaterialAndRecordsItsCreation() {
+		ImportJob job = newJob();
+		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
+		assertThat(job.events()).singleElement().satisfies(e -> {
+			assertThat(e.toView().from()).isNull();
+			assertThat(e.toView().to()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
+			assertThat(e.toView().actor()).isEqualTo("alice");
+		});
+		assertThat(job.toView().parameterDownloads()).isEqualTo(1);
+	}
+
+	@Test
+	void wrappedThenImportedDropsTokenAndMaterial() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", "alice", T0.plusSeconds(60));
+		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
+		assertThat(job.importRequest().importToken()).containsExactly(9, 9, 9);
+
+		job.markImported(new ImportResult(ARN, "abc"), "alice", T0.plusSeconds(61));
+
+		assertThat(job.state()).isEqualTo(ImportJobState.IMPORTED);
+		assertThat(job.toView().keyMaterialId()).isEqualTo("abc");
+		assertThat(job.toView().importAttempts()).isEqualTo(1);
+		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> job.usableWrappingKey(T0))
+			.satisfies(e -> assertThat(e.code()).isEqualTo("no-import-parameters"));
+		assertThat(job.events()).extracting(e -> e.toView().to())
+			.containsExactly(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED,
+					ImportJobState.IMPORTED);
+	}
+
+	@Test
+	void refusesMaterialOnceParametersExpired() {
+		ImportJob job = newJob();
+		assertThatExceptionOfType(ImportJobException.class)
+			.isThrownBy(() -> job.markWrapped(someCiphertext(), "uploaded", "alice", T0.plus(Duration.ofHours(24))))
+			.satisfies(e -> assertThat(e.code()).isEqualTo("parameters-expired"));
+		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
+		assertThat(job.events()).hasSize(1);
+	}
+
+	@Test
+	void transientImportFailureKeepsMaterialAndSchedulesRetry() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
+		job.importFailed(KmsErrorCode.THROTTLED, "Rate exceeded", Duration.ofSeconds(30), "alice", T0);
+		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
+		assertThat(job.toView().nextAttemptAt()).isEqualTo(T0.plusSeconds(30));
+		assertThat(job.toView().lastErrorCode()).isEqualTo("kms-throttled");
+		assertThat(job.importRequest()).isNotNull();
+	}
+
+	@Test
+	void refusedCiphertextSendsJobBackToWaitingForMaterial() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
+		job.importFailed(KmsErrorCode.INVALID_CIPHERTEXT, "could not decrypt", Duration.ZERO, "alice", T0);
+		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
+		assertThat(job.toView().lastErrorCode()).isEqualTo("kms-invalid-ciphertext");
+		assertThatExceptionOfType(IllegalTransitionException.class).isThrownBy(job::importRequest);
+		// parameters are still usable for a corrected upload
+		assertThat(job.usableWrappingKey(T0)).containsExactly(1, 2, 3);
+	}
+
+	@Test
+	void expiredTokenAtImportNeedsNewParameters() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
+		job.importFailed(KmsErrorCode.EXPIRED_IMPORT_TOKEN, "expired", Duration.ZERO, "alice", T0);
+		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_EXPIRED);
+	}
+
+	@Test
+	void keyInWrongStateFailsTheJobAndDropsSecrets() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
+		job.importFailed(KmsErrorCode.INVALID_KEY_STATE, "pending deletion", Duration.ZERO, "alice", T0);
+		assertThat(job.state()).isEqualTo(ImportJobState.FAILED);
+		assertThat(job.state().isTerminal()).isTrue();
+		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> job.usableWrappingKey(T0));
+	}
+
+	@Test
+	void refreshReplacesParametersAndDiscardsWrappedMaterial() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
+		job.expireParameters("system", T0.plus(Duration.ofHours(24)));
+		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_EXPIRED);
+
+		Instant later = T0.plus(Duration.ofHours(25));
+		job.recordParameters(parameters(later), "refreshed", "system", later);
+
+		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
+		assertThat(job.toView().parameterDownloads()).isEqualTo(2);
+		assertThat(job.toView().parametersValidTo()).isEqualTo(later.plus(Duration.ofHours(24)));
+		assertThat(job.events().getLast().toView().cause()).contains("refreshed");
+	}
+
+	@Test
+	void materialExpiryAndReimport() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
+		job.markImported(new ImportResult(ARN, null), "alice", T0);
+		job.expireMaterial("ValidTo passed", "system", T0.plus(Duration.ofDays(10)));
+		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_EXPIRED);
+		job.recordParameters(parameters(T0.plus(Duration.ofDays(10))), "re-import", "alice",
+				T0.plus(Duration.ofDays(10)));
+		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
+	}
+
+	@Test
+	void cancelledJobRefusesEverything() {
+		ImportJob job = newJob();
+		job.cancel("no longer needed", "alice", T0);
+		assertThat(job.state()).isEqualTo(ImportJobState.CANCELLED);
+		assertThatExceptionOfType(IllegalTransitionException.class)
+			.isThrownBy(() -> job.markWrapped(someCiphertext(), "uploaded", "alice", T0))
+			.satisfies(e -> assertThat(e.code()).isEqualTo("illegal-state-transition"));
+		assertThatExceptionOfType(IllegalTransitionException.class)
+			.isThrownBy(() -> job.recordParameters(parameters(T0), "x", "alice", T0));
+		assertThatExceptionOfType(IllegalTransitionException.class).isThrownBy(() -> job.cancel("again", "a", T0));
+	}
+
+	@Test
+	void importedJobCannotBeCancelledOrRewrapped() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
+		job.markImported(new ImportResult(ARN, null), "alice", T0);
+		assertThatExceptionOfType(IllegalTransitionException.class).isThrownBy(() -> job.cancel("x", "a", T0));
+		assertThatExceptionOfType(IllegalTransitionException.class)
+			.isThrownBy(() -> job.recordParameters(parameters(T0), "x", "a", T0));
+	}
+
+	@ParameterizedTest
+	@EnumSource(ImportJobState.class)
+	void transitionTableMatchesTheDocumentedLifecycle(ImportJobState state) {
+		EnumSet<ImportJobState> expected = switch (state) {
+			case PARAMETERS_FETCHED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED,
+					ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
+			case MATERIAL_WRAPPED -> EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.IMPORTED,
+					ImportJobState.PARAMETERS_FETCHED, ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED,
+					ImportJobState.CANCELLED);
+			case IMPORTED -> EnumSet.of(ImportJobState.MATERIAL_EXPIRED, ImportJobState.FAILED);
+			case PARAMETERS_EXPIRED, MATERIAL_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED,
+					ImportJobState.FAILED, ImportJobState.CANCELLED);
+			case FAILED, CANCELLED -> EnumSet.noneOf(ImportJobState.class);
+		};
+		for (ImportJobState target : ImportJobState.values()) {
+			assertThat(state.canTransitionTo(target)).as(state + " -> " + target)
+				.isEqualTo(expected.contains(target));
+		}
+	}
+
+	@Test
+	void toStringRevealsNoTokenOrMaterial() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
+		assertThat(job.toString()).doesNotContain("9, 9, 9").contains("MATERIAL_WRAPPED");
+		assertThat(job.importRequest().toString()).doesNotContain("[9").doesNotContain("importToken");
+	}
+
+}
