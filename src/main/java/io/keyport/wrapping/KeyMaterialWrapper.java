@@ -1,10 +1,18 @@
 package io.keyport.wrapping;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Checks and wraps key material for import. Implementations are plain Java and thread-safe. They never keep, copy
  * into a {@code String} or log the plaintext; destroying the {@link KeyMaterial} stays the caller's job.
  */
 public interface KeyMaterialWrapper {
+
+	/** The AWS KMS wrapper: RSAES_OAEP_SHA_1/256 and RSA_AES_KEY_WRAP_SHA_1/256. */
+	static KeyMaterialWrapper standard() {
+		return new StandardKeyMaterialWrapper();
+	}
 
 	/**
 	 * Refuses, before any KMS call, a combination of KMS key spec, wrapping algorithm and wrapping key spec that can
@@ -12,6 +20,24 @@ public interface KeyMaterialWrapper {
 	 * @throws WrappingException with {@code UNSUPPORTED_*} or {@code INCOMPATIBLE_WRAPPING_ALGORITHM}
 	 */
 	void checkCompatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec);
+
+	/**
+	 * The wrapping algorithms that {@link #checkCompatible} accepts for the key spec and wrapping key spec, preferred
+	 * first; empty when none does.
+	 */
+	default List<WrappingAlgorithm> compatibleAlgorithms(KeySpec keySpec, WrappingKeySpec wrappingKeySpec) {
+		List<WrappingAlgorithm> compatible = new ArrayList<>();
+		for (WrappingAlgorithm algorithm : WrappingAlgorithm.values()) {
+			try {
+				checkCompatible(keySpec, algorithm, wrappingKeySpec);
+				compatible.add(algorithm);
+			}
+			catch (WrappingException ex) {
+				// not compatible
+			}
+		}
+		return List.copyOf(compatible);
+	}
 
 	/**
 	 * Checks that plaintext material fits the KMS key spec (for example exactly 32 bytes for SYMMETRIC_DEFAULT).

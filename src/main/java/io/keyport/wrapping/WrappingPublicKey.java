@@ -32,6 +32,17 @@ public final class WrappingPublicKey {
 		return this.spec;
 	}
 
+	/**
+	 * Checks that this key is of the spec that was requested from GetParametersForImport.
+	 * @throws WrappingException with {@code WRAPPING_KEY_SPEC_MISMATCH} when it is not
+	 */
+	public void checkSpec(WrappingKeySpec requested) {
+		if (this.spec != requested) {
+			throw new WrappingException(WrappingException.Reason.WRAPPING_KEY_SPEC_MISMATCH,
+					"expected a " + requested + " wrapping public key (as requested), got " + this.spec);
+		}
+	}
+
 	public PublicKey publicKey() {
 		return this.publicKey;
 	}

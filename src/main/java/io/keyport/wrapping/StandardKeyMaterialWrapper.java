@@ -1,0 +1,357 @@
+package io.keyport.wrapping;
+
+import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import io.keyport.wrapping.WrappingAlgorithm.Hash;
+import io.keyport.wrapping.WrappingException.Reason;
+
+/**
+ * Wraps key material the way AWS KMS ImportKeyMaterial expects it: RSAES_OAEP_SHA_1/256 (the material directly under
+ * RSA-OAEP) and RSA_AES_KEY_WRAP_SHA_1/256 (an ephemeral AES-256 key under RSA-OAEP, the material under that key with
+ * AES-KWP). RSAES_PKCS1_V1_5 and SM2PKE are refused. Stateless apart from its {@link SecureRandom}, so thread-safe.
+ */
+public class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
+
+	/** ImportKeyMaterial's limit on EncryptedKeyMaterial. */
+	public static final int MAX_ENCRYPTED_LENGTH = 6144;
+
+	/** The ephemeral key of RSA_AES_KEY_WRAP_SHA_*: AES-256, as AWS documents. */
+	static final int EPHEMERAL_KEY_LENGTH = 32;
+
+	/** Wrapping algorithms Keyport can produce, in the order they are suggested (SHA-256 before SHA-1). */
+	private static final List<WrappingAlgorithm> SUPPORTED = List.of(WrappingAlgorithm.RSAES_OAEP_SHA_256,
+			WrappingAlgorithm.RSAES_OAEP_SHA_1, WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256,
+			WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_1);
+
+	private static final List<WrappingKeySpec> RSA_WRAPPING_KEYS = List.of(WrappingKeySpec.RSA_2048,
+			WrappingKeySpec.RSA_3072, WrappingKeySpec.RSA_4096);
+
+	private final SecureRandom random;
+
+	public StandardKeyMaterialWrapper() {
+		this(new SecureRandom());
+	}
+
+	/** For tests that need to observe the ephemeral key buffer. */
+	StandardKeyMaterialWrapper(SecureRandom random) {
+		this.random = Objects.requireNonNull(random, "random");
+	}
+
+	@Override
+	public void checkCompatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec) {
+		Objects.requireNonNull(keySpec, "keySpec");
+		Objects.requireNonNull(algorithm, "algorithm");
+		Objects.requireNonNull(wrappingKeySpec, "wrappingKeySpec");
+		WrappingException refusal = refusal(keySpec, algorithm, wrappingKeySpec);
+		if (refusal != null) {
+			throw refusal;
+		}
+	}
+
+	@Override
+	public List<WrappingAlgorithm> compatibleAlgorithms(KeySpec keySpec, WrappingKeySpec wrappingKeySpec) {
+		Objects.requireNonNull(keySpec, "keySpec");
+		Objects.requireNonNull(wrappingKeySpec, "wrappingKeySpec");
+		List<WrappingAlgorithm> compatible = new ArrayList<>();
+		for (WrappingAlgorithm algorithm : SUPPORTED) {
+			if (compatible(keySpec, algorithm, wrappingKeySpec)) {
+				compatible.add(algorithm);
+			}
+		}
+		return List.copyOf(compatible);
+	}
+
+	@Override
+	public void checkMaterial(KeyMaterial material, KeySpec keySpec) {
+		Objects.requireNonNull(material, "material");
+		Objects.requireNonNull(keySpec, "keySpec");
+		if (material.isDestroyed()) {
+			throw new WrappingException(Reason.INVALID_KEY_MATERIAL, "the key material has already been destroyed");
+		}
+		switch (keySpec.kind()) {
+			case SYMMETRIC, HMAC -> {
+				int expected = keySpec.size();
+				int found = material.length();
+				if (found != expected) {
+					throw new WrappingException(Reason.INVALID_KEY_MATERIAL_LENGTH, "expected " + expected
+							+ " bytes for " + keySpec + ", got " + found + encodingHint(expected, found));
+				}
+			}
+			case RSA, EC, SM2 -> Pkcs8.check(material.bytes(), keySpec);
+			case NOT_IMPORTABLE -> throw notImportable(keySpec);
+		}
+	}
+
+	@Override
+	public void checkEncrypted(EncryptedKeyMaterial encrypted, WrappingPublicKey wrappingKey,
+			WrappingAlgorithm algorithm) {
+		Objects.requireNonNull(encrypted, "encrypted");
+		Objects.requireNonNull(wrappingKey, "wrappingKey");
+		Objects.requireNonNull(algorithm, "algorithm");
+		WrappingException unsupported = unsupportedAlgorithm(algorithm, null, null);
+		if (unsupported != null) {
+			throw unsupported;
+		}
+		WrappingKeySpec spec = wrappingKey.spec();
+		if (!spec.isRsa()) {
+			throw needsRsaWrappingKey(algorithm, spec);
+		}
+		int k = spec.modulusBytes();
+		int found = encrypted.length();
+		if (found > MAX_ENCRYPTED_LENGTH) {
+			throw invalidEncrypted("expected at most " + MAX_ENCRYPTED_LENGTH + " bytes (the ImportKeyMaterial limit) for "
+					+ algorithm + ", got " + found);
+		}
+		if (algorithm.isAesKeyWrap()) {
+			int rest = found - k;
+			if (rest < 16 || rest % 8 != 0) {
+				String hint = (found == k) ? " (a single RSA block: that is RSAES_OAEP_* output, not " + algorithm + ")"
+						: "";
+				throw invalidEncrypted("expected an " + spec + " RSA-OAEP block of " + k
+						+ " bytes followed by AES-KWP output (a multiple of 8 bytes, at least 16) for " + algorithm
+						+ ", i.e. " + (k + 16) + ", " + (k + 24) + ", ... bytes; got " + found + hint);
+			}
+		}
+		else if (found != k) {
+			String hint = "";
+			if (found > k && (found - k) >= 16 && (found - k) % 8 == 0) {
+				hint = " (that looks like RSA_AES_KEY_WRAP_* output)";
+			}
+			else if (found == base64Length(k)) {
+				hint = " (base64 text? upload the binary ciphertext)";
+			}
+			throw invalidEncrypted("expected exactly " + k + " bytes (one " + spec + " RSA-OAEP block) for " + algorithm
+					+ ", got " + found + hint);
+		}
+		byte[] bytes = encrypted.bytes();
+		if (!belowModulus(bytes, k, (RSAPublicKey) wrappingKey.publicKey())) {
+			throw invalidEncrypted("the first " + k + " bytes are not an RSA ciphertext under this " + spec
+					+ " wrapping key (not less than its modulus); was the material wrapped under another public key?");
+		}
+	}
+
+	@Override
+	public EncryptedKeyMaterial wrap(KeyMaterial material, KeySpec keySpec, WrappingPublicKey wrappingKey,
+			WrappingAlgorithm algorithm) {
+		Objects.requireNonNull(material, "material");
+		Objects.requireNonNull(keySpec, "keySpec");
+		Objects.requireNonNull(wrappingKey, "wrappingKey");
+		Objects.requireNonNull(algorithm, "algorithm");
+		checkMaterial(material, keySpec);
+		WrappingKeySpec spec = wrappingKey.spec();
+		checkCompatible(keySpec, algorithm, spec);
+		RSAPublicKey publicKey = (RSAPublicKey) wrappingKey.publicKey();
+		Hash hash = algorithm.oaepHash();
+		// the live buffer: never copied here, only handed to the provider
+		byte[] plaintext = material.bytes();
+		if (!algorithm.isAesKeyWrap()) {
+			int capacity = Oaep.capacity(spec, hash);
+			if (plaintext.length > capacity) {
+				throw new WrappingException(Reason.KEY_MATERIAL_TOO_LARGE, keySpec + " key material of "
+						+ plaintext.length + " bytes does not fit " + algorithm + " under an " + spec
+						+ " wrapping key (at most " + capacity + " bytes); use " + alternatives(keySpec, spec, true));
+			}
+			return EncryptedKeyMaterial.of(Oaep.encrypt(publicKey, hash, plaintext));
+		}
+		int total = spec.modulusBytes() + Kwp.wrappedLength(plaintext.length);
+		if (total > MAX_ENCRYPTED_LENGTH) {
+			throw new WrappingException(Reason.KEY_MATERIAL_TOO_LARGE, keySpec + " key material of " + plaintext.length
+					+ " bytes would wrap to " + total + " bytes with " + algorithm + " under an " + spec
+					+ " wrapping key; ImportKeyMaterial accepts at most " + MAX_ENCRYPTED_LENGTH);
+		}
+		byte[] aesKey = new byte[EPHEMERAL_KEY_LENGTH];
+		try {
+			this.random.nextBytes(aesKey);
+			byte[] rsaBlock = Oaep.encrypt(publicKey, hash, aesKey);
+			byte[] kwp = Kwp.wrap(aesKey, plaintext);
+			// RSA block ‖ KWP output, no separator or length prefix
+			byte[] out = Arrays.copyOf(rsaBlock, rsaBlock.length + kwp.length);
+			System.arraycopy(kwp, 0, out, rsaBlock.length, kwp.length);
+			return EncryptedKeyMaterial.of(out);
+		}
+		finally {
+			Arrays.fill(aesKey, (byte) 0);
+		}
+	}
+
+	/** The compatibility rules; {@link #refusal} explains a {@code false}. */
+	private static boolean compatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec) {
+		if (keySpec.kind() == KeySpec.Kind.NOT_IMPORTABLE || !SUPPORTED.contains(algorithm)
+				|| !wrappingKeySpec.isRsa()) {
+			return false;
+		}
+		if (algorithm.isAesKeyWrap()) {
+			// RSA and ECC private keys only; SM2 keys live in the China regions, which lack RSA_AES_KEY_WRAP
+			return keySpec.kind() == KeySpec.Kind.RSA || keySpec.kind() == KeySpec.Kind.EC;
+		}
+		return keySpec.kind() != KeySpec.Kind.RSA
+				&& typicalLength(keySpec) <= Oaep.capacity(wrappingKeySpec, algorithm.oaepHash());
+	}
+
+	/** Why the combination can never work, or {@code null} when it can. */
+	private static WrappingException refusal(KeySpec keySpec, WrappingAlgorithm algorithm,
+			WrappingKeySpec wrappingKeySpec) {
+		if (compatible(keySpec, algorithm, wrappingKeySpec)) {
+			return null;
+		}
+		if (keySpec.kind() == KeySpec.Kind.NOT_IMPORTABLE) {
+			return notImportable(keySpec);
+		}
+		WrappingException unsupported = unsupportedAlgorithm(algorithm, keySpec, wrappingKeySpec);
+		if (unsupported != null) {
+			return unsupported;
+		}
+		if (!wrappingKeySpec.isRsa()) {
+			return needsRsaWrappingKey(algorithm, wrappingKeySpec);
+		}
+		if (algorithm.isAesKeyWrap()) {
+			if (keySpec.isSymmetricOrHmac()) {
+				return incompatible(algorithm + " wraps RSA and ECC private keys only; for " + keySpec + " use "
+						+ alternatives(keySpec, wrappingKeySpec, false));
+			}
+			if (keySpec.kind() == KeySpec.Kind.SM2) {
+				return incompatible(algorithm + " is not available in the AWS China regions, where SM2 keys are; for "
+						+ keySpec + " use " + alternatives(keySpec, wrappingKeySpec, false));
+			}
+		}
+		if (keySpec.kind() == KeySpec.Kind.RSA) {
+			return incompatible("RSA private keys (" + keySpec + ", PKCS#8 of about " + typicalLength(keySpec)
+					+ " bytes) cannot be wrapped with " + algorithm + "; AWS KMS requires "
+					+ alternatives(keySpec, wrappingKeySpec, false) + " for them");
+		}
+		int capacity = Oaep.capacity(wrappingKeySpec, algorithm.oaepHash());
+		int length = typicalLength(keySpec);
+		if (length > capacity) {
+			return incompatible(keySpec + " key material (" + length + " bytes as DER PKCS#8) does not fit " + algorithm
+					+ " under an " + wrappingKeySpec + " wrapping key (at most " + capacity + " bytes); use "
+					+ alternatives(keySpec, wrappingKeySpec, true));
+		}
+		throw new IllegalStateException("no refusal message for " + keySpec + ", " + algorithm + ", " + wrappingKeySpec);
+	}
+
+	/** Refuses the algorithms Keyport never produces; suggestions need the key spec, when known. */
+	private static WrappingException unsupportedAlgorithm(WrappingAlgorithm algorithm, KeySpec keySpec,
+			WrappingKeySpec wrappingKeySpec) {
+		WrappingKeySpec rsaKey = (wrappingKeySpec != null && wrappingKeySpec.isRsa()) ? wrappingKeySpec
+				: WrappingKeySpec.RSA_4096;
+		return switch (algorithm) {
+			case RSAES_PKCS1_V1_5 -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+					"AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10); use "
+							+ ((keySpec != null) ? alternatives(keySpec, rsaKey, false)
+									: "RSAES_OAEP_SHA_256 (RSA_AES_KEY_WRAP_SHA_256 for RSA private keys)"));
+			case SM2PKE -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+					"SM2PKE (SM2 wrapping keys, AWS China regions) is not supported by Keyport; use an RSA wrapping key "
+							+ "(RSA_2048, RSA_3072 or RSA_4096) with "
+							+ ((keySpec != null) ? alternatives(keySpec, rsaKey, false)
+									: "RSAES_OAEP_SHA_256"));
+			default -> null;
+		};
+	}
+
+	private static WrappingException needsRsaWrappingKey(WrappingAlgorithm algorithm, WrappingKeySpec found) {
+		return incompatible(algorithm + " needs an RSA wrapping key (RSA_2048, RSA_3072 or RSA_4096), got " + found
+				+ "; an SM2 wrapping key goes with SM2PKE only");
+	}
+
+	private static WrappingException notImportable(KeySpec keySpec) {
+		return new WrappingException(Reason.UNSUPPORTED_KEY_SPEC, "AWS KMS does not document importing key material for "
+				+ keySpec + "; importable key specs are SYMMETRIC_DEFAULT, HMAC_224/256/384/512, RSA_2048/3072/4096, "
+				+ "ECC_NIST_P256/P384/P521, ECC_SECG_P256K1 and SM2");
+	}
+
+	private static WrappingException incompatible(String message) {
+		return new WrappingException(Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, message);
+	}
+
+	private static WrappingException invalidEncrypted(String message) {
+		return new WrappingException(Reason.INVALID_ENCRYPTED_KEY_MATERIAL, message);
+	}
+
+	/**
+	 * "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1", optionally followed by the larger wrapping keys with which the
+	 * direct RSA-OAEP algorithms would fit.
+	 */
+	private static String alternatives(KeySpec keySpec, WrappingKeySpec wrappingKeySpec, boolean largerKeys) {
+		List<String> algorithms = new ArrayList<>();
+		for (WrappingAlgorithm candidate : SUPPORTED) {
+			if (compatible(keySpec, candidate, wrappingKeySpec)) {
+				algorithms.add(candidate.name());
+			}
+		}
+		String text = algorithms.isEmpty() ? "no wrapping algorithm with an " + wrappingKeySpec + " wrapping key"
+				: join(algorithms);
+		if (largerKeys && keySpec.kind() != KeySpec.Kind.RSA) {
+			List<String> keys = new ArrayList<>();
+			for (WrappingKeySpec candidate : RSA_WRAPPING_KEYS) {
+				if (candidate.bits() > wrappingKeySpec.bits()
+						&& compatible(keySpec, WrappingAlgorithm.RSAES_OAEP_SHA_256, candidate)) {
+					keys.add(candidate.name());
+				}
+			}
+			if (!keys.isEmpty()) {
+				text += ", or a larger wrapping key (" + join(keys) + ")";
+			}
+		}
+		return text;
+	}
+
+	/**
+	 * Material length that decides whether RSA-OAEP can carry it: exact for symmetric and HMAC keys; for private keys
+	 * the DER PKCS#8 that OpenSSL writes (named curve, public key included), the format AWS documents. A longer
+	 * encoding of a key is caught against the real length in {@link #wrap}.
+	 */
+	static int typicalLength(KeySpec keySpec) {
+		return switch (keySpec) {
+			case ECC_NIST_P256, SM2 -> 138;
+			case ECC_SECG_P256K1 -> 135;
+			case ECC_NIST_P384 -> 185;
+			case ECC_NIST_P521 -> 241;
+			case RSA_2048 -> 1217;
+			case RSA_3072 -> 1794;
+			case RSA_4096 -> 2373;
+			default -> keySpec.size();
+		};
+	}
+
+	private static String encodingHint(int expected, int found) {
+		if (found == 2 * expected) {
+			return " (hex text? the material must be raw binary)";
+		}
+		if (found == base64Length(expected)) {
+			return " (base64 text? the material must be raw binary)";
+		}
+		return "";
+	}
+
+	private static int base64Length(int bytes) {
+		return 4 * ((bytes + 2) / 3);
+	}
+
+	/** Whether the first {@code k} bytes, as an unsigned big-endian number, are below the modulus. */
+	private static boolean belowModulus(byte[] bytes, int k, RSAPublicKey key) {
+		byte[] modulus = key.getModulus().toByteArray();
+		// toByteArray may add a leading sign byte; compare the k low-order bytes
+		int shift = modulus.length - k;
+		for (int i = 0; i < k; i++) {
+			int a = bytes[i] & 0xff;
+			int n = modulus[i + shift] & 0xff;
+			if (a != n) {
+				return a < n;
+			}
+		}
+		return false;
+	}
+
+	private static String join(List<String> items) {
+		if (items.size() == 1) {
+			return items.get(0);
+		}
+		return String.join(", ", items.subList(0, items.size() - 1)) + " or " + items.get(items.size() - 1);
+	}
+
+}
