@@ -220,6 +220,9 @@ class ImportJob {
 		if (target == ImportJobState.MATERIAL_WRAPPED) {
 			this.nextAttemptAt = now.plus(retryDelay);
 		}
+		else if (target == ImportJobState.FAILED) {
+			dropSecrets();
+		}
 		else {
 			this.encryptedKeyMaterial = null;
 			this.nextAttemptAt = null;
