@@ -1,0 +1,55 @@
+package io.keyport.openapi;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The committed OpenAPI document is the contract: it must equal what the running service describes. To accept a
+ * deliberate API change, run with {@code -Dopenapi.update=true} and commit the file.
+ */
+class OpenApiDocumentTests extends IntegrationTest {
+
+	static final Path COMMITTED = Path.of("openapi", "keyport-v1.json");
+
+	static final JsonMapper JSON = JsonMapper.builder()
+		.enable(SerializationFeature.INDENT_OUTPUT)
+		.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+		.build();
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void runningServiceDescribesExactlyTheCommittedDocument() throws Exception {
+		ApiClient.Response response = new ApiClient(this.port).get("/v3/api-docs");
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		ObjectNode live = (ObjectNode) JSON.readTree(response.body());
+		// the server URL carries the random test port; it is not part of the contract
+		live.remove("servers");
+		String rendered = JSON.writeValueAsString(JSON.treeToValue(live, Object.class)) + "\n";
+		if (Boolean.getBoolean("openapi.update")) {
+			Files.writeString(COMMITTED, rendered, StandardCharsets.UTF_8);
+		}
+		assertThat(COMMITTED).as("committed OpenAPI document").exists();
+		JsonNode committed = JSON.readTree(Files.readString(COMMITTED, StandardCharsets.UTF_8));
+		assertThat(live).as("the running service's OpenAPI document differs from " + COMMITTED
+				+ "; if the change is intended, run the tests with -Dopenapi.update=true and commit the file")
+			.isEqualTo(committed);
+		assertThat(live.get("openapi").asString()).startsWith("3.1");
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.keyport.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A plain HTTP client for the running service: tests go through the real server, filters and converters. */
+public final class ApiClient {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final String base;
+
+	public ApiClient(int port) {
+		this.base = "http://127.0.0.1:" + port;
+	}
+
+	public Response get(String path) {
+		return send(request(path).GET().header("Accept", "application/json"));
+	}
+
+	public Response get(String path, String accept) {
+		return send(request(path).GET().header("Accept", accept));
+	}
+
+	public Response postJson(String path, String json) {
+		return send(request(path).POST(HttpRequest.BodyPublishers.ofString(json))
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/json"));
+	}
+
+	public Response post(String path) {
+		return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).header("Accept", "application/json"));
+	}
+
+	public Response putJson(String path, String json) {
+		return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(json))
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/json"));
+	}
+
+	public Response putBytes(String path, byte[] body) {
+		return send(request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+			.header("Content-Type", "application/octet-stream")
+			.header("Accept", "application/json"));
+	}
+
+	public static String json(Object value) {
+		return JSON.writeValueAsString(value);
+	}
+
+	private HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create(this.base + path)).timeout(Duration.ofSeconds(30));
+	}
+
+	private Response send(HttpRequest.Builder request) {
+		try {
+			HttpResponse<byte[]> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+			return new Response(response.statusCode(), response.headers(), response.body());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Status, headers and body; {@link #json()} parses the body. */
+	public record Response(int status, java.net.http.HttpHeaders headers, byte[] body) {
+
+		public JsonNode json() {
+			return JSON.readTree(this.body);
+		}
+
+		public String header(String name) {
+			return this.headers.firstValue(name).orElse(null);
+		}
+
+		public String text() {
+			return new String(this.body, java.nio.charset.StandardCharsets.UTF_8);
+		}
+
+		@Override
+		public String toString() {
+			return "Response[" + this.status + " " + text() + "]";
+		}
+
+	}
+
+}

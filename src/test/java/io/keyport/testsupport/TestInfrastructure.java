@@ -1,0 +1,62 @@
+package io.keyport.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import io.keyport.emulator.KmsEmulator;
+import io.keyport.emulator.MutableClock;
+
+/**
+ * The real parts integration tests run against, started once per test JVM: a PostgreSQL server (embedded binary, no
+ * Docker) and the KMS emulator over HTTP. Both live until the JVM exits.
+ */
+public final class TestInfrastructure {
+
+	/** Shared by the service (as its Clock bean) and the emulator, so tests move time for both at once. */
+	public static final MutableClock CLOCK = MutableClock.startingNow();
+
+	private static EmbeddedPostgres postgres;
+
+	private static KmsEmulator emulator;
+
+	private TestInfrastructure() {
+	}
+
+	public static synchronized EmbeddedPostgres postgres() {
+		if (postgres == null) {
+			try {
+				postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30)).start();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("embedded PostgreSQL did not start", ex);
+			}
+			Runtime.getRuntime().addShutdownHook(new Thread(TestInfrastructure::closePostgres));
+		}
+		return postgres;
+	}
+
+	public static synchronized KmsEmulator emulator() {
+		if (emulator == null) {
+			emulator = KmsEmulator.builder().port(0).clock(CLOCK).start();
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> emulator.close()));
+		}
+		return emulator;
+	}
+
+	public static String jdbcUrl() {
+		return postgres().getJdbcUrl("postgres", "postgres");
+	}
+
+	private static void closePostgres() {
+		try {
+			postgres.close();
+		}
+		catch (IOException ex) {
+			// the JVM is exiting; nothing left to do
+		}
+	}
+
+}
