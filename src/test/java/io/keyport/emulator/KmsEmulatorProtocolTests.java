@@ -245,6 +245,33 @@ class KmsEmulatorProtocolTests {
 		}
 	}
 
+	@Test
+	void appliesChinaRegionImportRulesInCnRegions() throws Exception {
+		try (KmsEmulator china = KmsEmulator.builder().region("cn-north-1").start();
+				KmsClient chinaKms = EmulatorTestSupport.client(china)) {
+			String keyId = chinaKms.createKey((request) -> request.origin(OriginType.EXTERNAL)).keyMetadata().keyId();
+
+			assertThatExceptionOfType(KmsException.class)
+				.isThrownBy(() -> chinaKms.getParametersForImport((request) -> request.keyId(keyId)
+					.wrappingAlgorithm(AlgorithmSpec.RSA_AES_KEY_WRAP_SHA_256)
+					.wrappingKeySpec(WrappingKeySpec.RSA_2048)))
+				.satisfies((ex) -> assertThat(ex.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
+			GetParametersForImportResponse parameters = chinaKms.getParametersForImport((request) -> request.keyId(keyId)
+				.wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256)
+				.wrappingKeySpec(WrappingKeySpec.RSA_2048));
+			assertThat(parameters.keyId()).startsWith("arn:aws:kms:cn-north-1:");
+			// Symmetric keys in China Regions are SM4 keys: 16 bytes of material.
+			byte[] encrypted = EmulatorTestSupport.wrap(AlgorithmSpec.RSAES_OAEP_SHA_256, parameters.publicKey(),
+					EmulatorTestSupport.random(16));
+			chinaKms.importKeyMaterial((request) -> request.keyId(keyId)
+				.importToken(parameters.importToken())
+				.encryptedKeyMaterial(SdkBytes.fromByteArray(encrypted))
+				.expirationModel(ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE));
+			assertThat(chinaKms.describeKey((request) -> request.keyId(keyId)).keyMetadata().keyState())
+				.isEqualTo(KeyState.ENABLED);
+		}
+	}
+
 	// Fault injection
 
 	@Test

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * Pre-generated RSA wrapping key pairs, shared by all emulators in the JVM. RSA key generation takes
@@ -36,7 +37,7 @@ final class WrappingKeyPool {
 	private WrappingKeyPool(Map<Integer, Integer> sizes) {
 		this.slots = Map.copyOf(sizes.entrySet()
 			.stream()
-			.collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, (e) -> new Slot(e.getKey(), e.getValue()))));
+			.collect(Collectors.toMap(Map.Entry::getKey, (e) -> new Slot(e.getKey(), e.getValue()))));
 	}
 
 	static WrappingKeyPool shared() {
