@@ -1,0 +1,624 @@
+package io.keyport.emulator;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.interfaces.RSAPrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.util.BigIntegers;
+
+import io.keyport.emulator.EmulatedKey.State;
+
+/**
+ * The KMS operations and their state, independent of HTTP. Requests and responses are JSON members as
+ * named in the AWS KMS API reference.
+ */
+final class EmulatedKms {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private static final Pattern KEY_ID = Pattern
+		.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}");
+
+	private static final int MAX_BLOB = 6144;
+
+	private static final Duration MAX_VALID_TO = Duration.ofDays(365);
+
+	/** Expired tokens are kept this long so they still answer ExpiredImportTokenException. */
+	private static final Duration TOKEN_RETENTION = Duration.ofDays(7);
+
+	static final List<String> WRAPPING_ALGORITHMS = List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256",
+			"RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256", "SM2PKE");
+
+	static final List<String> WRAPPING_KEY_SPECS = List.of("RSA_2048", "RSA_3072", "RSA_4096", "SM2");
+
+	private record ImportParameters(String keyId, KeyPair wrappingKey, String algorithm, Instant validTo) {
+	}
+
+	private final String region;
+
+	private final String accountId;
+
+	private final Supplier<Instant> clock;
+
+	private final WrappingKeyPool wrappingKeys;
+
+	private volatile Duration parametersValidity = Duration.ofHours(24);
+
+	private final Map<String, EmulatedKey> keys = new ConcurrentHashMap<>();
+
+	private final Map<String, ImportParameters> importParameters = new ConcurrentHashMap<>();
+
+	private final AtomicLong keySequence = new AtomicLong();
+
+	private final AtomicLong issuedTokens = new AtomicLong();
+
+	EmulatedKms(String region, String accountId, Supplier<Instant> clock, WrappingKeyPool wrappingKeys) {
+		this.region = region;
+		this.accountId = accountId;
+		this.clock = clock;
+		this.wrappingKeys = wrappingKeys;
+	}
+
+	Map<String, Function<JsonRequest, Map<String, Object>>> operations() {
+		return Map.ofEntries(Map.entry("CreateKey", this::createKey), Map.entry("DescribeKey", this::describeKey),
+				Map.entry("ListKeys", this::listKeys), Map.entry("GetParametersForImport", this::getParametersForImport),
+				Map.entry("ImportKeyMaterial", this::importKeyMaterial),
+				Map.entry("DeleteImportedKeyMaterial", this::deleteImportedKeyMaterial),
+				Map.entry("GetPublicKey", this::getPublicKey), Map.entry("ScheduleKeyDeletion", this::scheduleKeyDeletion),
+				Map.entry("CancelKeyDeletion", this::cancelKeyDeletion), Map.entry("EnableKey", this::enableKey),
+				Map.entry("DisableKey", this::disableKey));
+	}
+
+	Duration parametersValidity() {
+		return this.parametersValidity;
+	}
+
+	void setParametersValidity(Duration validity) {
+		if (validity.isNegative() || validity.isZero()) {
+			throw new IllegalArgumentException("Validity must be positive");
+		}
+		this.parametersValidity = validity;
+	}
+
+	void reset() {
+		this.keys.clear();
+		this.importParameters.clear();
+	}
+
+	private boolean isChinaRegion() {
+		return this.region.startsWith("cn-");
+	}
+
+	// CreateKey
+
+	private Map<String, Object> createKey(JsonRequest request) {
+		String keySpec = request.enumValue("KeySpec", EmulatedKeySpec.API_KEY_SPECS);
+		String customerMasterKeySpec = request.enumValue("CustomerMasterKeySpec", EmulatedKeySpec.API_KEY_SPECS);
+		if (keySpec != null && customerMasterKeySpec != null) {
+			throw KmsServiceError.validation("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
+					+ "CustomerMasterKeySpec is deprecated.");
+		}
+		String specName = (keySpec != null) ? keySpec
+				: (customerMasterKeySpec != null) ? customerMasterKeySpec : "SYMMETRIC_DEFAULT";
+		EmulatedKeySpec spec = EmulatedKeySpec.find(specName);
+		if (spec == null) {
+			throw KmsServiceError.unsupported("KeySpec " + specName + " is not supported by the KMS emulator.");
+		}
+		String origin = request.enumValue("Origin", List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"));
+		origin = (origin != null) ? origin : EmulatedKey.ORIGIN_AWS_KMS;
+		if (!origin.equals(EmulatedKey.ORIGIN_AWS_KMS) && !origin.equals(EmulatedKey.ORIGIN_EXTERNAL)
+				|| request.string("CustomKeyStoreId") != null) {
+			throw KmsServiceError.unsupported("Custom key stores are not supported by the KMS emulator.");
+		}
+		String usage = request.enumValue("KeyUsage", EmulatedKeySpec.ALL_USAGES);
+		usage = (usage != null) ? usage : spec.defaultUsage();
+		if (!spec.allowedUsages().contains(usage)) {
+			throw KmsServiceError
+				.validation("KeyUsage " + usage + " is not compatible with KeySpec " + spec + ". Valid values are "
+						+ spec.allowedUsages().stream().sorted().toList() + ".");
+		}
+		String description = request.string("Description");
+		description = (description != null) ? description : "";
+		if (description.length() > 8192) {
+			throw KmsServiceError.validation("1 validation error detected: Value at 'description' failed to satisfy "
+					+ "constraint: Member must have length less than or equal to 8192");
+		}
+		boolean multiRegion = Boolean.TRUE.equals(request.bool("MultiRegion"));
+		String id = multiRegion ? "mrk-" + HexFormat.of().formatHex(randomBytes(16)) : UUID.randomUUID().toString();
+		EmulatedKey key = new EmulatedKey(id, arn(id), this.keySequence.incrementAndGet(), now(), spec, usage, origin,
+				description, multiRegion);
+		if (!key.isExternal()) {
+			key.hasMaterial = true;
+			if (spec == EmulatedKeySpec.SYMMETRIC_DEFAULT) {
+				key.keyMaterialId = HexFormat.of().formatHex(randomBytes(32));
+			}
+			if (spec.family() == EmulatedKeySpec.Family.ECC) {
+				key.publicKey = generateEcPublicKey(spec);
+			}
+		}
+		this.keys.put(id, key);
+		synchronized (key) {
+			return response("KeyMetadata", metadata(key));
+		}
+	}
+
+	// DescribeKey, ListKeys
+
+	private Map<String, Object> describeKey(JsonRequest request) {
+		EmulatedKey key = find(request.requiredString("KeyId"));
+		synchronized (key) {
+			return response("KeyMetadata", metadata(key));
+		}
+	}
+
+	private Map<String, Object> listKeys(JsonRequest request) {
+		Integer limit = request.integer("Limit");
+		if (limit != null && (limit < 1 || limit > 1000)) {
+			throw KmsServiceError.validation("1 validation error detected: Value '" + limit
+					+ "' at 'limit' failed to satisfy constraint: Member must have value between 1 and 1000");
+		}
+		int pageSize = (limit != null) ? limit : 100;
+		String marker = request.string("Marker");
+		long after = (marker != null) ? decodeMarker(marker) : 0;
+		Instant now = now();
+		List<EmulatedKey> remaining = this.keys.values()
+			.stream()
+			.filter((key) -> key.sequence > after && !key.isDeleted(now))
+			.sorted(Comparator.comparingLong((EmulatedKey key) -> key.sequence))
+			.toList();
+		List<EmulatedKey> page = remaining.subList(0, Math.min(pageSize, remaining.size()));
+		List<Map<String, Object>> entries = new ArrayList<>();
+		for (EmulatedKey key : page) {
+			entries.add(response("KeyId", key.id, "KeyArn", key.arn));
+		}
+		Map<String, Object> response = response("Keys", entries, "Truncated", remaining.size() > page.size());
+		if (remaining.size() > page.size()) {
+			response.put("NextMarker", encodeMarker(page.get(page.size() - 1).sequence));
+		}
+		return response;
+	}
+
+	private static String encodeMarker(long sequence) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(("k" + sequence).getBytes(StandardCharsets.US_ASCII));
+	}
+
+	private static long decodeMarker(String marker) {
+		try {
+			String decoded = new String(Base64.getUrlDecoder().decode(marker), StandardCharsets.US_ASCII);
+			if (decoded.startsWith("k")) {
+				return Long.parseLong(decoded.substring(1));
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// reported below
+		}
+		throw KmsServiceError.invalidMarker("Invalid marker: " + marker);
+	}
+
+	// GetParametersForImport
+
+	private Map<String, Object> getParametersForImport(JsonRequest request) {
+		String keyId = request.requiredString("KeyId");
+		String algorithm = request.requiredEnum("WrappingAlgorithm", WRAPPING_ALGORITHMS);
+		String wrappingKeySpec = request.requiredEnum("WrappingKeySpec", WRAPPING_KEY_SPECS);
+		if (algorithm.equals("RSAES_PKCS1_V1_5")) {
+			// Still in the enum, but AWS has refused it since 2023-10-10.
+			throw KmsServiceError.validation("The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported. "
+					+ "Use RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, RSA_AES_KEY_WRAP_SHA_1 or RSA_AES_KEY_WRAP_SHA_256.");
+		}
+		boolean sm2 = algorithm.equals("SM2PKE") || wrappingKeySpec.equals("SM2");
+		if (sm2 && !isChinaRegion()) {
+			throw KmsServiceError.validation("The SM2PKE wrapping algorithm and the SM2 wrapping key spec are supported "
+					+ "only in China Regions.");
+		}
+		if (sm2) {
+			if (!algorithm.equals("SM2PKE") || !wrappingKeySpec.equals("SM2")) {
+				throw KmsServiceError.validation("The SM2PKE wrapping algorithm requires the SM2 wrapping key spec.");
+			}
+			throw KmsServiceError.unsupported("SM2 wrapping is not supported by the KMS emulator.");
+		}
+		if (algorithm.startsWith("RSA_AES_KEY_WRAP") && isChinaRegion()) {
+			throw KmsServiceError.validation(algorithm + " is not supported in China Regions.");
+		}
+		EmulatedKey key = find(keyId);
+		synchronized (key) {
+			requireExternal(key);
+			if (key.state() == State.PendingDeletion) {
+				throw pendingDeletion(key);
+			}
+		}
+		KeyPair wrappingKey = this.wrappingKeys.next(Integer.parseInt(wrappingKeySpec.substring(4)));
+		byte[] token = randomBytes(48);
+		Instant now = now();
+		Instant validTo = now.plus(this.parametersValidity);
+		this.importParameters.put(HexFormat.of().formatHex(token),
+				new ImportParameters(key.id, wrappingKey, algorithm, validTo));
+		if (this.issuedTokens.incrementAndGet() % 256 == 0) {
+			Instant cutoff = now.minus(TOKEN_RETENTION);
+			this.importParameters.values().removeIf((parameters) -> parameters.validTo().isBefore(cutoff));
+		}
+		return response("KeyId", key.arn, "ImportToken", base64(token), "PublicKey",
+				base64(wrappingKey.getPublic().getEncoded()), "ParametersValidTo", epochSeconds(validTo));
+	}
+
+	// ImportKeyMaterial
+
+	private Map<String, Object> importKeyMaterial(JsonRequest request) {
+		String keyId = request.requiredString("KeyId");
+		byte[] token = request.requiredBlob("ImportToken", MAX_BLOB);
+		byte[] encrypted = request.requiredBlob("EncryptedKeyMaterial", MAX_BLOB);
+		String expirationModel = request.enumValue("ExpirationModel",
+				List.of(EmulatedKey.EXPIRES, EmulatedKey.DOES_NOT_EXPIRE));
+		expirationModel = (expirationModel != null) ? expirationModel : EmulatedKey.EXPIRES;
+		Instant validTo = request.timestamp("ValidTo");
+		String importType = request.enumValue("ImportType", List.of("NEW_KEY_MATERIAL", "EXISTING_KEY_MATERIAL"));
+		String description = request.string("KeyMaterialDescription");
+		if (description != null && description.length() > 256) {
+			throw KmsServiceError.validation("1 validation error detected: Value at 'keyMaterialDescription' failed to "
+					+ "satisfy constraint: Member must have length less than or equal to 256");
+		}
+		Instant now = now();
+		if (expirationModel.equals(EmulatedKey.EXPIRES)) {
+			if (validTo == null) {
+				throw KmsServiceError.validation("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
+			}
+			if (!validTo.isAfter(now)) {
+				throw KmsServiceError.validation("The validTo date must be in the future.");
+			}
+			if (validTo.isAfter(now.plus(MAX_VALID_TO))) {
+				throw KmsServiceError.validation("The validTo date must be at most 365 days in the future.");
+			}
+		}
+		else if (validTo != null) {
+			throw KmsServiceError
+				.validation("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE");
+		}
+
+		EmulatedKey key = find(keyId);
+		synchronized (key) {
+			requireExternal(key);
+			if (key.state() == State.PendingDeletion) {
+				throw pendingDeletion(key);
+			}
+		}
+		ImportParameters parameters = this.importParameters.get(HexFormat.of().formatHex(token));
+		if (parameters == null || !parameters.keyId().equals(key.id)) {
+			throw KmsServiceError.invalidImportToken("Import token is invalid for the specified key " + key.arn + ".");
+		}
+		if (!now.isBefore(parameters.validTo())) {
+			throw KmsServiceError.expiredImportToken("The import token expired at " + parameters.validTo()
+					+ ". Use GetParametersForImport to get a new import token and public key.");
+		}
+
+		// The expensive unwrap runs outside the key's lock.
+		ImportCrypto.ValidatedMaterial material;
+		byte[] plaintext = ImportCrypto.unwrap(parameters.algorithm(), (RSAPrivateKey) parameters.wrappingKey().getPrivate(),
+				encrypted);
+		try {
+			material = ImportCrypto.validate(key.spec, plaintext, isChinaRegion() ? 16 : 32);
+		}
+		finally {
+			Arrays.fill(plaintext, (byte) 0);
+		}
+
+		synchronized (key) {
+			key.expireMaterial(now());
+			if (key.state() == State.PendingDeletion) {
+				throw pendingDeletion(key);
+			}
+			boolean first = key.materialIdentity == null;
+			boolean same = !first && MessageDigest.isEqual(key.materialIdentity, material.identity());
+			if ("NEW_KEY_MATERIAL".equals(importType) && !first) {
+				if (same) {
+					throw KmsServiceError.incorrectKeyMaterial(
+							"The key material is already associated with " + key.arn + "; it is not new key material.");
+				}
+				if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && !key.multiRegion) {
+					throw KmsServiceError.unsupported("Importing new key material for on-demand rotation is not "
+							+ "supported by the KMS emulator.");
+				}
+			}
+			if ("EXISTING_KEY_MATERIAL".equals(importType) && first) {
+				throw KmsServiceError.incorrectKeyMaterial(
+						"No key material was previously imported into " + key.arn + " to reimport.");
+			}
+			if (!first && !same) {
+				throw KmsServiceError.incorrectKeyMaterial("The key material is not the same key material that was "
+						+ "previously imported into " + key.arn + ".");
+			}
+			if (first) {
+				key.materialIdentity = material.identity();
+				key.publicKey = material.publicKey();
+				key.keyMaterialId = keyMaterialId(material.identity());
+			}
+			if (key.state() == State.PendingImport) {
+				key.enabled = true;
+			}
+			key.hasMaterial = true;
+			key.expirationModel = expirationModel;
+			key.validTo = validTo;
+			Map<String, Object> response = response("KeyId", key.arn);
+			if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT) {
+				response.put("KeyMaterialId", key.keyMaterialId);
+			}
+			return response;
+		}
+	}
+
+	/** 64 hex characters derived from the material, so the same material always has the same id. */
+	private static String keyMaterialId(byte[] identity) {
+		byte[] prefix = "kms-emulator:key-material-id:".getBytes(StandardCharsets.US_ASCII);
+		byte[] input = Arrays.copyOf(prefix, prefix.length + identity.length);
+		System.arraycopy(identity, 0, input, prefix.length, identity.length);
+		return HexFormat.of().formatHex(ImportCrypto.sha256(input));
+	}
+
+	// DeleteImportedKeyMaterial
+
+	private Map<String, Object> deleteImportedKeyMaterial(JsonRequest request) {
+		EmulatedKey key = find(request.requiredString("KeyId"));
+		String keyMaterialId = request.string("KeyMaterialId");
+		synchronized (key) {
+			requireExternal(key);
+			if (keyMaterialId != null && !keyMaterialId.equals(key.keyMaterialId)) {
+				throw KmsServiceError.notFound("Key material " + keyMaterialId + " does not exist for " + key.arn + ".");
+			}
+			// Allowed in every state: a key pending deletion keeps that state, others go to PendingImport.
+			key.deleteMaterial();
+			Map<String, Object> response = response("KeyId", key.arn);
+			if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && key.keyMaterialId != null) {
+				response.put("KeyMaterialId", key.keyMaterialId);
+			}
+			return response;
+		}
+	}
+
+	// GetPublicKey
+
+	private Map<String, Object> getPublicKey(JsonRequest request) {
+		EmulatedKey key = find(request.requiredString("KeyId"));
+		synchronized (key) {
+			if (!key.spec.isAsymmetric()) {
+				throw KmsServiceError.unsupported(key.arn + " key spec " + key.spec
+						+ " is not valid for this operation. Only asymmetric KMS keys have a public key.");
+			}
+			switch (key.state()) {
+				case PendingDeletion -> throw pendingDeletion(key);
+				case PendingImport -> throw KmsServiceError.invalidState(key.arn + " is pending import.");
+				case Disabled -> throw KmsServiceError.disabled(key.arn + " is disabled.");
+				case Enabled -> {
+				}
+			}
+			if (key.publicKey == null) {
+				// An AWS_KMS RSA key: borrow a pooled public key of the size, nothing is ever signed with it.
+				key.publicKey = this.wrappingKeys.next(key.spec.bits()).getPublic().getEncoded();
+			}
+			Map<String, Object> response = response("KeyId", key.arn, "PublicKey", base64(key.publicKey),
+					"CustomerMasterKeySpec", key.spec.name(), "KeySpec", key.spec.name(), "KeyUsage", key.usage);
+			putAlgorithms(response, key);
+			return response;
+		}
+	}
+
+	// ScheduleKeyDeletion, CancelKeyDeletion, EnableKey, DisableKey
+
+	private Map<String, Object> scheduleKeyDeletion(JsonRequest request) {
+		EmulatedKey key = find(request.requiredString("KeyId"));
+		Integer window = request.integer("PendingWindowInDays");
+		int days = (window != null) ? window : 30;
+		if (days < 7 || days > 30) {
+			throw KmsServiceError.validation("1 validation error detected: Value '" + days
+					+ "' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30");
+		}
+		synchronized (key) {
+			if (key.state() == State.PendingDeletion) {
+				throw pendingDeletion(key);
+			}
+			key.deletionDate = now().plus(Duration.ofDays(days));
+			return response("KeyId", key.arn, "DeletionDate", epochSeconds(key.deletionDate), "KeyState",
+					State.PendingDeletion.name(), "PendingWindowInDays", days);
+		}
+	}
+
+	private Map<String, Object> cancelKeyDeletion(JsonRequest request) {
+		EmulatedKey key = find(request.requiredString("KeyId"));
+		synchronized (key) {
+			if (key.state() != State.PendingDeletion) {
+				throw KmsServiceError.invalidState(key.arn + " is not pending deletion.");
+			}
+			// AWS leaves a key whose deletion was cancelled Disabled (PendingImport without material).
+			key.deletionDate = null;
+			key.enabled = false;
+			return response("KeyId", key.arn);
+		}
+	}
+
+	private Map<String, Object> enableKey(JsonRequest request) {
+		return setEnabled(request, true);
+	}
+
+	private Map<String, Object> disableKey(JsonRequest request) {
+		return setEnabled(request, false);
+	}
+
+	private Map<String, Object> setEnabled(JsonRequest request, boolean enabled) {
+		EmulatedKey key = find(request.requiredString("KeyId"));
+		synchronized (key) {
+			switch (key.state()) {
+				case PendingDeletion -> throw pendingDeletion(key);
+				case PendingImport -> throw KmsServiceError.invalidState(key.arn + " is pending import.");
+				default -> key.enabled = enabled;
+			}
+			return response();
+		}
+	}
+
+	// Key lookup
+
+	/**
+	 * Resolves a key id or key ARN. Deleted keys (past their DeletionDate) disappear and expired material
+	 * is deleted here, so every operation sees the state the clock implies.
+	 */
+	private EmulatedKey find(String keyId) {
+		String id = keyId;
+		if (keyId.startsWith("arn:")) {
+			String[] parts = keyId.split(":", 6);
+			if (parts.length != 6 || !parts[2].equals("kms") || parts[3].isEmpty() || parts[4].isEmpty()
+					|| !(parts[5].startsWith("key/") || parts[5].startsWith("alias/"))) {
+				throw KmsServiceError.invalidArn("Invalid arn " + keyId);
+			}
+			if (!parts[3].equals(this.region)) {
+				throw KmsServiceError.notFound("Invalid arn " + parts[3]);
+			}
+			if (parts[5].startsWith("alias/")) {
+				throw KmsServiceError.notFound("Alias " + keyId + " is not found.");
+			}
+			if (!parts[4].equals(this.accountId)) {
+				throw KmsServiceError.notFound("Key '" + keyId + "' does not exist");
+			}
+			id = parts[5].substring("key/".length());
+		}
+		else if (keyId.startsWith("alias/")) {
+			throw KmsServiceError
+				.notFound("Alias arn:aws:kms:" + this.region + ":" + this.accountId + ":" + keyId + " is not found.");
+		}
+		if (!KEY_ID.matcher(id).matches()) {
+			throw KmsServiceError.notFound("Invalid keyId '" + id + "'");
+		}
+		EmulatedKey key = this.keys.get(id);
+		Instant now = now();
+		if (key != null && key.isDeleted(now)) {
+			this.keys.remove(id, key);
+			key = null;
+		}
+		if (key == null) {
+			throw KmsServiceError.notFound("Key '" + arn(id) + "' does not exist");
+		}
+		key.expireMaterial(now);
+		return key;
+	}
+
+	private static void requireExternal(EmulatedKey key) {
+		if (!key.isExternal()) {
+			throw KmsServiceError
+				.unsupported(key.arn + " origin is " + key.origin + " which is not valid for this operation.");
+		}
+	}
+
+	private static KmsServiceError pendingDeletion(EmulatedKey key) {
+		return KmsServiceError.invalidState(key.arn + " is pending deletion.");
+	}
+
+	// Response helpers
+
+	/** KeyMetadata as DescribeKey and CreateKey return it; called holding the key's lock. */
+	private Map<String, Object> metadata(EmulatedKey key) {
+		State state = key.state();
+		Map<String, Object> metadata = response("AWSAccountId", this.accountId, "KeyId", key.id, "Arn", key.arn,
+				"CreationDate", epochSeconds(key.creationDate), "Enabled", state == State.Enabled, "Description",
+				key.description, "KeyUsage", key.usage, "KeyState", state.name());
+		if (key.deletionDate != null) {
+			metadata.put("DeletionDate", epochSeconds(key.deletionDate));
+		}
+		if (key.hasMaterial && key.validTo != null) {
+			metadata.put("ValidTo", epochSeconds(key.validTo));
+		}
+		metadata.put("Origin", key.origin);
+		if (key.isExternal() && key.expirationModel != null) {
+			metadata.put("ExpirationModel", key.expirationModel);
+		}
+		metadata.put("KeyManager", "CUSTOMER");
+		metadata.put("CustomerMasterKeySpec", key.spec.name());
+		metadata.put("KeySpec", key.spec.name());
+		putAlgorithms(metadata, key);
+		metadata.put("MultiRegion", key.multiRegion);
+		if (key.multiRegion) {
+			metadata.put("MultiRegionConfiguration", response("MultiRegionKeyType", "PRIMARY", "PrimaryKey",
+					response("Arn", key.arn, "Region", this.region), "ReplicaKeys", List.of()));
+		}
+		if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && key.keyMaterialId != null) {
+			metadata.put("CurrentKeyMaterialId", key.keyMaterialId);
+		}
+		return metadata;
+	}
+
+	private static void putAlgorithms(Map<String, Object> target, EmulatedKey key) {
+		putIfNotEmpty(target, "EncryptionAlgorithms", key.spec.encryptionAlgorithms(key.usage));
+		putIfNotEmpty(target, "SigningAlgorithms", key.spec.signingAlgorithms(key.usage));
+		putIfNotEmpty(target, "KeyAgreementAlgorithms", key.spec.keyAgreementAlgorithms(key.usage));
+		putIfNotEmpty(target, "MacAlgorithms", key.spec.macAlgorithms());
+	}
+
+	private static void putIfNotEmpty(Map<String, Object> target, String name, List<String> values) {
+		if (!values.isEmpty()) {
+			target.put(name, values);
+		}
+	}
+
+	private static Map<String, Object> response(Object... namesAndValues) {
+		Map<String, Object> response = new LinkedHashMap<>();
+		for (int i = 0; i < namesAndValues.length; i += 2) {
+			response.put((String) namesAndValues[i], namesAndValues[i + 1]);
+		}
+		return response;
+	}
+
+	/** AWS JSON timestamps: epoch seconds as a number, here with millisecond precision. */
+	static BigDecimal epochSeconds(Instant instant) {
+		return BigDecimal.valueOf(instant.toEpochMilli(), 3);
+	}
+
+	private static String base64(byte[] bytes) {
+		return Base64.getEncoder().encodeToString(bytes);
+	}
+
+	private String arn(String id) {
+		return "arn:aws:kms:" + this.region + ":" + this.accountId + ":key/" + id;
+	}
+
+	private Instant now() {
+		return this.clock.get();
+	}
+
+	private static byte[] randomBytes(int length) {
+		byte[] bytes = new byte[length];
+		RANDOM.nextBytes(bytes);
+		return bytes;
+	}
+
+	private static byte[] generateEcPublicKey(EmulatedKeySpec spec) {
+		X9ECParameters parameters = CustomNamedCurves.getByOID(spec.curve());
+		BigInteger d = BigIntegers.createRandomInRange(BigInteger.ONE, parameters.getN().subtract(BigInteger.ONE), RANDOM);
+		ECPoint point = new FixedPointCombMultiplier().multiply(parameters.getG(), d).normalize();
+		return ImportCrypto.encode(new SubjectPublicKeyInfo(
+				new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, spec.curve()), point.getEncoded(false)));
+	}
+
+}
