@@ -104,6 +104,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		};
 	}
 
+	@ExceptionHandler(jakarta.validation.ConstraintViolationException.class)
+	ResponseEntity<ProblemDetail> constraintViolation(jakarta.validation.ConstraintViolationException ex) {
+		ProblemDetail problem = ProblemResponses.problem(HttpStatus.BAD_REQUEST, "validation-failed",
+				"The request parameters are not valid");
+		problem.setProperty("errors", ex.getConstraintViolations()
+			.stream()
+			.map(v -> Map.of("parameter", v.getPropertyPath().toString(), "message", v.getMessage()))
+			.toList());
+		return respond(problem);
+	}
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
 		log.error("Unexpected error", ex);

@@ -23,7 +23,6 @@ import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -54,7 +53,6 @@ import io.keyport.wrapping.WrappingPublicKey;
 
 /** REST API v1 for import jobs. Responses that carry parameters or material-related data are never cached. */
 @RestController
-@Validated
 @RequestMapping(path = "/api/v1/import-jobs", produces = { MediaType.APPLICATION_JSON_VALUE,
 		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class ImportJobController {

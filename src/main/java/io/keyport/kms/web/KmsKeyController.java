@@ -12,7 +12,6 @@ import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,7 +33,6 @@ import io.keyport.wrapping.KeySpec;
 
 /** Self-service creation of KMS keys that wait for imported material, and what KMS says about a key. */
 @RestController
-@Validated
 @RequestMapping(path = "/api/v1/kms-keys", produces = { MediaType.APPLICATION_JSON_VALUE,
 		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class KmsKeyController {
