@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
@@ -256,29 +255,6 @@ public final class KmsEmulator implements AutoCloseable {
 
 	private static Map<String, Object> errorBody(String type, String message) {
 		return Map.of("__type", type, "message", message);
-	}
-
-	/**
-	 * Runs an emulator for manual use until the process is stopped. Arguments: {@code [port [region
-	 * [accountId]]]}, default {@value #DEFAULT_PORT}, {@code us-east-1}, {@code 111122223333}.
-	 */
-	public static void main(String[] args) throws InterruptedException {
-		Builder builder = builder().port((args.length > 0) ? Integer.parseInt(args[0]) : DEFAULT_PORT);
-		if (args.length > 1) {
-			builder.region(args[1]);
-		}
-		if (args.length > 2) {
-			builder.accountId(args[2]);
-		}
-		KmsEmulator emulator = builder.start();
-		CountDownLatch stopped = new CountDownLatch(1);
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			emulator.close();
-			stopped.countDown();
-		}));
-		System.out.println("KMS emulator at " + emulator.endpoint() + " (region " + emulator.region() + ", account "
-				+ emulator.accountId() + ")");
-		stopped.await();
 	}
 
 	/** Settings of an emulator; all optional. */
