@@ -15,7 +15,7 @@ import io.keyport.wrapping.WrappingException.Reason;
  * RSA-OAEP) and RSA_AES_KEY_WRAP_SHA_1/256 (an ephemeral AES-256 key under RSA-OAEP, the material under that key with
  * AES-KWP). RSAES_PKCS1_V1_5 and SM2PKE are refused. Stateless apart from its {@link SecureRandom}, so thread-safe.
  */
-public class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
+public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 
 	/** ImportKeyMaterial's limit on EncryptedKeyMaterial. */
 	public static final int MAX_ENCRYPTED_LENGTH = 6144;

@@ -117,7 +117,8 @@ class KeyMaterialValidationTests {
 		byte[] rsaPkcs8 = TestKeys.rsa(WrappingKeySpec.RSA_2048).getPrivate().getEncoded();
 		byte[] pkcs1 = PrivateKeyInfo.getInstance(rsaPkcs8).parsePrivateKey().toASN1Primitive().getEncoded();
 		assertRefused(pkcs1, KeySpec.RSA_2048, Reason.INVALID_KEY_MATERIAL,
-				"it looks like a PKCS#1 or SEC1 private key, not PKCS#8; convert with 'openssl pkcs8 -topk8 -outform der -nocrypt'");
+				"it looks like a PKCS#1 or SEC1 private key, not PKCS#8; "
+						+ "convert with 'openssl pkcs8 -topk8 -outform der -nocrypt'");
 		byte[] ecPkcs8 = TestKeys.ec("secp256r1", true).getPrivate().getEncoded();
 		byte[] sec1 = PrivateKeyInfo.getInstance(ecPkcs8).parsePrivateKey().toASN1Primitive().getEncoded();
 		assertRefused(sec1, KeySpec.ECC_NIST_P256, Reason.INVALID_KEY_MATERIAL, "PKCS#1 or SEC1");

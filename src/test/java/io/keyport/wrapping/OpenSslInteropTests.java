@@ -106,7 +106,8 @@ class OpenSslInteropTests {
 				"-inkey", "WrappingPublicKey.bin", "-keyform", "DER", "-pubin", "-pkeyopt", "rsa_padding_mode:oaep",
 				"-pkeyopt", "rsa_oaep_md:" + openSslName(hash));
 		byte[] plaintext = Files.readAllBytes(work.resolve("PlaintextKeyMaterial.bin"));
-		EncryptedKeyMaterial encrypted = EncryptedKeyMaterial.of(Files.readAllBytes(work.resolve("EncryptedKeyMaterial.bin")));
+		EncryptedKeyMaterial encrypted = EncryptedKeyMaterial
+			.of(Files.readAllBytes(work.resolve("EncryptedKeyMaterial.bin")));
 
 		this.wrapper.checkEncrypted(encrypted, wrappingKey(spec), oaep(hash));
 		assertThat(Unwrap.oaep(privateKey(spec), hash, encrypted.bytes())).isEqualTo(plaintext);
@@ -171,13 +172,14 @@ class OpenSslInteropTests {
 		naive.init(Cipher.ENCRYPT_MODE, wrappingKey(WrappingKeySpec.RSA_2048).publicKey());
 		Path work = workDir("naive");
 		Files.write(work.resolve("naive.bin"), naive.doFinal(plaintext));
-		OpenSsl.Result sha256 = OpenSsl.tryRun(work, "pkeyutl", "-decrypt", "-inkey", dir.resolve(pem(WrappingKeySpec.RSA_2048)).toString(),
-				"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256",
-				"-in", "naive.bin", "-out", "naive-sha256.bin");
+		String privateKey = dir.resolve(pem(WrappingKeySpec.RSA_2048)).toString();
+		OpenSsl.Result sha256 = OpenSsl.tryRun(work, "pkeyutl", "-decrypt", "-inkey", privateKey, "-pkeyopt",
+				"rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256", "-in",
+				"naive.bin", "-out", "naive-sha256.bin");
 		assertThat(sha256.exitCode()).isNotZero();
 		// what it really is: SHA-256 label hash with MGF1-SHA-1
-		OpenSsl.run(work, "pkeyutl", "-decrypt", "-inkey", dir.resolve(pem(WrappingKeySpec.RSA_2048)).toString(),
-				"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha1",
+		OpenSsl.run(work, "pkeyutl", "-decrypt", "-inkey", privateKey, "-pkeyopt", "rsa_padding_mode:oaep",
+				"-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha1",
 				"-in", "naive.bin", "-out", "naive-mgf1-sha1.bin");
 		assertThat(Files.readAllBytes(work.resolve("naive-mgf1-sha1.bin"))).isEqualTo(plaintext);
 	}

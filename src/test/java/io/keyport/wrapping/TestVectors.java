@@ -5,10 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,13 +45,33 @@ final class TestVectors {
 
 	/** Loads a Wycheproof file, or aborts the calling test (skipped, not failed) when the vectors are absent. */
 	static JsonNode wycheproof(String file) {
-		Path dir = directory();
-		Assumptions.assumeTrue(dir != null, () -> "Wycheproof vectors not found (looked for ../shared/testvectors from "
-				+ Path.of("").toAbsolutePath() + ", shared/testvectors in its parents and -D" + PROPERTY
-				+ "); skipping " + file);
-		Path path = dir.resolve("wycheproof").resolve(file);
-		Assumptions.assumeTrue(Files.isRegularFile(path), () -> path + " is missing; skipping");
+		Path path = locate(file);
+		Assumptions.assumeTrue(path != null, () -> notFound(file));
 		return JSON.readTree(path.toFile());
+	}
+
+	/**
+	 * Dynamic tests from a Wycheproof file; when it is absent, one test that is reported as skipped with the reason
+	 * (Surefire does not report an aborted test factory at all).
+	 */
+	static Stream<DynamicNode> dynamicTests(String file, Function<JsonNode, Stream<? extends DynamicNode>> tests) {
+		Path path = locate(file);
+		if (path == null) {
+			return Stream.of(DynamicTest.dynamicTest(file + " not found", () -> Assumptions.abort(notFound(file))));
+		}
+		return tests.apply(JSON.readTree(path.toFile())).map(DynamicNode.class::cast);
+	}
+
+	private static Path locate(String file) {
+		Path dir = directory();
+		Path path = (dir != null) ? dir.resolve("wycheproof").resolve(file) : null;
+		return (path != null && Files.isRegularFile(path)) ? path : null;
+	}
+
+	private static String notFound(String file) {
+		return "Wycheproof vectors not found (looked for ../shared/testvectors/wycheproof/" + file + " from "
+				+ Path.of("").toAbsolutePath() + ", for shared/testvectors in its parents and in -D" + PROPERTY
+				+ "); skipping";
 	}
 
 	static Stream<JsonNode> elements(JsonNode array) {
