@@ -86,8 +86,9 @@ final class Der {
 			}
 			int tag = peekTag();
 			if (tag != expectedTag) {
+				// the tag found is not named: a misaligned reader may be looking at secret bytes
 				throw new MalformedException("expected " + what + " (tag 0x" + hex(expectedTag) + ") at offset "
-						+ this.position + ", found tag 0x" + hex(tag));
+						+ this.position + ", found another tag");
 			}
 			return next(what);
 		}
@@ -127,8 +128,8 @@ final class Der {
 				}
 			}
 			if (length > this.end - pos) {
-				throw new MalformedException(what + " at offset " + start + " claims " + length + " bytes, only "
-						+ (this.end - pos) + " remain");
+				throw new MalformedException(what + " at offset " + start + " is longer than the " + (this.end - pos)
+						+ " bytes that remain (truncated?)");
 			}
 			this.position = pos + length;
 			return new Tlv(tag, start, pos, length);

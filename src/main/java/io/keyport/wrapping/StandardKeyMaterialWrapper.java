@@ -15,7 +15,7 @@ import io.keyport.wrapping.WrappingException.Reason;
  * RSA-OAEP) and RSA_AES_KEY_WRAP_SHA_1/256 (an ephemeral AES-256 key under RSA-OAEP, the material under that key with
  * AES-KWP). RSAES_PKCS1_V1_5 and SM2PKE are refused. Stateless apart from its {@link SecureRandom}, so thread-safe.
  */
-public class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
+public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 
 	/** ImportKeyMaterial's limit on EncryptedKeyMaterial. */
 	public static final int MAX_ENCRYPTED_LENGTH = 6144;
@@ -119,11 +119,11 @@ public class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		}
 		else if (found != k) {
 			String hint = "";
-			if (found > k && (found - k) >= 16 && (found - k) % 8 == 0) {
-				hint = " (that looks like RSA_AES_KEY_WRAP_* output)";
-			}
-			else if (found == base64Length(k)) {
+			if (found == base64Length(k)) {
 				hint = " (base64 text? upload the binary ciphertext)";
+			}
+			else if (found > k && (found - k) >= 16 && (found - k) % 8 == 0) {
+				hint = " (that looks like RSA_AES_KEY_WRAP_* output)";
 			}
 			throw invalidEncrypted("expected exactly " + k + " bytes (one " + spec + " RSA-OAEP block) for " + algorithm
 					+ ", got " + found + hint);
@@ -154,7 +154,8 @@ public class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 			if (plaintext.length > capacity) {
 				throw new WrappingException(Reason.KEY_MATERIAL_TOO_LARGE, keySpec + " key material of "
 						+ plaintext.length + " bytes does not fit " + algorithm + " under an " + spec
-						+ " wrapping key (at most " + capacity + " bytes); use " + alternatives(keySpec, spec, true));
+						+ " wrapping key (at most " + capacity + " bytes); use "
+						+ alternatives(keySpec, spec, plaintext.length, true));
 			}
 			return EncryptedKeyMaterial.of(Oaep.encrypt(publicKey, hash, plaintext));
 		}
@@ -212,24 +213,24 @@ public class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		if (algorithm.isAesKeyWrap()) {
 			if (keySpec.isSymmetricOrHmac()) {
 				return incompatible(algorithm + " wraps RSA and ECC private keys only; for " + keySpec + " use "
-						+ alternatives(keySpec, wrappingKeySpec, false));
+						+ alternatives(keySpec, wrappingKeySpec));
 			}
 			if (keySpec.kind() == KeySpec.Kind.SM2) {
 				return incompatible(algorithm + " is not available in the AWS China regions, where SM2 keys are; for "
-						+ keySpec + " use " + alternatives(keySpec, wrappingKeySpec, false));
+						+ keySpec + " use " + alternatives(keySpec, wrappingKeySpec));
 			}
 		}
 		if (keySpec.kind() == KeySpec.Kind.RSA) {
 			return incompatible("RSA private keys (" + keySpec + ", PKCS#8 of about " + typicalLength(keySpec)
 					+ " bytes) cannot be wrapped with " + algorithm + "; AWS KMS requires "
-					+ alternatives(keySpec, wrappingKeySpec, false) + " for them");
+					+ alternatives(keySpec, wrappingKeySpec) + " for them");
 		}
 		int capacity = Oaep.capacity(wrappingKeySpec, algorithm.oaepHash());
 		int length = typicalLength(keySpec);
 		if (length > capacity) {
 			return incompatible(keySpec + " key material (" + length + " bytes as DER PKCS#8) does not fit " + algorithm
 					+ " under an " + wrappingKeySpec + " wrapping key (at most " + capacity + " bytes); use "
-					+ alternatives(keySpec, wrappingKeySpec, true));
+					+ alternatives(keySpec, wrappingKeySpec, length, true));
 		}
 		throw new IllegalStateException("no refusal message for " + keySpec + ", " + algorithm + ", " + wrappingKeySpec);
 	}
@@ -242,12 +243,12 @@ public class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		return switch (algorithm) {
 			case RSAES_PKCS1_V1_5 -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
 					"AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10); use "
-							+ ((keySpec != null) ? alternatives(keySpec, rsaKey, false)
+							+ ((keySpec != null) ? alternatives(keySpec, rsaKey)
 									: "RSAES_OAEP_SHA_256 (RSA_AES_KEY_WRAP_SHA_256 for RSA private keys)"));
 			case SM2PKE -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
 					"SM2PKE (SM2 wrapping keys, AWS China regions) is not supported by Keyport; use an RSA wrapping key "
 							+ "(RSA_2048, RSA_3072 or RSA_4096) with "
-							+ ((keySpec != null) ? alternatives(keySpec, rsaKey, false)
+							+ ((keySpec != null) ? alternatives(keySpec, rsaKey)
 									: "RSAES_OAEP_SHA_256"));
 			default -> null;
 		};
@@ -273,13 +274,15 @@ public class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	}
 
 	/**
-	 * "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1", optionally followed by the larger wrapping keys with which the
-	 * direct RSA-OAEP algorithms would fit.
+	 * "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1": the algorithms that can carry {@code length} bytes of the key spec's
+	 * material under the wrapping key, optionally followed by the larger wrapping keys RSAES_OAEP_SHA_256 would fit.
 	 */
-	private static String alternatives(KeySpec keySpec, WrappingKeySpec wrappingKeySpec, boolean largerKeys) {
+	private static String alternatives(KeySpec keySpec, WrappingKeySpec wrappingKeySpec, int length,
+			boolean largerKeys) {
 		List<String> algorithms = new ArrayList<>();
 		for (WrappingAlgorithm candidate : SUPPORTED) {
-			if (compatible(keySpec, candidate, wrappingKeySpec)) {
+			if (compatible(keySpec, candidate, wrappingKeySpec) && (candidate.isAesKeyWrap()
+					|| length <= Oaep.capacity(wrappingKeySpec, candidate.oaepHash()))) {
 				algorithms.add(candidate.name());
 			}
 		}
@@ -289,7 +292,8 @@ public class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 			List<String> keys = new ArrayList<>();
 			for (WrappingKeySpec candidate : RSA_WRAPPING_KEYS) {
 				if (candidate.bits() > wrappingKeySpec.bits()
-						&& compatible(keySpec, WrappingAlgorithm.RSAES_OAEP_SHA_256, candidate)) {
+						&& compatible(keySpec, WrappingAlgorithm.RSAES_OAEP_SHA_256, candidate)
+						&& length <= Oaep.capacity(candidate, Hash.SHA_256)) {
 					keys.add(candidate.name());
 				}
 			}
@@ -298,6 +302,10 @@ public class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 			}
 		}
 		return text;
+	}
+
+	private static String alternatives(KeySpec keySpec, WrappingKeySpec wrappingKeySpec) {
+		return alternatives(keySpec, wrappingKeySpec, typicalLength(keySpec), false);
 	}
 
 	/**

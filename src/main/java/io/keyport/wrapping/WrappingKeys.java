@@ -23,7 +23,8 @@ import io.keyport.wrapping.WrappingException.Reason;
 /** Parsing and encoding of wrapping public keys. */
 final class WrappingKeys {
 
-	private static final String ACCEPTED = "accepted: RSA_2048, RSA_3072 or RSA_4096 (rsaEncryption), or SM2 (id-ecPublicKey on sm2p256v1)";
+	private static final String ACCEPTED = "accepted: RSA_2048, RSA_3072 or RSA_4096 (rsaEncryption), "
+			+ "or SM2 (id-ecPublicKey on sm2p256v1)";
 
 	/** AWS's GetParametersForImport response is far below this; the cap keeps the DER parser's work bounded. */
 	private static final int MAX_DER_LENGTH = 16 * 1024;

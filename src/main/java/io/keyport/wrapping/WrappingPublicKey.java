@@ -39,7 +39,7 @@ public final class WrappingPublicKey {
 	public void checkSpec(WrappingKeySpec requested) {
 		if (this.spec != requested) {
 			throw new WrappingException(WrappingException.Reason.WRAPPING_KEY_SPEC_MISMATCH,
-					"expected a " + requested + " wrapping public key (as requested), got " + this.spec);
+					"expected an " + requested + " wrapping public key (as requested), got " + this.spec);
 		}
 	}
 

@@ -1,0 +1,237 @@
+package io.keyport.wrapping;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.keyport.wrapping.WrappingException.Reason;
+
+import static io.keyport.wrapping.WrappingAlgorithm.RSAES_OAEP_SHA_1;
+import static io.keyport.wrapping.WrappingAlgorithm.RSAES_OAEP_SHA_256;
+import static io.keyport.wrapping.WrappingAlgorithm.RSAES_PKCS1_V1_5;
+import static io.keyport.wrapping.WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_1;
+import static io.keyport.wrapping.WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256;
+import static io.keyport.wrapping.WrappingAlgorithm.SM2PKE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code checkCompatible}: what AWS KMS accepts, refused before any KMS call with the alternatives named. */
+class CompatibilityTests {
+
+	private final KeyMaterialWrapper wrapper = KeyMaterialWrapper.standard();
+
+	private static final List<WrappingKeySpec> RSA_KEYS = List.of(WrappingKeySpec.RSA_2048, WrappingKeySpec.RSA_3072,
+			WrappingKeySpec.RSA_4096);
+
+	static Stream<Arguments> symmetricAndHmacWithOaepOnEveryRsaKey() {
+		List<Arguments> arguments = new ArrayList<>();
+		for (KeySpec keySpec : KeySpec.values()) {
+			if (keySpec.isSymmetricOrHmac()) {
+				for (WrappingAlgorithm algorithm : List.of(RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256)) {
+					for (WrappingKeySpec wrappingKey : RSA_KEYS) {
+						arguments.add(Arguments.of(keySpec, algorithm, wrappingKey));
+					}
+				}
+			}
+		}
+		return arguments.stream();
+	}
+
+	@ParameterizedTest
+	@MethodSource
+	void symmetricAndHmacWithOaepOnEveryRsaKey(KeySpec keySpec, WrappingAlgorithm algorithm,
+			WrappingKeySpec wrappingKey) {
+		assertThatNoException().isThrownBy(() -> this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey));
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = KeySpec.class, names = { "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512" })
+	void rsaAesKeyWrapIsRefusedForSymmetricAndHmacNamingOaep(KeySpec keySpec) {
+		assertRefused(keySpec, RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "RSA_AES_KEY_WRAP_SHA_256 wraps RSA and ECC private keys only; for "
+						+ keySpec + " use RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
+		assertRefused(keySpec, RSA_AES_KEY_WRAP_SHA_1, WrappingKeySpec.RSA_2048, Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
+				"RSA_AES_KEY_WRAP_SHA_1 wraps RSA and ECC private keys only");
+	}
+
+	@ParameterizedTest
+	@EnumSource(WrappingKeySpec.class)
+	void pkcs1V15IsNoLongerAccepted(WrappingKeySpec wrappingKey) {
+		assertRefused(KeySpec.SYMMETRIC_DEFAULT, RSAES_PKCS1_V1_5, wrappingKey, Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+				"AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10); use RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
+		assertRefused(KeySpec.RSA_2048, RSAES_PKCS1_V1_5, wrappingKey, Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+				"use RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1");
+	}
+
+	@Test
+	void sm2PkeIsNotSupported() {
+		assertRefused(KeySpec.SYMMETRIC_DEFAULT, SM2PKE, WrappingKeySpec.SM2, Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+				"SM2PKE (SM2 wrapping keys, AWS China regions) is not supported by Keyport; use an RSA wrapping key");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = WrappingAlgorithm.class, names = { "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256",
+			"RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256" })
+	void rsaAlgorithmsNeedAnRsaWrappingKey(WrappingAlgorithm algorithm) {
+		assertRefused(KeySpec.ECC_NIST_P256, algorithm, WrappingKeySpec.SM2, Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
+				algorithm + " needs an RSA wrapping key (RSA_2048, RSA_3072 or RSA_4096), got SM2");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = KeySpec.class, names = { "ECC_NIST_EDWARDS25519", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87" })
+	void keySpecsKmsDoesNotImportAreUnsupported(KeySpec keySpec) {
+		for (WrappingAlgorithm algorithm : WrappingAlgorithm.values()) {
+			assertRefused(keySpec, algorithm, WrappingKeySpec.RSA_4096, Reason.UNSUPPORTED_KEY_SPEC,
+					"AWS KMS does not document importing key material for " + keySpec);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = KeySpec.class, names = { "RSA_2048", "RSA_3072", "RSA_4096" })
+	void rsaPrivateKeysNeedRsaAesKeyWrap(KeySpec keySpec) {
+		for (WrappingKeySpec wrappingKey : RSA_KEYS) {
+			for (WrappingAlgorithm algorithm : List.of(RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256)) {
+				assertRefused(keySpec, algorithm, wrappingKey, Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
+						"AWS KMS requires RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1 for them");
+			}
+			this.wrapper.checkCompatible(keySpec, RSA_AES_KEY_WRAP_SHA_256, wrappingKey);
+			this.wrapper.checkCompatible(keySpec, RSA_AES_KEY_WRAP_SHA_1, wrappingKey);
+		}
+	}
+
+	@Test
+	void p521DoesNotFitOaepUnderRsa2048() {
+		assertRefused(KeySpec.ECC_NIST_P521, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
+				"ECC_NIST_P521 key material (241 bytes as DER PKCS#8) does not fit RSAES_OAEP_SHA_256 under an RSA_2048 "
+						+ "wrapping key (at most 190 bytes); use RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1, "
+						+ "or a larger wrapping key (RSA_3072 or RSA_4096)");
+		assertRefused(KeySpec.ECC_NIST_P521, RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_2048,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "(at most 214 bytes)");
+		this.wrapper.checkCompatible(KeySpec.ECC_NIST_P521, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_3072);
+		this.wrapper.checkCompatible(KeySpec.ECC_NIST_P521, RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_2048);
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = KeySpec.class, names = { "ECC_NIST_P256", "ECC_NIST_P384", "ECC_SECG_P256K1" })
+	void smallerEcKeysFitEveryOaepCombination(KeySpec keySpec) {
+		for (WrappingKeySpec wrappingKey : RSA_KEYS) {
+			for (WrappingAlgorithm algorithm : List.of(RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, RSA_AES_KEY_WRAP_SHA_1,
+					RSA_AES_KEY_WRAP_SHA_256)) {
+				this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey);
+			}
+		}
+	}
+
+	@Test
+	void sm2PrivateKeysUseOaepBecauseChinaRegionsLackRsaAes() {
+		this.wrapper.checkCompatible(KeySpec.SM2, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048);
+		assertRefused(KeySpec.SM2, RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_2048,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
+				"RSA_AES_KEY_WRAP_SHA_256 is not available in the AWS China regions, where SM2 keys are; for SM2 use "
+						+ "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
+	}
+
+	@Test
+	void compatibleAlgorithmsListsExactlyWhatCheckCompatibleAccepts() {
+		KeyMaterialWrapper viaDefault = new KeyMaterialWrapper() {
+
+			@Override
+			public void checkCompatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec) {
+				CompatibilityTests.this.wrapper.checkCompatible(keySpec, algorithm, wrappingKeySpec);
+			}
+
+			@Override
+			public void checkMaterial(KeyMaterial material, KeySpec keySpec) {
+			}
+
+			@Override
+			public void checkEncrypted(EncryptedKeyMaterial encrypted, WrappingPublicKey wrappingKey,
+					WrappingAlgorithm algorithm) {
+			}
+
+			@Override
+			public EncryptedKeyMaterial wrap(KeyMaterial material, KeySpec keySpec, WrappingPublicKey wrappingKey,
+					WrappingAlgorithm algorithm) {
+				throw new UnsupportedOperationException();
+			}
+
+		};
+		for (KeySpec keySpec : KeySpec.values()) {
+			for (WrappingKeySpec wrappingKey : WrappingKeySpec.values()) {
+				List<WrappingAlgorithm> compatible = this.wrapper.compatibleAlgorithms(keySpec, wrappingKey);
+				assertThat(Set.copyOf(viaDefault.compatibleAlgorithms(keySpec, wrappingKey)))
+					.isEqualTo(Set.copyOf(compatible));
+				for (WrappingAlgorithm algorithm : WrappingAlgorithm.values()) {
+					if (compatible.contains(algorithm)) {
+						this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey);
+					}
+					else {
+						assertThatThrownBy(() -> this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey))
+							.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
+								assertThat(ex.getMessage()).isNotBlank().doesNotContain("no wrapping algorithm");
+								assertThat(ex.getMessage()).containsAnyOf(algorithm.name(), keySpec.name());
+							});
+					}
+				}
+			}
+		}
+	}
+
+	@Test
+	void compatibleAlgorithmsPreferSha256() {
+		assertThat(this.wrapper.compatibleAlgorithms(KeySpec.SYMMETRIC_DEFAULT, WrappingKeySpec.RSA_2048))
+			.containsExactly(RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1);
+		assertThat(this.wrapper.compatibleAlgorithms(KeySpec.ECC_NIST_P521, WrappingKeySpec.RSA_2048))
+			.containsExactly(RSA_AES_KEY_WRAP_SHA_256, RSA_AES_KEY_WRAP_SHA_1);
+		assertThat(this.wrapper.compatibleAlgorithms(KeySpec.ECC_NIST_P521, WrappingKeySpec.RSA_3072))
+			.containsExactly(RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSA_AES_KEY_WRAP_SHA_256, RSA_AES_KEY_WRAP_SHA_1);
+		assertThat(this.wrapper.compatibleAlgorithms(KeySpec.ML_DSA_65, WrappingKeySpec.RSA_4096)).isEmpty();
+		assertThat(this.wrapper.compatibleAlgorithms(KeySpec.HMAC_256, WrappingKeySpec.SM2)).isEmpty();
+	}
+
+	@Test
+	void everyImportableKeySpecHasAnAlgorithmWithEveryRsaWrappingKey() {
+		Set<KeySpec> importable = EnumSet.noneOf(KeySpec.class);
+		for (KeySpec keySpec : KeySpec.values()) {
+			if (keySpec.kind() != KeySpec.Kind.NOT_IMPORTABLE) {
+				importable.add(keySpec);
+			}
+		}
+		for (KeySpec keySpec : importable) {
+			for (WrappingKeySpec wrappingKey : RSA_KEYS) {
+				assertThat(this.wrapper.compatibleAlgorithms(keySpec, wrappingKey)).as("%s with %s", keySpec, wrappingKey)
+					.isNotEmpty();
+			}
+		}
+	}
+
+	@Test
+	void nullArgumentsAreProgrammingErrors() {
+		assertThatThrownBy(() -> this.wrapper.checkCompatible(null, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048))
+			.isInstanceOf(NullPointerException.class);
+		assertThatThrownBy(() -> this.wrapper.checkCompatible(KeySpec.SYMMETRIC_DEFAULT, null, WrappingKeySpec.RSA_2048))
+			.isInstanceOf(NullPointerException.class);
+		assertThatThrownBy(() -> this.wrapper.checkCompatible(KeySpec.SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_256, null))
+			.isInstanceOf(NullPointerException.class);
+	}
+
+	private void assertRefused(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKey, Reason reason,
+			String message) {
+		assertThatThrownBy(() -> this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey))
+			.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
+				assertThat(ex.reason()).isEqualTo(reason);
+				assertThat(ex.getMessage()).contains(message);
+			});
+	}
+
+}
