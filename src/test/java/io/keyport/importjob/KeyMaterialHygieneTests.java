@@ -1,0 +1,115 @@
+package io.keyport.importjob;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Plaintext key material must not survive anywhere: after plaintext imports (successful and refused), with verbose
+ * web, SQL and SDK logging on, neither the log output, any database table nor any response holds the material in hex
+ * or base64.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "logging.level.org.springframework.web=TRACE", "logging.level.io.keyport=TRACE",
+				"logging.level.org.hibernate.SQL=DEBUG", "logging.level.org.hibernate.orm.jdbc.bind=TRACE",
+				"logging.level.software.amazon.awssdk.request=DEBUG", "logging.level.org.apache.http.wire=DEBUG" })
+class KeyMaterialHygieneTests extends IntegrationTest {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Test
+	void plaintextMaterialAppearsInNoLogNoTableAndNoResponse(CapturedOutput output) {
+		ApiClient api = new ApiClient(this.port);
+		SecureRandom random = new SecureRandom();
+		List<byte[]> materials = new ArrayList<>();
+		List<String> responses = new ArrayList<>();
+
+		for (String keySpec : List.of("SYMMETRIC_DEFAULT", "HMAC_256", "HMAC_512")) {
+			String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", keySpec)))
+				.json()
+				.get("keyId")
+				.asString();
+			String jobId = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)))
+				.json()
+				.get("id")
+				.asString();
+			int length = switch (keySpec) {
+				case "HMAC_512" -> 64;
+				default -> 32;
+			};
+			// first a refused upload (one byte short), then the real one
+			byte[] wrongLength = new byte[length - 1];
+			random.nextBytes(wrongLength);
+			materials.add(wrongLength);
+			responses.add(api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(wrongLength))))
+				.text());
+			byte[] material = new byte[length];
+			random.nextBytes(material);
+			materials.add(material);
+			ApiClient.Response imported = api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+			assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
+			responses.add(imported.text());
+			responses.add(api.get("/api/v1/import-jobs/" + jobId + "/events").text());
+		}
+
+		String database = dumpEveryTable();
+		assertThat(database).contains("IMPORTED"); // the dump really holds the jobs
+		assertThat(output.getAll()).contains("key-material"); // the trace logging really ran
+		for (byte[] material : materials) {
+			for (String form : forms(material)) {
+				assertThat(output.getAll()).as("log output").doesNotContainIgnoringCase(form);
+				assertThat(database).as("database").doesNotContainIgnoringCase(form);
+				assertThat(responses).as("responses").noneMatch(r -> r.toLowerCase().contains(form.toLowerCase()));
+			}
+		}
+	}
+
+	/** Hex, base64 (standard and URL-safe, without padding so it also matches inside longer strings). */
+	static List<String> forms(byte[] material) {
+		String base64 = Base64.getEncoder().withoutPadding().encodeToString(material);
+		String base64Url = Base64.getUrlEncoder().withoutPadding().encodeToString(material);
+		return List.of(HexFormat.of().formatHex(material), base64.substring(0, base64.length() - 1),
+				base64Url.substring(0, base64Url.length() - 1));
+	}
+
+	/** Every row of every table in the schema, as JSON text (bytea columns appear as hex). */
+	String dumpEveryTable() {
+		List<String> tables = this.jdbc.queryForList(
+				"select table_name from information_schema.tables where table_schema = 'public' "
+						+ "and table_type = 'BASE TABLE'",
+				String.class);
+		assertThat(tables).contains("import_job", "import_job_event");
+		StringBuilder dump = new StringBuilder();
+		for (String table : tables) {
+			this.jdbc.queryForList("select row_to_json(t)::text from \"" + table + "\" t", String.class)
+				.forEach(row -> dump.append(row).append('\n'));
+		}
+		return dump.toString();
+	}
+
+}
