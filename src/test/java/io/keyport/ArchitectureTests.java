@@ -1,0 +1,69 @@
+package io.keyport;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** Keeps the package-by-feature structure honest. */
+class ArchitectureTests {
+
+	static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("io.keyport");
+
+	@Test
+	void onlyTheAwsAdapterKnowsTheAwsSdk() {
+		noClasses().that()
+			.resideOutsideOfPackage("io.keyport.kms.aws..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("software.amazon..")
+			.check(MAIN);
+	}
+
+	@Test
+	void wrappingIsPlainJavaWithoutSpringOrPersistence() {
+		noClasses().that()
+			.resideInAPackage("io.keyport.wrapping..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework..", "jakarta.persistence..", "io.keyport.importjob..",
+					"io.keyport.kms..")
+			.check(MAIN);
+	}
+
+	@Test
+	void entitiesAndRepositoriesStayInsideTheirFeature() {
+		classes().that()
+			.areAnnotatedWith(jakarta.persistence.Entity.class)
+			.or()
+			.areAssignableTo(org.springframework.data.repository.Repository.class)
+			.should()
+			.notBePublic()
+			.check(MAIN);
+	}
+
+	@Test
+	void webLayerDoesNotReachEntitiesOrRepositories() {
+		noClasses().that()
+			.resideInAPackage("..web..")
+			.should()
+			.dependOnClassesThat()
+			.areAnnotatedWith(jakarta.persistence.Entity.class)
+			.check(MAIN);
+	}
+
+	@Test
+	void kmsPortDoesNotDependOnImportJobs() {
+		noClasses().that()
+			.resideInAPackage("io.keyport.kms..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.keyport.importjob..")
+			.check(MAIN);
+	}
+
+}
