@@ -104,6 +104,12 @@ class ImportJob {
 	@Column(nullable = false)
 	private String createdBy;
 
+	private String leaseOwner;
+
+	private Instant leaseUntil;
+
+	private Instant nextCheckAt;
+
 	@OneToMany(cascade = CascadeType.ALL)
 	@JoinColumn(name = "job_id", nullable = false, updatable = false)
 	@OrderBy("id")
@@ -154,10 +160,13 @@ class ImportJob {
 		this.encryptedKeyMaterial = null;
 		this.nextAttemptAt = null;
 		this.importAttempts = 0;
+		this.lastErrorCode = null;
+		this.lastErrorMessage = null;
+		releaseLease();
 	}
 
 	/** Material wrapped under the current wrapping key is held for the import. */
-	void markWrapped(EncryptedKeyMaterial material, String cause, String actor, Instant now) {
+	void markWrapped(EncryptedKeyMaterial material, String cause, Lease lease, String actor, Instant now) {
 		requireState(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED, "upload material to");
 		if (parametersExpiredAt(now)) {
 			throw new ImportJobException("parameters-expired", id(), this.state,
@@ -167,6 +176,8 @@ class ImportJob {
 		transition(ImportJobState.MATERIAL_WRAPPED, "upload material to", cause, null, actor, now);
 		this.encryptedKeyMaterial = material.bytes();
 		this.nextAttemptAt = now;
+		// the uploading request imports at once; the lease keeps schedulers away unless it dies meanwhile
+		lease(lease);
 	}
 
 	/** The ImportKeyMaterial call for this job, with the held token and material. */
@@ -179,13 +190,28 @@ class ImportJob {
 	}
 
 	/** KMS accepted the material. Token and wrapped material are no longer needed and are dropped. */
-	void markImported(ImportResult result, String actor, Instant now) {
+	void markImported(ImportResult result, String actor, Instant now, Instant nextCheck) {
 		this.importAttempts++;
-		transition(ImportJobState.IMPORTED, "mark imported", this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES
+		recordImported(result.keyMaterialId(), this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES
 				? "key material imported, valid until " + this.materialValidTo
-				: "key material imported, does not expire", null, actor, now);
-		this.keyMaterialId = result.keyMaterialId();
+				: "key material imported, does not expire", actor, now, nextCheck);
+	}
+
+	/**
+	 * Reconciliation found the material already in KMS (the import was sent, its outcome lost): imported without
+	 * sending it again.
+	 */
+	void reconcileImported(String cause, String actor, Instant now, Instant nextCheck) {
+		recordImported(null, cause, actor, now, nextCheck);
+	}
+
+	private void recordImported(String keyMaterialId, String cause, String actor, Instant now, Instant nextCheck) {
+		transition(ImportJobState.IMPORTED, "mark imported", cause, null, actor, now);
+		this.keyMaterialId = keyMaterialId;
 		this.importedAt = now;
+		this.nextCheckAt = nextCheck;
+		this.leaseOwner = null;
+		this.leaseUntil = null;
 		this.importToken = null;
 		this.wrappingPublicKey = null;
 		this.encryptedKeyMaterial = null;
@@ -203,8 +229,15 @@ class ImportJob {
 	 * <li>the key itself cannot take material (missing, pending deletion, not external): failed.</li>
 	 * </ul>
 	 */
-	void importFailed(KmsErrorCode error, String message, Duration retryDelay, String actor, Instant now) {
+	void importFailed(KmsErrorCode error, String message, Duration retryDelay, int maxAttempts, String actor,
+			Instant now) {
 		this.importAttempts++;
+		releaseLease();
+		if (error.isTransient() && this.importAttempts >= maxAttempts) {
+			fail("import-attempts-exhausted", "import attempt " + this.importAttempts + " of " + maxAttempts
+					+ " failed (" + error.code() + "): " + message + "; no attempts left", actor, now);
+			return;
+		}
 		ImportJobState target = switch (error) {
 			case THROTTLED, DEPENDENCY_TIMEOUT, INTERNAL, UNAVAILABLE -> ImportJobState.MATERIAL_WRAPPED;
 			case INVALID_CIPHERTEXT, INCORRECT_KEY_MATERIAL, VALIDATION -> ImportJobState.PARAMETERS_FETCHED;
@@ -213,7 +246,10 @@ class ImportJob {
 					LIMIT_EXCEEDED ->
 				ImportJobState.FAILED;
 		};
-		String cause = "import refused by KMS (" + error.code() + "): " + message;
+		String cause = error.isTransient()
+				? "import attempt " + this.importAttempts + " failed (" + error.code() + "): " + message
+						+ "; retry at " + now.plus(retryDelay)
+				: "import refused by KMS (" + error.code() + "): " + message;
 		transition(target, "record a failed import for", cause, error.code(), actor, now);
 		this.lastErrorCode = error.code();
 		this.lastErrorMessage = truncate(message);
@@ -237,11 +273,14 @@ class ImportJob {
 				null, actor, now);
 		this.encryptedKeyMaterial = null;
 		this.nextAttemptAt = null;
+		releaseLease();
 	}
 
-	/** The imported material passed its ValidTo. */
+	/** The imported material passed its ValidTo, or was deleted from the key. */
 	void expireMaterial(String cause, String actor, Instant now) {
 		transition(ImportJobState.MATERIAL_EXPIRED, "expire the material of", cause, null, actor, now);
+		this.nextCheckAt = null;
+		releaseLease();
 	}
 
 	void fail(String errorCode, String message, String actor, Instant now) {
@@ -254,6 +293,33 @@ class ImportJob {
 	void cancel(String reason, String actor, Instant now) {
 		transition(ImportJobState.CANCELLED, "cancel", reason, null, actor, now);
 		dropSecrets();
+	}
+
+	/** Claims the job for one unit of work until the lease lapses. */
+	void lease(Lease lease) {
+		this.leaseOwner = lease.owner();
+		this.leaseUntil = lease.until();
+	}
+
+	void releaseLease() {
+		this.leaseOwner = null;
+		this.leaseUntil = null;
+	}
+
+	/** An imported job was compared with KMS and still matches; next comparison due then. */
+	void recordCheck(Instant nextCheck) {
+		this.nextCheckAt = nextCheck;
+		releaseLease();
+	}
+
+	/** A transient failure of background work: keep the state, try again at the given time. */
+	void deferWork(String errorCode, String message, Instant retryAt) {
+		this.lastErrorCode = errorCode;
+		this.lastErrorMessage = truncate(message);
+		if (this.state == ImportJobState.IMPORTED) {
+			this.nextCheckAt = retryAt;
+		}
+		releaseLease();
 	}
 
 	boolean parametersExpiredAt(Instant now) {
@@ -289,6 +355,7 @@ class ImportJob {
 	}
 
 	private void dropSecrets() {
+		releaseLease();
 		this.importToken = null;
 		this.wrappingPublicKey = null;
 		this.encryptedKeyMaterial = null;
@@ -328,6 +395,22 @@ class ImportJob {
 
 	ImportJobState state() {
 		return this.state;
+	}
+
+	String leaseOwner() {
+		return this.leaseOwner;
+	}
+
+	Instant createdAt() {
+		return this.createdAt;
+	}
+
+	ExpirationPolicy expiration() {
+		return new ExpirationPolicy(this.expirationModel, this.materialValidTo);
+	}
+
+	int importAttempts() {
+		return this.importAttempts;
 	}
 
 	String kmsKeyArn() {

@@ -14,6 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * @param retryInitialDelay wait before retrying an import that failed transiently (throttling, 5xx, timeouts)
  * @param retryMaxDelay cap of the exponential backoff between retries
  * @param maxValidity the longest material validity KMS accepts ahead of now (AWS: 365 days)
+ * @param maxImportAttempts attempts of one import (first try and retries) before the job fails
+ * @param leaseDuration how long one instance holds a job for one unit of work (an import, a refresh); a lease left by
+ * a killed instance lapses after this and the work is taken over
  * @param defaultPageSize page size of job listings when none is asked for
  * @param maxPageSize largest page size a caller may ask for
  */
@@ -21,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("keyport.import-jobs")
 public record ImportJobProperties(@DefaultValue("30s") @NotNull Duration retryInitialDelay,
 		@DefaultValue("15m") @NotNull Duration retryMaxDelay, @DefaultValue("365d") @NotNull Duration maxValidity,
+		@DefaultValue("8") @Min(1) int maxImportAttempts, @DefaultValue("2m") @NotNull Duration leaseDuration,
 		@DefaultValue("20") @Min(1) int defaultPageSize, @DefaultValue("100") @Min(1) int maxPageSize) {
 
 	/** Exponential backoff with full jitter: random in [delay/2, delay], delay = initial * 2^(attempt-1), capped. */

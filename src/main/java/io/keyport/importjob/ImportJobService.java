@@ -53,6 +53,8 @@ public class ImportJobService {
 
 	private final ImportJobProperties properties;
 
+	private final LifecycleProperties lifecycle;
+
 	private final Clock clock;
 
 	private final TransactionTemplate tx;
@@ -60,11 +62,13 @@ public class ImportJobService {
 	private final TransactionTemplate readTx;
 
 	ImportJobService(ImportJobRepository jobs, KmsProvider kms, KeyMaterialWrapper wrapper,
-			ImportJobProperties properties, Clock clock, PlatformTransactionManager transactionManager) {
+			ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
+			PlatformTransactionManager transactionManager) {
 		this.jobs = jobs;
 		this.kms = kms;
 		this.wrapper = wrapper;
 		this.properties = properties;
+		this.lifecycle = lifecycle;
 		this.clock = clock;
 		this.tx = new TransactionTemplate(transactionManager);
 		this.readTx = new TransactionTemplate(transactionManager);
@@ -201,7 +205,8 @@ public class ImportJobService {
 				this.jobs.saveAndFlush(job);
 				return null;
 			}
-			job.markWrapped(encrypted, cause, actor, now);
+			job.markWrapped(encrypted, cause,
+					new Lease(this.lifecycle.instanceId(), now.plus(this.properties.leaseDuration())), actor, now);
 			ImportJob saved = this.jobs.saveAndFlush(job);
 			return new Claim(saved.version(), saved.importRequest());
 		});
@@ -210,20 +215,28 @@ public class ImportJobService {
 					ImportJobState.PARAMETERS_EXPIRED, "The wrapping key and import token of job " + id
 							+ " expired before the material arrived; refresh the parameters and wrap again");
 		}
-		// 2. the KMS call, outside any transaction
+		return executeImport(id, claim.version(), claim.request(), actor);
+	}
+
+	/**
+	 * Sends a claimed job's material to KMS, outside any transaction, and records the outcome in a new one that
+	 * checks the version of the claim. A refused import is recorded, then thrown as an {@link ImportJobException}.
+	 */
+	ImportJobView executeImport(ImportJobId id, long claimedVersion, ImportRequest request, String actor) {
 		ImportResult result;
 		try {
-			result = this.kms.importKeyMaterial(claim.request());
+			result = this.kms.importKeyMaterial(request);
 		}
 		catch (KmsException ex) {
-			ImportJobView failed = recordImportFailure(id, claim.version(), ex, actor);
-			throw new ImportJobException(ex.errorCode().code(), categoryOf(ex.errorCode()), id, failed.state(),
-					"KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
+			ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
+			throw new ImportJobException(failed.state() == ImportJobState.FAILED && ex.isTransient()
+					? "import-attempts-exhausted" : ex.errorCode().code(), categoryOf(ex.errorCode()), id,
+					failed.state(), "KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
 		}
-		// 3. record the outcome, checking nobody changed the job meanwhile
 		ImportJobView imported = this.tx.execute(status -> {
-			ImportJob job = loadAtVersion(id, claim.version());
-			job.markImported(result, actor, this.clock.instant());
+			ImportJob job = loadAtVersion(id, claimedVersion);
+			Instant now = this.clock.instant();
+			job.markImported(result, actor, now, now.plus(this.lifecycle.driftCheckInterval()));
 			return this.jobs.saveAndFlush(job).toView();
 		});
 		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
@@ -236,12 +249,13 @@ public class ImportJobService {
 			ImportJob job = loadAtVersion(id, version);
 			int attempt = job.toView().importAttempts() + 1;
 			job.importFailed(ex.errorCode(), ex.getMessage(),
-					this.properties.retryDelay(attempt, ThreadLocalRandom.current()), actor, this.clock.instant());
+					this.properties.retryDelay(attempt, ThreadLocalRandom.current()),
+					this.properties.maxImportAttempts(), actor, this.clock.instant());
 			return this.jobs.saveAndFlush(job).toView();
 		});
 	}
 
-	private ImportParameters downloadParameters(String keyArn, WrappingAlgorithm algorithm,
+	ImportParameters downloadParameters(String keyArn, WrappingAlgorithm algorithm,
 			WrappingKeySpec wrappingKeySpec, ImportJobId jobId) {
 		ImportParameters parameters = this.kms.getParametersForImport(keyArn, algorithm, wrappingKeySpec);
 		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
@@ -300,13 +314,13 @@ public class ImportJobService {
 		}
 	}
 
-	private ImportJob load(ImportJobId id) {
+	ImportJob load(ImportJobId id) {
 		return this.jobs.findById(id)
 			.orElseThrow(() -> new ImportJobException("import-job-not-found", Category.NOT_FOUND, id, null,
 					"No import job " + id));
 	}
 
-	private ImportJob loadAtVersion(ImportJobId id, long version) {
+	ImportJob loadAtVersion(ImportJobId id, long version) {
 		ImportJob job = load(id);
 		if (job.version() != version) {
 			throw new ImportJobException("concurrent-modification", Category.CONFLICT, id, job.state(),

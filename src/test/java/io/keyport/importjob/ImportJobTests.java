@@ -26,6 +26,8 @@ class ImportJobTests {
 
 	static final String ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
+	static final Lease LEASE = new Lease("instance-a", T0.plusSeconds(120));
+
 	static ImportJob newJob() {
 		return ImportJob.start(ImportJobId.random(),
 				new TargetKey("1234abcd-12ab-34cd-56ef-1234567890ab", ARN, KeySpec.SYMMETRIC_DEFAULT),
@@ -57,11 +59,11 @@ class ImportJobTests {
 	@Test
 	void wrappedThenImportedDropsTokenAndMaterial() {
 		ImportJob job = newJob();
-		job.markWrapped(someCiphertext(), "uploaded", "alice", T0.plusSeconds(60));
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0.plusSeconds(60));
 		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
 		assertThat(job.importRequest().importToken()).containsExactly(9, 9, 9);
 
-		job.markImported(new ImportResult(ARN, "abc"), "alice", T0.plusSeconds(61));
+		job.markImported(new ImportResult(ARN, "abc"), "alice", T0.plusSeconds(61), T0.plusSeconds(61).plus(Duration.ofHours(1)));
 
 		assertThat(job.state()).isEqualTo(ImportJobState.IMPORTED);
 		assertThat(job.toView().keyMaterialId()).isEqualTo("abc");
@@ -77,7 +79,7 @@ class ImportJobTests {
 	void refusesMaterialOnceParametersExpired() {
 		ImportJob job = newJob();
 		assertThatExceptionOfType(ImportJobException.class)
-			.isThrownBy(() -> job.markWrapped(someCiphertext(), "uploaded", "alice", T0.plus(Duration.ofHours(24))))
+			.isThrownBy(() -> job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0.plus(Duration.ofHours(24))))
 			.satisfies(e -> assertThat(e.code()).isEqualTo("parameters-expired"));
 		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
 		assertThat(job.events()).hasSize(1);
@@ -86,8 +88,8 @@ class ImportJobTests {
 	@Test
 	void transientImportFailureKeepsMaterialAndSchedulesRetry() {
 		ImportJob job = newJob();
-		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
-		job.importFailed(KmsErrorCode.THROTTLED, "Rate exceeded", Duration.ofSeconds(30), "alice", T0);
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.importFailed(KmsErrorCode.THROTTLED, "Rate exceeded", Duration.ofSeconds(30), 8, "alice", T0);
 		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
 		assertThat(job.toView().nextAttemptAt()).isEqualTo(T0.plusSeconds(30));
 		assertThat(job.toView().lastErrorCode()).isEqualTo("kms-throttled");
@@ -95,10 +97,40 @@ class ImportJobTests {
 	}
 
 	@Test
+	void transientFailuresFailTheJobOnceAttemptsAreExhausted() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.importFailed(KmsErrorCode.INTERNAL, "boom", Duration.ofSeconds(1), 2, "alice", T0);
+		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
+		assertThat(job.events().getLast().toView().cause()).contains("import attempt 1 failed");
+		job.importFailed(KmsErrorCode.INTERNAL, "boom", Duration.ofSeconds(1), 2, "alice", T0);
+		assertThat(job.state()).isEqualTo(ImportJobState.FAILED);
+		assertThat(job.toView().lastErrorCode()).isEqualTo("import-attempts-exhausted");
+	}
+
+	@Test
+	void wrappedJobIsLeasedToTheUploadingInstanceAndReleasedByTheOutcome() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		assertThat(job.leaseOwner()).isEqualTo("instance-a");
+		job.markImported(new ImportResult(ARN, null), "alice", T0, T0.plusSeconds(3600));
+		assertThat(job.leaseOwner()).isNull();
+	}
+
+	@Test
+	void reconciliationMarksTheJobImportedWithoutAnotherCall() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.reconcileImported("reconciled", "system", T0, T0.plusSeconds(3600));
+		assertThat(job.state()).isEqualTo(ImportJobState.IMPORTED);
+		assertThat(job.toView().importAttempts()).isEqualTo(0);
+	}
+
+	@Test
 	void refusedCiphertextSendsJobBackToWaitingForMaterial() {
 		ImportJob job = newJob();
-		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
-		job.importFailed(KmsErrorCode.INVALID_CIPHERTEXT, "could not decrypt", Duration.ZERO, "alice", T0);
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.importFailed(KmsErrorCode.INVALID_CIPHERTEXT, "could not decrypt", Duration.ZERO, 8, "alice", T0);
 		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
 		assertThat(job.toView().lastErrorCode()).isEqualTo("kms-invalid-ciphertext");
 		assertThatExceptionOfType(IllegalTransitionException.class).isThrownBy(job::importRequest);
@@ -109,16 +141,16 @@ class ImportJobTests {
 	@Test
 	void expiredTokenAtImportNeedsNewParameters() {
 		ImportJob job = newJob();
-		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
-		job.importFailed(KmsErrorCode.EXPIRED_IMPORT_TOKEN, "expired", Duration.ZERO, "alice", T0);
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.importFailed(KmsErrorCode.EXPIRED_IMPORT_TOKEN, "expired", Duration.ZERO, 8, "alice", T0);
 		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_EXPIRED);
 	}
 
 	@Test
 	void keyInWrongStateFailsTheJobAndDropsSecrets() {
 		ImportJob job = newJob();
-		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
-		job.importFailed(KmsErrorCode.INVALID_KEY_STATE, "pending deletion", Duration.ZERO, "alice", T0);
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.importFailed(KmsErrorCode.INVALID_KEY_STATE, "pending deletion", Duration.ZERO, 8, "alice", T0);
 		assertThat(job.state()).isEqualTo(ImportJobState.FAILED);
 		assertThat(job.state().isTerminal()).isTrue();
 		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> job.usableWrappingKey(T0));
@@ -127,7 +159,7 @@ class ImportJobTests {
 	@Test
 	void refreshReplacesParametersAndDiscardsWrappedMaterial() {
 		ImportJob job = newJob();
-		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
 		job.expireParameters("system", T0.plus(Duration.ofHours(24)));
 		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_EXPIRED);
 
@@ -143,8 +175,8 @@ class ImportJobTests {
 	@Test
 	void materialExpiryAndReimport() {
 		ImportJob job = newJob();
-		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
-		job.markImported(new ImportResult(ARN, null), "alice", T0);
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.markImported(new ImportResult(ARN, null), "alice", T0, T0.plus(Duration.ofHours(1)));
 		job.expireMaterial("ValidTo passed", "system", T0.plus(Duration.ofDays(10)));
 		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_EXPIRED);
 		job.recordParameters(parameters(T0.plus(Duration.ofDays(10))), "re-import", "alice",
@@ -158,7 +190,7 @@ class ImportJobTests {
 		job.cancel("no longer needed", "alice", T0);
 		assertThat(job.state()).isEqualTo(ImportJobState.CANCELLED);
 		assertThatExceptionOfType(IllegalTransitionException.class)
-			.isThrownBy(() -> job.markWrapped(someCiphertext(), "uploaded", "alice", T0))
+			.isThrownBy(() -> job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0))
 			.satisfies(e -> assertThat(e.code()).isEqualTo("illegal-state-transition"));
 		assertThatExceptionOfType(IllegalTransitionException.class)
 			.isThrownBy(() -> job.recordParameters(parameters(T0), "x", "alice", T0));
@@ -168,8 +200,8 @@ class ImportJobTests {
 	@Test
 	void importedJobCannotBeCancelledOrRewrapped() {
 		ImportJob job = newJob();
-		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
-		job.markImported(new ImportResult(ARN, null), "alice", T0);
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.markImported(new ImportResult(ARN, null), "alice", T0, T0.plus(Duration.ofHours(1)));
 		assertThatExceptionOfType(IllegalTransitionException.class).isThrownBy(() -> job.cancel("x", "a", T0));
 		assertThatExceptionOfType(IllegalTransitionException.class)
 			.isThrownBy(() -> job.recordParameters(parameters(T0), "x", "a", T0));
@@ -198,7 +230,7 @@ class ImportJobTests {
 	@Test
 	void toStringRevealsNoTokenOrMaterial() {
 		ImportJob job = newJob();
-		job.markWrapped(someCiphertext(), "uploaded", "alice", T0);
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
 		assertThat(job.toString()).doesNotContain("9, 9, 9").contains("MATERIAL_WRAPPED");
 		assertThat(job.importRequest().toString()).doesNotContain("[9").doesNotContain("importToken");
 	}

@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * or base64.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "logging.level.org.springframework.web=TRACE", "logging.level.io.keyport=TRACE",
 				"logging.level.org.hibernate.SQL=DEBUG", "logging.level.org.hibernate.orm.jdbc.bind=TRACE",
@@ -39,6 +40,17 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	static final List<String> VERBOSE_LOGGERS = List.of("org.springframework.web", "io.keyport", "org.hibernate.SQL",
+			"org.hibernate.orm.jdbc.bind", "software.amazon.awssdk.request", "org.apache.http.wire");
+
+	/** Log levels are JVM-wide: put them back so later test classes are not flooded. */
+	@org.junit.jupiter.api.AfterAll
+	static void restoreLogLevels() {
+		org.springframework.boot.logging.LoggingSystem system = org.springframework.boot.logging.LoggingSystem
+			.get(KeyMaterialHygieneTests.class.getClassLoader());
+		VERBOSE_LOGGERS.forEach(logger -> system.setLogLevel(logger, null));
+	}
 
 	@Test
 	void plaintextMaterialAppearsInNoLogNoTableAndNoResponse(CapturedOutput output) {

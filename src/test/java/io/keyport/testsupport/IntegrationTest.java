@@ -40,6 +40,18 @@ public abstract class IntegrationTest {
 		registry.add("spring.datasource.password", () -> "postgres");
 		registry.add("keyport.kms.aws.endpoint", () -> TestInfrastructure.emulator().endpoint().toString());
 		registry.add("keyport.kms.aws.region", () -> TestInfrastructure.emulator().region());
+		// faults injected at the emulator reach Keyport's own handling instead of the SDK's retries
+		registry.add("keyport.kms.aws.max-attempts", () -> "1");
+		// tests create many jobs quickly; the pacing itself has its own tests
+		registry.add("keyport.kms.rate-limits.get-parameters-for-import", () -> "10000");
+		registry.add("keyport.kms.rate-limits.import-key-material", () -> "10000");
+		registry.add("keyport.kms.rate-limits.describe-key", () -> "10000");
+		registry.add("keyport.kms.rate-limits.other", () -> "10000");
+		// tests drive the lifecycle by calling it, not by waiting for the scheduler
+		registry.add("keyport.lifecycle.enabled", () -> "false");
+		registry.add("keyport.lifecycle.batch-size", () -> "1000");
+		registry.add("keyport.lifecycle.refresh-margin", () -> "3s");
+		registry.add("keyport.lifecycle.instance-id", () -> "test-instance-a");
 	}
 
 	@BeforeEach

@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
 import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsRateLimitProperties;
+import io.keyport.kms.PacedKmsProvider;
 
 /** Wires the AWS adapter when {@code keyport.kms.provider} is {@code aws} (the default). */
 @Configuration(proxyBeanMethods = false)
@@ -34,8 +36,8 @@ class AwsKmsConfiguration {
 	}
 
 	@Bean
-	KmsProvider awsKmsProvider(KmsClient kmsClient) {
-		return new AwsKmsProvider(kmsClient);
+	KmsProvider awsKmsProvider(KmsClient kmsClient, KmsRateLimitProperties rateLimits) {
+		return new PacedKmsProvider(new AwsKmsProvider(kmsClient), rateLimits.limiter());
 	}
 
 }

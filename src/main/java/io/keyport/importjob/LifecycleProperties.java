@@ -1,0 +1,44 @@
+package io.keyport.importjob;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The background work that keeps jobs usable and expiries visible. Safe on any number of instances sharing one
+ * database.
+ * @param enabled whether this instance runs the scheduler (API-only instances may switch it off)
+ * @param interval pause between two runs
+ * @param batchSize jobs claimed per kind of work and run
+ * @param refreshMargin waiting jobs get new parameters this long before the current ones lapse
+ * @param jobLifetime jobs waiting for material longer than this (since creation) are cancelled as abandoned
+ * @param expiryLeadTime imported material expiring within this is reported (API, metric, health)
+ * @param driftCheckInterval how often an imported job is compared with KMS (material deleted, key pending deletion)
+ * @param instanceId this instance's name in leases; defaults to host name and a random suffix
+ */
+@Validated
+@ConfigurationProperties("keyport.lifecycle")
+public record LifecycleProperties(@DefaultValue("true") boolean enabled,
+		@DefaultValue("10s") @NotNull Duration interval, @DefaultValue("50") @Min(1) @Max(1000) int batchSize,
+		@DefaultValue("1h") @NotNull Duration refreshMargin, @DefaultValue("30d") @NotNull Duration jobLifetime,
+		@DefaultValue("7d") @NotNull Duration expiryLeadTime, @DefaultValue("1h") @NotNull Duration driftCheckInterval,
+		String instanceId) {
+
+	public LifecycleProperties {
+		if (instanceId == null || instanceId.isBlank()) {
+			instanceId = defaultInstanceId();
+		}
+	}
+
+	private static String defaultInstanceId() {
+		String host = System.getenv().getOrDefault("HOSTNAME", "keyport");
+		return host + "-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
+	}
+
+}

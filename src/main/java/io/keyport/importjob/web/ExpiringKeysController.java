@@ -1,0 +1,67 @@
+package io.keyport.importjob.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.keyport.importjob.ExpiringKeys;
+import io.keyport.web.ApiException;
+
+/** Keys whose imported material expires soon: re-import before then, or workloads using them stop. */
+@RestController
+@RequestMapping(path = "/api/v1/expiring-keys", produces = { MediaType.APPLICATION_JSON_VALUE,
+		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+class ExpiringKeysController {
+
+	/** A year is as far as AWS lets material be valid. */
+	private static final Duration MAX_WINDOW = Duration.ofDays(366);
+
+	private final ExpiringKeys expiringKeys;
+
+	ExpiringKeysController(ExpiringKeys expiringKeys) {
+		this.expiringKeys = expiringKeys;
+	}
+
+	/** @param within ISO-8601 duration such as {@code P7D} or {@code PT12H}; defaults to the configured lead time */
+	@GetMapping
+	Response list(@RequestParam(required = false) String within) {
+		Duration window = within != null ? parse(within) : this.expiringKeys.defaultWindow();
+		List<Key> keys = this.expiringKeys.within(window)
+			.stream()
+			.map(k -> new Key(k.kmsKeyId(), k.kmsKeyArn(), k.validTo(), k.remaining().toString(),
+					k.jobId().toString()))
+			.toList();
+		return new Response(window.toString(), keys);
+	}
+
+	private static Duration parse(String within) {
+		try {
+			Duration window = Duration.parse(within);
+			if (window.isNegative() || window.isZero() || window.compareTo(MAX_WINDOW) > 0) {
+				throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-parameter",
+						"Parameter 'within' must be a positive duration of at most P366D");
+			}
+			return window;
+		}
+		catch (DateTimeParseException ex) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-parameter",
+					"Parameter 'within' must be an ISO-8601 duration such as P7D or PT12H");
+		}
+	}
+
+	record Response(String within, List<Key> keys) {
+	}
+
+	/** @param remaining ISO-8601 duration until the material expires */
+	record Key(String kmsKeyId, String kmsKeyArn, Instant validTo, String remaining, String jobId) {
+	}
+
+}

@@ -1,0 +1,34 @@
+package io.keyport.kms;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Client-side pace of KMS calls, per instance. The defaults stay under AWS's published default request quotas
+ * (GetParametersForImport 0.25/s, ImportKeyMaterial and CreateKey 5/s, DescribeKey and GetPublicKey 2000/s shared
+ * with every other client of the account).
+ * @param getParametersForImport permits per second for GetParametersForImport
+ * @param importKeyMaterial permits per second for ImportKeyMaterial
+ * @param describeKey permits per second for DescribeKey
+ * @param other permits per second for every other operation
+ * @param maxWait how long a call waits for a permit before it is refused as throttled (answered 503 to the API)
+ */
+@Validated
+@ConfigurationProperties("keyport.kms.rate-limits")
+public record KmsRateLimitProperties(@DefaultValue("0.2") double getParametersForImport,
+		@DefaultValue("4") double importKeyMaterial, @DefaultValue("50") double describeKey,
+		@DefaultValue("4") double other, @DefaultValue("10s") @NotNull Duration maxWait) {
+
+	public KmsRateLimiter limiter() {
+		return new KmsRateLimiter(Map.of("GetParametersForImport", this.getParametersForImport, "ImportKeyMaterial",
+				this.importKeyMaterial, "DescribeKey", this.describeKey, "GetPublicKey", this.describeKey), this.other,
+				this.maxWait);
+	}
+
+}

@@ -1,0 +1,380 @@
+package io.keyport.importjob;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.keyport.KeyportApplication;
+import io.keyport.emulator.KmsFaults;
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.ApiClient.Response;
+import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.TestInfrastructure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lifecycle work against the real database and the emulator, with time moved by hand: parameter refreshes,
+ * abandoned jobs, import retries under throttling, reconciliation of lost outcomes, expiry and drift, and two
+ * instances sharing one database.
+ */
+class ImportJobLifecycleTests extends IntegrationTest {
+
+	static KmsClient kms;
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	ImportJobLifecycle lifecycle;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	ApiClient api;
+
+	@BeforeAll
+	static void sdk() {
+		kms = KmsClient.builder()
+			.endpointOverride(TestInfrastructure.emulator().endpoint())
+			.region(Region.of(TestInfrastructure.emulator().region()))
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+			.build();
+	}
+
+	@AfterAll
+	static void closeSdk() {
+		kms.close();
+	}
+
+	@BeforeEach
+	void client() {
+		this.api = new ApiClient(this.port);
+	}
+
+	@Test
+	void waitingJobGetsNewParametersBeforeTheyLapseAndEachDownloadIsInItsHistory() {
+		this.emulator.setParametersValidity(Duration.ofSeconds(10));
+		String jobId = createJob(createKey("SYMMETRIC_DEFAULT"), null).get("id").asString();
+		Instant firstValidTo = parametersValidTo(jobId);
+
+		// 5 s before expiry: outside the 3 s margin, nothing to do for this job
+		this.clock.advance(Duration.ofSeconds(5));
+		this.lifecycle.refreshDueParameters();
+		assertThat(downloads(jobId)).isEqualTo(1);
+
+		// 2 s before expiry: within the margin, refreshed before the parameters lapse
+		this.clock.advance(Duration.ofSeconds(3));
+		this.lifecycle.refreshDueParameters();
+		assertThat(downloads(jobId)).isEqualTo(2);
+		Instant secondValidTo = parametersValidTo(jobId);
+		assertThat(secondValidTo).isAfter(firstValidTo);
+		assertThat(state(jobId)).isEqualTo("PARAMETERS_FETCHED");
+
+		// and again for the next period
+		this.clock.advance(Duration.ofSeconds(8));
+		this.lifecycle.refreshDueParameters();
+		assertThat(downloads(jobId)).isEqualTo(3);
+
+		List<JsonNode> events = events(jobId);
+		assertThat(events).extracting(e -> e.get("to").asString())
+			.containsExactly("PARAMETERS_FETCHED", "PARAMETERS_FETCHED", "PARAMETERS_FETCHED");
+		assertThat(events.get(1).get("cause").asString()).contains("refreshed before they lapse");
+		assertThat(events.get(1).get("actor").asString()).startsWith("system");
+	}
+
+	@Test
+	void expiredParametersAreDownloadedAgainAndWrappedMaterialUnderTheOldKeyIsDiscarded() throws Exception {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		String expiredJob = createJob(keyId, null).get("id").asString();
+		String wrappedJob = createJob(keyId, null).get("id").asString();
+		// the second job's import fails transiently, so it holds wrapped material when its token expires
+		this.emulator.faults().failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		Response failed = this.api.postJson("/api/v1/import-jobs/" + wrappedJob + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
+		assertThat(failed.status()).isEqualTo(503);
+		this.emulator.faults().clear();
+		this.clock.advance(Duration.ofHours(25));
+		this.api.putBytes("/api/v1/import-jobs/" + expiredJob + "/encrypted-key-material", new byte[256]);
+		assertThat(state(expiredJob)).isEqualTo("PARAMETERS_EXPIRED");
+
+		this.lifecycle.refreshDueParameters();
+
+		assertThat(state(expiredJob)).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(events(expiredJob).getLast().get("cause").asString()).contains("after they expired");
+		assertThat(state(wrappedJob)).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(events(wrappedJob).getLast().get("cause").asString())
+			.contains("import token expired before the import succeeded")
+			.contains("discarded");
+	}
+
+	@Test
+	void jobWaitingPastItsLifetimeIsCancelledAsAbandoned() {
+		String jobId = createJob(createKey("SYMMETRIC_DEFAULT"), null).get("id").asString();
+		long downloads = this.emulator.callCount("GetParametersForImport");
+		this.clock.advance(Duration.ofDays(31));
+
+		this.lifecycle.refreshDueParameters();
+
+		assertThat(state(jobId)).isEqualTo("CANCELLED");
+		assertThat(events(jobId).getLast().get("cause").asString()).contains("abandoned");
+		assertThat(this.jdbc.queryForObject("select import_token is null from import_job where id = ?::uuid",
+				Boolean.class, jobId)).isTrue();
+		// no parameters were downloaded for an abandoned job
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+	}
+
+	@Test
+	void importsFinishDespiteThrottlingOfEveryThirdCallAndTheHistoryShowsTheRetries() {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		List<String> jobIds = new ArrayList<>();
+		for (int i = 0; i < 9; i++) {
+			jobIds.add(createJob(createKey("SYMMETRIC_DEFAULT"), null).get("id").asString());
+		}
+		this.emulator.faults().throttleEvery(KmsFaults.ALL_OPERATIONS, 3);
+		for (String jobId : jobIds) {
+			Response response = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
+			assertThat(response.status()).as(response.toString()).isIn(200, 503);
+		}
+		for (int round = 0; round < 10 && !jobIds.stream().allMatch(id -> state(id).equals("IMPORTED")); round++) {
+			this.clock.advance(Duration.ofMinutes(16));
+			this.lifecycle.retryDueImports();
+		}
+		this.emulator.faults().clear();
+
+		assertThat(jobIds).allSatisfy(id -> assertThat(state(id)).isEqualTo("IMPORTED"));
+		assertThat(jobIds).anySatisfy(id -> assertThat(events(id))
+			.anySatisfy(e -> assertThat(e.get("cause").asString()).contains("import attempt 1 failed (kms-throttled)")));
+		assertThat(keyId).isNotBlank();
+	}
+
+	@Test
+	void importWhoseOutcomeWasLostIsReconciledWithoutSendingItAgain() {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		String jobId = createJob(keyId, null).get("id").asString();
+		// KMS applies the import but the answer is lost (a 500 after execution)
+		this.emulator.faults().failAfterExecutionEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		Response response = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
+		this.emulator.faults().clear();
+		assertThat(response.status()).isEqualTo(503);
+		assertThat(state(jobId)).isEqualTo("MATERIAL_WRAPPED");
+		long imports = this.emulator.callCount("ImportKeyMaterial");
+
+		this.clock.advance(Duration.ofMinutes(1));
+		this.lifecycle.retryDueImports();
+
+		assertThat(state(jobId)).isEqualTo("IMPORTED");
+		assertThat(events(jobId).getLast().get("cause").asString()).contains("reconciled");
+		assertThat(this.emulator.callCount("ImportKeyMaterial")).isEqualTo(imports);
+	}
+
+	@Test
+	void wrappedJobLeftByAKilledInstanceIsTakenOverOnceItsLeaseLapses() {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		String jobId = createJob(keyId, null).get("id").asString();
+		this.emulator.faults().failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
+		this.emulator.faults().clear();
+		// as if another instance had claimed the job for its retry and then died
+		this.jdbc.update("update import_job set lease_owner = 'killed-instance', lease_until = ?, next_attempt_at = ? "
+				+ "where id = ?::uuid", java.sql.Timestamp.from(this.clock.instant().plus(Duration.ofMinutes(2))),
+				java.sql.Timestamp.from(this.clock.instant()), jobId);
+
+		this.lifecycle.retryDueImports();
+		assertThat(state(jobId)).as("lease still held").isEqualTo("MATERIAL_WRAPPED");
+
+		this.clock.advance(Duration.ofMinutes(3));
+		this.lifecycle.retryDueImports();
+		assertThat(state(jobId)).isEqualTo("IMPORTED");
+		assertThat(this.api.get("/api/v1/kms-keys/" + keyId).json().get("keyState").asString()).isEqualTo("ENABLED");
+	}
+
+	@Test
+	void materialPastItsValidToMovesTheJobToMaterialExpiredAndIsListedBeforehand() {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		Instant validTo = this.clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+		String jobId = createJob(keyId, validTo).get("id").asString();
+		assertThat(this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))))
+			.json()
+			.get("state")
+			.asString()).isEqualTo("IMPORTED");
+
+		JsonNode expiring = this.api.get("/api/v1/expiring-keys?within=P7D").json();
+		assertThat(expiring.get("keys")).anySatisfy(k -> {
+			assertThat(k.get("kmsKeyId").asString()).isEqualTo(keyId);
+			assertThat(Instant.parse(k.get("validTo").asString())).isEqualTo(validTo);
+		});
+		assertThat(this.api.get("/api/v1/expiring-keys?within=P1D").json().get("keys"))
+			.noneSatisfy(k -> assertThat(k.get("kmsKeyId").asString()).isEqualTo(keyId));
+		assertThat(this.api.get("/api/v1/expiring-keys?within=banana").status()).isEqualTo(400);
+
+		this.clock.advance(Duration.ofDays(3).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+
+		assertThat(state(jobId)).isEqualTo("MATERIAL_EXPIRED");
+		assertThat(events(jobId).getLast().get("cause").asString()).contains("material expired");
+		assertThat(this.api.get("/api/v1/kms-keys/" + keyId).json().get("keyState").asString())
+			.isEqualTo("PENDING_IMPORT");
+	}
+
+	@Test
+	void materialDeletedOutsideKeyportOrKeyPendingDeletionIsDetected() {
+		String deletedKey = createKey("SYMMETRIC_DEFAULT");
+		String deletedJob = importedJob(deletedKey);
+		String doomedKey = createKey("SYMMETRIC_DEFAULT");
+		String doomedJob = importedJob(doomedKey);
+		kms.deleteImportedKeyMaterial(r -> r.keyId(deletedKey));
+		kms.scheduleKeyDeletion(r -> r.keyId(doomedKey).pendingWindowInDays(7));
+
+		this.lifecycle.watchImportedJobs();
+		assertThat(state(deletedJob)).as("not due for a check yet").isEqualTo("IMPORTED");
+
+		this.clock.advance(Duration.ofHours(1).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+
+		assertThat(state(deletedJob)).isEqualTo("MATERIAL_EXPIRED");
+		assertThat(events(deletedJob).getLast().get("cause").asString()).contains("deleted outside Keyport");
+		assertThat(state(doomedJob)).isEqualTo("FAILED");
+		assertThat(this.api.get("/api/v1/import-jobs/" + doomedJob).json().get("lastError").get("code").asString())
+			.isEqualTo("kms-key-pending-deletion");
+	}
+
+	@Test
+	void twoInstancesOnOneDatabaseRefreshEveryDueJobExactlyOnce() throws Exception {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		List<String> jobIds = new ArrayList<>();
+		for (int i = 0; i < 500; i++) {
+			jobIds.add(createJob(keyId, null).get("id").asString());
+		}
+		// every job is now due (within the 3 s margin)
+		this.clock.advance(Duration.ofHours(24).minusSeconds(2));
+		long downloadsBefore = this.emulator.callCount("GetParametersForImport");
+
+		try (ConfigurableApplicationContext second = secondInstance()) {
+			ImportJobLifecycle other = second.getBean(ImportJobLifecycle.class);
+			ExecutorService pool = Executors.newFixedThreadPool(2);
+			try {
+				// the second instance claims a first batch of 20 on its own, then both race for the rest
+				int firstBatch = other.refreshDueParameters();
+				Callable<Integer> a = () -> drain(this.lifecycle);
+				Callable<Integer> b = () -> firstBatch + drain(other);
+				Future<Integer> fa = pool.submit(a);
+				Future<Integer> fb = pool.submit(b);
+				int claimedByA = fa.get();
+				int claimedByB = fb.get();
+				long downloads = this.emulator.callCount("GetParametersForImport") - downloadsBefore;
+				// both instances did part of the work, and KMS saw exactly one download per refreshed job
+				assertThat(claimedByA).isPositive();
+				assertThat(claimedByB).isPositive();
+				assertThat(downloads).isEqualTo(claimedByA + claimedByB);
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		}
+		List<Integer> perJob = this.jdbc.queryForList(
+				"select parameter_downloads from import_job where kms_key_id = ? order by id", Integer.class, keyId);
+		assertThat(perJob).hasSize(500).containsOnly(2);
+	}
+
+	/** Runs refreshes until nothing is due; how many jobs this instance worked on. */
+	static int drain(ImportJobLifecycle lifecycle) {
+		int total = 0;
+		int claimed;
+		do {
+			claimed = lifecycle.refreshDueParameters();
+			total += claimed;
+		}
+		while (claimed > 0);
+		return total;
+	}
+
+	/** A second Keyport instance: its own application context, the same database, KMS and clock. */
+	ConfigurableApplicationContext secondInstance() {
+		return new SpringApplicationBuilder(KeyportApplication.class)
+			.initializers(context -> context.getBeanFactory().registerSingleton("clock", TestInfrastructure.CLOCK))
+			.properties(Map.ofEntries(Map.entry("spring.datasource.url", TestInfrastructure.jdbcUrl()),
+					Map.entry("spring.datasource.username", "postgres"), Map.entry("server.port", "0"),
+					Map.entry("spring.datasource.password", "postgres"),
+					Map.entry("keyport.kms.aws.endpoint", this.emulator.endpoint().toString()),
+					Map.entry("keyport.kms.aws.region", this.emulator.region()),
+					Map.entry("keyport.kms.rate-limits.get-parameters-for-import", "10000"),
+					Map.entry("keyport.kms.rate-limits.describe-key", "10000"),
+					Map.entry("keyport.lifecycle.enabled", "false"), Map.entry("keyport.lifecycle.batch-size", "20"),
+					Map.entry("keyport.lifecycle.refresh-margin", "3s"),
+					Map.entry("keyport.lifecycle.instance-id", "test-instance-b")))
+			.run();
+	}
+
+	String importedJob(String keyId) {
+		String jobId = createJob(keyId, null).get("id").asString();
+		Response response = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
+		assertThat(response.json().get("state").asString()).as(response.toString()).isEqualTo("IMPORTED");
+		return jobId;
+	}
+
+	String createKey(String keySpec) {
+		return this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", keySpec)))
+			.json()
+			.get("keyId")
+			.asString();
+	}
+
+	JsonNode createJob(String keyId, Instant validTo) {
+		Map<String, Object> body = validTo == null ? Map.of("kmsKeyId", keyId)
+				: Map.of("kmsKeyId", keyId, "expiration",
+						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
+		Response response = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(response.status()).as(response.toString()).isEqualTo(201);
+		return response.json();
+	}
+
+	String state(String jobId) {
+		return this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString();
+	}
+
+	int downloads(String jobId) {
+		return this.api.get("/api/v1/import-jobs/" + jobId).json().get("parameters").get("downloads").asInt();
+	}
+
+	Instant parametersValidTo(String jobId) {
+		return Instant.parse(
+				this.api.get("/api/v1/import-jobs/" + jobId).json().get("parameters").get("validTo").asString());
+	}
+
+	List<JsonNode> events(String jobId) {
+		List<JsonNode> events = new ArrayList<>();
+		this.api.get("/api/v1/import-jobs/" + jobId + "/events").json().forEach(events::add);
+		return events;
+	}
+
+}
