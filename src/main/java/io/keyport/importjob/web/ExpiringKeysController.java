@@ -32,14 +32,14 @@ class ExpiringKeysController {
 
 	/** @param within ISO-8601 duration such as {@code P7D} or {@code PT12H}; defaults to the configured lead time */
 	@GetMapping
-	Response list(@RequestParam(required = false) String within) {
+	ExpiringKeysResponse listExpiringKeys(@RequestParam(required = false) String within) {
 		Duration window = within != null ? parse(within) : this.expiringKeys.defaultWindow();
-		List<Key> keys = this.expiringKeys.within(window)
+		List<ExpiringKey> keys = this.expiringKeys.within(window)
 			.stream()
-			.map(k -> new Key(k.kmsKeyId(), k.kmsKeyArn(), k.validTo(), k.remaining().toString(),
+			.map(k -> new ExpiringKey(k.kmsKeyId(), k.kmsKeyArn(), k.validTo(), k.remaining().toString(),
 					k.jobId().toString()))
 			.toList();
-		return new Response(window.toString(), keys);
+		return new ExpiringKeysResponse(window.toString(), keys);
 	}
 
 	private static Duration parse(String within) {
@@ -57,11 +57,11 @@ class ExpiringKeysController {
 		}
 	}
 
-	record Response(String within, List<Key> keys) {
+	record ExpiringKeysResponse(String within, List<ExpiringKey> keys) {
 	}
 
 	/** @param remaining ISO-8601 duration until the material expires */
-	record Key(String kmsKeyId, String kmsKeyArn, Instant validTo, String remaining, String jobId) {
+	record ExpiringKey(String kmsKeyId, String kmsKeyArn, Instant validTo, String remaining, String jobId) {
 	}
 
 }

@@ -72,7 +72,7 @@ class ImportJobController {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<ImportJobResponse> create(@Valid @RequestBody CreateImportJobRequest request) {
+	ResponseEntity<ImportJobResponse> createImportJob(@Valid @RequestBody CreateImportJobRequest request) {
 		ExpirationPolicy expiration = expiration(request.expiration());
 		ImportJobView job = this.jobs.create(new CreateImportJob(request.kmsKeyId().trim(),
 				request.wrappingAlgorithm() != null ? request.wrappingAlgorithm()
@@ -85,28 +85,28 @@ class ImportJobController {
 	}
 
 	@GetMapping("/{id}")
-	ResponseEntity<ImportJobResponse> get(@PathVariable UUID id) {
+	ResponseEntity<ImportJobResponse> getImportJob(@PathVariable UUID id) {
 		return ok(this.jobs.get(new ImportJobId(id)));
 	}
 
 	@GetMapping
-	ImportJobResponse.Page list(@RequestParam(required = false) ImportJobState state,
+	ImportJobResponse.ImportJobPage listImportJobs(@RequestParam(required = false) ImportJobState state,
 			@RequestParam(required = false) String kmsKeyId,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
 		Page<ImportJobView> result = this.jobs.list(state, kmsKeyId, page, size);
-		return new ImportJobResponse.Page(result.map(ImportJobResponse::of).getContent(), page, size,
+		return new ImportJobResponse.ImportJobPage(result.map(ImportJobResponse::of).getContent(), page, size,
 				result.getTotalElements(), result.getTotalPages());
 	}
 
 	@GetMapping("/{id}/events")
-	List<ImportJobResponse.Event> events(@PathVariable UUID id) {
-		return this.jobs.events(new ImportJobId(id)).stream().map(ImportJobResponse.Event::of).toList();
+	List<ImportJobResponse.ImportJobEvent> listEvents(@PathVariable UUID id) {
+		return this.jobs.events(new ImportJobId(id)).stream().map(ImportJobResponse.ImportJobEvent::of).toList();
 	}
 
 	@GetMapping(path = "/{id}/wrapping-key", produces = { MediaType.APPLICATION_OCTET_STREAM_VALUE,
 			"application/x-pem-file", MediaType.APPLICATION_PROBLEM_JSON_VALUE })
-	ResponseEntity<byte[]> wrappingKeyDer(@PathVariable UUID id,
+	ResponseEntity<byte[]> getWrappingKey(@PathVariable UUID id,
 			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
 		ImportParametersDownload download = this.jobs.importParameters(new ImportJobId(id));
 		boolean pem = accept != null && MediaType.parseMediaTypes(accept).stream().anyMatch(PEM::includes)
@@ -177,7 +177,7 @@ class ImportJobController {
 	}
 
 	@PostMapping("/{id}/cancel")
-	ResponseEntity<ImportJobResponse> cancel(@PathVariable UUID id) {
+	ResponseEntity<ImportJobResponse> cancelImportJob(@PathVariable UUID id) {
 		return ok(this.jobs.cancel(new ImportJobId(id), CurrentActor.name()));
 	}
 

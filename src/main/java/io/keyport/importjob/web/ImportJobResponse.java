@@ -16,43 +16,43 @@ import io.keyport.wrapping.WrappingKeySpec;
 /** An import job as the API shows it: no token, no material. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, String kmsKeyArn, KeySpec keySpec,
-		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, Expiration expiration,
-		Parameters parameters, int importAttempts, Instant nextAttemptAt, LastError lastError, String keyMaterialId,
+		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
+		ImportParameters parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError, String keyMaterialId,
 		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, long version) {
 
 	static ImportJobResponse of(ImportJobView job) {
 		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(),
 				job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec(),
-				new Expiration(job.expiration().model(), job.expiration().validTo()),
-				new Parameters(job.parametersFetchedAt(), job.parametersValidTo(), job.parameterDownloads()),
+				new MaterialExpiration(job.expiration().model(), job.expiration().validTo()),
+				new ImportParameters(job.parametersFetchedAt(), job.parametersValidTo(), job.parameterDownloads()),
 				job.importAttempts(), job.nextAttemptAt(),
-				job.lastErrorCode() != null ? new LastError(job.lastErrorCode(), job.lastErrorMessage()) : null,
+				job.lastErrorCode() != null ? new ImportJobError(job.lastErrorCode(), job.lastErrorMessage()) : null,
 				job.keyMaterialId(), job.importedAt(), job.createdAt(), job.updatedAt(), job.createdBy(),
 				job.version());
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Expiration(ExpirationModel model, Instant validTo) {
+	record MaterialExpiration(ExpirationModel model, Instant validTo) {
 	}
 
 	/** The current wrapping key and token: when downloaded, until when valid, how many downloads so far. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Parameters(Instant fetchedAt, Instant validTo, int downloads) {
+	record ImportParameters(Instant fetchedAt, Instant validTo, int downloads) {
 	}
 
-	record LastError(String code, String message) {
+	record ImportJobError(String code, String message) {
 	}
 
-	record Event(Long sequence, ImportJobState from, ImportJobState to, String cause, String errorCode, String actor,
+	record ImportJobEvent(Long sequence, ImportJobState from, ImportJobState to, String cause, String errorCode, String actor,
 			Instant occurredAt) {
 
-		static Event of(ImportJobEventView e) {
-			return new Event(e.sequence(), e.from(), e.to(), e.cause(), e.errorCode(), e.actor(), e.occurredAt());
+		static ImportJobEvent of(ImportJobEventView e) {
+			return new ImportJobEvent(e.sequence(), e.from(), e.to(), e.cause(), e.errorCode(), e.actor(), e.occurredAt());
 		}
 
 	}
 
-	record Page(List<ImportJobResponse> items, int page, int size, long totalItems, int totalPages) {
+	record ImportJobPage(List<ImportJobResponse> items, int page, int size, long totalItems, int totalPages) {
 	}
 
 }

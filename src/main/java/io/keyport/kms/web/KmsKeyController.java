@@ -44,7 +44,7 @@ class KmsKeyController {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<KmsKeyResponse> create(@Valid @RequestBody CreateKmsKeyRequest request) {
+	ResponseEntity<KmsKeyResponse> createKmsKey(@Valid @RequestBody CreateKmsKeyRequest request) {
 		KeySpec spec = request.keySpec();
 		if (spec.kind() == KeySpec.Kind.NOT_IMPORTABLE) {
 			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "unsupported-key-spec",
@@ -56,7 +56,7 @@ class KmsKeyController {
 	}
 
 	@GetMapping("/{keyId}")
-	KmsKeyResponse describe(@PathVariable @Size(max = 2048) @Pattern(regexp = "[A-Za-z0-9:/_-]+") String keyId) {
+	KmsKeyResponse describeKmsKey(@PathVariable @Size(max = 2048) @Pattern(regexp = "[A-Za-z0-9:/_-]+") String keyId) {
 		try {
 			return KmsKeyResponse.of(this.kms.describeKey(keyId));
 		}

@@ -1,0 +1,23 @@
+package io.keyport.web;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Title and version of the served OpenAPI document (committed as openapi/keyport-v1.json). */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+	@Bean
+	OpenAPI keyportOpenApi() {
+		return new OpenAPI().info(new Info().title("Keyport API")
+			.version("v1")
+			.description("BYOK key-material imports into cloud KMS. Errors are RFC 9457 problem+json with a stable "
+					+ "'code' member.")
+			.license(new License().name("Proprietary")));
+	}
+
+}
