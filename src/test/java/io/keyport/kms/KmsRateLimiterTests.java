@@ -1,0 +1,58 @@
+package io.keyport.kms;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+class KmsRateLimiterTests {
+
+	@Test
+	void refusesACallWhosePermitIsFurtherAwayThanTheMaximumWait() {
+		// 0.2/s: one permit, the next one 5 s later
+		KmsRateLimiter limiter = new KmsRateLimiter(Map.of("GetParametersForImport", 0.2), 100, Duration.ofSeconds(1));
+		assertThatNoException().isThrownBy(() -> limiter.acquire("GetParametersForImport"));
+		assertThat(limiter.available("GetParametersForImport")).isFalse();
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> limiter.acquire("GetParametersForImport"))
+			.satisfies(ex -> {
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED);
+				assertThat(ex.isTransient()).isTrue();
+				assertThat(ex.operation()).isEqualTo("GetParametersForImport");
+			});
+	}
+
+	@Test
+	void operationsArePacedIndependently() {
+		KmsRateLimiter limiter = new KmsRateLimiter(Map.of("GetParametersForImport", 0.2), 5, Duration.ZERO);
+		limiter.acquire("GetParametersForImport");
+		// other operations have their own buckets (5 permits for the default rate)
+		for (int i = 0; i < 5; i++) {
+			limiter.acquire("ImportKeyMaterial");
+		}
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> limiter.acquire("ImportKeyMaterial"));
+		assertThat(limiter.available("DescribeKey")).isTrue();
+	}
+
+	@Test
+	void zeroRateMeansUnpaced() {
+		KmsRateLimiter limiter = new KmsRateLimiter(Map.of(), 0, Duration.ZERO);
+		for (int i = 0; i < 10_000; i++) {
+			limiter.acquire("DescribeKey");
+		}
+		assertThat(limiter.available("DescribeKey")).isTrue();
+	}
+
+	@Test
+	void defaultsStayUnderAwsQuotas() {
+		KmsRateLimitProperties defaults = new org.springframework.boot.context.properties.bind.Binder(
+				new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(Map.of()))
+			.bindOrCreate("keyport.kms.rate-limits", KmsRateLimitProperties.class);
+		assertThat(defaults.getParametersForImport()).isLessThan(0.25);
+		assertThat(defaults.importKeyMaterial()).isLessThan(5);
+	}
+
+}
