@@ -35,6 +35,8 @@ public final class TestKeyportApplication {
 		setDefault("spring.datasource.password", "postgres");
 		setDefault("keyport.kms.aws.endpoint", emulator.endpoint().toString());
 		setDefault("keyport.kms.aws.region", emulator.region());
+		// the emulator has no request quota; AWS's 0.25/s pace would only slow the quickstart down
+		setDefault("keyport.kms.rate-limits.get-parameters-for-import", "2");
 		// the SDK's default credential chain reads these; the emulator accepts any credentials
 		setDefault("aws.accessKeyId", "AKIAKEYPORTLOCAL");
 		setDefault("aws.secretAccessKey", "keyport-local-secret");
