@@ -2,8 +2,9 @@
 #
 # Keyport container image: docker build -t keyport:dev .
 #
-# Base images are referenced by tag; CI should pin them by digest (--build-arg JRE_IMAGE=eclipse-temurin:25-jre-noble@sha256:...)
-# so a rebuild is reproducible and base updates arrive as reviewed changes.
+# Base images are referenced by tag; CI should pin them by digest
+# (--build-arg JRE_IMAGE=eclipse-temurin:25-jre-noble@sha256:...) so a rebuild is reproducible and base updates arrive
+# as reviewed changes.
 # Runtime base: Temurin JRE on Ubuntu Noble. glibc (no musl surprises with DNS or native code, unlike -alpine), regular
 # Canonical security updates, the same distribution as the build stage, and it has bash for the HEALTHCHECK below.
 ARG JDK_IMAGE=eclipse-temurin:25-jdk-noble
@@ -27,8 +28,8 @@ LABEL org.opencontainers.image.title="keyport" \
       org.opencontainers.image.description="BYOK key-material imports into AWS KMS as a service" \
       org.opencontainers.image.version="${VERSION}"
 
-# Fixed numeric IDs: Kubernetes can only verify runAsNonRoot for a numeric user, and the chart's securityContext uses the
-# same numbers. No home directory: nothing may be written outside /tmp.
+# Fixed numeric IDs: Kubernetes can only verify runAsNonRoot for a numeric user, and the chart's securityContext uses
+# the same numbers. No home directory: nothing may be written outside /tmp.
 RUN groupadd --system --gid 10001 keyport \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin keyport
 
