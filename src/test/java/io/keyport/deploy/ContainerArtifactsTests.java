@@ -1,0 +1,116 @@
+package io.keyport.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import static io.keyport.deploy.HelmChartTests.list;
+import static io.keyport.deploy.HelmChartTests.loadYaml;
+import static io.keyport.deploy.HelmChartTests.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Dockerfile and the Compose stack, read as files (no Docker engine needed): they agree with each other and with
+ * the Helm chart on the user, the health-check script and the hardening. Building and running the image is left to CI
+ * with a Docker engine.
+ */
+class ContainerArtifactsTests {
+
+	static final Path DOCKERFILE = Path.of("Dockerfile");
+
+	static final Path COMPOSE = Path.of("docker-compose.yml");
+
+	static final Path HEALTHCHECK_SCRIPT = Path.of("docker", "healthcheck.sh");
+
+	static final Path LOCALSTACK_HOOK = Path.of("docker", "localstack", "ready.d", "10-keyport-demo-key.sh");
+
+	@Test
+	void imageRunsAsTheNumericUserTheChartExpects() throws IOException {
+		String dockerfile = Files.readString(DOCKERFILE);
+		Matcher user = Pattern.compile("(?m)^USER (\\d+):(\\d+)$").matcher(dockerfile);
+		assertThat(user.find()).as("USER with numeric uid:gid").isTrue();
+		Map<String, Object> podSecurity = map(loadYaml(HelmChartTests.CHART.resolve("values.yaml"))
+			.get("podSecurityContext"));
+		assertThat(podSecurity.get("runAsUser")).isEqualTo(Integer.parseInt(user.group(1)));
+		assertThat(podSecurity.get("runAsGroup")).isEqualTo(Integer.parseInt(user.group(2)));
+		assertThat(dockerfile).contains("--uid " + user.group(1));
+	}
+
+	@Test
+	void imageIsLayeredWithTheSpringBootLauncher() throws IOException {
+		String dockerfile = Files.readString(DOCKERFILE);
+		assertThat(dockerfile).contains("-Djarmode=tools", "extract --layers --launcher")
+			.contains("ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
+		// one COPY per layer, least often changed first
+		assertThat(Pattern.compile("COPY --from=build /workspace/extracted/(\\S+)/").matcher(dockerfile)
+			.results()
+			.map(m -> m.group(1))
+			.toList()).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
+		assertThat(dockerfile).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
+				"-Djava.io.tmpdir=/tmp", "EXPOSE 8080");
+	}
+
+	@Test
+	void healthCheckScriptIsShippedAndUsedByImageAndChart() throws IOException {
+		String dockerfile = Files.readString(DOCKERFILE);
+		assertThat(dockerfile).contains("COPY --chmod=0555 docker/healthcheck.sh /usr/local/bin/keyport-healthcheck")
+			.containsPattern("HEALTHCHECK .* CMD \\[\"keyport-healthcheck\"\\]");
+		assertThat(Files.readString(HEALTHCHECK_SCRIPT)).startsWith("#!/bin/bash")
+			.contains("/actuator/health/liveness");
+		assertThat(Files.readString(HelmChartTests.CHART.resolve("templates/tests/test-readiness.yaml")))
+			.contains("command: [\"keyport-healthcheck\"]");
+		// the build context is an allow-list: the script must be on it
+		assertThat(Files.readAllLines(Path.of(".dockerignore"))).contains("!docker/healthcheck.sh", "!src/main");
+	}
+
+	@Test
+	void scriptsAreExecutable() throws IOException {
+		for (Path script : List.of(HEALTHCHECK_SCRIPT, LOCALSTACK_HOOK)) {
+			assertThat(Files.getPosixFilePermissions(script)).as(script.toString())
+				.contains(PosixFilePermission.OWNER_EXECUTE);
+		}
+	}
+
+	@Test
+	void composeWiresKeyportToHealthyDependencies() {
+		Map<String, Object> services = map(loadYaml(COMPOSE).get("services"));
+		assertThat(services).containsKeys("postgres", "localstack", "keyport");
+		Map<String, Object> keyport = map(services.get("keyport"));
+		Map<String, Object> dependsOn = map(keyport.get("depends_on"));
+		for (String dependency : List.of("postgres", "localstack")) {
+			assertThat(map(dependsOn.get(dependency))).containsEntry("condition", "service_healthy");
+			assertThat(map(services.get(dependency))).containsKey("healthcheck");
+		}
+		assertThat(map(keyport.get("environment"))).containsEntry("SPRING_DATASOURCE_URL",
+				"jdbc:postgresql://postgres:5432/keyport")
+			.containsEntry("AWS_REGION", "us-east-1")
+			.containsEntry("AWS_ENDPOINT_URL_KMS", "http://localstack:4566");
+		assertThat(map(map(services.get("localstack")).get("environment"))).containsEntry("SERVICES", "kms");
+		assertThat(list(map(services.get("localstack")).get("volumes")))
+			.anyMatch(v -> ((String) v).endsWith(":/etc/localstack/init/ready.d:ro"));
+	}
+
+	@Test
+	void composeRunsKeyportReadOnlyWithoutCapabilities() {
+		Map<String, Object> keyport = map(map(loadYaml(COMPOSE).get("services")).get("keyport"));
+		assertThat(keyport).containsEntry("read_only", true);
+		assertThat(list(keyport.get("tmpfs"))).anyMatch(t -> ((String) t).startsWith("/tmp"));
+		assertThat(list(keyport.get("cap_drop"))).containsExactly("ALL");
+		assertThat(list(keyport.get("security_opt"))).contains("no-new-privileges:true");
+		assertThat(list(keyport.get("ports"))).containsExactly("127.0.0.1:8080:8080");
+	}
+
+	@Test
+	void localStackHookCreatesTheDemoKeyIdempotently() throws IOException {
+		assertThat(Files.readString(LOCALSTACK_HOOK)).contains("--origin EXTERNAL", "--description keyport-demo",
+				"alias/keyport-demo", "describe-key");
+	}
+
+}

@@ -1,0 +1,543 @@
+package io.keyport.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.representer.Representer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The Helm chart in {@code helm/keyport}: lint (strict) and render it with the bundled native Helm (helm-java), once
+ * with the defaults and once with {@code values-production.yaml}, and check the manifests a cluster would get. No
+ * cluster is involved, so admission (Pod Security, CRDs) is not exercised here.
+ */
+class HelmChartTests {
+
+	static final Path CHART = Path.of("helm", "keyport");
+
+	static final Path PRODUCTION_VALUES = CHART.resolve("values-production.yaml");
+
+	static final String RELEASE = "keyport";
+
+	static final String NAMESPACE = "keyport";
+
+	/** Values that hold Kubernetes objects or free-form maps: their keys are not declared in values.yaml. */
+	static final Set<String> FREE_FORM_VALUES = Set.of("resources", "podSecurityContext", "securityContext",
+			"startupProbe", "livenessProbe", "readinessProbe", "updateStrategy", "autoscaling.behavior", "affinity");
+
+	private static String helmUnavailable;
+
+	@BeforeAll
+	static void nativeHelmLoads() {
+		try {
+			Helm.version().call();
+		}
+		catch (LinkageError | RuntimeException ex) {
+			helmUnavailable = ex.toString();
+		}
+		assumeTrue(helmUnavailable == null,
+				() -> "the native Helm bundled with helm-java cannot run here, skipping the chart tests: "
+						+ helmUnavailable);
+	}
+
+	@Test
+	void lintsStrictWithDefaultValues() {
+		assertLintClean(new Helm(CHART).lint().strict().call());
+	}
+
+	@Test
+	void lintsStrictWithProductionValues(@TempDir Path dir) throws IOException {
+		// Helm's lint takes no values files: lint a copy whose values.yaml is the defaults merged with production
+		Path chart = copyChart(dir.resolve("keyport"));
+		Map<String, Object> merged = merge(loadYaml(CHART.resolve("values.yaml")), loadYaml(PRODUCTION_VALUES));
+		Files.writeString(chart.resolve("values.yaml"), dumpYaml(merged));
+		assertLintClean(new Helm(chart).lint().strict().call());
+	}
+
+	@Test
+	void productionValuesOnlyUseKeysTheChartKnows() {
+		assertThat(unknownKeys("", loadYaml(PRODUCTION_VALUES), loadYaml(CHART.resolve("values.yaml"))))
+			.as("keys in values-production.yaml missing from values.yaml (typos are silently ignored by Helm)")
+			.isEmpty();
+	}
+
+	@Nested
+	@TestInstance(Lifecycle.PER_CLASS)
+	class DefaultValues {
+
+		final Manifests manifests = render(UnaryOperator.identity());
+
+		@Test
+		void rendersOnlyTheCoreObjects() {
+			assertThat(manifests.kinds()).containsExactlyInAnyOrder("ServiceAccount", "ConfigMap", "Service",
+					"Deployment");
+		}
+
+		@Test
+		void deploymentSetsItsOwnReplicas() {
+			assertThat(manifests.deployment().get("spec")).extracting(s -> map(s).get("replicas")).isEqualTo(1);
+		}
+
+		@Test
+		void podRunsAsNonRootWithReadOnlyRootFilesystem() {
+			assertHardened(manifests);
+		}
+
+		@Test
+		void probesUseTheActuatorHealthGroups() {
+			assertProbes(manifests);
+		}
+
+		@Test
+		void resourcesAreSet() {
+			Map<String, Object> resources = map(manifests.container().get("resources"));
+			assertThat(map(resources.get("requests"))).containsKeys("cpu", "memory");
+			assertThat(map(resources.get("limits"))).containsKey("memory");
+			// the JVM sizes its heap from the limit and never returns memory: request what it will use
+			assertThat(map(resources.get("requests")).get("memory"))
+				.isEqualTo(map(resources.get("limits")).get("memory"));
+		}
+
+		@Test
+		void podsSpreadOverZonesAndNodes() {
+			assertSpread(manifests);
+		}
+
+		@Test
+		void databaseCredentialsComeFromTheExistingSecret() {
+			assertDatabaseCredentialsFromSecret(manifests, "keyport-database");
+			assertThat(manifests.configData()).containsEntry("SPRING_DATASOURCE_URL",
+					"jdbc:postgresql://postgresql:5432/keyport");
+		}
+
+		@Test
+		void noSecretsAreRendered() {
+			assertNoInlineSecrets(manifests);
+		}
+
+		@Test
+		void tmpIsAWritableEmptyDir() {
+			assertTmpIsEmptyDir(manifests);
+		}
+
+		@Test
+		void serviceTargetsTheContainerPort() {
+			Map<String, Object> port = map(list(map(manifests.single("Service").get("spec")).get("ports")).get(0));
+			assertThat(port).containsEntry("name", "http").containsEntry("targetPort", "http");
+			assertThat(list(manifests.container().get("ports"))).extracting(p -> map(p).get("name")).contains("http");
+			assertThat(manifests.configData()).containsEntry("SERVER_PORT", "8080");
+		}
+
+		@Test
+		void serviceAccountHasNoRoleAndNoApiToken() {
+			Map<String, Object> account = manifests.single("ServiceAccount");
+			assertThat(map(account.get("metadata"))).doesNotContainKey("annotations");
+			assertThat(account).containsEntry("automountServiceAccountToken", false);
+		}
+
+	}
+
+	@Nested
+	@TestInstance(Lifecycle.PER_CLASS)
+	class ProductionValues {
+
+		final Manifests manifests = render(template -> template.withValuesFile(PRODUCTION_VALUES));
+
+		@Test
+		void rendersTheOptionalObjects() {
+			assertThat(manifests.kinds()).containsExactlyInAnyOrder("ServiceAccount", "ConfigMap", "Service",
+					"Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor", "NetworkPolicy");
+		}
+
+		@Test
+		void serviceAccountCarriesTheIrsaRole() {
+			Map<String, Object> metadata = map(manifests.single("ServiceAccount").get("metadata"));
+			Map<String, Object> annotations = map(metadata.get("annotations"));
+			assertThat(annotations).containsKey("eks.amazonaws.com/role-arn");
+			assertThat((String) annotations.get("eks.amazonaws.com/role-arn")).startsWith("arn:aws:iam::");
+			assertThat(manifests.podSpec()).containsEntry("serviceAccountName", metadata.get("name"));
+		}
+
+		@Test
+		void autoscalerOwnsTheReplicas() {
+			Map<String, Object> hpa = map(manifests.single("HorizontalPodAutoscaler").get("spec"));
+			assertThat(hpa).containsEntry("minReplicas", 3).containsEntry("maxReplicas", 10);
+			assertThat(map(hpa.get("scaleTargetRef"))).containsEntry("kind", "Deployment")
+				.containsEntry("name", manifests.deploymentName());
+			assertThat(map(manifests.deployment().get("spec"))).doesNotContainKey("replicas");
+		}
+
+		@Test
+		void disruptionBudgetKeepsTwoPods() {
+			Map<String, Object> pdb = map(manifests.single("PodDisruptionBudget").get("spec"));
+			assertThat(pdb).containsEntry("minAvailable", 2);
+			assertThat(map(map(pdb.get("selector")).get("matchLabels"))).isEqualTo(manifests.selectorLabels());
+		}
+
+		@Test
+		void serviceMonitorScrapesThePrometheusEndpoint() {
+			Map<String, Object> monitor = manifests.single("ServiceMonitor");
+			assertThat(monitor).containsEntry("apiVersion", "monitoring.coreos.com/v1");
+			Map<String, Object> spec = map(monitor.get("spec"));
+			Map<String, Object> endpoint = map(list(spec.get("endpoints")).get(0));
+			assertThat(endpoint).containsEntry("port", "http").containsEntry("path", "/actuator/prometheus");
+			// the ServiceMonitor selects the Service by labels the Service carries
+			assertThat(map(map(manifests.single("Service").get("metadata")).get("labels")))
+				.containsAllEntriesOf(map(map(spec.get("selector")).get("matchLabels")));
+		}
+
+		@Test
+		void networkPolicyRestrictsBothDirections() {
+			Map<String, Object> spec = map(manifests.single("NetworkPolicy").get("spec"));
+			assertThat(list(spec.get("policyTypes"))).containsExactlyInAnyOrder("Ingress", "Egress");
+			assertThat(map(map(spec.get("podSelector")).get("matchLabels"))).isEqualTo(manifests.selectorLabels());
+			List<Object> egressPorts = list(spec.get("egress")).stream()
+				.flatMap(rule -> list(map(rule).get("ports")).stream())
+				.map(port -> map(port).get("port"))
+				.toList();
+			assertThat(egressPorts).contains(53, 5432, 443);
+		}
+
+		@Test
+		void podRunsAsNonRootWithReadOnlyRootFilesystem() {
+			assertHardened(manifests);
+		}
+
+		@Test
+		void probesUseTheActuatorHealthGroups() {
+			assertProbes(manifests);
+		}
+
+		@Test
+		void resourcesAreSet() {
+			Map<String, Object> resources = map(manifests.container().get("resources"));
+			assertThat(map(resources.get("requests"))).containsEntry("memory", "1Gi").containsKey("cpu");
+			assertThat(map(resources.get("limits"))).containsEntry("memory", "1Gi").containsKey("cpu");
+		}
+
+		@Test
+		void podsSpreadOverZonesAndNodes() {
+			assertSpread(manifests);
+		}
+
+		@Test
+		void databaseCredentialsComeFromTheExistingSecret() {
+			assertDatabaseCredentialsFromSecret(manifests, "keyport-database");
+		}
+
+		@Test
+		void noSecretsAreRendered() {
+			assertNoInlineSecrets(manifests);
+		}
+
+		@Test
+		void tmpIsAWritableEmptyDir() {
+			assertTmpIsEmptyDir(manifests);
+		}
+
+		@Test
+		void kmsRegionIsConfigured() {
+			assertThat(manifests.configData()).containsEntry("KEYPORT_KMS_AWS_REGION", "eu-central-1");
+		}
+
+	}
+
+	@Nested
+	class Overrides {
+
+		@Test
+		void configChangeRollsThePods() {
+			String before = checksum(render(UnaryOperator.identity()));
+			String after = checksum(render(template -> template.set("config.LOGGING_LEVEL_IO_KEYPORT", "DEBUG")));
+			assertThat(before).isNotBlank();
+			assertThat(after).isNotEqualTo(before);
+		}
+
+		@Test
+		void databaseUrlCanComeFromTheSecret() {
+			Manifests manifests = render(template -> template.set("database.existingSecret", "db")
+				.set("database.urlKey", "jdbc-url"));
+			assertThat(manifests.configData()).doesNotContainKey("SPRING_DATASOURCE_URL");
+			assertThat(secretRef(manifests, "SPRING_DATASOURCE_URL")).containsEntry("name", "db")
+				.containsEntry("key", "jdbc-url");
+			assertDatabaseCredentialsFromSecret(manifests, "db");
+		}
+
+		@Test
+		void digestWinsOverTag() {
+			Manifests manifests = render(template -> template.set("image.repository", "registry.example.com/keyport")
+				.set("image.tag", "1.2.3")
+				.set("image.digest", "sha256:" + "a".repeat(64)));
+			assertThat(manifests.container()).containsEntry("image",
+					"registry.example.com/keyport@sha256:" + "a".repeat(64));
+		}
+
+		@Test
+		void schemaRejectsUnknownKeysAndWrongTypes() {
+			assertThatIllegalStateException().isThrownBy(() -> render(template -> template.set("replicas", 3)))
+				.withMessageContaining("replicas");
+			assertThatIllegalStateException()
+				.isThrownBy(() -> render(template -> template.set("database.url", "postgres://db:5432/keyport")))
+				.withMessageContaining("database.url");
+		}
+
+		private String checksum(Manifests manifests) {
+			Map<String, Object> template = map(map(manifests.deployment().get("spec")).get("template"));
+			return (String) map(map(template.get("metadata")).get("annotations")).get("checksum/config");
+		}
+
+	}
+
+	// shared assertions
+
+	static void assertLintClean(LintResult result) {
+		assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+		assertThat(result.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+	}
+
+	static void assertHardened(Manifests manifests) {
+		Map<String, Object> pod = manifests.podSpec();
+		Map<String, Object> podSecurity = map(pod.get("securityContext"));
+		assertThat(podSecurity).containsEntry("runAsNonRoot", true);
+		assertThat((Integer) podSecurity.get("runAsUser")).isPositive();
+		assertThat(map(podSecurity.get("seccompProfile"))).containsEntry("type", "RuntimeDefault");
+		assertThat(pod).containsEntry("automountServiceAccountToken", false).containsEntry("enableServiceLinks", false);
+
+		Map<String, Object> security = map(manifests.container().get("securityContext"));
+		assertThat(security).containsEntry("runAsNonRoot", true)
+			.containsEntry("readOnlyRootFilesystem", true)
+			.containsEntry("allowPrivilegeEscalation", false);
+		assertThat(list(map(security.get("capabilities")).get("drop"))).containsExactly("ALL");
+		assertThat(map(security.get("capabilities"))).doesNotContainKey("add");
+		assertThat(security).doesNotContainKey("privileged");
+	}
+
+	static void assertProbes(Manifests manifests) {
+		Map<String, Object> container = manifests.container();
+		assertThat(probePath(container, "livenessProbe")).isEqualTo("/actuator/health/liveness");
+		assertThat(probePath(container, "readinessProbe")).isEqualTo("/actuator/health/readiness");
+		assertThat(probePath(container, "startupProbe")).isEqualTo("/actuator/health/liveness");
+		for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+			assertThat(map(map(container.get(probe)).get("httpGet"))).containsEntry("port", "http");
+		}
+	}
+
+	static void assertSpread(Manifests manifests) {
+		List<Object> constraints = list(manifests.podSpec().get("topologySpreadConstraints"));
+		assertThat(constraints).extracting(c -> map(c).get("topologyKey"))
+			.containsExactlyInAnyOrder("topology.kubernetes.io/zone", "kubernetes.io/hostname");
+		Map<String, Object> podTemplate = map(map(manifests.deployment().get("spec")).get("template"));
+		Map<String, Object> podLabels = map(map(podTemplate.get("metadata")).get("labels"));
+		for (Object constraint : constraints) {
+			// a selector that matches no pod spreads nothing
+			Map<String, Object> selector = map(map(constraint).get("labelSelector"));
+			assertThat(podLabels).containsAllEntriesOf(map(selector.get("matchLabels")));
+		}
+	}
+
+	static void assertDatabaseCredentialsFromSecret(Manifests manifests, String secretName) {
+		assertThat(secretRef(manifests, "SPRING_DATASOURCE_USERNAME")).containsEntry("name", secretName)
+			.containsEntry("key", "username");
+		assertThat(secretRef(manifests, "SPRING_DATASOURCE_PASSWORD")).containsEntry("name", secretName)
+			.containsEntry("key", "password");
+	}
+
+	static void assertNoInlineSecrets(Manifests manifests) {
+		assertThat(manifests.kinds()).doesNotContain("Secret");
+		List<String> sensitive = List.of("PASSWORD", "SECRET", "TOKEN", "ACCESS_KEY", "CREDENTIAL");
+		for (Object env : list(manifests.container().get("env"))) {
+			Map<String, Object> variable = map(env);
+			String name = (String) variable.get("name");
+			if (sensitive.stream().anyMatch(name::contains)) {
+				assertThat(variable).as("env %s must come from a secretKeyRef", name)
+					.doesNotContainKey("value")
+					.containsKey("valueFrom");
+			}
+		}
+		assertThat(manifests.configData().keySet()).noneMatch(key -> sensitive.stream().anyMatch(key::contains));
+	}
+
+	static void assertTmpIsEmptyDir(Manifests manifests) {
+		Map<String, Object> mount = list(manifests.container().get("volumeMounts")).stream()
+			.map(HelmChartTests::map)
+			.filter(m -> "/tmp".equals(m.get("mountPath")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no volume mounted at /tmp"));
+		Map<String, Object> volume = list(manifests.podSpec().get("volumes")).stream()
+			.map(HelmChartTests::map)
+			.filter(v -> Objects.equals(v.get("name"), mount.get("name")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no volume named " + mount.get("name")));
+		assertThat(volume).containsKey("emptyDir");
+		assertThat(volume.get("emptyDir")).isNotNull();
+		assertThat((String) manifests.configData().get("JAVA_TOOL_OPTIONS")).contains("-Djava.io.tmpdir=/tmp");
+	}
+
+	static String probePath(Map<String, Object> container, String probe) {
+		return (String) map(map(container.get(probe)).get("httpGet")).get("path");
+	}
+
+	static Map<String, Object> secretRef(Manifests manifests, String variable) {
+		Map<String, Object> env = list(manifests.container().get("env")).stream()
+			.map(HelmChartTests::map)
+			.filter(e -> variable.equals(e.get("name")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no env " + variable));
+		assertThat(env).doesNotContainKey("value");
+		return map(map(env.get("valueFrom")).get("secretKeyRef"));
+	}
+
+	// rendering and YAML plumbing
+
+	static Manifests render(UnaryOperator<TemplateCommand> options) {
+		TemplateCommand template = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
+		String rendered = options.apply(template).call();
+		List<Map<String, Object>> documents = new ArrayList<>();
+		for (Object document : yaml().loadAll(rendered)) {
+			if (document != null) {
+				documents.add(map(document));
+			}
+		}
+		return new Manifests(documents);
+	}
+
+	record Manifests(List<Map<String, Object>> documents) {
+
+		List<String> kinds() {
+			return this.documents.stream().map(d -> (String) d.get("kind")).toList();
+		}
+
+		Map<String, Object> single(String kind) {
+			List<Map<String, Object>> found = this.documents.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+			assertThat(found).as("rendered %s objects", kind).hasSize(1);
+			return found.get(0);
+		}
+
+		Map<String, Object> deployment() {
+			return single("Deployment");
+		}
+
+		String deploymentName() {
+			return (String) map(deployment().get("metadata")).get("name");
+		}
+
+		Map<String, Object> selectorLabels() {
+			return map(map(map(deployment().get("spec")).get("selector")).get("matchLabels"));
+		}
+
+		Map<String, Object> podSpec() {
+			return map(map(map(deployment().get("spec")).get("template")).get("spec"));
+		}
+
+		Map<String, Object> container() {
+			List<Object> containers = list(podSpec().get("containers"));
+			assertThat(containers).hasSize(1);
+			return map(containers.get(0));
+		}
+
+		Map<String, Object> configData() {
+			return map(single("ConfigMap").get("data"));
+		}
+
+	}
+
+	static Yaml yaml() {
+		DumperOptions dump = new DumperOptions();
+		dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+		return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(dump), dump);
+	}
+
+	static Map<String, Object> loadYaml(Path file) {
+		try {
+			return map(yaml().load(Files.readString(file)));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot read " + file, ex);
+		}
+	}
+
+	static String dumpYaml(Map<String, Object> values) {
+		return yaml().dump(values);
+	}
+
+	/** Helm's coalescing for plain values: maps merge key by key, anything else in the override replaces. */
+	static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> override) {
+		Map<String, Object> merged = new LinkedHashMap<>(base);
+		override.forEach((key, value) -> {
+			if (value instanceof Map<?, ?> && merged.get(key) instanceof Map<?, ?>) {
+				merged.put(key, merge(map(merged.get(key)), map(value)));
+			}
+			else {
+				merged.put(key, value);
+			}
+		});
+		return merged;
+	}
+
+	static List<String> unknownKeys(String prefix, Map<String, Object> values, Map<String, Object> defaults) {
+		List<String> unknown = new ArrayList<>();
+		values.forEach((key, value) -> {
+			if (!defaults.containsKey(key)) {
+				unknown.add(prefix + key);
+			}
+			else if (value instanceof Map<?, ?> && defaults.get(key) instanceof Map<?, ?> nested && !nested.isEmpty()
+					&& !FREE_FORM_VALUES.contains(prefix + key)) {
+				unknown.addAll(unknownKeys(prefix + key + ".", map(value), map(nested)));
+			}
+		});
+		return unknown;
+	}
+
+	static Path copyChart(Path target) throws IOException {
+		try (Stream<Path> files = Files.walk(CHART)) {
+			for (Path source : files.toList()) {
+				Path destination = target.resolve(CHART.relativize(source).toString());
+				if (Files.isDirectory(source)) {
+					Files.createDirectories(destination);
+				}
+				else {
+					Files.copy(source, destination);
+				}
+			}
+		}
+		return target;
+	}
+
+	@SuppressWarnings("unchecked")
+	static Map<String, Object> map(Object value) {
+		assertThat(value).isInstanceOf(Map.class);
+		return (Map<String, Object>) value;
+	}
+
+	@SuppressWarnings("unchecked")
+	static List<Object> list(Object value) {
+		assertThat(value).isInstanceOf(List.class);
+		return (List<Object>) value;
+	}
+
+}
