@@ -6,11 +6,15 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import org.springframework.boot.SpringApplication;
 
+import org.springframework.context.ConfigurableApplicationContext;
+
 import io.keyport.emulator.KmsEmulator;
+import io.keyport.testsupport.IntegrationTest;
+import io.keyportdev.localauth.LocalAuthorizationServer;
 
 /**
- * The local run ({@code ./mvnw spring-boot:test-run}): Keyport on port 8080 with a real PostgreSQL (embedded binary)
- * and the KMS emulator on 127.0.0.1:4566. No Docker, no AWS account. These localhost defaults exist only here; the
+ * The local run ({@code ./mvnw spring-boot:test-run}): Keyport on port 8080 with a real PostgreSQL (embedded binary),
+ * the KMS emulator on 127.0.0.1:4566 and an OAuth2 authorization server with demo clients on 127.0.0.1:9000. No Docker, no AWS account. These localhost defaults exist only here; the
  * packaged application takes its settings from the environment.
  */
 public final class TestKeyportApplication {
@@ -21,8 +25,11 @@ public final class TestKeyportApplication {
 	public static void main(String[] args) throws Exception {
 		EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30)).start();
 		KmsEmulator emulator = KmsEmulator.builder().port(KmsEmulator.DEFAULT_PORT).start();
+		ConfigurableApplicationContext authorizationServer = LocalAuthorizationServer
+			.start(LocalAuthorizationServer.DEFAULT_PORT);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			emulator.close();
+			authorizationServer.close();
 			try {
 				postgres.close();
 			}
@@ -35,6 +42,10 @@ public final class TestKeyportApplication {
 		setDefault("spring.datasource.password", "postgres");
 		setDefault("keyport.kms.aws.endpoint", emulator.endpoint().toString());
 		setDefault("keyport.kms.aws.region", emulator.region());
+		setDefault("spring.security.oauth2.resourceserver.jwt.issuer-uri",
+				LocalAuthorizationServer.issuer(authorizationServer));
+		// the local authorization server runs beside Keyport, not inside it
+		setDefault("spring.autoconfigure.exclude", IntegrationTest.AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS);
 		// the emulator has no request quota; AWS's 0.25/s pace would only slow the quickstart down
 		setDefault("keyport.kms.rate-limits.get-parameters-for-import", "2");
 		// the SDK's default credential chain reads these; the emulator accepts any credentials

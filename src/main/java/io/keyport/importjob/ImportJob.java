@@ -104,6 +104,9 @@ class ImportJob {
 	@Column(nullable = false)
 	private String createdBy;
 
+	@Column(nullable = false, updatable = false)
+	private String tenant;
+
 	private String leaseOwner;
 
 	private Instant leaseUntil;
@@ -119,9 +122,10 @@ class ImportJob {
 		// for JPA
 	}
 
-	private ImportJob(ImportJobId id, TargetKey key, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
-			ExpirationPolicy expiration, String actor, Instant now) {
+	private ImportJob(ImportJobId id, String tenant, TargetKey key, WrappingAlgorithm algorithm,
+			WrappingKeySpec wrappingKeySpec, ExpirationPolicy expiration, String actor, Instant now) {
 		this.id = id.value();
+		this.tenant = tenant;
 		this.kmsKeyId = key.keyId();
 		this.kmsKeyArn = key.arn();
 		this.keySpec = key.keySpec();
@@ -135,10 +139,10 @@ class ImportJob {
 	}
 
 	/** A new job with its first parameters; it waits for material. */
-	static ImportJob start(ImportJobId id, TargetKey key, WrappingAlgorithm algorithm,
+	static ImportJob start(ImportJobId id, String tenant, TargetKey key, WrappingAlgorithm algorithm,
 			WrappingKeySpec wrappingKeySpec, ExpirationPolicy expiration, ImportParameters parameters, String actor,
 			Instant now) {
-		ImportJob job = new ImportJob(id, key, algorithm, wrappingKeySpec, expiration, actor, now);
+		ImportJob job = new ImportJob(id, tenant, key, algorithm, wrappingKeySpec, expiration, actor, now);
 		job.holdParameters(parameters, now);
 		job.events.add(new ImportJobEvent(null, ImportJobState.PARAMETERS_FETCHED,
 				"job created; wrapping key and import token downloaded, valid until " + parameters.validTo(), null,
@@ -397,6 +401,10 @@ class ImportJob {
 		return this.state;
 	}
 
+	String tenant() {
+		return this.tenant;
+	}
+
 	String leaseOwner() {
 		return this.leaseOwner;
 	}
@@ -439,7 +447,7 @@ class ImportJob {
 						this.materialValidTo),
 				this.parametersFetchedAt, this.parametersValidTo, this.parameterDownloads, this.importAttempts,
 				this.nextAttemptAt, this.lastErrorCode, this.lastErrorMessage, this.keyMaterialId, this.importedAt,
-				this.createdAt, this.updatedAt, this.createdBy);
+				this.createdAt, this.updatedAt, this.createdBy, this.tenant);
 	}
 
 	@Override

@@ -23,7 +23,6 @@ import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
-import io.keyport.security.CurrentActor;
 
 /**
  * The background work on jobs: new parameters before the old lapse, import retries, reconciliation after crashes,
@@ -38,7 +37,7 @@ public class ImportJobLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(ImportJobLifecycle.class);
 
-	private static final String ACTOR = CurrentActor.SYSTEM + ":lifecycle";
+	private static final String ACTOR = "system:lifecycle";
 
 	private final ImportJobService service;
 

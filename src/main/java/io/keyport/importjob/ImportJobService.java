@@ -28,6 +28,8 @@ import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
+import io.keyport.security.Caller;
+import io.keyport.security.KeyOwnership;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.KeyMaterialWrapper;
@@ -61,9 +63,12 @@ public class ImportJobService {
 
 	private final TransactionTemplate readTx;
 
+	private final KeyOwnership keyOwnership;
+
 	ImportJobService(ImportJobRepository jobs, KmsProvider kms, KeyMaterialWrapper wrapper,
 			ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, KeyOwnership keyOwnership) {
+		this.keyOwnership = keyOwnership;
 		this.jobs = jobs;
 		this.kms = kms;
 		this.wrapper = wrapper;
@@ -79,10 +84,16 @@ public class ImportJobService {
 	 * Checks the key (exists, EXTERNAL, state allows import), refuses impossible algorithm combinations before
 	 * calling GetParametersForImport, then stores the job waiting for material.
 	 */
-	public ImportJobView create(CreateImportJob command, String actor) {
+	public ImportJobView create(CreateImportJob command, Caller caller) {
+		String actor = caller.actor();
 		Instant now = this.clock.instant();
 		checkValidTo(command.expiration(), now, null);
 		KmsKey key = this.kms.describeKey(command.kmsKeyId());
+		if (!this.keyOwnership.claim(key.arn(), caller)) {
+			// another tenant's key: answered exactly like a key that does not exist
+			throw new KmsException(io.keyport.kms.KmsErrorCode.KEY_NOT_FOUND, "DescribeKey",
+					"Key '" + command.kmsKeyId() + "' does not exist", null);
+		}
 		if (!key.isExternal()) {
 			throw new ImportJobException("kms-key-not-external", Category.INVALID, null, null, "Key " + key.arn()
 					+ " has origin " + key.origin() + "; only keys with origin EXTERNAL accept imported key material");
@@ -99,7 +110,7 @@ public class ImportJobService {
 		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec());
 		ImportParameters parameters = downloadParameters(key.arn(), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), null);
-		ImportJob job = ImportJob.start(ImportJobId.random(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
+		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
 				command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), parameters, actor,
 				this.clock.instant());
 		ImportJobView view = this.tx.execute(status -> this.jobs.saveAndFlush(job).toView());
@@ -108,14 +119,17 @@ public class ImportJobService {
 		return view;
 	}
 
-	public ImportJobView get(ImportJobId id) {
-		return this.readTx.execute(status -> load(id).toView());
+	public ImportJobView get(ImportJobId id, Caller caller) {
+		return this.readTx.execute(status -> load(id, caller, false).toView());
 	}
 
 	/** Jobs newest first, optionally filtered by state and by key (key id or ARN). */
-	public Page<ImportJobView> list(ImportJobState state, String kmsKeyId, int page, int size) {
+	public Page<ImportJobView> list(ImportJobState state, String kmsKeyId, int page, int size, Caller caller) {
 		Specification<ImportJob> filter = (root, query, cb) -> {
 			List<Predicate> predicates = new ArrayList<>();
+			if (!caller.isAdmin()) {
+				predicates.add(cb.equal(root.get("tenant"), caller.tenant()));
+			}
 			if (state != null) {
 				predicates.add(cb.equal(root.get("state"), state));
 			}
@@ -130,38 +144,40 @@ public class ImportJobService {
 		return this.readTx.execute(status -> this.jobs.findAll(filter, request).map(ImportJob::toView));
 	}
 
-	public List<ImportJobEventView> events(ImportJobId id) {
+	public List<ImportJobEventView> events(ImportJobId id, Caller caller) {
 		return this.readTx.execute(status -> {
-			load(id);
+			load(id, caller, false);
 			return this.jobs.findEvents(id.value()).stream().map(ImportJobEvent::toView).toList();
 		});
 	}
 
 	/** The current wrapping key and token; refused once they expired or were dropped. */
-	public ImportParametersDownload importParameters(ImportJobId id) {
+	public ImportParametersDownload importParameters(ImportJobId id, Caller caller) {
 		Instant now = this.clock.instant();
 		return this.readTx.execute(status -> {
-			ImportJob job = load(id);
+			ImportJob job = load(id, caller, true);
 			return new ImportParametersDownload(job.toView(), job.usableWrappingKey(now), job.usableImportToken(now));
 		});
 	}
 
 	/** Material the client wrapped itself: the service never sees plaintext. */
-	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, String actor) {
-		WrappingContext context = wrappingContext(id);
+	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, Caller caller) {
+		WrappingContext context = wrappingContext(id, caller);
 		this.wrapper.checkEncrypted(encrypted, context.wrappingKey(), context.algorithm());
-		return importWrapped(id, context.version(), encrypted, "encrypted key material uploaded by the client", actor);
+		return importWrapped(id, context.version(), encrypted, "encrypted key material uploaded by the client",
+				caller.actor());
 	}
 
 	/**
 	 * Plaintext material: wrapped here with the job's wrapping key and algorithm. The caller's buffer is overwritten
 	 * before this method returns, whatever happens.
 	 */
-	public ImportJobView importPlaintext(ImportJobId id, KeyMaterial material, String actor) {
+	public ImportJobView importPlaintext(ImportJobId id, KeyMaterial material, Caller caller) {
+		String actor = caller.actor();
 		WrappingContext context;
 		EncryptedKeyMaterial encrypted;
 		try (material) {
-			context = wrappingContext(id);
+			context = wrappingContext(id, caller);
 			encrypted = this.wrapper.wrap(material, context.keySpec(), context.wrappingKey(), context.algorithm());
 		}
 		return importWrapped(id, context.version(), encrypted,
@@ -169,8 +185,9 @@ public class ImportJobService {
 	}
 
 	/** Downloads new parameters now, replacing the current ones. */
-	public ImportJobView refreshParameters(ImportJobId id, String actor) {
-		ImportJob current = this.readTx.execute(status -> load(id));
+	public ImportJobView refreshParameters(ImportJobId id, Caller caller) {
+		String actor = caller.actor();
+		ImportJob current = this.readTx.execute(status -> load(id, caller, true));
 		if (!current.state().canTransitionTo(ImportJobState.PARAMETERS_FETCHED)) {
 			throw new IllegalTransitionException(current.id(), current.state(), ImportJobState.PARAMETERS_FETCHED,
 					"refresh the parameters of");
@@ -184,10 +201,10 @@ public class ImportJobService {
 		});
 	}
 
-	public ImportJobView cancel(ImportJobId id, String actor) {
+	public ImportJobView cancel(ImportJobId id, Caller caller) {
 		return this.tx.execute(status -> {
-			ImportJob job = load(id);
-			job.cancel("cancelled on request", actor, this.clock.instant());
+			ImportJob job = load(id, caller, true);
+			job.cancel("cancelled on request", caller.actor(), this.clock.instant());
 			return this.jobs.saveAndFlush(job).toView();
 		});
 	}
@@ -273,10 +290,10 @@ public class ImportJobService {
 	}
 
 	/** What wrapping needs, read in a short transaction; refuses jobs that cannot take material now. */
-	private WrappingContext wrappingContext(ImportJobId id) {
+	private WrappingContext wrappingContext(ImportJobId id, Caller caller) {
 		Instant now = this.clock.instant();
 		WrappingContext context = this.readTx.execute(status -> {
-			ImportJob job = load(id);
+			ImportJob job = load(id, caller, true);
 			if (job.state() != ImportJobState.PARAMETERS_FETCHED) {
 				throw new IllegalTransitionException(id, job.state(), ImportJobState.MATERIAL_WRAPPED,
 						"upload material to");
@@ -312,6 +329,19 @@ public class ImportJobService {
 					"expiration.validTo must be in the future and at most " + this.properties.maxValidity().toDays()
 							+ " days ahead (before " + latest + "); got " + expiration.validTo());
 		}
+	}
+
+	/**
+	 * A job the caller may see (read) or act on (write): its own tenant's, or any tenant's for an admin's reads.
+	 * Another tenant's job is reported as not found, so existence does not leak.
+	 */
+	ImportJob load(ImportJobId id, Caller caller, boolean write) {
+		ImportJob job = load(id);
+		boolean visible = caller.isSystem() || job.tenant().equals(caller.tenant()) || (!write && caller.isAdmin());
+		if (!visible) {
+			throw new ImportJobException("import-job-not-found", Category.NOT_FOUND, id, null, "No import job " + id);
+		}
+		return job;
 	}
 
 	ImportJob load(ImportJobId id) {

@@ -3,8 +3,9 @@ package io.keyport.kms;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+
+import io.keyport.support.TokenBucket;
 
 /**
  * Paces KMS calls per operation with token buckets, so a backlog is worked through steadily under the provider's
@@ -12,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class KmsRateLimiter {
 
-	private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
 	private final Map<String, Double> ratesPerSecond;
 
@@ -40,7 +41,7 @@ public final class KmsRateLimiter {
 		if (rate <= 0) {
 			return;
 		}
-		Bucket bucket = this.buckets.computeIfAbsent(operation, op -> new Bucket(rate));
+		TokenBucket bucket = this.buckets.computeIfAbsent(operation, op -> new TokenBucket(rate));
 		long waitNanos = bucket.reserve(this.maxWait.toNanos());
 		if (waitNanos < 0) {
 			throw new KmsException(KmsErrorCode.THROTTLED, operation,
@@ -54,51 +55,7 @@ public final class KmsRateLimiter {
 	/** Whether a permit would be available now, without taking it. */
 	public boolean available(String operation) {
 		double rate = this.ratesPerSecond.getOrDefault(operation, this.defaultRate);
-		return rate <= 0 || this.buckets.computeIfAbsent(operation, op -> new Bucket(rate)).available();
-	}
-
-	/**
-	 * A bucket holding at most one second's worth of permits (at least one). Reservations may go into debt up to
-	 * the maximum wait: the caller then sleeps until its permit is due.
-	 */
-	private static final class Bucket {
-
-		private final double ratePerNano;
-
-		private final double capacity;
-
-		private double tokens;
-
-		private long last = System.nanoTime();
-
-		Bucket(double ratePerSecond) {
-			this.ratePerNano = ratePerSecond / TimeUnit.SECONDS.toNanos(1);
-			this.capacity = Math.max(1.0, ratePerSecond);
-			this.tokens = this.capacity;
-		}
-
-		synchronized long reserve(long maxWaitNanos) {
-			refill();
-			double after = this.tokens - 1;
-			long wait = after >= 0 ? 0 : (long) Math.ceil(-after / this.ratePerNano);
-			if (wait > maxWaitNanos) {
-				return -1;
-			}
-			this.tokens = after;
-			return wait;
-		}
-
-		synchronized boolean available() {
-			refill();
-			return this.tokens >= 1;
-		}
-
-		private void refill() {
-			long now = System.nanoTime();
-			this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.ratePerNano);
-			this.last = now;
-		}
-
+		return rate <= 0 || this.buckets.computeIfAbsent(operation, op -> new TokenBucket(rate)).nanosUntilAvailable() == 0;
 	}
 
 }

@@ -1,34 +1,90 @@
 package io.keyport.security;
 
-import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import java.io.IOException;
+
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
-import org.springframework.boot.actuate.info.InfoEndpoint;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+import io.keyport.web.ProblemResponses;
+
+import static io.keyport.security.Scopes.ADMIN;
+import static io.keyport.security.Scopes.IMPORT;
+import static io.keyport.security.Scopes.KEYS;
+import static io.keyport.security.Scopes.OPS;
+import static io.keyport.security.Scopes.READ;
+import static io.keyport.security.Scopes.authority;
 
 /**
- * HTTP security. The API is stateless (no sessions, no CSRF cookies). Only health and info are open under the
- * actuator; every other actuator endpoint is refused until operator authentication exists.
+ * Every {@code /api/**} call needs a bearer JWT from the configured issuer, with the scope its endpoint requires.
+ * Health (with the liveness and readiness probes) is open and shows status only; every other actuator endpoint needs
+ * {@code keyport:ops}. Failures are problem+json like every other error. Stateless: no sessions, no CSRF cookies.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
+	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties, JsonMapper json) {
+		AuthenticationEntryPoint unauthorized = (request, response, ex) -> problem(json, response,
+				HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required");
+		AccessDeniedHandler forbidden = (request, response, ex) -> problem(json, response, HttpStatus.FORBIDDEN,
+				"insufficient-scope", "The token lacks the scope this operation requires");
 		return http
 			.authorizeHttpRequests(requests -> requests
-				.requestMatchers(EndpointRequest.to(HealthEndpoint.class, InfoEndpoint.class)).permitAll()
-				.requestMatchers(EndpointRequest.toAnyEndpoint()).denyAll()
-				.requestMatchers("/api/**", "/v3/api-docs", "/v3/api-docs/**", "/error").permitAll()
+				.requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
+				.requestMatchers(EndpointRequest.toAnyEndpoint()).hasAuthority(authority(OPS))
+				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error").permitAll()
+				.requestMatchers(HttpMethod.GET, "/api/v1/audit-events").hasAuthority(authority(ADMIN))
+				.requestMatchers(HttpMethod.GET, "/api/v1/import-jobs/*/wrapping-key",
+						"/api/v1/import-jobs/*/import-parameters.zip")
+				.hasAuthority(authority(IMPORT))
+				.requestMatchers(HttpMethod.GET, "/api/**").hasAnyAuthority(authority(READ), authority(ADMIN))
+				.requestMatchers(HttpMethod.POST, "/api/v1/kms-keys").hasAuthority(authority(KEYS))
+				.requestMatchers(HttpMethod.POST, "/api/v1/import-jobs", "/api/v1/import-jobs/**")
+				.hasAuthority(authority(IMPORT))
+				.requestMatchers(HttpMethod.PUT, "/api/v1/import-jobs/**").hasAuthority(authority(IMPORT))
 				.anyRequest().denyAll())
+			.oauth2ResourceServer(oauth2 -> oauth2
+				.jwt(jwt -> jwt.jwtAuthenticationConverter(new CallerResolver(properties.tenantClaim())))
+				.authenticationEntryPoint(unauthorized)
+				.accessDeniedHandler(forbidden))
+			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthorized)
+				.accessDeniedHandler(forbidden))
 			.csrf(csrf -> csrf.disable())
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())
 			.formLogin(form -> form.disable())
 			.build();
+	}
+
+	private static void problem(JsonMapper json, HttpServletResponse response, HttpStatus status, String code,
+			String detail) throws IOException {
+		ProblemDetail problem = ProblemResponses.problem(status, code, detail);
+		java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+		body.put("type", problem.getType().toString());
+		body.put("title", problem.getTitle());
+		body.put("status", problem.getStatus());
+		body.put("detail", problem.getDetail());
+		body.put("code", code);
+		response.setStatus(status.value());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		if (status == HttpStatus.UNAUTHORIZED) {
+			response.setHeader("WWW-Authenticate", "Bearer");
+		}
+		json.writeValue(response.getOutputStream(), body);
 	}
 
 }

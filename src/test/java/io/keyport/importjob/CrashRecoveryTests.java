@@ -119,6 +119,8 @@ class CrashRecoveryTests extends IntegrationTest {
 				"-Dkeyport.kms.aws.max-attempts=1", "-Dkeyport.kms.rate-limits.get-parameters-for-import=10000",
 				"-Dkeyport.kms.rate-limits.import-key-material=10000", "-Dkeyport.kms.rate-limits.other=10000",
 				"-Dkeyport.lifecycle.enabled=false", "-Dkeyport.lifecycle.instance-id=doomed-instance",
+				"-Dspring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestInfrastructure.issuer(),
+				"-Dspring.autoconfigure.exclude=" + AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS,
 				"io.keyport.KeyportApplication");
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}

@@ -330,7 +330,9 @@ class ImportJobLifecycleTests extends IntegrationTest {
 					Map.entry("keyport.kms.rate-limits.describe-key", "10000"),
 					Map.entry("keyport.lifecycle.enabled", "false"), Map.entry("keyport.lifecycle.batch-size", "20"),
 					Map.entry("keyport.lifecycle.refresh-margin", "3s"),
-					Map.entry("keyport.lifecycle.instance-id", "test-instance-b")))
+					Map.entry("keyport.lifecycle.instance-id", "test-instance-b"),
+					Map.entry("spring.security.oauth2.resourceserver.jwt.issuer-uri", TestInfrastructure.issuer()),
+					Map.entry("spring.autoconfigure.exclude", AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS)))
 			.run();
 	}
 

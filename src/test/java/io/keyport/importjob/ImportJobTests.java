@@ -29,7 +29,7 @@ class ImportJobTests {
 	static final Lease LEASE = new Lease("instance-a", T0.plusSeconds(120));
 
 	static ImportJob newJob() {
-		return ImportJob.start(ImportJobId.random(),
+		return ImportJob.start(ImportJobId.random(), "tenant-a",
 				new TargetKey("1234abcd-12ab-34cd-56ef-1234567890ab", ARN, KeySpec.SYMMETRIC_DEFAULT),
 				WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, ExpirationPolicy.doesNotExpire(),
 				parameters(T0), "alice", T0);

@@ -20,8 +20,21 @@ public final class ApiClient {
 
 	private final String base;
 
+	private final String token;
+
+	/** A client acting as platform A (tenant-a, read, import and keys scopes). */
 	public ApiClient(int port) {
+		this(port, Tokens.of(io.keyportdev.localauth.LocalAuthorizationServer.PLATFORM_A));
+	}
+
+	/** A client sending the given bearer token, or none when {@code null}. */
+	public ApiClient(int port, String token) {
 		this.base = "http://127.0.0.1:" + port;
+		this.token = token;
+	}
+
+	public ApiClient as(String token) {
+		return new ApiClient(Integer.parseInt(this.base.substring(this.base.lastIndexOf(':') + 1)), token);
 	}
 
 	public Response get(String path) {
@@ -59,7 +72,16 @@ public final class ApiClient {
 	}
 
 	private HttpRequest.Builder request(String path) {
-		return HttpRequest.newBuilder(URI.create(this.base + path)).timeout(Duration.ofSeconds(30));
+		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.base + path))
+			.timeout(Duration.ofSeconds(30));
+		if (this.token != null) {
+			builder.header("Authorization", "Bearer " + this.token);
+		}
+		return builder;
+	}
+
+	public Response delete(String path) {
+		return send(request(path).DELETE().header("Accept", "application/json"));
 	}
 
 	private Response send(HttpRequest.Builder request) {

@@ -29,6 +29,9 @@ public abstract class IntegrationTest {
 		System.setProperty("aws.secretAccessKey", "keyport-test-secret");
 	}
 
+	public static final String AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS = "org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration,"
+			+ "org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration";
+
 	protected final MutableClock clock = TestInfrastructure.CLOCK;
 
 	protected final KmsEmulator emulator = TestInfrastructure.emulator();
@@ -52,6 +55,9 @@ public abstract class IntegrationTest {
 		registry.add("keyport.lifecycle.batch-size", () -> "1000");
 		registry.add("keyport.lifecycle.refresh-margin", () -> "3s");
 		registry.add("keyport.lifecycle.instance-id", () -> "test-instance-a");
+		registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", TestInfrastructure::issuer);
+		// the authorization server classes are on the test class path for the local one; not part of Keyport
+		registry.add("spring.autoconfigure.exclude", () -> AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS);
 	}
 
 	@BeforeEach

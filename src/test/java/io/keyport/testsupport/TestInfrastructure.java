@@ -22,6 +22,8 @@ public final class TestInfrastructure {
 
 	private static KmsEmulator emulator;
 
+	private static org.springframework.context.ConfigurableApplicationContext authorizationServer;
+
 	private TestInfrastructure() {
 	}
 
@@ -44,6 +46,15 @@ public final class TestInfrastructure {
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> emulator.close()));
 		}
 		return emulator;
+	}
+
+	/** The local OAuth2 authorization server, started on a random port. */
+	public static synchronized String issuer() {
+		if (authorizationServer == null) {
+			authorizationServer = io.keyportdev.localauth.LocalAuthorizationServer.start(0);
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> authorizationServer.close()));
+		}
+		return io.keyportdev.localauth.LocalAuthorizationServer.issuer(authorizationServer);
 	}
 
 	public static String jdbcUrl() {

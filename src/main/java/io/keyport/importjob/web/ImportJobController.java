@@ -44,7 +44,7 @@ import io.keyport.importjob.web.ImportJobRequests.CreateImportJobRequest;
 import io.keyport.importjob.web.ImportJobRequests.EncryptedKeyMaterialRequest;
 import io.keyport.importjob.web.ImportJobRequests.KeyMaterialRequest;
 import io.keyport.kms.ExpirationModel;
-import io.keyport.security.CurrentActor;
+import io.keyport.security.Caller;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -78,7 +78,7 @@ class ImportJobController {
 				request.wrappingAlgorithm() != null ? request.wrappingAlgorithm()
 						: WrappingAlgorithm.RSAES_OAEP_SHA_256,
 				request.wrappingKeySpec() != null ? request.wrappingKeySpec() : WrappingKeySpec.RSA_2048,
-				expiration), CurrentActor.name());
+				expiration), Caller.current());
 		return ResponseEntity.created(URI.create("/api/v1/import-jobs/" + job.id()))
 			.cacheControl(CacheControl.noStore())
 			.body(ImportJobResponse.of(job));
@@ -86,7 +86,7 @@ class ImportJobController {
 
 	@GetMapping("/{id}")
 	ResponseEntity<ImportJobResponse> getImportJob(@PathVariable UUID id) {
-		return ok(this.jobs.get(new ImportJobId(id)));
+		return ok(this.jobs.get(new ImportJobId(id), Caller.current()));
 	}
 
 	@GetMapping
@@ -94,21 +94,21 @@ class ImportJobController {
 			@RequestParam(required = false) String kmsKeyId,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
-		Page<ImportJobView> result = this.jobs.list(state, kmsKeyId, page, size);
+		Page<ImportJobView> result = this.jobs.list(state, kmsKeyId, page, size, Caller.current());
 		return new ImportJobResponse.ImportJobPage(result.map(ImportJobResponse::of).getContent(), page, size,
 				result.getTotalElements(), result.getTotalPages());
 	}
 
 	@GetMapping("/{id}/events")
 	List<ImportJobResponse.ImportJobEvent> listEvents(@PathVariable UUID id) {
-		return this.jobs.events(new ImportJobId(id)).stream().map(ImportJobResponse.ImportJobEvent::of).toList();
+		return this.jobs.events(new ImportJobId(id), Caller.current()).stream().map(ImportJobResponse.ImportJobEvent::of).toList();
 	}
 
 	@GetMapping(path = "/{id}/wrapping-key", produces = { MediaType.APPLICATION_OCTET_STREAM_VALUE,
 			"application/x-pem-file", MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 	ResponseEntity<byte[]> getWrappingKey(@PathVariable UUID id,
 			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
-		ImportParametersDownload download = this.jobs.importParameters(new ImportJobId(id));
+		ImportParametersDownload download = this.jobs.importParameters(new ImportJobId(id), Caller.current());
 		boolean pem = accept != null && MediaType.parseMediaTypes(accept).stream().anyMatch(PEM::includes)
 				&& MediaType.parseMediaTypes(accept).stream().noneMatch(MediaType.APPLICATION_OCTET_STREAM::equals);
 		byte[] body = pem ? WrappingPublicKey.fromDer(download.wrappingPublicKeyDer())
@@ -128,7 +128,7 @@ class ImportJobController {
 	@GetMapping(path = "/{id}/import-parameters.zip", produces = { "application/zip",
 			MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 	ResponseEntity<byte[]> importParametersZip(@PathVariable UUID id) {
-		ImportParametersDownload download = this.jobs.importParameters(new ImportJobId(id));
+		ImportParametersDownload download = this.jobs.importParameters(new ImportJobId(id), Caller.current());
 		ImportJobView job = download.job();
 		String suffix = job.kmsKeyId() + "_" + FILE_TIMESTAMP.format(job.parametersFetchedAt());
 		ByteArrayOutputStream zip = new ByteArrayOutputStream();
@@ -153,14 +153,14 @@ class ImportJobController {
 
 	@PutMapping(path = "/{id}/encrypted-key-material", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
 	ResponseEntity<ImportJobResponse> uploadEncryptedRaw(@PathVariable UUID id, @RequestBody byte[] body) {
-		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), CurrentActor.name()));
+		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), Caller.current()));
 	}
 
 	@PutMapping(path = "/{id}/encrypted-key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<ImportJobResponse> uploadEncryptedJson(@PathVariable UUID id,
 			@Valid @RequestBody EncryptedKeyMaterialRequest request) {
 		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(request.encryptedKeyMaterial()),
-				CurrentActor.name()));
+				Caller.current()));
 	}
 
 	/** Plaintext over TLS: wrapped here, the buffer overwritten after use, never stored or logged. */
@@ -168,17 +168,17 @@ class ImportJobController {
 	ResponseEntity<ImportJobResponse> uploadPlaintext(@PathVariable UUID id,
 			@Valid @RequestBody KeyMaterialRequest request) {
 		return ok(this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(request.keyMaterial()),
-				CurrentActor.name()));
+				Caller.current()));
 	}
 
 	@PostMapping("/{id}/refresh-parameters")
 	ResponseEntity<ImportJobResponse> refreshParameters(@PathVariable UUID id) {
-		return ok(this.jobs.refreshParameters(new ImportJobId(id), CurrentActor.name()));
+		return ok(this.jobs.refreshParameters(new ImportJobId(id), Caller.current()));
 	}
 
 	@PostMapping("/{id}/cancel")
 	ResponseEntity<ImportJobResponse> cancelImportJob(@PathVariable UUID id) {
-		return ok(this.jobs.cancel(new ImportJobId(id), CurrentActor.name()));
+		return ok(this.jobs.cancel(new ImportJobId(id), Caller.current()));
 	}
 
 	private static ResponseEntity<ImportJobResponse> ok(ImportJobView job) {

@@ -28,6 +28,8 @@ import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
+import io.keyport.security.Caller;
+import io.keyport.security.KeyOwnership;
 import io.keyport.web.ApiException;
 import io.keyport.wrapping.KeySpec;
 
@@ -39,8 +41,11 @@ class KmsKeyController {
 
 	private final KmsProvider kms;
 
-	KmsKeyController(KmsProvider kms) {
+	private final KeyOwnership ownership;
+
+	KmsKeyController(KmsProvider kms, KeyOwnership ownership) {
 		this.kms = kms;
+		this.ownership = ownership;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -52,20 +57,32 @@ class KmsKeyController {
 		}
 		KeyUsage usage = request.keyUsage() != null ? request.keyUsage() : defaultUsage(spec);
 		KmsKey key = this.kms.createExternalKey(new CreateKeyRequest(spec, usage, request.description()));
+		this.ownership.claim(key.arn(), Caller.current());
 		return ResponseEntity.created(URI.create("/api/v1/kms-keys/" + key.keyId())).body(KmsKeyResponse.of(key));
 	}
 
 	@GetMapping("/{keyId}")
 	KmsKeyResponse describeKmsKey(@PathVariable @Size(max = 2048) @Pattern(regexp = "[A-Za-z0-9:/_-]+") String keyId) {
+		KmsKey key;
 		try {
-			return KmsKeyResponse.of(this.kms.describeKey(keyId));
+			key = this.kms.describeKey(keyId);
 		}
 		catch (KmsException ex) {
 			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND) {
-				throw new ApiException(HttpStatus.NOT_FOUND, ex.errorCode().code(), ex.getMessage());
+				throw notFound(keyId);
 			}
 			throw ex;
 		}
+		if (!this.ownership.visible(key.arn(), Caller.current())) {
+			// another tenant's key: answered exactly like a key that does not exist
+			throw notFound(keyId);
+		}
+		return KmsKeyResponse.of(key);
+	}
+
+	private static ApiException notFound(String keyId) {
+		return new ApiException(HttpStatus.NOT_FOUND, KmsErrorCode.KEY_NOT_FOUND.code(),
+				"Key '" + keyId + "' does not exist");
 	}
 
 	private static KeyUsage defaultUsage(KeySpec spec) {

@@ -1,0 +1,49 @@
+package io.keyport.security;
+
+import java.util.Collection;
+
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+
+/**
+ * Turns a validated JWT into an authentication carrying the {@link Caller}: scopes as {@code SCOPE_} authorities,
+ * tenant from the configured claim, falling back to the client id.
+ */
+final class CallerResolver implements Converter<Jwt, AbstractAuthenticationToken> {
+
+	private final JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
+
+	private final String tenantClaim;
+
+	CallerResolver(String tenantClaim) {
+		this.tenantClaim = tenantClaim;
+	}
+
+	@Override
+	public AbstractAuthenticationToken convert(Jwt jwt) {
+		Collection<GrantedAuthority> authorities = this.scopes.convert(jwt);
+		String clientId = firstNonBlank(jwt.getClaimAsString("client_id"), jwt.getClaimAsString("azp"),
+				jwt.getClaimAsString("cid"));
+		String subject = firstNonBlank(jwt.getSubject(), clientId, "unknown");
+		String tenant = firstNonBlank(jwt.getClaimAsString(this.tenantClaim), clientId, subject);
+		Caller caller = new Caller(subject, clientId != null ? clientId : subject, tenant,
+				Caller.scopesOf(authorities));
+		JwtAuthenticationToken token = new JwtAuthenticationToken(jwt, authorities, subject);
+		token.setDetails(caller);
+		return token;
+	}
+
+	private static String firstNonBlank(String... values) {
+		for (String value : values) {
+			if (value != null && !value.isBlank()) {
+				return value;
+			}
+		}
+		return null;
+	}
+
+}
