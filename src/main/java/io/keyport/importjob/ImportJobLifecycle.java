@@ -10,12 +10,14 @@ import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.keyport.audit.AuditLog;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.KeyState;
@@ -97,7 +99,9 @@ public class ImportJobLifecycle {
 				or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= ?)""", "parameters_valid_to", now,
 				Timestamp.from(now.plus(this.properties.refreshMargin())), Timestamp.from(now));
 		for (Claim claim : claims) {
-			refreshOne(claim);
+			try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
+				refreshOne(claim);
+			}
 		}
 		return claims.size();
 	}
@@ -156,7 +160,9 @@ public class ImportJobLifecycle {
 		List<Claim> claims = claim("state = 'MATERIAL_WRAPPED' and next_attempt_at <= ? and parameters_valid_to > ?",
 				"next_attempt_at", now, Timestamp.from(now), Timestamp.from(now));
 		for (Claim claim : claims) {
-			importOne(claim);
+			try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
+				importOne(claim);
+			}
 		}
 		return claims.size();
 	}
@@ -211,7 +217,9 @@ public class ImportJobLifecycle {
 				or next_check_at <= ?)""", "coalesce(material_valid_to, next_check_at)", now, Timestamp.from(now),
 				Timestamp.from(now));
 		for (Claim claim : claims) {
-			checkImported(claim);
+			try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
+				checkImported(claim);
+			}
 		}
 		return claims.size();
 	}

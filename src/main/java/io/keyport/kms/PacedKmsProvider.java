@@ -1,55 +1,104 @@
 package io.keyport.kms;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
-/** Puts every call of a provider adapter through the {@link KmsRateLimiter}. */
+/**
+ * Puts every call of a provider adapter through the {@link KmsRateLimiter} and tells the {@link KmsCallListener}s how
+ * it ended. Provider-neutral: it wraps whichever adapter is configured.
+ */
 public final class PacedKmsProvider implements KmsProvider {
+
+	private static final Logger log = LoggerFactory.getLogger(PacedKmsProvider.class);
 
 	private final KmsProvider delegate;
 
 	private final KmsRateLimiter limiter;
 
-	public PacedKmsProvider(KmsProvider delegate, KmsRateLimiter limiter) {
+	private final List<KmsCallListener> listeners;
+
+	public PacedKmsProvider(KmsProvider delegate, KmsRateLimiter limiter, List<KmsCallListener> listeners) {
 		this.delegate = delegate;
 		this.limiter = limiter;
+		this.listeners = List.copyOf(listeners);
 	}
 
 	@Override
 	public KmsKey createExternalKey(CreateKeyRequest request) {
-		this.limiter.acquire("CreateKey");
-		return this.delegate.createExternalKey(request);
+		return call("CreateKey", null, () -> this.delegate.createExternalKey(request));
 	}
 
 	@Override
 	public KmsKey describeKey(String keyId) {
-		this.limiter.acquire("DescribeKey");
-		return this.delegate.describeKey(keyId);
+		return call("DescribeKey", keyId, () -> this.delegate.describeKey(keyId));
 	}
 
 	@Override
 	public ImportParameters getParametersForImport(String keyId, WrappingAlgorithm algorithm,
 			WrappingKeySpec wrappingKeySpec) {
-		this.limiter.acquire("GetParametersForImport");
-		return this.delegate.getParametersForImport(keyId, algorithm, wrappingKeySpec);
+		return call("GetParametersForImport", keyId,
+				() -> this.delegate.getParametersForImport(keyId, algorithm, wrappingKeySpec));
 	}
 
 	@Override
 	public ImportResult importKeyMaterial(ImportRequest request) {
-		this.limiter.acquire("ImportKeyMaterial");
-		return this.delegate.importKeyMaterial(request);
+		return call("ImportKeyMaterial", request.keyId(), () -> this.delegate.importKeyMaterial(request));
 	}
 
 	@Override
 	public void deleteImportedKeyMaterial(String keyId) {
-		this.limiter.acquire("DeleteImportedKeyMaterial");
-		this.delegate.deleteImportedKeyMaterial(keyId);
+		call("DeleteImportedKeyMaterial", keyId, () -> {
+			this.delegate.deleteImportedKeyMaterial(keyId);
+			return null;
+		});
 	}
 
 	@Override
 	public KmsPublicKey getPublicKey(String keyId) {
-		this.limiter.acquire("GetPublicKey");
-		return this.delegate.getPublicKey(keyId);
+		return call("GetPublicKey", keyId, () -> this.delegate.getPublicKey(keyId));
+	}
+
+	private <T> T call(String operation, String keyId, Supplier<T> call) {
+		long start = System.nanoTime();
+		KmsErrorCode error = null;
+		try {
+			this.limiter.acquire(operation);
+			T result = call.get();
+			if (keyId == null && result instanceof KmsKey key) {
+				keyId = key.arn();
+			}
+			return result;
+		}
+		catch (KmsException ex) {
+			error = ex.errorCode();
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			error = KmsErrorCode.INTERNAL;
+			throw ex;
+		}
+		finally {
+			notify(new KmsCallListener.KmsCall(operation, keyId, error, Duration.ofNanos(System.nanoTime() - start)));
+		}
+	}
+
+	private void notify(KmsCallListener.KmsCall call) {
+		for (KmsCallListener listener : this.listeners) {
+			try {
+				listener.onCall(call);
+			}
+			catch (RuntimeException ex) {
+				// a failing listener must not turn a KMS outcome into another one
+				log.warn("KMS call listener {} failed", listener.getClass().getSimpleName(), ex);
+			}
+		}
 	}
 
 }

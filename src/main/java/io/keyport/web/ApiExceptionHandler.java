@@ -125,6 +125,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
+		if (tooLarge(ex)) {
+			statusCode = HttpStatus.CONTENT_TOO_LARGE;
+		}
 		ProblemDetail problem = body instanceof ProblemDetail p ? p
 				: ProblemDetail.forStatusAndDetail(statusCode, statusCode.toString());
 		Detail detail = describe(ex, statusCode);
@@ -185,6 +188,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	/** Names the field and what was wrong, never the value (it may be key material). */
 	private static Detail unreadable(HttpMessageNotReadableException ex) {
 		Throwable cause = ex.getCause();
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof RequestSizeLimitFilter.RequestTooLargeException) {
+				return new Detail("request-too-large", t.getMessage());
+			}
+		}
 		if (cause instanceof UnrecognizedPropertyException e) {
 			return new Detail("unknown-field", "Unknown field '" + e.getPropertyName() + "'");
 		}
@@ -202,6 +210,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return new Detail("malformed-request-body", "Field '" + path(e) + "' has a value of the wrong type");
 		}
 		return new Detail("malformed-request-body", "The request body is not valid JSON for this operation");
+	}
+
+	private static boolean tooLarge(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof RequestSizeLimitFilter.RequestTooLargeException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String path(JacksonException ex) {

@@ -56,6 +56,8 @@ public abstract class IntegrationTest {
 		registry.add("keyport.lifecycle.refresh-margin", () -> "3s");
 		registry.add("keyport.lifecycle.instance-id", () -> "test-instance-a");
 		registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", TestInfrastructure::issuer);
+		// tests make many calls from one client; the per-client limit has its own tests
+		registry.add("keyport.security.requests-per-second", () -> "0");
 		// the authorization server classes are on the test class path for the local one; not part of Keyport
 		registry.add("spring.autoconfigure.exclude", () -> AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS);
 	}

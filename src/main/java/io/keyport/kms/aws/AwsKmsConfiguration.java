@@ -1,5 +1,6 @@
 package io.keyport.kms.aws;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
+import io.keyport.kms.KmsCallListener;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsRateLimitProperties;
 import io.keyport.kms.PacedKmsProvider;
@@ -36,8 +38,10 @@ class AwsKmsConfiguration {
 	}
 
 	@Bean
-	KmsProvider awsKmsProvider(KmsClient kmsClient, KmsRateLimitProperties rateLimits) {
-		return new PacedKmsProvider(new AwsKmsProvider(kmsClient), rateLimits.limiter());
+	KmsProvider awsKmsProvider(KmsClient kmsClient, KmsRateLimitProperties rateLimits,
+			ObjectProvider<KmsCallListener> listeners) {
+		return new PacedKmsProvider(new AwsKmsProvider(kmsClient), rateLimits.limiter(),
+				listeners.orderedStream().toList());
 	}
 
 }

@@ -1,0 +1,76 @@
+package io.keyport.audit;
+
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.MDC;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerMapping;
+
+import io.keyport.security.Caller;
+import io.keyport.web.ApiInterceptor;
+
+/**
+ * Records every state-changing API call (anything but GET and HEAD) with its outcome, and puts the job id of the
+ * request into the logging context so KMS calls made for it are attributed to the job.
+ */
+@Component
+@Order(2)
+class AuditInterceptor implements ApiInterceptor {
+
+	private final AuditLog auditLog;
+
+	AuditInterceptor(AuditLog auditLog) {
+		this.auditLog = auditLog;
+	}
+
+	@Override
+	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+		MDC.put(AuditLog.MDC_REMOTE_ADDR, request.getRemoteAddr());
+		String jobId = pathVariable(request, "id");
+		if (jobId != null) {
+			MDC.put(AuditLog.MDC_JOB_ID, jobId);
+		}
+		return true;
+	}
+
+	@Override
+	public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler,
+			Exception ex) {
+		try {
+			String method = request.getMethod();
+			if (!HttpMethod.GET.matches(method) && !HttpMethod.HEAD.matches(method)) {
+				String operation = handler instanceof HandlerMethod h ? h.getMethod().getName()
+						: method + " " + request.getRequestURI();
+				String keyId = pathVariable(request, "keyId");
+				this.auditLog.record(caller(), "api:" + operation, pathVariable(request, "id"), keyId,
+						String.valueOf(response.getStatus()), method + " " + request.getRequestURI());
+			}
+		}
+		finally {
+			MDC.remove(AuditLog.MDC_JOB_ID);
+			MDC.remove(AuditLog.MDC_REMOTE_ADDR);
+		}
+	}
+
+	private static Caller caller() {
+		try {
+			return Caller.current();
+		}
+		catch (IllegalStateException ex) {
+			return Caller.system("anonymous");
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static String pathVariable(HttpServletRequest request, String name) {
+		Object variables = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+		return variables instanceof Map<?, ?> map ? (String) ((Map<String, String>) map).get(name) : null;
+	}
+
+}

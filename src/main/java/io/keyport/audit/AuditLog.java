@@ -1,0 +1,129 @@
+package io.keyport.audit;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+import io.keyport.kms.KmsCallListener;
+import io.keyport.security.Caller;
+
+/**
+ * The append-only audit trail: who (subject, client, tenant), what (operation, job, KMS key), when, from where (remote
+ * address, request id) and the outcome, for every state-changing API call and every KMS call, scheduler calls
+ * included. It never records material or import tokens; entries are written outside the business transaction so a
+ * rolled-back change is still recorded as attempted.
+ */
+@Service
+public class AuditLog implements KmsCallListener {
+
+	/** Logging context keys the entries pick up. */
+	public static final String MDC_JOB_ID = "jobId";
+
+	public static final String MDC_REMOTE_ADDR = "remoteAddr";
+
+	public static final String MDC_REQUEST_ID = "requestId";
+
+	private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+	private final JdbcTemplate jdbc;
+
+	private final Clock clock;
+
+	AuditLog(JdbcTemplate jdbc, Clock clock) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	/** One entry. */
+	public record AuditEntry(long id, Instant occurredAt, String tenant, String subject, String clientId,
+			String operation, String jobId, String kmsKeyArn, String remoteAddr, String requestId, String outcome,
+			String detail) {
+	}
+
+	public void record(Caller caller, String operation, String jobId, String kmsKeyArn, String outcome,
+			String detail) {
+		try {
+			this.jdbc.update("""
+					insert into audit_event (occurred_at, tenant, subject, client_id, operation, job_id, kms_key_arn,
+					    remote_addr, request_id, outcome, detail)
+					values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Timestamp.from(this.clock.instant()), caller.tenant(),
+					caller.subject(), caller.clientId(), operation, uuidOrNull(jobId), kmsKeyArn,
+					MDC.get(MDC_REMOTE_ADDR), MDC.get(MDC_REQUEST_ID), outcome, truncate(detail));
+		}
+		catch (RuntimeException ex) {
+			// losing an audit entry must be visible to operators, but must not undo what already happened at KMS
+			log.error("Audit entry for {} ({}) could not be written", operation, outcome, ex);
+		}
+	}
+
+	@Override
+	public void onCall(KmsCall call) {
+		record(currentOrSystem(), "kms:" + call.operation(), MDC.get(MDC_JOB_ID), call.keyId(), call.outcome(),
+				null);
+	}
+
+	/** Entries newest first, filtered by any of key (id or ARN, as recorded), tenant and time range. */
+	public List<AuditEntry> find(String kmsKey, String tenant, Instant from, Instant to, int page, int size) {
+		StringBuilder sql = new StringBuilder("select * from audit_event where true");
+		List<Object> args = new ArrayList<>();
+		if (kmsKey != null) {
+			sql.append(" and (kms_key_arn = ? or kms_key_arn like ?)");
+			args.add(kmsKey);
+			args.add("%/" + kmsKey);
+		}
+		if (tenant != null) {
+			sql.append(" and tenant = ?");
+			args.add(tenant);
+		}
+		if (from != null) {
+			sql.append(" and occurred_at >= ?");
+			args.add(Timestamp.from(from));
+		}
+		if (to != null) {
+			sql.append(" and occurred_at < ?");
+			args.add(Timestamp.from(to));
+		}
+		sql.append(" order by occurred_at desc, id desc limit ? offset ?");
+		args.add(size);
+		args.add((long) page * size);
+		return this.jdbc.query(sql.toString(), (rs, row) -> new AuditEntry(rs.getLong("id"),
+				rs.getTimestamp("occurred_at").toInstant(), rs.getString("tenant"), rs.getString("subject"),
+				rs.getString("client_id"), rs.getString("operation"),
+				rs.getObject("job_id") != null ? rs.getObject("job_id").toString() : null, rs.getString("kms_key_arn"),
+				rs.getString("remote_addr"), rs.getString("request_id"), rs.getString("outcome"),
+				rs.getString("detail")), args.toArray());
+	}
+
+	private static Caller currentOrSystem() {
+		try {
+			return Caller.current();
+		}
+		catch (IllegalStateException ex) {
+			return Caller.system("lifecycle");
+		}
+	}
+
+	private static UUID uuidOrNull(String id) {
+		try {
+			return id != null ? UUID.fromString(id) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static String truncate(String detail) {
+		return detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000);
+	}
+
+}
