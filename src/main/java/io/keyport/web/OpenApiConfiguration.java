@@ -13,7 +13,15 @@ class OpenApiConfiguration {
 
 	@Bean
 	OpenAPI keyportOpenApi() {
-		return new OpenAPI().info(new Info().title("Keyport API")
+		return new OpenAPI()
+			.components(new io.swagger.v3.oas.models.Components().addSecuritySchemes("bearer",
+					new io.swagger.v3.oas.models.security.SecurityScheme()
+						.type(io.swagger.v3.oas.models.security.SecurityScheme.Type.HTTP)
+						.scheme("bearer")
+						.bearerFormat("JWT")
+						.description("OAuth2 access token with keyport:* scopes; the tenant comes from its claim")))
+			.addSecurityItem(new io.swagger.v3.oas.models.security.SecurityRequirement().addList("bearer"))
+			.info(new Info().title("Keyport API")
 			.version("v1")
 			.description("BYOK key-material imports into cloud KMS. Errors are RFC 9457 problem+json with a stable "
 					+ "'code' member.")
