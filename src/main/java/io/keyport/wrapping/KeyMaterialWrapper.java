@@ -18,6 +18,13 @@ public interface KeyMaterialWrapper {
 	}
 
 	/**
+	 * Refuses key specs that can never receive imported material in the partition: those AWS does not document as
+	 * importable (Ed25519, ML-DSA) anywhere, SM2 outside the China regions.
+	 * @throws WrappingException with {@code UNSUPPORTED_KEY_SPEC}
+	 */
+	void checkImportable(KeySpec keySpec, Partition partition);
+
+	/**
 	 * Refuses, before any KMS call, a combination of KMS key spec, wrapping algorithm and wrapping key spec that can
 	 * never succeed in the partition. The message names the allowed alternatives.
 	 * @throws WrappingException with {@code UNSUPPORTED_*} or {@code INCOMPATIBLE_WRAPPING_ALGORITHM}

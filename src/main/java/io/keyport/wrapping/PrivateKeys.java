@@ -155,12 +155,13 @@ final class PrivateKeys {
 	/** The block's base64, decoded from the bytes; header lines (Proc-Type, DEK-Info) mean encryption. */
 	private static byte[] decodeBase64(byte[] pem, Block block) {
 		for (int i = block.start(); i < block.end(); i++) {
-			int c = pem[i] & 0xff;
-			if (c == ':') {
+			if (pem[i] == ':') {
 				throw invalid("PEM: the " + block.label() + " block has header lines (Proc-Type: 4,ENCRYPTED); "
 						+ CONVERT_HINT + ", e.g. 'openssl pkey -in key.pem -out plain.pem' (asks for the passphrase)");
 			}
-			if (!isBase64OrSpace(c)) {
+		}
+		for (int i = block.start(); i < block.end(); i++) {
+			if (!isBase64OrSpace(pem[i] & 0xff)) {
 				throw invalid("PEM: the " + block.label() + " block holds characters that are not base64");
 			}
 		}

@@ -57,6 +57,16 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	}
 
 	@Override
+	public void checkImportable(KeySpec keySpec, Partition partition) {
+		Objects.requireNonNull(keySpec, "keySpec");
+		Objects.requireNonNull(partition, "partition");
+		WrappingException notImportable = notImportableIn(keySpec, partition);
+		if (notImportable != null) {
+			throw notImportable;
+		}
+	}
+
+	@Override
 	public List<WrappingAlgorithm> compatibleAlgorithms(KeySpec keySpec, WrappingKeySpec wrappingKeySpec,
 			Partition partition) {
 		Objects.requireNonNull(keySpec, "keySpec");
@@ -75,10 +85,7 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	public List<WrappingOption> wrappingOptions(KeySpec keySpec, Partition partition) {
 		Objects.requireNonNull(keySpec, "keySpec");
 		Objects.requireNonNull(partition, "partition");
-		WrappingException notImportable = notImportableIn(keySpec, partition);
-		if (notImportable != null) {
-			throw notImportable;
-		}
+		checkImportable(keySpec, partition);
 		List<WrappingOption> options = new ArrayList<>();
 		// AWS: the longest practical wrapping key, and SHA-256 over SHA-1
 		for (WrappingKeySpec wrappingKey : RSA_WRAPPING_KEYS.reversed()) {

@@ -251,6 +251,10 @@ class CompatibilityTests {
 			}
 
 			@Override
+			public void checkImportable(KeySpec keySpec, Partition partition) {
+			}
+
+			@Override
 			public List<WrappingOption> wrappingOptions(KeySpec keySpec, Partition partition) {
 				throw new UnsupportedOperationException();
 			}

@@ -43,6 +43,7 @@ import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
 import io.keyport.web.ApiException;
+import io.keyport.wrapping.KeyMaterialWrapper;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.PublicKeyFormats;
 
@@ -72,17 +73,18 @@ class KmsKeyController {
 
 	private final KmsProvider kms;
 
-	KmsKeyController(KmsProvider kms) {
+	private final KeyMaterialWrapper wrapper;
+
+	KmsKeyController(KmsProvider kms, KeyMaterialWrapper wrapper) {
 		this.kms = kms;
+		this.wrapper = wrapper;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<KmsKeyResponse> create(@Valid @RequestBody CreateKmsKeyRequest request) {
 		KeySpec spec = request.keySpec();
-		if (spec.kind() == KeySpec.Kind.NOT_IMPORTABLE) {
-			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "unsupported-key-spec",
-					"Key spec " + spec + " cannot receive imported key material");
-		}
+		// a key that could never receive material is not created at all
+		this.wrapper.checkImportable(spec, this.kms.partition());
 		String alias = request.alias();
 		if (alias != null) {
 			if (!ALIAS.matcher(alias).matches()) {
