@@ -50,8 +50,9 @@ final class PrivateKeys {
 	}
 
 	/**
-	 * The DER PKCS#8 form of a private key. Returns {@code input} itself when it is already DER PKCS#8 or not
-	 * recognisable (the structural check then says what is wrong); otherwise a new array the caller owns.
+	 * The DER PKCS#8 form of a private key. Returns {@code input} itself when it is already DER PKCS#8 in OpenSSL's
+	 * layout or not recognisable (the structural check then says what is wrong); otherwise a new array the caller
+	 * owns.
 	 */
 	static byte[] toPkcs8(byte[] input, KeySpec spec) {
 		if (input.length == 0 || input[0] == Der.SEQUENCE) {
@@ -135,7 +136,7 @@ final class PrivateKeys {
 			byte[] result = switch (key.label()) {
 				case "RSA PRIVATE KEY" -> fromPkcs1(der);
 				case "EC PRIVATE KEY" -> fromSec1(der, spec);
-				default -> der;
+				default -> fromDer(der, spec);
 			};
 			keep = (result == der);
 			return result;
@@ -214,6 +215,9 @@ final class PrivateKeys {
 				return der;
 			}
 			int next = fields.peekTag();
+			if (next == Der.SEQUENCE && spec.kind() != KeySpec.Kind.RSA) {
+				return withoutInnerCurve(der, fields);
+			}
 			if (version == 0 && next == Der.INTEGER && spec.kind() == KeySpec.Kind.RSA) {
 				return fromPkcs1(der);
 			}
@@ -251,10 +255,55 @@ final class PrivateKeys {
 	 */
 	private static byte[] fromSec1(byte[] sec1, KeySpec spec) throws MalformedException {
 		Reader top = new Reader(sec1);
-		Reader fields = top.inside(top.next(Der.SEQUENCE, "ECPrivateKey SEQUENCE"));
+		Tlv sequence = top.next(Der.SEQUENCE, "ECPrivateKey SEQUENCE");
 		top.requireEnd("the ECPrivateKey");
+		EcFields ec = ecFields(sec1, top.inside(sequence));
+		byte[] curve = ec.curve();
+		if (curve == null) {
+			if (spec.kind() != KeySpec.Kind.EC && spec.kind() != KeySpec.Kind.SM2) {
+				throw new MalformedException("the EC key does not name its curve");
+			}
+			curve = Der.encoded(Pkcs8.curveOid(spec));
+		}
+		return ecPkcs8(sec1, ec, curve);
+	}
+
+	/**
+	 * An EC PKCS#8 whose inner ECPrivateKey repeats the curve (Bouncy Castle writes it so) is rewritten without it,
+	 * in OpenSSL's layout: the same key, 9 to 12 bytes shorter, which decides whether a P-384 key fits RSAES_OAEP_SHA_256
+	 * under RSA_2048 (at most 190 bytes; OpenSSL's form is 185). Anything else stays as it is.
+	 */
+	private static byte[] withoutInnerCurve(byte[] der, Reader fields) throws MalformedException {
+		Reader algorithm = fields.inside(fields.next(Der.SEQUENCE, "AlgorithmIdentifier"));
+		Tlv privateKey = fields.next(Der.OCTET_STRING, "privateKey");
+		if (fields.hasMore()) {
+			// attributes or a OneAsymmetricKey public key: not touched
+			return der;
+		}
+		Tlv oid = algorithm.next(Der.OID, "algorithm OID");
+		if (!Der.isOid(der, oid, Oids.EC_PUBLIC_KEY) || !algorithm.hasMore() || algorithm.peekTag() != Der.OID) {
+			return der;
+		}
+		Tlv curveTlv = algorithm.next(Der.OID, "curve");
+		Reader inner = fields.inside(privateKey);
+		Tlv sequence = inner.next(Der.SEQUENCE, "ECPrivateKey SEQUENCE");
+		inner.requireEnd("the ECPrivateKey");
+		EcFields ec = ecFields(der, inner.inside(sequence));
+		byte[] curve = Arrays.copyOfRange(der, curveTlv.start(), curveTlv.end());
+		if (ec.curve() == null || !Arrays.equals(ec.curve(), curve)) {
+			// no repetition to drop, or a contradiction the structural check reports
+			return der;
+		}
+		return ecPkcs8(der, ec, curve);
+	}
+
+	/** The fields of an ECPrivateKey, in place; the curve OID (a public value) copied when present. */
+	private record EcFields(Tlv version, Tlv scalar, byte[] curve, Tlv publicKey) {
+	}
+
+	private static EcFields ecFields(byte[] buffer, Reader fields) throws MalformedException {
 		Tlv version = fields.next(Der.INTEGER, "ECPrivateKey version");
-		if (Der.smallInteger(sec1, version) != 1) {
+		if (Der.smallInteger(buffer, version) != 1) {
 			throw new MalformedException("the ECPrivateKey version is not 1");
 		}
 		Tlv scalar = fields.next(Der.OCTET_STRING, "ECPrivateKey privateKey");
@@ -267,22 +316,22 @@ final class PrivateKeys {
 			}
 			Tlv oid = parameters.next(Der.OID, "curve OID");
 			parameters.requireEnd("the ECPrivateKey parameters");
-			curve = Arrays.copyOfRange(sec1, oid.start(), oid.end());
+			curve = Arrays.copyOfRange(buffer, oid.start(), oid.end());
 		}
 		Tlv publicKey = null;
 		if (fields.hasMore() && fields.peekTag() == Der.explicit(1)) {
 			publicKey = fields.next("ECPrivateKey publicKey");
 		}
 		fields.requireEnd("the ECPrivateKey fields");
-		if (curve == null) {
-			if (spec.kind() != KeySpec.Kind.EC && spec.kind() != KeySpec.Kind.SM2) {
-				throw new MalformedException("the EC key does not name its curve");
-			}
-			curve = Der.encoded(Pkcs8.curveOid(spec));
-		}
+		return new EcFields(version, scalar, curve, publicKey);
+	}
+
+	/** PrivateKeyInfo { 0, { id-ecPublicKey, curve }, OCTET STRING { ECPrivateKey { 1, d, [1] publicKey } } }. */
+	private static byte[] ecPkcs8(byte[] source, EcFields ec, byte[] curve) {
 		byte[] ecAlgorithm = Der.encoded(Oids.EC_PUBLIC_KEY);
 		int algorithm = ecAlgorithm.length + curve.length;
-		int innerContent = length(version) + length(scalar) + ((publicKey != null) ? length(publicKey) : 0);
+		int innerContent = length(ec.version()) + length(ec.scalar())
+				+ ((ec.publicKey() != null) ? length(ec.publicKey()) : 0);
 		int inner = header(innerContent) + innerContent;
 		int content = VERSION_0.length + header(algorithm) + algorithm + header(inner) + inner;
 		byte[] out = new byte[header(content) + content];
@@ -293,10 +342,10 @@ final class PrivateKeys {
 		pos = put(out, pos, curve, 0, curve.length);
 		pos = writeHeader(out, pos, Der.OCTET_STRING, inner);
 		pos = writeHeader(out, pos, Der.SEQUENCE, innerContent);
-		pos = put(out, pos, sec1, version.start(), length(version));
-		pos = put(out, pos, sec1, scalar.start(), length(scalar));
-		if (publicKey != null) {
-			put(out, pos, sec1, publicKey.start(), length(publicKey));
+		pos = put(out, pos, source, ec.version().start(), length(ec.version()));
+		pos = put(out, pos, source, ec.scalar().start(), length(ec.scalar()));
+		if (ec.publicKey() != null) {
+			put(out, pos, source, ec.publicKey().start(), length(ec.publicKey()));
 		}
 		return out;
 	}

@@ -22,6 +22,11 @@ public final class TestInfrastructure {
 
 	private static KmsEmulator emulator;
 
+	private static KmsEmulator chinaEmulator;
+
+	/** The region of {@link #chinaEmulator()}: partition aws-cn. */
+	public static final String CHINA_REGION = "cn-north-1";
+
 	private TestInfrastructure() {
 	}
 
@@ -44,6 +49,15 @@ public final class TestInfrastructure {
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> emulator.close()));
 		}
 		return emulator;
+	}
+
+	/** A second emulator in a China region, for the China partition's rules; same clock. */
+	public static synchronized KmsEmulator chinaEmulator() {
+		if (chinaEmulator == null) {
+			chinaEmulator = KmsEmulator.builder().port(0).region(CHINA_REGION).clock(CLOCK).start();
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> chinaEmulator.close()));
+		}
+		return chinaEmulator;
 	}
 
 	public static String jdbcUrl() {

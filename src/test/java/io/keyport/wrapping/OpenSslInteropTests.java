@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -266,6 +267,19 @@ class OpenSslInteropTests {
 				assertThat(converted.bytes()).as("%s from %s", keySpec, form).isEqualTo(expected);
 			}
 		}
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "ECC_NIST_P256, secp256r1", "ECC_NIST_P384, secp384r1", "ECC_NIST_P521, secp521r1",
+			"ECC_SECG_P256K1, secp256k1", "SM2, sm2p256v1" })
+	void bouncyCastlePkcs8BecomesWhatOpenSslMakesOfIt(KeySpec keySpec, String curve) throws Exception {
+		Path work = workDir("bc-" + keySpec);
+		byte[] bc = TestKeys.ec(curve, true).getPrivate().getEncoded();
+		Files.write(work.resolve("bc.der"), bc);
+		OpenSsl.run(work, "pkcs8", "-topk8", "-nocrypt", "-inform", "DER", "-in", "bc.der", "-outform", "DER", "-out",
+				"openssl.der");
+		assertThat(this.wrapper.toImportFormat(TestKeys.material(bc), keySpec).bytes())
+			.isEqualTo(Files.readAllBytes(work.resolve("openssl.der")));
 	}
 
 	@Test

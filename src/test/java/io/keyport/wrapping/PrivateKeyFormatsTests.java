@@ -93,6 +93,22 @@ class PrivateKeyFormatsTests {
 	}
 
 	@Test
+	void bouncyCastlePkcs8RepeatingTheCurveIsShortenedToOpenSslsLayoutAndThenFitsOaepUnderRsa2048() {
+		byte[] bc = TestKeys.ec("secp384r1", true).getPrivate().getEncoded();
+		assertThat(bc).hasSize(194);
+		byte[] converted = convert(bc, KeySpec.ECC_NIST_P384);
+		assertThat(converted).hasSize(185);
+		assertThat(PrivateKeyInfo.getInstance(converted).getPrivateKeyAlgorithm())
+			.isEqualTo(PrivateKeyInfo.getInstance(bc).getPrivateKeyAlgorithm());
+		this.wrapper.wrap(TestKeys.material(converted), KeySpec.ECC_NIST_P384,
+				TestKeys.wrappingKey(WrappingKeySpec.RSA_2048), WrappingAlgorithm.RSAES_OAEP_SHA_256);
+		assertThatThrownBy(() -> this.wrapper.wrap(TestKeys.material(bc), KeySpec.ECC_NIST_P384,
+				TestKeys.wrappingKey(WrappingKeySpec.RSA_2048), WrappingAlgorithm.RSAES_OAEP_SHA_256))
+			.isInstanceOfSatisfying(WrappingException.class,
+					(ex) -> assertThat(ex.reason()).isEqualTo(Reason.KEY_MATERIAL_TOO_LARGE));
+	}
+
+	@Test
 	void ecParametersBlockBeforeTheKeyIsSkipped() throws Exception {
 		KeyPair pair = TestKeys.ec("secp384r1", true);
 		byte[] pkcs8 = pair.getPrivate().getEncoded();
