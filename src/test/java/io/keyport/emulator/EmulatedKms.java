@@ -71,6 +71,9 @@ final class EmulatedKms {
 
 	private volatile Duration parametersValidity = Duration.ofHours(24);
 
+	/** Test hook: GetPublicKey answers with a key of the same spec that is not the key's own. */
+	private volatile boolean foreignPublicKeys;
+
 	private final Map<String, EmulatedKey> keys = new ConcurrentHashMap<>();
 
 	private final Map<String, ImportParameters> importParameters = new ConcurrentHashMap<>();
@@ -114,7 +117,12 @@ final class EmulatedKms {
 		this.parametersValidity = validity;
 	}
 
+	void answerWithForeignPublicKeys(boolean foreign) {
+		this.foreignPublicKeys = foreign;
+	}
+
 	void reset() {
+		this.foreignPublicKeys = false;
 		this.keys.clear();
 		this.importParameters.clear();
 		this.aliases.clear();
@@ -431,7 +439,12 @@ final class EmulatedKms {
 				// An AWS_KMS RSA key: borrow a pooled public key of the size, nothing is ever signed with it.
 				key.publicKey = this.wrappingKeys.next(key.spec.bits()).getPublic().getEncoded();
 			}
-			Map<String, Object> response = response("KeyId", key.arn, "PublicKey", base64(key.publicKey),
+			byte[] publicKey = key.publicKey;
+			if (this.foreignPublicKeys) {
+				publicKey = (key.spec.family() == EmulatedKeySpec.Family.RSA)
+						? this.wrappingKeys.next(key.spec.bits()).getPublic().getEncoded() : generateEcPublicKey(key.spec);
+			}
+			Map<String, Object> response = response("KeyId", key.arn, "PublicKey", base64(publicKey),
 					"CustomerMasterKeySpec", key.spec.name(), "KeySpec", key.spec.name(), "KeyUsage", key.usage);
 			putAlgorithms(response, key);
 			return response;

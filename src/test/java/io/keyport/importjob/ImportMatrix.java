@@ -41,6 +41,9 @@ final class ImportMatrix {
 	/** Private keys are generated once per JVM: RSA-4096 takes seconds. */
 	private static final Map<KeySpec, KeyPair> KEYS = new ConcurrentHashMap<>();
 
+	/** Keys that only see refused jobs stay PENDING_IMPORT, so one per key spec and region serves every such cell. */
+	private static final Map<String, String> WAITING_KEYS = new ConcurrentHashMap<>();
+
 	private final ApiClient api;
 
 	private final KmsEmulator emulator;
@@ -104,7 +107,9 @@ final class ImportMatrix {
 			ImportJobApiTests.assertProblem(created, 422, refusal);
 			return;
 		}
-		String keyId = createKey(keySpec);
+		String keyId = (refusal != null)
+				? WAITING_KEYS.computeIfAbsent(keySpec + "/" + this.emulator.region(), (k) -> createKey(keySpec))
+				: createKey(keySpec);
 		long downloads = this.emulator.callCount("GetParametersForImport");
 		Response job = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
 				"wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec)));
