@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
@@ -177,6 +178,7 @@ class ImportJobController {
 	 * is the base64 of raw symmetric or HMAC bytes, or of a private key file (DER PKCS#8, PKCS#1 or SEC1, or PEM).
 	 */
 	@PostMapping(path = "/{id}/key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "uploadPlaintext")
 	ResponseEntity<ImportJobResponse> uploadPlaintext(@PathVariable UUID id,
 			@Valid @RequestBody KeyMaterialRequest request) {
 		return ok(this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(request.keyMaterial()),
@@ -190,6 +192,10 @@ class ImportJobController {
 	 */
 	@PostMapping(path = "/{id}/key-material", consumes = { MediaType.APPLICATION_OCTET_STREAM_VALUE,
 			"application/x-pem-file" })
+	@Operation(operationId = "uploadPlaintext", summary = "Plaintext key material: Keyport wraps it, then imports",
+			description = "JSON {keyMaterial: base64}, or the raw file: application/x-pem-file for a PEM private key "
+					+ "(PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY), application/octet-stream for DER (PKCS#8, PKCS#1, "
+					+ "SEC1) or raw symmetric and HMAC bytes. Private keys are imported as unencrypted DER PKCS#8.")
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The plaintext key material",
 			content = { @Content(mediaType = "application/octet-stream",
 					schema = @Schema(type = "string", format = "binary")),

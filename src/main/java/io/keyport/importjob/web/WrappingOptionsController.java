@@ -3,6 +3,10 @@ package io.keyport.importjob.web;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -45,7 +49,12 @@ class WrappingOptionsController {
 	 * @param region the region the key lives in; defaults to the configured provider's region
 	 */
 	@GetMapping
-	WrappingOptionsResponse options(@RequestParam KeySpec keySpec, @RequestParam(required = false) String region) {
+	@Operation(summary = "Allowed wrapping algorithm and wrapping key spec pairs for a key spec, recommended first",
+			description = "From the same rules that refuse an impossible import job. region defaults to the configured "
+					+ "KMS region; China regions (cn-*) have their own rules.")
+	WrappingOptionsResponse options(@RequestParam KeySpec keySpec,
+			@RequestParam(required = false) @Parameter(description = "AWS region, e.g. eu-central-1 or cn-north-1",
+					schema = @Schema(pattern = "[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")) String region) {
 		String effectiveRegion = (region != null) ? region : this.kms.region();
 		if (region != null && !REGION.matcher(region).matches()) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-parameter",

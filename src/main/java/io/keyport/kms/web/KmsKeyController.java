@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -62,6 +63,8 @@ class KmsKeyController {
 	private static final String PUBLIC_KEY_SUFFIX = "/public-key";
 
 	/** Key ids, ARNs, alias names and alias ARNs use these characters (AWS's KeyId and AliasName patterns). */
+	private static final String KEY_REFERENCE_PATTERN = "[A-Za-z0-9:/_-]+";
+
 	private static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9:/_-]{1,2048}");
 
 	/** AWS alias names; {@code alias/aws/} is reserved for AWS managed keys. */
@@ -102,7 +105,8 @@ class KmsKeyController {
 	@GetMapping("/{keyId}")
 	@Operation(summary = "What KMS says about a key (DescribeKey)", description = "keyId is a key id, key ARN, alias "
 			+ "name (alias/...) or alias ARN; the forms with slashes may be written into the path unencoded.")
-	KmsKeyResponse describe(@PathVariable String keyId) {
+	KmsKeyResponse describe(@PathVariable @Parameter(schema = @Schema(pattern = KEY_REFERENCE_PATTERN,
+			maxLength = 2048)) String keyId) {
 		return describeReference(keyId);
 	}
 
@@ -119,7 +123,8 @@ class KmsKeyController {
 							@Content(mediaType = "application/octet-stream",
 									schema = @Schema(type = "string", format = "binary")),
 							@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) }))
-	ResponseEntity<?> publicKey(@PathVariable String keyId,
+	ResponseEntity<?> publicKey(
+			@PathVariable @Parameter(schema = @Schema(pattern = KEY_REFERENCE_PATTERN, maxLength = 2048)) String keyId,
 			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
 		return publicKeyOf(keyId, accept);
 	}
