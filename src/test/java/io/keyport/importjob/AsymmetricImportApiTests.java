@@ -267,6 +267,20 @@ class AsymmetricImportApiTests extends IntegrationTest {
 	}
 
 	@Test
+	void keyWhoseAliasCannotBeCreatedIsScheduledForDeletion() {
+		String alias = "alias/keyport-test/unlucky-" + System.nanoTime();
+		long deletions = this.emulator.callCount("ScheduleKeyDeletion");
+		this.emulator.faults().failEvery("CreateAlias", 1, "LimitExceededException", 400);
+
+		Response response = this.api.postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "ECC_NIST_P256", "alias", alias)));
+
+		assertProblem(response, 502, "kms-limit-exceeded");
+		assertThat(response.json().get("detail").asString()).contains("was scheduled for deletion");
+		assertThat(this.emulator.callCount("ScheduleKeyDeletion")).isEqualTo(deletions + 1);
+	}
+
+	@Test
 	void sm2KeysAreRefusedOutsideChinaBeforeKms() {
 		long creations = this.emulator.callCount("CreateKey");
 		Response response = this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SM2")));
