@@ -269,6 +269,15 @@ class ImportJob {
 		}
 	}
 
+	/**
+	 * A fact about the job that changes no state, such as how an import was confirmed, appended to its history with
+	 * the current state as both ends.
+	 */
+	void recordNote(String cause, String errorCode, String actor, Instant now) {
+		this.events.add(new ImportJobEvent(this.state, this.state, cause, errorCode, actor, now));
+		this.updatedAt = now;
+	}
+
 	/** The parameters' validity passed before the material was imported. */
 	void expireParameters(String actor, Instant now) {
 		transition(ImportJobState.PARAMETERS_EXPIRED, "expire the parameters of",

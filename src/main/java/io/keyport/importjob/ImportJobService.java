@@ -1,5 +1,6 @@
 package io.keyport.importjob;
 
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,9 +31,11 @@ import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.security.Caller;
 import io.keyport.security.KeyOwnership;
+import io.keyport.kms.KmsPublicKey;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.KeyMaterialWrapper;
+import io.keyport.wrapping.PublicKeyFormats;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 import io.keyport.wrapping.WrappingPublicKey;
@@ -107,7 +110,8 @@ public class ImportJobService {
 			throw new ImportJobException("unsupported-key-spec", Category.INVALID, null, null,
 					"Key " + key.arn() + " has a key spec Keyport does not know");
 		}
-		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec());
+		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
+				this.kms.partition());
 		ImportParameters parameters = downloadParameters(key.arn(), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), null);
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
@@ -164,24 +168,33 @@ public class ImportJobService {
 	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, Caller caller) {
 		WrappingContext context = wrappingContext(id, caller);
 		this.wrapper.checkEncrypted(encrypted, context.wrappingKey(), context.algorithm());
-		return importWrapped(id, context.version(), encrypted, "encrypted key material uploaded by the client",
-				caller.actor());
+		ImportJobView imported = importWrapped(id, context.version(), encrypted,
+				"encrypted key material uploaded by the client", caller.actor());
+		return confirmPublicKey(imported, null, caller.actor());
 	}
 
 	/**
-	 * Plaintext material: wrapped here with the job's wrapping key and algorithm. The caller's buffer is overwritten
-	 * before this method returns, whatever happens.
+	 * Plaintext material: private keys are brought into DER PKCS#8 (from PEM, PKCS#1 or SEC1) and their public key
+	 * derived, then the material is wrapped here with the job's wrapping key and algorithm. The caller's buffer and
+	 * every converted copy are overwritten before this method returns, whatever happens.
 	 */
 	public ImportJobView importPlaintext(ImportJobId id, KeyMaterial material, Caller caller) {
 		String actor = caller.actor();
 		WrappingContext context;
 		EncryptedKeyMaterial encrypted;
+		byte[] derivedPublicKey;
 		try (material) {
 			context = wrappingContext(id, caller);
-			encrypted = this.wrapper.wrap(material, context.keySpec(), context.wrappingKey(), context.algorithm());
+			try (KeyMaterial importable = this.wrapper.toImportFormat(material, context.keySpec())) {
+				encrypted = this.wrapper.wrap(importable, context.keySpec(), context.wrappingKey(),
+						context.algorithm(), this.kms.partition());
+				// only the public half is kept, to confirm the import afterwards
+				derivedPublicKey = this.wrapper.derivePublicKey(importable, context.keySpec());
+			}
 		}
-		return importWrapped(id, context.version(), encrypted,
+		ImportJobView imported = importWrapped(id, context.version(), encrypted,
 				"key material wrapped by Keyport with " + context.algorithm(), actor);
+		return confirmPublicKey(imported, derivedPublicKey, actor);
 	}
 
 	/** Downloads new parameters now, replacing the current ones. */
@@ -258,6 +271,57 @@ public class ImportJobService {
 		});
 		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
 		return imported;
+	}
+
+	/**
+	 * After an asymmetric import: KMS's public key (GetPublicKey, no transaction open) compared with the one derived
+	 * from the imported private key, or, for client-wrapped material, only its fingerprint. The outcome goes into the
+	 * job's history; a failure here never undoes the import.
+	 */
+	private ImportJobView confirmPublicKey(ImportJobView imported, byte[] expectedPublicKey, String actor) {
+		if (imported.state() != ImportJobState.IMPORTED || imported.keySpec() == null
+				|| imported.keySpec().isSymmetricOrHmac()) {
+			return imported;
+		}
+		String cause;
+		String errorCode = null;
+		try {
+			KmsPublicKey published = this.kms.getPublicKey(imported.kmsKeyArn());
+			String fingerprint = PublicKeyFormats.sha256Fingerprint(published.publicKeyDer());
+			if (expectedPublicKey == null) {
+				cause = "public key not confirmed: the material was wrapped by the client, so Keyport never saw the "
+						+ "private key; KMS public key SHA-256 " + fingerprint;
+			}
+			else if (MessageDigest.isEqual(expectedPublicKey, published.publicKeyDer())) {
+				cause = "public key confirmed: KMS public key matches the imported private key (SHA-256 " + fingerprint
+						+ ")";
+			}
+			else {
+				errorCode = "public-key-mismatch";
+				cause = "public key mismatch: KMS returned a public key with SHA-256 " + fingerprint
+						+ ", the imported private key has " + PublicKeyFormats.sha256Fingerprint(expectedPublicKey);
+				log.error("Import job {}: {}", imported.id(), cause);
+			}
+		}
+		catch (KmsException ex) {
+			errorCode = ex.errorCode().code();
+			cause = "public key confirmation failed: " + ex.operation() + ": " + ex.getMessage();
+			log.warn("Import job {}: {}", imported.id(), cause);
+		}
+		String note = cause;
+		String code = errorCode;
+		try {
+			return this.tx.execute(status -> {
+				ImportJob job = load(imported.id());
+				job.recordNote(note, code, actor, this.clock.instant());
+				return this.jobs.saveAndFlush(job).toView();
+			});
+		}
+		catch (RuntimeException ex) {
+			// the import stands; only its confirmation is missing from the history
+			log.warn("Import job {}: could not record the public key confirmation ({})", imported.id(), note, ex);
+			return imported;
+		}
 	}
 
 	private ImportJobView recordImportFailure(ImportJobId id, long version, KmsException ex, String actor) {

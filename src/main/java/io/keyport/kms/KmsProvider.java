@@ -1,5 +1,6 @@
 package io.keyport.kms;
 
+import io.keyport.wrapping.Partition;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
@@ -11,9 +12,19 @@ import io.keyport.wrapping.WrappingKeySpec;
  */
 public interface KmsProvider {
 
-	/** Creates a key whose material comes from outside (AWS Origin EXTERNAL); it waits for an import. */
+	/** The region this provider works in, as the provider names it (for AWS, configured or resolved by the SDK). */
+	String region();
+
+	/** Which import rules apply in {@link #region()} (AWS's China regions differ). */
+	Partition partition();
+
+	/**
+	 * Creates a key whose material comes from outside (AWS Origin EXTERNAL); it waits for an import. With an alias in
+	 * the request the key gets it; should that fail, the new key is scheduled for deletion before the error is thrown.
+	 */
 	KmsKey createExternalKey(CreateKeyRequest request);
 
+	/** @param keyId key id, key ARN, alias name ({@code alias/...}) or alias ARN */
 	KmsKey describeKey(String keyId);
 
 	ImportParameters getParametersForImport(String keyId, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec);
@@ -22,6 +33,7 @@ public interface KmsProvider {
 
 	void deleteImportedKeyMaterial(String keyId);
 
+	/** @param keyId key id, key ARN, alias name ({@code alias/...}) or alias ARN */
 	KmsPublicKey getPublicKey(String keyId);
 
 }

@@ -31,6 +31,16 @@ public final class PacedKmsProvider implements KmsProvider {
 	}
 
 	@Override
+	public String region() {
+		return this.delegate.region();
+	}
+
+	@Override
+	public io.keyport.wrapping.Partition partition() {
+		return this.delegate.partition();
+	}
+
+	@Override
 	public KmsKey createExternalKey(CreateKeyRequest request) {
 		return call("CreateKey", null, () -> this.delegate.createExternalKey(request));
 	}

@@ -206,7 +206,8 @@ final class Der {
 		}
 	}
 
-	private static byte[] encoded(ASN1ObjectIdentifier oid) {
+	/** The DER encoding (tag, length, content) of an OID. */
+	static byte[] encoded(ASN1ObjectIdentifier oid) {
 		try {
 			return oid.getEncoded();
 		}

@@ -188,6 +188,11 @@ final class Pkcs8 {
 		};
 	}
 
+	/** The named curve of an EC or SM2 key spec. */
+	static ASN1ObjectIdentifier curveOid(KeySpec spec) {
+		return curve(spec).oid();
+	}
+
 	/** What the key spec needs, for messages: "an unencrypted DER PKCS#8 RSA private key with a 2048-bit modulus". */
 	static String expectation(KeySpec spec) {
 		return switch (spec.kind()) {

@@ -13,7 +13,8 @@ import io.keyport.wrapping.WrappingException.Reason;
 /**
  * Wraps key material the way AWS KMS ImportKeyMaterial expects it: RSAES_OAEP_SHA_1/256 (the material directly under
  * RSA-OAEP) and RSA_AES_KEY_WRAP_SHA_1/256 (an ephemeral AES-256 key under RSA-OAEP, the material under that key with
- * AES-KWP). RSAES_PKCS1_V1_5 and SM2PKE are refused. Stateless apart from its {@link SecureRandom}, so thread-safe.
+ * AES-KWP). RSAES_PKCS1_V1_5 and SM2PKE are refused. The rules of AWS's China regions apply with
+ * {@link Partition#CHINA}. Stateless apart from its {@link SecureRandom}, so thread-safe.
  */
 public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 
@@ -43,23 +44,37 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	}
 
 	@Override
-	public void checkCompatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec) {
+	public void checkCompatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
+			Partition partition) {
 		Objects.requireNonNull(keySpec, "keySpec");
 		Objects.requireNonNull(algorithm, "algorithm");
 		Objects.requireNonNull(wrappingKeySpec, "wrappingKeySpec");
-		WrappingException refusal = refusal(keySpec, algorithm, wrappingKeySpec);
+		Objects.requireNonNull(partition, "partition");
+		WrappingException refusal = refusal(keySpec, algorithm, wrappingKeySpec, partition);
 		if (refusal != null) {
 			throw refusal;
 		}
 	}
 
 	@Override
-	public List<WrappingAlgorithm> compatibleAlgorithms(KeySpec keySpec, WrappingKeySpec wrappingKeySpec) {
+	public void checkImportable(KeySpec keySpec, Partition partition) {
+		Objects.requireNonNull(keySpec, "keySpec");
+		Objects.requireNonNull(partition, "partition");
+		WrappingException notImportable = notImportableIn(keySpec, partition);
+		if (notImportable != null) {
+			throw notImportable;
+		}
+	}
+
+	@Override
+	public List<WrappingAlgorithm> compatibleAlgorithms(KeySpec keySpec, WrappingKeySpec wrappingKeySpec,
+			Partition partition) {
 		Objects.requireNonNull(keySpec, "keySpec");
 		Objects.requireNonNull(wrappingKeySpec, "wrappingKeySpec");
+		Objects.requireNonNull(partition, "partition");
 		List<WrappingAlgorithm> compatible = new ArrayList<>();
 		for (WrappingAlgorithm algorithm : SUPPORTED) {
-			if (compatible(keySpec, algorithm, wrappingKeySpec)) {
+			if (compatible(keySpec, algorithm, wrappingKeySpec, partition)) {
 				compatible.add(algorithm);
 			}
 		}
@@ -67,19 +82,45 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	}
 
 	@Override
-	public void checkMaterial(KeyMaterial material, KeySpec keySpec) {
+	public List<WrappingOption> wrappingOptions(KeySpec keySpec, Partition partition) {
+		Objects.requireNonNull(keySpec, "keySpec");
+		Objects.requireNonNull(partition, "partition");
+		checkImportable(keySpec, partition);
+		List<WrappingOption> options = new ArrayList<>();
+		// AWS: the longest practical wrapping key, and SHA-256 over SHA-1
+		for (WrappingKeySpec wrappingKey : RSA_WRAPPING_KEYS.reversed()) {
+			for (Hash hash : List.of(Hash.SHA_256, Hash.SHA_1)) {
+				for (WrappingAlgorithm algorithm : SUPPORTED) {
+					if (algorithm.oaepHash() == hash && compatible(keySpec, algorithm, wrappingKey, partition)) {
+						options.add(new WrappingOption(algorithm, wrappingKey));
+					}
+				}
+			}
+		}
+		if (options.isEmpty()) {
+			// the refusal of the most capable combination says why nothing is left
+			throw refusal(keySpec, WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096, partition);
+		}
+		return List.copyOf(options);
+	}
+
+	@Override
+	public void checkMaterial(KeyMaterial material, KeySpec keySpec, Partition partition) {
 		Objects.requireNonNull(material, "material");
 		Objects.requireNonNull(keySpec, "keySpec");
+		Objects.requireNonNull(partition, "partition");
 		if (material.isDestroyed()) {
 			throw new WrappingException(Reason.INVALID_KEY_MATERIAL, "the key material has already been destroyed");
 		}
+		// whether the partition has the key spec at all is checkCompatible's question; this one is about the material
 		switch (keySpec.kind()) {
 			case SYMMETRIC, HMAC -> {
-				int expected = keySpec.size();
+				int expected = materialLength(keySpec, partition);
 				int found = material.length();
 				if (found != expected) {
 					throw new WrappingException(Reason.INVALID_KEY_MATERIAL_LENGTH, "expected " + expected
-							+ " bytes for " + keySpec + ", got " + found + encodingHint(expected, found));
+							+ " bytes for " + keySpec + partitionNote(keySpec, partition) + ", got " + found
+							+ encodingHint(expected, found) + partitionHint(keySpec, partition, found));
 				}
 			}
 			case RSA, EC, SM2 -> Pkcs8.check(material.bytes(), keySpec);
@@ -93,7 +134,7 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		Objects.requireNonNull(encrypted, "encrypted");
 		Objects.requireNonNull(wrappingKey, "wrappingKey");
 		Objects.requireNonNull(algorithm, "algorithm");
-		WrappingException unsupported = unsupportedAlgorithm(algorithm, null, null);
+		WrappingException unsupported = unsupportedAlgorithm(algorithm, null, null, Partition.STANDARD);
 		if (unsupported != null) {
 			throw unsupported;
 		}
@@ -137,14 +178,15 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 
 	@Override
 	public EncryptedKeyMaterial wrap(KeyMaterial material, KeySpec keySpec, WrappingPublicKey wrappingKey,
-			WrappingAlgorithm algorithm) {
+			WrappingAlgorithm algorithm, Partition partition) {
 		Objects.requireNonNull(material, "material");
 		Objects.requireNonNull(keySpec, "keySpec");
 		Objects.requireNonNull(wrappingKey, "wrappingKey");
 		Objects.requireNonNull(algorithm, "algorithm");
-		checkMaterial(material, keySpec);
+		Objects.requireNonNull(partition, "partition");
+		checkMaterial(material, keySpec, partition);
 		WrappingKeySpec spec = wrappingKey.spec();
-		checkCompatible(keySpec, algorithm, spec);
+		checkCompatible(keySpec, algorithm, spec, partition);
 		RSAPublicKey publicKey = (RSAPublicKey) wrappingKey.publicKey();
 		Hash hash = algorithm.oaepHash();
 		// the live buffer: never copied here, only handed to the provider
@@ -155,7 +197,7 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 				throw new WrappingException(Reason.KEY_MATERIAL_TOO_LARGE, keySpec + " key material of "
 						+ plaintext.length + " bytes does not fit " + algorithm + " under an " + spec
 						+ " wrapping key (at most " + capacity + " bytes); use "
-						+ alternatives(keySpec, spec, plaintext.length, true));
+						+ alternatives(keySpec, spec, plaintext.length, true, partition));
 			}
 			return EncryptedKeyMaterial.of(Oaep.encrypt(publicKey, hash, plaintext));
 		}
@@ -181,77 +223,113 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	}
 
 	/** The compatibility rules; {@link #refusal} explains a {@code false}. */
-	private static boolean compatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec) {
-		if (keySpec.kind() == KeySpec.Kind.NOT_IMPORTABLE || !SUPPORTED.contains(algorithm)
-				|| !wrappingKeySpec.isRsa()) {
+	private static boolean compatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
+			Partition partition) {
+		if (notImportableIn(keySpec, partition) != null || !SUPPORTED.contains(algorithm) || !wrappingKeySpec.isRsa()) {
 			return false;
 		}
 		if (algorithm.isAesKeyWrap()) {
-			// RSA and ECC private keys only; SM2 keys live in the China regions, which lack RSA_AES_KEY_WRAP
-			return keySpec.kind() == KeySpec.Kind.RSA || keySpec.kind() == KeySpec.Kind.EC;
+			// RSA and ECC private keys only, and not in China
+			return partition.hasRsaAesKeyWrap()
+					&& (keySpec.kind() == KeySpec.Kind.RSA || keySpec.kind() == KeySpec.Kind.EC);
 		}
+		// what fits one OAEP block follows from the sizes: k - 2*hLen - 2
 		return keySpec.kind() != KeySpec.Kind.RSA
-				&& typicalLength(keySpec) <= Oaep.capacity(wrappingKeySpec, algorithm.oaepHash());
+				&& typicalLength(keySpec, partition) <= Oaep.capacity(wrappingKeySpec, algorithm.oaepHash());
 	}
 
 	/** Why the combination can never work, or {@code null} when it can. */
 	private static WrappingException refusal(KeySpec keySpec, WrappingAlgorithm algorithm,
-			WrappingKeySpec wrappingKeySpec) {
-		if (compatible(keySpec, algorithm, wrappingKeySpec)) {
+			WrappingKeySpec wrappingKeySpec, Partition partition) {
+		if (compatible(keySpec, algorithm, wrappingKeySpec, partition)) {
 			return null;
 		}
-		if (keySpec.kind() == KeySpec.Kind.NOT_IMPORTABLE) {
-			return notImportable(keySpec);
+		WrappingException notImportable = notImportableIn(keySpec, partition);
+		if (notImportable != null) {
+			return notImportable;
 		}
-		WrappingException unsupported = unsupportedAlgorithm(algorithm, keySpec, wrappingKeySpec);
+		WrappingException unsupported = unsupportedAlgorithm(algorithm, keySpec, wrappingKeySpec, partition);
 		if (unsupported != null) {
 			return unsupported;
 		}
 		if (!wrappingKeySpec.isRsa()) {
+			if (!partition.hasSm2()) {
+				return incompatible("the SM2 wrapping key spec exists only in the AWS China regions (aws-cn); for "
+						+ keySpec + " use an RSA wrapping key (RSA_4096, RSA_3072 or RSA_2048) with "
+						+ alternatives(keySpec, WrappingKeySpec.RSA_4096, partition));
+			}
 			return needsRsaWrappingKey(algorithm, wrappingKeySpec);
 		}
 		if (algorithm.isAesKeyWrap()) {
+			if (!partition.hasRsaAesKeyWrap()) {
+				return incompatible(algorithm + " is not available in " + partition.describe() + "; "
+						+ alternativesOrNone(keySpec, wrappingKeySpec, partition));
+			}
 			if (keySpec.isSymmetricOrHmac()) {
 				return incompatible(algorithm + " wraps RSA and ECC private keys only; for " + keySpec + " use "
-						+ alternatives(keySpec, wrappingKeySpec));
-			}
-			if (keySpec.kind() == KeySpec.Kind.SM2) {
-				return incompatible(algorithm + " is not available in the AWS China regions, where SM2 keys are; for "
-						+ keySpec + " use " + alternatives(keySpec, wrappingKeySpec));
+						+ alternatives(keySpec, wrappingKeySpec, partition));
 			}
 		}
 		if (keySpec.kind() == KeySpec.Kind.RSA) {
-			return incompatible("RSA private keys (" + keySpec + ", PKCS#8 of about " + typicalLength(keySpec)
-					+ " bytes) cannot be wrapped with " + algorithm + "; AWS KMS requires "
-					+ alternatives(keySpec, wrappingKeySpec) + " for them");
+			String required = partition.hasRsaAesKeyWrap()
+					? "AWS KMS requires " + alternatives(keySpec, wrappingKeySpec, partition) + " for them"
+					: "AWS KMS requires RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1 for them, which "
+							+ partition.describe() + " lack; there only SM2PKE could carry them, which Keyport does not "
+							+ "support yet";
+			return incompatible("RSA private keys (" + keySpec + ", PKCS#8 of about " + typicalLength(keySpec, partition)
+					+ " bytes) cannot be wrapped with " + algorithm + "; " + required);
 		}
 		int capacity = Oaep.capacity(wrappingKeySpec, algorithm.oaepHash());
-		int length = typicalLength(keySpec);
+		int length = typicalLength(keySpec, partition);
 		if (length > capacity) {
 			return incompatible(keySpec + " key material (" + length + " bytes as DER PKCS#8) does not fit " + algorithm
 					+ " under an " + wrappingKeySpec + " wrapping key (at most " + capacity + " bytes); use "
-					+ alternatives(keySpec, wrappingKeySpec, length, true));
+					+ alternatives(keySpec, wrappingKeySpec, length, true, partition));
 		}
-		throw new IllegalStateException("no refusal message for " + keySpec + ", " + algorithm + ", " + wrappingKeySpec);
+		throw new IllegalStateException("no refusal message for " + keySpec + ", " + algorithm + ", " + wrappingKeySpec
+				+ " in " + partition);
+	}
+
+	/** Refuses key specs that cannot take imported material at all in the partition, else {@code null}. */
+	private static WrappingException notImportableIn(KeySpec keySpec, Partition partition) {
+		if (keySpec.kind() == KeySpec.Kind.NOT_IMPORTABLE) {
+			return notImportable(keySpec);
+		}
+		if (keySpec.kind() == KeySpec.Kind.SM2 && !partition.hasSm2()) {
+			return new WrappingException(Reason.UNSUPPORTED_KEY_SPEC, "SM2 KMS keys exist only in the AWS China "
+					+ "regions (aws-cn), not in " + partition.describe());
+		}
+		return null;
 	}
 
 	/** Refuses the algorithms Keyport never produces; suggestions need the key spec, when known. */
 	private static WrappingException unsupportedAlgorithm(WrappingAlgorithm algorithm, KeySpec keySpec,
-			WrappingKeySpec wrappingKeySpec) {
+			WrappingKeySpec wrappingKeySpec, Partition partition) {
 		WrappingKeySpec rsaKey = (wrappingKeySpec != null && wrappingKeySpec.isRsa()) ? wrappingKeySpec
 				: WrappingKeySpec.RSA_4096;
 		return switch (algorithm) {
 			case RSAES_PKCS1_V1_5 -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
-					"AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10); use "
-							+ ((keySpec != null) ? alternatives(keySpec, rsaKey)
-									: "RSAES_OAEP_SHA_256 (RSA_AES_KEY_WRAP_SHA_256 for RSA private keys)"));
-			case SM2PKE -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
-					"SM2PKE (SM2 wrapping keys, AWS China regions) is not supported by Keyport; use an RSA wrapping key "
-							+ "(RSA_2048, RSA_3072 or RSA_4096) with "
-							+ ((keySpec != null) ? alternatives(keySpec, rsaKey)
-									: "RSAES_OAEP_SHA_256"));
+					"AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10)"
+							+ useInstead(keySpec, rsaKey, partition, false));
+			case SM2PKE -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM, (partition.hasSm2()
+					? "SM2PKE (SM2 wrapping keys) is not supported by Keyport yet"
+					: "SM2PKE and SM2 wrapping keys exist only in the AWS China regions (aws-cn)")
+					+ useInstead(keySpec, rsaKey, partition, true));
 			default -> null;
 		};
+	}
+
+	/** "; use RSAES_OAEP_SHA_256 or ...", or why nothing else is left. */
+	private static String useInstead(KeySpec keySpec, WrappingKeySpec rsaKey, Partition partition,
+			boolean nameRsaKeys) {
+		if (keySpec == null) {
+			return "; use RSAES_OAEP_SHA_256 (RSA_AES_KEY_WRAP_SHA_256 for RSA private keys)";
+		}
+		if (!compatibleAnywhere(keySpec, rsaKey, partition)) {
+			return "; " + alternativesOrNone(keySpec, rsaKey, partition);
+		}
+		return "; use " + (nameRsaKeys ? "an RSA wrapping key (RSA_4096, RSA_3072 or RSA_2048) with " : "")
+				+ alternatives(keySpec, rsaKey, partition);
 	}
 
 	private static WrappingException needsRsaWrappingKey(WrappingAlgorithm algorithm, WrappingKeySpec found) {
@@ -278,34 +356,52 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	 * material under the wrapping key, optionally followed by the larger wrapping keys RSAES_OAEP_SHA_256 would fit.
 	 */
 	private static String alternatives(KeySpec keySpec, WrappingKeySpec wrappingKeySpec, int length,
-			boolean largerKeys) {
+			boolean largerKeys, Partition partition) {
 		List<String> algorithms = new ArrayList<>();
 		for (WrappingAlgorithm candidate : SUPPORTED) {
-			if (compatible(keySpec, candidate, wrappingKeySpec) && (candidate.isAesKeyWrap()
+			if (compatible(keySpec, candidate, wrappingKeySpec, partition) && (candidate.isAesKeyWrap()
 					|| length <= Oaep.capacity(wrappingKeySpec, candidate.oaepHash()))) {
 				algorithms.add(candidate.name());
 			}
 		}
-		String text = algorithms.isEmpty() ? "no wrapping algorithm with an " + wrappingKeySpec + " wrapping key"
-				: join(algorithms);
+		String text = join(algorithms);
 		if (largerKeys && keySpec.kind() != KeySpec.Kind.RSA) {
 			List<String> keys = new ArrayList<>();
 			for (WrappingKeySpec candidate : RSA_WRAPPING_KEYS) {
 				if (candidate.bits() > wrappingKeySpec.bits()
-						&& compatible(keySpec, WrappingAlgorithm.RSAES_OAEP_SHA_256, candidate)
+						&& compatible(keySpec, WrappingAlgorithm.RSAES_OAEP_SHA_256, candidate, partition)
 						&& length <= Oaep.capacity(candidate, Hash.SHA_256)) {
 					keys.add(candidate.name());
 				}
 			}
 			if (!keys.isEmpty()) {
-				text += ", or a larger wrapping key (" + join(keys) + ")";
+				text += (algorithms.isEmpty() ? "a larger wrapping key (" : ", or a larger wrapping key (") + join(keys)
+						+ ")";
 			}
 		}
-		return text;
+		return text.isEmpty() ? "no wrapping algorithm with an " + wrappingKeySpec + " wrapping key" : text;
 	}
 
-	private static String alternatives(KeySpec keySpec, WrappingKeySpec wrappingKeySpec) {
-		return alternatives(keySpec, wrappingKeySpec, typicalLength(keySpec), false);
+	private static String alternatives(KeySpec keySpec, WrappingKeySpec wrappingKeySpec, Partition partition) {
+		return alternatives(keySpec, wrappingKeySpec, typicalLength(keySpec, partition), false, partition);
+	}
+
+	/** "for K use A or B", or why there is nothing to use (RSA private keys in China). */
+	private static String alternativesOrNone(KeySpec keySpec, WrappingKeySpec wrappingKeySpec, Partition partition) {
+		if (compatibleAnywhere(keySpec, wrappingKeySpec, partition)) {
+			return "for " + keySpec + " use " + alternatives(keySpec, wrappingKeySpec, partition);
+		}
+		return keySpec + " material cannot be imported in " + partition.describe()
+				+ " without SM2PKE, which Keyport does not support yet";
+	}
+
+	private static boolean compatibleAnywhere(KeySpec keySpec, WrappingKeySpec wrappingKeySpec, Partition partition) {
+		for (WrappingAlgorithm candidate : SUPPORTED) {
+			if (compatible(keySpec, candidate, wrappingKeySpec, partition)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -314,6 +410,10 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	 * encoding of a key is caught against the real length in {@link #wrap}.
 	 */
 	static int typicalLength(KeySpec keySpec) {
+		return typicalLength(keySpec, Partition.STANDARD);
+	}
+
+	static int typicalLength(KeySpec keySpec, Partition partition) {
 		return switch (keySpec) {
 			case ECC_NIST_P256, SM2 -> 138;
 			case ECC_SECG_P256K1 -> 135;
@@ -322,8 +422,33 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 			case RSA_2048 -> 1217;
 			case RSA_3072 -> 1794;
 			case RSA_4096 -> 2373;
-			default -> keySpec.size();
+			default -> materialLength(keySpec, partition);
 		};
+	}
+
+	/** Exact length of symmetric and HMAC material. */
+	private static int materialLength(KeySpec keySpec, Partition partition) {
+		return (keySpec == KeySpec.SYMMETRIC_DEFAULT) ? partition.symmetricDefaultLength() : keySpec.size();
+	}
+
+	/** " in the AWS China regions (SM4)" where the partition changes the length. */
+	private static String partitionNote(KeySpec keySpec, Partition partition) {
+		return (keySpec == KeySpec.SYMMETRIC_DEFAULT && partition == Partition.CHINA)
+				? " in the AWS China regions (an SM4 key)" : "";
+	}
+
+	/** A 16/32-byte mix-up between the partitions. */
+	private static String partitionHint(KeySpec keySpec, Partition partition, int found) {
+		if (keySpec != KeySpec.SYMMETRIC_DEFAULT) {
+			return "";
+		}
+		for (Partition other : Partition.values()) {
+			if (other != partition && found == other.symmetricDefaultLength()) {
+				return " (" + found + " bytes is SYMMETRIC_DEFAULT in " + other.describe() + ", not in "
+						+ partition.describe() + ")";
+			}
+		}
+		return "";
 	}
 
 	private static String encodingHint(int expected, int found) {
@@ -356,6 +481,9 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	}
 
 	private static String join(List<String> items) {
+		if (items.isEmpty()) {
+			return "";
+		}
 		if (items.size() == 1) {
 			return items.get(0);
 		}

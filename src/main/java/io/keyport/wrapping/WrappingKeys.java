@@ -2,14 +2,12 @@ package io.keyport.wrapping;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
 
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -52,9 +50,7 @@ final class WrappingKeys {
 	}
 
 	static String toPem(byte[] der) {
-		// OpenSSL's layout: 64 columns, LF line ends, trailing newline
-		String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-		return "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n";
+		return PublicKeyFormats.pem(der);
 	}
 
 	private static SubjectPublicKeyInfo decode(byte[] der) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 
 /** The KMS key specs the emulator supports, with what DescribeKey and GetPublicKey report for them. */
@@ -20,7 +21,9 @@ enum EmulatedKeySpec {
 	ECC_NIST_P256(Family.ECC, 0, 256, SECObjectIdentifiers.secp256r1),
 	ECC_NIST_P384(Family.ECC, 0, 384, SECObjectIdentifiers.secp384r1),
 	ECC_NIST_P521(Family.ECC, 0, 521, SECObjectIdentifiers.secp521r1),
-	ECC_SECG_P256K1(Family.ECC, 0, 256, SECObjectIdentifiers.secp256k1);
+	ECC_SECG_P256K1(Family.ECC, 0, 256, SECObjectIdentifiers.secp256k1),
+	/** China regions only. */
+	SM2(Family.ECC, 0, 256, GMObjectIdentifiers.sm2p256v1);
 
 	enum Family {
 
@@ -90,7 +93,11 @@ enum EmulatedKeySpec {
 			case SYMMETRIC -> Set.of(ENCRYPT_DECRYPT);
 			case HMAC -> Set.of(GENERATE_VERIFY_MAC);
 			case RSA -> Set.of(ENCRYPT_DECRYPT, SIGN_VERIFY);
-			case ECC -> (this == ECC_SECG_P256K1) ? Set.of(SIGN_VERIFY) : Set.of(SIGN_VERIFY, KEY_AGREEMENT);
+			case ECC -> switch (this) {
+				case ECC_SECG_P256K1 -> Set.of(SIGN_VERIFY);
+				case SM2 -> Set.of(ENCRYPT_DECRYPT, SIGN_VERIFY, KEY_AGREEMENT);
+				default -> Set.of(SIGN_VERIFY, KEY_AGREEMENT);
+			};
 		};
 	}
 
@@ -101,6 +108,7 @@ enum EmulatedKeySpec {
 		return switch (this.family) {
 			case SYMMETRIC -> List.of("SYMMETRIC_DEFAULT");
 			case RSA -> List.of("RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256");
+			case ECC -> (this == SM2) ? List.of("SM2PKE") : List.of();
 			default -> List.of();
 		};
 	}
@@ -115,6 +123,7 @@ enum EmulatedKeySpec {
 			case ECC_NIST_P256, ECC_SECG_P256K1 -> List.of("ECDSA_SHA_256");
 			case ECC_NIST_P384 -> List.of("ECDSA_SHA_384");
 			case ECC_NIST_P521 -> List.of("ECDSA_SHA_512");
+			case SM2 -> List.of("SM2DSA");
 			default -> List.of();
 		};
 	}

@@ -71,9 +71,18 @@ final class EmulatedKms {
 
 	private volatile Duration parametersValidity = Duration.ofHours(24);
 
+	/** Test hook: GetPublicKey answers with a key of the same spec that is not the key's own. */
+	private volatile boolean foreignPublicKeys;
+
 	private final Map<String, EmulatedKey> keys = new ConcurrentHashMap<>();
 
 	private final Map<String, ImportParameters> importParameters = new ConcurrentHashMap<>();
+
+	/** Alias name ({@code alias/...}) to key id. */
+	private final Map<String, Alias> aliases = new ConcurrentHashMap<>();
+
+	private record Alias(String keyId, Instant creationDate) {
+	}
 
 	private final AtomicLong keySequence = new AtomicLong();
 
@@ -93,7 +102,8 @@ final class EmulatedKms {
 				Map.entry("DeleteImportedKeyMaterial", this::deleteImportedKeyMaterial),
 				Map.entry("GetPublicKey", this::getPublicKey), Map.entry("ScheduleKeyDeletion", this::scheduleKeyDeletion),
 				Map.entry("CancelKeyDeletion", this::cancelKeyDeletion), Map.entry("EnableKey", this::enableKey),
-				Map.entry("DisableKey", this::disableKey));
+				Map.entry("DisableKey", this::disableKey), Map.entry("CreateAlias", this::createAlias),
+				Map.entry("DeleteAlias", this::deleteAlias), Map.entry("ListAliases", this::listAliases));
 	}
 
 	Duration parametersValidity() {
@@ -107,9 +117,15 @@ final class EmulatedKms {
 		this.parametersValidity = validity;
 	}
 
+	void answerWithForeignPublicKeys(boolean foreign) {
+		this.foreignPublicKeys = foreign;
+	}
+
 	void reset() {
+		this.foreignPublicKeys = false;
 		this.keys.clear();
 		this.importParameters.clear();
+		this.aliases.clear();
 	}
 
 	private boolean isChinaRegion() {
@@ -130,6 +146,9 @@ final class EmulatedKms {
 		EmulatedKeySpec spec = EmulatedKeySpec.find(specName);
 		if (spec == null) {
 			throw KmsServiceError.unsupported("KeySpec " + specName + " is not supported by the KMS emulator.");
+		}
+		if (spec == EmulatedKeySpec.SM2 && !isChinaRegion()) {
+			throw KmsServiceError.unsupported("KeySpec SM2 is supported only in China Regions.");
 		}
 		String origin = request.enumValue("Origin", List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"));
 		origin = (origin != null) ? origin : EmulatedKey.ORIGIN_AWS_KMS;
@@ -172,7 +191,7 @@ final class EmulatedKms {
 	// DescribeKey, ListKeys
 
 	private Map<String, Object> describeKey(JsonRequest request) {
-		EmulatedKey key = find(request.requiredString("KeyId"));
+		EmulatedKey key = findKeyOrAlias(request.requiredString("KeyId"));
 		synchronized (key) {
 			return response("KeyMetadata", metadata(key));
 		}
@@ -403,7 +422,7 @@ final class EmulatedKms {
 	// GetPublicKey
 
 	private Map<String, Object> getPublicKey(JsonRequest request) {
-		EmulatedKey key = find(request.requiredString("KeyId"));
+		EmulatedKey key = findKeyOrAlias(request.requiredString("KeyId"));
 		synchronized (key) {
 			if (!key.spec.isAsymmetric()) {
 				throw KmsServiceError.unsupported(key.arn + " key spec " + key.spec
@@ -420,7 +439,12 @@ final class EmulatedKms {
 				// An AWS_KMS RSA key: borrow a pooled public key of the size, nothing is ever signed with it.
 				key.publicKey = this.wrappingKeys.next(key.spec.bits()).getPublic().getEncoded();
 			}
-			Map<String, Object> response = response("KeyId", key.arn, "PublicKey", base64(key.publicKey),
+			byte[] publicKey = key.publicKey;
+			if (this.foreignPublicKeys) {
+				publicKey = (key.spec.family() == EmulatedKeySpec.Family.RSA)
+						? this.wrappingKeys.next(key.spec.bits()).getPublic().getEncoded() : generateEcPublicKey(key.spec);
+			}
+			Map<String, Object> response = response("KeyId", key.arn, "PublicKey", base64(publicKey),
 					"CustomerMasterKeySpec", key.spec.name(), "KeySpec", key.spec.name(), "KeyUsage", key.usage);
 			putAlgorithms(response, key);
 			return response;
@@ -480,7 +504,94 @@ final class EmulatedKms {
 		}
 	}
 
+	// CreateAlias, DeleteAlias, ListAliases
+
+	private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
+
+	private Map<String, Object> createAlias(JsonRequest request) {
+		String aliasName = request.requiredString("AliasName");
+		String targetKeyId = request.requiredString("TargetKeyId");
+		if (aliasName.length() > 256 || !ALIAS_NAME.matcher(aliasName).matches()) {
+			throw KmsServiceError.validation("1 validation error detected: Value '" + aliasName + "' at 'aliasName' "
+					+ "failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
+		}
+		if (aliasName.startsWith("alias/aws/")) {
+			throw KmsServiceError.validation("Alias names that begin with alias/aws/ are reserved for AWS managed keys.");
+		}
+		// the target is a key id or key ARN, never another alias
+		EmulatedKey key = find(targetKeyId);
+		synchronized (key) {
+			if (key.state() == State.PendingDeletion) {
+				throw pendingDeletion(key);
+			}
+		}
+		if (this.aliases.putIfAbsent(aliasName, new Alias(key.id, now())) != null) {
+			throw KmsServiceError.alreadyExists("An alias with the name " + aliasArn(aliasName) + " already exists");
+		}
+		return response();
+	}
+
+	private Map<String, Object> deleteAlias(JsonRequest request) {
+		String aliasName = request.requiredString("AliasName");
+		if (this.aliases.remove(aliasName) == null) {
+			throw KmsServiceError.notFound("Alias " + aliasArn(aliasName) + " is not found.");
+		}
+		return response();
+	}
+
+	private Map<String, Object> listAliases(JsonRequest request) {
+		String keyId = request.string("KeyId");
+		String filter = (keyId != null) ? find(keyId).id : null;
+		Instant now = now();
+		List<Map<String, Object>> entries = new ArrayList<>();
+		this.aliases.entrySet()
+			.stream()
+			.filter((entry) -> filter == null || entry.getValue().keyId().equals(filter))
+			.filter((entry) -> {
+				EmulatedKey key = this.keys.get(entry.getValue().keyId());
+				return key != null && !key.isDeleted(now);
+			})
+			.sorted(Map.Entry.comparingByKey())
+			.forEach((entry) -> entries.add(response("AliasName", entry.getKey(), "AliasArn", aliasArn(entry.getKey()),
+					"TargetKeyId", entry.getValue().keyId(), "CreationDate",
+					epochSeconds(entry.getValue().creationDate()), "LastUpdatedDate",
+					epochSeconds(entry.getValue().creationDate()))));
+		return response("Aliases", entries, "Truncated", false);
+	}
+
+	private String aliasArn(String aliasName) {
+		return "arn:aws:kms:" + this.region + ":" + this.accountId + ":" + aliasName;
+	}
+
 	// Key lookup
+
+	/**
+	 * Resolves a key id, key ARN, alias name ({@code alias/...}) or alias ARN, as the operations that document alias
+	 * names do (DescribeKey, GetPublicKey). The import operations take key ids and ARNs only.
+	 */
+	private EmulatedKey findKeyOrAlias(String keyId) {
+		String aliasName = null;
+		if (keyId.startsWith("alias/")) {
+			aliasName = keyId;
+		}
+		else if (keyId.startsWith("arn:")) {
+			String[] parts = keyId.split(":", 6);
+			if (parts.length == 6 && parts[5].startsWith("alias/") && parts[2].equals("kms")) {
+				if (!parts[3].equals(this.region) || !parts[4].equals(this.accountId)) {
+					throw KmsServiceError.notFound("Alias " + keyId + " is not found.");
+				}
+				aliasName = parts[5];
+			}
+		}
+		if (aliasName == null) {
+			return find(keyId);
+		}
+		Alias alias = this.aliases.get(aliasName);
+		if (alias == null) {
+			throw KmsServiceError.notFound("Alias " + aliasArn(aliasName) + " is not found.");
+		}
+		return find(alias.keyId());
+	}
 
 	/**
 	 * Resolves a key id or key ARN. Deleted keys (past their DeletionDate) disappear and expired material

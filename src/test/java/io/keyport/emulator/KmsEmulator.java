@@ -159,6 +159,14 @@ public final class KmsEmulator implements AutoCloseable {
 		this.callCounts.clear();
 	}
 
+	/**
+	 * Makes GetPublicKey answer with another key of the same spec than the one imported, to test how a client notices
+	 * a KMS that publishes the wrong public key. Undone by {@code false} or {@link #reset()}.
+	 */
+	public void answerGetPublicKeyWithForeignKeys(boolean foreign) {
+		this.kms.answerWithForeignPublicKeys(foreign);
+	}
+
 	/** Forgets all keys and import tokens, faults and call counts; the clock and validity stay. */
 	public void reset() {
 		this.kms.reset();

@@ -68,6 +68,10 @@ final class KmsServiceError extends RuntimeException {
 		return new KmsServiceError("IncorrectKeyMaterialException", 400, message);
 	}
 
+	static KmsServiceError alreadyExists(String message) {
+		return new KmsServiceError("AlreadyExistsException", 400, message);
+	}
+
 	static KmsServiceError invalidMarker(String message) {
 		return new KmsServiceError("InvalidMarkerException", 400, message);
 	}

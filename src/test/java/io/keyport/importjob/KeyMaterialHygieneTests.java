@@ -23,9 +23,9 @@ import io.keyport.testsupport.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Plaintext key material must not survive anywhere: after plaintext imports (successful and refused), with verbose
- * web, SQL and SDK logging on, neither the log output, any database table nor any response holds the material in hex
- * or base64.
+ * Plaintext key material must not survive anywhere: after plaintext imports (successful and refused, symmetric keys
+ * and private keys as PEM and DER), with verbose web, SQL and SDK logging on, neither the log output, any database
+ * table nor any response holds the material, or a private key's secret numbers, in hex or base64.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @org.springframework.test.annotation.DirtiesContext
@@ -89,6 +89,31 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 			responses.add(api.get("/api/v1/import-jobs/" + jobId + "/events").text());
 		}
 
+		// private keys: a SEC1 PEM as the raw body and an RSA PKCS#8 in JSON; neither the DER nor the secret
+		// numbers may show up anywhere, nor may the PEM text
+		java.security.KeyPair ec = ImportMatrix.privateKey(io.keyport.wrapping.KeySpec.ECC_NIST_P256);
+		java.security.KeyPair rsa = ImportMatrix.privateKey(io.keyport.wrapping.KeySpec.RSA_2048);
+		byte[] sec1 = sec1(ec);
+		byte[] pem = AsymmetricImportApiTests.pem("EC PRIVATE KEY", sec1);
+		materials.add(sec1);
+		materials.add(ec.getPrivate().getEncoded());
+		materials.add(unsigned(((java.security.interfaces.ECPrivateKey) ec.getPrivate()).getS()));
+		materials.add(rsa.getPrivate().getEncoded());
+		materials.add(unsigned(((java.security.interfaces.RSAPrivateCrtKey) rsa.getPrivate()).getPrivateExponent()));
+		materials.add(unsigned(((java.security.interfaces.RSAPrivateCrtKey) rsa.getPrivate()).getPrimeP()));
+		String ecJob = job(api, "ECC_NIST_P256", "RSAES_OAEP_SHA_256");
+		ApiClient.Response ecImported = api.post("/api/v1/import-jobs/" + ecJob + "/key-material", pem,
+				"application/x-pem-file");
+		assertThat(ecImported.json().get("state").asString()).isEqualTo("IMPORTED");
+		responses.add(ecImported.text());
+		responses.add(api.get("/api/v1/import-jobs/" + ecJob + "/events").text());
+		String rsaJob = job(api, "RSA_2048", "RSA_AES_KEY_WRAP_SHA_256");
+		ApiClient.Response rsaImported = api.postJson("/api/v1/import-jobs/" + rsaJob + "/key-material", ApiClient
+			.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(rsa.getPrivate().getEncoded()))));
+		assertThat(rsaImported.json().get("state").asString()).isEqualTo("IMPORTED");
+		responses.add(rsaImported.text());
+		responses.add(api.get("/api/v1/import-jobs/" + rsaJob + "/events").text());
+
 		String database = dumpEveryTable();
 		assertThat(database).contains("IMPORTED"); // the dump really holds the jobs
 		assertThat(output.getAll()).contains("key-material"); // the trace logging really ran
@@ -99,6 +124,35 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 				assertThat(responses).as("responses").noneMatch(r -> r.toLowerCase().contains(form.toLowerCase()));
 			}
 		}
+	}
+
+	static String job(ApiClient api, String keySpec, String algorithm) {
+		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", keySpec)))
+			.json()
+			.get("keyId")
+			.asString();
+		return api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "wrappingAlgorithm", algorithm)))
+			.json()
+			.get("id")
+			.asString();
+	}
+
+	static byte[] sec1(java.security.KeyPair pair) {
+		try {
+			return org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded())
+				.parsePrivateKey()
+				.toASN1Primitive()
+				.getEncoded();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	/** The magnitude of a secret number, without a sign byte. */
+	static byte[] unsigned(java.math.BigInteger value) {
+		return org.bouncycastle.util.BigIntegers.asUnsignedByteArray(value);
 	}
 
 	/** Hex, base64 (standard and URL-safe, without padding so it also matches inside longer strings). */

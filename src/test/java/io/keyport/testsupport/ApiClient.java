@@ -51,6 +51,12 @@ public final class ApiClient {
 			.header("Accept", "application/json"));
 	}
 
+	public Response post(String path, byte[] body, String contentType) {
+		return send(request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+			.header("Content-Type", contentType)
+			.header("Accept", "application/json"));
+	}
+
 	public Response post(String path) {
 		return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).header("Accept", "application/json"));
 	}

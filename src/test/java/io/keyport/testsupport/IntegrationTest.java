@@ -38,11 +38,16 @@ public abstract class IntegrationTest {
 
 	@DynamicPropertySource
 	static void infrastructure(DynamicPropertyRegistry registry) {
+		registry.add("keyport.kms.aws.endpoint", () -> TestInfrastructure.emulator().endpoint().toString());
+		registry.add("keyport.kms.aws.region", () -> TestInfrastructure.emulator().region());
+		common(registry);
+	}
+
+	/** Database, pacing, lifecycle and security settings every test context shares; the KMS endpoint is the caller's. */
+	public static void common(DynamicPropertyRegistry registry) {
 		registry.add("spring.datasource.url", TestInfrastructure::jdbcUrl);
 		registry.add("spring.datasource.username", () -> "postgres");
 		registry.add("spring.datasource.password", () -> "postgres");
-		registry.add("keyport.kms.aws.endpoint", () -> TestInfrastructure.emulator().endpoint().toString());
-		registry.add("keyport.kms.aws.region", () -> TestInfrastructure.emulator().region());
 		// faults injected at the emulator reach Keyport's own handling instead of the SDK's retries
 		registry.add("keyport.kms.aws.max-attempts", () -> "1");
 		// tests create many jobs quickly; the pacing itself has its own tests
@@ -70,7 +75,7 @@ public abstract class IntegrationTest {
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
-	static class SharedClock {
+	public static class SharedClock {
 
 		@Bean
 		@Primary

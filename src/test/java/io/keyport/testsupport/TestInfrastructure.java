@@ -23,6 +23,10 @@ public final class TestInfrastructure {
 	private static KmsEmulator emulator;
 
 	private static org.springframework.context.ConfigurableApplicationContext authorizationServer;
+	private static KmsEmulator chinaEmulator;
+
+	/** The region of {@link #chinaEmulator()}: partition aws-cn. */
+	public static final String CHINA_REGION = "cn-north-1";
 
 	private TestInfrastructure() {
 	}
@@ -55,6 +59,15 @@ public final class TestInfrastructure {
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> authorizationServer.close()));
 		}
 		return io.keyportdev.localauth.LocalAuthorizationServer.issuer(authorizationServer);
+	}
+
+	/** A second emulator in a China region, for the China partition's rules; same clock. */
+	public static synchronized KmsEmulator chinaEmulator() {
+		if (chinaEmulator == null) {
+			chinaEmulator = KmsEmulator.builder().port(0).region(CHINA_REGION).clock(CLOCK).start();
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> chinaEmulator.close()));
+		}
+		return chinaEmulator;
 	}
 
 	public static String jdbcUrl() {

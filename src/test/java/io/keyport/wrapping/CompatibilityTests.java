@@ -73,17 +73,25 @@ class CompatibilityTests {
 	}
 
 	@Test
-	void sm2PkeIsNotSupported() {
-		assertRefused(KeySpec.SYMMETRIC_DEFAULT, SM2PKE, WrappingKeySpec.SM2, Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
-				"SM2PKE (SM2 wrapping keys, AWS China regions) is not supported by Keyport; use an RSA wrapping key");
+	void sm2PkeIsNotSupportedYetInChinaAndDoesNotExistElsewhere() {
+		assertRefused(KeySpec.SYMMETRIC_DEFAULT, SM2PKE, WrappingKeySpec.SM2, Partition.CHINA,
+				Reason.UNSUPPORTED_WRAPPING_ALGORITHM, "SM2PKE (SM2 wrapping keys) is not supported by Keyport yet; use "
+						+ "an RSA wrapping key (RSA_4096, RSA_3072 or RSA_2048) with RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
+		assertRefused(KeySpec.SYMMETRIC_DEFAULT, SM2PKE, WrappingKeySpec.SM2, Partition.STANDARD,
+				Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+				"SM2PKE and SM2 wrapping keys exist only in the AWS China regions (aws-cn)");
 	}
 
 	@ParameterizedTest
 	@EnumSource(value = WrappingAlgorithm.class, names = { "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256",
 			"RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256" })
 	void rsaAlgorithmsNeedAnRsaWrappingKey(WrappingAlgorithm algorithm) {
-		assertRefused(KeySpec.ECC_NIST_P256, algorithm, WrappingKeySpec.SM2, Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
+		assertRefused(KeySpec.ECC_NIST_P256, algorithm, WrappingKeySpec.SM2, Partition.CHINA,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
 				algorithm + " needs an RSA wrapping key (RSA_2048, RSA_3072 or RSA_4096), got SM2");
+		assertRefused(KeySpec.ECC_NIST_P256, algorithm, WrappingKeySpec.SM2, Partition.STANDARD,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
+				"the SM2 wrapping key spec exists only in the AWS China regions (aws-cn)");
 	}
 
 	@ParameterizedTest
@@ -134,11 +142,102 @@ class CompatibilityTests {
 
 	@Test
 	void sm2PrivateKeysUseOaepBecauseChinaRegionsLackRsaAes() {
-		this.wrapper.checkCompatible(KeySpec.SM2, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048);
-		assertRefused(KeySpec.SM2, RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_2048,
+		this.wrapper.checkCompatible(KeySpec.SM2, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, Partition.CHINA);
+		assertRefused(KeySpec.SM2, RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_2048, Partition.CHINA,
 				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
-				"RSA_AES_KEY_WRAP_SHA_256 is not available in the AWS China regions, where SM2 keys are; for SM2 use "
+				"RSA_AES_KEY_WRAP_SHA_256 is not available in the AWS China regions (aws-cn); for SM2 use "
 						+ "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
+	}
+
+	@ParameterizedTest
+	@EnumSource(WrappingAlgorithm.class)
+	void sm2KeysExistOnlyInChina(WrappingAlgorithm algorithm) {
+		assertRefused(KeySpec.SM2, algorithm, WrappingKeySpec.RSA_4096, Partition.STANDARD, Reason.UNSUPPORTED_KEY_SPEC,
+				"SM2 KMS keys exist only in the AWS China regions (aws-cn)");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = KeySpec.class, names = { "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1" })
+	void chinaRegionsLackRsaAesKeyWrapSoEccKeysUseOaep(KeySpec keySpec) {
+		for (WrappingAlgorithm algorithm : List.of(RSA_AES_KEY_WRAP_SHA_1, RSA_AES_KEY_WRAP_SHA_256)) {
+			assertRefused(keySpec, algorithm, WrappingKeySpec.RSA_4096, Partition.CHINA,
+					Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, algorithm + " is not available in the AWS China regions "
+							+ "(aws-cn); for " + keySpec + " use RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
+		}
+		this.wrapper.checkCompatible(keySpec, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096, Partition.CHINA);
+	}
+
+	@Test
+	void p521UnderRsa2048InChinaNeedsALargerWrappingKey() {
+		assertRefused(KeySpec.ECC_NIST_P521, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, Partition.CHINA,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "(at most 190 bytes); use a larger wrapping key (RSA_3072 or "
+						+ "RSA_4096)");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = KeySpec.class, names = { "RSA_2048", "RSA_3072", "RSA_4096" })
+	void rsaPrivateKeysCannotBeImportedInChinaWithoutSm2Pke(KeySpec keySpec) {
+		assertThat(this.wrapper.compatibleAlgorithms(keySpec, WrappingKeySpec.RSA_4096, Partition.CHINA)).isEmpty();
+		assertRefused(keySpec, RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096, Partition.CHINA,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "RSA_AES_KEY_WRAP_SHA_256 is not available in the AWS China "
+						+ "regions (aws-cn); " + keySpec + " material cannot be imported in the AWS China regions "
+						+ "(aws-cn) without SM2PKE, which Keyport does not support yet");
+		assertRefused(keySpec, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096, Partition.CHINA,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "only SM2PKE could carry them, which Keyport does not support yet");
+		assertThatThrownBy(() -> this.wrapper.wrappingOptions(keySpec, Partition.CHINA))
+			.isInstanceOfSatisfying(WrappingException.class,
+					(ex) -> assertThat(ex.getMessage()).contains("without SM2PKE"));
+	}
+
+	@Test
+	void wrappingOptionsPutTheLongestWrappingKeyAndSha256First() {
+		assertThat(this.wrapper.wrappingOptions(KeySpec.SYMMETRIC_DEFAULT, Partition.STANDARD)).containsExactly(
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_4096),
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_3072), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_3072),
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_2048));
+		assertThat(this.wrapper.wrappingOptions(KeySpec.RSA_3072, Partition.STANDARD)).first()
+			.isEqualTo(option(RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096));
+		List<WrappingOption> p521 = this.wrapper.wrappingOptions(KeySpec.ECC_NIST_P521, Partition.STANDARD);
+		assertThat(p521).startsWith(option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096),
+				option(RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_4096),
+				option(RSA_AES_KEY_WRAP_SHA_1, WrappingKeySpec.RSA_4096));
+		assertThat(p521).endsWith(option(RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_2048),
+				option(RSA_AES_KEY_WRAP_SHA_1, WrappingKeySpec.RSA_2048));
+		assertThat(this.wrapper.wrappingOptions(KeySpec.ECC_NIST_P521, Partition.CHINA)).containsExactly(
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_4096),
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_3072), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_3072));
+	}
+
+	@Test
+	void wrappingOptionsAreExactlyTheCompatibleCombinations() {
+		for (Partition partition : Partition.values()) {
+			for (KeySpec keySpec : KeySpec.values()) {
+				Set<WrappingOption> expected = new java.util.HashSet<>();
+				for (WrappingKeySpec wrappingKey : WrappingKeySpec.values()) {
+					for (WrappingAlgorithm algorithm : this.wrapper.compatibleAlgorithms(keySpec, wrappingKey, partition)) {
+						expected.add(option(algorithm, wrappingKey));
+					}
+				}
+				if (expected.isEmpty()) {
+					assertThatThrownBy(() -> this.wrapper.wrappingOptions(keySpec, partition))
+						.as("%s in %s", keySpec, partition)
+						.isInstanceOf(WrappingException.class);
+				}
+				else {
+					assertThat(this.wrapper.wrappingOptions(keySpec, partition)).as("%s in %s", keySpec, partition)
+						.containsExactlyInAnyOrderElementsOf(expected);
+				}
+			}
+		}
+	}
+
+	@Test
+	void partitionFollowsTheRegionName() {
+		assertThat(Partition.ofRegion("cn-north-1")).isEqualTo(Partition.CHINA);
+		assertThat(Partition.ofRegion("cn-northwest-1")).isEqualTo(Partition.CHINA);
+		assertThat(Partition.ofRegion("eu-central-1")).isEqualTo(Partition.STANDARD);
+		assertThat(Partition.ofRegion("us-gov-west-1")).isEqualTo(Partition.STANDARD);
+		assertThat(Partition.ofRegion(null)).isEqualTo(Partition.STANDARD);
 	}
 
 	@Test
@@ -146,12 +245,22 @@ class CompatibilityTests {
 		KeyMaterialWrapper viaDefault = new KeyMaterialWrapper() {
 
 			@Override
-			public void checkCompatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec) {
-				CompatibilityTests.this.wrapper.checkCompatible(keySpec, algorithm, wrappingKeySpec);
+			public void checkCompatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
+					Partition partition) {
+				CompatibilityTests.this.wrapper.checkCompatible(keySpec, algorithm, wrappingKeySpec, partition);
 			}
 
 			@Override
-			public void checkMaterial(KeyMaterial material, KeySpec keySpec) {
+			public void checkImportable(KeySpec keySpec, Partition partition) {
+			}
+
+			@Override
+			public List<WrappingOption> wrappingOptions(KeySpec keySpec, Partition partition) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public void checkMaterial(KeyMaterial material, KeySpec keySpec, Partition partition) {
 			}
 
 			@Override
@@ -161,22 +270,29 @@ class CompatibilityTests {
 
 			@Override
 			public EncryptedKeyMaterial wrap(KeyMaterial material, KeySpec keySpec, WrappingPublicKey wrappingKey,
-					WrappingAlgorithm algorithm) {
+					WrappingAlgorithm algorithm, Partition partition) {
 				throw new UnsupportedOperationException();
 			}
 
 		};
+		for (Partition partition : Partition.values()) {
+			compatibleAlgorithmsListExactlyWhatCheckCompatibleAccepts(viaDefault, partition);
+		}
+	}
+
+	private void compatibleAlgorithmsListExactlyWhatCheckCompatibleAccepts(KeyMaterialWrapper viaDefault,
+			Partition partition) {
 		for (KeySpec keySpec : KeySpec.values()) {
 			for (WrappingKeySpec wrappingKey : WrappingKeySpec.values()) {
-				List<WrappingAlgorithm> compatible = this.wrapper.compatibleAlgorithms(keySpec, wrappingKey);
-				assertThat(Set.copyOf(viaDefault.compatibleAlgorithms(keySpec, wrappingKey)))
+				List<WrappingAlgorithm> compatible = this.wrapper.compatibleAlgorithms(keySpec, wrappingKey, partition);
+				assertThat(Set.copyOf(viaDefault.compatibleAlgorithms(keySpec, wrappingKey, partition)))
 					.isEqualTo(Set.copyOf(compatible));
 				for (WrappingAlgorithm algorithm : WrappingAlgorithm.values()) {
 					if (compatible.contains(algorithm)) {
-						this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey);
+						this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey, partition);
 					}
 					else {
-						assertThatThrownBy(() -> this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey))
+						assertThatThrownBy(() -> this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey, partition))
 							.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
 								assertThat(ex.getMessage()).isNotBlank().doesNotContain("no wrapping algorithm");
 								assertThat(ex.getMessage()).containsAnyOf(algorithm.name(), keySpec.name());
@@ -200,10 +316,10 @@ class CompatibilityTests {
 	}
 
 	@Test
-	void everyImportableKeySpecHasAnAlgorithmWithEveryRsaWrappingKey() {
+	void everyKeySpecImportableInTheStandardRegionsHasAnAlgorithmWithEveryRsaWrappingKey() {
 		Set<KeySpec> importable = EnumSet.noneOf(KeySpec.class);
 		for (KeySpec keySpec : KeySpec.values()) {
-			if (keySpec.kind() != KeySpec.Kind.NOT_IMPORTABLE) {
+			if (keySpec.kind() != KeySpec.Kind.NOT_IMPORTABLE && keySpec.kind() != KeySpec.Kind.SM2) {
 				importable.add(keySpec);
 			}
 		}
@@ -225,9 +341,18 @@ class CompatibilityTests {
 			.isInstanceOf(NullPointerException.class);
 	}
 
+	private static WrappingOption option(WrappingAlgorithm algorithm, WrappingKeySpec wrappingKey) {
+		return new WrappingOption(algorithm, wrappingKey);
+	}
+
 	private void assertRefused(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKey, Reason reason,
 			String message) {
-		assertThatThrownBy(() -> this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey))
+		assertRefused(keySpec, algorithm, wrappingKey, Partition.STANDARD, reason, message);
+	}
+
+	private void assertRefused(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKey,
+			Partition partition, Reason reason, String message) {
+		assertThatThrownBy(() -> this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey, partition))
 			.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
 				assertThat(ex.reason()).isEqualTo(reason);
 				assertThat(ex.getMessage()).contains(message);

@@ -7,15 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the {@code openssl} command line, the independent reference implementation in tests. */
-final class OpenSsl {
+/** Runs the {@code openssl} command line, the independent reference implementation in tests (shared by packages). */
+public final class OpenSsl {
 
 	private static Boolean available;
 
 	private OpenSsl() {
 	}
 
-	static synchronized boolean available() {
+	public static synchronized boolean available() {
 		if (available == null) {
 			try {
 				available = start(Path.of("."), "version").waitFor(30, TimeUnit.SECONDS);
@@ -28,17 +28,17 @@ final class OpenSsl {
 	}
 
 	/** Output of a finished command: exit code and stdout and stderr merged. */
-	record Result(int exitCode, String output) {
+	public record Result(int exitCode, String output) {
 	}
 
-	static Process start(Path dir, String... args) throws IOException {
+	public static Process start(Path dir, String... args) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add("openssl");
 		command.addAll(List.of(args));
 		return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
 	}
 
-	static Result finish(Process process, String... args) throws IOException, InterruptedException {
+	public static Result finish(Process process, String... args) throws IOException, InterruptedException {
 		byte[] output = process.getInputStream().readAllBytes();
 		if (!process.waitFor(120, TimeUnit.SECONDS)) {
 			process.destroyForcibly();
@@ -47,12 +47,12 @@ final class OpenSsl {
 		return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
 	}
 
-	static Result tryRun(Path dir, String... args) throws IOException, InterruptedException {
+	public static Result tryRun(Path dir, String... args) throws IOException, InterruptedException {
 		return finish(start(dir, args), args);
 	}
 
 	/** Runs and requires success. */
-	static String run(Path dir, String... args) throws IOException, InterruptedException {
+	public static String run(Path dir, String... args) throws IOException, InterruptedException {
 		Result result = tryRun(dir, args);
 		if (result.exitCode() != 0) {
 			throw new AssertionError("openssl " + String.join(" ", args) + " failed (" + result.exitCode() + "): "

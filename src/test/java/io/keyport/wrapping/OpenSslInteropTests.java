@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.keyport.wrapping.WrappingAlgorithm.Hash;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -231,6 +233,129 @@ class OpenSslInteropTests {
 		Files.write(work.resolve("EncryptedKeyMaterial.bin"), wrapped);
 		openSslOaepDecrypt(work, WrappingKeySpec.RSA_2048, Hash.SHA_256, "EncryptedKeyMaterial.bin", "p384.der");
 		assertThat(Files.readAllBytes(work.resolve("p384.der"))).isEqualTo(p384);
+	}
+
+	static Stream<KeySpec> privateKeySpecs() {
+		return Stream.of(KeySpec.RSA_2048, KeySpec.RSA_3072, KeySpec.RSA_4096, KeySpec.ECC_NIST_P256,
+				KeySpec.ECC_NIST_P384, KeySpec.ECC_NIST_P521, KeySpec.ECC_SECG_P256K1, KeySpec.SM2);
+	}
+
+	/** Every form OpenSSL writes a private key in becomes exactly what 'openssl pkcs8 -topk8 -outform der' makes. */
+	@ParameterizedTest
+	@MethodSource("privateKeySpecs")
+	void everyFormOpenSslWritesBecomesTheDerPkcs8OfOpenSslPkcs8Topk8(KeySpec keySpec) throws Exception {
+		Path work = workDir("forms-" + keySpec);
+		String source = sourcePem(keySpec);
+		List<String> forms = new ArrayList<>(List.of(source));
+		OpenSsl.run(work, "pkey", "-in", source, "-outform", "DER", "-out", "pkcs8.der");
+		forms.add(work.resolve("pkcs8.der").toString());
+		if (keySpec != KeySpec.SM2) {
+			// OpenSSL 3.0 writes no traditional (SEC1) form of SM2 keys
+			OpenSsl.run(work, "pkey", "-in", source, "-traditional", "-out", "traditional.pem");
+			OpenSsl.run(work, "pkey", "-in", source, "-traditional", "-outform", "DER", "-out", "traditional.der");
+			forms.add(work.resolve("traditional.pem").toString());
+			forms.add(work.resolve("traditional.der").toString());
+			assertThat(Files.readString(work.resolve("traditional.pem")))
+				.startsWith(keySpec.kind() == KeySpec.Kind.RSA ? "-----BEGIN RSA PRIVATE KEY-----"
+						: "-----BEGIN EC PRIVATE KEY-----");
+		}
+		byte[] expected = privateKeys.get(keySpec);
+		for (String form : forms) {
+			byte[] input = Files.readAllBytes(dir.resolve(form));
+			try (KeyMaterial material = TestKeys.material(input);
+					KeyMaterial converted = this.wrapper.toImportFormat(material, keySpec)) {
+				assertThat(converted.bytes()).as("%s from %s", keySpec, form).isEqualTo(expected);
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "ECC_NIST_P256, secp256r1", "ECC_NIST_P384, secp384r1", "ECC_NIST_P521, secp521r1",
+			"ECC_SECG_P256K1, secp256k1", "SM2, sm2p256v1" })
+	void bouncyCastlePkcs8BecomesWhatOpenSslMakesOfIt(KeySpec keySpec, String curve) throws Exception {
+		Path work = workDir("bc-" + keySpec);
+		byte[] bc = TestKeys.ec(curve, true).getPrivate().getEncoded();
+		Files.write(work.resolve("bc.der"), bc);
+		OpenSsl.run(work, "pkcs8", "-topk8", "-nocrypt", "-inform", "DER", "-in", "bc.der", "-outform", "DER", "-out",
+				"openssl.der");
+		assertThat(this.wrapper.toImportFormat(TestKeys.material(bc), keySpec).bytes())
+			.isEqualTo(Files.readAllBytes(work.resolve("openssl.der")));
+	}
+
+	@Test
+	void ecparamGenkeyOutputWithItsParametersBlockBecomesTheSamePkcs8() throws Exception {
+		Path work = workDir("ecparam");
+		OpenSsl.run(work, "ecparam", "-name", "secp384r1", "-genkey", "-out", "ecparam.pem");
+		OpenSsl.run(work, "pkcs8", "-topk8", "-outform", "der", "-nocrypt", "-in", "ecparam.pem", "-out", "key.der");
+		byte[] converted = this.wrapper
+			.toImportFormat(TestKeys.material(Files.readAllBytes(work.resolve("ecparam.pem"))), KeySpec.ECC_NIST_P384)
+			.bytes();
+		assertThat(converted).isEqualTo(Files.readAllBytes(work.resolve("key.der")));
+	}
+
+	/** What KMS's GetPublicKey will return after the import, as 'openssl pkey -pubout -outform DER' derives it. */
+	@ParameterizedTest
+	@MethodSource("privateKeySpecs")
+	void derivedPublicKeyIsWhatOpenSslDerives(KeySpec keySpec) throws Exception {
+		Path work = workDir("pubout-" + keySpec);
+		OpenSsl.run(work, "pkey", "-in", sourcePem(keySpec), "-pubout", "-outform", "DER", "-out", "public.der");
+		byte[] derived = this.wrapper.derivePublicKey(TestKeys.material(privateKeys.get(keySpec)), keySpec);
+		assertThat(derived).isEqualTo(Files.readAllBytes(work.resolve("public.der")));
+		assertThat(PublicKeyFormats.pem(derived))
+			.isEqualTo(OpenSsl.run(work, "pkey", "-in", sourcePem(keySpec), "-pubout"));
+	}
+
+	@Test
+	void passphraseProtectedKeysFromOpenSslAreRefusedWithHowToDecrypt() throws Exception {
+		Path work = workDir("encrypted");
+		String source = sourcePem(KeySpec.ECC_NIST_P256);
+		OpenSsl.run(work, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-passout", "pass:keyport", "-in", source, "-out",
+				"pkcs8-encrypted.pem");
+		OpenSsl.run(work, "ec", "-aes256", "-passout", "pass:keyport", "-in", source, "-out", "sec1-encrypted.pem");
+		for (String file : List.of("pkcs8-encrypted.pem", "sec1-encrypted.pem")) {
+			byte[] input = Files.readAllBytes(work.resolve(file));
+			assertThatThrownBy(() -> this.wrapper.toImportFormat(TestKeys.material(input), KeySpec.ECC_NIST_P256))
+				.as(file)
+				.isInstanceOfSatisfying(WrappingException.class,
+						(ex) -> assertThat(ex.getMessage()).contains("KMS needs an unencrypted private key"));
+		}
+	}
+
+	/** A PEM private key, converted, wrapped with RSA_AES_KEY_WRAP and unwrapped by OpenSSL, is OpenSSL's PKCS#8. */
+	@ParameterizedTest
+	@MethodSource("privateKeySpecs")
+	void pemPrivateKeyWrappedByKeyportUnwrapsWithOpenSslToItsPkcs8(KeySpec keySpec) throws Exception {
+		Partition partition = (keySpec == KeySpec.SM2) ? Partition.CHINA : Partition.STANDARD;
+		WrappingAlgorithm algorithm = (keySpec.kind() == KeySpec.Kind.RSA) ? WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256
+				: WrappingAlgorithm.RSAES_OAEP_SHA_256;
+		WrappingKeySpec spec = WrappingKeySpec.RSA_3072;
+		byte[] wrapped;
+		try (KeyMaterial pem = TestKeys.material(Files.readAllBytes(dir.resolve(sourcePem(keySpec))));
+				KeyMaterial importable = this.wrapper.toImportFormat(pem, keySpec)) {
+			wrapped = this.wrapper.wrap(importable, keySpec, wrappingKey(spec), algorithm, partition).bytes();
+		}
+		Path work = workDir("pem-wrap-" + keySpec);
+		if (algorithm.isAesKeyWrap()) {
+			int k = spec.modulusBytes();
+			Files.write(work.resolve("aes-key-wrapped.bin"), Arrays.copyOf(wrapped, k));
+			Files.write(work.resolve("key-material-wrapped.bin"), Arrays.copyOfRange(wrapped, k, wrapped.length));
+			openSslOaepDecrypt(work, spec, Hash.SHA_256, "aes-key-wrapped.bin", "aes-key.bin");
+			OpenSsl.run(work, "enc", "-d", "-id-aes256-wrap-pad", "-iv", "A65959A6", "-K",
+					HexFormat.of().formatHex(Files.readAllBytes(work.resolve("aes-key.bin"))), "-in",
+					"key-material-wrapped.bin", "-out", "PrivateKey.der");
+		}
+		else {
+			Files.write(work.resolve("EncryptedKeyMaterial.bin"), wrapped);
+			openSslOaepDecrypt(work, spec, Hash.SHA_256, "EncryptedKeyMaterial.bin", "PrivateKey.der");
+		}
+		assertThat(Files.readAllBytes(work.resolve("PrivateKey.der"))).isEqualTo(privateKeys.get(keySpec));
+	}
+
+	/** The PEM file each private key was generated as ('openssl genpkey'), as an absolute path. */
+	private static String sourcePem(KeySpec keySpec) {
+		String name = (keySpec.kind() == KeySpec.Kind.RSA) ? pem(WrappingKeySpec.valueOf(keySpec.name()))
+				: keySpec.name() + ".pem";
+		return dir.resolve(name).toString();
 	}
 
 	private static void openSslOaepDecrypt(Path work, WrappingKeySpec spec, Hash hash, String in, String out)

@@ -127,6 +127,47 @@ class SecretHygieneTests {
 	}
 
 	@Test
+	void noConversionOrDerivationFailureRevealsTheKey() throws Exception {
+		byte[] p256 = TestKeys.ec("secp256r1", true).getPrivate().getEncoded();
+		byte[] sec1 = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(p256).parsePrivateKey().toASN1Primitive()
+			.getEncoded();
+		byte[] rsaKey = TestKeys.rsa(WrappingKeySpec.RSA_2048).getPrivate().getEncoded();
+		List<String> texts = new ArrayList<>();
+		// a corrupted SEC1 body, an encrypted label, a key of the wrong type, a broken base64 body
+		byte[] broken = sec1.clone();
+		broken[1] ^= 0x7f;
+		texts.add(failure(() -> this.wrapper.toImportFormat(TestKeys.material(PrivateKeyFormatsTests
+			.pem("EC PRIVATE KEY", broken)), KeySpec.ECC_NIST_P256)));
+		texts.add(failure(() -> this.wrapper.toImportFormat(TestKeys.material(PrivateKeyFormatsTests
+			.pem("ENCRYPTED PRIVATE KEY", p256)), KeySpec.ECC_NIST_P256)));
+		texts.add(failure(() -> this.wrapper.checkMaterial(this.wrapper.toImportFormat(TestKeys.material(
+				PrivateKeyFormatsTests.pem("EC PRIVATE KEY", sec1)), KeySpec.RSA_2048), KeySpec.RSA_2048)));
+		byte[] pem = PrivateKeyFormatsTests.pem("PRIVATE KEY", rsaKey);
+		pem[40] = '!';
+		texts.add(failure(() -> this.wrapper.toImportFormat(TestKeys.material(pem), KeySpec.RSA_2048)));
+		// an EC key whose scalar is zeroed: out of range when its public key is derived
+		byte[] zero = p256.clone();
+		int scalar = indexOf(zero, new byte[] { 0x04, 0x20 }, 30) + 2;
+		Arrays.fill(zero, scalar, scalar + 32, (byte) 0);
+		texts.add(failure(() -> this.wrapper.derivePublicKey(TestKeys.material(zero), KeySpec.ECC_NIST_P256)));
+
+		for (String text : texts) {
+			assertDoesNotReveal(text, p256);
+			assertDoesNotReveal(text, sec1);
+			assertDoesNotReveal(text, rsaKey);
+		}
+	}
+
+	private static int indexOf(byte[] haystack, byte[] needle, int from) {
+		for (int i = from; i <= haystack.length - needle.length; i++) {
+			if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+				return i;
+			}
+		}
+		throw new AssertionError("not found");
+	}
+
+	@Test
 	void providerFailuresBecomeInternalErrorsWithoutMaterial() throws Exception {
 		// a 1024-bit key cannot carry 200 bytes: the provider's IllegalBlockSizeException must not leak raw
 		java.security.KeyPair small = TestKeys.generateRsa(1024);

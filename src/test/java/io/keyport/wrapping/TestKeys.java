@@ -61,6 +61,18 @@ final class TestKeys {
 		});
 	}
 
+	/** A fresh Bouncy Castle EC key pair, never cached. */
+	static KeyPair generateEc(String curve) {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BC);
+			generator.initialize(new ECGenParameterSpec(curve));
+			return generator.generateKeyPair();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	static PrivateKey rsaPrivateKey(byte[] pkcs8) throws GeneralSecurityException {
 		return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
 	}

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * root, as in CI), else from the first parent directory that has {@code shared/testvectors}, else from
  * {@code -Dkeyport.testvectors=...}. Tests skip when none is found.
  */
-final class TestVectors {
+public final class TestVectors {
 
 	static final String PROPERTY = "keyport.testvectors";
 
@@ -44,7 +44,7 @@ final class TestVectors {
 	}
 
 	/** Loads a Wycheproof file, or aborts the calling test (skipped, not failed) when the vectors are absent. */
-	static JsonNode wycheproof(String file) {
+	public static JsonNode wycheproof(String file) {
 		Path path = locate(file);
 		Assumptions.assumeTrue(path != null, () -> notFound(file));
 		return JSON.readTree(path.toFile());
@@ -54,7 +54,7 @@ final class TestVectors {
 	 * Dynamic tests from a Wycheproof file; when it is absent, one test that is reported as skipped with the reason
 	 * (Surefire does not report an aborted test factory at all).
 	 */
-	static Stream<DynamicNode> dynamicTests(String file, Function<JsonNode, Stream<? extends DynamicNode>> tests) {
+	public static Stream<DynamicNode> dynamicTests(String file, Function<JsonNode, Stream<? extends DynamicNode>> tests) {
 		Path path = locate(file);
 		if (path == null) {
 			return Stream.of(DynamicTest.dynamicTest(file + " not found", () -> Assumptions.abort(notFound(file))));
@@ -74,11 +74,11 @@ final class TestVectors {
 				+ "); skipping";
 	}
 
-	static Stream<JsonNode> elements(JsonNode array) {
+	public static Stream<JsonNode> elements(JsonNode array) {
 		return StreamSupport.stream(array.spliterator(), false);
 	}
 
-	static byte[] hex(JsonNode node, String field) {
+	public static byte[] hex(JsonNode node, String field) {
 		JsonNode value = node.get(field);
 		return (value == null) ? new byte[0] : HexFormat.of().parseHex(value.asString());
 	}

@@ -105,8 +105,10 @@ class WrapRoundTripTests {
 		for (KeySpec keySpec : List.of(KeySpec.ECC_NIST_P256, KeySpec.ECC_NIST_P384, KeySpec.ECC_SECG_P256K1,
 				KeySpec.SM2)) {
 			byte[] plaintext = privateKeyMaterial(keySpec);
+			// SM2 keys exist in the China regions only
+			Partition partition = (keySpec == KeySpec.SM2) ? Partition.CHINA : Partition.STANDARD;
 			EncryptedKeyMaterial wrapped = this.wrapper.wrap(TestKeys.material(plaintext), keySpec,
-					TestKeys.wrappingKey(WrappingKeySpec.RSA_2048), RSAES_OAEP_SHA_1);
+					TestKeys.wrappingKey(WrappingKeySpec.RSA_2048), RSAES_OAEP_SHA_1, partition);
 			assertThat(Unwrap.oaep(TestKeys.rsa(WrappingKeySpec.RSA_2048).getPrivate(), Hash.SHA_1, wrapped.bytes()))
 				.isEqualTo(plaintext);
 		}

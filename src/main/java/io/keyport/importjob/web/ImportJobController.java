@@ -2,6 +2,7 @@ package io.keyport.importjob.web;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,10 @@ import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -21,6 +26,7 @@ import org.springframework.data.domain.Page;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -45,6 +51,7 @@ import io.keyport.importjob.web.ImportJobRequests.EncryptedKeyMaterialRequest;
 import io.keyport.importjob.web.ImportJobRequests.KeyMaterialRequest;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.security.Caller;
+import io.keyport.web.ApiException;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -64,6 +71,9 @@ class ImportJobController {
 
 	/** ImportKeyMaterial's limit on EncryptedKeyMaterial. */
 	private static final int MAX_ENCRYPTED_MATERIAL = 6144;
+
+	/** Far above any importable private key, even as PEM with comments. */
+	private static final int MAX_PLAINTEXT_MATERIAL = 16 * 1024;
 
 	private final ImportJobService jobs;
 
@@ -163,11 +173,36 @@ class ImportJobController {
 				Caller.current()));
 	}
 
-	/** Plaintext over TLS: wrapped here, the buffer overwritten after use, never stored or logged. */
+	/**
+	 * Plaintext over TLS: wrapped here, the buffer overwritten after use, never stored or logged. {@code keyMaterial}
+	 * is the base64 of raw symmetric or HMAC bytes, or of a private key file (DER PKCS#8, PKCS#1 or SEC1, or PEM).
+	 */
 	@PostMapping(path = "/{id}/key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "uploadPlaintext")
 	ResponseEntity<ImportJobResponse> uploadPlaintext(@PathVariable UUID id,
 			@Valid @RequestBody KeyMaterialRequest request) {
 		return ok(this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(request.keyMaterial()),
+				Caller.current()));
+	}
+
+	/**
+	 * Plaintext as the raw body: a private key file as it is ({@code application/x-pem-file} for PEM,
+	 * {@code application/octet-stream} for DER or raw symmetric and HMAC bytes). Read straight into one array that
+	 * is overwritten after use, with no converter or String in between.
+	 */
+	@PostMapping(path = "/{id}/key-material", consumes = { MediaType.APPLICATION_OCTET_STREAM_VALUE,
+			"application/x-pem-file" })
+	@Operation(operationId = "uploadPlaintext", summary = "Plaintext key material: Keyport wraps it, then imports",
+			description = "JSON {keyMaterial: base64}, or the raw file: application/x-pem-file for a PEM private key "
+					+ "(PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY), application/octet-stream for DER (PKCS#8, PKCS#1, "
+					+ "SEC1) or raw symmetric and HMAC bytes. Private keys are imported as unencrypted DER PKCS#8.")
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The plaintext key material",
+			content = { @Content(mediaType = "application/octet-stream",
+					schema = @Schema(type = "string", format = "binary")),
+					@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) })
+	ResponseEntity<ImportJobResponse> uploadPlaintextFile(@PathVariable UUID id, HttpServletRequest request)
+			throws IOException {
+		return ok(this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(plaintextBody(request)),
 				Caller.current()));
 	}
 
@@ -183,6 +218,25 @@ class ImportJobController {
 
 	private static ResponseEntity<ImportJobResponse> ok(ImportJobView job) {
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(ImportJobResponse.of(job));
+	}
+
+	/** The body in an array of exactly its length; the oversized read buffer is overwritten. */
+	private static byte[] plaintextBody(HttpServletRequest request) throws IOException {
+		byte[] buffer = new byte[MAX_PLAINTEXT_MATERIAL + 1];
+		try (InputStream in = request.getInputStream()) {
+			int length = in.readNBytes(buffer, 0, buffer.length);
+			if (length > MAX_PLAINTEXT_MATERIAL) {
+				throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "Key material is limited to "
+						+ MAX_PLAINTEXT_MATERIAL + " bytes (an RSA-4096 private key in PEM is about 3300)");
+			}
+			if (length == 0) {
+				throw new InvalidRequestException("empty-key-material", "The request carries no key material");
+			}
+			return Arrays.copyOf(buffer, length);
+		}
+		finally {
+			Arrays.fill(buffer, (byte) 0);
+		}
 	}
 
 	private static EncryptedKeyMaterial encrypted(byte[] body) {

@@ -3,9 +3,13 @@ package io.keyport.kms.aws;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.DependencyTimeoutException;
@@ -40,6 +44,7 @@ import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
 import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.Partition;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
@@ -49,18 +54,61 @@ import io.keyport.wrapping.WrappingKeySpec;
  */
 class AwsKmsProvider implements KmsProvider {
 
+	private static final Logger log = LoggerFactory.getLogger(AwsKmsProvider.class);
+
+	/** The shortest pending window AWS allows: a key whose alias failed is cleaned up as soon as possible. */
+	private static final int CLEANUP_PENDING_DAYS = 7;
+
 	private final KmsClient kms;
+
+	private final Region region;
 
 	AwsKmsProvider(KmsClient kms) {
 		this.kms = kms;
+		// the region the client really uses: configured, or resolved by the SDK's chain when it was built
+		this.region = kms.serviceClientConfiguration().region();
+	}
+
+	@Override
+	public String region() {
+		return this.region.id();
+	}
+
+	@Override
+	public Partition partition() {
+		return Partition.ofRegion(this.region.id());
 	}
 
 	@Override
 	public KmsKey createExternalKey(CreateKeyRequest request) {
-		return call("CreateKey", () -> toKey(this.kms.createKey(r -> r.origin(OriginType.EXTERNAL)
+		KmsKey key = call("CreateKey", () -> toKey(this.kms.createKey(r -> r.origin(OriginType.EXTERNAL)
 			.keySpec(request.keySpec().name())
 			.keyUsage(request.keyUsage().name())
 			.description(request.description())).keyMetadata()));
+		if (request.alias() != null) {
+			try {
+				call("CreateAlias", () -> this.kms.createAlias(r -> r.aliasName(request.alias()).targetKeyId(key.keyId())));
+			}
+			catch (KmsException ex) {
+				// nothing half-made: the key without its alias goes away again
+				scheduleDeletion(key, ex);
+				throw new KmsException(ex.errorCode(), ex.operation(), ex.getMessage() + " (the key " + key.arn()
+						+ " created for the alias was scheduled for deletion)", ex);
+			}
+		}
+		return key;
+	}
+
+	private void scheduleDeletion(KmsKey key, KmsException cause) {
+		try {
+			call("ScheduleKeyDeletion", () -> this.kms.scheduleKeyDeletion(r -> r.keyId(key.keyId())
+				.pendingWindowInDays(CLEANUP_PENDING_DAYS)));
+		}
+		catch (KmsException ex) {
+			cause.addSuppressed(ex);
+			log.error("Key {} was created but got no alias, and scheduling its deletion failed: {}", key.arn(),
+					ex.getMessage());
+		}
 	}
 
 	@Override

@@ -1,21 +1,35 @@
 package io.keyport.kms.web;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -30,59 +44,230 @@ import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.security.Caller;
 import io.keyport.security.KeyOwnership;
+import io.keyport.kms.KmsPublicKey;
 import io.keyport.web.ApiException;
+import io.keyport.wrapping.KeyMaterialWrapper;
 import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.PublicKeyFormats;
 
-/** Self-service creation of KMS keys that wait for imported material, and what KMS says about a key. */
+/**
+ * Self-service creation of KMS keys that wait for imported material, what KMS says about a key, and the public key of
+ * an asymmetric key. Keys are named by key id, key ARN, alias name ({@code alias/...}) or alias ARN; the ARN and
+ * alias forms contain slashes and may be written into the path as they are.
+ */
 @RestController
 @RequestMapping(path = "/api/v1/kms-keys", produces = { MediaType.APPLICATION_JSON_VALUE,
 		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class KmsKeyController {
 
+	static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
+
+	private static final String PUBLIC_KEY_SUFFIX = "/public-key";
+
+	/** Key ids, ARNs, alias names and alias ARNs use these characters (AWS's KeyId and AliasName patterns). */
+	private static final String KEY_REFERENCE_PATTERN = "[A-Za-z0-9:/_-]+";
+
+	private static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9:/_-]{1,2048}");
+
+	/** AWS alias names; {@code alias/aws/} is reserved for AWS managed keys. */
+	private static final Pattern ALIAS = Pattern.compile("alias/(?!aws/)[A-Za-z0-9/_-]{1,250}");
+
+	static final String NOTICE = "Outside KMS this public key is not protected by KMS: key policies and IAM "
+			+ "permissions, the key's usage and algorithm restrictions, disabling or deleting the key, and CloudTrail "
+			+ "logging do not apply to its use. Share it together with keySpec, keyUsage and algorithms.";
+
 	private final KmsProvider kms;
 
 	private final KeyOwnership ownership;
 
-	KmsKeyController(KmsProvider kms, KeyOwnership ownership) {
+	private final KeyMaterialWrapper wrapper;
+
+	KmsKeyController(KmsProvider kms, KeyOwnership ownership, KeyMaterialWrapper wrapper) {
 		this.kms = kms;
 		this.ownership = ownership;
+		this.wrapper = wrapper;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<KmsKeyResponse> createKmsKey(@Valid @RequestBody CreateKmsKeyRequest request) {
 		KeySpec spec = request.keySpec();
-		if (spec.kind() == KeySpec.Kind.NOT_IMPORTABLE) {
-			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "unsupported-key-spec",
-					"Key spec " + spec + " cannot receive imported key material");
+		// a key that could never receive material is not created at all
+		this.wrapper.checkImportable(spec, this.kms.partition());
+		String alias = request.alias();
+		if (alias != null) {
+			if (!ALIAS.matcher(alias).matches()) {
+				throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-alias", "alias must be 'alias/' followed by "
+						+ "letters, digits, '/', '_' or '-' (at most 256 characters), and not start with 'alias/aws/'");
+			}
+			requireUnusedAlias(alias);
 		}
 		KeyUsage usage = request.keyUsage() != null ? request.keyUsage() : defaultUsage(spec);
-		KmsKey key = this.kms.createExternalKey(new CreateKeyRequest(spec, usage, request.description()));
+		KmsKey key = this.kms.createExternalKey(new CreateKeyRequest(spec, usage, request.description(), alias));
 		this.ownership.claim(key.arn(), Caller.current());
-		return ResponseEntity.created(URI.create("/api/v1/kms-keys/" + key.keyId())).body(KmsKeyResponse.of(key));
+		return ResponseEntity.created(URI.create("/api/v1/kms-keys/" + key.keyId()))
+			.body(KmsKeyResponse.of(key, alias));
 	}
 
 	@GetMapping("/{keyId}")
-	KmsKeyResponse describeKmsKey(@PathVariable @Size(max = 2048) @Pattern(regexp = "[A-Za-z0-9:/_-]+") String keyId) {
+	@Operation(summary = "What KMS says about a key (DescribeKey)", description = "keyId is a key id, key ARN, alias "
+			+ "name (alias/...) or alias ARN; the forms with slashes may be written into the path unencoded.")
+	KmsKeyResponse describeKmsKey(@PathVariable @Parameter(schema = @Schema(pattern = KEY_REFERENCE_PATTERN,
+			maxLength = 2048)) String keyId) {
+		return describeReference(keyId);
+	}
+
+	@GetMapping(path = "/{keyId}/public-key", produces = { MediaType.APPLICATION_JSON_VALUE,
+			MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/x-pem-file",
+			MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	@Operation(summary = "The public key of an asymmetric KMS key (GetPublicKey)",
+			description = "JSON by default; the DER SubjectPublicKeyInfo with Accept: application/octet-stream, PEM with "
+					+ "Accept: application/x-pem-file (both as attachments). keyId is a key id, key ARN, alias name "
+					+ "(alias/...) or alias ARN; the forms with slashes may be written into the path unencoded.",
+			responses = @ApiResponse(responseCode = "200", description = "The public key",
+					content = { @Content(mediaType = "application/json",
+							schema = @Schema(implementation = PublicKeyResponse.class)),
+							@Content(mediaType = "application/octet-stream",
+									schema = @Schema(type = "string", format = "binary")),
+							@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) }))
+	ResponseEntity<?> getPublicKey(
+			@PathVariable @Parameter(schema = @Schema(pattern = KEY_REFERENCE_PATTERN, maxLength = 2048)) String keyId,
+			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+		return publicKeyOf(keyId, accept);
+	}
+
+	/** ARNs and alias names carry slashes: what the single-segment mappings above cannot match lands here. */
+	@Hidden
+	@GetMapping(path = "/{*reference}", produces = { MediaType.APPLICATION_JSON_VALUE,
+			MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/x-pem-file",
+			MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	ResponseEntity<?> byReference(@PathVariable String reference,
+			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept)
+			throws HttpRequestMethodNotSupportedException {
+		String path = reference.startsWith("/") ? reference.substring(1) : reference;
+		if (path.isEmpty()) {
+			// GET on the collection itself: there is no key listing
+			throw new HttpRequestMethodNotSupportedException("GET", List.of("POST"));
+		}
+		if (path.endsWith(PUBLIC_KEY_SUFFIX)) {
+			return publicKeyOf(path.substring(0, path.length() - PUBLIC_KEY_SUFFIX.length()), accept);
+		}
+		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(describeReference(path));
+	}
+
+	private KmsKeyResponse describeReference(String reference) {
+		return KmsKeyResponse.of(describeKey(checkedReference(reference)), null);
+	}
+
+	private ResponseEntity<?> publicKeyOf(String reference, String accept) {
+		KmsKey key = describeKey(checkedReference(reference));
+		if (key.keySpec() != null && key.keySpec().isSymmetricOrHmac()) {
+			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "key-not-asymmetric", "Key " + key.arn() + " is a "
+					+ key.keySpec() + " key; only asymmetric keys (RSA_*, ECC_*, SM2) have a public key");
+		}
+		if (key.state() == KeyState.PENDING_IMPORT) {
+			throw new ApiException(HttpStatus.CONFLICT, "kms-key-pending-import", "Key " + key.arn() + " has no key "
+					+ "material yet (PENDING_IMPORT); its public key exists once the private key is imported");
+		}
+		KmsPublicKey publicKey = this.kms.getPublicKey(key.arn());
+		byte[] der = publicKey.publicKeyDer();
+		String filename = "publicKey_" + key.keyId();
+		return switch (format(accept)) {
+			case DER -> file(der, MediaType.APPLICATION_OCTET_STREAM, filename + ".der");
+			case PEM -> file(PublicKeyFormats.pem(der).getBytes(StandardCharsets.US_ASCII), PEM, filename + ".pem");
+			case JSON -> ResponseEntity.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(new PublicKeyResponse(key.keyId(), key.arn(), publicKey.keySpec(), publicKey.keyUsage(),
+						publicKey.algorithms(), PublicKeyFormats.pem(der), PublicKeyFormats.sha256Fingerprint(der),
+						NOTICE));
+		};
+	}
+
+	private KmsKey describeKey(String reference) {
 		KmsKey key;
 		try {
-			key = this.kms.describeKey(keyId);
+			key = this.kms.describeKey(reference);
 		}
 		catch (KmsException ex) {
-			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND) {
-				throw notFound(keyId);
+			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND || ex.errorCode() == KmsErrorCode.INVALID_KEY_ID) {
+				throw new ApiException(HttpStatus.NOT_FOUND, ex.errorCode().code(), ex.getMessage());
 			}
 			throw ex;
 		}
 		if (!this.ownership.visible(key.arn(), Caller.current())) {
 			// another tenant's key: answered exactly like a key that does not exist
-			throw notFound(keyId);
+			throw notFound(reference);
 		}
-		return KmsKeyResponse.of(key);
+		return key;
 	}
 
 	private static ApiException notFound(String keyId) {
 		return new ApiException(HttpStatus.NOT_FOUND, KmsErrorCode.KEY_NOT_FOUND.code(),
 				"Key '" + keyId + "' does not exist");
+	}
+
+	/** The alias must be free before a key is created for it; KMS itself refuses a taken alias only afterwards. */
+	private void requireUnusedAlias(String alias) {
+		KmsKey existing;
+		try {
+			existing = this.kms.describeKey(alias);
+		}
+		catch (KmsException ex) {
+			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND) {
+				return;
+			}
+			throw ex;
+		}
+		throw new ApiException(HttpStatus.CONFLICT, "alias-already-exists",
+				"The alias " + alias + " already names key " + existing.arn());
+	}
+
+	private static String checkedReference(String reference) {
+		if (!KEY_REFERENCE.matcher(reference).matches()) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-parameter", "keyId must be a key id, key ARN, "
+					+ "alias name (alias/...) or alias ARN: letters, digits, ':', '/', '_' and '-', at most 2048");
+		}
+		return reference;
+	}
+
+	private enum Format {
+
+		JSON, DER, PEM
+
+	}
+
+	/** The first acceptable format by quality; JSON for a missing Accept or wildcards. */
+	private static Format format(String accept) {
+		if (accept == null || accept.isBlank()) {
+			return Format.JSON;
+		}
+		List<MediaType> types;
+		try {
+			types = MediaType.parseMediaTypes(accept);
+		}
+		catch (RuntimeException ex) {
+			return Format.JSON;
+		}
+		List<MediaType> byQuality = new ArrayList<>(types);
+		byQuality.sort(Comparator.comparingDouble(MediaType::getQualityValue).reversed());
+		for (MediaType type : byQuality) {
+			if (type.isWildcardType() || MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+				return Format.JSON;
+			}
+			if (MediaType.APPLICATION_OCTET_STREAM.equalsTypeAndSubtype(type)) {
+				return Format.DER;
+			}
+			if (PEM.equalsTypeAndSubtype(type)) {
+				return Format.PEM;
+			}
+		}
+		return Format.JSON;
+	}
+
+	private static ResponseEntity<byte[]> file(byte[] body, MediaType type, String filename) {
+		return ResponseEntity.ok()
+			.contentType(type)
+			.header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())
+			.body(body);
 	}
 
 	private static KeyUsage defaultUsage(KeySpec spec) {
@@ -96,21 +281,35 @@ class KmsKeyController {
 	/**
 	 * @param keySpec required
 	 * @param keyUsage defaults to ENCRYPT_DECRYPT (GENERATE_VERIFY_MAC for HMAC, SIGN_VERIFY for ECC)
+	 * @param alias optional alias name for the new key, {@code alias/...}
 	 */
-	record CreateKmsKeyRequest(@NotNull KeySpec keySpec, KeyUsage keyUsage, @Size(max = 8192) String description) {
+	record CreateKmsKeyRequest(@NotNull KeySpec keySpec, KeyUsage keyUsage, @Size(max = 8192) String description,
+			@Size(max = 256) String alias) {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record KmsKeyResponse(String keyId, String arn, KeyState keyState, KeyOrigin origin, KeySpec keySpec,
 			KeyUsage keyUsage, String description, Instant creationDate, ExpirationModel expirationModel,
-			Instant validTo, Instant deletionDate) {
+			Instant validTo, Instant deletionDate, String alias) {
 
-		static KmsKeyResponse of(KmsKey key) {
+		static KmsKeyResponse of(KmsKey key, String alias) {
 			return new KmsKeyResponse(key.keyId(), key.arn(), key.state(), key.origin(), key.keySpec(),
 					key.keyUsage(), key.description(), key.creationDate(), key.expirationModel(), key.validTo(),
-					key.deletionDate());
+					key.deletionDate(), alias);
 		}
 
+	}
+
+	/**
+	 * The public key and what is needed to use it correctly outside KMS.
+	 * @param algorithms the encryption, signing or key agreement algorithms KMS allows for the key
+	 * @param publicKeyPem the DER SubjectPublicKeyInfo as PEM
+	 * @param sha256Fingerprint lower-case hex SHA-256 of the DER SubjectPublicKeyInfo
+	 * @param notice what KMS's protections do not cover once the public key is used outside KMS
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record PublicKeyResponse(String keyId, String keyArn, KeySpec keySpec, KeyUsage keyUsage, List<String> algorithms,
+			String publicKeyPem, String sha256Fingerprint, String notice) {
 	}
 
 }

@@ -1,0 +1,82 @@
+package io.keyport.importjob.web;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.keyport.kms.KmsProvider;
+import io.keyport.web.ApiException;
+import io.keyport.wrapping.KeyMaterialWrapper;
+import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.Partition;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+import io.keyport.wrapping.WrappingOption;
+
+/**
+ * Which wrapping choices an import job for a key spec may use, so a portal offers only valid ones. The answer comes
+ * from the wrapper's own rules, the same that refuse an impossible job.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/wrapping-options", produces = { MediaType.APPLICATION_JSON_VALUE,
+		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+class WrappingOptionsController {
+
+	/** AWS region names: cn-north-1, us-gov-west-1, ap-southeast-5, eusc-de-east-1, ... */
+	private static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}");
+
+	private final KeyMaterialWrapper wrapper;
+
+	private final KmsProvider kms;
+
+	WrappingOptionsController(KeyMaterialWrapper wrapper, KmsProvider kms) {
+		this.wrapper = wrapper;
+		this.kms = kms;
+	}
+
+	/**
+	 * @param keySpec the KMS key's key spec
+	 * @param region the region the key lives in; defaults to the configured provider's region
+	 */
+	@GetMapping
+	@Operation(summary = "Allowed wrapping algorithm and wrapping key spec pairs for a key spec, recommended first",
+			description = "From the same rules that refuse an impossible import job. region defaults to the configured "
+					+ "KMS region; China regions (cn-*) have their own rules.")
+	WrappingOptionsResponse options(@RequestParam KeySpec keySpec,
+			@RequestParam(required = false) @Parameter(description = "AWS region, e.g. eu-central-1 or cn-north-1",
+					schema = @Schema(pattern = "[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")) String region) {
+		String effectiveRegion = (region != null) ? region : this.kms.region();
+		if (region != null && !REGION.matcher(region).matches()) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-parameter",
+					"Parameter 'region' must be a region name such as eu-central-1 or cn-north-1");
+		}
+		Partition partition = (region != null) ? Partition.ofRegion(region) : this.kms.partition();
+		List<WrappingOption> options = this.wrapper.wrappingOptions(keySpec, partition);
+		List<Option> items = options.stream()
+			.map((option) -> new Option(option.algorithm(), option.wrappingKeySpec(), option.equals(options.get(0))))
+			.toList();
+		return new WrappingOptionsResponse(keySpec, effectiveRegion, partition.id(), items);
+	}
+
+	/**
+	 * @param partition {@code aws-cn} for the China regions, {@code aws} for the rules of every other partition
+	 * @param options allowed pairs, recommended first
+	 */
+	record WrappingOptionsResponse(KeySpec keySpec, String region, String partition, List<Option> options) {
+	}
+
+	/** @param recommended true for the first, AWS's recommendation: the longest wrapping key and SHA-256 */
+	record Option(WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, boolean recommended) {
+	}
+
+}
