@@ -115,6 +115,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return respond(problem);
 	}
 
+	/** The servlet container refused to parse the query string (for example {@code ?&=}). */
+	@ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+	ResponseEntity<ProblemDetail> malformedQuery(RuntimeException ex) {
+		return respond(ProblemResponses.problem(HttpStatus.BAD_REQUEST, "invalid-parameter",
+				"The query string is malformed"));
+	}
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
 		log.error("Unexpected error", ex);

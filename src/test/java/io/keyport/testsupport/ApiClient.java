@@ -46,12 +46,15 @@ public final class ApiClient {
 	}
 
 	public Response postJson(String path, String json) {
+		PlaintextRegistry.registerUpload(path, json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+				"application/json");
 		return send(request(path).POST(HttpRequest.BodyPublishers.ofString(json))
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json"));
 	}
 
 	public Response post(String path, byte[] body, String contentType) {
+		PlaintextRegistry.registerUpload(path, body, contentType);
 		return send(request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body))
 			.header("Content-Type", contentType)
 			.header("Accept", "application/json"));

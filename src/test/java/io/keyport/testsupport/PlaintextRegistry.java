@@ -1,0 +1,74 @@
+package io.keyport.testsupport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every plaintext key material the tests send to the service in this JVM, so a scan after the whole suite can prove
+ * none of it was kept in a log line or a table. Trivial material (all bytes equal, shorter than 16 bytes) is left
+ * out: its encodings occur everywhere by chance.
+ */
+public final class PlaintextRegistry {
+
+	private static final ConcurrentLinkedQueue<byte[]> MATERIALS = new ConcurrentLinkedQueue<>();
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private PlaintextRegistry() {
+	}
+
+	public static void register(byte[] material) {
+		if (material == null || material.length < 16) {
+			return;
+		}
+		for (byte b : material) {
+			if (b != material[0]) {
+				MATERIALS.add(material.clone());
+				return;
+			}
+		}
+	}
+
+	/** A plaintext upload's body: JSON with {@code keyMaterial}, or a key file (PEM or DER) as it is. */
+	static void registerUpload(String path, byte[] body, String contentType) {
+		if (!path.endsWith("/key-material") || body == null) {
+			return;
+		}
+		try {
+			if (contentType != null && contentType.startsWith("application/json")) {
+				JsonNode material = JSON.readTree(body).path("keyMaterial");
+				if (material.isString()) {
+					byte[] decoded = Base64.getDecoder().decode(material.asString());
+					register(decoded);
+					registerPem(decoded);
+				}
+			}
+			else {
+				register(body);
+				registerPem(body);
+			}
+		}
+		catch (RuntimeException ex) {
+			// malformed on purpose (error-path tests): nothing the service could have kept
+		}
+	}
+
+	/** The DER inside a PEM file, the form the service handles. */
+	private static void registerPem(byte[] bytes) {
+		String text = new String(bytes, StandardCharsets.US_ASCII);
+		if (text.startsWith("-----BEGIN")) {
+			String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+			register(Base64.getDecoder().decode(base64));
+		}
+	}
+
+	public static List<byte[]> materials() {
+		return List.copyOf(MATERIALS);
+	}
+
+}
