@@ -4,6 +4,7 @@ import java.util.Comparator;
 
 import org.junit.jupiter.api.ClassDescriptor;
 import org.junit.jupiter.api.ClassOrderer;
+import org.junit.jupiter.api.ClassOrdererContext;
 
 /** Classes by name, those marked {@link RunLast} at the end. */
 public class RunLastClassOrderer implements ClassOrderer {
