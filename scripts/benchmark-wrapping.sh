@@ -52,7 +52,7 @@ LC_ALL=C java -cp "target/test-classes:target/classes:$(cat "$out/classpath.txt"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
 
 # OpenSSL's RSA table: one header of column names, then "rsa <bits> bits" and one value per name. The public-key
-# operation is encr./s or encrypt/s where the version measures RSA encryption (3.2+), else verify/s (3.0, 3.1).
+# operation is encr./s or encrypt/s where the version measures RSA encryption, else verify/s (3.0 has only that).
 awk '
   /sign\/s/ && /verify\/s/ { n = split($0, names); column = 0
     for (i = 1; i <= n; i++) if (names[i] == "encr./s" || names[i] == "encrypt/s") column = i
