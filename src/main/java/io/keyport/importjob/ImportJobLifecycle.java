@@ -57,12 +57,19 @@ public class ImportJobLifecycle {
 
 	private final ExpiringKeys expiringKeys;
 
+	private final ImportJobMetrics metrics;
+
+	private final io.micrometer.observation.ObservationRegistry observations;
+
 	private final TransactionTemplate tx;
 
 	ImportJobLifecycle(ImportJobService service, ImportJobRepository jobs, KmsProvider kms,
 			LifecycleProperties properties, ImportJobProperties jobProperties, JdbcTemplate jdbc, Clock clock,
-			ExpiringKeys expiringKeys, PlatformTransactionManager transactionManager) {
+			ExpiringKeys expiringKeys, ImportJobMetrics metrics,
+			io.micrometer.observation.ObservationRegistry observations, PlatformTransactionManager transactionManager) {
 		this.expiringKeys = expiringKeys;
+		this.metrics = metrics;
+		this.observations = observations;
 		this.service = service;
 		this.jobs = jobs;
 		this.kms = kms;
@@ -75,9 +82,13 @@ public class ImportJobLifecycle {
 
 	/** One run of every kind of work; what the scheduler triggers. */
 	public RunSummary runOnce() {
-		RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs());
-		this.expiringKeys.refreshGauge();
-		return summary;
+		return io.micrometer.observation.Observation.createNotStarted("keyport.lifecycle.run", this.observations)
+			.lowCardinalityKeyValue("instance.role", "lifecycle")
+			.observe(() -> {
+				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs());
+				this.expiringKeys.refreshGauge();
+				return summary;
+			});
 	}
 
 	/** Counts of jobs worked on in one run. */
@@ -117,7 +128,11 @@ public class ImportJobLifecycle {
 		ImportParameters parameters;
 		try {
 			parameters = this.service.downloadParameters(job.kmsKeyArn(), job.wrappingAlgorithm(),
-					job.wrappingKeySpec(), job.id());
+					job.wrappingKeySpec(), job.id(), switch (job.state()) {
+						case PARAMETERS_EXPIRED -> ImportJobMetrics.DownloadCause.AFTER_EXPIRY;
+						case MATERIAL_WRAPPED -> ImportJobMetrics.DownloadCause.TOKEN_EXPIRED;
+						default -> ImportJobMetrics.DownloadCause.REFRESH_BEFORE_EXPIRY;
+					});
 		}
 		catch (KmsException ex) {
 			if (ex.isTransient()) {
@@ -179,6 +194,7 @@ public class ImportJobLifecycle {
 		}
 		if (key != null && holdsExpectedMaterial(key, job.expiration())) {
 			Instant now = this.clock.instant();
+			this.metrics.imported();
 			update(claim, j -> j.reconcileImported("reconciled: KMS already holds the material with the expected "
 					+ "expiration (an earlier import's outcome was lost); not sent again", ACTOR, now,
 					now.plus(this.properties.driftCheckInterval())));

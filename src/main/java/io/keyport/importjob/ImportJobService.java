@@ -68,10 +68,13 @@ public class ImportJobService {
 
 	private final KeyOwnership keyOwnership;
 
+	private final ImportJobMetrics metrics;
+
 	ImportJobService(ImportJobRepository jobs, KmsProvider kms, KeyMaterialWrapper wrapper,
 			ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
-			PlatformTransactionManager transactionManager, KeyOwnership keyOwnership) {
+			PlatformTransactionManager transactionManager, KeyOwnership keyOwnership, ImportJobMetrics metrics) {
 		this.keyOwnership = keyOwnership;
+		this.metrics = metrics;
 		this.jobs = jobs;
 		this.kms = kms;
 		this.wrapper = wrapper;
@@ -113,7 +116,7 @@ public class ImportJobService {
 		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				this.kms.partition());
 		ImportParameters parameters = downloadParameters(key.arn(), command.wrappingAlgorithm(),
-				command.wrappingKeySpec(), null);
+				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
 				command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), parameters, actor,
 				this.clock.instant());
@@ -206,7 +209,7 @@ public class ImportJobService {
 					"refresh the parameters of");
 		}
 		ImportParameters parameters = downloadParameters(current.kmsKeyArn(), current.wrappingAlgorithm(),
-				current.wrappingKeySpec(), current.id());
+				current.wrappingKeySpec(), current.id(), ImportJobMetrics.DownloadCause.ON_REQUEST);
 		return this.tx.execute(status -> {
 			ImportJob job = loadAtVersion(id, current.version());
 			job.recordParameters(parameters, "parameters refreshed on request", actor, this.clock.instant());
@@ -259,6 +262,7 @@ public class ImportJobService {
 		}
 		catch (KmsException ex) {
 			ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
+			this.metrics.importFailed(ex.errorCode(), failed.state());
 			throw new ImportJobException(failed.state() == ImportJobState.FAILED && ex.isTransient()
 					? "import-attempts-exhausted" : ex.errorCode().code(), categoryOf(ex.errorCode()), id,
 					failed.state(), "KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
@@ -269,6 +273,7 @@ public class ImportJobService {
 			job.markImported(result, actor, now, now.plus(this.lifecycle.driftCheckInterval()));
 			return this.jobs.saveAndFlush(job).toView();
 		});
+		this.metrics.imported();
 		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
 		return imported;
 	}
@@ -337,8 +342,9 @@ public class ImportJobService {
 	}
 
 	ImportParameters downloadParameters(String keyArn, WrappingAlgorithm algorithm,
-			WrappingKeySpec wrappingKeySpec, ImportJobId jobId) {
+			WrappingKeySpec wrappingKeySpec, ImportJobId jobId, ImportJobMetrics.DownloadCause cause) {
 		ImportParameters parameters = this.kms.getParametersForImport(keyArn, algorithm, wrappingKeySpec);
+		this.metrics.parametersDownloaded(cause);
 		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
 		if (wrappingKey.spec() != wrappingKeySpec) {
 			// KMS answered with another key than asked for: material wrapped under it would be refused

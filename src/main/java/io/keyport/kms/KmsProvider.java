@@ -36,4 +36,11 @@ public interface KmsProvider {
 	/** @param keyId key id, key ARN, alias name ({@code alias/...}) or alias ARN */
 	KmsPublicKey getPublicKey(String keyId);
 
+	/**
+	 * The cheapest authenticated call the provider has (AWS: ListKeys with limit 1), for health checks: it proves the
+	 * endpoint is reachable and the credentials are accepted.
+	 * @throws KmsException when it is not
+	 */
+	void checkReachable();
+
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +26,14 @@ public final class PacedKmsProvider implements KmsProvider {
 
 	private final List<KmsCallListener> listeners;
 
-	public PacedKmsProvider(KmsProvider delegate, KmsRateLimiter limiter, List<KmsCallListener> listeners) {
+	private final ObservationRegistry observations;
+
+	public PacedKmsProvider(KmsProvider delegate, KmsRateLimiter limiter, List<KmsCallListener> listeners,
+			ObservationRegistry observations) {
 		this.delegate = delegate;
 		this.limiter = limiter;
 		this.listeners = List.copyOf(listeners);
+		this.observations = observations;
 	}
 
 	@Override
@@ -75,10 +81,27 @@ public final class PacedKmsProvider implements KmsProvider {
 		return call("GetPublicKey", keyId, () -> this.delegate.getPublicKey(keyId));
 	}
 
+	@Override
+	public void checkReachable() {
+		call("ListKeys", null, () -> {
+			this.delegate.checkReachable();
+			return null;
+		});
+	}
+
+	/**
+	 * One paced, observed call: the observation {@code keyport.kms.calls} (a timer per operation and outcome, and a
+	 * span where tracing is on; the key only as a high-cardinality value), then the listeners.
+	 */
 	private <T> T call(String operation, String keyId, Supplier<T> call) {
 		long start = System.nanoTime();
 		KmsErrorCode error = null;
-		try {
+		Observation observation = Observation.createNotStarted("keyport.kms.calls", this.observations)
+			.contextualName("kms " + operation)
+			.lowCardinalityKeyValue("operation", operation)
+			.highCardinalityKeyValue("kms.key", keyId != null ? keyId : "none")
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
 			this.limiter.acquire(operation);
 			T result = call.get();
 			if (keyId == null && result instanceof KmsKey key) {
@@ -95,7 +118,10 @@ public final class PacedKmsProvider implements KmsProvider {
 			throw ex;
 		}
 		finally {
-			notify(new KmsCallListener.KmsCall(operation, keyId, error, Duration.ofNanos(System.nanoTime() - start)));
+			KmsCallListener.KmsCall outcome = new KmsCallListener.KmsCall(operation, keyId, error,
+					Duration.ofNanos(System.nanoTime() - start));
+			observation.lowCardinalityKeyValue("outcome", outcome.outcome()).stop();
+			notify(outcome);
 		}
 	}
 

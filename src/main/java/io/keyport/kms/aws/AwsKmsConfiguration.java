@@ -1,5 +1,6 @@
 package io.keyport.kms.aws;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -39,9 +40,9 @@ class AwsKmsConfiguration {
 
 	@Bean
 	KmsProvider awsKmsProvider(KmsClient kmsClient, KmsRateLimitProperties rateLimits,
-			ObjectProvider<KmsCallListener> listeners) {
+			ObjectProvider<KmsCallListener> listeners, ObjectProvider<ObservationRegistry> observations) {
 		return new PacedKmsProvider(new AwsKmsProvider(kmsClient), rateLimits.limiter(),
-				listeners.orderedStream().toList());
+				listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 }

@@ -155,6 +155,11 @@ class AwsKmsProvider implements KmsProvider {
 				enumOrNull(KeyUsage.class, response.keyUsageAsString()), List.copyOf(algorithms));
 	}
 
+	@Override
+	public void checkReachable() {
+		call("ListKeys", () -> this.kms.listKeys(r -> r.limit(1)));
+	}
+
 	private static KmsKey toKey(KeyMetadata m) {
 		return new KmsKey(m.keyId(), m.arn(), toState(m.keyStateAsString()),
 				enumOrNull(KeyOrigin.class, m.originAsString()), enumOrNull(KeySpec.class, m.keySpecAsString()),

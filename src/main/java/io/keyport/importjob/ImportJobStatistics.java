@@ -1,0 +1,93 @@
+package io.keyport.importjob;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * How the jobs stand, for metrics and health: jobs per state ({@code keyport.jobs}), the oldest job waiting for
+ * material, and the lifecycle's lag ({@code keyport.lifecycle.lag}: how long the oldest overdue work has been due).
+ * Computed with two queries at most once per {@link #MAX_AGE}, not on every scrape.
+ */
+@Service
+public class ImportJobStatistics {
+
+	static final Duration MAX_AGE = Duration.ofSeconds(15);
+
+	private final JdbcTemplate jdbc;
+
+	private final Clock clock;
+
+	private final LifecycleProperties lifecycle;
+
+	private volatile Snapshot snapshot;
+
+	ImportJobStatistics(JdbcTemplate jdbc, Clock clock, LifecycleProperties lifecycle, MeterRegistry registry) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+		this.lifecycle = lifecycle;
+		for (ImportJobState state : ImportJobState.values()) {
+			Gauge.builder("keyport.jobs", this, s -> s.snapshot().jobsByState().getOrDefault(state, 0L))
+				.description("Import jobs per state")
+				.tag("state", state.name())
+				.register(registry);
+		}
+		Gauge.builder("keyport.lifecycle.lag", this, s -> s.snapshot().lag().toMillis() / 1000.0)
+			.description("How long the oldest overdue lifecycle work (refresh, retry, check) has been due")
+			.baseUnit("seconds")
+			.register(registry);
+	}
+
+	/**
+	 * @param oldestWaiting creation time of the oldest job waiting for material, or {@code null}
+	 * @param lag age of the oldest overdue work; zero when nothing is overdue
+	 */
+	public record Snapshot(Instant takenAt, Map<ImportJobState, Long> jobsByState, Instant oldestWaiting,
+			Duration lag) {
+	}
+
+	public Snapshot snapshot() {
+		Snapshot current = this.snapshot;
+		Instant now = this.clock.instant();
+		if (current == null || current.takenAt().plus(MAX_AGE).isBefore(now) || current.takenAt().isAfter(now)) {
+			current = take(now);
+			this.snapshot = current;
+		}
+		return current;
+	}
+
+	private Snapshot take(Instant now) {
+		Map<ImportJobState, Long> counts = new EnumMap<>(ImportJobState.class);
+		this.jdbc.query("select state, count(*) from import_job group by state",
+				rs -> {
+					counts.put(ImportJobState.valueOf(rs.getString(1)), rs.getLong(2));
+				});
+		Timestamp oldestWaiting = this.jdbc.queryForObject(
+				"select min(created_at) from import_job where state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')",
+				Timestamp.class);
+		// the earliest due time of any work the lifecycle should already have done
+		Timestamp earliestDue = this.jdbc.queryForObject("""
+				select min(due) from (
+				    select parameters_valid_to - make_interval(secs => ?) as due from import_job
+				        where state = 'PARAMETERS_FETCHED'
+				    union all select updated_at from import_job where state = 'PARAMETERS_EXPIRED'
+				    union all select next_attempt_at from import_job where state = 'MATERIAL_WRAPPED'
+				    union all select next_check_at from import_job where state = 'IMPORTED'
+				    union all select material_valid_to from import_job
+				        where state = 'IMPORTED' and expiration_model = 'KEY_MATERIAL_EXPIRES'
+				) work where due <= ?""", Timestamp.class, this.lifecycle.refreshMargin().toSeconds(),
+				Timestamp.from(now.minus(this.lifecycle.interval())));
+		Duration lag = earliestDue == null ? Duration.ZERO : Duration.between(earliestDue.toInstant(), now);
+		return new Snapshot(now, Map.copyOf(counts), oldestWaiting != null ? oldestWaiting.toInstant() : null, lag);
+	}
+
+}

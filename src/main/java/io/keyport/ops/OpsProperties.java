@@ -1,0 +1,18 @@
+package io.keyport.ops;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Operations settings.
+ * @param kmsHealthCacheTtl how long the KMS health check's answer is reused
+ */
+@Validated
+@ConfigurationProperties("keyport.ops")
+public record OpsProperties(@DefaultValue("30s") @NotNull Duration kmsHealthCacheTtl) {
+}
