@@ -110,18 +110,12 @@ class CrashRecoveryTests extends IntegrationTest {
 	/** The packaged application's main class in its own JVM, on the shared database and emulator. */
 	static Process startKeyport(int port, Path log) throws IOException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
+		List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
 				"-Daws.accessKeyId=AKIAKEYPORTTEST", "-Daws.secretAccessKey=keyport-test-secret",
-				"-Dserver.port=" + port, "-Dspring.datasource.url=" + TestInfrastructure.jdbcUrl(),
-				"-Dspring.datasource.username=postgres", "-Dspring.datasource.password=postgres",
-				"-Dkeyport.kms.aws.endpoint=" + TestInfrastructure.emulator().endpoint(),
-				"-Dkeyport.kms.aws.region=" + TestInfrastructure.emulator().region(),
-				"-Dkeyport.kms.aws.max-attempts=1", "-Dkeyport.kms.rate-limits.get-parameters-for-import=10000",
-				"-Dkeyport.kms.rate-limits.import-key-material=10000", "-Dkeyport.kms.rate-limits.other=10000",
-				"-Dkeyport.lifecycle.enabled=false", "-Dkeyport.lifecycle.instance-id=doomed-instance",
-				"-Dspring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestInfrastructure.issuer(),
-				"-Dspring.autoconfigure.exclude=" + AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS,
-				"io.keyport.KeyportApplication");
+				"-Dserver.port=" + port));
+		TestInfrastructure.instanceProperties("doomed-instance", TestInfrastructure.emulator())
+			.forEach((name, value) -> command.add("-D" + name + "=" + value));
+		command.add("io.keyport.KeyportApplication");
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}
 

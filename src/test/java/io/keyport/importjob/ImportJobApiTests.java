@@ -23,9 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import tools.jackson.databind.JsonNode;
 
@@ -60,11 +57,7 @@ class ImportJobApiTests extends IntegrationTest {
 
 	@BeforeAll
 	static void sdk() {
-		kms = KmsClient.builder()
-			.endpointOverride(TestInfrastructure.emulator().endpoint())
-			.region(Region.of(TestInfrastructure.emulator().region()))
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-			.build();
+		kms = TestInfrastructure.kmsClient();
 	}
 
 	@AfterAll

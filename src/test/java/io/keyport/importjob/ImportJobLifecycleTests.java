@@ -16,9 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import tools.jackson.databind.JsonNode;
 
@@ -59,11 +56,7 @@ class ImportJobLifecycleTests extends IntegrationTest {
 
 	@BeforeAll
 	static void sdk() {
-		kms = KmsClient.builder()
-			.endpointOverride(TestInfrastructure.emulator().endpoint())
-			.region(Region.of(TestInfrastructure.emulator().region()))
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-			.build();
+		kms = TestInfrastructure.kmsClient();
 	}
 
 	@AfterAll
@@ -321,19 +314,16 @@ class ImportJobLifecycleTests extends IntegrationTest {
 	ConfigurableApplicationContext secondInstance() {
 		return new SpringApplicationBuilder(KeyportApplication.class)
 			.initializers(context -> context.getBeanFactory().registerSingleton("clock", TestInfrastructure.CLOCK))
-			.properties(Map.ofEntries(Map.entry("spring.datasource.url", TestInfrastructure.jdbcUrl()),
-					Map.entry("spring.datasource.username", "postgres"), Map.entry("server.port", "0"),
-					Map.entry("spring.datasource.password", "postgres"),
-					Map.entry("keyport.kms.aws.endpoint", this.emulator.endpoint().toString()),
-					Map.entry("keyport.kms.aws.region", this.emulator.region()),
-					Map.entry("keyport.kms.rate-limits.get-parameters-for-import", "10000"),
-					Map.entry("keyport.kms.rate-limits.describe-key", "10000"),
-					Map.entry("keyport.lifecycle.enabled", "false"), Map.entry("keyport.lifecycle.batch-size", "20"),
-					Map.entry("keyport.lifecycle.refresh-margin", "3s"),
-					Map.entry("keyport.lifecycle.instance-id", "test-instance-b"),
-					Map.entry("spring.security.oauth2.resourceserver.jwt.issuer-uri", TestInfrastructure.issuer()),
-					Map.entry("spring.autoconfigure.exclude", AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS)))
+			.properties(Map.copyOf(secondInstanceProperties()))
 			.run();
+	}
+
+	static Map<String, Object> secondInstanceProperties() {
+		Map<String, Object> properties = new java.util.HashMap<>(
+				TestInfrastructure.instanceProperties("test-instance-b", TestInfrastructure.emulator()));
+		properties.put("server.port", "0");
+		properties.put("keyport.lifecycle.batch-size", "20");
+		return properties;
 	}
 
 	String importedJob(String keyId) {

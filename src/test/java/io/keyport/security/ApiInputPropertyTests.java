@@ -20,7 +20,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import io.keyport.KeyportApplication;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
-import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.TestInfrastructure;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,20 +43,10 @@ class ApiInputPropertyTests {
 	static void start() {
 		System.setProperty("aws.accessKeyId", "AKIAKEYPORTTEST");
 		System.setProperty("aws.secretAccessKey", "keyport-test-secret");
-		service = new SpringApplicationBuilder(KeyportApplication.class).properties(Map.ofEntries(
-				Map.entry("server.port", "0"), Map.entry("spring.datasource.url", TestInfrastructure.jdbcUrl()),
-				Map.entry("spring.datasource.username", "postgres"), Map.entry("spring.datasource.password", "postgres"),
-				Map.entry("keyport.kms.aws.endpoint", TestInfrastructure.emulator().endpoint().toString()),
-				Map.entry("keyport.kms.aws.region", TestInfrastructure.emulator().region()),
-				Map.entry("keyport.kms.aws.max-attempts", "1"),
-				Map.entry("keyport.kms.rate-limits.get-parameters-for-import", "10000"),
-				Map.entry("keyport.kms.rate-limits.import-key-material", "10000"),
-				Map.entry("keyport.kms.rate-limits.describe-key", "10000"),
-				Map.entry("keyport.kms.rate-limits.other", "10000"), Map.entry("keyport.lifecycle.enabled", "false"),
-				Map.entry("keyport.security.requests-per-second", "0"),
-				Map.entry("spring.security.oauth2.resourceserver.jwt.issuer-uri", TestInfrastructure.issuer()),
-				Map.entry("spring.autoconfigure.exclude", IntegrationTest.AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS)))
-			.run();
+		Map<String, Object> properties = new java.util.HashMap<>(
+				TestInfrastructure.instanceProperties("test-instance-fuzz", TestInfrastructure.emulator()));
+		properties.put("server.port", "0");
+		service = new SpringApplicationBuilder(KeyportApplication.class).properties(properties).run();
 		api = new ApiClient(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")));
 		keyId = api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}").json().get("keyId").asString();
 		jobId = api.postJson("/api/v1/import-jobs", "{\"kmsKeyId\":\"" + keyId + "\"}").json().get("id").asString();

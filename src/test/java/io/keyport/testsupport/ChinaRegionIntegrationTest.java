@@ -30,9 +30,8 @@ public abstract class ChinaRegionIntegrationTest {
 
 	@DynamicPropertySource
 	static void infrastructure(DynamicPropertyRegistry registry) {
-		registry.add("keyport.kms.aws.endpoint", () -> TestInfrastructure.chinaEmulator().endpoint().toString());
-		registry.add("keyport.kms.aws.region", () -> TestInfrastructure.CHINA_REGION);
-		IntegrationTest.common(registry);
+		IntegrationTest.register(registry,
+				TestInfrastructure.instanceProperties("test-instance-china", TestInfrastructure.chinaEmulator()));
 	}
 
 	@BeforeEach

@@ -38,33 +38,12 @@ public abstract class IntegrationTest {
 
 	@DynamicPropertySource
 	static void infrastructure(DynamicPropertyRegistry registry) {
-		registry.add("keyport.kms.aws.endpoint", () -> TestInfrastructure.emulator().endpoint().toString());
-		registry.add("keyport.kms.aws.region", () -> TestInfrastructure.emulator().region());
-		common(registry);
+		register(registry, TestInfrastructure.instanceProperties("test-instance-a", TestInfrastructure.emulator()));
 	}
 
-	/** Database, pacing, lifecycle and security settings every test context shares; the KMS endpoint is the caller's. */
-	public static void common(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", TestInfrastructure::jdbcUrl);
-		registry.add("spring.datasource.username", () -> "postgres");
-		registry.add("spring.datasource.password", () -> "postgres");
-		// faults injected at the emulator reach Keyport's own handling instead of the SDK's retries
-		registry.add("keyport.kms.aws.max-attempts", () -> "1");
-		// tests create many jobs quickly; the pacing itself has its own tests
-		registry.add("keyport.kms.rate-limits.get-parameters-for-import", () -> "10000");
-		registry.add("keyport.kms.rate-limits.import-key-material", () -> "10000");
-		registry.add("keyport.kms.rate-limits.describe-key", () -> "10000");
-		registry.add("keyport.kms.rate-limits.other", () -> "10000");
-		// tests drive the lifecycle by calling it, not by waiting for the scheduler
-		registry.add("keyport.lifecycle.enabled", () -> "false");
-		registry.add("keyport.lifecycle.batch-size", () -> "1000");
-		registry.add("keyport.lifecycle.refresh-margin", () -> "3s");
-		registry.add("keyport.lifecycle.instance-id", () -> "test-instance-a");
-		registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", TestInfrastructure::issuer);
-		// tests make many calls from one client; the per-client limit has its own tests
-		registry.add("keyport.security.requests-per-second", () -> "0");
-		// the authorization server classes are on the test class path for the local one; not part of Keyport
-		registry.add("spring.autoconfigure.exclude", () -> AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS);
+	/** Adds instance settings to a test context. */
+	public static void register(DynamicPropertyRegistry registry, java.util.Map<String, String> properties) {
+		properties.forEach((name, value) -> registry.add(name, () -> value));
 	}
 
 	@BeforeEach

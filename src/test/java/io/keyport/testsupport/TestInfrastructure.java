@@ -70,6 +70,44 @@ public final class TestInfrastructure {
 		return chinaEmulator;
 	}
 
+	/**
+	 * Settings of a Keyport instance on the shared database, issuer and the given emulator, as every test context
+	 * uses them: faults reach Keyport's own handling (no SDK retries), no pacing or per-client limits (they have their
+	 * own tests), the lifecycle driven by tests rather than the scheduler.
+	 */
+	public static java.util.Map<String, String> instanceProperties(String instanceId, KmsEmulator kms) {
+		java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+		properties.put("spring.datasource.url", jdbcUrl());
+		properties.put("spring.datasource.username", "postgres");
+		properties.put("spring.datasource.password", "postgres");
+		properties.put("keyport.kms.aws.endpoint", kms.endpoint().toString());
+		properties.put("keyport.kms.aws.region", kms.region());
+		properties.put("keyport.kms.aws.max-attempts", "1");
+		for (String operation : java.util.List.of("get-parameters-for-import", "import-key-material", "describe-key",
+				"other")) {
+			properties.put("keyport.kms.rate-limits." + operation, "10000");
+		}
+		properties.put("keyport.lifecycle.enabled", "false");
+		properties.put("keyport.lifecycle.batch-size", "1000");
+		properties.put("keyport.lifecycle.refresh-margin", "3s");
+		properties.put("keyport.lifecycle.instance-id", instanceId);
+		properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", issuer());
+		properties.put("keyport.security.requests-per-second", "0");
+		// the authorization server classes are on the test class path for the local one; not part of Keyport
+		properties.put("spring.autoconfigure.exclude", IntegrationTest.AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS);
+		return properties;
+	}
+
+	/** An SDK client on the emulator, for tests that act on KMS directly (as another tool or person would). */
+	public static software.amazon.awssdk.services.kms.KmsClient kmsClient() {
+		return software.amazon.awssdk.services.kms.KmsClient.builder()
+			.endpointOverride(emulator().endpoint())
+			.region(software.amazon.awssdk.regions.Region.of(emulator().region()))
+			.credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider
+				.create(software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
+			.build();
+	}
+
 	public static String jdbcUrl() {
 		return postgres().getJdbcUrl("postgres", "postgres");
 	}
