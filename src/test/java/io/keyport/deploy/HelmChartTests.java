@@ -3,6 +3,7 @@ package io.keyport.deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,17 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.representer.Representer;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.unit.DataSize;
+
+import io.keyport.importjob.ImportJobProperties;
+import io.keyport.kms.KmsRateLimitProperties;
+import io.keyport.kms.aws.AwsKmsProperties;
+import io.keyport.security.SecurityProperties;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -45,6 +57,15 @@ class HelmChartTests {
 	static final String RELEASE = "keyport";
 
 	static final String NAMESPACE = "keyport";
+
+	static final String ISSUER = "https://idp.example.com/realms/platform";
+
+	/** The least a release needs: Keyport does not start without a token issuer, so neither does the chart render. */
+	static final UnaryOperator<TemplateCommand> MINIMAL = template -> template.set("oauth2.issuerUri", ISSUER);
+
+	static final Path OPERATIONS_DOC = Path.of("docs", "operations.md");
+
+	static final Path ALERT_RULES_FILE = Path.of("docs", "alerts", "keyport-rules.yaml");
 
 	/** Values that hold Kubernetes objects or free-form maps: their keys are not declared in values.yaml. */
 	static final Set<String> FREE_FORM_VALUES = Set.of("resources", "podSecurityContext", "securityContext",
@@ -67,7 +88,14 @@ class HelmChartTests {
 
 	@Test
 	void lintsStrictWithDefaultValues() {
+		// Helm's lint mode reports a missing required value (the issuer) as information, not as an error
 		assertLintClean(new Helm(CHART).lint().strict().call());
+	}
+
+	@Test
+	void renderingFailsWithoutATokenIssuer() {
+		assertThatIllegalStateException().isThrownBy(() -> render(UnaryOperator.identity()))
+			.withMessageContaining("oauth2.issuerUri (or oauth2.jwkSetUri) is required");
 	}
 
 	@Test
@@ -90,7 +118,7 @@ class HelmChartTests {
 	@TestInstance(Lifecycle.PER_CLASS)
 	class DefaultValues {
 
-		final Manifests manifests = render(UnaryOperator.identity());
+		final Manifests manifests = render(MINIMAL);
 
 		@Test
 		void rendersOnlyTheCoreObjects() {
@@ -154,6 +182,16 @@ class HelmChartTests {
 		}
 
 		@Test
+		void issuerIsTheOnlySecuritySettingAndTheRestKeepsTheApplicationDefaults() {
+			Map<String, Object> config = manifests.configData();
+			assertThat(config).containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI", ISSUER)
+				.doesNotContainKeys("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI",
+						"SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES");
+			assertThat(config.keySet()).noneMatch(key -> key.startsWith("KEYPORT_SECURITY_")
+					|| key.startsWith("KEYPORT_KMS_RATELIMITS_"));
+		}
+
+		@Test
 		void serviceAccountHasNoRoleAndNoApiToken() {
 			Map<String, Object> account = manifests.single("ServiceAccount");
 			assertThat(map(account.get("metadata"))).doesNotContainKey("annotations");
@@ -171,7 +209,61 @@ class HelmChartTests {
 		@Test
 		void rendersTheOptionalObjects() {
 			assertThat(manifests.kinds()).containsExactlyInAnyOrder("ServiceAccount", "ConfigMap", "Service",
-					"Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor", "NetworkPolicy");
+					"Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor", "NetworkPolicy",
+					"PrometheusRule");
+		}
+
+		@Test
+		void tokensComeFromThePlatformIssuerForKeyportsAudience() {
+			assertThat(manifests.configData())
+				.containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI", ISSUER)
+				.containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES", "keyport");
+		}
+
+		@Test
+		void kmsRateLimitsShareTheAccountQuotasOverTheMostReplicas() {
+			Map<String, Object> config = manifests.configData();
+			int maxReplicas = (Integer) map(manifests.single("HorizontalPodAutoscaler").get("spec")).get("maxReplicas");
+			// AWS default quotas per account and region: GetParametersForImport 0.25/s, ImportKeyMaterial 5/s
+			assertThat(Double.parseDouble((String) config.get("KEYPORT_KMS_RATELIMITS_GETPARAMETERSFORIMPORT"))
+					* maxReplicas).isLessThanOrEqualTo(0.25);
+			assertThat(Double.parseDouble((String) config.get("KEYPORT_KMS_RATELIMITS_IMPORTKEYMATERIAL")) * maxReplicas)
+				.isLessThanOrEqualTo(5.0);
+		}
+
+		@Test
+		void serviceMonitorScrapesWithAClientCredentialsTokenForTheOpsScope() {
+			Map<String, Object> endpoint = map(
+					list(map(manifests.single("ServiceMonitor").get("spec")).get("endpoints")).get(0));
+			assertThat(endpoint).doesNotContainKeys("authorization", "bearerTokenSecret", "basicAuth");
+			Map<String, Object> oauth2 = map(endpoint.get("oauth2"));
+			assertThat(map(map(oauth2.get("clientId")).get("secret"))).containsEntry("name", "keyport-metrics-client")
+				.containsEntry("key", "client-id");
+			assertThat(map(oauth2.get("clientSecret"))).containsEntry("name", "keyport-metrics-client")
+				.containsEntry("key", "client-secret");
+			assertThat((String) oauth2.get("tokenUrl")).startsWith(ISSUER + "/");
+			assertThat(list(oauth2.get("scopes"))).containsExactly("keyport:ops");
+		}
+
+		@Test
+		void alertsCoverTheRunbookAndCarryTheRoutingLabels() throws IOException {
+			Map<String, Object> rule = manifests.single("PrometheusRule");
+			assertThat(map(map(rule.get("metadata")).get("labels"))).containsEntry("release", "kube-prometheus-stack");
+			List<Map<String, Object>> rules = alertRules(map(rule.get("spec")));
+			assertThat(rules).extracting(r -> r.get("alert"))
+				.containsExactlyInAnyOrder("KeyportDown", "KeyportScrapeFailing", "KeyportNotReady",
+						"KeyportDatabaseUnavailable", "KeyMaterialExpiringSoon", "KeyMaterialExpired", "ImportsFailing", "ParametersExpiredBacklog",
+						"KmsThrottling", "LifecycleLagging");
+			String operations = Files.readString(OPERATIONS_DOC);
+			for (Map<String, Object> alert : rules) {
+				assertThat(map(alert.get("labels"))).as("%s", alert.get("alert"))
+					.containsKey("severity")
+					.containsEntry("team", "platform");
+				String runbook = (String) map(alert.get("annotations")).get("runbook");
+				assertThat(runbook).as("%s", alert.get("alert")).startsWith("docs/operations.md#");
+				assertThat(headingAnchors(operations)).as("runbook anchors in docs/operations.md")
+					.contains(runbook.substring(runbook.indexOf('#') + 1));
+			}
 		}
 
 		@Test
@@ -272,15 +364,17 @@ class HelmChartTests {
 
 		@Test
 		void configChangeRollsThePods() {
-			String before = checksum(render(UnaryOperator.identity()));
-			String after = checksum(render(template -> template.set("config.LOGGING_LEVEL_IO_KEYPORT", "DEBUG")));
+			String before = checksum(render(MINIMAL));
+			String after = checksum(render(template -> MINIMAL.apply(template)
+				.set("config.LOGGING_LEVEL_IO_KEYPORT", "DEBUG")));
 			assertThat(before).isNotBlank();
 			assertThat(after).isNotEqualTo(before);
 		}
 
 		@Test
 		void databaseUrlCanComeFromTheSecret() {
-			Manifests manifests = render(template -> template.set("database.existingSecret", "db")
+			Manifests manifests = render(template -> MINIMAL.apply(template)
+				.set("database.existingSecret", "db")
 				.set("database.urlKey", "jdbc-url"));
 			assertThat(manifests.configData()).doesNotContainKey("SPRING_DATASOURCE_URL");
 			assertThat(secretRef(manifests, "SPRING_DATASOURCE_URL")).containsEntry("name", "db")
@@ -290,7 +384,8 @@ class HelmChartTests {
 
 		@Test
 		void digestWinsOverTag() {
-			Manifests manifests = render(template -> template.set("image.repository", "registry.example.com/keyport")
+			Manifests manifests = render(template -> MINIMAL.apply(template)
+				.set("image.repository", "registry.example.com/keyport")
 				.set("image.tag", "1.2.3")
 				.set("image.digest", "sha256:" + "a".repeat(64)));
 			assertThat(manifests.container()).containsEntry("image",
@@ -299,11 +394,138 @@ class HelmChartTests {
 
 		@Test
 		void schemaRejectsUnknownKeysAndWrongTypes() {
-			assertThatIllegalStateException().isThrownBy(() -> render(template -> template.set("replicas", 3)))
+			assertThatIllegalStateException()
+				.isThrownBy(() -> render(template -> MINIMAL.apply(template).set("replicas", 3)))
 				.withMessageContaining("replicas");
 			assertThatIllegalStateException()
-				.isThrownBy(() -> render(template -> template.set("database.url", "postgres://db:5432/keyport")))
+				.isThrownBy(() -> render(
+						template -> MINIMAL.apply(template).set("database.url", "postgres://db:5432/keyport")))
 				.withMessageContaining("database.url");
+			assertThatIllegalStateException()
+				.isThrownBy(() -> render(template -> template.set("oauth2.issuerUri", "idp.example.com")))
+				.withMessageContaining("oauth2.issuerUri");
+		}
+
+		@Test
+		void aJwkSetUriAloneIsEnough() {
+			Manifests manifests = render(
+					template -> template.set("oauth2.jwkSetUri", ISSUER + "/protocol/openid-connect/certs"));
+			assertThat(manifests.configData())
+				.containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI",
+						ISSUER + "/protocol/openid-connect/certs")
+				.doesNotContainKey("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI");
+		}
+
+		@Test
+		void settingsBindToKeyportsOwnConfigurationProperties() {
+			Manifests manifests = render(template -> MINIMAL.apply(template)
+				.set("oauth2.jwkSetUri", ISSUER + "/certs")
+				.set("oauth2.audiences[0]", "keyport")
+				.set("oauth2.audiences[1]", "keyport-internal")
+				.set("security.tenantClaim", "org_id")
+				.set("security.maxRequestBody", "32KB")
+				.set("security.requestsPerSecond", 0)
+				.set("security.burst", 15)
+				.set("kmsRateLimits.getParametersForImport", "0.05")
+				.set("kmsRateLimits.importKeyMaterial", "1")
+				.set("kmsRateLimits.describeKey", "25")
+				.set("kmsRateLimits.other", "0.5")
+				.set("kmsRateLimits.maxWait", "3s")
+				.set("importJobs.maxImportAttempts", 5)
+				.set("importJobs.retryInitialDelay", "1m")
+				.set("aws.apiCallTimeout", "20s"));
+			// the ConfigMap becomes the container's environment: bind it as Spring Boot binds environment variables
+			Binder binder = environmentBinder(manifests.configData());
+
+			OAuth2ResourceServerProperties.Jwt jwt = binder
+				.bind("spring.security.oauth2.resourceserver", OAuth2ResourceServerProperties.class)
+				.get()
+				.getJwt();
+			assertThat(jwt.getIssuerUri()).isEqualTo(ISSUER);
+			assertThat(jwt.getJwkSetUri()).isEqualTo(ISSUER + "/certs");
+			assertThat(jwt.getAudiences()).containsExactly("keyport", "keyport-internal");
+			SecurityProperties security = binder.bindOrCreate("keyport.security", SecurityProperties.class);
+			assertThat(security.tenantClaim()).isEqualTo("org_id");
+			assertThat(security.maxRequestBody()).isEqualTo(DataSize.ofKilobytes(32));
+			assertThat(security.requestsPerSecond()).isZero();
+			assertThat(security.burst()).isEqualTo(15);
+			KmsRateLimitProperties rates = binder.bindOrCreate("keyport.kms.rate-limits", KmsRateLimitProperties.class);
+			assertThat(rates.getParametersForImport()).isEqualTo(0.05);
+			assertThat(rates.importKeyMaterial()).isEqualTo(1.0);
+			assertThat(rates.describeKey()).isEqualTo(25.0);
+			assertThat(rates.other()).isEqualTo(0.5);
+			assertThat(rates.maxWait()).isEqualTo(Duration.ofSeconds(3));
+			ImportJobProperties jobs = binder.bindOrCreate("keyport.import-jobs", ImportJobProperties.class);
+			assertThat(jobs.maxImportAttempts()).isEqualTo(5);
+			assertThat(jobs.retryInitialDelay()).isEqualTo(Duration.ofMinutes(1));
+			assertThat(binder.bindOrCreate("keyport.kms.aws", AwsKmsProperties.class).apiCallTimeout())
+				.isEqualTo(Duration.ofSeconds(20));
+		}
+
+		@Test
+		void serviceMonitorWithoutScrapeCredentialsDoesNotRender() {
+			assertThatIllegalStateException()
+				.isThrownBy(() -> render(template -> MINIMAL.apply(template).set("serviceMonitor.enabled", true)))
+				.withMessageContaining("serviceMonitor.auth.secretName is required");
+			assertThatIllegalStateException()
+				.isThrownBy(() -> render(template -> MINIMAL.apply(template)
+					.set("serviceMonitor.enabled", true)
+					.set("serviceMonitor.auth.secretName", "keyport-metrics-client")))
+				.withMessageContaining("serviceMonitor.auth.tokenUrl is required");
+		}
+
+		@Test
+		void serviceMonitorCanSendAFixedBearerToken() {
+			Manifests manifests = render(template -> MINIMAL.apply(template)
+				.set("serviceMonitor.enabled", true)
+				.set("serviceMonitor.auth.type", "bearer")
+				.set("serviceMonitor.auth.secretName", "keyport-metrics-token"));
+			Map<String, Object> endpoint = map(
+					list(map(manifests.single("ServiceMonitor").get("spec")).get("endpoints")).get(0));
+			assertThat(endpoint).doesNotContainKey("oauth2");
+			Map<String, Object> authorization = map(endpoint.get("authorization"));
+			assertThat(authorization).containsEntry("type", "Bearer");
+			assertThat(map(authorization.get("credentials"))).containsEntry("name", "keyport-metrics-token")
+				.containsEntry("key", "token");
+		}
+
+		@Test
+		void alertRulesSelectThisReleasesMetrics() {
+			Manifests manifests = render(template -> MINIMAL.apply(template)
+				.set("fullnameOverride", "kp")
+				.set("prometheusRule.enabled", true)
+				.set("prometheusRule.lifecycleLagThresholdSeconds", 900)
+				.set("prometheusRule.kmsThrottlingFor", "30m"));
+			List<Map<String, Object>> rules = alertRules(map(manifests.single("PrometheusRule").get("spec")));
+			for (Map<String, Object> rule : rules) {
+				String expr = (String) rule.get("expr");
+				// the job label of a ServiceMonitor's targets is the Service's name
+				assertThat(expr).as("%s", rule.get("alert")).containsAnyOf("job=\"kp\"", "deployment=\"kp\"")
+					.contains("namespace=\"" + NAMESPACE + "\"");
+			}
+			assertThat(rules).filteredOn(r -> "LifecycleLagging".equals(r.get("alert")))
+				.singleElement()
+				.satisfies(r -> assertThat((String) r.get("expr")).endsWith("> 900"));
+			assertThat(rules).filteredOn(r -> "KmsThrottling".equals(r.get("alert")))
+				.singleElement()
+				.satisfies(r -> assertThat(r.get("for")).isEqualTo("30m"));
+		}
+
+		@Test
+		void alertRulesFileIsTheChartsRulesAndNamesOnlyDocumentedMetrics() throws IOException {
+			Manifests manifests = render(template -> MINIMAL.apply(template).set("prometheusRule.enabled", true));
+			Map<String, Object> spec = map(manifests.single("PrometheusRule").get("spec"));
+			// regenerate after changing the template: the spec of this rendering, release keyport in namespace keyport
+			assertThat(loadYaml(ALERT_RULES_FILE)).as("docs/alerts/keyport-rules.yaml").isEqualTo(spec);
+			String operations = Files.readString(OPERATIONS_DOC);
+			for (Map<String, Object> rule : alertRules(spec)) {
+				java.util.regex.Matcher metric = java.util.regex.Pattern.compile("(keyport|hikaricp)_[a-z_]+")
+					.matcher((String) rule.get("expr"));
+				while (metric.find()) {
+					assertThat(operations).as("%s uses %s", rule.get("alert"), metric.group())
+						.contains("`" + metric.group());
+				}
+			}
 		}
 
 		private String checksum(Manifests manifests) {
@@ -314,6 +536,32 @@ class HelmChartTests {
 	}
 
 	// shared assertions
+
+	static List<Map<String, Object>> alertRules(Map<String, Object> prometheusRuleSpec) {
+		return list(prometheusRuleSpec.get("groups")).stream()
+			.flatMap(group -> list(map(group).get("rules")).stream())
+			.map(HelmChartTests::map)
+			.toList();
+	}
+
+	/** GitHub's anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
+	static List<String> headingAnchors(String markdown) {
+		return markdown.lines()
+			.filter(line -> line.startsWith("#"))
+			.map(line -> line.replaceFirst("^#+\\s*", "")
+				.toLowerCase(java.util.Locale.ROOT)
+				.replaceAll("[^a-z0-9 _-]", "")
+				.replace(' ', '-'))
+			.toList();
+	}
+
+	/** Spring Boot's binding of environment variables (relaxed names), applied to the given variables. */
+	static Binder environmentBinder(Map<String, Object> variables) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource("chart-systemEnvironment", new LinkedHashMap<>(variables)));
+		return Binder.get(environment);
+	}
 
 	static void assertLintClean(LintResult result) {
 		assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
