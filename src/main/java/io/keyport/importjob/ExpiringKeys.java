@@ -44,28 +44,34 @@ public class ExpiringKeys {
 			ImportJobId jobId) {
 	}
 
-	/** Imported keys whose material expires after now and within the window, soonest first, one entry per key. */
-	public List<ExpiringKey> within(Duration window) {
+	/**
+	 * Keys whose current material (the latest import into the key) expires after now and within the window, soonest
+	 * first. A key re-imported with a later ValidTo is judged by the re-import, not by the older job.
+	 * @param tenant only that tenant's keys; {@code null} for all (operators, the gauge)
+	 */
+	public List<ExpiringKey> within(Duration window, String tenant) {
 		Instant now = this.clock.instant();
 		List<ExpiringKey> keys = this.jdbc.query("""
-				select distinct on (kms_key_arn) kms_key_id, kms_key_arn, material_valid_to, id
-				from import_job
-				where state = 'IMPORTED' and expiration_model = 'KEY_MATERIAL_EXPIRES'
-				  and material_valid_to > ? and material_valid_to <= ?
-				order by kms_key_arn, imported_at desc""", (rs, row) -> {
+				select kms_key_id, kms_key_arn, material_valid_to, id from (
+				    select distinct on (kms_key_arn) kms_key_id, kms_key_arn, material_valid_to, id, tenant
+				    from import_job
+				    where state = 'IMPORTED'
+				    order by kms_key_arn, imported_at desc, id) latest
+				where material_valid_to > ? and material_valid_to <= ? and (cast(? as varchar) is null or tenant = ?)
+				order by material_valid_to""", (rs, row) -> {
 			Instant validTo = rs.getTimestamp("material_valid_to").toInstant();
 			return new ExpiringKey(rs.getString("kms_key_id"), rs.getString("kms_key_arn"), validTo,
 					Duration.between(now, validTo), new ImportJobId(rs.getObject("id", UUID.class)));
-		}, java.sql.Timestamp.from(now), java.sql.Timestamp.from(now.plus(window)));
-		if (window.equals(this.properties.expiryLeadTime())) {
+		}, java.sql.Timestamp.from(now), java.sql.Timestamp.from(now.plus(window)), tenant, tenant);
+		if (tenant == null && window.equals(this.properties.expiryLeadTime())) {
 			this.expiringWithinLeadTime.set(keys.size());
 		}
-		return keys.stream().sorted(java.util.Comparator.comparing(ExpiringKey::validTo)).toList();
+		return keys;
 	}
 
 	/** Recomputes the gauge. */
 	public int refreshGauge() {
-		return within(this.properties.expiryLeadTime()).size();
+		return within(this.properties.expiryLeadTime(), null).size();
 	}
 
 	public Duration defaultWindow() {

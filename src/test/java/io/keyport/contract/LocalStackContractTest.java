@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.TestInfrastructure;
 
 /**
  * Base of the LocalStack contract tests: the whole application on a random port, as in {@link IntegrationTest}, but on
@@ -52,7 +53,8 @@ abstract class LocalStackContractTest {
 
 	/** The settings every test context shares, then the containers in place of the embedded database and emulator. */
 	static void register(DynamicPropertyRegistry registry, ContractEndpoints endpoints) {
-		IntegrationTest.common(registry);
+		IntegrationTest.register(registry,
+				TestInfrastructure.instanceProperties("contract-instance", TestInfrastructure.emulator()));
 		// a later registration of a name replaces the earlier one (ContractWiringTests holds Spring to that)
 		registry.add("spring.datasource.url", endpoints::jdbcUrl);
 		registry.add("spring.datasource.username", endpoints::databaseUser);

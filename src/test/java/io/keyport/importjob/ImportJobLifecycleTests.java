@@ -239,6 +239,35 @@ class ImportJobLifecycleTests extends IntegrationTest {
 	}
 
 	@Test
+	void expiringKeysFollowTheLatestImportAndStayWithinTheTenant() {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		byte[] material = new byte[32];
+		new java.security.SecureRandom().nextBytes(material);
+		String body = ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material)));
+		Instant soon = this.clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+		String first = createJob(keyId, soon).get("id").asString();
+		assertThat(this.api.postJson("/api/v1/import-jobs/" + first + "/key-material", body).status()).isEqualTo(200);
+		assertThat(expiringKeyIds(this.api)).contains(keyId);
+		// another tenant does not learn of the key
+		ApiClient tenantB = new ApiClient(this.port,
+				io.keyport.testsupport.Tokens.of(io.keyportdev.localauth.LocalAuthorizationServer.PLATFORM_B));
+		assertThat(expiringKeyIds(tenantB)).doesNotContain(keyId);
+
+		// the same material imported again with a later ValidTo: the key no longer expires soon
+		this.clock.advance(Duration.ofSeconds(1));
+		Instant later = this.clock.instant().plus(Duration.ofDays(60)).truncatedTo(ChronoUnit.SECONDS);
+		String second = createJob(keyId, later).get("id").asString();
+		assertThat(this.api.postJson("/api/v1/import-jobs/" + second + "/key-material", body).status()).isEqualTo(200);
+		assertThat(expiringKeyIds(this.api)).doesNotContain(keyId);
+	}
+
+	static List<String> expiringKeyIds(ApiClient client) {
+		List<String> ids = new ArrayList<>();
+		client.get("/api/v1/expiring-keys?within=P7D").json().get("keys").forEach(k -> ids.add(k.get("kmsKeyId").asString()));
+		return ids;
+	}
+
+	@Test
 	void materialDeletedOutsideKeyportOrKeyPendingDeletionIsDetected() {
 		String deletedKey = createKey("SYMMETRIC_DEFAULT");
 		String deletedJob = importedJob(deletedKey);

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.keyport.importjob.ExpiringKeys;
+import io.keyport.security.Caller;
 import io.keyport.web.ApiException;
 
 /** Keys whose imported material expires soon: re-import before then, or workloads using them stop. */
@@ -34,7 +35,9 @@ class ExpiringKeysController {
 	@GetMapping
 	ExpiringKeysResponse listExpiringKeys(@RequestParam(required = false) String within) {
 		Duration window = within != null ? parse(within) : this.expiringKeys.defaultWindow();
-		List<ExpiringKey> keys = this.expiringKeys.within(window)
+		Caller caller = Caller.current();
+		// every tenant sees its own keys; administrators see all
+		List<ExpiringKey> keys = this.expiringKeys.within(window, caller.isAdmin() ? null : caller.tenant())
 			.stream()
 			.map(k -> new ExpiringKey(k.kmsKeyId(), k.kmsKeyArn(), k.validTo(), k.remaining().toString(),
 					k.jobId().toString()))
