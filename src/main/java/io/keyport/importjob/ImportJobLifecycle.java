@@ -59,6 +59,8 @@ public class ImportJobLifecycle {
 
 	private final ImportJobMetrics metrics;
 
+	private final io.keyport.idempotency.IdempotentRequests idempotentRequests;
+
 	private final io.micrometer.observation.ObservationRegistry observations;
 
 	private final TransactionTemplate tx;
@@ -66,9 +68,11 @@ public class ImportJobLifecycle {
 	ImportJobLifecycle(ImportJobService service, ImportJobRepository jobs, KmsProvider kms,
 			LifecycleProperties properties, ImportJobProperties jobProperties, JdbcTemplate jdbc, Clock clock,
 			ExpiringKeys expiringKeys, ImportJobMetrics metrics,
+			io.keyport.idempotency.IdempotentRequests idempotentRequests,
 			io.micrometer.observation.ObservationRegistry observations, PlatformTransactionManager transactionManager) {
 		this.expiringKeys = expiringKeys;
 		this.metrics = metrics;
+		this.idempotentRequests = idempotentRequests;
 		this.observations = observations;
 		this.service = service;
 		this.jobs = jobs;
@@ -87,6 +91,7 @@ public class ImportJobLifecycle {
 			.observe(() -> {
 				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs());
 				this.expiringKeys.refreshGauge();
+				this.idempotentRequests.purgeExpired();
 				return summary;
 			});
 	}

@@ -53,6 +53,15 @@ public final class ApiClient {
 			.header("Accept", "application/json"));
 	}
 
+	/** A JSON POST with extra request headers. */
+	public Response postJson(String path, String json, java.util.Map<String, String> headers) {
+		HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.ofString(json))
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/json");
+		headers.forEach(request::header);
+		return send(request);
+	}
+
 	public Response post(String path, byte[] body, String contentType) {
 		PlaintextRegistry.registerUpload(path, body, contentType);
 		return send(request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body))

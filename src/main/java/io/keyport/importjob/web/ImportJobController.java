@@ -39,6 +39,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.keyport.idempotency.IdempotentRequests;
 import io.keyport.importjob.CreateImportJob;
 import io.keyport.importjob.ExpirationPolicy;
 import io.keyport.importjob.ImportJobId;
@@ -77,12 +78,24 @@ class ImportJobController {
 
 	private final ImportJobService jobs;
 
-	ImportJobController(ImportJobService jobs) {
+	private final IdempotentRequests idempotentRequests;
+
+	ImportJobController(ImportJobService jobs, IdempotentRequests idempotentRequests) {
 		this.jobs = jobs;
+		this.idempotentRequests = idempotentRequests;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<ImportJobResponse> createImportJob(@Valid @RequestBody CreateImportJobRequest request) {
+	ResponseEntity<?> createImportJob(@Valid @RequestBody CreateImportJobRequest request,
+			@RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
+		if (idempotencyKey == null) {
+			return create(request);
+		}
+		return this.idempotentRequests.run(Caller.current().tenant(), idempotencyKey, "createImportJob", request,
+				() -> create(request));
+	}
+
+	private ResponseEntity<ImportJobResponse> create(CreateImportJobRequest request) {
 		ExpirationPolicy expiration = expiration(request.expiration());
 		ImportJobView job = this.jobs.create(new CreateImportJob(request.kmsKeyId().trim(),
 				request.wrappingAlgorithm() != null ? request.wrappingAlgorithm()

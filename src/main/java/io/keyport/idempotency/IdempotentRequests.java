@@ -1,0 +1,144 @@
+package io.keyport.idempotency;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+import io.keyport.web.ApiException;
+
+/**
+ * The {@code Idempotency-Key} request header (IETF httpapi draft), scoped to the caller's tenant: the same key with the
+ * same payload replays the first answer, the same key with another payload is a 422, a request still in flight is a
+ * 409. A failed request leaves no record, so it may be retried with the same key. Records expire after a day.
+ */
+@Service
+public class IdempotentRequests {
+
+	public static final String HEADER = "Idempotency-Key";
+
+	static final Duration RETENTION = Duration.ofHours(24);
+
+	/** An in-flight record older than this belongs to a request whose instance died; it may be taken over. */
+	static final Duration ABANDONED_AFTER = Duration.ofMinutes(5);
+
+	private static final Pattern SANE = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+	private final JdbcTemplate jdbc;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	IdempotentRequests(JdbcTemplate jdbc, JsonMapper json, Clock clock) {
+		this.jdbc = jdbc;
+		this.json = json;
+		this.clock = clock;
+	}
+
+	/**
+	 * Runs the action once per (tenant, key). The answer of a completed first request is replayed as it was.
+	 * @param request what identifies the payload (it is hashed, never stored)
+	 */
+	public ResponseEntity<?> run(String tenant, String key, String operation, Object request,
+			Supplier<ResponseEntity<?>> action) {
+		if (!SANE.matcher(key).matches()) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-idempotency-key",
+					"Idempotency-Key must be 1 to 255 visible ASCII characters");
+		}
+		byte[] hash = sha256(this.json.writeValueAsBytes(request));
+		Instant now = this.clock.instant();
+		this.jdbc.update("delete from idempotency_key where tenant = ? and idempotency_key = ? and (expires_at < ? "
+				+ "or (state = 'IN_FLIGHT' and created_at < ?))", tenant, key, Timestamp.from(now),
+				Timestamp.from(now.minus(ABANDONED_AFTER)));
+		int inserted = this.jdbc.update("""
+				insert into idempotency_key (tenant, idempotency_key, operation, request_hash, state, created_at,
+				    expires_at) values (?, ?, ?, ?, 'IN_FLIGHT', ?, ?)
+				on conflict (tenant, idempotency_key) do nothing""", tenant, key, operation, hash, Timestamp.from(now),
+				Timestamp.from(now.plus(RETENTION)));
+		if (inserted == 0) {
+			return replay(tenant, key, operation, hash);
+		}
+		ResponseEntity<?> response;
+		try {
+			response = action.get();
+		}
+		catch (RuntimeException ex) {
+			// no answer to remember: the caller may retry with the same key
+			forget(tenant, key);
+			throw ex;
+		}
+		URI location = response.getHeaders().getLocation();
+		this.jdbc.update("""
+				update idempotency_key set state = 'COMPLETED', response_status = ?, response_location = ?,
+				    response_body = ? where tenant = ? and idempotency_key = ?""", response.getStatusCode().value(),
+				location != null ? location.toString() : null, this.json.writeValueAsString(response.getBody()),
+				tenant, key);
+		return response;
+	}
+
+	/** Drops records past their retention. */
+	public int purgeExpired() {
+		return this.jdbc.update("delete from idempotency_key where expires_at < ?",
+				Timestamp.from(this.clock.instant()));
+	}
+
+	private ResponseEntity<?> replay(String tenant, String key, String operation, byte[] hash) {
+		List<Map<String, Object>> rows = this.jdbc.queryForList(
+				"select * from idempotency_key where tenant = ? and idempotency_key = ?", tenant, key);
+		if (rows.isEmpty()) {
+			throw new ApiException(HttpStatus.CONFLICT, "idempotency-key-in-flight",
+					"A request with this Idempotency-Key is being processed; retry shortly");
+		}
+		Map<String, Object> row = rows.getFirst();
+		if (!operation.equals(row.get("operation")) || !Arrays.equals(hash, (byte[]) row.get("request_hash"))) {
+			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
+					"This Idempotency-Key was used for a different request; use a new key for a new request");
+		}
+		if (!"COMPLETED".equals(row.get("state"))) {
+			throw new ApiException(HttpStatus.CONFLICT, "idempotency-key-in-flight",
+					"A request with this Idempotency-Key is being processed; retry shortly");
+		}
+		ResponseEntity.BodyBuilder replay = ResponseEntity.status((Integer) row.get("response_status"))
+			.cacheControl(CacheControl.noStore())
+			.contentType(MediaType.APPLICATION_JSON)
+			.header("Idempotent-Replayed", "true");
+		if (row.get("response_location") != null) {
+			replay.header(HttpHeaders.LOCATION, (String) row.get("response_location"));
+		}
+		return replay.body(row.get("response_body"));
+	}
+
+	private void forget(String tenant, String key) {
+		this.jdbc.update("delete from idempotency_key where tenant = ? and idempotency_key = ? and state = 'IN_FLIGHT'",
+				tenant, key);
+	}
+
+	private static byte[] sha256(byte[] bytes) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(bytes);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every JDK", ex);
+		}
+	}
+
+}

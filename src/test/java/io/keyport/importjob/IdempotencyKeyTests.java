@@ -1,0 +1,132 @@
+package io.keyport.importjob;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.keyport.emulator.KmsFaults;
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.ApiClient.Response;
+import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.Tokens;
+import io.keyportdev.localauth.LocalAuthorizationServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A platform retrying job creation with the same Idempotency-Key gets the first answer, never a second job. */
+class IdempotencyKeyTests extends IntegrationTest {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Test
+	void sameKeyAndPayloadReplaysTheFirstAnswerWithoutASecondJobOrDownload() {
+		ApiClient api = new ApiClient(this.port);
+		String body = ApiClient.json(Map.of("kmsKeyId", createKey(api)));
+		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		int jobs = jobCount();
+		long downloads = this.emulator.callCount("GetParametersForImport");
+
+		Response first = api.postJson("/api/v1/import-jobs", body, key);
+		Response retry = api.postJson("/api/v1/import-jobs", body, key);
+
+		assertThat(first.status()).as(first.toString()).isEqualTo(201);
+		assertThat(retry.status()).isEqualTo(201);
+		assertThat(retry.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+		assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
+		assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+		assertThat(jobCount()).isEqualTo(jobs + 1);
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads + 1);
+	}
+
+	@Test
+	void sameKeyWithAnotherPayloadIsRefused() {
+		ApiClient api = new ApiClient(this.port);
+		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		assertThat(api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey(api))), key)
+			.status()).isEqualTo(201);
+		Response other = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey(api))), key);
+		assertThat(other.status()).isEqualTo(422);
+		assertThat(other.json().get("code").asString()).isEqualTo("idempotency-key-reused");
+	}
+
+	@Test
+	void keysBelongToTheTenantSoAnotherTenantNeverGetsTheReplay() {
+		ApiClient tenantA = new ApiClient(this.port);
+		String body = ApiClient.json(Map.of("kmsKeyId", createKey(tenantA)));
+		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		assertThat(tenantA.postJson("/api/v1/import-jobs", body, key).status()).isEqualTo(201);
+
+		ApiClient tenantB = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_B));
+		Response asB = tenantB.postJson("/api/v1/import-jobs", body, key);
+		// not a replay of tenant A's job: B's own request, refused because the key is A's
+		assertThat(asB.status()).isEqualTo(422);
+		assertThat(asB.json().get("code").asString()).isEqualTo("kms-key-not-found");
+	}
+
+	@Test
+	void failedRequestLeavesNoRecordSoTheSameKeyCanBeRetried() {
+		ApiClient api = new ApiClient(this.port);
+		String body = ApiClient.json(Map.of("kmsKeyId", createKey(api)));
+		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		this.emulator.faults().throttleEvery("GetParametersForImport", 1);
+		try {
+			assertThat(api.postJson("/api/v1/import-jobs", body, key).status()).isEqualTo(503);
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		assertThat(api.postJson("/api/v1/import-jobs", body, key).status()).isEqualTo(201);
+	}
+
+	@Test
+	void requestStillInFlightIsAConflict() throws Exception {
+		ApiClient api = new ApiClient(this.port);
+		String body = ApiClient.json(Map.of("kmsKeyId", createKey(api)));
+		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		this.emulator.faults().latency("GetParametersForImport", Duration.ofSeconds(2));
+		try {
+			CompletableFuture<Response> first = CompletableFuture
+				.supplyAsync(() -> api.postJson("/api/v1/import-jobs", body, key));
+			Thread.sleep(700);
+			Response second = api.postJson("/api/v1/import-jobs", body, key);
+			assertThat(second.status()).isEqualTo(409);
+			assertThat(second.json().get("code").asString()).isEqualTo("idempotency-key-in-flight");
+			assertThat(first.get().status()).isEqualTo(201);
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+	}
+
+	@Test
+	void malformedKeyIsRefused() {
+		ApiClient api = new ApiClient(this.port);
+		Response response = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", "k")),
+				Map.of("Idempotency-Key", "x".repeat(300)));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.json().get("code").asString()).isEqualTo("invalid-idempotency-key");
+	}
+
+	String createKey(ApiClient api) {
+		return api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")))
+			.json()
+			.get("keyId")
+			.asString();
+	}
+
+	int jobCount() {
+		return this.jdbc.queryForObject("select count(*) from import_job", Integer.class);
+	}
+
+}
