@@ -123,7 +123,8 @@ public interface KeyMaterialWrapper {
 	/**
 	 * Checks the material against the key spec and the combination against the partition's rules, then wraps it
 	 * under the wrapping key with the algorithm. Temporary buffers (such as an ephemeral AES key) are overwritten
-	 * before returning.
+	 * before returning. RSAES_PKCS1_V1_5 is the exception: AWS refuses it, other providers (Huawei Cloud, Open
+	 * Telekom Cloud) do not, so for it only the material, the wrapping key type and the size are checked.
 	 */
 	EncryptedKeyMaterial wrap(KeyMaterial material, KeySpec keySpec, WrappingPublicKey wrappingKey,
 			WrappingAlgorithm algorithm, Partition partition);

@@ -13,7 +13,8 @@ import io.keyport.wrapping.WrappingException.Reason;
 /**
  * Wraps key material the way AWS KMS ImportKeyMaterial expects it: RSAES_OAEP_SHA_1/256 (the material directly under
  * RSA-OAEP) and RSA_AES_KEY_WRAP_SHA_1/256 (an ephemeral AES-256 key under RSA-OAEP, the material under that key with
- * AES-KWP). RSAES_PKCS1_V1_5 and SM2PKE are refused. The rules of AWS's China regions apply with
+ * AES-KWP). The AWS rules ({@link #checkCompatible}) refuse RSAES_PKCS1_V1_5, but {@link #wrap} produces it for
+ * providers that still take it. SM2PKE is refused. The rules of AWS's China regions apply with
  * {@link Partition#CHINA}. Stateless apart from its {@link SecureRandom}, so thread-safe.
  */
 public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
@@ -186,6 +187,10 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		Objects.requireNonNull(partition, "partition");
 		checkMaterial(material, keySpec, partition);
 		WrappingKeySpec spec = wrappingKey.spec();
+		if (algorithm == WrappingAlgorithm.RSAES_PKCS1_V1_5) {
+			// AWS's refusal is provider policy and stays in checkCompatible; other providers take it
+			return wrapPkcs1V15(material, keySpec, wrappingKey, partition);
+		}
 		checkCompatible(keySpec, algorithm, spec, partition);
 		RSAPublicKey publicKey = (RSAPublicKey) wrappingKey.publicKey();
 		Hash hash = algorithm.oaepHash();
@@ -220,6 +225,25 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		finally {
 			Arrays.fill(aesKey, (byte) 0);
 		}
+	}
+
+	/** RSAES_PKCS1_V1_5: the material directly in one block, checked for importability and size only. */
+	private EncryptedKeyMaterial wrapPkcs1V15(KeyMaterial material, KeySpec keySpec, WrappingPublicKey wrappingKey,
+			Partition partition) {
+		checkImportable(keySpec, partition);
+		WrappingKeySpec spec = wrappingKey.spec();
+		if (!spec.isRsa()) {
+			throw needsRsaWrappingKey(WrappingAlgorithm.RSAES_PKCS1_V1_5, spec);
+		}
+		// the live buffer: never copied here, only handed to the provider
+		byte[] plaintext = material.bytes();
+		int capacity = Pkcs1V15.capacity(spec);
+		if (plaintext.length > capacity) {
+			throw new WrappingException(Reason.KEY_MATERIAL_TOO_LARGE, keySpec + " key material of " + plaintext.length
+					+ " bytes does not fit RSAES_PKCS1_V1_5 under an " + spec + " wrapping key (at most " + capacity
+					+ " bytes)");
+		}
+		return EncryptedKeyMaterial.of(Pkcs1V15.encrypt(wrappingKey.publicKey(), plaintext, this.random));
 	}
 
 	/** The compatibility rules; {@link #refusal} explains a {@code false}. */
