@@ -12,7 +12,10 @@ import java.util.List;
  */
 public interface KeyMaterialWrapper {
 
-	/** The AWS KMS wrapper: RSAES_OAEP_SHA_1/256 and RSA_AES_KEY_WRAP_SHA_1/256. */
+	/**
+	 * The AWS KMS wrapper: RSAES_OAEP_SHA_1/256, RSA_AES_KEY_WRAP_SHA_1/256, SM2PKE (China regions), and
+	 * RSAES_PKCS1_V1_5 for other providers.
+	 */
 	static KeyMaterialWrapper standard() {
 		return new StandardKeyMaterialWrapper();
 	}

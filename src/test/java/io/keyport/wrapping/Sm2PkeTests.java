@@ -43,7 +43,7 @@ class Sm2PkeTests {
 		EncryptedKeyMaterial wrapped = this.wrapper.wrap(TestKeys.material(material.clone()), keySpec, key,
 				WrappingAlgorithm.SM2PKE, Partition.CHINA);
 		this.wrapper.checkEncrypted(wrapped, key, WrappingAlgorithm.SM2PKE);
-		assertThat(wrapped.length()).isLessThanOrEqualTo(Sm2PkeTestSupport.maxLength(material.length));
+		assertThat(wrapped.length()).isLessThanOrEqualTo(Sm2Pke.maxLength(material.length));
 		assertThat(decrypt(WRAPPING.getPrivate(), wrapped.bytes())).isEqualTo(material);
 	}
 
@@ -141,15 +141,6 @@ class Sm2PkeTests {
 		SM2Engine engine = new SM2Engine(new SM3Digest(), SM2Engine.Mode.C1C3C2);
 		engine.init(false, (ECPrivateKeyParameters) ECUtil.generatePrivateKeyParameter(key));
 		return engine.processBlock(raw, 0, raw.length);
-	}
-
-	/** Visible bound from the main code, for the length assertion. */
-	static final class Sm2PkeTestSupport {
-
-		static int maxLength(int n) {
-			return Sm2Pke.maxLength(n);
-		}
-
 	}
 
 }
