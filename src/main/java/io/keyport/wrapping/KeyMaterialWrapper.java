@@ -12,7 +12,10 @@ import java.util.List;
  */
 public interface KeyMaterialWrapper {
 
-	/** The AWS KMS wrapper: RSAES_OAEP_SHA_1/256 and RSA_AES_KEY_WRAP_SHA_1/256. */
+	/**
+	 * The AWS KMS wrapper: RSAES_OAEP_SHA_1/256, RSA_AES_KEY_WRAP_SHA_1/256, SM2PKE (China regions), and
+	 * RSAES_PKCS1_V1_5 for other providers.
+	 */
 	static KeyMaterialWrapper standard() {
 		return new StandardKeyMaterialWrapper();
 	}
@@ -123,7 +126,8 @@ public interface KeyMaterialWrapper {
 	/**
 	 * Checks the material against the key spec and the combination against the partition's rules, then wraps it
 	 * under the wrapping key with the algorithm. Temporary buffers (such as an ephemeral AES key) are overwritten
-	 * before returning.
+	 * before returning. RSAES_PKCS1_V1_5 is the exception: AWS refuses it, other providers (Huawei Cloud, Open
+	 * Telekom Cloud) do not, so for it only the material, the wrapping key type and the size are checked.
 	 */
 	EncryptedKeyMaterial wrap(KeyMaterial material, KeySpec keySpec, WrappingPublicKey wrappingKey,
 			WrappingAlgorithm algorithm, Partition partition);

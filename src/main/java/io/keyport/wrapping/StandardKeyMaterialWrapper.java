@@ -13,8 +13,9 @@ import io.keyport.wrapping.WrappingException.Reason;
 /**
  * Wraps key material the way AWS KMS ImportKeyMaterial expects it: RSAES_OAEP_SHA_1/256 (the material directly under
  * RSA-OAEP) and RSA_AES_KEY_WRAP_SHA_1/256 (an ephemeral AES-256 key under RSA-OAEP, the material under that key with
- * AES-KWP). RSAES_PKCS1_V1_5 and SM2PKE are refused. The rules of AWS's China regions apply with
- * {@link Partition#CHINA}. Stateless apart from its {@link SecureRandom}, so thread-safe.
+ * AES-KWP) and, in AWS's China regions, SM2PKE (the material under the SM2 wrapping key, GM/T 0009 DER). The AWS
+ * rules ({@link #checkCompatible}) refuse RSAES_PKCS1_V1_5, but {@link #wrap} produces it for providers that still
+ * take it. The rules of AWS's China regions apply with {@link Partition#CHINA}. Stateless apart from its {@link SecureRandom}, so thread-safe.
  */
 public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 
@@ -24,10 +25,13 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	/** The ephemeral key of RSA_AES_KEY_WRAP_SHA_*: AES-256, as AWS documents. */
 	static final int EPHEMERAL_KEY_LENGTH = 32;
 
-	/** Wrapping algorithms Keyport can produce, in the order they are suggested (SHA-256 before SHA-1). */
+	/**
+	 * Wrapping algorithms AWS accepts and Keyport produces, in the order they are suggested (SHA-256 before SHA-1,
+	 * SM2PKE last, as in AWS's table).
+	 */
 	private static final List<WrappingAlgorithm> SUPPORTED = List.of(WrappingAlgorithm.RSAES_OAEP_SHA_256,
 			WrappingAlgorithm.RSAES_OAEP_SHA_1, WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256,
-			WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_1);
+			WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_1, WrappingAlgorithm.SM2PKE);
 
 	private static final List<WrappingKeySpec> RSA_WRAPPING_KEYS = List.of(WrappingKeySpec.RSA_2048,
 			WrappingKeySpec.RSA_3072, WrappingKeySpec.RSA_4096);
@@ -97,6 +101,9 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 				}
 			}
 		}
+		if (compatible(keySpec, WrappingAlgorithm.SM2PKE, WrappingKeySpec.SM2, partition)) {
+			options.add(new WrappingOption(WrappingAlgorithm.SM2PKE, WrappingKeySpec.SM2));
+		}
 		if (options.isEmpty()) {
 			// the refusal of the most capable combination says why nothing is left
 			throw refusal(keySpec, WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096, partition);
@@ -134,11 +141,15 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		Objects.requireNonNull(encrypted, "encrypted");
 		Objects.requireNonNull(wrappingKey, "wrappingKey");
 		Objects.requireNonNull(algorithm, "algorithm");
+		WrappingKeySpec spec = wrappingKey.spec();
+		if (algorithm == WrappingAlgorithm.SM2PKE) {
+			checkSm2Encrypted(encrypted, spec);
+			return;
+		}
 		WrappingException unsupported = unsupportedAlgorithm(algorithm, null, null, Partition.STANDARD);
 		if (unsupported != null) {
 			throw unsupported;
 		}
-		WrappingKeySpec spec = wrappingKey.spec();
 		if (!spec.isRsa()) {
 			throw needsRsaWrappingKey(algorithm, spec);
 		}
@@ -176,6 +187,23 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		}
 	}
 
+	/** SM2PKE output: the GM/T 0009 SEQUENCE, at least as long as the SM3 hash and one byte of ciphertext. */
+	private static void checkSm2Encrypted(EncryptedKeyMaterial encrypted, WrappingKeySpec spec) {
+		if (spec != WrappingKeySpec.SM2) {
+			throw needsSm2WrappingKey(spec);
+		}
+		int found = encrypted.length();
+		if (found > MAX_ENCRYPTED_LENGTH) {
+			throw invalidEncrypted("expected at most " + MAX_ENCRYPTED_LENGTH + " bytes (the ImportKeyMaterial limit) for "
+					+ "SM2PKE, got " + found);
+		}
+		String problem = Sm2Pke.problem(encrypted.bytes());
+		if (problem != null) {
+			throw invalidEncrypted("expected an SM2 ciphertext for SM2PKE as the GM/T 0009 DER SEQUENCE (x, y, SM3 hash, "
+					+ "ciphertext) that OpenSSL writes; the " + found + " bytes are " + problem);
+		}
+	}
+
 	@Override
 	public EncryptedKeyMaterial wrap(KeyMaterial material, KeySpec keySpec, WrappingPublicKey wrappingKey,
 			WrappingAlgorithm algorithm, Partition partition) {
@@ -186,7 +214,14 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		Objects.requireNonNull(partition, "partition");
 		checkMaterial(material, keySpec, partition);
 		WrappingKeySpec spec = wrappingKey.spec();
+		if (algorithm == WrappingAlgorithm.RSAES_PKCS1_V1_5) {
+			// AWS's refusal is provider policy and stays in checkCompatible; other providers take it
+			return wrapPkcs1V15(material, keySpec, wrappingKey, partition);
+		}
 		checkCompatible(keySpec, algorithm, spec, partition);
+		if (algorithm == WrappingAlgorithm.SM2PKE) {
+			return wrapSm2(material, keySpec, wrappingKey);
+		}
 		RSAPublicKey publicKey = (RSAPublicKey) wrappingKey.publicKey();
 		Hash hash = algorithm.oaepHash();
 		// the live buffer: never copied here, only handed to the provider
@@ -222,10 +257,48 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		}
 	}
 
+	/** SM2PKE: the material directly under the SM2 wrapping key; any length fits SM2, only the upload limit counts. */
+	private EncryptedKeyMaterial wrapSm2(KeyMaterial material, KeySpec keySpec, WrappingPublicKey wrappingKey) {
+		// the live buffer: never copied here, only handed to the engine
+		byte[] plaintext = material.bytes();
+		if (Sm2Pke.maxLength(plaintext.length) > MAX_ENCRYPTED_LENGTH) {
+			throw new WrappingException(Reason.KEY_MATERIAL_TOO_LARGE, keySpec + " key material of " + plaintext.length
+					+ " bytes would wrap to more than " + MAX_ENCRYPTED_LENGTH + " bytes with SM2PKE, the "
+					+ "ImportKeyMaterial limit");
+		}
+		return EncryptedKeyMaterial.of(Sm2Pke.encrypt(wrappingKey.publicKey(), plaintext, this.random));
+	}
+
+	/** RSAES_PKCS1_V1_5: the material directly in one block, checked for importability and size only. */
+	private EncryptedKeyMaterial wrapPkcs1V15(KeyMaterial material, KeySpec keySpec, WrappingPublicKey wrappingKey,
+			Partition partition) {
+		checkImportable(keySpec, partition);
+		WrappingKeySpec spec = wrappingKey.spec();
+		if (!spec.isRsa()) {
+			throw needsRsaWrappingKey(WrappingAlgorithm.RSAES_PKCS1_V1_5, spec);
+		}
+		// the live buffer: never copied here, only handed to the provider
+		byte[] plaintext = material.bytes();
+		int capacity = Pkcs1V15.capacity(spec);
+		if (plaintext.length > capacity) {
+			throw new WrappingException(Reason.KEY_MATERIAL_TOO_LARGE, keySpec + " key material of " + plaintext.length
+					+ " bytes does not fit RSAES_PKCS1_V1_5 under an " + spec + " wrapping key (at most " + capacity
+					+ " bytes)");
+		}
+		return EncryptedKeyMaterial.of(Pkcs1V15.encrypt(wrappingKey.publicKey(), plaintext, this.random));
+	}
+
 	/** The compatibility rules; {@link #refusal} explains a {@code false}. */
 	private static boolean compatible(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
 			Partition partition) {
-		if (notImportableIn(keySpec, partition) != null || !SUPPORTED.contains(algorithm) || !wrappingKeySpec.isRsa()) {
+		if (notImportableIn(keySpec, partition) != null || !SUPPORTED.contains(algorithm)) {
+			return false;
+		}
+		if (algorithm == WrappingAlgorithm.SM2PKE) {
+			// AWS's table: RSA, ECC and SM2 private keys; symmetric (SM4) and HMAC material only under RSAES_OAEP_*
+			return partition.hasSm2() && wrappingKeySpec == WrappingKeySpec.SM2 && isPrivateKey(keySpec);
+		}
+		if (!wrappingKeySpec.isRsa()) {
 			return false;
 		}
 		if (algorithm.isAesKeyWrap()) {
@@ -252,6 +325,14 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		if (unsupported != null) {
 			return unsupported;
 		}
+		if (algorithm == WrappingAlgorithm.SM2PKE) {
+			if (wrappingKeySpec != WrappingKeySpec.SM2) {
+				return needsSm2WrappingKey(wrappingKeySpec);
+			}
+			return incompatible("SM2PKE wraps RSA, ECC and SM2 private keys only; for " + keySpec
+					+ " use an RSA wrapping key (RSA_4096, RSA_3072 or RSA_2048) with "
+					+ alternatives(keySpec, WrappingKeySpec.RSA_4096, partition));
+		}
 		if (!wrappingKeySpec.isRsa()) {
 			if (!partition.hasSm2()) {
 				return incompatible("the SM2 wrapping key spec exists only in the AWS China regions (aws-cn); for "
@@ -274,8 +355,7 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 			String required = partition.hasRsaAesKeyWrap()
 					? "AWS KMS requires " + alternatives(keySpec, wrappingKeySpec, partition) + " for them"
 					: "AWS KMS requires RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1 for them, which "
-							+ partition.describe() + " lack; there only SM2PKE could carry them, which Keyport does not "
-							+ "support yet";
+							+ partition.describe() + " lack; there use SM2PKE with the SM2 wrapping key";
 			return incompatible("RSA private keys (" + keySpec + ", PKCS#8 of about " + typicalLength(keySpec, partition)
 					+ " bytes) cannot be wrapped with " + algorithm + "; " + required);
 		}
@@ -311,10 +391,9 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 			case RSAES_PKCS1_V1_5 -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
 					"AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10)"
 							+ useInstead(keySpec, rsaKey, partition, false));
-			case SM2PKE -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM, (partition.hasSm2()
-					? "SM2PKE (SM2 wrapping keys) is not supported by Keyport yet"
-					: "SM2PKE and SM2 wrapping keys exist only in the AWS China regions (aws-cn)")
-					+ useInstead(keySpec, rsaKey, partition, true));
+			case SM2PKE -> partition.hasSm2() ? null : new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+					"SM2PKE and SM2 wrapping keys exist only in the AWS China regions (aws-cn)"
+							+ useInstead(keySpec, rsaKey, partition, true));
 			default -> null;
 		};
 	}
@@ -335,6 +414,16 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 	private static WrappingException needsRsaWrappingKey(WrappingAlgorithm algorithm, WrappingKeySpec found) {
 		return incompatible(algorithm + " needs an RSA wrapping key (RSA_2048, RSA_3072 or RSA_4096), got " + found
 				+ "; an SM2 wrapping key goes with SM2PKE only");
+	}
+
+	private static WrappingException needsSm2WrappingKey(WrappingKeySpec found) {
+		return incompatible("SM2PKE needs the SM2 wrapping key spec, got " + found + "; an RSA wrapping key goes with "
+				+ "RSAES_OAEP_* or RSA_AES_KEY_WRAP_*");
+	}
+
+	private static boolean isPrivateKey(KeySpec keySpec) {
+		return keySpec.kind() == KeySpec.Kind.RSA || keySpec.kind() == KeySpec.Kind.EC
+				|| keySpec.kind() == KeySpec.Kind.SM2;
 	}
 
 	private static WrappingException notImportable(KeySpec keySpec) {
@@ -359,8 +448,8 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 			boolean largerKeys, Partition partition) {
 		List<String> algorithms = new ArrayList<>();
 		for (WrappingAlgorithm candidate : SUPPORTED) {
-			if (compatible(keySpec, candidate, wrappingKeySpec, partition) && (candidate.isAesKeyWrap()
-					|| length <= Oaep.capacity(wrappingKeySpec, candidate.oaepHash()))) {
+			if (compatible(keySpec, candidate, wrappingKeySpec, partition) && (candidate.oaepHash() == null
+					|| candidate.isAesKeyWrap() || length <= Oaep.capacity(wrappingKeySpec, candidate.oaepHash()))) {
 				algorithms.add(candidate.name());
 			}
 		}
@@ -391,8 +480,10 @@ public final class StandardKeyMaterialWrapper implements KeyMaterialWrapper {
 		if (compatibleAnywhere(keySpec, wrappingKeySpec, partition)) {
 			return "for " + keySpec + " use " + alternatives(keySpec, wrappingKeySpec, partition);
 		}
-		return keySpec + " material cannot be imported in " + partition.describe()
-				+ " without SM2PKE, which Keyport does not support yet";
+		if (compatible(keySpec, WrappingAlgorithm.SM2PKE, WrappingKeySpec.SM2, partition)) {
+			return "for " + keySpec + " use SM2PKE with the SM2 wrapping key";
+		}
+		return keySpec + " material cannot be imported in " + partition.describe();
 	}
 
 	private static boolean compatibleAnywhere(KeySpec keySpec, WrappingKeySpec wrappingKeySpec, Partition partition) {

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.security.interfaces.RSAPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -261,7 +260,6 @@ final class EmulatedKms {
 			if (!algorithm.equals("SM2PKE") || !wrappingKeySpec.equals("SM2")) {
 				throw KmsServiceError.validation("The SM2PKE wrapping algorithm requires the SM2 wrapping key spec.");
 			}
-			throw KmsServiceError.unsupported("SM2 wrapping is not supported by the KMS emulator.");
 		}
 		if (algorithm.startsWith("RSA_AES_KEY_WRAP") && isChinaRegion()) {
 			throw KmsServiceError.validation(algorithm + " is not supported in China Regions.");
@@ -273,7 +271,9 @@ final class EmulatedKms {
 				throw pendingDeletion(key);
 			}
 		}
-		KeyPair wrappingKey = this.wrappingKeys.next(Integer.parseInt(wrappingKeySpec.substring(4)));
+		// SM2 key generation is fast enough to do per call, unlike RSA
+		KeyPair wrappingKey = sm2 ? ImportCrypto.generateSm2WrappingKey()
+				: this.wrappingKeys.next(Integer.parseInt(wrappingKeySpec.substring(4)));
 		byte[] token = randomBytes(48);
 		Instant now = now();
 		Instant validTo = now.plus(this.parametersValidity);
@@ -338,7 +338,7 @@ final class EmulatedKms {
 
 		// The expensive unwrap runs outside the key's lock.
 		ImportCrypto.ValidatedMaterial material;
-		byte[] plaintext = ImportCrypto.unwrap(parameters.algorithm(), (RSAPrivateKey) parameters.wrappingKey().getPrivate(),
+		byte[] plaintext = ImportCrypto.unwrap(parameters.algorithm(), parameters.wrappingKey().getPrivate(),
 				encrypted);
 		try {
 			material = ImportCrypto.validate(key.spec, plaintext, isChinaRegion() ? 16 : 32);

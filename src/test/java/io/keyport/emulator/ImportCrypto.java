@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.Arrays;
 
@@ -16,6 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERNull;
@@ -27,14 +34,20 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.digests.SM3Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.engines.SM2Engine;
+import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * Unwraps imported key material the way AWS KMS documents it and checks the plaintext against the key
- * spec. Works on the JDK providers and Bouncy Castle's lightweight API only, so nothing is registered
- * globally and the emulator shares no code with the wrapping code it checks.
+ * spec. Works on the JDK providers, Bouncy Castle's lightweight API and a private Bouncy Castle provider
+ * instance (SM2 key generation) only, so nothing is registered globally and the emulator shares no code with the wrapping code it checks.
  */
 final class ImportCrypto {
 
@@ -52,7 +65,11 @@ final class ImportCrypto {
 	 * {@code InvalidCiphertextException}, as in AWS: a wrong algorithm, hash, MGF1 hash, public key or
 	 * concatenation cannot be told apart.
 	 */
-	static byte[] unwrap(String algorithm, RSAPrivateKey wrappingKey, byte[] encrypted) {
+	static byte[] unwrap(String algorithm, PrivateKey privateKey, byte[] encrypted) {
+		if (algorithm.equals("SM2PKE")) {
+			return sm2(privateKey, encrypted);
+		}
+		RSAPrivateKey wrappingKey = (RSAPrivateKey) privateKey;
 		int modulusBytes = (wrappingKey.getModulus().bitLength() + 7) / 8;
 		return switch (algorithm) {
 			case "RSAES_OAEP_SHA_1" -> oaep("SHA-1", MGF1ParameterSpec.SHA1, wrappingKey, encrypted, modulusBytes);
@@ -63,6 +80,65 @@ final class ImportCrypto {
 					encrypted, modulusBytes);
 			default -> throw new IllegalStateException("Unexpected wrapping algorithm " + algorithm);
 		};
+	}
+
+	/** A fresh SM2 wrapping key pair (China regions); the provider instance stays private to the emulator. */
+	static KeyPair generateSm2WrappingKey() {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Bc.PROVIDER);
+			generator.initialize(new ECGenParameterSpec("sm2p256v1"));
+			return generator.generateKeyPair();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("Cannot generate an SM2 wrapping key", ex);
+		}
+	}
+
+	/**
+	 * SM2PKE (GM/T 0003.4, SM3) in the GM/T 0009 ASN.1 form: SEQUENCE of x, y, the SM3 hash (C3) and the
+	 * ciphertext (C2), which Bouncy Castle's engine takes as 04 ‖ x ‖ y ‖ C3 ‖ C2.
+	 */
+	private static byte[] sm2(PrivateKey key, byte[] encrypted) {
+		byte[] raw = null;
+		try {
+			ASN1Primitive primitive = ASN1Primitive.fromByteArray(encrypted);
+			if (!(primitive instanceof ASN1Sequence sequence) || sequence.size() != 4
+					|| !Arrays.equals(sequence.getEncoded(ASN1Encoding.DER), encrypted)) {
+				throw cannotDecrypt();
+			}
+			BigInteger x = ASN1Integer.getInstance(sequence.getObjectAt(0)).getPositiveValue();
+			BigInteger y = ASN1Integer.getInstance(sequence.getObjectAt(1)).getPositiveValue();
+			byte[] c3 = ASN1OctetString.getInstance(sequence.getObjectAt(2)).getOctets();
+			byte[] c2 = ASN1OctetString.getInstance(sequence.getObjectAt(3)).getOctets();
+			if (c3.length != 32 || c2.length == 0 || x.bitLength() > 256 || y.bitLength() > 256) {
+				throw cannotDecrypt();
+			}
+			raw = new byte[1 + 64 + c3.length + c2.length];
+			raw[0] = 4;
+			BigIntegers.asUnsignedByteArray(x, raw, 1, 32);
+			BigIntegers.asUnsignedByteArray(y, raw, 33, 32);
+			System.arraycopy(c3, 0, raw, 65, c3.length);
+			System.arraycopy(c2, 0, raw, 65 + c3.length, c2.length);
+			SM2Engine engine = new SM2Engine(new SM3Digest(), SM2Engine.Mode.C1C3C2);
+			engine.init(false, ECUtil.generatePrivateKeyParameter(key));
+			return engine.processBlock(raw, 0, raw.length);
+		}
+		catch (IOException | GeneralSecurityException | InvalidCipherTextException | IllegalArgumentException
+				| IllegalStateException | ClassCastException ex) {
+			throw cannotDecrypt();
+		}
+		finally {
+			if (raw != null) {
+				Arrays.fill(raw, (byte) 0);
+			}
+		}
+	}
+
+	/** Bouncy Castle as a private provider instance, never registered globally; created on first SM2 use. */
+	private static final class Bc {
+
+		static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
+
 	}
 
 	private static byte[] oaep(String hash, MGF1ParameterSpec mgf1, RSAPrivateKey key, byte[] block, int modulusBytes) {

@@ -108,7 +108,7 @@ class KmsEmulatorAliasTests {
 	}
 
 	@Test
-	void sm2KeysExistOnlyInChinaRegionsAndImportWithOaepThere() throws Exception {
+	void sm2KeysExistOnlyInChinaRegionsAndImportWithOaepOrSm2PkeThere() throws Exception {
 		assertThatExceptionOfType(UnsupportedOperationException.class)
 			.isThrownBy(() -> createExternalKey(KeySpec.SM2, KeyUsageType.SIGN_VERIFY));
 
@@ -132,7 +132,45 @@ class KmsEmulatorAliasTests {
 			GetPublicKeyResponse publicKey = chinaKms.getPublicKey((request) -> request.keyId(keyId));
 			assertThat(publicKey.publicKey().asByteArray()).isEqualTo(pair.getPublic().getEncoded());
 			assertThat(publicKey.encryptionAlgorithmsAsStrings()).containsExactly("SM2PKE");
+
+			// reimport of the same material under an SM2 wrapping key with SM2PKE
+			GetParametersForImportResponse sm2 = chinaKms.getParametersForImport((request) -> request.keyId(keyId)
+				.wrappingAlgorithm(AlgorithmSpec.SM2_PKE)
+				.wrappingKeySpec(WrappingKeySpec.SM2));
+			byte[] sm2Encrypted = sm2Encrypt(sm2.publicKey().asByteArray(), pair.getPrivate().getEncoded());
+			chinaKms.importKeyMaterial((request) -> request.keyId(keyId)
+				.importToken(sm2.importToken())
+				.encryptedKeyMaterial(SdkBytes.fromByteArray(sm2Encrypted))
+				.expirationModel(ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE));
+			// a flipped ciphertext byte fails SM3's check: InvalidCiphertextException, as for RSA
+			GetParametersForImportResponse again = chinaKms.getParametersForImport((request) -> request.keyId(keyId)
+				.wrappingAlgorithm(AlgorithmSpec.SM2_PKE)
+				.wrappingKeySpec(WrappingKeySpec.SM2));
+			byte[] broken = sm2Encrypt(again.publicKey().asByteArray(), pair.getPrivate().getEncoded());
+			broken[broken.length - 1] ^= 1;
+			assertThatExceptionOfType(software.amazon.awssdk.services.kms.model.InvalidCiphertextException.class)
+				.isThrownBy(() -> chinaKms.importKeyMaterial((request) -> request.keyId(keyId)
+					.importToken(again.importToken())
+					.encryptedKeyMaterial(SdkBytes.fromByteArray(broken))
+					.expirationModel(ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE)));
 		}
+	}
+
+	/** SM2 encryption with SM3 as GM/T 0009 DER (x, y, C3, C2), the form OpenSSL writes. */
+	private static byte[] sm2Encrypt(byte[] spki, byte[] message) throws Exception {
+		org.bouncycastle.crypto.params.AsymmetricKeyParameter key = org.bouncycastle.crypto.util.PublicKeyFactory
+			.createKey(spki);
+		org.bouncycastle.crypto.engines.SM2Engine engine = new org.bouncycastle.crypto.engines.SM2Engine(
+				new org.bouncycastle.crypto.digests.SM3Digest(), org.bouncycastle.crypto.engines.SM2Engine.Mode.C1C3C2);
+		engine.init(true, new org.bouncycastle.crypto.params.ParametersWithRandom(key,
+				new java.security.SecureRandom()));
+		byte[] raw = engine.processBlock(message, 0, message.length);
+		org.bouncycastle.asn1.ASN1EncodableVector fields = new org.bouncycastle.asn1.ASN1EncodableVector();
+		fields.add(new org.bouncycastle.asn1.ASN1Integer(new java.math.BigInteger(1, java.util.Arrays.copyOfRange(raw, 1, 33))));
+		fields.add(new org.bouncycastle.asn1.ASN1Integer(new java.math.BigInteger(1, java.util.Arrays.copyOfRange(raw, 33, 65))));
+		fields.add(new org.bouncycastle.asn1.DEROctetString(java.util.Arrays.copyOfRange(raw, 65, 97)));
+		fields.add(new org.bouncycastle.asn1.DEROctetString(java.util.Arrays.copyOfRange(raw, 97, raw.length)));
+		return new org.bouncycastle.asn1.DERSequence(fields).getEncoded("DER");
 	}
 
 	private static void importEcKey(String keyId, KeyPair pair) throws Exception {

@@ -308,7 +308,10 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		JsonNode china = json(this.api.get("/api/v1/wrapping-options?keySpec=ECC_NIST_P521&region=cn-north-1"), 200);
 		assertThat(china.get("partition").asString()).isEqualTo("aws-cn");
 		assertThat(options(china)).containsExactly("RSAES_OAEP_SHA_256/RSA_4096*", "RSAES_OAEP_SHA_1/RSA_4096",
-				"RSAES_OAEP_SHA_256/RSA_3072", "RSAES_OAEP_SHA_1/RSA_3072");
+				"RSAES_OAEP_SHA_256/RSA_3072", "RSAES_OAEP_SHA_1/RSA_3072", "SM2PKE/SM2");
+		// RSA private keys in China: SM2PKE only, as AWS documents
+		assertThat(options(json(this.api.get("/api/v1/wrapping-options?keySpec=RSA_2048&region=cn-north-1"), 200)))
+			.containsExactly("SM2PKE/SM2*");
 		assertThat(options(json(this.api.get("/api/v1/wrapping-options?keySpec=SM2&region=cn-northwest-1"), 200)))
 			.first()
 			.isEqualTo("RSAES_OAEP_SHA_256/RSA_4096*");
@@ -321,9 +324,6 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=HMAC_256&region=Mars"), 400, "invalid-parameter");
 		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=SM2"), 422, "unsupported-key-spec");
 		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=ML_DSA_65"), 422, "unsupported-key-spec");
-		Response rsaInChina = this.api.get("/api/v1/wrapping-options?keySpec=RSA_2048&region=cn-north-1");
-		assertProblem(rsaInChina, 422, "incompatible-wrapping-algorithm");
-		assertThat(rsaInChina.json().get("detail").asString()).contains("without SM2PKE");
 	}
 
 	// --- helpers -----------------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ final class ImportMatrix {
 	 * The documented refusal of a cell, {@code null} when it imports. From the GetParametersForImport reference and
 	 * the developer guide: RSA_AES_KEY_WRAP for RSA and ECC private keys only and not in China; RSAES_OAEP for all
 	 * but RSA private keys, not ECC_NIST_P521 under RSA_2048; RSAES_PKCS1_V1_5 gone since 2023-10-10; SM2 keys, SM2
-	 * wrapping keys and SM2PKE only in China (and SM2PKE not supported by Keyport yet); Ed25519 and ML-DSA keys not
+	 * wrapping keys and SM2PKE only in China, SM2PKE for RSA, ECC and SM2 private keys; Ed25519 and ML-DSA keys not
 	 * importable.
 	 */
 	static String expectedRefusal(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
@@ -80,11 +80,15 @@ final class ImportMatrix {
 		if (!creatable(keySpec, china)) {
 			return "unsupported-key-spec";
 		}
-		if (algorithm == WrappingAlgorithm.RSAES_PKCS1_V1_5 || algorithm == WrappingAlgorithm.SM2PKE) {
-			return "unsupported-wrapping-algorithm";
-		}
 		boolean rsaKey = keySpec.name().startsWith("RSA_");
 		boolean privateKey = rsaKey || keySpec.name().startsWith("ECC_") || keySpec == KeySpec.SM2;
+		if (algorithm == WrappingAlgorithm.RSAES_PKCS1_V1_5 || (algorithm == WrappingAlgorithm.SM2PKE && !china)) {
+			return "unsupported-wrapping-algorithm";
+		}
+		if (algorithm == WrappingAlgorithm.SM2PKE) {
+			// AWS's table: SM2PKE with the SM2 wrapping key for RSA, ECC and SM2 private keys
+			return (privateKey && wrappingKeySpec == WrappingKeySpec.SM2) ? null : "incompatible-wrapping-algorithm";
+		}
 		boolean rsaAes = algorithm.name().startsWith("RSA_AES_KEY_WRAP");
 		boolean incompatible = wrappingKeySpec == WrappingKeySpec.SM2 || (rsaAes && (china || !privateKey))
 				|| (!rsaAes && rsaKey)

@@ -73,10 +73,27 @@ class CompatibilityTests {
 	}
 
 	@Test
-	void sm2PkeIsNotSupportedYetInChinaAndDoesNotExistElsewhere() {
+	void sm2PkeWrapsPrivateKeysInChinaOnlyAndDoesNotExistElsewhere() {
+		// AWS's table: SM2PKE for RSA, ECC and SM2 private keys; symmetric and HMAC material under RSAES_OAEP_*
 		assertRefused(KeySpec.SYMMETRIC_DEFAULT, SM2PKE, WrappingKeySpec.SM2, Partition.CHINA,
-				Reason.UNSUPPORTED_WRAPPING_ALGORITHM, "SM2PKE (SM2 wrapping keys) is not supported by Keyport yet; use "
-						+ "an RSA wrapping key (RSA_4096, RSA_3072 or RSA_2048) with RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "SM2PKE wraps RSA, ECC and SM2 private keys only; for "
+						+ "SYMMETRIC_DEFAULT use an RSA wrapping key (RSA_4096, RSA_3072 or RSA_2048) with "
+						+ "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
+		assertRefused(KeySpec.HMAC_256, SM2PKE, WrappingKeySpec.SM2, Partition.CHINA,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "SM2PKE wraps RSA, ECC and SM2 private keys only");
+		assertRefused(KeySpec.SM2, SM2PKE, WrappingKeySpec.RSA_2048, Partition.CHINA,
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "SM2PKE needs the SM2 wrapping key spec, got RSA_2048");
+		for (KeySpec keySpec : List.of(KeySpec.SM2, KeySpec.ECC_NIST_P256, KeySpec.ECC_NIST_P521, KeySpec.RSA_2048,
+				KeySpec.RSA_4096)) {
+			this.wrapper.checkCompatible(keySpec, SM2PKE, WrappingKeySpec.SM2, Partition.CHINA);
+			assertThat(this.wrapper.compatibleAlgorithms(keySpec, WrappingKeySpec.SM2, Partition.CHINA))
+				.containsExactly(SM2PKE);
+			assertThat(this.wrapper.compatibleAlgorithms(keySpec, WrappingKeySpec.SM2, Partition.STANDARD)).isEmpty();
+		}
+		assertThat(this.wrapper.compatibleAlgorithms(KeySpec.SYMMETRIC_DEFAULT, WrappingKeySpec.SM2, Partition.CHINA))
+			.isEmpty();
+		assertThat(this.wrapper.wrappingOptions(KeySpec.SM2, Partition.CHINA)).last()
+			.isEqualTo(option(SM2PKE, WrappingKeySpec.SM2));
 		assertRefused(KeySpec.SYMMETRIC_DEFAULT, SM2PKE, WrappingKeySpec.SM2, Partition.STANDARD,
 				Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
 				"SM2PKE and SM2 wrapping keys exist only in the AWS China regions (aws-cn)");
@@ -176,17 +193,15 @@ class CompatibilityTests {
 
 	@ParameterizedTest
 	@EnumSource(value = KeySpec.class, names = { "RSA_2048", "RSA_3072", "RSA_4096" })
-	void rsaPrivateKeysCannotBeImportedInChinaWithoutSm2Pke(KeySpec keySpec) {
+	void rsaPrivateKeysGoWithSm2PkeInChina(KeySpec keySpec) {
 		assertThat(this.wrapper.compatibleAlgorithms(keySpec, WrappingKeySpec.RSA_4096, Partition.CHINA)).isEmpty();
 		assertRefused(keySpec, RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096, Partition.CHINA,
 				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "RSA_AES_KEY_WRAP_SHA_256 is not available in the AWS China "
-						+ "regions (aws-cn); " + keySpec + " material cannot be imported in the AWS China regions "
-						+ "(aws-cn) without SM2PKE, which Keyport does not support yet");
+						+ "regions (aws-cn); for " + keySpec + " use SM2PKE with the SM2 wrapping key");
 		assertRefused(keySpec, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096, Partition.CHINA,
-				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "only SM2PKE could carry them, which Keyport does not support yet");
-		assertThatThrownBy(() -> this.wrapper.wrappingOptions(keySpec, Partition.CHINA))
-			.isInstanceOfSatisfying(WrappingException.class,
-					(ex) -> assertThat(ex.getMessage()).contains("without SM2PKE"));
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "there use SM2PKE with the SM2 wrapping key");
+		assertThat(this.wrapper.wrappingOptions(keySpec, Partition.CHINA))
+			.containsExactly(option(SM2PKE, WrappingKeySpec.SM2));
 	}
 
 	@Test
@@ -205,7 +220,8 @@ class CompatibilityTests {
 				option(RSA_AES_KEY_WRAP_SHA_1, WrappingKeySpec.RSA_2048));
 		assertThat(this.wrapper.wrappingOptions(KeySpec.ECC_NIST_P521, Partition.CHINA)).containsExactly(
 				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_4096),
-				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_3072), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_3072));
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_3072), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_3072),
+				option(SM2PKE, WrappingKeySpec.SM2));
 	}
 
 	@Test

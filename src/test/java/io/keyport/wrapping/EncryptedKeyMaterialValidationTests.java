@@ -102,7 +102,9 @@ class EncryptedKeyMaterialValidationTests {
 			});
 		WrappingPublicKey sm2 = WrappingPublicKey.fromDer(TestKeys.ec("sm2p256v1", true).getPublic().getEncoded());
 		assertThatThrownBy(() -> this.wrapper.checkEncrypted(block, sm2, SM2PKE)).isInstanceOfSatisfying(
-				WrappingException.class, (ex) -> assertThat(ex.reason()).isEqualTo(Reason.UNSUPPORTED_WRAPPING_ALGORITHM));
+				WrappingException.class, (ex) -> assertThat(ex.reason()).isEqualTo(Reason.INVALID_ENCRYPTED_KEY_MATERIAL));
+		assertThatThrownBy(() -> this.wrapper.checkEncrypted(block, rsa, SM2PKE)).isInstanceOfSatisfying(
+				WrappingException.class, (ex) -> assertThat(ex.reason()).isEqualTo(Reason.INCOMPATIBLE_WRAPPING_ALGORITHM));
 		assertThatThrownBy(() -> this.wrapper.checkEncrypted(block, sm2, RSAES_OAEP_SHA_256)).isInstanceOfSatisfying(
 				WrappingException.class, (ex) -> {
 					assertThat(ex.reason()).isEqualTo(Reason.INCOMPATIBLE_WRAPPING_ALGORITHM);
