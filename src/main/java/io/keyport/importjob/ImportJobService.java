@@ -95,10 +95,8 @@ public class ImportJobService {
 		Instant now = this.clock.instant();
 		checkValidTo(command.expiration(), now, null);
 		KmsKey key = this.kms.describeKey(command.kmsKeyId());
-		if (!this.keyOwnership.claim(key.arn(), caller)) {
-			// another tenant's key: answered exactly like a key that does not exist
-			throw new KmsException(io.keyport.kms.KmsErrorCode.KEY_NOT_FOUND, "DescribeKey",
-					"Key '" + command.kmsKeyId() + "' does not exist", null);
+		if (!this.keyOwnership.visible(key.arn(), caller)) {
+			throw keyNotFound(command.kmsKeyId());
 		}
 		if (!key.isExternal()) {
 			throw new ImportJobException("kms-key-not-external", Category.INVALID, null, null, "Key " + key.arn()
@@ -115,6 +113,10 @@ public class ImportJobService {
 		}
 		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				this.kms.partition());
+		// claimed only once the request is known to be good: a refused request changes nothing
+		if (!this.keyOwnership.claim(key.arn(), caller)) {
+			throw keyNotFound(command.kmsKeyId());
+		}
 		ImportParameters parameters = downloadParameters(key.arn(), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
@@ -124,6 +126,12 @@ public class ImportJobService {
 		log.info("Import job {} created for key {} ({}, {} with {})", view.id(), key.arn(), key.keySpec(),
 				command.wrappingAlgorithm(), command.wrappingKeySpec());
 		return view;
+	}
+
+	/** Another tenant's key is answered exactly like a key that does not exist. */
+	private static KmsException keyNotFound(String keyId) {
+		return new KmsException(io.keyport.kms.KmsErrorCode.KEY_NOT_FOUND, "DescribeKey",
+				"Key '" + keyId + "' does not exist", null);
 	}
 
 	public ImportJobView get(ImportJobId id, Caller caller) {

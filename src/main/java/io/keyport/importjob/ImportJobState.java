@@ -55,7 +55,7 @@ public enum ImportJobState {
 
 	/** Targets reachable from this state, for error messages. */
 	public Set<ImportJobState> allowedTargets() {
-		return EnumSet.copyOf(this.next.isEmpty() ? EnumSet.noneOf(ImportJobState.class) : this.next);
+		return EnumSet.copyOf(this.next);
 	}
 
 }

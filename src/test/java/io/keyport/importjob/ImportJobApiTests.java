@@ -223,6 +223,9 @@ class ImportJobApiTests extends IntegrationTest {
 		assertProblem(response, 422, "kms-key-not-external");
 		assertThat(response.json().get("detail").asString()).contains("EXTERNAL");
 		assertThat(jobCount()).isEqualTo(before);
+		// a refused request claims nothing either
+		assertThat(this.jdbc.queryForObject("select count(*) from kms_key_owner where kms_key_arn like ?",
+				Integer.class, "%" + keyId)).isZero();
 	}
 
 	@Test
