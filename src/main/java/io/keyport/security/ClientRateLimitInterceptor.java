@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import io.keyport.web.ApiInterceptor;
 
@@ -51,14 +50,10 @@ class ClientRateLimitInterceptor implements ApiInterceptor {
 			return true;
 		}
 		long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(bucket.nanosUntilAvailable()) + 1);
-		response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
 		response.setHeader("Retry-After", String.valueOf(retryAfter));
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		response.getWriter()
-			.write("{\"type\":\"" + ProblemResponses.TYPE_BASE + "too-many-requests\",\"title\":\"Too many requests\","
-					+ "\"status\":429,\"detail\":\"Client " + caller.clientId().replaceAll("[^A-Za-z0-9._:@-]", "_")
-					+ " exceeded " + this.properties.requestsPerSecond()
-					+ " requests per second; retry after the time in Retry-After\",\"code\":\"too-many-requests\"}");
+		ProblemResponses.write(response, HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Client "
+				+ caller.clientId() + " exceeded " + this.properties.requestsPerSecond()
+				+ " requests per second; retry after the time in Retry-After");
 		return false;
 	}
 

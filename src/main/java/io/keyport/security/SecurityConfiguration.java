@@ -3,7 +3,6 @@ package io.keyport.security;
 import java.io.IOException;
 
 import jakarta.servlet.http.HttpServletResponse;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
@@ -11,8 +10,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -37,10 +34,10 @@ import static io.keyport.security.Scopes.authority;
 class SecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties, JsonMapper json) {
-		AuthenticationEntryPoint unauthorized = (request, response, ex) -> problem(json, response,
+	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties) {
+		AuthenticationEntryPoint unauthorized = (request, response, ex) -> problem(response,
 				HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required");
-		AccessDeniedHandler forbidden = (request, response, ex) -> problem(json, response, HttpStatus.FORBIDDEN,
+		AccessDeniedHandler forbidden = (request, response, ex) -> problem(response, HttpStatus.FORBIDDEN,
 				"insufficient-scope", "The token lacks the scope this operation requires");
 		return http
 			.authorizeHttpRequests(requests -> requests
@@ -70,21 +67,12 @@ class SecurityConfiguration {
 			.build();
 	}
 
-	private static void problem(JsonMapper json, HttpServletResponse response, HttpStatus status, String code,
-			String detail) throws IOException {
-		ProblemDetail problem = ProblemResponses.problem(status, code, detail);
-		java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-		body.put("type", problem.getType().toString());
-		body.put("title", problem.getTitle());
-		body.put("status", problem.getStatus());
-		body.put("detail", problem.getDetail());
-		body.put("code", code);
-		response.setStatus(status.value());
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+	private static void problem(HttpServletResponse response, HttpStatus status, String code, String detail)
+			throws IOException {
 		if (status == HttpStatus.UNAUTHORIZED) {
 			response.setHeader("WWW-Authenticate", "Bearer");
 		}
-		json.writeValue(response.getOutputStream(), body);
+		ProblemResponses.write(response, status, code, detail);
 	}
 
 }

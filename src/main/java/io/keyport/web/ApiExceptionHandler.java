@@ -195,10 +195,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	/** Names the field and what was wrong, never the value (it may be key material). */
 	private static Detail unreadable(HttpMessageNotReadableException ex) {
 		Throwable cause = ex.getCause();
-		for (Throwable t = ex; t != null; t = t.getCause()) {
-			if (t instanceof RequestSizeLimitFilter.RequestTooLargeException) {
-				return new Detail("request-too-large", t.getMessage());
-			}
+		if (tooLarge(ex)) {
+			return new Detail("request-too-large", "The request body exceeds the size limit");
 		}
 		if (cause instanceof UnrecognizedPropertyException e) {
 			return new Detail("unknown-field", "Unknown field '" + e.getPropertyName() + "'");

@@ -1,6 +1,10 @@
 package io.keyport.web;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import tools.jackson.databind.json.JsonMapper;
 import java.util.Locale;
 
 import org.springframework.http.HttpStatusCode;
@@ -8,6 +12,8 @@ import org.springframework.http.ProblemDetail;
 
 /** Builds RFC 9457 problems with Keyport's stable {@code code} member and a type URI derived from it. */
 public final class ProblemResponses {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/** Base of problem type URIs; each code has its own. */
 	public static final String TYPE_BASE = "https://keyport.io/problems/";
@@ -21,6 +27,24 @@ public final class ProblemResponses {
 		problem.setTitle(title(code));
 		problem.setProperty("code", code);
 		return problem;
+	}
+
+	/**
+	 * Writes a problem straight to the servlet response, for code that runs before or outside Spring MVC (security
+	 * filters, request filters, interceptors that stop a request).
+	 */
+	public static void write(jakarta.servlet.http.HttpServletResponse response, HttpStatusCode status, String code,
+			String detail) throws java.io.IOException {
+		ProblemDetail problem = problem(status, code, detail);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", problem.getType().toString());
+		body.put("title", problem.getTitle());
+		body.put("status", problem.getStatus());
+		body.put("detail", problem.getDetail());
+		body.put("code", code);
+		response.setStatus(status.value());
+		response.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		JSON.writeValue(response.getOutputStream(), body);
 	}
 
 	static String title(String code) {

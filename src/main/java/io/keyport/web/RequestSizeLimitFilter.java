@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -37,12 +36,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > this.limit) {
-			response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-			response.getWriter()
-				.write("{\"type\":\"" + ProblemResponses.TYPE_BASE + "request-too-large\",\"title\":\"Request too large\","
-						+ "\"status\":413,\"detail\":\"The request body exceeds " + this.limit
-						+ " bytes\",\"code\":\"request-too-large\"}");
+			ProblemResponses.write(response, HttpStatus.CONTENT_TOO_LARGE, "request-too-large",
+					"The request body exceeds " + this.limit + " bytes");
 			return;
 		}
 		chain.doFilter(new LimitedRequest(request, this.limit), response);

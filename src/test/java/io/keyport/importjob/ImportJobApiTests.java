@@ -19,8 +19,6 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -43,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ImportJobApiTests extends IntegrationTest {
 
-	static KmsClient kms;
+	final KmsClient kms = TestInfrastructure.kmsClient();
 
 	@LocalServerPort
 	int port;
@@ -54,16 +52,6 @@ class ImportJobApiTests extends IntegrationTest {
 	ApiClient api;
 
 	final SecureRandom random = new SecureRandom();
-
-	@BeforeAll
-	static void sdk() {
-		kms = TestInfrastructure.kmsClient();
-	}
-
-	@AfterAll
-	static void closeSdk() {
-		kms.close();
-	}
 
 	@BeforeEach
 	void client() {

@@ -12,8 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -41,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ImportJobLifecycleTests extends IntegrationTest {
 
-	static KmsClient kms;
+	final KmsClient kms = TestInfrastructure.kmsClient();
 
 	@LocalServerPort
 	int port;
@@ -53,16 +51,6 @@ class ImportJobLifecycleTests extends IntegrationTest {
 	JdbcTemplate jdbc;
 
 	ApiClient api;
-
-	@BeforeAll
-	static void sdk() {
-		kms = TestInfrastructure.kmsClient();
-	}
-
-	@AfterAll
-	static void closeSdk() {
-		kms.close();
-	}
 
 	@BeforeEach
 	void client() {

@@ -98,8 +98,20 @@ public final class TestInfrastructure {
 		return properties;
 	}
 
-	/** An SDK client on the emulator, for tests that act on KMS directly (as another tool or person would). */
-	public static software.amazon.awssdk.services.kms.KmsClient kmsClient() {
+	private static software.amazon.awssdk.services.kms.KmsClient kmsClient;
+
+	/**
+	 * An SDK client on the emulator, for tests that act on KMS directly (as another tool or person would); one for
+	 * the test JVM.
+	 */
+	public static synchronized software.amazon.awssdk.services.kms.KmsClient kmsClient() {
+		if (kmsClient == null) {
+			kmsClient = newKmsClient();
+		}
+		return kmsClient;
+	}
+
+	private static software.amazon.awssdk.services.kms.KmsClient newKmsClient() {
 		return software.amazon.awssdk.services.kms.KmsClient.builder()
 			.endpointOverride(emulator().endpoint())
 			.region(software.amazon.awssdk.regions.Region.of(emulator().region()))
