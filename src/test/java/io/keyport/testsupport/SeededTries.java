@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * {@link SplittableRandom} from a seed drawn from the run's seed. The run's seed is new each run (so runs explore
  * different input) unless given as {@code -Dkeyport.test.seed=N}; a failure names it and the failing try's seed,
  * which {@code -Dkeyport.test.try-seed=N} replays alone. Both apply to every property in the JVM, so pair them with
- * {@code -Dtest=Class#method}. There is no shrinking: the failure message holds the input that failed.
+ * {@code -Dtest=Class#method}. There is no shrinking: the seed replays the failing input.
  */
 public final class SeededTries {
 
