@@ -9,19 +9,23 @@ import org.slf4j.MDC;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
-import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerMapping;
 
 import io.keyport.security.Caller;
 import io.keyport.web.ApiInterceptor;
+import io.keyport.web.ProblemResponses;
 
 /**
- * Records every state-changing API call (anything but GET and HEAD) with its outcome, and puts the job id of the
- * request into the logging context so KMS calls made for it are attributed to the job.
+ * Records every state-changing API call (anything but GET and HEAD) under its {@link AuditOperations operation name}
+ * with its outcome, and puts the job id of the request into the logging context so KMS calls made for it are
+ * attributed to the job.
  */
 @Component
 @Order(2)
 class AuditInterceptor implements ApiInterceptor {
+
+	/** Set once the call is recorded, so {@link AuditRefusalFilter} does not record it again. */
+	static final String RECORDED = AuditInterceptor.class.getName() + ".recorded";
 
 	private final AuditLog auditLog;
 
@@ -31,7 +35,6 @@ class AuditInterceptor implements ApiInterceptor {
 
 	@Override
 	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-		MDC.put(AuditLog.MDC_REMOTE_ADDR, request.getRemoteAddr());
 		String jobId = pathVariable(request, "id");
 		if (jobId != null) {
 			MDC.put(AuditLog.MDC_JOB_ID, jobId);
@@ -45,16 +48,19 @@ class AuditInterceptor implements ApiInterceptor {
 		try {
 			String method = request.getMethod();
 			if (!HttpMethod.GET.matches(method) && !HttpMethod.HEAD.matches(method)) {
-				String operation = handler instanceof HandlerMethod h ? h.getMethod().getName()
-						: method + " " + request.getRequestURI();
+				Object route = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+				String operation = AuditOperations.of(method,
+						route != null ? route.toString() : request.getRequestURI());
 				String keyId = pathVariable(request, "keyId");
-				this.auditLog.record(caller(), "api:" + operation, pathVariable(request, "id"), keyId,
-						String.valueOf(response.getStatus()), method + " " + request.getRequestURI());
+				Object code = request.getAttribute(ProblemResponses.CODE_ATTRIBUTE);
+				this.auditLog.record(caller(), operation, pathVariable(request, "id"), keyId,
+						String.valueOf(response.getStatus()),
+						method + " " + request.getRequestURI() + (code != null ? " " + code : ""));
+				request.setAttribute(RECORDED, Boolean.TRUE);
 			}
 		}
 		finally {
 			MDC.remove(AuditLog.MDC_JOB_ID);
-			MDC.remove(AuditLog.MDC_REMOTE_ADDR);
 		}
 	}
 
@@ -63,7 +69,7 @@ class AuditInterceptor implements ApiInterceptor {
 			return Caller.current();
 		}
 		catch (IllegalStateException ex) {
-			return Caller.system("anonymous");
+			return Caller.anonymous();
 		}
 	}
 

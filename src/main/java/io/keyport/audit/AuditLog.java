@@ -53,12 +53,15 @@ public class AuditLog implements KmsCallListener {
 	public void record(Caller caller, String operation, String jobId, String kmsKeyArn, String outcome,
 			String detail) {
 		try {
+			// every identifier comes from a token, a request or KMS: cut to its column so the row is always written
 			this.jdbc.update("""
 					insert into audit_event (occurred_at, tenant, subject, client_id, operation, job_id, kms_key_arn,
 					    remote_addr, request_id, outcome, detail)
-					values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Timestamp.from(this.clock.instant()), caller.tenant(),
-					caller.subject(), caller.clientId(), operation, uuidOrNull(jobId), kmsKeyArn,
-					MDC.get(MDC_REMOTE_ADDR), MDC.get(MDC_REQUEST_ID), outcome, truncate(detail));
+					values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Timestamp.from(this.clock.instant()),
+					cut(caller.tenant(), 128), cut(caller.subject() != null ? caller.subject() : "unknown", 256),
+					cut(caller.clientId(), 256), cut(operation, 128), uuidOrNull(jobId), cut(kmsKeyArn, 2048),
+					cut(MDC.get(MDC_REMOTE_ADDR), 64), cut(MDC.get(MDC_REQUEST_ID), 128), cut(outcome, 64),
+					cut(detail, 1000));
 		}
 		catch (RuntimeException ex) {
 			// losing an audit entry must be visible to operators, but must not undo what already happened at KMS
@@ -109,7 +112,7 @@ public class AuditLog implements KmsCallListener {
 			return Caller.current();
 		}
 		catch (IllegalStateException ex) {
-			return Caller.system("lifecycle");
+			return Caller.internal("lifecycle");
 		}
 	}
 
@@ -122,8 +125,8 @@ public class AuditLog implements KmsCallListener {
 		}
 	}
 
-	private static String truncate(String detail) {
-		return detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000);
+	private static String cut(String value, int length) {
+		return value == null || value.length() <= length ? value : value.substring(0, length);
 	}
 
 }

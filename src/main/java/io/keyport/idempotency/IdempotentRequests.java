@@ -10,9 +10,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.CacheControl;
@@ -28,12 +31,16 @@ import io.keyport.web.ApiException;
 /**
  * The {@code Idempotency-Key} request header (IETF httpapi draft), scoped to the caller's tenant: the same key with the
  * same payload replays the first answer, the same key with another payload is a 422, a request still in flight is a
- * 409. A failed request leaves no record, so it may be retried with the same key. Records expire after a day.
+ * 409. A failed request leaves no record, so it may be retried with the same key. Records expire after a day. Each
+ * in-flight record carries its request's owner token: a request whose record was taken over after it was abandoned
+ * neither completes nor deletes the record of the request that took it over.
  */
 @Service
 public class IdempotentRequests {
 
 	public static final String HEADER = "Idempotency-Key";
+
+	private static final Logger log = LoggerFactory.getLogger(IdempotentRequests.class);
 
 	static final Duration RETENTION = Duration.ofHours(24);
 
@@ -56,7 +63,8 @@ public class IdempotentRequests {
 
 	/**
 	 * Runs the action once per (tenant, key). The answer of a completed first request is replayed as it was.
-	 * @param request what identifies the payload (it is hashed, never stored)
+	 * @param request the normalized command (ids trimmed, defaults applied), so that a retry differing only in
+	 * whitespace or in spelled-out defaults is still a replay; it is hashed, never stored
 	 */
 	public ResponseEntity<?> run(String tenant, String key, String operation, Object request,
 			Supplier<ResponseEntity<?>> action) {
@@ -69,11 +77,12 @@ public class IdempotentRequests {
 		this.jdbc.update("delete from idempotency_key where tenant = ? and idempotency_key = ? and (expires_at < ? "
 				+ "or (state = 'IN_FLIGHT' and created_at < ?))", tenant, key, Timestamp.from(now),
 				Timestamp.from(now.minus(ABANDONED_AFTER)));
+		String owner = UUID.randomUUID().toString();
 		int inserted = this.jdbc.update("""
 				insert into idempotency_key (tenant, idempotency_key, operation, request_hash, state, created_at,
-				    expires_at) values (?, ?, ?, ?, 'IN_FLIGHT', ?, ?)
+				    expires_at, owner_token) values (?, ?, ?, ?, 'IN_FLIGHT', ?, ?, ?)
 				on conflict (tenant, idempotency_key) do nothing""", tenant, key, operation, hash, Timestamp.from(now),
-				Timestamp.from(now.plus(RETENTION)));
+				Timestamp.from(now.plus(RETENTION)), owner);
 		if (inserted == 0) {
 			return replay(tenant, key, operation, hash);
 		}
@@ -83,15 +92,21 @@ public class IdempotentRequests {
 		}
 		catch (RuntimeException ex) {
 			// no answer to remember: the caller may retry with the same key
-			forget(tenant, key);
+			forget(tenant, key, owner);
 			throw ex;
 		}
 		URI location = response.getHeaders().getLocation();
-		this.jdbc.update("""
+		int completed = this.jdbc.update("""
 				update idempotency_key set state = 'COMPLETED', response_status = ?, response_location = ?,
-				    response_body = ? where tenant = ? and idempotency_key = ?""", response.getStatusCode().value(),
+				    response_body = ? where tenant = ? and idempotency_key = ? and state = 'IN_FLIGHT'
+				    and owner_token = ?""", response.getStatusCode().value(),
 				location != null ? location.toString() : null, this.json.writeValueAsString(response.getBody()),
-				tenant, key);
+				tenant, key, owner);
+		if (completed == 0) {
+			// another request took the record over while this one ran: its answer is the one to replay
+			log.warn("Idempotency-Key record of {} was taken over while the request ran; its answer is not "
+					+ "remembered", operation);
+		}
 		return response;
 	}
 
@@ -127,9 +142,9 @@ public class IdempotentRequests {
 		return replay.body(row.get("response_body"));
 	}
 
-	private void forget(String tenant, String key) {
-		this.jdbc.update("delete from idempotency_key where tenant = ? and idempotency_key = ? and state = 'IN_FLIGHT'",
-				tenant, key);
+	private void forget(String tenant, String key, String owner) {
+		this.jdbc.update("delete from idempotency_key where tenant = ? and idempotency_key = ? and state = 'IN_FLIGHT' "
+				+ "and owner_token = ?", tenant, key, owner);
 	}
 
 	private static byte[] sha256(byte[] bytes) {

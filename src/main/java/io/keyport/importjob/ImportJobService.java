@@ -87,17 +87,14 @@ public class ImportJobService {
 	}
 
 	/**
-	 * Checks the key (exists, EXTERNAL, state allows import), refuses impossible algorithm combinations before
+	 * Checks the key (exists, owned by the caller's tenant, EXTERNAL, state allows import), refuses impossible algorithm combinations before
 	 * calling GetParametersForImport, then stores the job waiting for material.
 	 */
 	public ImportJobView create(CreateImportJob command, Caller caller) {
 		String actor = caller.actor();
 		Instant now = this.clock.instant();
 		checkValidTo(command.expiration(), now, null);
-		KmsKey key = this.kms.describeKey(command.kmsKeyId());
-		if (!this.keyOwnership.visible(key.arn(), caller)) {
-			throw keyNotFound(command.kmsKeyId());
-		}
+		KmsKey key = describeOwnKey(command.kmsKeyId(), caller);
 		if (!key.isExternal()) {
 			throw new ImportJobException("kms-key-not-external", Category.INVALID, null, null, "Key " + key.arn()
 					+ " has origin " + key.origin() + "; only keys with origin EXTERNAL accept imported key material");
@@ -113,10 +110,6 @@ public class ImportJobService {
 		}
 		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				this.kms.partition());
-		// claimed only once the request is known to be good: a refused request changes nothing
-		if (!this.keyOwnership.claim(key.arn(), caller)) {
-			throw keyNotFound(command.kmsKeyId());
-		}
 		ImportParameters parameters = downloadParameters(key.arn(), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
@@ -128,10 +121,30 @@ public class ImportJobService {
 		return view;
 	}
 
-	/** Another tenant's key is answered exactly like a key that does not exist. */
-	private static KmsException keyNotFound(String keyId) {
-		return new KmsException(io.keyport.kms.KmsErrorCode.KEY_NOT_FOUND, "DescribeKey",
-				"Key '" + keyId + "' does not exist", null);
+	/**
+	 * The key, if the caller's tenant owns it. A key that does not exist, an invalid key id, another tenant's key and
+	 * a key nobody owns all get the same answer, so that key ids cannot be probed through job creation.
+	 */
+	private KmsKey describeOwnKey(String reference, Caller caller) {
+		KmsKey key;
+		try {
+			key = this.kms.describeKey(reference);
+		}
+		catch (KmsException ex) {
+			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND || ex.errorCode() == KmsErrorCode.INVALID_KEY_ID) {
+				throw keyNotFound(reference);
+			}
+			throw ex;
+		}
+		if (!this.keyOwnership.owns(key.arn(), caller)) {
+			throw keyNotFound(reference);
+		}
+		return key;
+	}
+
+	private static ImportJobException keyNotFound(String reference) {
+		return new ImportJobException(KeyOwnership.KEY_NOT_FOUND, Category.NOT_FOUND, null, null,
+				KeyOwnership.keyNotFoundDetail(reference));
 	}
 
 	public ImportJobView get(ImportJobId id, Caller caller) {
@@ -415,8 +428,7 @@ public class ImportJobService {
 	 */
 	ImportJob load(ImportJobId id, Caller caller, boolean write) {
 		ImportJob job = load(id);
-		boolean visible = caller.isSystem() || job.tenant().equals(caller.tenant()) || (!write && caller.isAdmin());
-		if (!visible) {
+		if (!caller.mayAccess(job.tenant(), !write)) {
 			throw new ImportJobException("import-job-not-found", Category.NOT_FOUND, id, null, "No import job " + id);
 		}
 		return job;

@@ -18,11 +18,19 @@ public interface KmsProvider {
 	/** Which import rules apply in {@link #region()} (AWS's China regions differ). */
 	Partition partition();
 
-	/**
-	 * Creates a key whose material comes from outside (AWS Origin EXTERNAL); it waits for an import. With an alias in
-	 * the request the key gets it; should that fail, the new key is scheduled for deletion before the error is thrown.
-	 */
+	/** Creates a key whose material comes from outside (AWS Origin EXTERNAL); it waits for an import. */
 	KmsKey createExternalKey(CreateKeyRequest request);
+
+	/** Gives the key an alias name ({@code alias/...}); fails when the alias already exists. */
+	void createAlias(String alias, String keyId);
+
+	void deleteAlias(String alias);
+
+	/**
+	 * Schedules the key for deletion after the pending window.
+	 * @return when the key will be deleted
+	 */
+	java.time.Instant scheduleKeyDeletion(String keyId, int pendingWindowDays);
 
 	/** @param keyId key id, key ARN, alias name ({@code alias/...}) or alias ARN */
 	KmsKey describeKey(String keyId);

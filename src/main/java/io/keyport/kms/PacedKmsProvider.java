@@ -52,6 +52,27 @@ public final class PacedKmsProvider implements KmsProvider {
 	}
 
 	@Override
+	public void createAlias(String alias, String keyId) {
+		call("CreateAlias", keyId, () -> {
+			this.delegate.createAlias(alias, keyId);
+			return null;
+		});
+	}
+
+	@Override
+	public void deleteAlias(String alias) {
+		call("DeleteAlias", alias, () -> {
+			this.delegate.deleteAlias(alias);
+			return null;
+		});
+	}
+
+	@Override
+	public java.time.Instant scheduleKeyDeletion(String keyId, int pendingWindowDays) {
+		return call("ScheduleKeyDeletion", keyId, () -> this.delegate.scheduleKeyDeletion(keyId, pendingWindowDays));
+	}
+
+	@Override
 	public KmsKey describeKey(String keyId) {
 		return call("DescribeKey", keyId, () -> this.delegate.describeKey(keyId));
 	}

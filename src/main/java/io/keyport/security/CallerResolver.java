@@ -11,9 +11,13 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
 
 /**
  * Turns a validated JWT into an authentication carrying the {@link Caller}: scopes as {@code SCOPE_} authorities,
- * tenant from the configured claim, falling back to the client id.
+ * tenant from the configured claim. The claim is required: without it, a client whose id equals another tenant's name
+ * would act as that tenant. Tokens never produce an internal caller.
  */
 final class CallerResolver implements Converter<Jwt, AbstractAuthenticationToken> {
+
+	/** The tenant columns' length. */
+	static final int MAX_TENANT = 128;
 
 	private final JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
 
@@ -29,7 +33,11 @@ final class CallerResolver implements Converter<Jwt, AbstractAuthenticationToken
 		String clientId = firstNonBlank(jwt.getClaimAsString("client_id"), jwt.getClaimAsString("azp"),
 				jwt.getClaimAsString("cid"));
 		String subject = firstNonBlank(jwt.getSubject(), clientId, "unknown");
-		String tenant = firstNonBlank(jwt.getClaimAsString(this.tenantClaim), clientId, subject);
+		String tenant = jwt.getClaimAsString(this.tenantClaim);
+		if (!Caller.isTenantName(tenant)) {
+			throw new InvalidTenantClaimException(this.tenantClaim,
+					new Caller(subject, clientId != null ? clientId : subject, null, java.util.Set.of()));
+		}
 		Caller caller = new Caller(subject, clientId != null ? clientId : subject, tenant,
 				Caller.scopesOf(authorities));
 		JwtAuthenticationToken token = new JwtAuthenticationToken(jwt, authorities, subject);

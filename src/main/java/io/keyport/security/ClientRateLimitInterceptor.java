@@ -51,7 +51,8 @@ class ClientRateLimitInterceptor implements ApiInterceptor {
 		}
 		long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(bucket.nanosUntilAvailable()) + 1);
 		response.setHeader("Retry-After", String.valueOf(retryAfter));
-		ProblemResponses.write(response, HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Client "
+		request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller);
+		ProblemResponses.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Client "
 				+ caller.clientId() + " exceeded " + this.properties.requestsPerSecond()
 				+ " requests per second; retry after the time in Retry-After");
 		return false;

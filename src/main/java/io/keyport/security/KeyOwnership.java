@@ -8,11 +8,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Which tenant a KMS key belongs to. The tenant that first creates or imports into a key through Keyport owns it;
- * other tenants are told the key does not exist, so one platform cannot import into or inspect another's keys.
+ * Which tenant a KMS key belongs to. A key belongs to a tenant only when that tenant created it through Keyport or an
+ * administrator assigned it; a key nobody owns (made elsewhere in the account, or managed by AWS) does not exist for
+ * tenants, and another tenant's key is answered exactly like a missing one, so one platform can neither inspect nor
+ * import into another's keys, nor learn which keys exist.
  */
 @Component
 public class KeyOwnership {
+
+	/** The one code for a missing, invalid, unowned or foreign key. */
+	public static final String KEY_NOT_FOUND = "kms-key-not-found";
 
 	private final JdbcTemplate jdbc;
 
@@ -23,25 +28,65 @@ public class KeyOwnership {
 		this.clock = clock;
 	}
 
-	/** Claims the key for the caller's tenant unless someone owns it; whether the caller's tenant owns it now. */
-	public boolean claim(String keyArn, Caller caller) {
-		this.jdbc.update("""
-				insert into kms_key_owner (kms_key_arn, tenant, claimed_by, claimed_at) values (?, ?, ?, ?)
-				on conflict (kms_key_arn) do nothing""", keyArn, caller.tenant(), caller.actor(),
-				Timestamp.from(this.clock.instant()));
-		return caller.tenant().equals(owner(keyArn));
+	/** The one wording for a missing, invalid, unowned or foreign key, naming the key as the caller wrote it. */
+	public static String keyNotFoundDetail(String reference) {
+		return "Key '" + reference + "' does not exist";
 	}
 
-	/** Whether the caller may see the key: its tenant owns it, nobody owns it yet, or the caller is an admin. */
-	public boolean visible(String keyArn, Caller caller) {
+	/** Records a key the caller's tenant just created as its own. */
+	public void claimCreated(String keyArn, Caller caller) {
+		insert(keyArn, caller.tenant(), caller);
+	}
+
+	/** The outcome of an administrator's assignment. */
+	public enum Assignment {
+
+		/** The key had no owner and now belongs to the tenant. */
+		ASSIGNED,
+
+		/** The key already belonged to the tenant. */
+		UNCHANGED,
+
+		/** The key belongs to another tenant; nothing changed. */
+		OWNED_BY_ANOTHER
+
+	}
+
+	/** Gives a key nobody owns to a tenant; an owned key keeps its owner (no silent transfer between tenants). */
+	public Assignment assign(String keyArn, String tenant, Caller admin) {
+		if (insert(keyArn, tenant, admin)) {
+			return Assignment.ASSIGNED;
+		}
+		return tenant.equals(owner(keyArn)) ? Assignment.UNCHANGED : Assignment.OWNED_BY_ANOTHER;
+	}
+
+	/** Whether the caller's tenant owns the key: required to import into it. */
+	public boolean owns(String keyArn, Caller caller) {
 		String owner = owner(keyArn);
-		return owner == null || owner.equals(caller.tenant()) || caller.isAdmin();
+		return owner != null && caller.mayAccess(owner, false);
 	}
 
-	private String owner(String keyArn) {
+	/** Whether the caller may see the key: its tenant owns it, or the caller is an admin (who sees every key). */
+	public boolean visible(String keyArn, Caller caller) {
+		if (caller.isAdmin()) {
+			return true;
+		}
+		String owner = owner(keyArn);
+		return owner != null && caller.mayAccess(owner, true);
+	}
+
+	/** The owning tenant, or {@code null}. */
+	public String owner(String keyArn) {
 		List<String> owners = this.jdbc.queryForList("select tenant from kms_key_owner where kms_key_arn = ?",
 				String.class, keyArn);
 		return owners.isEmpty() ? null : owners.getFirst();
+	}
+
+	private boolean insert(String keyArn, String tenant, Caller by) {
+		return this.jdbc.update("""
+				insert into kms_key_owner (kms_key_arn, tenant, claimed_by, claimed_at) values (?, ?, ?, ?)
+				on conflict (kms_key_arn) do nothing""", keyArn, tenant, by.actor(),
+				Timestamp.from(this.clock.instant())) == 1;
 	}
 
 }

@@ -2,6 +2,7 @@ package io.keyport.security;
 
 import java.io.IOException;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -12,6 +13,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -35,10 +37,21 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties) {
-		AuthenticationEntryPoint unauthorized = (request, response, ex) -> problem(response,
-				HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required");
-		AccessDeniedHandler forbidden = (request, response, ex) -> problem(response, HttpStatus.FORBIDDEN,
-				"insufficient-scope", "The token lacks the scope this operation requires");
+		AuthenticationEntryPoint unauthorized = (request, response, ex) -> {
+			if (ex instanceof InvalidTenantClaimException invalid) {
+				// a genuine token that names no usable tenant: authenticated, but allowed nothing
+				request.setAttribute(Caller.REQUEST_ATTRIBUTE, invalid.caller());
+				problem(request, response, HttpStatus.FORBIDDEN, "invalid-tenant-claim", invalid.getMessage());
+				return;
+			}
+			problem(request, response, HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required");
+		};
+		AccessDeniedHandler forbidden = (request, response, ex) -> {
+			request.setAttribute(Caller.REQUEST_ATTRIBUTE,
+					Caller.of(SecurityContextHolder.getContext().getAuthentication()));
+			problem(request, response, HttpStatus.FORBIDDEN, "insufficient-scope",
+					"The token lacks the scope this operation requires");
+		};
 		return http
 			.authorizeHttpRequests(requests -> requests
 				.requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
@@ -53,6 +66,7 @@ class SecurityConfiguration {
 				.requestMatchers(HttpMethod.POST, "/api/v1/import-jobs", "/api/v1/import-jobs/**")
 				.hasAuthority(authority(IMPORT))
 				.requestMatchers(HttpMethod.PUT, "/api/v1/import-jobs/**").hasAuthority(authority(IMPORT))
+				.requestMatchers(HttpMethod.PUT, "/api/v1/kms-keys/**").hasAuthority(authority(ADMIN))
 				.anyRequest().denyAll())
 			.oauth2ResourceServer(oauth2 -> oauth2
 				.jwt(jwt -> jwt.jwtAuthenticationConverter(new CallerResolver(properties.tenantClaim())))
@@ -67,12 +81,12 @@ class SecurityConfiguration {
 			.build();
 	}
 
-	private static void problem(HttpServletResponse response, HttpStatus status, String code, String detail)
-			throws IOException {
+	private static void problem(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
+			String code, String detail) throws IOException {
 		if (status == HttpStatus.UNAUTHORIZED) {
 			response.setHeader("WWW-Authenticate", "Bearer");
 		}
-		ProblemResponses.write(response, status, code, detail);
+		ProblemResponses.write(request, response, status, code, detail);
 	}
 
 }

@@ -144,6 +144,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		}
 		detail.extra().forEach(keyport::setProperty);
 		keyport.setProperty("code", detail.code());
+		ProblemResponses.remember(detail.code());
 		return super.handleExceptionInternal(ex, keyport, headers, statusCode, request);
 	}
 
@@ -251,6 +252,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
+		if (problem.getProperties() != null && problem.getProperties().get("code") instanceof String code) {
+			ProblemResponses.remember(code);
+		}
 		ResponseEntity.BodyBuilder builder = ResponseEntity.status(problem.getStatus());
 		if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
 			builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER.toSeconds()));

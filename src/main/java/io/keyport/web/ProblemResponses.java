@@ -15,6 +15,9 @@ public final class ProblemResponses {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/** Request attribute with the {@code code} of the problem a request was answered with. */
+	public static final String CODE_ATTRIBUTE = ProblemResponses.class.getName() + ".code";
+
 	/** Base of problem type URIs; each code has its own. */
 	public static final String TYPE_BASE = "https://keyport.io/problems/";
 
@@ -45,6 +48,27 @@ public final class ProblemResponses {
 		response.setStatus(status.value());
 		response.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		JSON.writeValue(response.getOutputStream(), body);
+	}
+
+	/**
+	 * Like {@link #write(jakarta.servlet.http.HttpServletResponse, HttpStatusCode, String, String)}, and leaves the
+	 * code in the request attribute {@link #CODE_ATTRIBUTE}, so the audit trail can record why a request was refused.
+	 */
+	public static void write(jakarta.servlet.http.HttpServletRequest request,
+			jakarta.servlet.http.HttpServletResponse response, HttpStatusCode status, String code, String detail)
+			throws java.io.IOException {
+		request.setAttribute(CODE_ATTRIBUTE, code);
+		write(response, status, code, detail);
+	}
+
+	/** Remembers the code of a problem answered through Spring MVC, for the audit trail. */
+	static void remember(String code) {
+		org.springframework.web.context.request.RequestAttributes attributes = org.springframework.web.context.request.RequestContextHolder
+			.getRequestAttributes();
+		if (attributes != null) {
+			attributes.setAttribute(CODE_ATTRIBUTE, code,
+					org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+		}
 	}
 
 	static String title(String code) {

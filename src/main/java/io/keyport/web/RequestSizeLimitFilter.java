@@ -23,7 +23,7 @@ import io.keyport.security.SecurityProperties;
  * once with 413, and a body without a declared length is counted as it is read and refused when it passes the limit.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
 	private final long limit;
@@ -36,7 +36,7 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > this.limit) {
-			ProblemResponses.write(response, HttpStatus.CONTENT_TOO_LARGE, "request-too-large",
+			ProblemResponses.write(request, response, HttpStatus.CONTENT_TOO_LARGE, "request-too-large",
 					"The request body exceeds " + this.limit + " bytes");
 			return;
 		}

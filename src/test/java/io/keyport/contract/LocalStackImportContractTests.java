@@ -74,6 +74,10 @@ class LocalStackImportContractTests extends LocalStackContractTest {
 	void keyWhoseOriginIsNotExternalIsRefusedAndNoJobIsWritten() {
 		String keyId = kms.createKey(r -> r.description("keyport contract: origin AWS_KMS")).keyMetadata().keyId();
 		int before = jobCount();
+		// made outside Keyport: an administrator gives it to the tenant first
+		assertThat(this.api.as(io.keyport.testsupport.Tokens.of(io.keyportdev.localauth.LocalAuthorizationServer.OPERATOR))
+			.putJson("/api/v1/kms-keys/" + keyId + "/owner", ApiClient.json(Map.of("tenant", "tenant-a")))
+			.status()).isEqualTo(200);
 
 		Response response = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)));
 
@@ -87,7 +91,7 @@ class LocalStackImportContractTests extends LocalStackContractTest {
 		int before = jobCount();
 		Response response = this.api.postJson("/api/v1/import-jobs",
 				ApiClient.json(Map.of("kmsKeyId", "11111111-2222-3333-4444-555555555555")));
-		assertProblem(response, 422, "kms-key-not-found");
+		assertProblem(response, 404, "kms-key-not-found");
 		assertThat(jobCount()).isEqualTo(before);
 	}
 

@@ -70,7 +70,7 @@ class IdempotencyKeyTests extends IntegrationTest {
 		ApiClient tenantB = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_B));
 		Response asB = tenantB.postJson("/api/v1/import-jobs", body, key);
 		// not a replay of tenant A's job: B's own request, refused because the key is A's
-		assertThat(asB.status()).isEqualTo(422);
+		assertThat(asB.status()).isEqualTo(404);
 		assertThat(asB.json().get("code").asString()).isEqualTo("kms-key-not-found");
 	}
 
@@ -116,6 +116,70 @@ class IdempotencyKeyTests extends IntegrationTest {
 				Map.of("Idempotency-Key", "x".repeat(300)));
 		assertThat(response.status()).isEqualTo(400);
 		assertThat(response.json().get("code").asString()).isEqualTo("invalid-idempotency-key");
+	}
+
+	@Test
+	void retriedKeyCreationWithTheSameKeyCreatesOneKmsKey() {
+		ApiClient api = new ApiClient(this.port);
+		String body = ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT", "description", "retried"));
+		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		long keys = this.emulator.callCount("CreateKey");
+
+		Response first = api.postJson("/api/v1/kms-keys", body, key);
+		Response retry = api.postJson("/api/v1/kms-keys", body, key);
+
+		assertThat(first.status()).as(first.toString()).isEqualTo(201);
+		assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
+		assertThat(retry.json().get("keyId").asString()).isEqualTo(first.json().get("keyId").asString());
+		assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
+		assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+		assertThat(this.emulator.callCount("CreateKey")).isEqualTo(keys + 1);
+
+		// the same key with another key spec is another request
+		Response other = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "HMAC_256")), key);
+		assertThat(other.status()).isEqualTo(422);
+		assertThat(other.json().get("code").asString()).isEqualTo("idempotency-key-reused");
+		assertThat(this.emulator.callCount("CreateKey")).isEqualTo(keys + 1);
+	}
+
+	@Test
+	void whitespaceAroundTheKeyIdAndSpelledOutDefaultsAreAReplayNotAReuse() {
+		ApiClient api = new ApiClient(this.port);
+		String keyId = createKey(api);
+		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		Response first = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)), key);
+		Response padded = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", " " + keyId + "\t")),
+				key);
+		Response explicit = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
+				"wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")), key);
+
+		assertThat(first.status()).as(first.toString()).isEqualTo(201);
+		assertThat(padded.status()).as(padded.toString()).isEqualTo(201);
+		assertThat(padded.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+		assertThat(explicit.status()).as(explicit.toString()).isEqualTo(201);
+		assertThat(explicit.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+	}
+
+	@Test
+	void lateFirstRequestDoesNotOverwriteTheRecordOfTheRequestThatTookItOver() throws Exception {
+		ApiClient api = new ApiClient(this.port);
+		String body = ApiClient.json(Map.of("kmsKeyId", createKey(api)));
+		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		this.emulator.faults().latency("GetParametersForImport", Duration.ofSeconds(3));
+		CompletableFuture<Response> late = CompletableFuture
+			.supplyAsync(() -> api.postJson("/api/v1/import-jobs", body, key));
+		Thread.sleep(1000);
+		// the first request looks abandoned: another request takes its record over and completes first
+		this.emulator.faults().clear();
+		this.clock.advance(Duration.ofMinutes(6));
+		Response takeover = api.postJson("/api/v1/import-jobs", body, key);
+		assertThat(takeover.status()).as(takeover.toString()).isEqualTo(201);
+		assertThat(late.get().status()).isEqualTo(201);
+
+		// the late request finished last, but the record still answers with the request that owns it
+		Response replay = api.postJson("/api/v1/import-jobs", body, key);
+		assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
+		assertThat(replay.json().get("id").asString()).isEqualTo(takeover.json().get("id").asString());
 	}
 
 	String createKey(ApiClient api) {

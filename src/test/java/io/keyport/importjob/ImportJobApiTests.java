@@ -32,6 +32,8 @@ import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.TestInfrastructure;
+import io.keyport.testsupport.Tokens;
+import io.keyportdev.localauth.LocalAuthorizationServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -199,7 +201,7 @@ class ImportJobApiTests extends IntegrationTest {
 		int before = jobCount();
 		Response response = this.api.postJson("/api/v1/import-jobs",
 				ApiClient.json(Map.of("kmsKeyId", "11111111-2222-3333-4444-555555555555")));
-		assertProblem(response, 422, "kms-key-not-found");
+		assertProblem(response, 404, "kms-key-not-found");
 		assertThat(jobCount()).isEqualTo(before);
 	}
 
@@ -207,13 +209,19 @@ class ImportJobApiTests extends IntegrationTest {
 	void keyThatIsNotExternalIsRefused() {
 		String keyId = kms.createKey(r -> r.description("AWS_KMS origin")).keyMetadata().keyId();
 		int before = jobCount();
+		// made outside Keyport: nobody owns it, so it does not exist for the tenant, and job creation claims nothing
+		assertProblem(this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId))), 404,
+				"kms-key-not-found");
+		assertThat(this.jdbc.queryForObject("select count(*) from kms_key_owner where kms_key_arn like ?",
+				Integer.class, "%" + keyId)).isZero();
+		Response assigned = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR))
+			.putJson("/api/v1/kms-keys/" + keyId + "/owner", ApiClient.json(Map.of("tenant", "tenant-a")));
+		assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
+
 		Response response = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)));
 		assertProblem(response, 422, "kms-key-not-external");
 		assertThat(response.json().get("detail").asString()).contains("EXTERNAL");
 		assertThat(jobCount()).isEqualTo(before);
-		// a refused request claims nothing either
-		assertThat(this.jdbc.queryForObject("select count(*) from kms_key_owner where kms_key_arn like ?",
-				Integer.class, "%" + keyId)).isZero();
 	}
 
 	@Test

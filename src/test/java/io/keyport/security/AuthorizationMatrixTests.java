@@ -15,6 +15,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.TestInfrastructure;
 import io.keyport.testsupport.Tokens;
 import io.keyportdev.localauth.LocalAuthorizationServer;
 
@@ -63,6 +64,8 @@ class AuthorizationMatrixTests extends IntegrationTest {
 				// the fixture's key is symmetric: the owner passes authorization and meets the domain's refusal
 				new Endpoint("GET /kms-keys/{keyId}/public-key", Scopes.READ, true, 422,
 						f -> c -> c.get("/api/v1/kms-keys/" + f.keyId() + "/public-key")),
+				new Endpoint("PUT /kms-keys/{keyId}/owner", Scopes.ADMIN, false, 200,
+						f -> c -> c.putJson("/api/v1/kms-keys/" + f.keyId() + "/owner", "{\"tenant\":\"tenant-a\"}")),
 				new Endpoint("GET /wrapping-options", Scopes.READ, false, 200,
 						f -> c -> c.get("/api/v1/wrapping-options?keySpec=SYMMETRIC_DEFAULT")),
 				new Endpoint("POST /import-jobs", Scopes.IMPORT, true, 201,
@@ -114,7 +117,7 @@ class AuthorizationMatrixTests extends IntegrationTest {
 		if (endpoint.jobScoped() && !endpoint.scope().equals(Scopes.ADMIN) && !endpoint.scope().equals(Scopes.OPS)) {
 			String before = tenantA.get("/api/v1/import-jobs/" + fixture.jobId()).text();
 			Response other = call.send(tenantB);
-			assertThat(other.status()).as(endpoint + " as tenant B: " + other).isIn(404, 422);
+			assertThat(other.status()).as(endpoint + " as tenant B: " + other).isEqualTo(404);
 			assertThat(other.json().get("code").asString()).isIn("import-job-not-found", "kms-key-not-found");
 			assertThat(tenantA.get("/api/v1/import-jobs/" + fixture.jobId()).text()).isEqualTo(before);
 		}
@@ -182,6 +185,177 @@ class AuthorizationMatrixTests extends IntegrationTest {
 		assertThat(jobTrail.json().get("items").valueStream()
 			.filter(e -> fixture.jobId().equals(e.get("jobId").asString()))
 			.map(e -> e.get("operation").asString() + " " + e.get("outcome").asString())).contains("api:cancelImportJob 200");
+	}
+
+	// --- point 1: no privilege from a name -------------------------------------------------------------------
+
+	static Stream<LocalAuthorizationServer.DemoClient> privilegedNames() {
+		return LocalAuthorizationServer.PRIVILEGED_NAMES.stream();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("privilegedNames")
+	void clientOfAnotherTenantNamedLikeAPrivilegedCallerCannotTouchAJob(LocalAuthorizationServer.DemoClient named) {
+		ApiClient tenantA = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_A));
+		Fixture fixture = fixture(tenantA);
+		String before = tenantA.get("/api/v1/import-jobs/" + fixture.jobId()).text();
+		ApiClient attacker = new ApiClient(this.port, Tokens.of(named));
+		String job = "/api/v1/import-jobs/" + fixture.jobId();
+
+		assertProblem(attacker.get(job), 404, "import-job-not-found");
+		assertProblem(attacker.get(job + "/events"), 404, "import-job-not-found");
+		assertProblem(attacker.get(job + "/wrapping-key", "application/octet-stream"), 404, "import-job-not-found");
+		assertProblem(attacker.post(job + "/cancel"), 404, "import-job-not-found");
+		assertProblem(attacker.post(job + "/refresh-parameters"), 404, "import-job-not-found");
+		assertProblem(attacker.postJson(job + "/key-material", MATERIAL), 404, "import-job-not-found");
+		assertProblem(attacker.putBytes(job + "/encrypted-key-material", new byte[256]), 404, "import-job-not-found");
+		assertProblem(attacker.get("/api/v1/kms-keys/" + fixture.keyId()), 404, "kms-key-not-found");
+		assertProblem(attacker.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", fixture.keyId()))),
+				404, "kms-key-not-found");
+		assertThat(attacker.get("/api/v1/import-jobs?size=100").text()).doesNotContain(fixture.jobId());
+
+		assertThat(tenantA.get(job).text()).isEqualTo(before);
+	}
+
+	static Stream<LocalAuthorizationServer.DemoClient> unusableTenantClaims() {
+		return Stream.of(LocalAuthorizationServer.WITHOUT_TENANT, LocalAuthorizationServer.OVERLONG_TENANT,
+				LocalAuthorizationServer.ODD_TENANT);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("unusableTenantClaims")
+	void tokenWithoutAUsableTenantClaimIsRefusedAndNeverFallsBackToTheClientId(
+			LocalAuthorizationServer.DemoClient client) {
+		ApiClient tenantA = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_A));
+		Fixture fixture = fixture(tenantA);
+		ApiClient refused = new ApiClient(this.port, Tokens.of(client));
+
+		// the client without a tenant claim is called "tenant-a": it must not become tenant A
+		assertProblem(refused.get("/api/v1/import-jobs/" + fixture.jobId()), 403, "invalid-tenant-claim");
+		assertProblem(refused.get("/api/v1/import-jobs"), 403, "invalid-tenant-claim");
+		assertProblem(refused.post("/api/v1/import-jobs/" + fixture.jobId() + "/cancel"), 403, "invalid-tenant-claim");
+		assertProblem(refused.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}"), 403,
+				"invalid-tenant-claim");
+		assertThat(tenantA.get("/api/v1/import-jobs/" + fixture.jobId()).json().get("state").asString())
+			.isEqualTo("PARAMETERS_FETCHED");
+	}
+
+	// --- point 2: keys are owned ------------------------------------------------------------------------------
+
+	@Test
+	void keyNobodyOwnsIsInvisibleToTenantsUntilAnAdministratorAssignsIt() {
+		ApiClient tenantA = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_A));
+		ApiClient tenantB = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_B));
+		ApiClient admin = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR));
+		String keyId = unownedExternalKey();
+		String job = ApiClient.json(Map.of("kmsKeyId", keyId));
+
+		assertProblem(tenantA.get("/api/v1/kms-keys/" + keyId), 404, "kms-key-not-found");
+		assertProblem(tenantA.get("/api/v1/kms-keys/" + keyId + "/public-key"), 404, "kms-key-not-found");
+		assertProblem(tenantA.postJson("/api/v1/import-jobs", job), 404, "kms-key-not-found");
+		assertProblem(tenantB.postJson("/api/v1/import-jobs", job), 404, "kms-key-not-found");
+		assertThat(admin.get("/api/v1/kms-keys/" + keyId).status()).isEqualTo(200);
+
+		// only an administrator assigns
+		assertProblem(tenantA.putJson("/api/v1/kms-keys/" + keyId + "/owner", "{\"tenant\":\"tenant-a\"}"), 403,
+				"insufficient-scope");
+		Response assigned = admin.putJson("/api/v1/kms-keys/" + keyId + "/owner", "{\"tenant\":\"tenant-a\"}");
+		assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
+		assertThat(assigned.json().get("tenant").asString()).isEqualTo("tenant-a");
+		assertThat(assigned.json().get("assigned").asBoolean()).isTrue();
+
+		assertThat(tenantA.get("/api/v1/kms-keys/" + keyId).status()).isEqualTo(200);
+		assertThat(tenantA.postJson("/api/v1/import-jobs", job).status()).isEqualTo(201);
+		assertProblem(tenantB.get("/api/v1/kms-keys/" + keyId), 404, "kms-key-not-found");
+		assertProblem(tenantB.postJson("/api/v1/import-jobs", job), 404, "kms-key-not-found");
+
+		// the same assignment again changes nothing; moving the key to another tenant is refused
+		Response again = admin.putJson("/api/v1/kms-keys/" + keyId + "/owner", "{\"tenant\":\"tenant-a\"}");
+		assertThat(again.status()).isEqualTo(200);
+		assertThat(again.json().get("assigned").asBoolean()).isFalse();
+		assertProblem(admin.putJson("/api/v1/kms-keys/" + keyId + "/owner", "{\"tenant\":\"tenant-b\"}"), 409,
+				"key-already-owned");
+		assertProblem(admin.putJson("/api/v1/kms-keys/" + java.util.UUID.randomUUID() + "/owner",
+				"{\"tenant\":\"tenant-a\"}"), 404, "kms-key-not-found");
+		assertProblem(admin.putJson("/api/v1/kms-keys/" + keyId + "/owner", "{\"tenant\":\"tenant a\"}"), 400,
+				"invalid-tenant");
+
+		// audited: the API call and the DescribeKey that proved the key exists
+		List<String> trail = admin.get("/api/v1/audit-events?kmsKeyId=" + keyId + "&size=100")
+			.json()
+			.get("items")
+			.valueStream()
+			.map(e -> e.get("operation").asString() + " " + e.get("outcome").asString())
+			.toList();
+		assertThat(trail).contains("api:assignKmsKeyOwner 200", "api:assignKmsKeyOwner 409", "kms:DescribeKey ok");
+	}
+
+	@Test
+	void keyArnsAndAliasesCanBeAssignedToo() {
+		ApiClient admin = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR));
+		String keyId = unownedExternalKey();
+		String arn = TestInfrastructure.kmsClient().describeKey(r -> r.keyId(keyId)).keyMetadata().arn();
+		Response assigned = admin.putJson("/api/v1/kms-keys/" + arn + "/owner", "{\"tenant\":\"tenant-b\"}");
+		assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
+		assertThat(new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_B))
+			.get("/api/v1/kms-keys/" + keyId)
+			.status()).isEqualTo(200);
+	}
+
+	// --- point 3: no oracle ----------------------------------------------------------------------------------
+
+	@Test
+	void missingInvalidForeignAndUnownedKeysGetTheSameAnswerOnEveryEndpoint() {
+		ApiClient tenantA = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_A));
+		ApiClient tenantB = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_B));
+		String foreign = fixture(tenantA).keyId();
+		String unowned = unownedExternalKey();
+		String missing = java.util.UUID.randomUUID().toString();
+		String foreignArn = TestInfrastructure.kmsClient().describeKey(r -> r.keyId(foreign)).keyMetadata().arn();
+		String missingArn = foreignArn.replace(foreign, missing);
+		List<Function<String, Response>> endpoints = List.of(ref -> tenantB.get("/api/v1/kms-keys/" + ref),
+				ref -> tenantB.get("/api/v1/kms-keys/" + ref + "/public-key"),
+				ref -> tenantB.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", ref))));
+		for (Function<String, Response> endpoint : endpoints) {
+			List<String> answers = Stream.of(missing, foreign, unowned, missingArn, foreignArn, "not-a-key-id")
+				.map(ref -> {
+					Response response = endpoint.apply(ref);
+					assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+					// the same reference placeholder in every answer: only status, code and wording remain
+					return response.status() + " " + response.json().get("code").asString() + " "
+							+ response.json().get("detail").asString().replace(ref, "<ref>") + " "
+							+ response.json().propertyStream().map(Map.Entry::getKey).sorted().toList();
+				})
+				.toList();
+			assertThat(answers).as(answers.toString()).containsOnly(answers.getFirst());
+			assertThat(answers.getFirst()).startsWith("404 kms-key-not-found Key '<ref>' does not exist");
+		}
+	}
+
+	@Test
+	void aliasTakenByAnotherTenantIsRefusedWithoutNamingItsKey() {
+		ApiClient tenantA = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_A));
+		ApiClient tenantB = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_B));
+		String alias = "alias/matrix-" + java.util.UUID.randomUUID();
+		Response ofB = tenantB.postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT", "alias", alias)));
+		assertThat(ofB.status()).as(ofB.toString()).isEqualTo(201);
+
+		Response taken = tenantA.postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT", "alias", alias)));
+		assertProblem(taken, 409, "alias-already-exists");
+		assertThat(taken.text()).doesNotContain(ofB.json().get("keyId").asString())
+			.doesNotContain(ofB.json().get("arn").asString())
+			.doesNotContain("arn:");
+	}
+
+	/** An EXTERNAL key made directly at KMS, as another tool or person would: nobody owns it. */
+	static String unownedExternalKey() {
+		return TestInfrastructure.kmsClient()
+			.createKey(r -> r.origin(software.amazon.awssdk.services.kms.model.OriginType.EXTERNAL)
+				.description("made outside Keyport"))
+			.keyMetadata()
+			.keyId();
 	}
 
 	Fixture fixture(ApiClient tenantA) {

@@ -52,10 +52,10 @@ public final class TestInfrastructure {
 		return emulator;
 	}
 
-	/** The local OAuth2 authorization server, started on a random port. */
+	/** The local OAuth2 authorization server, started on a random port, with the attacker-like test clients. */
 	public static synchronized String issuer() {
 		if (authorizationServer == null) {
-			authorizationServer = io.keyportdev.localauth.LocalAuthorizationServer.start(0);
+			authorizationServer = io.keyportdev.localauth.LocalAuthorizationServer.start(0, true);
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> authorizationServer.close()));
 		}
 		return io.keyportdev.localauth.LocalAuthorizationServer.issuer(authorizationServer);

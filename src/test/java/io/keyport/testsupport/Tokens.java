@@ -3,6 +3,7 @@ package io.keyport.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.keyportdev.localauth.LocalAuthorizationServer;
 import io.keyportdev.localauth.LocalAuthorizationServer.DemoClient;
 
 /** Bearer tokens from the local authorization server, obtained with client credentials like any platform does. */
@@ -37,13 +39,18 @@ public final class Tokens {
 
 	private static String fetch(DemoClient client, String scope) {
 		String form = "grant_type=client_credentials&scope=" + scope.replace(" ", "%20");
-		String basic = Base64.getEncoder()
-			.encodeToString((client.id() + ":" + client.secret()).getBytes(StandardCharsets.UTF_8));
-		HttpRequest request = HttpRequest.newBuilder(URI.create(TestInfrastructure.issuer() + "/oauth2/token"))
-			.header("Authorization", "Basic " + basic)
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form))
-			.build();
+		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(TestInfrastructure.issuer() + "/oauth2/token"))
+			.header("Content-Type", "application/x-www-form-urlencoded");
+		if (LocalAuthorizationServer.TEST_CLIENTS.contains(client)) {
+			// client_secret_post: these ids may hold a colon, which HTTP Basic cannot carry
+			form += "&client_id=" + URLEncoder.encode(client.id(), StandardCharsets.UTF_8) + "&client_secret="
+					+ URLEncoder.encode(client.secret(), StandardCharsets.UTF_8);
+		}
+		else {
+			builder.header("Authorization", "Basic " + Base64.getEncoder()
+				.encodeToString((client.id() + ":" + client.secret()).getBytes(StandardCharsets.UTF_8)));
+		}
+		HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(form)).build();
 		try {
 			HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
 			if (response.statusCode() != 200) {

@@ -47,8 +47,48 @@ public class LocalAuthorizationServer {
 
 	public static final List<DemoClient> CLIENTS = List.of(PLATFORM_A, PLATFORM_B, READER_A, OPERATOR);
 
-	/** Starts the server on 127.0.0.1 and the given port (0 for any). */
+	private static final List<String> PLATFORM_SCOPES = List.of("keyport:read", "keyport:import", "keyport:keys");
+
+	/** Clients of tenant B named like privileged callers: the names must give them nothing. */
+	public static final List<DemoClient> PRIVILEGED_NAMES = List.of(
+			new DemoClient("system:x", "attacker-secret-1", "tenant-b", PLATFORM_SCOPES),
+			new DemoClient("system", "attacker-secret-2", "tenant-b", PLATFORM_SCOPES),
+			new DemoClient("admin", "attacker-secret-3", "tenant-b", PLATFORM_SCOPES),
+			new DemoClient("keyport", "attacker-secret-4", "tenant-b", PLATFORM_SCOPES));
+
+	/** Named like tenant A, but its tokens carry no tenant claim. */
+	public static final DemoClient WITHOUT_TENANT = new DemoClient("tenant-a", "attacker-secret-5", null,
+			PLATFORM_SCOPES);
+
+	public static final DemoClient OVERLONG_TENANT = new DemoClient("overlong-tenant", "attacker-secret-6",
+			"t".repeat(300), PLATFORM_SCOPES);
+
+	public static final DemoClient ODD_TENANT = new DemoClient("odd-tenant", "attacker-secret-7", "tenant-a/../x",
+			PLATFORM_SCOPES);
+
+	/** A client id (and so a subject) longer than any column it could land in. */
+	public static final DemoClient OVERLONG_CLIENT_ID = new DemoClient("c".repeat(300), "attacker-secret-8",
+			"tenant-long", PLATFORM_SCOPES);
+
+	/**
+	 * Clients for tests that play an attacker, registered only when {@link #TEST_CLIENTS_PROPERTY} is set (the tests
+	 * set it; the local run's demo clients stay as documented). They authenticate with client_secret_post, since a
+	 * colon in a client id breaks HTTP Basic.
+	 */
+	public static final List<DemoClient> TEST_CLIENTS = java.util.stream.Stream
+		.concat(PRIVILEGED_NAMES.stream(), java.util.stream.Stream.of(WITHOUT_TENANT, OVERLONG_TENANT, ODD_TENANT,
+				OVERLONG_CLIENT_ID))
+		.toList();
+
+	public static final String TEST_CLIENTS_PROPERTY = "keyport-dev.local-auth.test-clients";
+
+	/** Starts the server on 127.0.0.1 and the given port (0 for any), with the demo clients only. */
 	public static ConfigurableApplicationContext start(int port) {
+		return start(port, false);
+	}
+
+	/** Starts the server, with the {@link #TEST_CLIENTS} too when asked. */
+	public static ConfigurableApplicationContext start(int port, boolean testClients) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.port", port);
 		properties.put("server.address", "127.0.0.1");
@@ -64,6 +104,18 @@ public class LocalAuthorizationServer {
 			properties.put(registration + "client-authentication-methods", "client_secret_basic,client_secret_post");
 			properties.put(registration + "authorization-grant-types", "client_credentials");
 			properties.put(registration + "scopes", String.join(",", client.scopes()));
+		}
+		if (testClients) {
+			properties.put(TEST_CLIENTS_PROPERTY, "true");
+			for (int i = 0; i < TEST_CLIENTS.size(); i++) {
+				DemoClient client = TEST_CLIENTS.get(i);
+				String registration = prefix + "test-client-" + i + ".registration.";
+				properties.put(registration + "client-id", client.id());
+				properties.put(registration + "client-secret", "{noop}" + client.secret());
+				properties.put(registration + "client-authentication-methods", "client_secret_post");
+				properties.put(registration + "authorization-grant-types", "client_credentials");
+				properties.put(registration + "scopes", String.join(",", client.scopes()));
+			}
 		}
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(LocalAuthorizationServer.class)
 			.properties(properties)
@@ -82,10 +134,15 @@ public class LocalAuthorizationServer {
 	OAuth2TokenCustomizer<JwtEncodingContext> tenantClaim() {
 		return context -> {
 			String clientId = context.getRegisteredClient().getClientId();
-			CLIENTS.stream()
+			java.util.stream.Stream.concat(CLIENTS.stream(), TEST_CLIENTS.stream())
 				.filter(c -> c.id().equals(clientId))
 				.findFirst()
-				.ifPresent(c -> context.getClaims().claim("tenant", c.tenant()).claim("client_id", clientId));
+				.ifPresent(c -> {
+					context.getClaims().claim("client_id", clientId);
+					if (c.tenant() != null) {
+						context.getClaims().claim("tenant", c.tenant());
+					}
+				});
 		};
 	}
 

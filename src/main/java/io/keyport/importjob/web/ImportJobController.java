@@ -88,20 +88,21 @@ class ImportJobController {
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<?> createImportJob(@Valid @RequestBody CreateImportJobRequest request,
 			@RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
-		if (idempotencyKey == null) {
-			return create(request);
-		}
-		return this.idempotentRequests.run(Caller.current().tenant(), idempotencyKey, "createImportJob", request,
-				() -> create(request));
-	}
-
-	private ResponseEntity<ImportJobResponse> create(CreateImportJobRequest request) {
-		ExpirationPolicy expiration = expiration(request.expiration());
-		ImportJobView job = this.jobs.create(new CreateImportJob(request.kmsKeyId().trim(),
+		// the normalized command is what a retry is compared by: " abc " and "abc" name the same key
+		CreateImportJob command = new CreateImportJob(request.kmsKeyId().trim(),
 				request.wrappingAlgorithm() != null ? request.wrappingAlgorithm()
 						: WrappingAlgorithm.RSAES_OAEP_SHA_256,
 				request.wrappingKeySpec() != null ? request.wrappingKeySpec() : WrappingKeySpec.RSA_2048,
-				expiration), Caller.current());
+				expiration(request.expiration()));
+		if (idempotencyKey == null) {
+			return create(command);
+		}
+		return this.idempotentRequests.run(Caller.current().tenant(), idempotencyKey, "createImportJob", command,
+				() -> create(command));
+	}
+
+	private ResponseEntity<ImportJobResponse> create(CreateImportJob command) {
+		ImportJobView job = this.jobs.create(command, Caller.current());
 		return ResponseEntity.created(URI.create("/api/v1/import-jobs/" + job.id()))
 			.cacheControl(CacheControl.noStore())
 			.body(ImportJobResponse.of(job));

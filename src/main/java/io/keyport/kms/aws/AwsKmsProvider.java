@@ -3,9 +3,6 @@ package io.keyport.kms.aws;
 import java.util.List;
 import java.util.function.Supplier;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -54,11 +51,6 @@ import io.keyport.wrapping.WrappingKeySpec;
  */
 class AwsKmsProvider implements KmsProvider {
 
-	private static final Logger log = LoggerFactory.getLogger(AwsKmsProvider.class);
-
-	/** The shortest pending window AWS allows: a key whose alias failed is cleaned up as soon as possible. */
-	private static final int CLEANUP_PENDING_DAYS = 7;
-
 	private final KmsClient kms;
 
 	private final Region region;
@@ -81,34 +73,26 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public KmsKey createExternalKey(CreateKeyRequest request) {
-		KmsKey key = call("CreateKey", () -> toKey(this.kms.createKey(r -> r.origin(OriginType.EXTERNAL)
+		return call("CreateKey", () -> toKey(this.kms.createKey(r -> r.origin(OriginType.EXTERNAL)
 			.keySpec(request.keySpec().name())
 			.keyUsage(request.keyUsage().name())
 			.description(request.description())).keyMetadata()));
-		if (request.alias() != null) {
-			try {
-				call("CreateAlias", () -> this.kms.createAlias(r -> r.aliasName(request.alias()).targetKeyId(key.keyId())));
-			}
-			catch (KmsException ex) {
-				// nothing half-made: the key without its alias goes away again
-				scheduleDeletion(key, ex);
-				throw new KmsException(ex.errorCode(), ex.operation(), ex.getMessage() + " (the key " + key.arn()
-						+ " created for the alias was scheduled for deletion)", ex);
-			}
-		}
-		return key;
 	}
 
-	private void scheduleDeletion(KmsKey key, KmsException cause) {
-		try {
-			call("ScheduleKeyDeletion", () -> this.kms.scheduleKeyDeletion(r -> r.keyId(key.keyId())
-				.pendingWindowInDays(CLEANUP_PENDING_DAYS)));
-		}
-		catch (KmsException ex) {
-			cause.addSuppressed(ex);
-			log.error("Key {} was created but got no alias, and scheduling its deletion failed: {}", key.arn(),
-					ex.getMessage());
-		}
+	@Override
+	public void createAlias(String alias, String keyId) {
+		call("CreateAlias", () -> this.kms.createAlias(r -> r.aliasName(alias).targetKeyId(keyId)));
+	}
+
+	@Override
+	public void deleteAlias(String alias) {
+		call("DeleteAlias", () -> this.kms.deleteAlias(r -> r.aliasName(alias)));
+	}
+
+	@Override
+	public java.time.Instant scheduleKeyDeletion(String keyId, int pendingWindowDays) {
+		return call("ScheduleKeyDeletion", () -> this.kms.scheduleKeyDeletion(r -> r.keyId(keyId)
+			.pendingWindowInDays(pendingWindowDays))).deletionDate();
 	}
 
 	@Override

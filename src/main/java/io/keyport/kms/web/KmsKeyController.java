@@ -33,7 +33,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.keyport.kms.CreateKeyRequest;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.KeyOrigin;
 import io.keyport.kms.KeyState;
@@ -45,8 +44,9 @@ import io.keyport.kms.KmsProvider;
 import io.keyport.security.Caller;
 import io.keyport.security.KeyOwnership;
 import io.keyport.kms.KmsPublicKey;
+import io.keyport.idempotency.IdempotentRequests;
+import io.keyport.kms.web.KmsKeyCreation.NewKey;
 import io.keyport.web.ApiException;
-import io.keyport.wrapping.KeyMaterialWrapper;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.PublicKeyFormats;
 
@@ -67,10 +67,7 @@ class KmsKeyController {
 	/** Key ids, ARNs, alias names and alias ARNs use these characters (AWS's KeyId and AliasName patterns). */
 	private static final String KEY_REFERENCE_PATTERN = "[A-Za-z0-9:/_-]+";
 
-	private static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9:/_-]{1,2048}");
-
-	/** AWS alias names; {@code alias/aws/} is reserved for AWS managed keys. */
-	private static final Pattern ALIAS = Pattern.compile("alias/(?!aws/)[A-Za-z0-9/_-]{1,250}");
+	static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9:/_-]{1,2048}");
 
 	static final String NOTICE = "Outside KMS this public key is not protected by KMS: key policies and IAM "
 			+ "permissions, the key's usage and algorithm restrictions, disabling or deleting the key, and CloudTrail "
@@ -80,32 +77,39 @@ class KmsKeyController {
 
 	private final KeyOwnership ownership;
 
-	private final KeyMaterialWrapper wrapper;
+	private final KmsKeyCreation creation;
 
-	KmsKeyController(KmsProvider kms, KeyOwnership ownership, KeyMaterialWrapper wrapper) {
+	private final IdempotentRequests idempotentRequests;
+
+	KmsKeyController(KmsProvider kms, KeyOwnership ownership, KmsKeyCreation creation,
+			IdempotentRequests idempotentRequests) {
 		this.kms = kms;
 		this.ownership = ownership;
-		this.wrapper = wrapper;
+		this.creation = creation;
+		this.idempotentRequests = idempotentRequests;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<KmsKeyResponse> createKmsKey(@Valid @RequestBody CreateKmsKeyRequest request) {
-		KeySpec spec = request.keySpec();
-		// a key that could never receive material is not created at all
-		this.wrapper.checkImportable(spec, this.kms.partition());
-		String alias = request.alias();
-		if (alias != null) {
-			if (!ALIAS.matcher(alias).matches()) {
-				throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-alias", "alias must be 'alias/' followed by "
-						+ "letters, digits, '/', '_' or '-' (at most 256 characters), and not start with 'alias/aws/'");
-			}
-			requireUnusedAlias(alias);
+	@Operation(summary = "Create a KMS key that waits for imported material",
+			description = "With an Idempotency-Key header, a retry of the same request replays the first answer "
+					+ "instead of creating a second key.",
+			responses = @ApiResponse(responseCode = "201", description = "The key was created",
+					content = @Content(schema = @Schema(implementation = KmsKeyResponse.class))))
+	ResponseEntity<?> createKmsKey(@Valid @RequestBody CreateKmsKeyRequest request,
+			@RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
+		NewKey command = NewKey.of(request.keySpec(), request.keyUsage(), request.description(), request.alias());
+		Caller caller = Caller.current();
+		if (idempotencyKey == null) {
+			return create(command, caller);
 		}
-		KeyUsage usage = request.keyUsage() != null ? request.keyUsage() : defaultUsage(spec);
-		KmsKey key = this.kms.createExternalKey(new CreateKeyRequest(spec, usage, request.description(), alias));
-		this.ownership.claim(key.arn(), Caller.current());
+		return this.idempotentRequests.run(caller.tenant(), idempotencyKey, "createKmsKey", command,
+				() -> create(command, caller));
+	}
+
+	private ResponseEntity<KmsKeyResponse> create(NewKey command, Caller caller) {
+		KmsKey key = this.creation.create(command, caller);
 		return ResponseEntity.created(URI.create("/api/v1/kms-keys/" + key.keyId()))
-			.body(KmsKeyResponse.of(key, alias));
+			.body(KmsKeyResponse.of(key, command.alias()));
 	}
 
 	@GetMapping("/{keyId}")
@@ -182,6 +186,10 @@ class KmsKeyController {
 		};
 	}
 
+	/**
+	 * The key, if the caller may see it. A key that does not exist, an invalid key id, another tenant's key and a key
+	 * nobody owns all get one answer, so key ids cannot be probed.
+	 */
 	private KmsKey describeKey(String reference) {
 		KmsKey key;
 		try {
@@ -189,39 +197,22 @@ class KmsKeyController {
 		}
 		catch (KmsException ex) {
 			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND || ex.errorCode() == KmsErrorCode.INVALID_KEY_ID) {
-				throw new ApiException(HttpStatus.NOT_FOUND, ex.errorCode().code(), ex.getMessage());
+				throw notFound(reference);
 			}
 			throw ex;
 		}
 		if (!this.ownership.visible(key.arn(), Caller.current())) {
-			// another tenant's key: answered exactly like a key that does not exist
 			throw notFound(reference);
 		}
 		return key;
 	}
 
-	private static ApiException notFound(String keyId) {
-		return new ApiException(HttpStatus.NOT_FOUND, KmsErrorCode.KEY_NOT_FOUND.code(),
-				"Key '" + keyId + "' does not exist");
+	static ApiException notFound(String reference) {
+		return new ApiException(HttpStatus.NOT_FOUND, KeyOwnership.KEY_NOT_FOUND,
+				KeyOwnership.keyNotFoundDetail(reference));
 	}
 
-	/** The alias must be free before a key is created for it; KMS itself refuses a taken alias only afterwards. */
-	private void requireUnusedAlias(String alias) {
-		KmsKey existing;
-		try {
-			existing = this.kms.describeKey(alias);
-		}
-		catch (KmsException ex) {
-			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND) {
-				return;
-			}
-			throw ex;
-		}
-		throw new ApiException(HttpStatus.CONFLICT, "alias-already-exists",
-				"The alias " + alias + " already names key " + existing.arn());
-	}
-
-	private static String checkedReference(String reference) {
+	static String checkedReference(String reference) {
 		if (!KEY_REFERENCE.matcher(reference).matches()) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-parameter", "keyId must be a key id, key ARN, "
 					+ "alias name (alias/...) or alias ARN: letters, digits, ':', '/', '_' and '-', at most 2048");
@@ -268,14 +259,6 @@ class KmsKeyController {
 			.contentType(type)
 			.header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())
 			.body(body);
-	}
-
-	private static KeyUsage defaultUsage(KeySpec spec) {
-		return switch (spec.kind()) {
-			case HMAC -> KeyUsage.GENERATE_VERIFY_MAC;
-			case EC -> KeyUsage.SIGN_VERIFY;
-			default -> KeyUsage.ENCRYPT_DECRYPT;
-		};
 	}
 
 	/**

@@ -1,0 +1,101 @@
+package io.keyport.kms.web;
+
+import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.keyport.kms.KmsErrorCode;
+import io.keyport.kms.KmsException;
+import io.keyport.kms.KmsKey;
+import io.keyport.kms.KmsProvider;
+import io.keyport.security.Caller;
+import io.keyport.security.KeyOwnership;
+import io.keyport.security.KeyOwnership.Assignment;
+import io.keyport.web.ApiException;
+
+/**
+ * An administrator gives a key that Keyport did not create (made elsewhere in the account) to a tenant, so that tenant
+ * can see it and import into it. Requires {@code keyport:admin}; audited like every state-changing call, together with
+ * the DescribeKey that proves the key exists. An owned key is never moved to another tenant.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/kms-keys", produces = { MediaType.APPLICATION_JSON_VALUE,
+		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+class KmsKeyOwnerController {
+
+	private static final String OWNER_SUFFIX = "/owner";
+
+	private final KmsProvider kms;
+
+	private final KeyOwnership ownership;
+
+	KmsKeyOwnerController(KmsProvider kms, KeyOwnership ownership) {
+		this.kms = kms;
+		this.ownership = ownership;
+	}
+
+	@PutMapping(path = "/{keyId}/owner", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Assign a key to a tenant (administrators)", description = "keyId is a key id, key ARN, alias "
+			+ "name or alias ARN. A key nobody owns is assigned; assigning a key to the tenant that owns it changes "
+			+ "nothing; a key owned by another tenant is refused with 409 key-already-owned.")
+	KeyOwnerResponse assignOwner(@PathVariable @Parameter(schema = @Schema(pattern = "[A-Za-z0-9:/_-]+",
+			maxLength = 2048)) String keyId, @Valid @RequestBody KeyOwnerRequest request) {
+		return assign(keyId, request);
+	}
+
+	/** Key ARNs and alias names carry slashes. */
+	@Hidden
+	@PutMapping(path = "/{*reference}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	KeyOwnerResponse assignOwnerByReference(@PathVariable String reference,
+			@Valid @RequestBody KeyOwnerRequest request) {
+		String path = reference.startsWith("/") ? reference.substring(1) : reference;
+		if (!path.endsWith(OWNER_SUFFIX)) {
+			throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "No such resource");
+		}
+		return assign(path.substring(0, path.length() - OWNER_SUFFIX.length()), request);
+	}
+
+	private KeyOwnerResponse assign(String reference, KeyOwnerRequest request) {
+		KmsKeyController.checkedReference(reference);
+		if (!Caller.isTenantName(request.tenant())) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-tenant", "tenant must be 1 to 128 letters, "
+					+ "digits or '.', '_', ':', '@', '-'");
+		}
+		KmsKey key;
+		try {
+			key = this.kms.describeKey(reference);
+		}
+		catch (KmsException ex) {
+			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND || ex.errorCode() == KmsErrorCode.INVALID_KEY_ID) {
+				throw KmsKeyController.notFound(reference);
+			}
+			throw ex;
+		}
+		Assignment assignment = this.ownership.assign(key.arn(), request.tenant(), Caller.current());
+		if (assignment == Assignment.OWNED_BY_ANOTHER) {
+			throw new ApiException(HttpStatus.CONFLICT, "key-already-owned", "Key " + key.arn()
+					+ " already belongs to another tenant; an owned key is never reassigned");
+		}
+		return new KeyOwnerResponse(key.keyId(), key.arn(), request.tenant(), assignment == Assignment.ASSIGNED);
+	}
+
+	/** @param tenant the tenant that gets the key */
+	record KeyOwnerRequest(@NotNull String tenant) {
+	}
+
+	/** @param assigned whether this request assigned the key (false: it already belonged to the tenant) */
+	record KeyOwnerResponse(String keyId, String arn, String tenant, boolean assigned) {
+	}
+
+}

@@ -1,0 +1,129 @@
+package io.keyport.audit;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.ApiClient.Response;
+import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.TestInfrastructure;
+import io.keyport.testsupport.Tokens;
+import io.keyportdev.localauth.LocalAuthorizationServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The audit trail records what matters: alias and deletion calls at KMS like every other KMS call, API calls under
+ * fixed operation names, and every row even when the caller's identifiers are longer than the columns.
+ */
+class AuditTrailTests extends IntegrationTest {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Test
+	void aliasAndCleanupCallsArePacedAndAuditedLikeEveryKmsCall() {
+		ApiClient api = new ApiClient(this.port);
+		String alias = "alias/audit-" + UUID.randomUUID();
+		Response created = api.postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT", "alias", alias)));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String keyId = created.json().get("keyId").asString();
+		assertThat(kmsTrail(keyId)).contains("kms:CreateKey ok", "kms:CreateAlias ok");
+
+		// the alias fails at KMS: the new key is scheduled for deletion, and both calls are on the record
+		long deletions = this.emulator.callCount("ScheduleKeyDeletion");
+		this.emulator.faults().failEvery("CreateAlias", 1, "LimitExceededException", 400);
+		Response failed = api.postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT", "alias", "alias/audit-" + UUID.randomUUID())));
+		this.emulator.faults().clear();
+		assertThat(failed.status()).as(failed.toString()).isGreaterThanOrEqualTo(400);
+		assertThat(this.emulator.callCount("ScheduleKeyDeletion")).isEqualTo(deletions + 1);
+		String orphan = this.jdbc.queryForObject(
+				"select kms_key_arn from audit_event where operation = 'kms:ScheduleKeyDeletion' order by id desc "
+						+ "limit 1", String.class);
+		assertThat(kmsTrail(orphan)).contains("kms:CreateAlias kms-limit-exceeded", "kms:ScheduleKeyDeletion ok");
+		assertThat(TestInfrastructure.kmsClient().describeKey(r -> r.keyId(orphan)).keyMetadata().keyStateAsString())
+			.isEqualTo("PendingDeletion");
+	}
+
+	@Test
+	void oneRouteIsOneOperationNameWhicheverJavaMethodServesIt() {
+		ApiClient api = new ApiClient(this.port);
+		String keyId = api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}").json().get("keyId")
+			.asString();
+		String first = createJob(api, keyId);
+		String second = createJob(api, keyId);
+		byte[] material = new byte[32];
+		// JSON and a raw file are served by two Java methods; the trail names one operation
+		assertThat(api.postJson("/api/v1/import-jobs/" + first + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material)))).status())
+			.isEqualTo(200);
+		assertThat(api.post("/api/v1/import-jobs/" + second + "/key-material", material, "application/octet-stream")
+			.status()).isEqualTo(200);
+		assertThat(jobTrail(first)).contains("api:uploadKeyMaterial 200");
+		assertThat(jobTrail(second)).contains("api:uploadKeyMaterial 200");
+	}
+
+	@Test
+	void identifiersLongerThanTheirColumnsAreCutAndTheWholeFlowIsRecorded() {
+		ApiClient api = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OVERLONG_CLIENT_ID));
+		Map<String, String> requestId = Map.of("X-Request-Id", "r".repeat(300));
+		Response key = api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}", requestId);
+		assertThat(key.status()).as(key.toString()).isEqualTo(201);
+		String keyId = key.json().get("keyId").asString();
+		Response job = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)), requestId);
+		assertThat(job.status()).as(job.toString()).isEqualTo(201);
+		String jobId = job.json().get("id").asString();
+		Response imported = api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))), requestId);
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+
+		assertThat(jobTrail(jobId)).contains("api:uploadKeyMaterial 200", "kms:ImportKeyMaterial ok");
+		assertThat(kmsTrail(keyId)).contains("kms:CreateKey ok", "kms:GetParametersForImport ok");
+		assertThat(this.jdbc.queryForList("select operation || ' ' || outcome from audit_event where tenant = "
+				+ "'tenant-long'", String.class)).contains("api:createKmsKey 201", "api:createImportJob 201");
+		List<Map<String, Object>> rows = this.jdbc.queryForList(
+				"select subject, client_id, request_id from audit_event where tenant = 'tenant-long'");
+		assertThat(rows).isNotEmpty().allSatisfy(row -> {
+			assertThat((String) row.get("subject")).hasSize(256);
+			assertThat((String) row.get("client_id")).hasSize(256);
+			assertThat((String) row.get("request_id")).hasSizeLessThanOrEqualTo(128);
+		});
+		assertThat(this.jdbc.queryForObject("select created_by from import_job where id = ?::uuid", String.class,
+				jobId)).hasSize(256);
+		assertThat(this.jdbc.queryForList("select actor from import_job_event where job_id = ?::uuid", String.class,
+				jobId)).allSatisfy(actor -> assertThat(actor).hasSizeLessThanOrEqualTo(256));
+		assertThat(this.jdbc.queryForObject("select claimed_by from kms_key_owner where kms_key_arn like ?",
+				String.class, "%" + keyId)).hasSize(256);
+	}
+
+	String createJob(ApiClient api, String keyId) {
+		Response job = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)));
+		assertThat(job.status()).as(job.toString()).isEqualTo(201);
+		return job.json().get("id").asString();
+	}
+
+	List<String> kmsTrail(String key) {
+		return this.jdbc.queryForList("select operation || ' ' || outcome from audit_event where kms_key_arn = ? "
+				+ "or kms_key_arn like ? order by id", String.class, key, "%/" + key);
+	}
+
+	List<String> jobTrail(String jobId) {
+		return this.jdbc.queryForList(
+				"select operation || ' ' || outcome from audit_event where job_id = ?::uuid order by id", String.class,
+				jobId);
+	}
+
+}
