@@ -193,8 +193,13 @@ class ImportJobLongRunTests {
 				}
 			}
 
-			int due = jdbc.queryForObject("select count(*) from import_job where state = 'IMPORTED' and "
-					+ "next_check_at <= ?", Integer.class, Timestamp.from(now));
+			// due: the current import of a key whose periodic check or ValidTo has come
+			int due = jdbc.queryForObject("""
+					select count(*) from import_job j
+					where j.state = 'IMPORTED' and (j.next_check_at <= ? or j.material_valid_to <= ?)
+					  and not exists (select 1 from import_job n
+					                  where n.kms_key_arn = j.kms_key_arn and n.imported_at > j.imported_at)""",
+					Integer.class, Timestamp.from(now), Timestamp.from(now));
 			long callsBefore = this.emulator.callCount("DescribeKey");
 			int runs = 0;
 			ImportJobLifecycle.RunSummary summary;
