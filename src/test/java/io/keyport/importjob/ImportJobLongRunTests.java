@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Eight weeks of operation in well under a minute (issue 10, acceptance): a few hundred jobs on their own database,
- * a batch size of 10, the clock moved in steps of four hours and the lifecycle run until it has no due work left
- * (as the real scheduler, every few seconds, would within four hours; at most {@link #MAX_RUNS_PER_STEP} runs).
+ * a batch size of 10, the clock moved in steps of six hours and the lifecycle run until it has no due work left
+ * (as the real scheduler, every few seconds, would within six hours; at most {@link #MAX_RUNS_PER_STEP} runs).
  * More renewed keys than the batch size, expiries spread over the weeks, re-imports after expiry under a new ValidTo,
  * and material deleted outside Keyport: every expiry is detected at the first step after its ValidTo, every drift
  * within the drift-check interval, the lag metric stays at zero, and KMS is asked only about jobs that are due.
@@ -56,7 +56,7 @@ class ImportJobLongRunTests {
 
 	static final int BATCH_SIZE = 10;
 
-	static final Duration STEP = Duration.ofHours(4);
+	static final Duration STEP = Duration.ofHours(6);
 
 	static final Duration DRIFT_CHECK_INTERVAL = Duration.ofDays(7);
 
@@ -91,9 +91,13 @@ class ImportJobLongRunTests {
 	}
 
 	@AfterAll
-	static void stop() {
+	static void stop() throws Exception {
 		if (context != null) {
 			context.close();
+		}
+		try (Connection connection = DriverManager.getConnection(TestInfrastructure.jdbcUrl(), "postgres", "postgres");
+				Statement statement = connection.createStatement()) {
+			statement.execute("drop database if exists " + DATABASE);
 		}
 	}
 
