@@ -113,6 +113,19 @@ class ImportJob {
 
 	private Instant nextCheckAt;
 
+	/** Since when the job waits for material: creation, or the start of a re-import after expiry. */
+	@Column(nullable = false)
+	private Instant waitingSince;
+
+	/** Public key (DER SPKI, public data) of the private key Keyport wrapped, to prove a lost import later. */
+	private byte[] expectedPublicKey;
+
+	/** Background work that failed on this job in a row; reset by any progress. */
+	private int workFailures;
+
+	/** Background work on this job is not tried again before this (backoff after failures). */
+	private Instant workNotBefore;
+
 	@OneToMany(cascade = CascadeType.ALL)
 	@JoinColumn(name = "job_id", nullable = false, updatable = false)
 	@OrderBy("id")
@@ -136,6 +149,7 @@ class ImportJob {
 		this.createdAt = now;
 		this.updatedAt = now;
 		this.createdBy = actor;
+		this.waitingSince = now;
 	}
 
 	/** A new job with its first parameters; it waits for material. */
@@ -158,8 +172,13 @@ class ImportJob {
 		String because = this.encryptedKeyMaterial != null
 				? cause + "; material wrapped under the previous wrapping key was discarded and must be supplied again"
 				: cause;
+		boolean reimport = this.state == ImportJobState.MATERIAL_EXPIRED;
 		transition(ImportJobState.PARAMETERS_FETCHED, "refresh the parameters of", because + ", valid until "
 				+ parameters.validTo(), null, actor, now);
+		if (reimport) {
+			// a re-import starts waiting now; it is not abandoned for the time the material was imported
+			this.waitingSince = now;
+		}
 		holdParameters(parameters, now);
 		this.encryptedKeyMaterial = null;
 		this.nextAttemptAt = null;
@@ -171,7 +190,17 @@ class ImportJob {
 
 	/** Material wrapped under the current wrapping key is held for the import. */
 	void markWrapped(EncryptedKeyMaterial material, String cause, Lease lease, String actor, Instant now) {
+		markWrapped(material, null, cause, lease, actor, now);
+	}
+
+	/**
+	 * Material wrapped under the current wrapping key is held for the import.
+	 * @param expectedPublicKey the public key of the wrapped private key when Keyport wrapped it, else {@code null}
+	 */
+	void markWrapped(EncryptedKeyMaterial material, byte[] expectedPublicKey, String cause, Lease lease,
+			String actor, Instant now) {
 		requireState(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED, "upload material to");
+		requireValidToAhead(now);
 		if (parametersExpiredAt(now)) {
 			throw new ImportJobException("parameters-expired", id(), this.state,
 					"The wrapping key and import token expired at " + this.parametersValidTo
@@ -179,6 +208,7 @@ class ImportJob {
 		}
 		transition(ImportJobState.MATERIAL_WRAPPED, "upload material to", cause, null, actor, now);
 		this.encryptedKeyMaterial = material.bytes();
+		this.expectedPublicKey = expectedPublicKey != null ? expectedPublicKey.clone() : null;
 		this.nextAttemptAt = now;
 		// the uploading request imports at once; the lease keeps schedulers away unless it dies meanwhile
 		lease(lease);
@@ -213,7 +243,9 @@ class ImportJob {
 		transition(ImportJobState.IMPORTED, "mark imported", cause, null, actor, now);
 		this.keyMaterialId = keyMaterialId;
 		this.importedAt = now;
-		this.nextCheckAt = nextCheck;
+		// expiry is due work at ValidTo even when the next drift check would be later
+		this.nextCheckAt = this.materialValidTo != null && this.materialValidTo.isBefore(nextCheck)
+				? this.materialValidTo : nextCheck;
 		this.leaseOwner = null;
 		this.leaseUntil = null;
 		this.importToken = null;
@@ -296,6 +328,89 @@ class ImportJob {
 		releaseLease();
 	}
 
+	/**
+	 * A later job imported into the same key: its material and ValidTo are the key's now, so this job leaves the
+	 * watch for good.
+	 */
+	void supersede(ImportJobId newer, String actor, Instant now) {
+		transition(ImportJobState.SUPERSEDED, "supersede", "superseded by job " + newer
+				+ ", imported later into the same key; that job is watched from now on", null, actor, now);
+		this.nextCheckAt = null;
+		dropSecrets();
+	}
+
+	/**
+	 * A new expiration for the next import of a job waiting for material, such as a re-import after the material
+	 * expired (KMS refuses a ValidTo in the past). Checked for range by the caller.
+	 */
+	void changeExpiration(ExpirationPolicy expiration, String actor, Instant now) {
+		requireState(ImportJobState.PARAMETERS_FETCHED, ImportJobState.PARAMETERS_FETCHED, "change the expiration of");
+		ExpirationPolicy previous = expiration();
+		this.expirationModel = expiration.model();
+		this.materialValidTo = expiration.validTo();
+		recordNote("expiration for the next import changed from " + describe(previous) + " to "
+				+ describe(expiration), null, actor, now);
+	}
+
+	private static String describe(ExpirationPolicy expiration) {
+		return expiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES ? "valid until " + expiration.validTo()
+				: "does not expire";
+	}
+
+	/** The material's ValidTo passed before the import was sent: KMS would refuse it, so it is not sent. */
+	boolean validToPassedAt(Instant now) {
+		return this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES && !this.materialValidTo.isAfter(now);
+	}
+
+	/** Refuses an import whose ValidTo already passed, before any KMS call. */
+	void requireValidToAhead(Instant now) {
+		if (validToPassedAt(now)) {
+			throw validToPassed(now);
+		}
+	}
+
+	ImportJobException validToPassed(Instant now) {
+		return new ImportJobException("valid-to-passed", ImportJobException.Category.CONFLICT, id(), this.state,
+				"The material's ValidTo " + this.materialValidTo + " has passed (now " + now + "); KMS accepts only "
+						+ "a ValidTo in the future: refresh the parameters with a new expiration (POST "
+						+ "/api/v1/import-jobs/" + this.id + "/refresh-parameters with {\"expiration\": {\"model\": "
+						+ "\"KEY_MATERIAL_EXPIRES\", \"validTo\": ...}}), then upload the same material again");
+	}
+
+	/**
+	 * A wrapped job's ValidTo passed before the import succeeded: the wrapped material is dropped and the job waits
+	 * for a new expiration and the material again, instead of sending an import KMS must refuse.
+	 */
+	void refuseImportValidToPassed(String actor, Instant now) {
+		ImportJobException refusal = validToPassed(now);
+		transition(ImportJobState.PARAMETERS_FETCHED, "refuse the import of", refusal.getMessage(),
+				refusal.code(), actor, now);
+		this.lastErrorCode = refusal.code();
+		this.lastErrorMessage = truncate(refusal.getMessage());
+		this.encryptedKeyMaterial = null;
+		this.nextAttemptAt = null;
+		releaseLease();
+	}
+
+	/**
+	 * When an imported job is next compared with KMS: after the drift interval, and at the latest at the material's
+	 * ValidTo. Once ValidTo passed while KMS still shows the material (KMS deletes it within a while), the next look
+	 * backs off with the time already overdue, between the given floor and the drift interval.
+	 */
+	Instant nextCheck(Instant now, Duration driftCheckInterval, Duration floor) {
+		Instant regular = now.plus(driftCheckInterval);
+		if (this.expirationModel != ExpirationModel.KEY_MATERIAL_EXPIRES) {
+			return regular;
+		}
+		if (this.materialValidTo.isAfter(now)) {
+			return this.materialValidTo.isBefore(regular) ? this.materialValidTo : regular;
+		}
+		Duration overdue = Duration.between(this.materialValidTo, now);
+		Duration delay = overdue.compareTo(floor) < 0 ? floor
+				: overdue.compareTo(driftCheckInterval) > 0 ? driftCheckInterval : overdue;
+		return now.plus(delay);
+	}
+
 	void fail(String errorCode, String message, String actor, Instant now) {
 		transition(ImportJobState.FAILED, "fail", message, errorCode, actor, now);
 		this.lastErrorCode = errorCode;
@@ -322,17 +437,28 @@ class ImportJob {
 	/** An imported job was compared with KMS and still matches; next comparison due then. */
 	void recordCheck(Instant nextCheck) {
 		this.nextCheckAt = nextCheck;
+		clearWorkFailures();
 		releaseLease();
 	}
 
-	/** A transient failure of background work: keep the state, try again at the given time. */
+	/**
+	 * A transient failure of background work: keep the state, try again at the given time (counted as a failure in
+	 * a row, so the caller can back off).
+	 */
 	void deferWork(String errorCode, String message, Instant retryAt) {
 		this.lastErrorCode = errorCode;
 		this.lastErrorMessage = truncate(message);
+		this.workFailures++;
+		this.workNotBefore = retryAt;
 		if (this.state == ImportJobState.IMPORTED) {
 			this.nextCheckAt = retryAt;
 		}
 		releaseLease();
+	}
+
+	private void clearWorkFailures() {
+		this.workFailures = 0;
+		this.workNotBefore = null;
 	}
 
 	boolean parametersExpiredAt(Instant now) {
@@ -389,6 +515,8 @@ class ImportJob {
 		this.events.add(new ImportJobEvent(this.state, target, cause, errorCode, actor, now));
 		this.state = target;
 		this.updatedAt = now;
+		// a change of state is progress: earlier failures of background work no longer count
+		clearWorkFailures();
 	}
 
 	private static String truncate(String message) {
@@ -420,6 +548,23 @@ class ImportJob {
 
 	Instant createdAt() {
 		return this.createdAt;
+	}
+
+	Instant waitingSince() {
+		return this.waitingSince;
+	}
+
+	Instant importedAt() {
+		return this.importedAt;
+	}
+
+	/** The public key of the private key Keyport wrapped for this job, or {@code null}. */
+	byte[] expectedPublicKey() {
+		return this.expectedPublicKey != null ? this.expectedPublicKey.clone() : null;
+	}
+
+	int workFailures() {
+		return this.workFailures;
 	}
 
 	ExpirationPolicy expiration() {

@@ -1,11 +1,15 @@
 package io.keyport.importjob;
 
+import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -25,6 +29,8 @@ import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsPublicKey;
+import io.keyport.wrapping.WrappingException;
 
 /**
  * The background work on jobs: new parameters before the old lapse, import retries, reconciliation after crashes,
@@ -32,7 +38,9 @@ import io.keyport.kms.KmsProvider;
  * ({@code FOR UPDATE SKIP LOCKED} plus a lease), calls KMS with no transaction open, and records each outcome in a
  * transaction that checks the version of the claim. So any number of instances can run it on one database: a job is
  * claimed by one of them, a lease left by a killed instance lapses and is taken over, and a result computed on stale
- * data is discarded instead of written.
+ * data is discarded instead of written. The lease is renewed right before each job's KMS work, so a slow batch never
+ * lets a later job's lease lapse while this instance still works on it; and whatever goes wrong with one job is
+ * recorded on that job, which is backed off, while the run goes on with the others.
  */
 @Component
 public class ImportJobLifecycle {
@@ -65,11 +73,15 @@ public class ImportJobLifecycle {
 
 	private final TransactionTemplate tx;
 
+	private final Supersession supersession;
+
 	ImportJobLifecycle(ImportJobService service, ImportJobRepository jobs, KmsProvider kms,
 			LifecycleProperties properties, ImportJobProperties jobProperties, JdbcTemplate jdbc, Clock clock,
 			ExpiringKeys expiringKeys, ImportJobMetrics metrics,
 			io.keyport.idempotency.IdempotentRequests idempotentRequests,
-			io.micrometer.observation.ObservationRegistry observations, PlatformTransactionManager transactionManager) {
+			io.micrometer.observation.ObservationRegistry observations, PlatformTransactionManager transactionManager,
+			Supersession supersession) {
+		this.supersession = supersession;
 		this.expiringKeys = expiringKeys;
 		this.metrics = metrics;
 		this.idempotentRequests = idempotentRequests;
@@ -115,9 +127,7 @@ public class ImportJobLifecycle {
 				or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= ?)""", "parameters_valid_to", now,
 				Timestamp.from(now.plus(this.properties.refreshMargin())), Timestamp.from(now));
 		for (Claim claim : claims) {
-			try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
-				refreshOne(claim);
-			}
+			work(claim, this::refreshOne);
 		}
 		return claims.size();
 	}
@@ -125,9 +135,11 @@ public class ImportJobLifecycle {
 	private void refreshOne(Claim claim) {
 		ImportJob job = this.tx.execute(status -> this.jobs.findById(claim.id()).orElseThrow());
 		Instant now = this.clock.instant();
-		if (job.createdAt().plus(this.properties.jobLifetime()).isBefore(now)) {
+		// counted from when the job last started waiting: a re-import after expiry gets the whole lifetime
+		if (job.waitingSince().plus(this.properties.jobLifetime()).isBefore(now)) {
 			update(claim, j -> j.cancel("abandoned: no material arrived within "
-					+ this.properties.jobLifetime().toDays() + " days of the job's creation", ACTOR, now));
+					+ this.properties.jobLifetime().toDays() + " days of the job's start of waiting for it", ACTOR,
+					now));
 			return;
 		}
 		ImportParameters parameters;
@@ -145,7 +157,8 @@ public class ImportJobLifecycle {
 					if (j.state() == ImportJobState.PARAMETERS_FETCHED && j.parametersExpiredAt(now)) {
 						j.expireParameters(ACTOR, now);
 					}
-					j.deferWork(ex.errorCode().code(), "parameter download failed: " + ex.getMessage(), null);
+					j.deferWork(ex.errorCode().code(), "parameter download failed: " + ex.getMessage(),
+							now.plus(backoff(claim)));
 				});
 			}
 			else {
@@ -172,23 +185,27 @@ public class ImportJobLifecycle {
 
 	/**
 	 * Wrapped jobs whose next attempt is due, including those left behind by a crashed instance (their lease
-	 * lapsed). KMS is asked first whether the key already holds the material, so an import whose outcome was lost is
-	 * not sent twice.
+	 * lapsed). An import whose ValidTo passed is not sent (KMS would refuse it). An import whose outcome was lost is
+	 * recognised only with proof (KMS's public key is the one of the private key Keyport wrapped); otherwise the same
+	 * material is sent again, which KMS accepts for the material it holds and refuses for any other.
 	 */
 	public int retryDueImports() {
 		Instant now = this.clock.instant();
 		List<Claim> claims = claim("state = 'MATERIAL_WRAPPED' and next_attempt_at <= ? and parameters_valid_to > ?",
 				"next_attempt_at", now, Timestamp.from(now), Timestamp.from(now));
 		for (Claim claim : claims) {
-			try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
-				importOne(claim);
-			}
+			work(claim, this::importOne);
 		}
 		return claims.size();
 	}
 
 	private void importOne(Claim claim) {
 		ImportJob job = this.tx.execute(status -> this.jobs.findById(claim.id()).orElseThrow());
+		if (job.validToPassedAt(this.clock.instant())) {
+			// KMS refuses a past ValidTo: never send it, the caller must set a new one
+			update(claim, j -> j.refuseImportValidToPassed(ACTOR, this.clock.instant()));
+			return;
+		}
 		KmsKey key;
 		try {
 			key = this.kms.describeKey(job.kmsKeyArn());
@@ -197,14 +214,19 @@ public class ImportJobLifecycle {
 			// let the import itself meet the error: it records the outcome with KMS's meaning
 			key = null;
 		}
-		if (key != null && holdsExpectedMaterial(key, job.expiration())) {
+		if (key != null && holdsExpectedMaterial(key, job.expiration()) && provenByPublicKey(job)) {
 			Instant now = this.clock.instant();
 			this.metrics.imported();
-			update(claim, j -> j.reconcileImported("reconciled: KMS already holds the material with the expected "
-					+ "expiration (an earlier import's outcome was lost); not sent again", ACTOR, now,
-					now.plus(this.properties.driftCheckInterval())));
+			if (update(claim, j -> j.reconcileImported("reconciled: KMS already holds this job's material (its "
+					+ "public key matches the imported private key) with the expected expiration; an earlier "
+					+ "import's outcome was lost, not sent again", ACTOR, now,
+					now.plus(this.properties.driftCheckInterval())))) {
+				this.supersession.supersedeEarlier(new ImportJobId(claim.id()), ACTOR);
+			}
 			return;
 		}
+		// without proof the same material is sent again with the same token: KMS accepts a re-import of the same
+		// material and refuses different material, so the outcome is KMS's word, not a guess
 		try {
 			this.service.executeImport(new ImportJobId(claim.id()), claim.version(), job.importRequest(), ACTOR);
 		}
@@ -214,6 +236,7 @@ public class ImportJobLifecycle {
 		}
 	}
 
+	/** The key holds material with the job's expiration; ValidTo at KMS's precision, whole seconds. */
 	private static boolean holdsExpectedMaterial(KmsKey key, ExpirationPolicy expected) {
 		if (key.state() != KeyState.ENABLED && key.state() != KeyState.DISABLED) {
 			return false;
@@ -222,7 +245,26 @@ public class ImportJobLifecycle {
 			return false;
 		}
 		return expected.model() == ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE
-				|| Objects.equals(key.validTo(), expected.validTo());
+				|| (key.validTo() != null && Objects.equals(key.validTo().truncatedTo(ChronoUnit.SECONDS),
+						expected.validTo().truncatedTo(ChronoUnit.SECONDS)));
+	}
+
+	/**
+	 * Whether KMS's public key is the one of the private key this job wrapped: the proof that the key holds this
+	 * job's material. No proof is possible for symmetric keys or material the client wrapped.
+	 */
+	private boolean provenByPublicKey(ImportJob job) {
+		byte[] expected = job.expectedPublicKey();
+		if (expected == null || job.keySpec() == null || job.keySpec().isSymmetricOrHmac()) {
+			return false;
+		}
+		try {
+			KmsPublicKey published = this.kms.getPublicKey(job.kmsKeyArn());
+			return MessageDigest.isEqual(expected, published.publicKeyDer());
+		}
+		catch (KmsException ex) {
+			return false;
+		}
 	}
 
 	// --- imported jobs -------------------------------------------------------------------------------------------
@@ -233,14 +275,11 @@ public class ImportJobLifecycle {
 	 */
 	public int watchImportedJobs() {
 		Instant now = this.clock.instant();
-		List<Claim> claims = claim("""
-				state = 'IMPORTED' and ((expiration_model = 'KEY_MATERIAL_EXPIRES' and material_valid_to <= ?)
-				or next_check_at <= ?)""", "coalesce(material_valid_to, next_check_at)", now, Timestamp.from(now),
+		// only due work: next_check_at is never later than the material's ValidTo
+		List<Claim> claims = claim("state = 'IMPORTED' and next_check_at <= ?", "next_check_at", now,
 				Timestamp.from(now));
 		for (Claim claim : claims) {
-			try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
-				checkImported(claim);
-			}
+			work(claim, this::checkImported);
 		}
 		return claims.size();
 	}
@@ -248,6 +287,12 @@ public class ImportJobLifecycle {
 	private void checkImported(Claim claim) {
 		ImportJob job = this.tx.execute(status -> this.jobs.findById(claim.id()).orElseThrow());
 		Instant now = this.clock.instant();
+		Optional<ImportJobId> newer = this.supersession.newerImport(job.id());
+		if (newer.isPresent()) {
+			// a later job imported into the key: that one is watched, this one has nothing left to check
+			update(claim, j -> j.supersede(newer.get(), ACTOR, now));
+			return;
+		}
 		KmsKey key;
 		try {
 			key = this.kms.describeKey(job.kmsKeyArn());
@@ -258,7 +303,7 @@ public class ImportJobLifecycle {
 			}
 			else {
 				update(claim, j -> j.deferWork(ex.errorCode().code(), "check with KMS failed: " + ex.getMessage(),
-						now.plus(this.properties.interval())));
+						now.plus(backoff(claim))));
 			}
 			return;
 		}
@@ -277,19 +322,78 @@ public class ImportJobLifecycle {
 							+ "parameters and import the same material again",
 					ACTOR, now));
 		}
-		else if (validToPassed && (key.validTo() == null || !key.validTo().isAfter(now))) {
-			// KMS deletes expired material within a short while; look again soon
-			update(claim, j -> j.recordCheck(now.plus(this.properties.interval())));
-		}
 		else {
-			update(claim, j -> j.recordCheck(now.plus(this.properties.driftCheckInterval())));
+			// past ValidTo with material still shown, KMS deletes it within a while: the next look backs off
+			update(claim, j -> j.recordCheck(
+					j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
+		}
+	}
+
+	// --- one job's work ------------------------------------------------------------------------------------------
+
+	/**
+	 * Works one claimed job: renews its lease first (skipped when the lease was lost meanwhile), and records any
+	 * failure on the job, backed off, so the run goes on with the other jobs.
+	 */
+	private void work(Claim claim, Consumer<Claim> work) {
+		try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
+			if (!renewLease(claim)) {
+				log.info("Import job {}: lease lost before its turn (taken over or changed); skipped", claim.id());
+				return;
+			}
+			work.accept(claim);
+		}
+		catch (RuntimeException ex) {
+			recordWorkFailure(claim, ex);
+		}
+	}
+
+	/** Extends this instance's lease on the job, without changing its version; false if it is no longer held. */
+	private boolean renewLease(Claim claim) {
+		Instant until = this.clock.instant().plus(this.jobProperties.leaseDuration());
+		return this.jdbc.update("update import_job set lease_until = ? where id = ? and lease_owner = ? and version = ?",
+				Timestamp.from(until), claim.id(), this.properties.instanceId(), claim.version()) == 1;
+	}
+
+	/** The wait before the job is worked on again after failures in a row: exponential with jitter, capped. */
+	private java.time.Duration backoff(Claim claim) {
+		return this.jobProperties.retryDelay(claim.workFailures() + 1, ThreadLocalRandom.current());
+	}
+
+	/**
+	 * Records an unexpected failure on the job in a short update of its own (the job may not even load), releases
+	 * the lease and backs the job off. Never throws.
+	 */
+	private void recordWorkFailure(Claim claim, RuntimeException failure) {
+		String code = switch (failure) {
+			case ImportJobException ex -> ex.code();
+			case WrappingException ex -> ex.reason().code();
+			case org.springframework.dao.OptimisticLockingFailureException ex -> "concurrent-modification";
+			default -> "lifecycle-work-failed";
+		};
+		String message = "background work failed (" + failure.getClass().getSimpleName() + "): "
+				+ failure.getMessage();
+		Instant now = this.clock.instant();
+		log.warn("Import job {}: {}; backed off", claim.id(), message, failure);
+		try {
+			this.jdbc.update("""
+					update import_job set last_error_code = ?, last_error_message = ?,
+					    work_failures = work_failures + 1, work_not_before = ?, lease_owner = null, lease_until = null,
+					    version = version + 1, updated_at = ?
+					where id = ? and lease_owner = ?""", code,
+					message.length() <= 1000 ? message : message.substring(0, 1000),
+					Timestamp.from(now.plus(backoff(claim))), Timestamp.from(now), claim.id(),
+					this.properties.instanceId());
+		}
+		catch (RuntimeException ex) {
+			log.error("Import job {}: could not record the failure ({}); its lease lapses", claim.id(), ex.toString());
 		}
 	}
 
 	// --- claims --------------------------------------------------------------------------------------------------
 
-	/** A job held by this instance, at the version the claim wrote. */
-	record Claim(UUID id, long version) {
+	/** A job held by this instance, at the version the claim wrote, with its failures of work in a row. */
+	record Claim(UUID id, long version, int workFailures) {
 	}
 
 	/**
@@ -297,36 +401,44 @@ public class ImportJobLifecycle {
 	 * concurrent instances claim disjoint sets, the lease written and the version bumped.
 	 */
 	private List<Claim> claim(String condition, String order, Instant now, Object... parameters) {
-		Object[] arguments = new Object[parameters.length + 4];
+		Object[] arguments = new Object[parameters.length + 5];
 		arguments[0] = this.properties.instanceId();
 		arguments[1] = Timestamp.from(now.plus(this.jobProperties.leaseDuration()));
 		System.arraycopy(parameters, 0, arguments, 2, parameters.length);
 		arguments[parameters.length + 2] = Timestamp.from(now);
-		arguments[parameters.length + 3] = this.properties.batchSize();
+		arguments[parameters.length + 3] = Timestamp.from(now);
+		arguments[parameters.length + 4] = this.properties.batchSize();
+		// jobs backed off after failures wait their turn instead of heading every batch
 		String sql = """
 				update import_job set lease_owner = ?, lease_until = ?, version = version + 1
 				where id in (
 				    select id from import_job
 				    where (%s) and (lease_until is null or lease_until < ?)
+				      and (work_not_before is null or work_not_before <= ?)
 				    order by %s
 				    limit ?
 				    for update skip locked)
-				returning id, version""".formatted(condition, order);
-		return this.tx.execute(status -> this.jdbc.query(sql,
-				(rs, row) -> new Claim(rs.getObject("id", UUID.class), rs.getLong("version")), arguments));
+				returning id, version, work_failures""".formatted(condition, order);
+		return this.tx.execute(status -> this.jdbc.query(sql, (rs, row) -> new Claim(rs.getObject("id", UUID.class),
+				rs.getLong("version"), rs.getInt("work_failures")), arguments));
 	}
 
-	/** Applies an outcome to a claimed job, unless someone changed it since the claim. */
-	private void update(Claim claim, Consumer<ImportJob> change) {
+	/** Applies an outcome to a claimed job, unless someone changed it since the claim; whether it was applied. */
+	private boolean update(Claim claim, Consumer<ImportJob> change) {
 		try {
 			this.tx.executeWithoutResult(status -> {
 				ImportJob job = this.service.loadAtVersion(new ImportJobId(claim.id()), claim.version());
 				change.accept(job);
 				this.jobs.saveAndFlush(job);
 			});
+			return true;
 		}
 		catch (ImportJobException ex) {
+			if (!"concurrent-modification".equals(ex.code())) {
+				throw ex;
+			}
 			log.info("Import job {} changed while it was worked on ({}); outcome discarded", claim.id(), ex.code());
+			return false;
 		}
 	}
 

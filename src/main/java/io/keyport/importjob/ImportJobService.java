@@ -70,9 +70,13 @@ public class ImportJobService {
 
 	private final ImportJobMetrics metrics;
 
+	private final Supersession supersession;
+
 	ImportJobService(ImportJobRepository jobs, KmsProvider kms, KeyMaterialWrapper wrapper,
 			ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
-			PlatformTransactionManager transactionManager, KeyOwnership keyOwnership, ImportJobMetrics metrics) {
+			PlatformTransactionManager transactionManager, KeyOwnership keyOwnership, ImportJobMetrics metrics,
+			Supersession supersession) {
+		this.supersession = supersession;
 		this.keyOwnership = keyOwnership;
 		this.metrics = metrics;
 		this.jobs = jobs;
@@ -192,7 +196,7 @@ public class ImportJobService {
 	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, Caller caller) {
 		WrappingContext context = wrappingContext(id, caller);
 		this.wrapper.checkEncrypted(encrypted, context.wrappingKey(), context.algorithm());
-		ImportJobView imported = importWrapped(id, context.version(), encrypted,
+		ImportJobView imported = importWrapped(id, context.version(), encrypted, null,
 				"encrypted key material uploaded by the client", caller.actor());
 		return confirmPublicKey(imported, null, caller.actor());
 	}
@@ -216,14 +220,25 @@ public class ImportJobService {
 				derivedPublicKey = this.wrapper.derivePublicKey(importable, context.keySpec());
 			}
 		}
-		ImportJobView imported = importWrapped(id, context.version(), encrypted,
+		ImportJobView imported = importWrapped(id, context.version(), encrypted, derivedPublicKey,
 				"key material wrapped by Keyport with " + context.algorithm(), actor);
 		return confirmPublicKey(imported, derivedPublicKey, actor);
 	}
 
 	/** Downloads new parameters now, replacing the current ones. */
 	public ImportJobView refreshParameters(ImportJobId id, Caller caller) {
+		return refreshParameters(id, null, caller);
+	}
+
+	/**
+	 * Downloads new parameters now, replacing the current ones, and sets a new expiration for the next import when
+	 * one is given (a re-import after the material expired needs a ValidTo in the future).
+	 */
+	public ImportJobView refreshParameters(ImportJobId id, ExpirationPolicy newExpiration, Caller caller) {
 		String actor = caller.actor();
+		if (newExpiration != null) {
+			checkValidTo(newExpiration, this.clock.instant(), id);
+		}
 		ImportJob current = this.readTx.execute(status -> load(id, caller, true));
 		if (!current.state().canTransitionTo(ImportJobState.PARAMETERS_FETCHED)) {
 			throw new IllegalTransitionException(current.id(), current.state(), ImportJobState.PARAMETERS_FETCHED,
@@ -234,6 +249,9 @@ public class ImportJobService {
 		return this.tx.execute(status -> {
 			ImportJob job = loadAtVersion(id, current.version());
 			job.recordParameters(parameters, "parameters refreshed on request", actor, this.clock.instant());
+			if (newExpiration != null) {
+				job.changeExpiration(newExpiration, actor, this.clock.instant());
+			}
 			return this.jobs.saveAndFlush(job).toView();
 		});
 	}
@@ -247,7 +265,7 @@ public class ImportJobService {
 	}
 
 	private ImportJobView importWrapped(ImportJobId id, long expectedVersion, EncryptedKeyMaterial encrypted,
-			String cause, String actor) {
+			byte[] expectedPublicKey, String cause, String actor) {
 		// 1. claim: the job moves to MATERIAL_WRAPPED, so a second upload is refused while this one runs
 		record Claim(long version, ImportRequest request) {
 		}
@@ -259,7 +277,7 @@ public class ImportJobService {
 				this.jobs.saveAndFlush(job);
 				return null;
 			}
-			job.markWrapped(encrypted, cause,
+			job.markWrapped(encrypted, expectedPublicKey, cause,
 					new Lease(this.lifecycle.instanceId(), now.plus(this.properties.leaseDuration())), actor, now);
 			ImportJob saved = this.jobs.saveAndFlush(job);
 			return new Claim(saved.version(), saved.importRequest());
@@ -296,6 +314,8 @@ public class ImportJobService {
 		});
 		this.metrics.imported();
 		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
+		// after the import is recorded, in transactions of their own: a conflict there cannot lose the import
+		this.supersession.supersedeEarlier(id, actor);
 		return imported;
 	}
 

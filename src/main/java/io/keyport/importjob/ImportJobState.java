@@ -23,6 +23,12 @@ public enum ImportJobState {
 	/** The imported material passed its ValidTo; the same material must be imported again. */
 	MATERIAL_EXPIRED,
 
+	/**
+	 * Terminal: a later job imported into the same key (a renewal or re-import), so this job's material and ValidTo
+	 * are no longer the key's; the newer job is watched instead.
+	 */
+	SUPERSEDED,
+
 	/** Terminal: the job cannot go on (see its error code). */
 	FAILED,
 
@@ -37,10 +43,11 @@ public enum ImportJobState {
 		// back to PARAMETERS_FETCHED when KMS refused the material itself (wrong wrapping, wrong material)
 		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, IMPORTED, PARAMETERS_FETCHED, PARAMETERS_EXPIRED, FAILED,
 				CANCELLED);
-		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, FAILED);
+		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, SUPERSEDED, FAILED);
 		PARAMETERS_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, FAILED, CANCELLED);
 		// re-import of the same material starts with fresh parameters
-		MATERIAL_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, FAILED, CANCELLED);
+		MATERIAL_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, SUPERSEDED, FAILED, CANCELLED);
+		SUPERSEDED.next = EnumSet.noneOf(ImportJobState.class);
 		FAILED.next = EnumSet.noneOf(ImportJobState.class);
 		CANCELLED.next = EnumSet.noneOf(ImportJobState.class);
 	}

@@ -72,18 +72,20 @@ public class ImportJobStatistics {
 					counts.put(ImportJobState.valueOf(rs.getString(1)), rs.getLong(2));
 				});
 		Timestamp oldestWaiting = this.jdbc.queryForObject(
-				"select min(created_at) from import_job where state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')",
+				"select min(waiting_since) from import_job where state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')",
 				Timestamp.class);
-		// the earliest due time of any work the lifecycle should already have done
+		// the earliest due time of any work the lifecycle should already have done, as its claims see it: imported
+		// jobs are due at next_check_at (never later than ValidTo), and a job backed off after failures is due again
+		// only at work_not_before (greatest ignores nulls)
 		Timestamp earliestDue = this.jdbc.queryForObject("""
 				select min(due) from (
-				    select parameters_valid_to - make_interval(secs => ?) as due from import_job
-				        where state = 'PARAMETERS_FETCHED'
-				    union all select updated_at from import_job where state = 'PARAMETERS_EXPIRED'
-				    union all select next_attempt_at from import_job where state = 'MATERIAL_WRAPPED'
-				    union all select next_check_at from import_job where state = 'IMPORTED'
-				    union all select material_valid_to from import_job
-				        where state = 'IMPORTED' and expiration_model = 'KEY_MATERIAL_EXPIRES'
+				    select greatest(parameters_valid_to - make_interval(secs => ?), work_not_before) as due
+				        from import_job where state = 'PARAMETERS_FETCHED'
+				    union all select greatest(updated_at, work_not_before) from import_job
+				        where state = 'PARAMETERS_EXPIRED'
+				    union all select greatest(least(next_attempt_at, parameters_valid_to), work_not_before)
+				        from import_job where state = 'MATERIAL_WRAPPED'
+				    union all select greatest(next_check_at, work_not_before) from import_job where state = 'IMPORTED'
 				) work where due <= ?""", Timestamp.class, this.lifecycle.refreshMargin().toSeconds(),
 				Timestamp.from(now.minus(this.lifecycle.interval())));
 		Duration lag = earliestDue == null ? Duration.ZERO : Duration.between(earliestDue.toInstant(), now);

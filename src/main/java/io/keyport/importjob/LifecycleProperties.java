@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param interval pause between two runs
  * @param batchSize jobs claimed per kind of work and run
  * @param refreshMargin waiting jobs get new parameters this long before the current ones lapse
- * @param jobLifetime jobs waiting for material longer than this (since creation) are cancelled as abandoned
+ * @param jobLifetime jobs waiting for material longer than this (since creation, or since a re-import after expiry
+ * started) are cancelled as abandoned
  * @param expiryLeadTime imported material expiring within this is reported (API, metric, health)
  * @param driftCheckInterval how often an imported job is compared with KMS (material deleted, key pending deletion)
  * @param instanceId this instance's name in leases; defaults to host name and a random suffix

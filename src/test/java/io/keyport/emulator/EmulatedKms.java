@@ -120,8 +120,21 @@ final class EmulatedKms {
 		this.foreignPublicKeys = foreign;
 	}
 
+	/** Keys (id or ARN) whose GetParametersForImport answers carry a public key that is not valid DER. */
+	private final java.util.Set<String> corruptWrappingKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+	void answerWithCorruptWrappingKey(String keyId, boolean corrupt) {
+		if (corrupt) {
+			this.corruptWrappingKeys.add(keyId);
+		}
+		else {
+			this.corruptWrappingKeys.remove(keyId);
+		}
+	}
+
 	void reset() {
 		this.foreignPublicKeys = false;
+		this.corruptWrappingKeys.clear();
 		this.keys.clear();
 		this.importParameters.clear();
 		this.aliases.clear();
@@ -283,8 +296,12 @@ final class EmulatedKms {
 			Instant cutoff = now.minus(TOKEN_RETENTION);
 			this.importParameters.values().removeIf((parameters) -> parameters.validTo().isBefore(cutoff));
 		}
-		return response("KeyId", key.arn, "ImportToken", base64(token), "PublicKey",
-				base64(wrappingKey.getPublic().getEncoded()), "ParametersValidTo", epochSeconds(validTo));
+		byte[] publicKey = wrappingKey.getPublic().getEncoded();
+		if (this.corruptWrappingKeys.contains(key.id) || this.corruptWrappingKeys.contains(key.arn)) {
+			publicKey = Arrays.copyOf(publicKey, publicKey.length / 2);
+		}
+		return response("KeyId", key.arn, "ImportToken", base64(token), "PublicKey", base64(publicKey),
+				"ParametersValidTo", epochSeconds(validTo));
 	}
 
 	// ImportKeyMaterial
@@ -382,7 +399,8 @@ final class EmulatedKms {
 			}
 			key.hasMaterial = true;
 			key.expirationModel = expirationModel;
-			key.validTo = validTo;
+			// KMS keeps ValidTo in whole seconds (what DescribeKey reports)
+			key.validTo = validTo != null ? validTo.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : null;
 			Map<String, Object> response = response("KeyId", key.arn);
 			if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT) {
 				response.put("KeyMaterialId", key.keyMaterialId);

@@ -167,6 +167,14 @@ public final class KmsEmulator implements AutoCloseable {
 		this.kms.answerWithForeignPublicKeys(foreign);
 	}
 
+	/**
+	 * Makes GetParametersForImport for one key (id or ARN) answer with a truncated, unparseable wrapping public key,
+	 * to test how a client copes with one bad answer among good ones. Undone by {@code false} or {@link #reset()}.
+	 */
+	public void answerGetParametersForImportWithCorruptWrappingKey(String keyId, boolean corrupt) {
+		this.kms.answerWithCorruptWrappingKey(keyId, corrupt);
+	}
+
 	/** Forgets all keys and import tokens, faults and call counts; the clock and validity stay. */
 	public void reset() {
 		this.kms.reset();

@@ -368,6 +368,17 @@ class KmsEmulatorTests {
 	// ValidTo and expiry
 
 	@Test
+	void validToIsKeptInWholeSecondsLikeKms() throws Exception {
+		String keyId = createExternalKey(KeySpec.SYMMETRIC_DEFAULT, null);
+		Instant validTo = START.plus(Duration.ofDays(10)).plusMillis(789);
+		importMaterial(keyId, AlgorithmSpec.RSAES_OAEP_SHA_256, random(32), (request) -> request
+			.expirationModel(ExpirationModelType.KEY_MATERIAL_EXPIRES)
+			.validTo(validTo));
+
+		assertThat(describe(keyId).validTo()).isEqualTo(START.plus(Duration.ofDays(10)));
+	}
+
+	@Test
 	void requiresValidToWhenMaterialExpiresWhichIsTheDefault() throws Exception {
 		String keyId = createExternalKey(KeySpec.SYMMETRIC_DEFAULT, null);
 

@@ -207,6 +207,62 @@ class ImportJobTests {
 			.isThrownBy(() -> job.recordParameters(parameters(T0), "x", "a", T0));
 	}
 
+	static ImportJob expiringJob(Instant validTo) {
+		return ImportJob.start(ImportJobId.random(), "tenant-a",
+				new TargetKey("1234abcd-12ab-34cd-56ef-1234567890ab", ARN, KeySpec.SYMMETRIC_DEFAULT),
+				WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, ExpirationPolicy.expiresAt(validTo),
+				parameters(T0), "alice", T0);
+	}
+
+	@Test
+	void importedJobIsNextCheckedAtItsValidToAtTheLatestAndBacksOffOnceItPassed() {
+		Instant validTo = T0.plus(Duration.ofMinutes(30));
+		ImportJob job = expiringJob(validTo);
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.markImported(new ImportResult(ARN, null), "alice", T0, T0.plus(Duration.ofHours(1)));
+		Duration drift = Duration.ofHours(1);
+		Duration floor = Duration.ofSeconds(10);
+		assertThat(job.nextCheck(T0, drift, floor)).isEqualTo(validTo);
+		assertThat(job.nextCheck(validTo.minus(Duration.ofHours(2)), drift, floor))
+			.isEqualTo(validTo.minus(Duration.ofHours(1)));
+		// past ValidTo while KMS still shows the material: the wait grows with the time overdue, capped
+		assertThat(job.nextCheck(validTo, drift, floor)).isEqualTo(validTo.plus(floor));
+		assertThat(job.nextCheck(validTo.plusSeconds(100), drift, floor)).isEqualTo(validTo.plusSeconds(200));
+		assertThat(job.nextCheck(validTo.plus(Duration.ofDays(1)), drift, floor))
+			.isEqualTo(validTo.plus(Duration.ofDays(1)).plus(drift));
+	}
+
+	@Test
+	void supersededJobIsTerminalAndNamesTheNewerJob() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.markImported(new ImportResult(ARN, null), "alice", T0, T0.plus(Duration.ofHours(1)));
+		ImportJobId newer = ImportJobId.random();
+		job.supersede(newer, "system:lifecycle", T0.plusSeconds(5));
+		assertThat(job.state()).isEqualTo(ImportJobState.SUPERSEDED);
+		assertThat(job.state().isTerminal()).isTrue();
+		assertThat(job.events().getLast().toView().cause()).contains("superseded by job " + newer);
+	}
+
+	@Test
+	void reimportAfterExpiryWaitsFromItsRefreshAndTakesANewValidTo() {
+		ImportJob job = expiringJob(T0.plus(Duration.ofDays(3)));
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.markImported(new ImportResult(ARN, null), "alice", T0, T0.plus(Duration.ofHours(1)));
+		Instant expired = T0.plus(Duration.ofDays(40));
+		job.expireMaterial("expired", "system", expired);
+		job.recordParameters(parameters(expired), "refresh", "alice", expired);
+		assertThat(job.waitingSince()).isEqualTo(expired);
+		assertThatExceptionOfType(ImportJobException.class)
+			.isThrownBy(() -> job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", expired))
+			.satisfies(e -> assertThat(e.code()).isEqualTo("valid-to-passed"));
+
+		job.changeExpiration(ExpirationPolicy.expiresAt(expired.plus(Duration.ofDays(30))), "alice", expired);
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", expired);
+		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
+		assertThat(job.importRequest().validTo()).isEqualTo(expired.plus(Duration.ofDays(30)));
+	}
+
 	@ParameterizedTest
 	@EnumSource(ImportJobState.class)
 	void transitionTableMatchesTheDocumentedLifecycle(ImportJobState state) {
@@ -216,10 +272,13 @@ class ImportJobTests {
 			case MATERIAL_WRAPPED -> EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.IMPORTED,
 					ImportJobState.PARAMETERS_FETCHED, ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED,
 					ImportJobState.CANCELLED);
-			case IMPORTED -> EnumSet.of(ImportJobState.MATERIAL_EXPIRED, ImportJobState.FAILED);
-			case PARAMETERS_EXPIRED, MATERIAL_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED,
+			case IMPORTED -> EnumSet.of(ImportJobState.MATERIAL_EXPIRED, ImportJobState.SUPERSEDED,
+					ImportJobState.FAILED);
+			case PARAMETERS_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.FAILED,
+					ImportJobState.CANCELLED);
+			case MATERIAL_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.SUPERSEDED,
 					ImportJobState.FAILED, ImportJobState.CANCELLED);
-			case FAILED, CANCELLED -> EnumSet.noneOf(ImportJobState.class);
+			case SUPERSEDED, FAILED, CANCELLED -> EnumSet.noneOf(ImportJobState.class);
 		};
 		for (ImportJobState target : ImportJobState.values()) {
 			assertThat(state.canTransitionTo(target)).as(state + " -> " + target)

@@ -220,9 +220,16 @@ class ImportJobController {
 				Caller.current()));
 	}
 
+	/**
+	 * New parameters; with {@code expiration} also a new ValidTo for the next import (needed to import the same
+	 * material again after it expired). Without a body the current expiration stays.
+	 */
 	@PostMapping("/{id}/refresh-parameters")
-	ResponseEntity<ImportJobResponse> refreshParameters(@PathVariable UUID id) {
-		return ok(this.jobs.refreshParameters(new ImportJobId(id), Caller.current()));
+	ResponseEntity<ImportJobResponse> refreshParameters(@PathVariable UUID id,
+			@Valid @RequestBody(required = false) ImportJobRequests.RefreshParametersRequest request) {
+		ExpirationPolicy expiration = request != null && request.expiration() != null
+				? expiration(request.expiration()) : null;
+		return ok(this.jobs.refreshParameters(new ImportJobId(id), expiration, Caller.current()));
 	}
 
 	@PostMapping("/{id}/cancel")

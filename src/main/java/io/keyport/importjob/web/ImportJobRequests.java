@@ -27,6 +27,10 @@ final class ImportJobRequests {
 			WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration) {
 	}
 
+	/** @param expiration a new expiration for the next import; absent keeps the current one */
+	record RefreshParametersRequest(@Valid Expiration expiration) {
+	}
+
 	/** @param validTo required with KEY_MATERIAL_EXPIRES, refused otherwise */
 	record Expiration(@NotNull ExpirationModel model, Instant validTo) {
 	}

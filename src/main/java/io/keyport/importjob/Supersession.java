@@ -1,0 +1,101 @@
+package io.keyport.importjob;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A key has one current import: the latest job imported into it. Earlier imported (or expired) jobs on the key are
+ * superseded, each in its own short transaction, so that they leave the watch instead of being compared with a key
+ * whose ValidTo a renewal changed. Never part of the transaction that records an import: a conflict here cannot lose
+ * an import; the watcher supersedes whatever is left when it next claims such a job.
+ */
+@Component
+class Supersession {
+
+	private static final Logger log = LoggerFactory.getLogger(Supersession.class);
+
+	private final ImportJobRepository jobs;
+
+	private final JdbcTemplate jdbc;
+
+	private final Clock clock;
+
+	private final TransactionTemplate tx;
+
+	Supersession(ImportJobRepository jobs, JdbcTemplate jdbc, Clock clock,
+			PlatformTransactionManager transactionManager) {
+		this.jobs = jobs;
+		this.jdbc = jdbc;
+		this.clock = clock;
+		this.tx = new TransactionTemplate(transactionManager);
+	}
+
+	/**
+	 * Supersedes the jobs on the same key imported before the given one. Never throws: a job it could not change is
+	 * superseded by the watcher later.
+	 * @return how many jobs were superseded
+	 */
+	int supersedeEarlier(ImportJobId imported, String actor) {
+		try {
+			List<UUID> earlier = this.jdbc.queryForList("""
+					select e.id from import_job e join import_job j on j.id = ?
+					where e.kms_key_arn = j.kms_key_arn and e.id <> j.id
+					  and e.state in ('IMPORTED', 'MATERIAL_EXPIRED')
+					  and (e.imported_at < j.imported_at or (e.imported_at = j.imported_at and e.id < j.id))""",
+					UUID.class, imported.value());
+			int superseded = 0;
+			for (UUID id : earlier) {
+				if (supersede(new ImportJobId(id), imported, actor)) {
+					superseded++;
+				}
+			}
+			return superseded;
+		}
+		catch (RuntimeException ex) {
+			log.warn("Import job {}: earlier jobs on its key not superseded now ({}); the watcher will", imported,
+					ex.toString());
+			return 0;
+		}
+	}
+
+	/** The newest job imported into the same key after the given one, if any. */
+	Optional<ImportJobId> newerImport(ImportJobId id) {
+		return this.jdbc.queryForList("""
+				select n.id from import_job n join import_job j on j.id = ?
+				where n.kms_key_arn = j.kms_key_arn and n.id <> j.id and n.imported_at is not null
+				  and (n.imported_at > j.imported_at or (n.imported_at = j.imported_at and n.id > j.id))
+				order by n.imported_at desc, n.id desc limit 1""", UUID.class, id.value())
+			.stream()
+			.findFirst()
+			.map(ImportJobId::new);
+	}
+
+	private boolean supersede(ImportJobId id, ImportJobId newer, String actor) {
+		try {
+			return Boolean.TRUE.equals(this.tx.execute(status -> {
+				ImportJob job = this.jobs.findById(id).orElse(null);
+				if (job == null || !job.state().canTransitionTo(ImportJobState.SUPERSEDED)) {
+					return false;
+				}
+				job.supersede(newer, actor, this.clock.instant());
+				this.jobs.saveAndFlush(job);
+				return true;
+			}));
+		}
+		catch (RuntimeException ex) {
+			log.info("Import job {} not superseded now ({}); the watcher will", id, ex.toString());
+			return false;
+		}
+	}
+
+}
