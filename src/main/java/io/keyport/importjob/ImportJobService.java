@@ -70,9 +70,15 @@ public class ImportJobService {
 
 	private final ImportJobMetrics metrics;
 
+	private final ParameterDownloadQuota quota;
+
+	private final AcceptedImports acceptedImports;
+
 	ImportJobService(ImportJobRepository jobs, KmsProvider kms, KeyMaterialWrapper wrapper,
 			ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
-			PlatformTransactionManager transactionManager, KeyOwnership keyOwnership, ImportJobMetrics metrics) {
+			PlatformTransactionManager transactionManager, KeyOwnership keyOwnership, ImportJobMetrics metrics,
+			ParameterDownloadQuota quota) {
+		this.quota = quota;
 		this.keyOwnership = keyOwnership;
 		this.metrics = metrics;
 		this.jobs = jobs;
@@ -84,6 +90,7 @@ public class ImportJobService {
 		this.tx = new TransactionTemplate(transactionManager);
 		this.readTx = new TransactionTemplate(transactionManager);
 		this.readTx.setReadOnly(true);
+		this.acceptedImports = new AcceptedImports(jobs, this.tx, clock, lifecycle.driftCheckInterval());
 	}
 
 	/**
@@ -113,6 +120,8 @@ public class ImportJobService {
 		}
 		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				this.kms.partition());
+		// the tenant's share of the parameter quota, before anything changes
+		this.quota.acquire(caller, null);
 		// claimed only once the request is known to be good: a refused request changes nothing
 		if (!this.keyOwnership.claim(key.arn(), caller)) {
 			throw keyNotFound(command.kmsKeyId());
@@ -212,15 +221,13 @@ public class ImportJobService {
 	public ImportJobView refreshParameters(ImportJobId id, Caller caller) {
 		String actor = caller.actor();
 		ImportJob current = this.readTx.execute(status -> load(id, caller, true));
-		if (!current.state().canTransitionTo(ImportJobState.PARAMETERS_FETCHED)) {
-			throw new IllegalTransitionException(current.id(), current.state(), ImportJobState.PARAMETERS_FETCHED,
-					"refresh the parameters of");
-		}
+		current.checkRefreshOnRequest(this.clock.instant(), this.properties.refreshCooldown());
+		this.quota.acquire(caller, id);
 		ImportParameters parameters = downloadParameters(current.kmsKeyArn(), current.wrappingAlgorithm(),
 				current.wrappingKeySpec(), current.id(), ImportJobMetrics.DownloadCause.ON_REQUEST);
 		return this.tx.execute(status -> {
 			ImportJob job = loadAtVersion(id, current.version());
-			job.recordParameters(parameters, "parameters refreshed on request", actor, this.clock.instant());
+			job.refreshOnRequest(parameters, this.properties.refreshCooldown(), actor, this.clock.instant());
 			return this.jobs.saveAndFlush(job).toView();
 		});
 	}
@@ -228,7 +235,7 @@ public class ImportJobService {
 	public ImportJobView cancel(ImportJobId id, Caller caller) {
 		return this.tx.execute(status -> {
 			ImportJob job = load(id, caller, true);
-			job.cancel("cancelled on request", caller.actor(), this.clock.instant());
+			job.cancelOnRequest(caller.actor(), this.clock.instant());
 			return this.jobs.saveAndFlush(job).toView();
 		});
 	}
@@ -260,8 +267,9 @@ public class ImportJobService {
 	}
 
 	/**
-	 * Sends a claimed job's material to KMS, outside any transaction, and records the outcome in a new one that
-	 * checks the version of the claim. A refused import is recorded, then thrown as an {@link ImportJobException}.
+	 * Sends a claimed job's material to KMS, outside any transaction, and records the outcome in a new one. A refused
+	 * import is recorded only if the job is still at the version of the claim, then thrown as an
+	 * {@link ImportJobException}; an accepted one is always recorded (see {@link AcceptedImports}).
 	 */
 	ImportJobView executeImport(ImportJobId id, long claimedVersion, ImportRequest request, String actor) {
 		ImportResult result;
@@ -275,12 +283,8 @@ public class ImportJobService {
 					? "import-attempts-exhausted" : ex.errorCode().code(), categoryOf(ex.errorCode()), id,
 					failed.state(), "KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
 		}
-		ImportJobView imported = this.tx.execute(status -> {
-			ImportJob job = loadAtVersion(id, claimedVersion);
-			Instant now = this.clock.instant();
-			job.markImported(result, actor, now, now.plus(this.lifecycle.driftCheckInterval()));
-			return this.jobs.saveAndFlush(job).toView();
-		});
+		// KMS has the material: recorded from whatever the job became meanwhile, never lost to a version check
+		ImportJobView imported = this.acceptedImports.record(id, result, actor);
 		this.metrics.imported();
 		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
 		return imported;
