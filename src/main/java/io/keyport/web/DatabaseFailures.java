@@ -31,16 +31,23 @@ final class DatabaseFailures {
 	}
 
 	static Kind classify(Throwable failure) {
-		int depth = 0;
-		for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
-			if (isConflict(t)) {
-				return Kind.CONFLICT;
-			}
-			if (isUnavailable(t)) {
-				return Kind.UNAVAILABLE;
-			}
+		if (anyInChain(failure, DatabaseFailures::isConflict)) {
+			return Kind.CONFLICT;
+		}
+		if (anyInChain(failure, DatabaseFailures::isUnavailable)) {
+			return Kind.UNAVAILABLE;
 		}
 		return null;
+	}
+
+	private static boolean anyInChain(Throwable failure, java.util.function.Predicate<Throwable> test) {
+		int depth = 0;
+		for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+			if (test.test(t)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isConflict(Throwable t) {
@@ -59,6 +66,9 @@ final class DatabaseFailures {
 				|| t instanceof jakarta.persistence.LockTimeoutException
 				|| t instanceof SQLTransientException || t instanceof SQLRecoverableException
 				|| t instanceof SQLNonTransientConnectionException
+				// a commit or rollback the JDBC connection could not carry out: the connection broke under it (the
+				// rollback's failure replaces the statement's, so the original cause is not in the chain)
+				|| t instanceof org.hibernate.TransactionException && t.getCause() instanceof SQLException
 				// 08: connection exception; 57P: the server is shutting down, starting up or cannot connect now
 				|| t instanceof SQLException sql && (sqlState(sql).startsWith("08") || sqlState(sql).startsWith("57P")
 						|| sqlState(sql).equals("53300"));
