@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.persistence.CascadeType;
@@ -232,6 +233,35 @@ class ImportJob {
 	}
 
 	/**
+	 * KMS accepted an import sent for this job, whatever happened to the job while the call ran (a lapsed lease let
+	 * the scheduler refresh it or a caller act on it): the key holds the material, so the job is imported. Terminal
+	 * states stay terminal; the acceptance goes into their history.
+	 * @return whether the job is now recorded as imported
+	 */
+	boolean recordAcceptedImport(ImportResult result, String actor, Instant now, Instant nextCheck) {
+		switch (this.state) {
+			case MATERIAL_WRAPPED -> markImported(result, actor, now, nextCheck);
+			case PARAMETERS_FETCHED, PARAMETERS_EXPIRED -> {
+				this.importAttempts++;
+				recordImported(result.keyMaterialId(), "key material imported: KMS accepted the import sent while "
+						+ "the job held wrapped material, after the job had moved to " + this.state, actor, now,
+						nextCheck);
+			}
+			case IMPORTED -> {
+				// recorded meanwhile (by reconciliation): nothing to change
+				return true;
+			}
+			default -> {
+				recordNote("KMS accepted the import sent before the job became " + this.state
+						+ "; the key holds the material", "imported-after-"
+								+ this.state.name().toLowerCase(Locale.ROOT).replace('_', '-'), actor, now);
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
 	 * Reconciliation found the material already in KMS (the import was sent, its outcome lost): imported without
 	 * sending it again.
 	 */
@@ -421,6 +451,58 @@ class ImportJob {
 	void cancel(String reason, String actor, Instant now) {
 		transition(ImportJobState.CANCELLED, "cancel", reason, null, actor, now);
 		dropSecrets();
+	}
+
+	/** A caller's cancel: refused while an upload or the scheduler holds the job (KMS may be importing right now). */
+	void cancelOnRequest(String actor, Instant now) {
+		requireNotBusy(now, "cancel");
+		cancel("cancelled on request", actor, now);
+	}
+
+	/**
+	 * Whether a caller may have new parameters downloaded now: not while the job is held for KMS work, and not again
+	 * within the cooldown while the current parameters are still usable (a loop of refreshes would only burn the
+	 * account's scarce GetParametersForImport quota).
+	 */
+	void checkRefreshOnRequest(Instant now, Duration cooldown) {
+		if (!this.state.canTransitionTo(ImportJobState.PARAMETERS_FETCHED)) {
+			throw new IllegalTransitionException(id(), this.state, ImportJobState.PARAMETERS_FETCHED,
+					"refresh the parameters of");
+		}
+		requireNotBusy(now, "refresh the parameters of");
+		if (this.wrappingPublicKey == null || this.parametersFetchedAt == null || parametersExpiredAt(now)) {
+			return;
+		}
+		Instant allowedAt = this.parametersFetchedAt.plus(cooldown);
+		if (now.isBefore(allowedAt)) {
+			throw new ImportJobException("refresh-too-soon", ImportJobException.Category.TOO_MANY_REQUESTS, id(),
+					this.state, "The parameters of job " + id() + " were downloaded at " + this.parametersFetchedAt
+							+ " and are valid until " + this.parametersValidTo + "; they can be refreshed on request "
+							+ "again from " + allowedAt,
+					secondsUntil(now, allowedAt));
+		}
+	}
+
+	/** A caller's refresh: the same guard as {@link #checkRefreshOnRequest}, then the new parameters. */
+	void refreshOnRequest(ImportParameters parameters, Duration cooldown, String actor, Instant now) {
+		checkRefreshOnRequest(now, cooldown);
+		recordParameters(parameters, "parameters refreshed on request", actor, now);
+	}
+
+	/** Refuses a caller's change while a live lease says KMS work on this job is in flight. */
+	private void requireNotBusy(Instant now, String action) {
+		if (this.leaseUntil != null && this.leaseUntil.isAfter(now)) {
+			throw new ImportJobException("job-busy", ImportJobException.Category.CONFLICT, id(), this.state,
+					"Cannot " + action + " job " + id() + " now: " + (this.state == ImportJobState.MATERIAL_WRAPPED
+							? "its material is being imported" : "background work on it is in progress")
+							+ "; retry after " + this.leaseUntil,
+					secondsUntil(now, this.leaseUntil));
+		}
+	}
+
+	private static Duration secondsUntil(Instant now, Instant then) {
+		long seconds = (Duration.between(now, then).toMillis() + 999) / 1000;
+		return Duration.ofSeconds(Math.max(1, seconds));
 	}
 
 	/** Claims the job for one unit of work until the lease lapses. */

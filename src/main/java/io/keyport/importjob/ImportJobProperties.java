@@ -19,13 +19,16 @@ import org.springframework.validation.annotation.Validated;
  * a killed instance lapses after this and the work is taken over
  * @param defaultPageSize page size of job listings when none is asked for
  * @param maxPageSize largest page size a caller may ask for
+ * @param refreshCooldown how soon after a download a caller may have a job's parameters refreshed again while they
+ * are still usable (absent or expired parameters may always be refreshed)
  */
 @Validated
 @ConfigurationProperties("keyport.import-jobs")
 public record ImportJobProperties(@DefaultValue("30s") @NotNull Duration retryInitialDelay,
 		@DefaultValue("15m") @NotNull Duration retryMaxDelay, @DefaultValue("365d") @NotNull Duration maxValidity,
 		@DefaultValue("8") @Min(1) int maxImportAttempts, @DefaultValue("2m") @NotNull Duration leaseDuration,
-		@DefaultValue("20") @Min(1) int defaultPageSize, @DefaultValue("100") @Min(1) int maxPageSize) {
+		@DefaultValue("20") @Min(1) int defaultPageSize, @DefaultValue("100") @Min(1) int maxPageSize,
+		@DefaultValue("5m") @NotNull Duration refreshCooldown) {
 
 	/** Exponential backoff with full jitter: random in [delay/2, delay], delay = initial * 2^(attempt-1), capped. */
 	Duration retryDelay(int attempt, java.util.random.RandomGenerator random) {

@@ -72,11 +72,16 @@ public class ImportJobService {
 
 	private final Supersession supersession;
 
+	private final ParameterDownloadQuota quota;
+
+	private final AcceptedImports acceptedImports;
+
 	ImportJobService(ImportJobRepository jobs, KmsProvider kms, KeyMaterialWrapper wrapper,
 			ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
 			PlatformTransactionManager transactionManager, KeyOwnership keyOwnership, ImportJobMetrics metrics,
-			Supersession supersession) {
+			Supersession supersession, ParameterDownloadQuota quota) {
 		this.supersession = supersession;
+		this.quota = quota;
 		this.keyOwnership = keyOwnership;
 		this.metrics = metrics;
 		this.jobs = jobs;
@@ -88,6 +93,7 @@ public class ImportJobService {
 		this.tx = new TransactionTemplate(transactionManager);
 		this.readTx = new TransactionTemplate(transactionManager);
 		this.readTx.setReadOnly(true);
+		this.acceptedImports = new AcceptedImports(jobs, this.tx, clock, lifecycle.driftCheckInterval());
 	}
 
 	/**
@@ -114,6 +120,8 @@ public class ImportJobService {
 		}
 		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				this.kms.partition());
+		// the tenant's share of the parameter quota, before anything changes
+		this.quota.acquire(caller, null);
 		ImportParameters parameters = downloadParameters(key.arn(), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
@@ -240,15 +248,13 @@ public class ImportJobService {
 			checkValidTo(newExpiration, this.clock.instant(), id);
 		}
 		ImportJob current = this.readTx.execute(status -> load(id, caller, true));
-		if (!current.state().canTransitionTo(ImportJobState.PARAMETERS_FETCHED)) {
-			throw new IllegalTransitionException(current.id(), current.state(), ImportJobState.PARAMETERS_FETCHED,
-					"refresh the parameters of");
-		}
+		current.checkRefreshOnRequest(this.clock.instant(), this.properties.refreshCooldown());
+		this.quota.acquire(caller, id);
 		ImportParameters parameters = downloadParameters(current.kmsKeyArn(), current.wrappingAlgorithm(),
 				current.wrappingKeySpec(), current.id(), ImportJobMetrics.DownloadCause.ON_REQUEST);
 		return this.tx.execute(status -> {
 			ImportJob job = loadAtVersion(id, current.version());
-			job.recordParameters(parameters, "parameters refreshed on request", actor, this.clock.instant());
+			job.refreshOnRequest(parameters, this.properties.refreshCooldown(), actor, this.clock.instant());
 			if (newExpiration != null) {
 				job.changeExpiration(newExpiration, actor, this.clock.instant());
 			}
@@ -259,7 +265,7 @@ public class ImportJobService {
 	public ImportJobView cancel(ImportJobId id, Caller caller) {
 		return this.tx.execute(status -> {
 			ImportJob job = load(id, caller, true);
-			job.cancel("cancelled on request", caller.actor(), this.clock.instant());
+			job.cancelOnRequest(caller.actor(), this.clock.instant());
 			return this.jobs.saveAndFlush(job).toView();
 		});
 	}
@@ -291,8 +297,9 @@ public class ImportJobService {
 	}
 
 	/**
-	 * Sends a claimed job's material to KMS, outside any transaction, and records the outcome in a new one that
-	 * checks the version of the claim. A refused import is recorded, then thrown as an {@link ImportJobException}.
+	 * Sends a claimed job's material to KMS, outside any transaction, and records the outcome in a new one. A refused
+	 * import is recorded only if the job is still at the version of the claim, then thrown as an
+	 * {@link ImportJobException}; an accepted one is always recorded (see {@link AcceptedImports}).
 	 */
 	ImportJobView executeImport(ImportJobId id, long claimedVersion, ImportRequest request, String actor) {
 		ImportResult result;
@@ -306,12 +313,8 @@ public class ImportJobService {
 					? "import-attempts-exhausted" : ex.errorCode().code(), categoryOf(ex.errorCode()), id,
 					failed.state(), "KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
 		}
-		ImportJobView imported = this.tx.execute(status -> {
-			ImportJob job = loadAtVersion(id, claimedVersion);
-			Instant now = this.clock.instant();
-			job.markImported(result, actor, now, now.plus(this.lifecycle.driftCheckInterval()));
-			return this.jobs.saveAndFlush(job).toView();
-		});
+		// KMS has the material: recorded from whatever the job became meanwhile, never lost to a version check
+		ImportJobView imported = this.acceptedImports.record(id, result, actor);
 		this.metrics.imported();
 		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
 		// after the import is recorded, in transactions of their own: a conflict there cannot lose the import

@@ -38,13 +38,16 @@ public enum ImportJobState {
 	private Set<ImportJobState> next;
 
 	static {
-		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, PARAMETERS_EXPIRED, FAILED,
-				CANCELLED);
+		// to IMPORTED (also from PARAMETERS_EXPIRED): KMS accepted an import sent while the job was wrapped, after the
+		// job had moved on meanwhile; the key holds the material, so that is what the job records
+		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, IMPORTED, PARAMETERS_EXPIRED,
+				FAILED, CANCELLED);
 		// back to PARAMETERS_FETCHED when KMS refused the material itself (wrong wrapping, wrong material)
 		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, IMPORTED, PARAMETERS_FETCHED, PARAMETERS_EXPIRED, FAILED,
 				CANCELLED);
 		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, SUPERSEDED, FAILED);
-		PARAMETERS_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, FAILED, CANCELLED);
+		// IMPORTED from here when KMS accepted an import while the job moved on (recorded, never lost)
+		PARAMETERS_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, IMPORTED, FAILED, CANCELLED);
 		// re-import of the same material starts with fresh parameters
 		MATERIAL_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, SUPERSEDED, FAILED, CANCELLED);
 		SUPERSEDED.next = EnumSet.noneOf(ImportJobState.class);

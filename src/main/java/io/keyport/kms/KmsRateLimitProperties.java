@@ -3,6 +3,8 @@ package io.keyport.kms;
 import java.time.Duration;
 import java.util.Map;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,12 +20,18 @@ import org.springframework.validation.annotation.Validated;
  * @param describeKey permits per second for DescribeKey
  * @param other permits per second for every other operation
  * @param maxWait how long a call waits for a permit before it is refused as throttled (answered 503 to the API)
+ * @param schedulerShare fraction of {@code getParametersForImport} reserved for background work (parameter refreshes
+ * by the scheduler); API requests together get the rest
+ * @param tenantShare fraction of the API requests' share of {@code getParametersForImport} one tenant may use, so a
+ * greedy client cannot starve the others
  */
 @Validated
 @ConfigurationProperties("keyport.kms.rate-limits")
 public record KmsRateLimitProperties(@DefaultValue("0.2") double getParametersForImport,
 		@DefaultValue("4") double importKeyMaterial, @DefaultValue("50") double describeKey,
-		@DefaultValue("4") double other, @DefaultValue("10s") @NotNull Duration maxWait) {
+		@DefaultValue("4") double other, @DefaultValue("10s") @NotNull Duration maxWait,
+		@DefaultValue("0.5") @DecimalMin("0") @DecimalMax(value = "1", inclusive = false) double schedulerShare,
+		@DefaultValue("0.5") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double tenantShare) {
 
 	public KmsRateLimiter limiter() {
 		return new KmsRateLimiter(Map.of("GetParametersForImport", this.getParametersForImport, "ImportKeyMaterial",

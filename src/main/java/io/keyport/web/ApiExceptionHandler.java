@@ -51,6 +51,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	/** How long a caller should wait after KMS throttled or was unavailable. */
 	private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
+	/** How long a caller should wait while the database is unreachable (a restart or failover takes seconds). */
+	private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
+
 	@ExceptionHandler(ApiException.class)
 	ResponseEntity<ProblemDetail> api(ApiException ex) {
 		return respond(ProblemResponses.problem(ex.status(), ex.code(), ex.getMessage()));
@@ -61,6 +64,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		HttpStatus status = switch (ex.category()) {
 			case NOT_FOUND -> HttpStatus.NOT_FOUND;
 			case CONFLICT -> HttpStatus.CONFLICT;
+			case TOO_MANY_REQUESTS -> HttpStatus.TOO_MANY_REQUESTS;
 			case INVALID -> HttpStatus.UNPROCESSABLE_CONTENT;
 			case UPSTREAM_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
 			case UPSTREAM_FAILED -> HttpStatus.BAD_GATEWAY;
@@ -72,7 +76,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (ex.state() != null) {
 			problem.setProperty("state", ex.state());
 		}
-		return respond(problem);
+		return respond(problem, ex.retryAfter());
 	}
 
 	@ExceptionHandler(WrappingException.class)
@@ -124,6 +128,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+		DatabaseFailures.Kind database = DatabaseFailures.classify(ex);
+		if (database == DatabaseFailures.Kind.CONFLICT) {
+			// two requests raced past the version check to the same row: the loser reads again
+			return respond(ProblemResponses.problem(HttpStatus.CONFLICT, "concurrent-modification",
+					"The resource was changed by another request at the same time; read it again and retry if still "
+							+ "needed"));
+		}
+		if (database == DatabaseFailures.Kind.UNAVAILABLE) {
+			log.warn("Database unavailable: {}", ex.toString());
+			return respond(ProblemResponses.problem(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable",
+					"The database is not reachable right now; retry later"),
+					DATABASE_RETRY_AFTER);
+		}
 		log.error("Unexpected error", ex);
 		return respond(ProblemResponses.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
 				"An unexpected error occurred; it has been logged"));
@@ -252,11 +269,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
+		return respond(problem, null);
+	}
+
+	/** With {@code Retry-After}: the given wait, else the KMS default for a 503. */
+	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, Duration retryAfter) {
 		if (problem.getProperties() != null && problem.getProperties().get("code") instanceof String code) {
 			ProblemResponses.remember(code);
 		}
 		ResponseEntity.BodyBuilder builder = ResponseEntity.status(problem.getStatus());
-		if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+		if (retryAfter != null) {
+			builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, retryAfter.toSeconds())));
+		}
+		else if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
 			builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER.toSeconds()));
 		}
 		return builder.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);

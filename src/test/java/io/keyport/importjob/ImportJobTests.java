@@ -268,14 +268,15 @@ class ImportJobTests {
 	void transitionTableMatchesTheDocumentedLifecycle(ImportJobState state) {
 		EnumSet<ImportJobState> expected = switch (state) {
 			case PARAMETERS_FETCHED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED,
-					ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
+					ImportJobState.IMPORTED, ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED,
+					ImportJobState.CANCELLED);
 			case MATERIAL_WRAPPED -> EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.IMPORTED,
 					ImportJobState.PARAMETERS_FETCHED, ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED,
 					ImportJobState.CANCELLED);
 			case IMPORTED -> EnumSet.of(ImportJobState.MATERIAL_EXPIRED, ImportJobState.SUPERSEDED,
 					ImportJobState.FAILED);
-			case PARAMETERS_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.FAILED,
-					ImportJobState.CANCELLED);
+			case PARAMETERS_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.IMPORTED,
+					ImportJobState.FAILED, ImportJobState.CANCELLED);
 			case MATERIAL_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.SUPERSEDED,
 					ImportJobState.FAILED, ImportJobState.CANCELLED);
 			case SUPERSEDED, FAILED, CANCELLED -> EnumSet.noneOf(ImportJobState.class);
@@ -284,6 +285,67 @@ class ImportJobTests {
 			assertThat(state.canTransitionTo(target)).as(state + " -> " + target)
 				.isEqualTo(expected.contains(target));
 		}
+	}
+
+	@Test
+	void callerCannotCancelOrRefreshWhileALiveLeaseHoldsTheJob() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		Instant during = T0.plusSeconds(30);
+
+		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> job.cancelOnRequest("bob", during))
+			.satisfies(e -> {
+				assertThat(e.code()).isEqualTo("job-busy");
+				assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(90));
+			});
+		assertThatExceptionOfType(ImportJobException.class)
+			.isThrownBy(() -> job.refreshOnRequest(parameters(during), Duration.ZERO, "bob", during))
+			.satisfies(e -> assertThat(e.code()).isEqualTo("job-busy"));
+		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
+
+		// once the lease lapsed (its holder died), a caller may act again
+		job.cancelOnRequest("bob", LEASE.until());
+		assertThat(job.state()).isEqualTo(ImportJobState.CANCELLED);
+	}
+
+	@Test
+	void refreshOnRequestWaitsForTheCooldownOnlyWhileTheParametersAreUsable() {
+		ImportJob job = newJob();
+		Duration cooldown = Duration.ofMinutes(5);
+		assertThatExceptionOfType(ImportJobException.class)
+			.isThrownBy(() -> job.checkRefreshOnRequest(T0.plusSeconds(60), cooldown))
+			.satisfies(e -> {
+				assertThat(e.code()).isEqualTo("refresh-too-soon");
+				assertThat(e.category()).isEqualTo(ImportJobException.Category.TOO_MANY_REQUESTS);
+				assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(240));
+			});
+		job.checkRefreshOnRequest(T0.plus(cooldown), cooldown);
+		// expired parameters may always be replaced
+		ImportJob expired = newJob();
+		expired.expireParameters("system", T0.plus(Duration.ofHours(24)));
+		expired.checkRefreshOnRequest(T0.plus(Duration.ofHours(24)), Duration.ofDays(2));
+	}
+
+	@Test
+	void importAcceptedByKmsIsRecordedFromWhereverTheJobMovedMeanwhile() {
+		ImportJob refreshed = newJob();
+		refreshed.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		refreshed.recordParameters(parameters(T0), "refreshed after the lease lapsed", "system", T0);
+		assertThat(refreshed.recordAcceptedImport(new ImportResult(ARN, "m-1"), "alice", T0, T0)).isTrue();
+		assertThat(refreshed.state()).isEqualTo(ImportJobState.IMPORTED);
+		assertThat(refreshed.events().getLast().toView().cause()).contains("KMS accepted");
+
+		ImportJob expired = newJob();
+		expired.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		expired.expireParameters("system", T0);
+		assertThat(expired.recordAcceptedImport(new ImportResult(ARN, null), "alice", T0, T0)).isTrue();
+		assertThat(expired.state()).isEqualTo(ImportJobState.IMPORTED);
+
+		ImportJob cancelled = newJob();
+		cancelled.cancel("abandoned", "system", T0);
+		assertThat(cancelled.recordAcceptedImport(new ImportResult(ARN, null), "alice", T0, T0)).isFalse();
+		assertThat(cancelled.state()).isEqualTo(ImportJobState.CANCELLED);
+		assertThat(cancelled.events().getLast().toView().errorCode()).isEqualTo("imported-after-cancelled");
 	}
 
 	@Test

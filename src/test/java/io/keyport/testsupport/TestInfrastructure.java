@@ -72,8 +72,8 @@ public final class TestInfrastructure {
 
 	/**
 	 * Settings of a Keyport instance on the shared database, issuer and the given emulator, as every test context
-	 * uses them: faults reach Keyport's own handling (no SDK retries), no pacing or per-client limits (they have their
-	 * own tests), the lifecycle driven by tests rather than the scheduler.
+	 * uses them: faults reach Keyport's own handling (no SDK retries), no pacing, per-client limits or refresh cooldown
+	 * (they have their own tests), the lifecycle driven by tests rather than the scheduler.
 	 */
 	public static java.util.Map<String, String> instanceProperties(String instanceId, KmsEmulator kms) {
 		java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
@@ -87,6 +87,7 @@ public final class TestInfrastructure {
 				"other")) {
 			properties.put("keyport.kms.rate-limits." + operation, "10000");
 		}
+		properties.put("keyport.import-jobs.refresh-cooldown", "0s");
 		properties.put("keyport.lifecycle.enabled", "false");
 		properties.put("keyport.lifecycle.batch-size", "1000");
 		properties.put("keyport.lifecycle.refresh-margin", "3s");

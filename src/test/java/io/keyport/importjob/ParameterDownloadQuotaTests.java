@@ -1,0 +1,60 @@
+package io.keyport.importjob;
+
+import java.time.Duration;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.keyport.kms.KmsRateLimitProperties;
+import io.keyport.security.Caller;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The split of GetParametersForImport between tenants, without Spring: who gets a permit, who is told to wait. */
+class ParameterDownloadQuotaTests {
+
+	/** 0.2/s in all: 0.1/s for requests, 0.05/s (one every 20 s) for one tenant. */
+	static final KmsRateLimitProperties DEFAULTS = new KmsRateLimitProperties(0.2, 4, 50, 4, Duration.ofSeconds(10),
+			0.5, 0.5);
+
+	static Caller of(String tenant) {
+		return new Caller("client-" + tenant, "client-" + tenant, tenant, Set.of());
+	}
+
+	@Test
+	void aTenantOverItsShareIsRefusedAtOnceWithTheWaitWhileOthersStillGetTheirs() {
+		ParameterDownloadQuota quota = new ParameterDownloadQuota(DEFAULTS);
+
+		quota.acquire(of("tenant-a"), null);
+		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> quota.acquire(of("tenant-a"), null))
+			.satisfies(e -> {
+				assertThat(e.code()).isEqualTo("kms-quota-exceeded");
+				assertThat(e.category()).isEqualTo(ImportJobException.Category.TOO_MANY_REQUESTS);
+				assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(19), Duration.ofSeconds(20));
+			});
+		assertThatCode(() -> quota.acquire(of("tenant-b"), null)).doesNotThrowAnyException();
+	}
+
+	@Test
+	void requestsTogetherNeverTakeTheSchedulersShare() {
+		ParameterDownloadQuota quota = new ParameterDownloadQuota(DEFAULTS);
+		quota.acquire(of("tenant-a"), null);
+		quota.acquire(of("tenant-b"), null);
+
+		// tenant C has its own permit, but the requests' share (0.1/s, a burst of 2) is used up
+		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> quota.acquire(of("tenant-c"), null))
+			.satisfies(e -> assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10)));
+	}
+
+	@Test
+	void noPacingMeansNoQuota() {
+		ParameterDownloadQuota quota = new ParameterDownloadQuota(new KmsRateLimitProperties(0, 4, 50, 4,
+				Duration.ofSeconds(10), 0.5, 0.5));
+		for (int i = 0; i < 100; i++) {
+			quota.acquire(of("tenant-a"), null);
+		}
+	}
+
+}
