@@ -53,6 +53,7 @@ import io.keyport.importjob.web.ImportJobRequests.KeyMaterialRequest;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.security.Caller;
 import io.keyport.web.ApiException;
+import io.keyport.web.Base64JsonBody;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -179,11 +180,21 @@ class ImportJobController {
 		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), Caller.current()));
 	}
 
+	/** JSON {@code {encryptedKeyMaterial: base64}}, decoded from the raw body without Jackson (see Base64JsonBody). */
 	@PutMapping(path = "/{id}/encrypted-key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<ImportJobResponse> uploadEncryptedJson(@PathVariable UUID id,
-			@Valid @RequestBody EncryptedKeyMaterialRequest request) {
-		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(request.encryptedKeyMaterial()),
-				Caller.current()));
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+			mediaType = MediaType.APPLICATION_JSON_VALUE,
+			schema = @Schema(implementation = EncryptedKeyMaterialRequest.class)))
+	ResponseEntity<ImportJobResponse> uploadEncryptedJson(@PathVariable UUID id, HttpServletRequest request)
+			throws IOException {
+		// read with room above the limit, so an oversized value gets the same 422 as a raw upload
+		byte[] body = Base64JsonBody.read(request, "encryptedKeyMaterial", 2 * MAX_ENCRYPTED_MATERIAL);
+		try {
+			return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), Caller.current()));
+		}
+		finally {
+			Arrays.fill(body, (byte) 0);
+		}
 	}
 
 	/**
@@ -192,9 +203,16 @@ class ImportJobController {
 	 */
 	@PostMapping(path = "/{id}/key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "uploadPlaintext")
-	ResponseEntity<ImportJobResponse> uploadPlaintext(@PathVariable UUID id,
-			@Valid @RequestBody KeyMaterialRequest request) {
-		return ok(this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(request.keyMaterial()),
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+			mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = KeyMaterialRequest.class)))
+	ResponseEntity<ImportJobResponse> uploadPlaintext(@PathVariable UUID id, HttpServletRequest request)
+			throws IOException {
+		// decoded from the raw body without Jackson: the base64 text never becomes a String or a pooled char buffer
+		byte[] material = Base64JsonBody.read(request, "keyMaterial", MAX_PLAINTEXT_MATERIAL);
+		if (material.length == 0) {
+			throw new InvalidRequestException("empty-key-material", "The request carries no key material");
+		}
+		return ok(this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(material),
 				Caller.current()));
 	}
 
