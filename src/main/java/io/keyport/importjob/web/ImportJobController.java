@@ -251,7 +251,10 @@ class ImportJobController {
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(ImportJobResponse.of(job));
 	}
 
-	/** The body in an array of exactly its length; the oversized read buffer is overwritten. */
+	/**
+	 * The body in an array of exactly its length; the oversized read buffer is overwritten. Tomcat's own input buffer
+	 * held the same bytes and is only overwritten when reused (see the README's security notes).
+	 */
 	private static byte[] plaintextBody(HttpServletRequest request) throws IOException {
 		byte[] buffer = new byte[MAX_PLAINTEXT_MATERIAL + 1];
 		try (InputStream in = request.getInputStream()) {
