@@ -182,9 +182,12 @@ class ImportJobController {
 
 	/** JSON {@code {encryptedKeyMaterial: base64}}, decoded from the raw body without Jackson (see Base64JsonBody). */
 	@PutMapping(path = "/{id}/encrypted-key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
-	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-			mediaType = MediaType.APPLICATION_JSON_VALUE,
-			schema = @Schema(implementation = EncryptedKeyMaterialRequest.class)))
+	// springdoc merges the two PUT methods' bodies by taking one annotation: it names both media types
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+			@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = EncryptedKeyMaterialRequest.class)),
+			@Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+					schema = @Schema(type = "string", format = "byte")) })
 	ResponseEntity<ImportJobResponse> uploadEncryptedJson(@PathVariable UUID id, HttpServletRequest request)
 			throws IOException {
 		// read with room above the limit, so an oversized value gets the same 422 as a raw upload
@@ -203,8 +206,13 @@ class ImportJobController {
 	 */
 	@PostMapping(path = "/{id}/key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "uploadPlaintext")
-	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-			mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = KeyMaterialRequest.class)))
+	// springdoc merges the two POST methods' bodies by taking one annotation: both name all three media types
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The plaintext key material",
+			content = { @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = KeyMaterialRequest.class)),
+					@Content(mediaType = "application/octet-stream",
+							schema = @Schema(type = "string", format = "binary")),
+					@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) })
 	ResponseEntity<ImportJobResponse> uploadPlaintext(@PathVariable UUID id, HttpServletRequest request)
 			throws IOException {
 		// decoded from the raw body without Jackson: the base64 text never becomes a String or a pooled char buffer
@@ -228,8 +236,10 @@ class ImportJobController {
 					+ "(PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY), application/octet-stream for DER (PKCS#8, PKCS#1, "
 					+ "SEC1) or raw symmetric and HMAC bytes. Private keys are imported as unencrypted DER PKCS#8.")
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The plaintext key material",
-			content = { @Content(mediaType = "application/octet-stream",
-					schema = @Schema(type = "string", format = "binary")),
+			content = { @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = KeyMaterialRequest.class)),
+					@Content(mediaType = "application/octet-stream",
+							schema = @Schema(type = "string", format = "binary")),
 					@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) })
 	ResponseEntity<ImportJobResponse> uploadPlaintextFile(@PathVariable UUID id, HttpServletRequest request)
 			throws IOException {
