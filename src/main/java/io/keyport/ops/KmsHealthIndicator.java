@@ -1,8 +1,6 @@
 package io.keyport.ops;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -13,8 +11,8 @@ import io.keyport.kms.KmsProvider;
 
 /**
  * Whether KMS answers: the provider's cheapest call (ListKeys, limit 1), paced like every KMS call and cached, so
- * probes and dashboards never add KMS load. It is part of the readiness group only where operators configure it
- * ({@code management.endpoint.health.group.readiness.include}).
+ * probes and dashboards never add KMS load; concurrent probes after expiry share one call. It is part of the
+ * readiness group only where operators configure it ({@code management.endpoint.health.group.readiness.include}).
  */
 @Component("kms")
 class KmsHealthIndicator implements HealthIndicator {
@@ -23,40 +21,37 @@ class KmsHealthIndicator implements HealthIndicator {
 
 	private final Clock clock;
 
-	private final Duration cacheTtl;
-
-	private volatile Cached cached;
-
-	private record Cached(Instant at, Health health) {
-	}
+	private final SingleFlightCache<Health> cache;
 
 	KmsHealthIndicator(KmsProvider kms, Clock clock, OpsProperties properties) {
 		this.kms = kms;
 		this.clock = clock;
-		this.cacheTtl = properties.kmsHealthCacheTtl();
+		this.cache = new SingleFlightCache<>(clock, properties.kmsHealthCacheTtl(), this::check);
 	}
 
 	@Override
 	public Health health() {
-		Instant now = this.clock.instant();
-		Cached current = this.cached;
-		if (current != null && !current.at().plus(this.cacheTtl).isBefore(now) && !current.at().isAfter(now)) {
-			return current.health();
-		}
-		Health health;
+		return this.cache.get();
+	}
+
+	private Health check() {
+		String checkedAt = this.clock.instant().toString();
 		try {
 			this.kms.checkReachable();
-			health = Health.up().withDetail("region", this.kms.region()).withDetail("checkedAt", now.toString()).build();
+			return Health.up().withDetail("region", this.kms.region()).withDetail("checkedAt", checkedAt).build();
 		}
 		catch (KmsException ex) {
-			health = Health.down()
+			return Health.down()
 				.withDetail("region", this.kms.region())
 				.withDetail("error", ex.errorCode().code())
-				.withDetail("checkedAt", now.toString())
+				.withDetail("checkedAt", checkedAt)
 				.build();
 		}
-		this.cached = new Cached(now, health);
-		return health;
+	}
+
+	/** How many times KMS was asked, for tests. */
+	long checks() {
+		return this.cache.computations();
 	}
 
 }

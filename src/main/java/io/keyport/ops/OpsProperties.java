@@ -11,8 +11,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Operations settings.
  * @param kmsHealthCacheTtl how long the KMS health check's answer is reused
+ * @param healthCacheTtl how long the {@code keyport} health details (jobs per state, expiring keys) are reused
  */
 @Validated
 @ConfigurationProperties("keyport.ops")
-public record OpsProperties(@DefaultValue("30s") @NotNull Duration kmsHealthCacheTtl) {
+public record OpsProperties(@DefaultValue("30s") @NotNull Duration kmsHealthCacheTtl,
+		@DefaultValue("30s") @NotNull Duration healthCacheTtl) {
 }

@@ -126,6 +126,78 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 		}
 	}
 
+	/**
+	 * Real material sent in forms the JSON endpoints must refuse (base64 without padding, URL-safe base64, JSON cut
+	 * off inside the value, the value without quotes, to both plaintext and encrypted-material endpoints): each is a 400 with its code, and
+	 * neither the response, the output nor the log file of the run holds the material. Registered for the suite-wide
+	 * scan as well.
+	 */
+	@Test
+	void invalidBase64AndTruncatedJsonWithRealMaterialLeaveNoTrace(CapturedOutput output) throws Exception {
+		ApiClient api = new ApiClient(this.port);
+		String jobId = job(api, "SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_256");
+		String plaintext = "/api/v1/import-jobs/" + jobId + "/key-material";
+		String encrypted = "/api/v1/import-jobs/" + jobId + "/encrypted-key-material";
+		List<byte[]> materials = new ArrayList<>();
+		List<String> responses = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			byte[] unpadded = materialWhoseBase64(32, b -> b.endsWith("="));
+			byte[] urlSafe = materialWhoseBase64(32, b -> b.contains("+") || b.contains("/"));
+			byte[] truncated = materialWhoseBase64(32, b -> true);
+			byte[] unquoted = materialWhoseBase64(32, b -> true);
+			materials.addAll(List.of(unpadded, urlSafe, truncated, unquoted));
+			String path = i == 0 ? plaintext : encrypted;
+			String field = i == 0 ? "keyMaterial" : "encryptedKeyMaterial";
+			java.util.function.Function<String, ApiClient.Response> send = body -> upload(api, path, body);
+			ApiClient.Response noPadding = send.apply("{\"" + field + "\":\""
+					+ Base64.getEncoder().withoutPadding().encodeToString(unpadded) + "\"}");
+			ApiClient.Response urlAlphabet = send.apply("{\"" + field + "\":\""
+					+ Base64.getUrlEncoder().encodeToString(urlSafe) + "\"}");
+			ApiClient.Response cutOff = send
+				.apply("{\"" + field + "\":\"" + Base64.getEncoder().encodeToString(truncated));
+			ApiClient.Response notAString = send
+				.apply("{\"" + field + "\":" + Base64.getEncoder().encodeToString(unquoted) + "}");
+			for (ApiClient.Response response : List.of(noPadding, urlAlphabet, cutOff, notAString)) {
+				assertThat(response.status()).as(response.text()).isEqualTo(400);
+				responses.add(response.text());
+			}
+			assertThat(noPadding.json().get("code").asString()).isEqualTo("invalid-base64");
+			assertThat(urlAlphabet.json().get("code").asString()).isEqualTo("invalid-base64");
+			assertThat(cutOff.json().get("code").asString()).isEqualTo("malformed-request-body");
+			assertThat(notAString.json().get("code").asString()).isEqualTo("malformed-request-body");
+		}
+		materials.forEach(io.keyport.testsupport.PlaintextRegistry::register);
+		assertThat(api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
+			.isEqualTo("PARAMETERS_FETCHED");
+
+		assertThat(output.getAll()).contains("key-material"); // the trace logging really ran
+		String logFile = java.nio.file.Files
+			.readString(java.nio.file.Path.of("target", "test-logs", "keyport-tests.log"));
+		for (byte[] material : materials) {
+			for (String form : forms(material)) {
+				assertThat(output.getAll()).as("log output").doesNotContainIgnoringCase(form);
+				assertThat(logFile).as("log file").doesNotContainIgnoringCase(form);
+				assertThat(responses).as("responses").noneMatch(r -> r.toLowerCase().contains(form.toLowerCase()));
+			}
+		}
+	}
+
+	private static ApiClient.Response upload(ApiClient api, String path, String body) {
+		return path.endsWith("/encrypted-key-material") ? api.putJson(path, body) : api.postJson(path, body);
+	}
+
+	/** Random material whose standard base64 has the property (so each case really exercises its defect). */
+	static byte[] materialWhoseBase64(int length, java.util.function.Predicate<String> property) {
+		SecureRandom random = new SecureRandom();
+		while (true) {
+			byte[] material = new byte[length];
+			random.nextBytes(material);
+			if (property.test(Base64.getEncoder().encodeToString(material))) {
+				return material;
+			}
+		}
+	}
+
 	static String job(ApiClient api, String keySpec, String algorithm) {
 		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", keySpec)))
 			.json()

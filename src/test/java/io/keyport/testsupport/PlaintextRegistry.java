@@ -41,9 +41,8 @@ public final class PlaintextRegistry {
 		}
 		try {
 			if (contentType != null && contentType.startsWith("application/json")) {
-				JsonNode material = JSON.readTree(body).path("keyMaterial");
-				if (material.isString()) {
-					byte[] decoded = Base64.getDecoder().decode(material.asString());
+				byte[] decoded = jsonMaterial(body);
+				if (decoded != null) {
 					register(decoded);
 					registerPem(decoded);
 				}
@@ -56,6 +55,32 @@ public final class PlaintextRegistry {
 		catch (RuntimeException ex) {
 			// malformed on purpose (error-path tests): nothing the service could have kept
 		}
+	}
+
+	private static final java.util.regex.Pattern MALFORMED_MATERIAL = java.util.regex.Pattern
+		.compile("\"keyMaterial\"\\s*:\\s*\"?([A-Za-z0-9+/_=-]{16,})");
+
+	/**
+	 * {@code keyMaterial} of a JSON body, also from bodies the service must refuse (base64 without padding or in the
+	 * URL-safe alphabet, JSON cut off, the value without quotes): the material in them is real all the same.
+	 */
+	private static byte[] jsonMaterial(byte[] body) {
+		try {
+			JsonNode material = JSON.readTree(body).path("keyMaterial");
+			if (material.isString()) {
+				return Base64.getDecoder().decode(material.asString());
+			}
+		}
+		catch (RuntimeException ex) {
+			// not JSON, or not standard base64: read the value leniently below
+		}
+		java.util.regex.Matcher matcher = MALFORMED_MATERIAL.matcher(new String(body, StandardCharsets.US_ASCII));
+		if (!matcher.find()) {
+			return null;
+		}
+		String base64 = matcher.group(1).replace('-', '+').replace('_', '/').replace("=", "");
+		base64 = base64.substring(0, base64.length() - (base64.length() % 4 == 1 ? 1 : 0));
+		return Base64.getDecoder().decode(base64 + "==".substring(0, (4 - base64.length() % 4) % 4));
 	}
 
 	/** The DER inside a PEM file, the form the service handles. */

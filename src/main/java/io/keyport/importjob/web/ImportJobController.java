@@ -53,6 +53,7 @@ import io.keyport.importjob.web.ImportJobRequests.KeyMaterialRequest;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.security.Caller;
 import io.keyport.web.ApiException;
+import io.keyport.web.Base64JsonBody;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -180,11 +181,24 @@ class ImportJobController {
 		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), Caller.current()));
 	}
 
+	/** JSON {@code {encryptedKeyMaterial: base64}}, decoded from the raw body without Jackson (see Base64JsonBody). */
 	@PutMapping(path = "/{id}/encrypted-key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<ImportJobResponse> uploadEncryptedJson(@PathVariable UUID id,
-			@Valid @RequestBody EncryptedKeyMaterialRequest request) {
-		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(request.encryptedKeyMaterial()),
-				Caller.current()));
+	// springdoc merges the two PUT methods' bodies by taking one annotation: it names both media types
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+			@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = EncryptedKeyMaterialRequest.class)),
+			@Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+					schema = @Schema(type = "string", format = "byte")) })
+	ResponseEntity<ImportJobResponse> uploadEncryptedJson(@PathVariable UUID id, HttpServletRequest request)
+			throws IOException {
+		// read with room above the limit, so an oversized value gets the same 422 as a raw upload
+		byte[] body = Base64JsonBody.read(request, "encryptedKeyMaterial", 2 * MAX_ENCRYPTED_MATERIAL);
+		try {
+			return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), Caller.current()));
+		}
+		finally {
+			Arrays.fill(body, (byte) 0);
+		}
 	}
 
 	/**
@@ -193,9 +207,21 @@ class ImportJobController {
 	 */
 	@PostMapping(path = "/{id}/key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "uploadPlaintext")
-	ResponseEntity<ImportJobResponse> uploadPlaintext(@PathVariable UUID id,
-			@Valid @RequestBody KeyMaterialRequest request) {
-		return ok(this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(request.keyMaterial()),
+	// springdoc merges the two POST methods' bodies by taking one annotation: both name all three media types
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The plaintext key material",
+			content = { @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = KeyMaterialRequest.class)),
+					@Content(mediaType = "application/octet-stream",
+							schema = @Schema(type = "string", format = "binary")),
+					@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) })
+	ResponseEntity<ImportJobResponse> uploadPlaintext(@PathVariable UUID id, HttpServletRequest request)
+			throws IOException {
+		// decoded from the raw body without Jackson: the base64 text never becomes a String or a pooled char buffer
+		byte[] material = Base64JsonBody.read(request, "keyMaterial", MAX_PLAINTEXT_MATERIAL);
+		if (material.length == 0) {
+			throw new InvalidRequestException("empty-key-material", "The request carries no key material");
+		}
+		return ok(this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(material),
 				Caller.current()));
 	}
 
@@ -211,8 +237,10 @@ class ImportJobController {
 					+ "(PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY), application/octet-stream for DER (PKCS#8, PKCS#1, "
 					+ "SEC1) or raw symmetric and HMAC bytes. Private keys are imported as unencrypted DER PKCS#8.")
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The plaintext key material",
-			content = { @Content(mediaType = "application/octet-stream",
-					schema = @Schema(type = "string", format = "binary")),
+			content = { @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = KeyMaterialRequest.class)),
+					@Content(mediaType = "application/octet-stream",
+							schema = @Schema(type = "string", format = "binary")),
 					@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) })
 	ResponseEntity<ImportJobResponse> uploadPlaintextFile(@PathVariable UUID id, HttpServletRequest request)
 			throws IOException {
@@ -241,7 +269,10 @@ class ImportJobController {
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(ImportJobResponse.of(job));
 	}
 
-	/** The body in an array of exactly its length; the oversized read buffer is overwritten. */
+	/**
+	 * The body in an array of exactly its length; the oversized read buffer is overwritten. Tomcat's own input buffer
+	 * held the same bytes and is only overwritten when reused (see the README's security notes).
+	 */
 	private static byte[] plaintextBody(HttpServletRequest request) throws IOException {
 		byte[] buffer = new byte[MAX_PLAINTEXT_MATERIAL + 1];
 		try (InputStream in = request.getInputStream()) {

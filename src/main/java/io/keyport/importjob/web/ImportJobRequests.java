@@ -11,7 +11,10 @@ import io.keyport.kms.ExpirationModel;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
-/** Request bodies of the import-job API. Material is bound straight to {@code byte[]}, never to a String. */
+/**
+ * Request bodies of the import-job API. The two material bodies only describe the JSON for the API document: the
+ * controller decodes them from the raw body with {@link io.keyport.web.Base64JsonBody}, never through Jackson.
+ */
 final class ImportJobRequests {
 
 	private ImportJobRequests() {
