@@ -408,17 +408,21 @@ public class ImportJobLifecycle {
 		arguments[parameters.length + 2] = Timestamp.from(now);
 		arguments[parameters.length + 3] = Timestamp.from(now);
 		arguments[parameters.length + 4] = this.properties.batchSize();
-		// jobs backed off after failures wait their turn instead of heading every batch
+		// jobs backed off after failures wait their turn instead of heading every batch; RETURNING has no order of its
+		// own, so the claims are sorted again by the same key to be worked most urgent first
 		String sql = """
-				update import_job set lease_owner = ?, lease_until = ?, version = version + 1
-				where id in (
-				    select id from import_job
-				    where (%s) and (lease_until is null or lease_until < ?)
-				      and (work_not_before is null or work_not_before <= ?)
-				    order by %s
-				    limit ?
-				    for update skip locked)
-				returning id, version, work_failures""".formatted(condition, order);
+				with claimed as (
+				    update import_job set lease_owner = ?, lease_until = ?, version = version + 1
+				    where id in (
+				        select id from import_job
+				        where (%s) and (lease_until is null or lease_until < ?)
+				          and (work_not_before is null or work_not_before <= ?)
+				        order by %s
+				        limit ?
+				        for update skip locked)
+				    returning id, version, work_failures, %s as claim_order)
+				select id, version, work_failures from claimed order by claim_order, id""".formatted(condition, order,
+				order);
 		return this.tx.execute(status -> this.jdbc.query(sql, (rs, row) -> new Claim(rs.getObject("id", UUID.class),
 				rs.getLong("version"), rs.getInt("work_failures")), arguments));
 	}
