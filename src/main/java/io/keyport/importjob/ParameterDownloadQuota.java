@@ -29,6 +29,8 @@ public class ParameterDownloadQuota {
 
 	private final double tenantRate;
 
+	private final int tenantBurst;
+
 	private final TokenBucket api;
 
 	private final Map<String, TokenBucket> tenants = new ConcurrentHashMap<>();
@@ -37,9 +39,10 @@ public class ParameterDownloadQuota {
 		double total = rates.getParametersForImport();
 		this.apiRate = total * (1 - rates.schedulerShare());
 		this.tenantRate = this.apiRate * rates.tenantShare();
-		// a second's worth, and at least room for one request of each tenant that may hold a full share, so one
-		// tenant's burst leaves the others a turn
-		this.api = new TokenBucket(this.apiRate, Math.max(this.apiRate, Math.ceil(1 / rates.tenantShare())));
+		this.tenantBurst = rates.tenantBurst();
+		// room for the burst of each tenant that may hold a full share, so one tenant's burst leaves the others a turn
+		this.api = new TokenBucket(this.apiRate,
+				Math.max(this.apiRate, this.tenantBurst * Math.ceil(1 / rates.tenantShare())));
 	}
 
 	/**
@@ -73,7 +76,7 @@ public class ParameterDownloadQuota {
 		if (this.tenants.size() >= MAX_TENANTS) {
 			this.tenants.values().removeIf(bucket -> bucket.nanosUntilAvailable() == 0);
 		}
-		return this.tenants.computeIfAbsent(tenant, t -> new TokenBucket(this.tenantRate));
+		return this.tenants.computeIfAbsent(tenant, t -> new TokenBucket(this.tenantRate, this.tenantBurst));
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -24,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * by the scheduler); API requests together get the rest
  * @param tenantShare fraction of the API requests' share of {@code getParametersForImport} one tenant may use, so a
  * greedy client cannot starve the others
+ * @param tenantBurst GetParametersForImport requests one tenant may make at once before its share's rate applies (a
+ * portal creating a few jobs in a row is served; a loop is not)
  */
 @Validated
 @ConfigurationProperties("keyport.kms.rate-limits")
@@ -31,7 +34,8 @@ public record KmsRateLimitProperties(@DefaultValue("0.2") double getParametersFo
 		@DefaultValue("4") double importKeyMaterial, @DefaultValue("50") double describeKey,
 		@DefaultValue("4") double other, @DefaultValue("10s") @NotNull Duration maxWait,
 		@DefaultValue("0.5") @DecimalMin("0") @DecimalMax(value = "1", inclusive = false) double schedulerShare,
-		@DefaultValue("0.5") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double tenantShare) {
+		@DefaultValue("0.5") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double tenantShare,
+		@DefaultValue("3") @Min(1) int tenantBurst) {
 
 	public KmsRateLimiter limiter() {
 		return new KmsRateLimiter(Map.of("GetParametersForImport", this.getParametersForImport, "ImportKeyMaterial",

@@ -57,6 +57,8 @@ class FairKmsUseTests {
 		properties.put("keyport.kms.rate-limits.get-parameters-for-import", "2");
 		properties.put("keyport.kms.rate-limits.scheduler-share", "0.5");
 		properties.put("keyport.kms.rate-limits.tenant-share", "0.5");
+		// one request at a time per tenant, so the greedy loop meets its share at once
+		properties.put("keyport.kms.rate-limits.tenant-burst", "1");
 		properties.put("keyport.import-jobs.refresh-cooldown", "5m");
 		IntegrationTest.register(registry, properties);
 	}

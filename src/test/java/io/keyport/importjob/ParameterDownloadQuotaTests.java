@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The split of GetParametersForImport between tenants, without Spring: who gets a permit, who is told to wait. */
 class ParameterDownloadQuotaTests {
 
-	/** 0.2/s in all: 0.1/s for requests, 0.05/s (one every 20 s) for one tenant. */
+	/** 0.2/s in all: 0.1/s for requests, 0.05/s (one every 20 s) for one tenant after a burst of 3. */
 	static final KmsRateLimitProperties DEFAULTS = new KmsRateLimitProperties(0.2, 4, 50, 4, Duration.ofSeconds(10),
-			0.5, 0.5);
+			0.5, 0.5, 3);
 
 	static Caller of(String tenant) {
 		return new Caller("client-" + tenant, "client-" + tenant, tenant, Set.of());
@@ -27,7 +27,9 @@ class ParameterDownloadQuotaTests {
 	void aTenantOverItsShareIsRefusedAtOnceWithTheWaitWhileOthersStillGetTheirs() {
 		ParameterDownloadQuota quota = new ParameterDownloadQuota(DEFAULTS);
 
-		quota.acquire(of("tenant-a"), null);
+		for (int i = 0; i < 3; i++) {
+			quota.acquire(of("tenant-a"), null);
+		}
 		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> quota.acquire(of("tenant-a"), null))
 			.satisfies(e -> {
 				assertThat(e.code()).isEqualTo("kms-quota-exceeded");
@@ -40,10 +42,12 @@ class ParameterDownloadQuotaTests {
 	@Test
 	void requestsTogetherNeverTakeTheSchedulersShare() {
 		ParameterDownloadQuota quota = new ParameterDownloadQuota(DEFAULTS);
-		quota.acquire(of("tenant-a"), null);
-		quota.acquire(of("tenant-b"), null);
+		for (int i = 0; i < 3; i++) {
+			quota.acquire(of("tenant-a"), null);
+			quota.acquire(of("tenant-b"), null);
+		}
 
-		// tenant C has its own permit, but the requests' share (0.1/s, a burst of 2) is used up
+		// tenant C has its own permits, but the requests' share (0.1/s, a burst of 6) is used up
 		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> quota.acquire(of("tenant-c"), null))
 			.satisfies(e -> assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10)));
 	}
@@ -51,7 +55,7 @@ class ParameterDownloadQuotaTests {
 	@Test
 	void noPacingMeansNoQuota() {
 		ParameterDownloadQuota quota = new ParameterDownloadQuota(new KmsRateLimitProperties(0, 4, 50, 4,
-				Duration.ofSeconds(10), 0.5, 0.5));
+				Duration.ofSeconds(10), 0.5, 0.5, 3));
 		for (int i = 0; i < 100; i++) {
 			quota.acquire(of("tenant-a"), null);
 		}
