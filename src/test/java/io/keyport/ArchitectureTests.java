@@ -24,6 +24,17 @@ class ArchitectureTests {
 			.check(MAIN);
 	}
 
+	/** Features reach KMS through the port only, so another provider's adapter can replace the AWS one. */
+	@Test
+	void onlyTheAwsAdapterKnowsItsOwnSettingsAndClasses() {
+		noClasses().that()
+			.resideOutsideOfPackage("io.keyport.kms.aws..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.keyport.kms.aws..")
+			.check(MAIN);
+	}
+
 	@Test
 	void wrappingIsPlainJavaWithoutSpringOrPersistence() {
 		noClasses().that()

@@ -45,6 +45,12 @@ public interface KmsProvider {
 	KmsPublicKey getPublicKey(String keyId);
 
 	/**
+	 * The longest one call can take before it ends one way or another: the client's own timeout including its
+	 * retries and, for a paced provider, the wait for a permit. Work held under a lease must outlast it.
+	 */
+	java.time.Duration longestCall();
+
+	/**
 	 * The cheapest authenticated call the provider has (AWS: ListKeys with limit 1), for health checks: it proves the
 	 * endpoint is reachable and the credentials are accepted.
 	 * @throws KmsException when it is not

@@ -52,6 +52,11 @@ public final class KmsRateLimiter {
 		}
 	}
 
+	/** The longest a caller waits for a permit before it is refused. */
+	public Duration maxWait() {
+		return this.maxWait;
+	}
+
 	/** Whether a permit would be available now, without taking it. */
 	public boolean available(String operation) {
 		double rate = this.ratesPerSecond.getOrDefault(operation, this.defaultRate);

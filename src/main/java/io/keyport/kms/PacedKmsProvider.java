@@ -47,6 +47,11 @@ public final class PacedKmsProvider implements KmsProvider {
 	}
 
 	@Override
+	public Duration longestCall() {
+		return this.delegate.longestCall().plus(this.limiter.maxWait());
+	}
+
+	@Override
 	public KmsKey createExternalKey(CreateKeyRequest request) {
 		return call("CreateKey", null, () -> this.delegate.createExternalKey(request));
 	}

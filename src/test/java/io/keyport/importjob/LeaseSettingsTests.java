@@ -13,13 +13,13 @@ class LeaseSettingsTests {
 	@Test
 	void defaultsPass() {
 		assertThatNoException()
-			.isThrownBy(() -> LeaseSettings.check(Duration.ofMinutes(2), Duration.ofSeconds(15), Duration.ofSeconds(10)));
+			.isThrownBy(() -> LeaseSettings.check(Duration.ofMinutes(2), Duration.ofSeconds(25)));
 	}
 
 	@Test
 	void leaseNoLongerThanCallTimeoutPlusPacingWaitIsRefusedAtStartup() {
 		assertThatIllegalStateException()
-			.isThrownBy(() -> LeaseSettings.check(Duration.ofSeconds(25), Duration.ofSeconds(15), Duration.ofSeconds(10)))
+			.isThrownBy(() -> LeaseSettings.check(Duration.ofSeconds(25), Duration.ofSeconds(25)))
 			.withMessageContaining("keyport.import-jobs.lease-duration")
 			.withMessageContaining("api-call-timeout")
 			.withMessageContaining("max-wait");

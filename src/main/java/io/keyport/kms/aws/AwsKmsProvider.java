@@ -55,10 +55,22 @@ class AwsKmsProvider implements KmsProvider {
 
 	private final Region region;
 
+	private final java.time.Duration longestCall;
+
 	AwsKmsProvider(KmsClient kms) {
 		this.kms = kms;
 		// the region the client really uses: configured, or resolved by the SDK's chain when it was built
 		this.region = kms.serviceClientConfiguration().region();
+		// without an API call timeout a call may hang indefinitely: no lease could outlast it (a day stands for that)
+		this.longestCall = kms.serviceClientConfiguration()
+			.overrideConfiguration()
+			.apiCallTimeout()
+			.orElse(java.time.Duration.ofDays(1));
+	}
+
+	@Override
+	public java.time.Duration longestCall() {
+		return this.longestCall;
 	}
 
 	@Override

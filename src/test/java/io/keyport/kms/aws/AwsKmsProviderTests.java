@@ -28,6 +28,20 @@ class AwsKmsProviderTests {
 		}
 	}
 
+	/** Leases are checked against this at startup: the client's API call timeout, or a day where none is set. */
+	@Test
+	void longestCallIsTheClientsApiCallTimeout() {
+		try (KmsClient bounded = KmsClient.builder()
+			.region(Region.EU_CENTRAL_1)
+			.endpointOverride(URI.create("http://127.0.0.1:1"))
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+			.overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofSeconds(15)))
+			.build(); KmsClient unbounded = client("eu-central-1")) {
+			assertThat(new AwsKmsProvider(bounded).longestCall()).isEqualTo(java.time.Duration.ofSeconds(15));
+			assertThat(new AwsKmsProvider(unbounded).longestCall()).isEqualTo(java.time.Duration.ofDays(1));
+		}
+	}
+
 	/** Keyport's rule (cn-* is China) against the SDK's partition metadata for every region it knows. */
 	@Test
 	void partitionRuleMatchesTheSdkPartitionOfEveryKnownRegion() {
