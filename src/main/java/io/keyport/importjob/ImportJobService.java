@@ -121,11 +121,12 @@ public class ImportJobService {
 					"Key " + key.arn() + " has a key spec Keyport does not know");
 		}
 		// refuses, before any KMS call, what the provider's rules never accept
-		new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(), this.kms.importRules());
+		ImportSpec spec = new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
+				this.kms.importRules());
 		// the tenant's share of the parameter quota, before anything changes
 		this.quota.acquire(caller, null);
-		ImportParameters parameters = downloadParameters(key.arn(), command.wrappingAlgorithm(),
-				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
+		ImportParameters parameters = downloadParameters(key.arn(), spec.algorithm(), spec.wrappingKeySpec(), null,
+				ImportJobMetrics.DownloadCause.JOB_CREATED);
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
 				command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), parameters, actor,
 				this.clock.instant());
