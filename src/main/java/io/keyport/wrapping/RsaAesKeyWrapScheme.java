@@ -8,21 +8,10 @@ import java.util.Arrays;
  * RSA_AES_KEY_WRAP_SHA_1/256: an ephemeral AES-256 key under RSA-OAEP ({@link Oaep}), the material under that key
  * with AES-KWP ({@link Kwp}); the output is the RSA block followed by the KWP output, with no separator.
  */
-final class RsaAesKeyWrapScheme implements WrappingScheme {
+record RsaAesKeyWrapScheme(WrappingAlgorithm algorithm) implements WrappingScheme {
 
 	/** The ephemeral key: AES-256, as AWS documents. */
 	static final int EPHEMERAL_KEY_LENGTH = 32;
-
-	private final WrappingAlgorithm algorithm;
-
-	RsaAesKeyWrapScheme(WrappingAlgorithm algorithm) {
-		this.algorithm = algorithm;
-	}
-
-	@Override
-	public WrappingAlgorithm algorithm() {
-		return this.algorithm;
-	}
 
 	/** What keeps k plus the KWP output within the upload limit: k is a multiple of 8, so k + 8 + n ≤ the limit. */
 	@Override

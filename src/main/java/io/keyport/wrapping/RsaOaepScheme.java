@@ -4,18 +4,7 @@ import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 
 /** RSAES_OAEP_SHA_1/256: the material directly in one RSA-OAEP block ({@link Oaep}). */
-final class RsaOaepScheme implements WrappingScheme {
-
-	private final WrappingAlgorithm algorithm;
-
-	RsaOaepScheme(WrappingAlgorithm algorithm) {
-		this.algorithm = algorithm;
-	}
-
-	@Override
-	public WrappingAlgorithm algorithm() {
-		return this.algorithm;
-	}
+record RsaOaepScheme(WrappingAlgorithm algorithm) implements WrappingScheme {
 
 	/** k − 2·hLen − 2. */
 	@Override

@@ -47,10 +47,22 @@ final class WithPkcs1V15 implements ImportRules {
 		return List.copyOf(algorithms);
 	}
 
-	/** The provider's options; RSAES_PKCS1_V1_5 only as its last resort. */
+	/** The provider's own options first; RSAES_PKCS1_V1_5 last, the longest wrapping key first. */
 	@Override
 	public List<WrappingOption> wrappingOptions(KeySpec keySpec) {
-		return this.rules.wrappingOptions(keySpec);
+		this.rules.checkImportable(keySpec);
+		List<WrappingOption> options = new ArrayList<>();
+		try {
+			options.addAll(this.rules.wrappingOptions(keySpec));
+		}
+		catch (WrappingException ex) {
+			// the provider's own algorithms cannot carry it; RSAES_PKCS1_V1_5 may
+		}
+		for (WrappingKeySpec wrappingKey : List.of(WrappingKeySpec.RSA_4096, WrappingKeySpec.RSA_3072,
+				WrappingKeySpec.RSA_2048)) {
+			options.add(new WrappingOption(WrappingAlgorithm.RSAES_PKCS1_V1_5, wrappingKey));
+		}
+		return List.copyOf(options);
 	}
 
 	@Override

@@ -96,6 +96,9 @@ class ImportSpecTests {
 		new ImportSpec(KeySpec.SYMMETRIC_DEFAULT, WrappingAlgorithm.RSAES_PKCS1_V1_5, WrappingKeySpec.RSA_2048, rules);
 		assertThat(rules.compatibleAlgorithms(KeySpec.SYMMETRIC_DEFAULT, WrappingKeySpec.RSA_2048))
 			.endsWith(WrappingAlgorithm.RSAES_PKCS1_V1_5);
+		assertThat(rules.wrappingOptions(KeySpec.SYMMETRIC_DEFAULT))
+			.startsWith(CHINA.wrappingOptions(KeySpec.SYMMETRIC_DEFAULT).toArray(WrappingOption[]::new))
+			.endsWith(new WrappingOption(WrappingAlgorithm.RSAES_PKCS1_V1_5, WrappingKeySpec.RSA_2048));
 		assertThatThrownBy(() -> new ImportSpec(KeySpec.SYMMETRIC_DEFAULT, WrappingAlgorithm.RSAES_PKCS1_V1_5,
 				WrappingKeySpec.SM2, rules))
 			.isInstanceOfSatisfying(WrappingException.class,
