@@ -7,7 +7,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.keyport.wrapping.KeyMaterialWrapper;
-import io.keyport.wrapping.StandardKeyMaterialWrapper;
 
 /** Application-wide beans: the clock all time goes through, and the wrapping service. */
 @Configuration(proxyBeanMethods = false)
@@ -21,7 +20,7 @@ class KeyportConfiguration {
 
 	@Bean
 	KeyMaterialWrapper keyMaterialWrapper() {
-		return new StandardKeyMaterialWrapper();
+		return new KeyMaterialWrapper();
 	}
 
 }

@@ -33,7 +33,9 @@ import io.keyport.security.Caller;
 import io.keyport.security.KeyOwnership;
 import io.keyport.kms.KmsPublicKey;
 import io.keyport.wrapping.EncryptedKeyMaterial;
+import io.keyport.wrapping.ImportSpec;
 import io.keyport.wrapping.KeyMaterial;
+import io.keyport.wrapping.KeyMaterialFormats;
 import io.keyport.wrapping.KeyMaterialWrapper;
 import io.keyport.wrapping.PublicKeyFormats;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -118,12 +120,13 @@ public class ImportJobService {
 			throw new ImportJobException("unsupported-key-spec", Category.INVALID, null, null,
 					"Key " + key.arn() + " has a key spec Keyport does not know");
 		}
-		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
-				this.kms.partition());
+		// refuses, before any KMS call, what the provider's rules never accept
+		ImportSpec spec = new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
+				this.kms.importRules());
 		// the tenant's share of the parameter quota, before anything changes
 		this.quota.acquire(caller, null);
-		ImportParameters parameters = downloadParameters(key.arn(), command.wrappingAlgorithm(),
-				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
+		ImportParameters parameters = downloadParameters(key.arn(), spec.algorithm(), spec.wrappingKeySpec(), null,
+				ImportJobMetrics.DownloadCause.JOB_CREATED);
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
 				command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), parameters, actor,
 				this.clock.instant());
@@ -203,7 +206,7 @@ public class ImportJobService {
 	/** Material the client wrapped itself: the service never sees plaintext. */
 	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, Caller caller) {
 		WrappingContext context = wrappingContext(id, caller);
-		this.wrapper.checkEncrypted(encrypted, context.wrappingKey(), context.algorithm());
+		this.wrapper.checkEncrypted(encrypted, context.importSpec(this.kms), context.wrappingKey());
 		ImportJobView imported = importWrapped(id, context.version(), encrypted, null,
 				"encrypted key material uploaded by the client", caller.actor());
 		return confirmPublicKey(imported, null, caller.actor());
@@ -221,11 +224,10 @@ public class ImportJobService {
 		byte[] derivedPublicKey;
 		try (material) {
 			context = wrappingContext(id, caller);
-			try (KeyMaterial importable = this.wrapper.toImportFormat(material, context.keySpec())) {
-				encrypted = this.wrapper.wrap(importable, context.keySpec(), context.wrappingKey(),
-						context.algorithm(), this.kms.partition());
+			try (KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, context.keySpec())) {
+				encrypted = this.wrapper.wrap(importable, context.importSpec(this.kms), context.wrappingKey());
 				// only the public half is kept, to confirm the import afterwards
-				derivedPublicKey = this.wrapper.derivePublicKey(importable, context.keySpec());
+				derivedPublicKey = KeyMaterialFormats.derivePublicKey(importable, context.keySpec());
 			}
 		}
 		ImportJobView imported = importWrapped(id, context.version(), encrypted, derivedPublicKey,
@@ -401,6 +403,12 @@ public class ImportJobService {
 
 	private record WrappingContext(long version, io.keyport.wrapping.KeySpec keySpec, WrappingAlgorithm algorithm,
 			WrappingPublicKey wrappingKey) {
+
+		/** The job's import under the provider's rules (the job was created under them, so they accept it). */
+		ImportSpec importSpec(KmsProvider kms) {
+			return new ImportSpec(this.keySpec, this.algorithm, this.wrappingKey.spec(), kms.importRules());
+		}
+
 	}
 
 	/** What wrapping needs, read in a short transaction; refuses jobs that cannot take material now. */

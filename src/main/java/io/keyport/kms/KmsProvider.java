@@ -1,6 +1,6 @@
 package io.keyport.kms;
 
-import io.keyport.wrapping.Partition;
+import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
@@ -15,8 +15,17 @@ public interface KmsProvider {
 	/** The region this provider works in, as the provider names it (for AWS, configured or resolved by the SDK). */
 	String region();
 
-	/** Which import rules apply in {@link #region()} (AWS's China regions differ). */
-	Partition partition();
+	/**
+	 * The import rules of this provider in {@link #region()}: which key specs, wrapping algorithms and wrapping key
+	 * specs it accepts (AWS's China regions differ from the others). Job validation and the wrapping options read them.
+	 */
+	ImportRules importRules();
+
+	/**
+	 * The import rules of this provider in another of its regions, for a portal that asks before it has a key there.
+	 * @param region a region name as the provider spells it
+	 */
+	ImportRules importRules(String region);
 
 	/** Creates a key whose material comes from outside (AWS Origin EXTERNAL); it waits for an import. */
 	KmsKey createExternalKey(CreateKeyRequest request);

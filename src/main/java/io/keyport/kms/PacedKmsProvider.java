@@ -9,6 +9,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
@@ -42,8 +43,13 @@ public final class PacedKmsProvider implements KmsProvider {
 	}
 
 	@Override
-	public io.keyport.wrapping.Partition partition() {
-		return this.delegate.partition();
+	public ImportRules importRules() {
+		return this.delegate.importRules();
+	}
+
+	@Override
+	public ImportRules importRules(String region) {
+		return this.delegate.importRules(region);
 	}
 
 	@Override

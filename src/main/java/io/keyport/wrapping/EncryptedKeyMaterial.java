@@ -8,6 +8,12 @@ import java.util.Arrays;
  */
 public final class EncryptedKeyMaterial {
 
+	/**
+	 * AWS ImportKeyMaterial's limit on EncryptedKeyMaterial, and the largest upload Keyport takes: the schemes refuse
+	 * to produce more, the ciphertext checks and the upload endpoints to accept more.
+	 */
+	public static final int MAX_LENGTH = 6144;
+
 	private final byte[] bytes;
 
 	private EncryptedKeyMaterial(byte[] bytes) {

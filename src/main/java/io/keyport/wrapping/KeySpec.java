@@ -17,6 +17,7 @@ public enum KeySpec {
 
 	private final Kind kind;
 
+	/** Material length in bytes (symmetric, HMAC) or key size in bits (RSA modulus, EC field), by kind. */
 	private final int size;
 
 	KeySpec(Kind kind, int size) {
@@ -28,13 +29,30 @@ public enum KeySpec {
 		return this.kind;
 	}
 
-	/** Material length in bytes for symmetric and HMAC specs; key size in bits for asymmetric ones. */
-	public int size() {
+	/**
+	 * Length in bytes of symmetric and HMAC material as AWS's standard partition takes it (a provider's rules may
+	 * differ: SYMMETRIC_DEFAULT is a 16-byte SM4 key in China).
+	 * @throws IllegalStateException for asymmetric and non-importable key specs, whose material has no fixed length
+	 */
+	public int materialBytes() {
+		if (!isSymmetricOrHmac()) {
+			throw new IllegalStateException(this + " material has no fixed length");
+		}
 		return this.size;
+	}
+
+	/** Key size in bits: the RSA modulus, the EC field, or the symmetric or HMAC key; 0 for non-importable specs. */
+	public int keyBits() {
+		return isSymmetricOrHmac() ? 8 * this.size : this.size;
 	}
 
 	public boolean isSymmetricOrHmac() {
 		return this.kind == Kind.SYMMETRIC || this.kind == Kind.HMAC;
+	}
+
+	/** RSA, EC and SM2 key specs: their material is a private key (DER PKCS#8 on import). */
+	public boolean isPrivateKey() {
+		return this.kind == Kind.RSA || this.kind == Kind.EC || this.kind == Kind.SM2;
 	}
 
 	/** What family a key spec belongs to. */

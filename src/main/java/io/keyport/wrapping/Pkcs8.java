@@ -117,7 +117,7 @@ final class Pkcs8 {
 			Der.positiveBitLength(der, fields.next(Der.INTEGER, "RSA " + name), "the RSA " + name);
 		}
 		fields.requireEnd("the RSAPrivateKey fields");
-		if (bits != spec.size()) {
+		if (bits != spec.keyBits()) {
 			throw new MalformedException("the RSA modulus has " + bits + " bits");
 		}
 	}
@@ -196,7 +196,7 @@ final class Pkcs8 {
 	/** What the key spec needs, for messages: "an unencrypted DER PKCS#8 RSA private key with a 2048-bit modulus". */
 	static String expectation(KeySpec spec) {
 		return switch (spec.kind()) {
-			case RSA -> "an unencrypted DER PKCS#8 rsaEncryption private key with a " + spec.size() + "-bit modulus for "
+			case RSA -> "an unencrypted DER PKCS#8 rsaEncryption private key with a " + spec.keyBits() + "-bit modulus for "
 					+ spec;
 			case EC, SM2 -> "an unencrypted DER PKCS#8 id-ecPublicKey private key on " + Oids.describe(curve(spec).oid())
 					+ " for " + spec;

@@ -18,9 +18,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import io.keyport.wrapping.EncryptedKeyMaterial;
+import io.keyport.wrapping.ImportRules;
+import io.keyport.wrapping.ImportSpec;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.KeyMaterialWrapper;
 import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.Partition;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 import io.keyport.wrapping.WrappingPublicKey;
@@ -44,7 +47,9 @@ public class WrappingBenchmark {
 		@Param({ "RSA_2048", "RSA_3072", "RSA_4096" })
 		public WrappingKeySpec wrappingKeySpec;
 
-		final KeyMaterialWrapper wrapper = KeyMaterialWrapper.standard();
+		final KeyMaterialWrapper wrapper = new KeyMaterialWrapper();
+
+		ImportSpec spec;
 
 		final KeySpec keySpec = KeySpec.SYMMETRIC_DEFAULT;
 
@@ -57,7 +62,8 @@ public class WrappingBenchmark {
 			this.wrappingKey = wrappingKey(this.wrappingKeySpec);
 			this.material = new byte[32];
 			new SecureRandom().nextBytes(this.material);
-			this.wrapper.checkCompatible(this.keySpec, this.algorithm, this.wrappingKeySpec);
+			this.spec = new ImportSpec(this.keySpec, this.algorithm, this.wrappingKeySpec,
+					ImportRules.aws(Partition.STANDARD));
 		}
 
 	}
@@ -76,7 +82,9 @@ public class WrappingBenchmark {
 		@Param({ "ECC_NIST_P256", "RSA_2048" })
 		public KeySpec keySpec;
 
-		final KeyMaterialWrapper wrapper = KeyMaterialWrapper.standard();
+		final KeyMaterialWrapper wrapper = new KeyMaterialWrapper();
+
+		ImportSpec spec;
 
 		WrappingPublicKey wrappingKey;
 
@@ -94,26 +102,27 @@ public class WrappingBenchmark {
 				case RSA_2048 -> rsa(2048).getPrivate().getEncoded();
 				default -> throw new IllegalArgumentException("no material generator for " + this.keySpec);
 			};
-			this.wrapper.checkCompatible(this.keySpec, this.algorithm, this.wrappingKeySpec);
+			this.spec = new ImportSpec(this.keySpec, this.algorithm, this.wrappingKeySpec,
+					ImportRules.aws(Partition.STANDARD));
 		}
 
 	}
 
 	@Benchmark
 	public EncryptedKeyMaterial oaep(Oaep state) {
-		return wrap(state.wrapper, state.material, state.keySpec, state.wrappingKey, state.algorithm);
+		return wrap(state.wrapper, state.material, state.spec, state.wrappingKey);
 	}
 
 	@Benchmark
 	public EncryptedKeyMaterial aesKeyWrap(AesKeyWrap state) {
-		return wrap(state.wrapper, state.material, state.keySpec, state.wrappingKey, state.algorithm);
+		return wrap(state.wrapper, state.material, state.spec, state.wrappingKey);
 	}
 
-	private static EncryptedKeyMaterial wrap(KeyMaterialWrapper wrapper, byte[] material, KeySpec keySpec,
-			WrappingPublicKey wrappingKey, WrappingAlgorithm algorithm) {
+	private static EncryptedKeyMaterial wrap(KeyMaterialWrapper wrapper, byte[] material, ImportSpec spec,
+			WrappingPublicKey wrappingKey) {
 		// KeyMaterial owns (and zeroes) its array, so every invocation gets a copy, closed as real callers do
 		try (KeyMaterial owned = KeyMaterial.takeOwnership(material.clone())) {
-			return wrapper.wrap(owned, keySpec, wrappingKey, algorithm);
+			return wrapper.wrap(owned, spec, wrappingKey);
 		}
 	}
 

@@ -21,12 +21,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@code checkMaterial}: exact lengths for symmetric and HMAC keys, DER PKCS#8 of the right key for the others. */
 class KeyMaterialValidationTests {
 
-	private final KeyMaterialWrapper wrapper = KeyMaterialWrapper.standard();
+	private final WrapCalls wrapper = new WrapCalls();
 
 	@ParameterizedTest
 	@EnumSource(value = KeySpec.class, names = { "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512" })
 	void symmetricAndHmacMaterialOfTheExactLengthPasses(KeySpec keySpec) {
-		this.wrapper.checkMaterial(TestKeys.material(TestKeys.random(keySpec.size())), keySpec);
+		this.wrapper.checkMaterial(TestKeys.material(TestKeys.random(keySpec.materialBytes())), keySpec);
 	}
 
 	@ParameterizedTest
@@ -76,7 +76,7 @@ class KeyMaterialValidationTests {
 		this.wrapper.checkMaterial(TestKeys.material(pkcs8), keySpec);
 		KeySpec other = (keySpec == KeySpec.RSA_2048) ? KeySpec.RSA_4096 : KeySpec.RSA_2048;
 		assertRefused(pkcs8, other, Reason.INVALID_KEY_MATERIAL, "expected an unencrypted DER PKCS#8 rsaEncryption "
-				+ "private key with a " + other.size() + "-bit modulus for " + other + "; found " + pkcs8.length
+				+ "private key with a " + other.keyBits() + "-bit modulus for " + other + "; found " + pkcs8.length
 				+ " bytes: the RSA modulus has " + size.bits() + " bits");
 	}
 

@@ -80,7 +80,7 @@ class OaepConformanceTests {
 						WrappingAlgorithm algorithm = (hash == Hash.SHA_1) ? WrappingAlgorithm.RSAES_OAEP_SHA_1
 								: WrappingAlgorithm.RSAES_OAEP_SHA_256;
 						byte[] plaintext = TestKeys.random(32);
-						EncryptedKeyMaterial wrapped = new StandardKeyMaterialWrapper()
+						EncryptedKeyMaterial wrapped = new WrapCalls()
 							.wrap(TestKeys.material(plaintext), KeySpec.SYMMETRIC_DEFAULT, wrappingKey, algorithm);
 
 						String bcName = (hash == Hash.SHA_1) ? "RSA/NONE/OAEPWithSHA1AndMGF1Padding"

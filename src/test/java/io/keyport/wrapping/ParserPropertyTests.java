@@ -21,7 +21,7 @@ class ParserPropertyTests {
 		.filter(k -> k.kind() != KeySpec.Kind.NOT_IMPORTABLE)
 		.toList();
 
-	final KeyMaterialWrapper wrapper = KeyMaterialWrapper.standard();
+	final WrapCalls wrapper = new WrapCalls();
 
 	@Test
 	void wrappingKeyParserRefusesRandomBytesAlwaysAsInvalidWrappingKey() {

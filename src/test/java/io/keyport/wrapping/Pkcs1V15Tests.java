@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  */
 class Pkcs1V15Tests {
 
-	private final KeyMaterialWrapper wrapper = KeyMaterialWrapper.standard();
+	private final WrapCalls wrapper = new WrapCalls();
 
 	@ParameterizedTest
 	@EnumSource(value = WrappingKeySpec.class, names = { "RSA_2048", "RSA_3072", "RSA_4096" })

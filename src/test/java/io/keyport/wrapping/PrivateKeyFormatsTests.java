@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class PrivateKeyFormatsTests {
 
-	private final KeyMaterialWrapper wrapper = KeyMaterialWrapper.standard();
+	private final WrapCalls wrapper = new WrapCalls();
 
 	@Test
 	void pkcs8DerIsImportedAsItIs() {
@@ -72,7 +72,7 @@ class PrivateKeyFormatsTests {
 		BigInteger d = ((ECPrivateKey) pair.getPrivate()).getS();
 		DERBitString point = new DERBitString(
 				SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()).getPublicKeyData().getBytes());
-		int bits = keySpec.size();
+		int bits = keySpec.keyBits();
 		byte[] withCurve = new org.bouncycastle.asn1.sec.ECPrivateKey(bits, d, point, oid).getEncoded();
 		byte[] withoutCurve = new org.bouncycastle.asn1.sec.ECPrivateKey(bits, d, point, null).getEncoded();
 

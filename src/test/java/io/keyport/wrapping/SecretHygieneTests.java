@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /** Plaintext never shows up in messages or strings, and buffers the wrapper owns are overwritten. */
 class SecretHygieneTests {
 
-	private final KeyMaterialWrapper wrapper = KeyMaterialWrapper.standard();
+	private final WrapCalls wrapper = new WrapCalls();
 
 	@Test
 	void destroyZeroesTheOwnedBufferAndBlocksFurtherUse() {
@@ -53,7 +53,7 @@ class SecretHygieneTests {
 	@Test
 	void ephemeralAesKeyIsOverwrittenAfterWrapping() throws Exception {
 		CapturingRandom random = new CapturingRandom();
-		StandardKeyMaterialWrapper capturing = new StandardKeyMaterialWrapper(random);
+		WrapCalls capturing = new WrapCalls(random);
 		byte[] plaintext = WrapRoundTripTests.privateKeyMaterial(KeySpec.ECC_NIST_P384);
 		byte[] wrapped = capturing.wrap(TestKeys.material(plaintext), KeySpec.ECC_NIST_P384,
 				TestKeys.wrappingKey(WrappingKeySpec.RSA_3072), WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_1).bytes();
@@ -71,7 +71,7 @@ class SecretHygieneTests {
 	@Test
 	void freshAesKeyForEveryWrap() {
 		CapturingRandom random = new CapturingRandom();
-		StandardKeyMaterialWrapper capturing = new StandardKeyMaterialWrapper(random);
+		WrapCalls capturing = new WrapCalls(random);
 		byte[] plaintext = WrapRoundTripTests.privateKeyMaterial(KeySpec.ECC_NIST_P256);
 		for (int i = 0; i < 3; i++) {
 			capturing.wrap(TestKeys.material(plaintext), KeySpec.ECC_NIST_P256,

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** SM2PKE in the AWS China regions: GM/T 0009 DER C1C3C2, as OpenSSL 3 writes and reads it. */
 class Sm2PkeTests {
 
-	private final KeyMaterialWrapper wrapper = KeyMaterialWrapper.standard();
+	private final WrapCalls wrapper = new WrapCalls();
 
 	private static final KeyPair WRAPPING = TestKeys.generateEc("sm2p256v1");
 

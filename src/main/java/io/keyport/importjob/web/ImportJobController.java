@@ -71,9 +71,6 @@ class ImportJobController {
 	private static final DateTimeFormatter FILE_TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
 		.withZone(ZoneOffset.UTC);
 
-	/** ImportKeyMaterial's limit on EncryptedKeyMaterial. */
-	private static final int MAX_ENCRYPTED_MATERIAL = 6144;
-
 	/** Far above any importable private key, even as PEM with comments. */
 	private static final int MAX_PLAINTEXT_MATERIAL = 16 * 1024;
 
@@ -192,7 +189,7 @@ class ImportJobController {
 	ResponseEntity<ImportJobResponse> uploadEncryptedJson(@PathVariable UUID id, HttpServletRequest request)
 			throws IOException {
 		// read with room above the limit, so an oversized value gets the same 422 as a raw upload
-		byte[] body = Base64JsonBody.read(request, "encryptedKeyMaterial", 2 * MAX_ENCRYPTED_MATERIAL);
+		byte[] body = Base64JsonBody.read(request, "encryptedKeyMaterial", 2 * EncryptedKeyMaterial.MAX_LENGTH);
 		try {
 			return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), Caller.current()));
 		}
@@ -296,9 +293,9 @@ class ImportJobController {
 			throw new InvalidRequestException("empty-encrypted-key-material",
 					"The request carries no encrypted key material");
 		}
-		if (body.length > MAX_ENCRYPTED_MATERIAL) {
+		if (body.length > EncryptedKeyMaterial.MAX_LENGTH) {
 			throw new InvalidRequestException("invalid-encrypted-key-material", "Encrypted key material is "
-					+ body.length + " bytes; KMS accepts at most " + MAX_ENCRYPTED_MATERIAL);
+					+ body.length + " bytes; KMS accepts at most " + EncryptedKeyMaterial.MAX_LENGTH);
 		}
 		return EncryptedKeyMaterial.of(body);
 	}

@@ -16,16 +16,15 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.keyport.kms.KmsProvider;
 import io.keyport.web.ApiException;
-import io.keyport.wrapping.KeyMaterialWrapper;
+import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.KeySpec;
-import io.keyport.wrapping.Partition;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 import io.keyport.wrapping.WrappingOption;
 
 /**
  * Which wrapping choices an import job for a key spec may use, so a portal offers only valid ones. The answer comes
- * from the wrapper's own rules, the same that refuse an impossible job.
+ * from the KMS provider's import rules for the region, the same that refuse an impossible job.
  */
 @RestController
 @RequestMapping(path = "/api/v1/wrapping-options", produces = { MediaType.APPLICATION_JSON_VALUE,
@@ -35,12 +34,9 @@ class WrappingOptionsController {
 	/** AWS region names: cn-north-1, us-gov-west-1, ap-southeast-5, eusc-de-east-1, ... */
 	private static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}");
 
-	private final KeyMaterialWrapper wrapper;
-
 	private final KmsProvider kms;
 
-	WrappingOptionsController(KeyMaterialWrapper wrapper, KmsProvider kms) {
-		this.wrapper = wrapper;
+	WrappingOptionsController(KmsProvider kms) {
 		this.kms = kms;
 	}
 
@@ -60,12 +56,12 @@ class WrappingOptionsController {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-parameter",
 					"Parameter 'region' must be a region name such as eu-central-1 or cn-north-1");
 		}
-		Partition partition = (region != null) ? Partition.ofRegion(region) : this.kms.partition();
-		List<WrappingOption> options = this.wrapper.wrappingOptions(keySpec, partition);
+		ImportRules rules = (region != null) ? this.kms.importRules(region) : this.kms.importRules();
+		List<WrappingOption> options = rules.wrappingOptions(keySpec);
 		List<Option> items = options.stream()
 			.map((option) -> new Option(option.algorithm(), option.wrappingKeySpec(), option.equals(options.get(0))))
 			.toList();
-		return new WrappingOptionsResponse(keySpec, effectiveRegion, partition.id(), items);
+		return new WrappingOptionsResponse(keySpec, effectiveRegion, rules.id(), items);
 	}
 
 	/**

@@ -41,6 +41,7 @@ import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
 import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.Partition;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
@@ -78,9 +79,19 @@ class AwsKmsProvider implements KmsProvider {
 		return this.region.id();
 	}
 
-	@Override
+	/** The AWS partition of the client's region, whose import rules apply ({@code cn-*} regions are China's). */
 	public Partition partition() {
 		return Partition.ofRegion(this.region.id());
+	}
+
+	@Override
+	public ImportRules importRules() {
+		return ImportRules.aws(partition());
+	}
+
+	@Override
+	public ImportRules importRules(String region) {
+		return ImportRules.awsRegion(region);
 	}
 
 	@Override

@@ -17,7 +17,6 @@ import io.keyport.kms.KeyUsage;
 import io.keyport.security.Caller;
 import io.keyport.security.KeyOwnership;
 import io.keyport.web.ApiException;
-import io.keyport.wrapping.KeyMaterialWrapper;
 import io.keyport.wrapping.KeySpec;
 
 /**
@@ -40,12 +39,9 @@ class KmsKeyCreation {
 
 	private final KeyOwnership ownership;
 
-	private final KeyMaterialWrapper wrapper;
-
-	KmsKeyCreation(KmsProvider kms, KeyOwnership ownership, KeyMaterialWrapper wrapper) {
+	KmsKeyCreation(KmsProvider kms, KeyOwnership ownership) {
 		this.kms = kms;
 		this.ownership = ownership;
-		this.wrapper = wrapper;
 	}
 
 	/**
@@ -70,7 +66,7 @@ class KmsKeyCreation {
 
 	KmsKey create(NewKey command, Caller caller) {
 		// a key that could never receive material is not created at all
-		this.wrapper.checkImportable(command.keySpec(), this.kms.partition());
+		this.kms.importRules().checkImportable(command.keySpec());
 		if (command.alias() != null) {
 			if (!ALIAS.matcher(command.alias()).matches()) {
 				throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-alias", "alias must be 'alias/' followed by "

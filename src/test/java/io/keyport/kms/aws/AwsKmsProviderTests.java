@@ -9,6 +9,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.RegionMetadata;
 import software.amazon.awssdk.services.kms.KmsClient;
 
+import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.Partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +44,18 @@ class AwsKmsProviderTests {
 	}
 
 	/** Keyport's rule (cn-* is China) against the SDK's partition metadata for every region it knows. */
+	@Test
+	void importRulesAreAwsRulesOfTheClientsPartition() {
+		for (String region : new String[] { "eu-central-1", "cn-north-1", "us-gov-west-1" }) {
+			try (KmsClient client = client(region)) {
+				AwsKmsProvider provider = new AwsKmsProvider(client);
+				assertThat(provider.importRules()).isSameAs(ImportRules.aws(provider.partition()));
+				assertThat(provider.importRules().id()).isEqualTo(region.startsWith("cn-") ? "aws-cn" : "aws");
+				assertThat(provider.importRules("cn-northwest-1").id()).isEqualTo("aws-cn");
+			}
+		}
+	}
+
 	@Test
 	void partitionRuleMatchesTheSdkPartitionOfEveryKnownRegion() {
 		assertThat(Region.regions()).hasSizeGreaterThan(20);

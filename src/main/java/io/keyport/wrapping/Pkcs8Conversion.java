@@ -1,0 +1,193 @@
+package io.keyport.wrapping;
+
+import java.util.Arrays;
+
+import io.keyport.wrapping.Der.MalformedException;
+import io.keyport.wrapping.Der.Reader;
+import io.keyport.wrapping.Der.Tlv;
+
+/**
+ * DER private keys in PKCS#1 or SEC1 (and EC PKCS#8 that repeats its curve) rewritten as the unencrypted DER PKCS#8
+ * that KMS imports, equal to what {@code openssl pkcs8 -topk8 -outform der -nocrypt} writes. DER is rebuilt by copying
+ * elements with {@link DerWriter}, so every copy of the secret is an array the caller overwrites.
+ */
+final class Pkcs8Conversion {
+
+	/** AlgorithmIdentifier { rsaEncryption, NULL }. */
+	static final byte[] RSA_ALGORITHM = { 0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
+			(byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00 };
+
+	/** INTEGER 0, the PrivateKeyInfo version. */
+	private static final byte[] VERSION_0 = { 0x02, 0x01, 0x00 };
+
+	private Pkcs8Conversion() {
+	}
+
+
+	/**
+	 * The DER PKCS#8 form of a private key. Returns {@code input} itself when it is already DER PKCS#8 in OpenSSL's
+	 * layout or not recognisable (the structural check then says what is wrong); otherwise a new array the caller
+	 * owns.
+	 */
+	static byte[] toPkcs8(byte[] input, KeySpec spec) {
+		if (input.length == 0 || input[0] == Der.SEQUENCE) {
+			return fromDer(input, spec);
+		}
+		if (PemPrivateKeys.isPem(input)) {
+			return PemPrivateKeys.toPkcs8(input, spec);
+		}
+		return input;
+	}
+
+
+
+	/** PKCS#8 as it is; PKCS#1 and SEC1 converted; anything else unchanged for the structural check to explain. */
+	static byte[] fromDer(byte[] der, KeySpec spec) {
+		try {
+			Reader top = new Reader(der);
+			Tlv sequence = top.next(Der.SEQUENCE, "private key SEQUENCE");
+			if (top.hasMore()) {
+				return der;
+			}
+			Reader fields = top.inside(sequence);
+			int version = Der.smallInteger(der, fields.next(Der.INTEGER, "version"));
+			if (!fields.hasMore()) {
+				return der;
+			}
+			int next = fields.peekTag();
+			if (next == Der.SEQUENCE && spec.kind() != KeySpec.Kind.RSA) {
+				return withoutInnerCurve(der, fields);
+			}
+			if (version == 0 && next == Der.INTEGER && spec.kind() == KeySpec.Kind.RSA) {
+				return fromPkcs1(der);
+			}
+			if (version == 1 && next == Der.OCTET_STRING && spec.kind() != KeySpec.Kind.RSA) {
+				return fromSec1(der, spec);
+			}
+			return der;
+		}
+		catch (MalformedException ex) {
+			return der;
+		}
+	}
+
+	/** PrivateKeyInfo { 0, rsaEncryption NULL, OCTET STRING { RSAPrivateKey } }. */
+	static byte[] fromPkcs1(byte[] pkcs1) throws MalformedException {
+		Reader top = new Reader(pkcs1);
+		Reader fields = top.inside(top.next(Der.SEQUENCE, "RSAPrivateKey SEQUENCE"));
+		top.requireEnd("the RSAPrivateKey");
+		fields.next(Der.INTEGER, "RSAPrivateKey version");
+		fields.next(Der.INTEGER, "RSA modulus");
+		int octets = DerWriter.header(pkcs1.length) + pkcs1.length;
+		int content = VERSION_0.length + RSA_ALGORITHM.length + octets;
+		byte[] out = new byte[DerWriter.header(content) + content];
+		int pos = DerWriter.writeHeader(out, 0, Der.SEQUENCE, content);
+		pos = DerWriter.put(out, pos, VERSION_0, 0, VERSION_0.length);
+		pos = DerWriter.put(out, pos, RSA_ALGORITHM, 0, RSA_ALGORITHM.length);
+		pos = DerWriter.writeHeader(out, pos, Der.OCTET_STRING, pkcs1.length);
+		DerWriter.put(out, pos, pkcs1, 0, pkcs1.length);
+		return out;
+	}
+
+	/**
+	 * PrivateKeyInfo { 0, id-ecPublicKey curve, OCTET STRING { ECPrivateKey without its parameters } }: the curve
+	 * moves into the AlgorithmIdentifier, as OpenSSL does; without one in the key, the key spec's curve is assumed.
+	 */
+	static byte[] fromSec1(byte[] sec1, KeySpec spec) throws MalformedException {
+		Reader top = new Reader(sec1);
+		Tlv sequence = top.next(Der.SEQUENCE, "ECPrivateKey SEQUENCE");
+		top.requireEnd("the ECPrivateKey");
+		EcFields ec = ecFields(sec1, top.inside(sequence));
+		byte[] curve = ec.curve();
+		if (curve == null) {
+			if (spec.kind() != KeySpec.Kind.EC && spec.kind() != KeySpec.Kind.SM2) {
+				throw new MalformedException("the EC key does not name its curve");
+			}
+			curve = Der.encoded(Pkcs8.curveOid(spec));
+		}
+		return ecPkcs8(sec1, ec, curve);
+	}
+
+	/**
+	 * An EC PKCS#8 whose inner ECPrivateKey repeats the curve (Bouncy Castle writes it so) is rewritten without it,
+	 * in OpenSSL's layout: the same key, 9 to 12 bytes shorter, which decides whether a P-384 key fits RSAES_OAEP_SHA_256
+	 * under RSA_2048 (at most 190 bytes; OpenSSL's form is 185). Anything else stays as it is.
+	 */
+	private static byte[] withoutInnerCurve(byte[] der, Reader fields) throws MalformedException {
+		Reader algorithm = fields.inside(fields.next(Der.SEQUENCE, "AlgorithmIdentifier"));
+		Tlv privateKey = fields.next(Der.OCTET_STRING, "privateKey");
+		if (fields.hasMore()) {
+			// attributes or a OneAsymmetricKey public key: not touched
+			return der;
+		}
+		Tlv oid = algorithm.next(Der.OID, "algorithm OID");
+		if (!Der.isOid(der, oid, Oids.EC_PUBLIC_KEY) || !algorithm.hasMore() || algorithm.peekTag() != Der.OID) {
+			return der;
+		}
+		Tlv curveTlv = algorithm.next(Der.OID, "curve");
+		Reader inner = fields.inside(privateKey);
+		Tlv sequence = inner.next(Der.SEQUENCE, "ECPrivateKey SEQUENCE");
+		inner.requireEnd("the ECPrivateKey");
+		EcFields ec = ecFields(der, inner.inside(sequence));
+		byte[] curve = Arrays.copyOfRange(der, curveTlv.start(), curveTlv.end());
+		if (ec.curve() == null || !Arrays.equals(ec.curve(), curve)) {
+			// no repetition to drop, or a contradiction the structural check reports
+			return der;
+		}
+		return ecPkcs8(der, ec, curve);
+	}
+
+	/** The fields of an ECPrivateKey, in place; the curve OID (a public value) copied when present. */
+	private record EcFields(Tlv version, Tlv scalar, byte[] curve, Tlv publicKey) {
+	}
+
+	private static EcFields ecFields(byte[] buffer, Reader fields) throws MalformedException {
+		Tlv version = fields.next(Der.INTEGER, "ECPrivateKey version");
+		if (Der.smallInteger(buffer, version) != 1) {
+			throw new MalformedException("the ECPrivateKey version is not 1");
+		}
+		Tlv scalar = fields.next(Der.OCTET_STRING, "ECPrivateKey privateKey");
+		byte[] curve = null;
+		if (fields.hasMore() && fields.peekTag() == Der.explicit(0)) {
+			Reader parameters = fields.inside(fields.next("ECPrivateKey parameters"));
+			if (parameters.hasMore() && parameters.peekTag() != Der.OID) {
+				throw new MalformedException("the key has explicit curve parameters; KMS needs a named curve "
+						+ "(openssl ec -param_enc named_curve)");
+			}
+			Tlv oid = parameters.next(Der.OID, "curve OID");
+			parameters.requireEnd("the ECPrivateKey parameters");
+			curve = Arrays.copyOfRange(buffer, oid.start(), oid.end());
+		}
+		Tlv publicKey = null;
+		if (fields.hasMore() && fields.peekTag() == Der.explicit(1)) {
+			publicKey = fields.next("ECPrivateKey publicKey");
+		}
+		fields.requireEnd("the ECPrivateKey fields");
+		return new EcFields(version, scalar, curve, publicKey);
+	}
+
+	/** PrivateKeyInfo { 0, { id-ecPublicKey, curve }, OCTET STRING { ECPrivateKey { 1, d, [1] publicKey } } }. */
+	private static byte[] ecPkcs8(byte[] source, EcFields ec, byte[] curve) {
+		byte[] ecAlgorithm = Der.encoded(Oids.EC_PUBLIC_KEY);
+		int algorithm = ecAlgorithm.length + curve.length;
+		int innerContent = DerWriter.length(ec.version()) + DerWriter.length(ec.scalar())
+				+ ((ec.publicKey() != null) ? DerWriter.length(ec.publicKey()) : 0);
+		int inner = DerWriter.header(innerContent) + innerContent;
+		int content = VERSION_0.length + DerWriter.header(algorithm) + algorithm + DerWriter.header(inner) + inner;
+		byte[] out = new byte[DerWriter.header(content) + content];
+		int pos = DerWriter.writeHeader(out, 0, Der.SEQUENCE, content);
+		pos = DerWriter.put(out, pos, VERSION_0, 0, VERSION_0.length);
+		pos = DerWriter.writeHeader(out, pos, Der.SEQUENCE, algorithm);
+		pos = DerWriter.put(out, pos, ecAlgorithm, 0, ecAlgorithm.length);
+		pos = DerWriter.put(out, pos, curve, 0, curve.length);
+		pos = DerWriter.writeHeader(out, pos, Der.OCTET_STRING, inner);
+		pos = DerWriter.writeHeader(out, pos, Der.SEQUENCE, innerContent);
+		pos = DerWriter.put(out, pos, source, ec.version().start(), DerWriter.length(ec.version()));
+		pos = DerWriter.put(out, pos, source, ec.scalar().start(), DerWriter.length(ec.scalar()));
+		if (ec.publicKey() != null) {
+			DerWriter.put(out, pos, source, ec.publicKey().start(), DerWriter.length(ec.publicKey()));
+		}
+		return out;
+	}
+
+}
