@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** Keeps the package-by-feature structure honest. */
 class ArchitectureTests {
@@ -74,6 +75,38 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("io.keyport.importjob..")
+			.check(MAIN);
+	}
+
+	/** Every top-level package (feature or base) depends on others in one direction only. */
+	@Test
+	void packagesAreFreeOfCycles() {
+		slices().matching("io.keyport.(*)..").should().beFreeOfCycles().check(MAIN);
+	}
+
+	/** The exception handler turns any feature's failure into a problem without knowing the feature. */
+	@Test
+	void webKnowsNoFeature() {
+		noClasses().that()
+			.resideInAPackage("io.keyport.web")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.keyport.importjob..", "io.keyport.kms..", "io.keyport.wrapping..",
+					"io.keyport.security..", "io.keyport.audit..", "io.keyport.idempotency..", "io.keyport.ops..")
+			.check(MAIN);
+	}
+
+	/** Base packages stay at the bottom: they import no other Keyport package. */
+	@Test
+	void supportImportsNoOtherPackage() {
+		noClasses().that()
+			.resideInAPackage("io.keyport.support..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.keyport.(*)..")
+			.andShould()
+			.dependOnClassesThat()
+			.resideOutsideOfPackages("io.keyport.support..", "java..")
 			.check(MAIN);
 	}
 

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.keyport.importjob.ImportJobException.Category;
 import io.keyport.kms.ImportResult;
+import io.keyport.support.DescribedFailure.Kind;
 
 /**
  * Records an import KMS accepted. The key holds the material whatever happened to the job while the call ran, so the
@@ -44,7 +44,7 @@ final class AcceptedImports {
 			try {
 				return this.tx.execute(status -> {
 					ImportJob job = this.jobs.findById(id)
-						.orElseThrow(() -> new ImportJobException("import-job-not-found", Category.NOT_FOUND, id, null,
+						.orElseThrow(() -> new ImportJobException("import-job-not-found", Kind.NOT_FOUND, id, null,
 								"No import job " + id));
 					Instant now = this.clock.instant();
 					if (!job.recordAcceptedImport(result, actor, now, now.plus(this.driftCheckInterval))) {

@@ -20,18 +20,17 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.keyport.importjob.ImportJobException.Category;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
-import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsPublicKey;
 import io.keyport.security.Caller;
 import io.keyport.security.KeyOwnership;
-import io.keyport.kms.KmsPublicKey;
+import io.keyport.support.DescribedFailure.Kind;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.KeyMaterialWrapper;
@@ -106,16 +105,16 @@ public class ImportJobService {
 		checkValidTo(command.expiration(), now, null);
 		KmsKey key = describeOwnKey(command.kmsKeyId(), caller);
 		if (!key.isExternal()) {
-			throw new ImportJobException("kms-key-not-external", Category.INVALID, null, null, "Key " + key.arn()
+			throw new ImportJobException("kms-key-not-external", Kind.INVALID, null, null, "Key " + key.arn()
 					+ " has origin " + key.origin() + "; only keys with origin EXTERNAL accept imported key material");
 		}
 		if (key.state() == null || !key.state().allowsImport()) {
-			throw new ImportJobException("kms-key-state-forbids-import", Category.CONFLICT, null, null, "Key "
+			throw new ImportJobException("kms-key-state-forbids-import", Kind.CONFLICT, null, null, "Key "
 					+ key.arn() + " is " + key.state() + "; material can be imported only into keys that are "
 					+ "PENDING_IMPORT, ENABLED or DISABLED");
 		}
 		if (key.keySpec() == null) {
-			throw new ImportJobException("unsupported-key-spec", Category.INVALID, null, null,
+			throw new ImportJobException("unsupported-key-spec", Kind.INVALID, null, null,
 					"Key " + key.arn() + " has a key spec Keyport does not know");
 		}
 		this.wrapper.checkCompatible(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
@@ -143,7 +142,7 @@ public class ImportJobService {
 			key = this.kms.describeKey(reference);
 		}
 		catch (KmsException ex) {
-			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND || ex.errorCode() == KmsErrorCode.INVALID_KEY_ID) {
+			if (ex.errorCode().meansNoSuchKey()) {
 				throw keyNotFound(reference);
 			}
 			throw ex;
@@ -155,7 +154,7 @@ public class ImportJobService {
 	}
 
 	private static ImportJobException keyNotFound(String reference) {
-		return new ImportJobException(KeyOwnership.KEY_NOT_FOUND, Category.NOT_FOUND, null, null,
+		return new ImportJobException(KeyOwnership.KEY_NOT_FOUND, Kind.NOT_FOUND, null, null,
 				KeyOwnership.keyNotFoundDetail(reference));
 	}
 
@@ -289,7 +288,7 @@ public class ImportJobService {
 			return new Claim(saved.version(), saved.importRequest());
 		});
 		if (claim == null) {
-			throw new ImportJobException("parameters-expired", Category.CONFLICT, id,
+			throw new ImportJobException("parameters-expired", Kind.CONFLICT, id,
 					ImportJobState.PARAMETERS_EXPIRED, "The wrapping key and import token of job " + id
 							+ " expired before the material arrived; refresh the parameters and wrap again");
 		}
@@ -310,7 +309,7 @@ public class ImportJobService {
 			ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
 			this.metrics.importFailed(ex.errorCode(), failed.state());
 			throw new ImportJobException(failed.state() == ImportJobState.FAILED && ex.isTransient()
-					? "import-attempts-exhausted" : ex.errorCode().code(), categoryOf(ex.errorCode()), id,
+					? "import-attempts-exhausted" : ex.errorCode().code(), ex.errorCode().importKind(), id,
 					failed.state(), "KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
 		}
 		// KMS has the material: recorded from whatever the job became meanwhile, never lost to a version check
@@ -392,7 +391,7 @@ public class ImportJobService {
 		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
 		if (wrappingKey.spec() != wrappingKeySpec) {
 			// KMS answered with another key than asked for: material wrapped under it would be refused
-			throw new ImportJobException("wrapping-key-spec-mismatch", Category.UPSTREAM_FAILED, jobId, null,
+			throw new ImportJobException("wrapping-key-spec-mismatch", Kind.UPSTREAM_FAILED, jobId, null,
 					"KMS returned a " + wrappingKey.spec() + " wrapping key where " + wrappingKeySpec
 							+ " was requested");
 		}
@@ -426,7 +425,7 @@ public class ImportJobService {
 				}
 				return this.jobs.saveAndFlush(job).toView();
 			});
-			throw new ImportJobException("parameters-expired", Category.CONFLICT, id, expired.state(),
+			throw new ImportJobException("parameters-expired", Kind.CONFLICT, id, expired.state(),
 					"The wrapping key and import token of job " + id + " expired at " + expired.parametersValidTo()
 							+ "; refresh the parameters and wrap the material again with the new wrapping key");
 		}
@@ -439,7 +438,7 @@ public class ImportJobService {
 		}
 		Instant latest = now.plus(this.properties.maxValidity());
 		if (!expiration.validTo().isAfter(now) || expiration.validTo().isAfter(latest)) {
-			throw new ImportJobException("invalid-valid-to", Category.INVALID, jobId, null,
+			throw new ImportJobException("invalid-valid-to", Kind.INVALID, jobId, null,
 					"expiration.validTo must be in the future and at most " + this.properties.maxValidity().toDays()
 							+ " days ahead (before " + latest + "); got " + expiration.validTo());
 		}
@@ -452,37 +451,27 @@ public class ImportJobService {
 	ImportJob load(ImportJobId id, Caller caller, boolean write) {
 		ImportJob job = load(id);
 		if (!caller.mayAccess(job.tenant(), !write)) {
-			throw new ImportJobException("import-job-not-found", Category.NOT_FOUND, id, null, "No import job " + id);
+			throw new ImportJobException("import-job-not-found", Kind.NOT_FOUND, id, null, "No import job " + id);
 		}
 		return job;
 	}
 
 	ImportJob load(ImportJobId id) {
 		return this.jobs.findById(id)
-			.orElseThrow(() -> new ImportJobException("import-job-not-found", Category.NOT_FOUND, id, null,
+			.orElseThrow(() -> new ImportJobException("import-job-not-found", Kind.NOT_FOUND, id, null,
 					"No import job " + id));
 	}
 
 	ImportJob loadAtVersion(ImportJobId id, long version) {
 		ImportJob job = load(id);
 		if (job.version() != version) {
-			throw new ImportJobException("concurrent-modification", Category.CONFLICT, id, job.state(),
+			throw new ImportJobException("concurrent-modification", Kind.CONFLICT, id, job.state(),
 					"Job " + id + " was changed by another request (now " + job.state()
 							+ "); read it again and retry if still needed");
 		}
 		return job;
 	}
 
-	static Category categoryOf(KmsErrorCode code) {
-		return switch (code) {
-			case THROTTLED, DEPENDENCY_TIMEOUT, INTERNAL, UNAVAILABLE -> Category.UPSTREAM_UNAVAILABLE;
-			case ACCESS_DENIED, LIMIT_EXCEEDED -> Category.UPSTREAM_FAILED;
-			case INVALID_CIPHERTEXT, INCORRECT_KEY_MATERIAL, VALIDATION -> Category.INVALID;
-			case KEY_NOT_FOUND, INVALID_KEY_ID, INVALID_KEY_STATE, UNSUPPORTED_OPERATION, EXPIRED_IMPORT_TOKEN,
-					INVALID_IMPORT_TOKEN ->
-				Category.CONFLICT;
-		};
-	}
 
 	private static String nextStep(ImportJobState state) {
 		return switch (state) {

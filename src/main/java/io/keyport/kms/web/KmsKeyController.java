@@ -33,19 +33,18 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.keyport.idempotency.IdempotentRequests;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.KeyOrigin;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KeyUsage;
-import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsPublicKey;
+import io.keyport.kms.web.KmsKeyCreation.NewKey;
 import io.keyport.security.Caller;
 import io.keyport.security.KeyOwnership;
-import io.keyport.kms.KmsPublicKey;
-import io.keyport.idempotency.IdempotentRequests;
-import io.keyport.kms.web.KmsKeyCreation.NewKey;
 import io.keyport.web.ApiException;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.PublicKeyFormats;
@@ -196,7 +195,7 @@ class KmsKeyController {
 			key = this.kms.describeKey(reference);
 		}
 		catch (KmsException ex) {
-			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND || ex.errorCode() == KmsErrorCode.INVALID_KEY_ID) {
+			if (ex.errorCode().meansNoSuchKey()) {
 				throw notFound(reference);
 			}
 			throw ex;

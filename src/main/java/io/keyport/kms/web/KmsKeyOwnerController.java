@@ -15,13 +15,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.security.Caller;
-import io.keyport.security.KeyOwnership;
 import io.keyport.security.KeyOwnership.Assignment;
+import io.keyport.security.KeyOwnership;
 import io.keyport.web.ApiException;
 
 /**
@@ -77,7 +76,7 @@ class KmsKeyOwnerController {
 			key = this.kms.describeKey(reference);
 		}
 		catch (KmsException ex) {
-			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND || ex.errorCode() == KmsErrorCode.INVALID_KEY_ID) {
+			if (ex.errorCode().meansNoSuchKey()) {
 				throw KmsKeyController.notFound(reference);
 			}
 			throw ex;
