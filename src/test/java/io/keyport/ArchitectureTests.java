@@ -110,4 +110,27 @@ class ArchitectureTests {
 			.check(MAIN);
 	}
 
+	/** {@code kms} is the port, its pacing and its adapters; features such as KMS keys build on it. */
+	@Test
+	void kmsPortKnowsNoFeatureNorTheWeb() {
+		noClasses().that()
+			.resideInAPackage("io.keyport.kms..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.keyport.kmskey..", "io.keyport.security..", "io.keyport.idempotency..",
+					"io.keyport.web..", "org.springframework.web..")
+			.check(MAIN);
+	}
+
+	/** Each feature does its own housekeeping: the job lifecycle leaves idempotency records to their feature. */
+	@Test
+	void importJobsLeaveIdempotencyRecordsToTheirFeature() {
+		noClasses().that()
+			.resideInAPackage("io.keyport.importjob")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.keyport.idempotency..")
+			.check(MAIN);
+	}
+
 }

@@ -12,6 +12,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -67,9 +69,7 @@ public class ImportJobLifecycle {
 
 	private final ImportJobMetrics metrics;
 
-	private final io.keyport.idempotency.IdempotentRequests idempotentRequests;
-
-	private final io.micrometer.observation.ObservationRegistry observations;
+	private final ObservationRegistry observations;
 
 	private final TransactionTemplate tx;
 
@@ -78,13 +78,11 @@ public class ImportJobLifecycle {
 	ImportJobLifecycle(ImportJobService service, ImportJobRepository jobs, KmsProvider kms,
 			LifecycleProperties properties, ImportJobProperties jobProperties, JdbcTemplate jdbc, Clock clock,
 			ExpiringKeys expiringKeys, ImportJobMetrics metrics,
-			io.keyport.idempotency.IdempotentRequests idempotentRequests,
-			io.micrometer.observation.ObservationRegistry observations, PlatformTransactionManager transactionManager,
+			ObservationRegistry observations, PlatformTransactionManager transactionManager,
 			Supersession supersession) {
 		this.supersession = supersession;
 		this.expiringKeys = expiringKeys;
 		this.metrics = metrics;
-		this.idempotentRequests = idempotentRequests;
 		this.observations = observations;
 		this.service = service;
 		this.jobs = jobs;
@@ -98,12 +96,11 @@ public class ImportJobLifecycle {
 
 	/** One run of every kind of work; what the scheduler triggers. */
 	public RunSummary runOnce() {
-		return io.micrometer.observation.Observation.createNotStarted("keyport.lifecycle.run", this.observations)
+		return Observation.createNotStarted("keyport.lifecycle.run", this.observations)
 			.lowCardinalityKeyValue("instance.role", "lifecycle")
 			.observe(() -> {
 				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs());
 				this.expiringKeys.refreshGauge();
-				this.idempotentRequests.purgeExpired();
 				return summary;
 			});
 	}

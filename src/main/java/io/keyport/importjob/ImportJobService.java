@@ -28,8 +28,8 @@ import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
+import io.keyport.kmskey.KmsKeys;
 import io.keyport.security.Caller;
-import io.keyport.security.KeyOwnership;
 import io.keyport.support.DescribedFailure.Kind;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeyMaterial;
@@ -65,7 +65,7 @@ public class ImportJobService {
 
 	private final TransactionTemplate readTx;
 
-	private final KeyOwnership keyOwnership;
+	private final KmsKeys kmsKeys;
 
 	private final ImportJobMetrics metrics;
 
@@ -77,11 +77,11 @@ public class ImportJobService {
 
 	ImportJobService(ImportJobRepository jobs, KmsProvider kms, KeyMaterialWrapper wrapper,
 			ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
-			PlatformTransactionManager transactionManager, KeyOwnership keyOwnership, ImportJobMetrics metrics,
+			PlatformTransactionManager transactionManager, KmsKeys kmsKeys, ImportJobMetrics metrics,
 			Supersession supersession, ParameterDownloadQuota quota) {
 		this.supersession = supersession;
 		this.quota = quota;
-		this.keyOwnership = keyOwnership;
+		this.kmsKeys = kmsKeys;
 		this.metrics = metrics;
 		this.jobs = jobs;
 		this.kms = kms;
@@ -103,7 +103,8 @@ public class ImportJobService {
 		String actor = caller.actor();
 		Instant now = this.clock.instant();
 		checkValidTo(command.expiration(), now, null);
-		KmsKey key = describeOwnKey(command.kmsKeyId(), caller);
+		// a missing, invalid, unowned or foreign key: one answer, so key ids cannot be probed through job creation
+		KmsKey key = this.kmsKeys.ownedKey(command.kmsKeyId(), caller);
 		if (!key.isExternal()) {
 			throw new ImportJobException("kms-key-not-external", Kind.INVALID, null, null, "Key " + key.arn()
 					+ " has origin " + key.origin() + "; only keys with origin EXTERNAL accept imported key material");
@@ -130,32 +131,6 @@ public class ImportJobService {
 		log.info("Import job {} created for key {} ({}, {} with {})", view.id(), key.arn(), key.keySpec(),
 				command.wrappingAlgorithm(), command.wrappingKeySpec());
 		return view;
-	}
-
-	/**
-	 * The key, if the caller's tenant owns it. A key that does not exist, an invalid key id, another tenant's key and
-	 * a key nobody owns all get the same answer, so that key ids cannot be probed through job creation.
-	 */
-	private KmsKey describeOwnKey(String reference, Caller caller) {
-		KmsKey key;
-		try {
-			key = this.kms.describeKey(reference);
-		}
-		catch (KmsException ex) {
-			if (ex.errorCode().meansNoSuchKey()) {
-				throw keyNotFound(reference);
-			}
-			throw ex;
-		}
-		if (!this.keyOwnership.owns(key.arn(), caller)) {
-			throw keyNotFound(reference);
-		}
-		return key;
-	}
-
-	private static ImportJobException keyNotFound(String reference) {
-		return new ImportJobException(KeyOwnership.KEY_NOT_FOUND, Kind.NOT_FOUND, null, null,
-				KeyOwnership.keyNotFoundDetail(reference));
 	}
 
 	public ImportJobView get(ImportJobId id, Caller caller) {
