@@ -1,12 +1,9 @@
 package io.keyport.importjob;
 
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.persistence.criteria.Predicate;
 import org.slf4j.Logger;
@@ -23,20 +20,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
-import io.keyport.kms.ImportResult;
-import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
-import io.keyport.kms.KmsPublicKey;
 import io.keyport.kmskey.KmsKeys;
 import io.keyport.security.Caller;
 import io.keyport.support.DescribedFailure.Kind;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.KeyMaterialWrapper;
-import io.keyport.wrapping.PublicKeyFormats;
+import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
-import io.keyport.wrapping.WrappingKeySpec;
 import io.keyport.wrapping.WrappingPublicKey;
 
 /**
@@ -266,7 +259,7 @@ public class ImportJobService {
 		return this.kmsImports.execute(id, claim.version(), claim.request(), actor);
 	}
 
-	private record WrappingContext(long version, io.keyport.wrapping.KeySpec keySpec, WrappingAlgorithm algorithm,
+	private record WrappingContext(long version, KeySpec keySpec, WrappingAlgorithm algorithm,
 			WrappingPublicKey wrappingKey) {
 	}
 

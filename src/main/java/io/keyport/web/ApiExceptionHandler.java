@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
+import jakarta.validation.ConstraintViolationException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -18,6 +21,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -54,7 +58,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(ApiException.class)
 	ResponseEntity<ProblemDetail> api(ApiException ex) {
-		return respond(ProblemResponses.problem(ex.status(), ex.code(), ex.getMessage()));
+		ProblemDetail problem = ProblemResponses.problem(ex.status(), ex.code(), ex.getMessage());
+		ex.members().forEach(problem::setProperty);
+		return respond(problem);
 	}
 
 	/** A feature's failure that says its own kind, code and extra members; the handler knows no feature. */
@@ -68,8 +74,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return respond(problem, failure.retryAfter());
 	}
 
-	@ExceptionHandler(jakarta.validation.ConstraintViolationException.class)
-	ResponseEntity<ProblemDetail> constraintViolation(jakarta.validation.ConstraintViolationException ex) {
+	@ExceptionHandler(ConstraintViolationException.class)
+	ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException ex) {
 		ProblemDetail problem = ProblemResponses.problem(HttpStatus.BAD_REQUEST, "validation-failed",
 				"The request parameters are not valid");
 		problem.setProperty("errors", ex.getConstraintViolations()
@@ -80,7 +86,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/** The servlet container refused to parse the query string (for example {@code ?&=}). */
-	@ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+	@ExceptionHandler(InvalidParameterException.class)
 	ResponseEntity<ProblemDetail> malformedQuery(RuntimeException ex) {
 		return respond(ProblemResponses.problem(HttpStatus.BAD_REQUEST, "invalid-parameter",
 				"The query string is malformed"));
@@ -223,7 +229,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (type.isEnum()) {
 			return "one of " + Arrays.toString(type.getEnumConstants());
 		}
-		if (type == java.util.UUID.class) {
+		if (type == UUID.class) {
 			return "a UUID";
 		}
 		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
@@ -248,7 +254,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		else if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
 			builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER.toSeconds()));
 		}
-		return builder.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+		return builder.contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 
 }
