@@ -34,6 +34,10 @@ import io.keyport.wrapping.WrappingKeySpec;
  * An import of key material into one KMS key: the aggregate that owns its state machine. Every change goes through a
  * domain verb that checks {@link ImportJobState#canTransitionTo} and appends an {@link ImportJobEvent}; there is no
  * setter for the state. It holds the import token and wrapped material only while they are needed, never plaintext.
+ * It is long (about 700 lines) on purpose: the JPA mapping of one table plus one verb per transition, each checking
+ * its own preconditions. Moving verbs out would let code outside the aggregate change its state; what is not a
+ * transition (lease claims, KMS calls, the outcome of an accepted import) already lives in {@link LifecycleClaims},
+ * {@link KmsImports} and {@link AcceptedImports}.
  */
 @Entity
 @Table(name = "import_job")

@@ -125,8 +125,9 @@ class ImportJobController {
 	ImportJobResponse.ImportJobPage listImportJobs(@RequestParam(required = false) ImportJobState state,
 			@RequestParam(required = false) String kmsKeyId,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
+			// the document shows the default configuration's sizes; the running service applies the configured ones
 			@RequestParam(defaultValue = "${keyport.import-jobs.default-page-size:20}") @Min(1) @Parameter(
-					schema = @Schema(maximum = "100")) int size) {
+					schema = @Schema(type = "integer", format = "int32", defaultValue = "20", maximum = "100")) int size) {
 		checkPageSize(size);
 		Page<ImportJobView> result = this.jobs.list(state, kmsKeyId, page, size, Caller.current());
 		return new ImportJobResponse.ImportJobPage(result.map(ImportJobResponse::of).getContent(), page, size,
