@@ -85,8 +85,8 @@ public class ImportJobService {
 	}
 
 	/**
-	 * Checks the key (exists, owned by the caller's tenant, EXTERNAL, state allows import), refuses impossible algorithm combinations before
-	 * calling GetParametersForImport, then stores the job waiting for material.
+	 * Checks the key (exists, owned by the caller's tenant, EXTERNAL, state allows import), refuses impossible
+	 * algorithm combinations before calling GetParametersForImport, then stores the job waiting for material.
 	 */
 	public ImportJobView create(CreateImportJob command, Caller caller) {
 		String actor = caller.actor();
@@ -113,8 +113,8 @@ public class ImportJobService {
 		this.quota.acquire(caller, null);
 		ImportParameters parameters = this.kmsImports.download(key.arn(), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
-		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(), new TargetKey(key.keyId(), key.arn(), key.keySpec()),
-				command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), parameters, actor,
+		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(),
+				new TargetKey(key.keyId(), key.arn(), key.keySpec()), command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), parameters, actor,
 				this.clock.instant());
 		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
 		log.info("Import job {} created for key {} ({}, {} with {})", view.id(), key.arn(), key.keySpec(),
