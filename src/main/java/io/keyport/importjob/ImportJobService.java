@@ -114,8 +114,8 @@ public class ImportJobService {
 		ImportParameters parameters = this.kmsImports.download(key.arn(), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(),
-				new TargetKey(key.keyId(), key.arn(), key.keySpec()), command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), parameters, actor,
-				this.clock.instant());
+				new TargetKey(key.keyId(), key.arn(), key.keySpec()), command.wrappingAlgorithm(),
+				command.wrappingKeySpec(), command.expiration(), parameters, actor, this.clock.instant());
 		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
 		log.info("Import job {} created for key {} ({}, {} with {})", view.id(), key.arn(), key.keySpec(),
 				command.wrappingAlgorithm(), command.wrappingKeySpec());
