@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.keyport.importjob.ImportJobException.Category;
 import io.keyport.kms.ImportResult;
 
 /**
@@ -24,7 +23,7 @@ final class AcceptedImports {
 	/** Optimistic-lock conflicts tolerated before giving up (the lifecycle's reconciliation then records it). */
 	private static final int ATTEMPTS = 5;
 
-	private final ImportJobRepository jobs;
+	private final ImportJobStore store;
 
 	private final TransactionTemplate tx;
 
@@ -32,8 +31,8 @@ final class AcceptedImports {
 
 	private final Duration driftCheckInterval;
 
-	AcceptedImports(ImportJobRepository jobs, TransactionTemplate tx, Clock clock, Duration driftCheckInterval) {
-		this.jobs = jobs;
+	AcceptedImports(ImportJobStore store, TransactionTemplate tx, Clock clock, Duration driftCheckInterval) {
+		this.store = store;
 		this.tx = tx;
 		this.clock = clock;
 		this.driftCheckInterval = driftCheckInterval;
@@ -43,14 +42,12 @@ final class AcceptedImports {
 		for (int attempt = 1;; attempt++) {
 			try {
 				return this.tx.execute(status -> {
-					ImportJob job = this.jobs.findById(id)
-						.orElseThrow(() -> new ImportJobException("import-job-not-found", Category.NOT_FOUND, id, null,
-								"No import job " + id));
+					ImportJob job = this.store.load(id);
 					Instant now = this.clock.instant();
 					if (!job.recordAcceptedImport(result, actor, now, now.plus(this.driftCheckInterval))) {
 						log.error("Import job {}: KMS accepted the import after the job became {}", id, job.state());
 					}
-					return this.jobs.saveAndFlush(job).toView();
+					return this.store.save(job).toView();
 				});
 			}
 			catch (OptimisticLockingFailureException ex) {

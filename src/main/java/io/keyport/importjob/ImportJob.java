@@ -24,6 +24,7 @@ import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
 import io.keyport.kms.KmsErrorCode;
+import io.keyport.support.DescribedFailure;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -33,6 +34,10 @@ import io.keyport.wrapping.WrappingKeySpec;
  * An import of key material into one KMS key: the aggregate that owns its state machine. Every change goes through a
  * domain verb that checks {@link ImportJobState#canTransitionTo} and appends an {@link ImportJobEvent}; there is no
  * setter for the state. It holds the import token and wrapped material only while they are needed, never plaintext.
+ * It is long (about 700 lines) on purpose: the JPA mapping of one table plus one verb per transition, each checking
+ * its own preconditions. Moving verbs out would let code outside the aggregate change its state; what is not a
+ * transition (lease claims, KMS calls, the outcome of an accepted import) already lives in {@link LifecycleClaims},
+ * {@link KmsImports} and {@link AcceptedImports}.
  */
 @Entity
 @Table(name = "import_job")
@@ -400,7 +405,7 @@ class ImportJob {
 	}
 
 	ImportJobException validToPassed(Instant now) {
-		return new ImportJobException("valid-to-passed", ImportJobException.Category.CONFLICT, id(), this.state,
+		return new ImportJobException("valid-to-passed", DescribedFailure.Kind.CONFLICT, id(), this.state,
 				"The material's ValidTo " + this.materialValidTo + " has passed (now " + now + "); KMS accepts only "
 						+ "a ValidTo in the future: refresh the parameters with a new expiration (POST "
 						+ "/api/v1/import-jobs/" + this.id + "/refresh-parameters with {\"expiration\": {\"model\": "
@@ -475,7 +480,7 @@ class ImportJob {
 		}
 		Instant allowedAt = this.parametersFetchedAt.plus(cooldown);
 		if (now.isBefore(allowedAt)) {
-			throw new ImportJobException("refresh-too-soon", ImportJobException.Category.TOO_MANY_REQUESTS, id(),
+			throw new ImportJobException("refresh-too-soon", DescribedFailure.Kind.TOO_MANY_REQUESTS, id(),
 					this.state, "The parameters of job " + id() + " were downloaded at " + this.parametersFetchedAt
 							+ " and are valid until " + this.parametersValidTo + "; they can be refreshed on request "
 							+ "again from " + allowedAt,
@@ -492,7 +497,7 @@ class ImportJob {
 	/** Refuses a caller's change while a live lease says KMS work on this job is in flight. */
 	private void requireNotBusy(Instant now, String action) {
 		if (this.leaseUntil != null && this.leaseUntil.isAfter(now)) {
-			throw new ImportJobException("job-busy", ImportJobException.Category.CONFLICT, id(), this.state,
+			throw new ImportJobException("job-busy", DescribedFailure.Kind.CONFLICT, id(), this.state,
 					"Cannot " + action + " job " + id() + " now: " + (this.state == ImportJobState.MATERIAL_WRAPPED
 							? "its material is being imported" : "background work on it is in progress")
 							+ "; retry after " + this.leaseUntil,

@@ -1,16 +1,20 @@
 package io.keyport.importjob;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.keyport.support.DescribedFailure;
 
 /**
  * A request about an import job cannot be carried out. Carries a stable code, what kind of failure it is, and the
  * job's id and state for the problem response. Messages never contain key material or tokens.
  */
-public class ImportJobException extends RuntimeException {
+public class ImportJobException extends RuntimeException implements DescribedFailure {
 
 	private final String code;
 
-	private final Category category;
+	private final Kind kind;
 
 	private final ImportJobId jobId;
 
@@ -18,32 +22,33 @@ public class ImportJobException extends RuntimeException {
 
 	private final Duration retryAfter;
 
-	public ImportJobException(String code, Category category, ImportJobId jobId, ImportJobState state,
-			String message) {
-		this(code, category, jobId, state, message, null);
+	public ImportJobException(String code, Kind kind, ImportJobId jobId, ImportJobState state, String message) {
+		this(code, kind, jobId, state, message, null);
 	}
 
 	/** A refusal that the same request may overcome after {@code retryAfter} (answered with {@code Retry-After}). */
-	public ImportJobException(String code, Category category, ImportJobId jobId, ImportJobState state,
-			String message, Duration retryAfter) {
+	public ImportJobException(String code, Kind kind, ImportJobId jobId, ImportJobState state, String message,
+			Duration retryAfter) {
 		super(message);
 		this.code = code;
-		this.category = category;
+		this.kind = kind;
 		this.jobId = jobId;
 		this.state = state;
 		this.retryAfter = retryAfter;
 	}
 
 	ImportJobException(String code, ImportJobId jobId, ImportJobState state, String message) {
-		this(code, Category.CONFLICT, jobId, state, message);
+		this(code, Kind.CONFLICT, jobId, state, message);
 	}
 
+	@Override
 	public String code() {
 		return this.code;
 	}
 
-	public Category category() {
-		return this.category;
+	@Override
+	public Kind kind() {
+		return this.kind;
 	}
 
 	/** The job concerned, or {@code null} before one exists. */
@@ -56,27 +61,22 @@ public class ImportJobException extends RuntimeException {
 		return this.state;
 	}
 
-	/** How long the caller should wait before trying again, or {@code null} when waiting does not help. */
+	@Override
 	public Duration retryAfter() {
 		return this.retryAfter;
 	}
 
-	/** What kind of failure, so the web layer can choose a status without knowing every code. */
-	public enum Category {
-
-		/** No such job (for this caller). */
-		NOT_FOUND,
-		/** The request is well-formed but the job or key is in a state that does not allow it. */
-		CONFLICT,
-		/** The caller asks too often (its share of a quota, or a per-job cooldown); nothing was changed. */
-		TOO_MANY_REQUESTS,
-		/** The request's content cannot be used (bad material, impossible combination). */
-		INVALID,
-		/** The KMS could not be reached or is throttling; the same request may succeed later. */
-		UPSTREAM_UNAVAILABLE,
-		/** The KMS answered in a way Keyport cannot act on (for example access denied). */
-		UPSTREAM_FAILED
-
+	/** The job's id and state, when known. */
+	@Override
+	public Map<String, Object> problemMembers() {
+		Map<String, Object> members = new LinkedHashMap<>();
+		if (this.jobId != null) {
+			members.put("jobId", this.jobId.toString());
+		}
+		if (this.state != null) {
+			members.put("state", this.state);
+		}
+		return members;
 	}
 
 }

@@ -8,20 +8,17 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.keyport.audit.AuditLog;
+import io.keyport.importjob.LifecycleClaims.JobClaim;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.KeyState;
@@ -30,7 +27,6 @@ import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
-import io.keyport.wrapping.WrappingException;
 
 /**
  * The background work on jobs: new parameters before the old lapse, import retries, reconciliation after crashes,
@@ -40,7 +36,7 @@ import io.keyport.wrapping.WrappingException;
  * claimed by one of them, a lease left by a killed instance lapses and is taken over, and a result computed on stale
  * data is discarded instead of written. The lease is renewed right before each job's KMS work, so a slow batch never
  * lets a later job's lease lapse while this instance still works on it; and whatever goes wrong with one job is
- * recorded on that job, which is backed off, while the run goes on with the others.
+ * recorded on that job, which is backed off, while the run goes on with the others ({@link LifecycleClaims}).
  */
 @Component
 public class ImportJobLifecycle {
@@ -49,17 +45,15 @@ public class ImportJobLifecycle {
 
 	private static final String ACTOR = "system:lifecycle";
 
-	private final ImportJobService service;
+	private final ImportJobStore store;
 
-	private final ImportJobRepository jobs;
+	private final KmsImports kmsImports;
 
 	private final KmsProvider kms;
 
 	private final LifecycleProperties properties;
 
-	private final ImportJobProperties jobProperties;
-
-	private final JdbcTemplate jdbc;
+	private final LifecycleClaims claims;
 
 	private final Clock clock;
 
@@ -67,43 +61,36 @@ public class ImportJobLifecycle {
 
 	private final ImportJobMetrics metrics;
 
-	private final io.keyport.idempotency.IdempotentRequests idempotentRequests;
-
-	private final io.micrometer.observation.ObservationRegistry observations;
+	private final ObservationRegistry observations;
 
 	private final TransactionTemplate tx;
 
 	private final Supersession supersession;
 
-	ImportJobLifecycle(ImportJobService service, ImportJobRepository jobs, KmsProvider kms,
-			LifecycleProperties properties, ImportJobProperties jobProperties, JdbcTemplate jdbc, Clock clock,
-			ExpiringKeys expiringKeys, ImportJobMetrics metrics,
-			io.keyport.idempotency.IdempotentRequests idempotentRequests,
-			io.micrometer.observation.ObservationRegistry observations, PlatformTransactionManager transactionManager,
+	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsProvider kms, LifecycleProperties properties,
+			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
+			ObservationRegistry observations, PlatformTransactionManager transactionManager,
 			Supersession supersession) {
 		this.supersession = supersession;
 		this.expiringKeys = expiringKeys;
 		this.metrics = metrics;
-		this.idempotentRequests = idempotentRequests;
 		this.observations = observations;
-		this.service = service;
-		this.jobs = jobs;
+		this.store = store;
+		this.kmsImports = kmsImports;
 		this.kms = kms;
 		this.properties = properties;
-		this.jobProperties = jobProperties;
-		this.jdbc = jdbc;
+		this.claims = claims;
 		this.clock = clock;
 		this.tx = new TransactionTemplate(transactionManager);
 	}
 
 	/** One run of every kind of work; what the scheduler triggers. */
 	public RunSummary runOnce() {
-		return io.micrometer.observation.Observation.createNotStarted("keyport.lifecycle.run", this.observations)
+		return Observation.createNotStarted("keyport.lifecycle.run", this.observations)
 			.lowCardinalityKeyValue("instance.role", "lifecycle")
 			.observe(() -> {
 				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs());
 				this.expiringKeys.refreshGauge();
-				this.idempotentRequests.purgeExpired();
 				return summary;
 			});
 	}
@@ -121,30 +108,30 @@ public class ImportJobLifecycle {
 	 */
 	public int refreshDueParameters() {
 		Instant now = this.clock.instant();
-		List<Claim> claims = claim("""
+		List<JobClaim> claims = this.claims.claim("""
 				(state = 'PARAMETERS_FETCHED' and parameters_valid_to <= ?)
 				or state = 'PARAMETERS_EXPIRED'
 				or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= ?)""", "parameters_valid_to", now,
 				Timestamp.from(now.plus(this.properties.refreshMargin())), Timestamp.from(now));
-		for (Claim claim : claims) {
-			work(claim, this::refreshOne);
+		for (JobClaim claim : claims) {
+			this.claims.work(claim, this::refreshOne);
 		}
 		return claims.size();
 	}
 
-	private void refreshOne(Claim claim) {
-		ImportJob job = this.tx.execute(status -> this.jobs.findById(claim.id()).orElseThrow());
+	private void refreshOne(JobClaim claim) {
+		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
 		Instant now = this.clock.instant();
 		// counted from when the job last started waiting: a re-import after expiry gets the whole lifetime
 		if (job.waitingSince().plus(this.properties.jobLifetime()).isBefore(now)) {
-			update(claim, j -> j.cancel("abandoned: no material arrived within "
+			this.claims.update(claim, j -> j.cancel("abandoned: no material arrived within "
 					+ this.properties.jobLifetime().toDays() + " days of the job's start of waiting for it", ACTOR,
 					now));
 			return;
 		}
 		ImportParameters parameters;
 		try {
-			parameters = this.service.downloadParameters(job.kmsKeyArn(), job.wrappingAlgorithm(),
+			parameters = this.kmsImports.download(job.kmsKeyArn(), job.wrappingAlgorithm(),
 					job.wrappingKeySpec(), job.id(), switch (job.state()) {
 						case PARAMETERS_EXPIRED -> ImportJobMetrics.DownloadCause.AFTER_EXPIRY;
 						case MATERIAL_WRAPPED -> ImportJobMetrics.DownloadCause.TOKEN_EXPIRED;
@@ -153,23 +140,23 @@ public class ImportJobLifecycle {
 		}
 		catch (KmsException ex) {
 			if (ex.isTransient()) {
-				update(claim, j -> {
+				this.claims.update(claim, j -> {
 					if (j.state() == ImportJobState.PARAMETERS_FETCHED && j.parametersExpiredAt(now)) {
 						j.expireParameters(ACTOR, now);
 					}
 					j.deferWork(ex.errorCode().code(), "parameter download failed: " + ex.getMessage(),
-							now.plus(backoff(claim)));
+							now.plus(this.claims.backoff(claim)));
 				});
 			}
 			else {
-				update(claim, j -> j.fail(ex.errorCode().code(),
+				this.claims.update(claim, j -> j.fail(ex.errorCode().code(),
 						"new parameters refused by KMS (" + ex.errorCode().code() + "): " + ex.getMessage(), ACTOR,
 						this.clock.instant()));
 			}
 			return;
 		}
 		catch (ImportJobException ex) {
-			update(claim, j -> j.fail(ex.code(), ex.getMessage(), ACTOR, this.clock.instant()));
+			this.claims.update(claim, j -> j.fail(ex.code(), ex.getMessage(), ACTOR, this.clock.instant()));
 			return;
 		}
 		String cause = switch (job.state()) {
@@ -178,7 +165,7 @@ public class ImportJobLifecycle {
 			case MATERIAL_WRAPPED -> "import token expired before the import succeeded; parameters downloaded again";
 			default -> "parameters downloaded again";
 		};
-		update(claim, j -> j.recordParameters(parameters, cause, ACTOR, this.clock.instant()));
+		this.claims.update(claim, j -> j.recordParameters(parameters, cause, ACTOR, this.clock.instant()));
 	}
 
 	// --- imports -------------------------------------------------------------------------------------------------
@@ -191,19 +178,20 @@ public class ImportJobLifecycle {
 	 */
 	public int retryDueImports() {
 		Instant now = this.clock.instant();
-		List<Claim> claims = claim("state = 'MATERIAL_WRAPPED' and next_attempt_at <= ? and parameters_valid_to > ?",
+		List<JobClaim> claims = this.claims.claim(
+				"state = 'MATERIAL_WRAPPED' and next_attempt_at <= ? and parameters_valid_to > ?",
 				"next_attempt_at", now, Timestamp.from(now), Timestamp.from(now));
-		for (Claim claim : claims) {
-			work(claim, this::importOne);
+		for (JobClaim claim : claims) {
+			this.claims.work(claim, this::importOne);
 		}
 		return claims.size();
 	}
 
-	private void importOne(Claim claim) {
-		ImportJob job = this.tx.execute(status -> this.jobs.findById(claim.id()).orElseThrow());
+	private void importOne(JobClaim claim) {
+		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
 		if (job.validToPassedAt(this.clock.instant())) {
 			// KMS refuses a past ValidTo: never send it, the caller must set a new one
-			update(claim, j -> j.refuseImportValidToPassed(ACTOR, this.clock.instant()));
+			this.claims.update(claim, j -> j.refuseImportValidToPassed(ACTOR, this.clock.instant()));
 			return;
 		}
 		KmsKey key;
@@ -217,7 +205,7 @@ public class ImportJobLifecycle {
 		if (key != null && holdsExpectedMaterial(key, job.expiration()) && provenByPublicKey(job)) {
 			Instant now = this.clock.instant();
 			this.metrics.imported();
-			if (update(claim, j -> j.reconcileImported("reconciled: KMS already holds this job's material (its "
+			if (this.claims.update(claim, j -> j.reconcileImported("reconciled: KMS already holds this job's material (its "
 					+ "public key matches the imported private key) with the expected expiration; an earlier "
 					+ "import's outcome was lost, not sent again", ACTOR, now,
 					now.plus(this.properties.driftCheckInterval())))) {
@@ -228,7 +216,7 @@ public class ImportJobLifecycle {
 		// without proof the same material is sent again with the same token: KMS accepts a re-import of the same
 		// material and refuses different material, so the outcome is KMS's word, not a guess
 		try {
-			this.service.executeImport(new ImportJobId(claim.id()), claim.version(), job.importRequest(), ACTOR);
+			this.kmsImports.execute(new ImportJobId(claim.id()), claim.version(), job.importRequest(), ACTOR);
 		}
 		catch (ImportJobException ex) {
 			// recorded in the job's history by executeImport
@@ -276,21 +264,21 @@ public class ImportJobLifecycle {
 	public int watchImportedJobs() {
 		Instant now = this.clock.instant();
 		// only due work: next_check_at is never later than the material's ValidTo
-		List<Claim> claims = claim("state = 'IMPORTED' and next_check_at <= ?", "next_check_at", now,
+		List<JobClaim> claims = this.claims.claim("state = 'IMPORTED' and next_check_at <= ?", "next_check_at", now,
 				Timestamp.from(now));
-		for (Claim claim : claims) {
-			work(claim, this::checkImported);
+		for (JobClaim claim : claims) {
+			this.claims.work(claim, this::checkImported);
 		}
 		return claims.size();
 	}
 
-	private void checkImported(Claim claim) {
-		ImportJob job = this.tx.execute(status -> this.jobs.findById(claim.id()).orElseThrow());
+	private void checkImported(JobClaim claim) {
+		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
 		Instant now = this.clock.instant();
 		Optional<ImportJobId> newer = this.supersession.newerImport(job.id());
 		if (newer.isPresent()) {
 			// a later job imported into the key: that one is watched, this one has nothing left to check
-			update(claim, j -> j.supersede(newer.get(), ACTOR, now));
+			this.claims.update(claim, j -> j.supersede(newer.get(), ACTOR, now));
 			return;
 		}
 		KmsKey key;
@@ -299,11 +287,11 @@ public class ImportJobLifecycle {
 		}
 		catch (KmsException ex) {
 			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND) {
-				update(claim, j -> j.fail(ex.errorCode().code(), "the KMS key no longer exists", ACTOR, now));
+				this.claims.update(claim, j -> j.fail(ex.errorCode().code(), "the KMS key no longer exists", ACTOR, now));
 			}
 			else {
-				update(claim, j -> j.deferWork(ex.errorCode().code(), "check with KMS failed: " + ex.getMessage(),
-						now.plus(backoff(claim))));
+				this.claims.update(claim, j -> j.deferWork(ex.errorCode().code(), "check with KMS failed: " + ex.getMessage(),
+						now.plus(this.claims.backoff(claim))));
 			}
 			return;
 		}
@@ -311,11 +299,11 @@ public class ImportJobLifecycle {
 		boolean validToPassed = expiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES
 				&& !expiration.validTo().isAfter(now);
 		if (key.state() == KeyState.PENDING_DELETION) {
-			update(claim, j -> j.fail("kms-key-pending-deletion", "the KMS key is scheduled for deletion on "
+			this.claims.update(claim, j -> j.fail("kms-key-pending-deletion", "the KMS key is scheduled for deletion on "
 					+ key.deletionDate() + "; cancel the deletion and start a new job to keep using it", ACTOR, now));
 		}
 		else if (key.state() == KeyState.PENDING_IMPORT) {
-			update(claim, j -> j.expireMaterial(validToPassed
+			this.claims.update(claim, j -> j.expireMaterial(validToPassed
 					? "material expired at " + expiration.validTo() + " (KMS shows the key waiting for an import); "
 							+ "refresh the parameters and import the same material again"
 					: "material deleted outside Keyport (KMS shows the key waiting for an import); refresh the "
@@ -324,125 +312,8 @@ public class ImportJobLifecycle {
 		}
 		else {
 			// past ValidTo with material still shown, KMS deletes it within a while: the next look backs off
-			update(claim, j -> j.recordCheck(
+			this.claims.update(claim, j -> j.recordCheck(
 					j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
-		}
-	}
-
-	// --- one job's work ------------------------------------------------------------------------------------------
-
-	/**
-	 * Works one claimed job: renews its lease first (skipped when the lease was lost meanwhile), and records any
-	 * failure on the job, backed off, so the run goes on with the other jobs.
-	 */
-	private void work(Claim claim, Consumer<Claim> work) {
-		try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
-			if (!renewLease(claim)) {
-				log.info("Import job {}: lease lost before its turn (taken over or changed); skipped", claim.id());
-				return;
-			}
-			work.accept(claim);
-		}
-		catch (RuntimeException ex) {
-			recordWorkFailure(claim, ex);
-		}
-	}
-
-	/** Extends this instance's lease on the job, without changing its version; false if it is no longer held. */
-	private boolean renewLease(Claim claim) {
-		Instant until = this.clock.instant().plus(this.jobProperties.leaseDuration());
-		return this.jdbc.update("update import_job set lease_until = ? where id = ? and lease_owner = ? and version = ?",
-				Timestamp.from(until), claim.id(), this.properties.instanceId(), claim.version()) == 1;
-	}
-
-	/** The wait before the job is worked on again after failures in a row: exponential with jitter, capped. */
-	private java.time.Duration backoff(Claim claim) {
-		return this.jobProperties.retryDelay(claim.workFailures() + 1, ThreadLocalRandom.current());
-	}
-
-	/**
-	 * Records an unexpected failure on the job in a short update of its own (the job may not even load), releases
-	 * the lease and backs the job off. Never throws.
-	 */
-	private void recordWorkFailure(Claim claim, RuntimeException failure) {
-		String code = switch (failure) {
-			case ImportJobException ex -> ex.code();
-			case WrappingException ex -> ex.reason().code();
-			case org.springframework.dao.OptimisticLockingFailureException ex -> "concurrent-modification";
-			default -> "lifecycle-work-failed";
-		};
-		String message = "background work failed (" + failure.getClass().getSimpleName() + "): "
-				+ failure.getMessage();
-		Instant now = this.clock.instant();
-		log.warn("Import job {}: {}; backed off", claim.id(), message, failure);
-		try {
-			this.jdbc.update("""
-					update import_job set last_error_code = ?, last_error_message = ?,
-					    work_failures = work_failures + 1, work_not_before = ?, lease_owner = null, lease_until = null,
-					    version = version + 1, updated_at = ?
-					where id = ? and lease_owner = ?""", code,
-					message.length() <= 1000 ? message : message.substring(0, 1000),
-					Timestamp.from(now.plus(backoff(claim))), Timestamp.from(now), claim.id(),
-					this.properties.instanceId());
-		}
-		catch (RuntimeException ex) {
-			log.error("Import job {}: could not record the failure ({}); its lease lapses", claim.id(), ex.toString());
-		}
-	}
-
-	// --- claims --------------------------------------------------------------------------------------------------
-
-	/** A job held by this instance, at the version the claim wrote, with its failures of work in a row. */
-	record Claim(UUID id, long version, int workFailures) {
-	}
-
-	/**
-	 * Claims up to a batch of due jobs that nobody else holds: one short transaction, rows locked with SKIP LOCKED so
-	 * concurrent instances claim disjoint sets, the lease written and the version bumped.
-	 */
-	private List<Claim> claim(String condition, String order, Instant now, Object... parameters) {
-		Object[] arguments = new Object[parameters.length + 5];
-		arguments[0] = this.properties.instanceId();
-		arguments[1] = Timestamp.from(now.plus(this.jobProperties.leaseDuration()));
-		System.arraycopy(parameters, 0, arguments, 2, parameters.length);
-		arguments[parameters.length + 2] = Timestamp.from(now);
-		arguments[parameters.length + 3] = Timestamp.from(now);
-		arguments[parameters.length + 4] = this.properties.batchSize();
-		// jobs backed off after failures wait their turn instead of heading every batch; RETURNING has no order of its
-		// own, so the claims are sorted again by the same key to be worked most urgent first
-		String sql = """
-				with claimed as (
-				    update import_job set lease_owner = ?, lease_until = ?, version = version + 1
-				    where id in (
-				        select id from import_job
-				        where (%s) and (lease_until is null or lease_until < ?)
-				          and (work_not_before is null or work_not_before <= ?)
-				        order by %s
-				        limit ?
-				        for update skip locked)
-				    returning id, version, work_failures, %s as claim_order)
-				select id, version, work_failures from claimed order by claim_order, id""".formatted(condition, order,
-				order);
-		return this.tx.execute(status -> this.jdbc.query(sql, (rs, row) -> new Claim(rs.getObject("id", UUID.class),
-				rs.getLong("version"), rs.getInt("work_failures")), arguments));
-	}
-
-	/** Applies an outcome to a claimed job, unless someone changed it since the claim; whether it was applied. */
-	private boolean update(Claim claim, Consumer<ImportJob> change) {
-		try {
-			this.tx.executeWithoutResult(status -> {
-				ImportJob job = this.service.loadAtVersion(new ImportJobId(claim.id()), claim.version());
-				change.accept(job);
-				this.jobs.saveAndFlush(job);
-			});
-			return true;
-		}
-		catch (ImportJobException ex) {
-			if (!"concurrent-modification".equals(ex.code())) {
-				throw ex;
-			}
-			log.info("Import job {} changed while it was worked on ({}); outcome discarded", claim.id(), ex.code());
-			return false;
 		}
 	}
 

@@ -2,6 +2,8 @@ package io.keyport.importjob;
 
 import java.time.Duration;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 import io.keyport.kms.KmsProvider;
@@ -9,18 +11,31 @@ import io.keyport.kms.KmsProvider;
 /**
  * Refuses to start with a lease shorter than one job's KMS work can take (the wait for a pacing permit plus the
  * call's timeout, as the KMS provider reports them): such a lease could lapse while the call still runs, and another
- * instance would do the same work.
+ * instance would do the same work. Also refuses the lease's former property name, which would otherwise be ignored
+ * without a word.
  */
 @Component
 class LeaseSettings {
 
-	LeaseSettings(ImportJobProperties jobs, KmsProvider kms) {
-		check(jobs.leaseDuration(), kms.longestCall());
+	static final String PROPERTY = "keyport.lifecycle.lease-duration";
+
+	static final String FORMER_PROPERTY = "keyport.import-jobs.lease-duration";
+
+	LeaseSettings(LifecycleProperties lifecycle, KmsProvider kms, Environment environment) {
+		checkNotFormerName(Binder.get(environment).bind(FORMER_PROPERTY, Duration.class).isBound());
+		check(lifecycle.leaseDuration(), kms.longestCall());
+	}
+
+	static void checkNotFormerName(boolean formerNameSet) {
+		if (formerNameSet) {
+			throw new IllegalStateException(FORMER_PROPERTY + " was renamed to " + PROPERTY
+					+ " (the lease settings are one group with keyport.lifecycle.instance-id); set that instead");
+		}
 	}
 
 	static void check(Duration leaseDuration, Duration longestCall) {
 		if (leaseDuration.compareTo(longestCall) <= 0) {
-			throw new IllegalStateException("keyport.import-jobs.lease-duration (" + leaseDuration
+			throw new IllegalStateException(PROPERTY + " (" + leaseDuration
 					+ ") must exceed the longest KMS call (" + longestCall + "): the client's call timeout "
 					+ "(keyport.kms.aws.api-call-timeout for AWS) plus keyport.kms.rate-limits.max-wait");
 		}

@@ -1,6 +1,7 @@
 package io.keyport.importjob;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -11,8 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The background work that keeps jobs usable and expiries visible. Safe on any number of instances sharing one
- * database.
+ * The background work that keeps jobs usable and expiries visible, and the leases by which instances hold jobs (the
+ * API's imports take one too). Safe on any number of instances sharing one database.
  * @param enabled whether this instance runs the scheduler (API-only instances may switch it off)
  * @param interval pause between two runs
  * @param batchSize jobs claimed per kind of work and run
@@ -22,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param expiryLeadTime imported material expiring within this is reported (API, metric, health)
  * @param driftCheckInterval how often an imported job is compared with KMS (material deleted, key pending deletion)
  * @param instanceId this instance's name in leases; defaults to host name and a random suffix
+ * @param leaseDuration how long one instance holds a job for one unit of work (an import, a refresh); a lease left by
+ * a killed instance lapses after this and the work is taken over (was {@code keyport.import-jobs.lease-duration})
  */
 @Validated
 @ConfigurationProperties("keyport.lifecycle")
@@ -29,7 +32,7 @@ public record LifecycleProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("10s") @NotNull Duration interval, @DefaultValue("50") @Min(1) @Max(1000) int batchSize,
 		@DefaultValue("1h") @NotNull Duration refreshMargin, @DefaultValue("30d") @NotNull Duration jobLifetime,
 		@DefaultValue("7d") @NotNull Duration expiryLeadTime, @DefaultValue("1h") @NotNull Duration driftCheckInterval,
-		String instanceId) {
+		String instanceId, @DefaultValue("2m") @NotNull Duration leaseDuration) {
 
 	public LifecycleProperties {
 		if (instanceId == null || instanceId.isBlank()) {
@@ -39,7 +42,7 @@ public record LifecycleProperties(@DefaultValue("true") boolean enabled,
 
 	private static String defaultInstanceId() {
 		String host = System.getenv().getOrDefault("HOSTNAME", "keyport");
-		return host + "-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
+		return host + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
 	}
 
 }

@@ -7,9 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.springframework.stereotype.Component;
 
-import io.keyport.importjob.ImportJobException.Category;
 import io.keyport.kms.KmsRateLimitProperties;
 import io.keyport.security.Caller;
+import io.keyport.support.DescribedFailure.Kind;
 import io.keyport.support.TokenBucket;
 
 /**
@@ -66,7 +66,7 @@ public class ParameterDownloadQuota {
 		}
 		Duration retryAfter = Duration.ofSeconds(Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1)
 				/ TimeUnit.SECONDS.toNanos(1)));
-		throw new ImportJobException("kms-quota-exceeded", Category.TOO_MANY_REQUESTS, jobId, null,
+		throw new ImportJobException("kms-quota-exceeded", Kind.TOO_MANY_REQUESTS, jobId, null,
 				"The share of KMS's GetParametersForImport quota for requests of tenant '" + caller.tenant()
 						+ "' is used up for now; retry after " + retryAfter.toSeconds() + " s",
 				retryAfter);

@@ -1,10 +1,14 @@
 package io.keyport.kms;
 
+import java.util.Map;
+
+import io.keyport.support.DescribedFailure;
+
 /**
  * A KMS call failed. The message is the provider's (it never contains material or tokens); {@link #operation()} names
- * the call.
+ * the call. Answered as {@link KmsErrorCode} says when it reaches the API.
  */
-public class KmsException extends RuntimeException {
+public class KmsException extends RuntimeException implements DescribedFailure {
 
 	private final KmsErrorCode errorCode;
 
@@ -26,6 +30,26 @@ public class KmsException extends RuntimeException {
 
 	public boolean isTransient() {
 		return this.errorCode.isTransient();
+	}
+
+	@Override
+	public Kind kind() {
+		return this.errorCode.kind();
+	}
+
+	@Override
+	public String code() {
+		return this.errorCode.code();
+	}
+
+	@Override
+	public String detail() {
+		return this.operation + ": " + getMessage();
+	}
+
+	@Override
+	public Map<String, Object> problemMembers() {
+		return Map.of("kmsOperation", this.operation);
 	}
 
 }

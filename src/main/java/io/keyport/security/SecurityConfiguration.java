@@ -19,6 +19,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 import io.keyport.web.ProblemResponses;
+import io.keyport.web.RequestSizeLimitFilter;
 
 import static io.keyport.security.Scopes.ADMIN;
 import static io.keyport.security.Scopes.IMPORT;
@@ -79,6 +80,12 @@ class SecurityConfiguration {
 			.httpBasic(basic -> basic.disable())
 			.formLogin(form -> form.disable())
 			.build();
+	}
+
+	/** Caps request bodies at {@code keyport.security.max-request-body}. */
+	@Bean
+	RequestSizeLimitFilter requestSizeLimitFilter(SecurityProperties properties) {
+		return new RequestSizeLimitFilter(properties.maxRequestBody());
 	}
 
 	private static void problem(HttpServletRequest request, HttpServletResponse response, HttpStatus status,

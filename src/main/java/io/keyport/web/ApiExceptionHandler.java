@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
+import jakarta.validation.ConstraintViolationException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -18,6 +21,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -33,10 +37,8 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
-import io.keyport.importjob.ImportJobException;
-import io.keyport.kms.KmsErrorCode;
-import io.keyport.kms.KmsException;
-import io.keyport.wrapping.WrappingException;
+import io.keyport.support.DescribedFailure.Kind;
+import io.keyport.support.DescribedFailure;
 
 /**
  * Every error leaves as RFC 9457 problem+json with a stable {@code code}. Details never echo request bodies (they may
@@ -56,60 +58,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(ApiException.class)
 	ResponseEntity<ProblemDetail> api(ApiException ex) {
-		return respond(ProblemResponses.problem(ex.status(), ex.code(), ex.getMessage()));
-	}
-
-	@ExceptionHandler(ImportJobException.class)
-	ResponseEntity<ProblemDetail> importJob(ImportJobException ex) {
-		HttpStatus status = switch (ex.category()) {
-			case NOT_FOUND -> HttpStatus.NOT_FOUND;
-			case CONFLICT -> HttpStatus.CONFLICT;
-			case TOO_MANY_REQUESTS -> HttpStatus.TOO_MANY_REQUESTS;
-			case INVALID -> HttpStatus.UNPROCESSABLE_CONTENT;
-			case UPSTREAM_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
-			case UPSTREAM_FAILED -> HttpStatus.BAD_GATEWAY;
-		};
-		ProblemDetail problem = ProblemResponses.problem(status, ex.code(), ex.getMessage());
-		if (ex.jobId() != null) {
-			problem.setProperty("jobId", ex.jobId().toString());
-		}
-		if (ex.state() != null) {
-			problem.setProperty("state", ex.state());
-		}
-		return respond(problem, ex.retryAfter());
-	}
-
-	@ExceptionHandler(WrappingException.class)
-	ResponseEntity<ProblemDetail> wrapping(WrappingException ex) {
-		return respond(ProblemResponses.problem(HttpStatus.UNPROCESSABLE_CONTENT, ex.reason().code(),
-				ex.getMessage()));
-	}
-
-	@ExceptionHandler(KmsException.class)
-	ResponseEntity<ProblemDetail> kms(KmsException ex) {
-		ProblemDetail problem = ProblemResponses.problem(statusOf(ex.errorCode()), ex.errorCode().code(),
-				ex.operation() + ": " + ex.getMessage());
-		problem.setProperty("kmsOperation", ex.operation());
-		if (ex.isTransient()) {
-			log.warn("KMS {} failed transiently: {}", ex.operation(), ex.errorCode().code());
-		}
+		ProblemDetail problem = ProblemResponses.problem(ex.status(), ex.code(), ex.getMessage());
+		ex.members().forEach(problem::setProperty);
 		return respond(problem);
 	}
 
-	/** Status for a KMS failure that reached the API directly (no job involved yet). */
-	public static HttpStatus statusOf(KmsErrorCode code) {
-		return switch (code) {
-			case THROTTLED, DEPENDENCY_TIMEOUT, INTERNAL, UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
-			case ACCESS_DENIED, LIMIT_EXCEEDED -> HttpStatus.BAD_GATEWAY;
-			case INVALID_KEY_STATE, UNSUPPORTED_OPERATION, EXPIRED_IMPORT_TOKEN, INVALID_IMPORT_TOKEN ->
-				HttpStatus.CONFLICT;
-			case KEY_NOT_FOUND, INVALID_KEY_ID, INVALID_CIPHERTEXT, INCORRECT_KEY_MATERIAL, VALIDATION ->
-				HttpStatus.UNPROCESSABLE_CONTENT;
-		};
+	/** A feature's failure that says its own kind, code and extra members; the handler knows no feature. */
+	private static ResponseEntity<ProblemDetail> described(DescribedFailure failure) {
+		ProblemDetail problem = ProblemResponses.problem(HttpStatus.valueOf(failure.kind().status()), failure.code(),
+				failure.detail());
+		failure.problemMembers().forEach(problem::setProperty);
+		if (failure.kind() == Kind.UPSTREAM_UNAVAILABLE && failure.retryAfter() == null) {
+			log.warn("Upstream failed transiently: {}: {}", failure.code(), failure.detail());
+		}
+		return respond(problem, failure.retryAfter());
 	}
 
-	@ExceptionHandler(jakarta.validation.ConstraintViolationException.class)
-	ResponseEntity<ProblemDetail> constraintViolation(jakarta.validation.ConstraintViolationException ex) {
+	@ExceptionHandler(ConstraintViolationException.class)
+	ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException ex) {
 		ProblemDetail problem = ProblemResponses.problem(HttpStatus.BAD_REQUEST, "validation-failed",
 				"The request parameters are not valid");
 		problem.setProperty("errors", ex.getConstraintViolations()
@@ -120,7 +86,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/** The servlet container refused to parse the query string (for example {@code ?&=}). */
-	@ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+	@ExceptionHandler(InvalidParameterException.class)
 	ResponseEntity<ProblemDetail> malformedQuery(RuntimeException ex) {
 		return respond(ProblemResponses.problem(HttpStatus.BAD_REQUEST, "invalid-parameter",
 				"The query string is malformed"));
@@ -128,6 +94,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+		if (ex instanceof DescribedFailure failure) {
+			// an interface cannot be named in @ExceptionHandler
+			return described(failure);
+		}
 		DatabaseFailures.Kind database = DatabaseFailures.classify(ex);
 		if (database == DatabaseFailures.Kind.CONFLICT) {
 			// two requests raced past the version check to the same row: the loser reads again
@@ -259,7 +229,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (type.isEnum()) {
 			return "one of " + Arrays.toString(type.getEnumConstants());
 		}
-		if (type == java.util.UUID.class) {
+		if (type == UUID.class) {
 			return "a UUID";
 		}
 		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
@@ -284,7 +254,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		else if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
 			builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER.toSeconds()));
 		}
-		return builder.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+		return builder.contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 
 }

@@ -13,23 +13,21 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import io.keyport.security.SecurityProperties;
 
 /**
  * Caps request bodies (Spring Boot has no property for JSON bodies): a declared length over the limit is refused at
  * once with 413, and a body without a declared length is counted as it is read and refused when it passes the limit.
+ * Registered by the security configuration, which owns the limit's setting.
  */
-@Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
-class RequestSizeLimitFilter extends OncePerRequestFilter {
+public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
 	private final long limit;
 
-	RequestSizeLimitFilter(SecurityProperties properties) {
-		this.limit = properties.maxRequestBody().toBytes();
+	public RequestSizeLimitFilter(DataSize limit) {
+		this.limit = limit.toBytes();
 	}
 
 	@Override

@@ -1,10 +1,12 @@
 package io.keyport.wrapping;
 
+import io.keyport.support.DescribedFailure;
+
 /**
  * The material, the wrapping key or the algorithm cannot be used together. The message says what was expected and
- * what was found; it never contains key material.
+ * what was found; it never contains key material. Answered 422 with the reason's code.
  */
-public class WrappingException extends RuntimeException {
+public class WrappingException extends RuntimeException implements DescribedFailure {
 
 	private final Reason reason;
 
@@ -15,6 +17,16 @@ public class WrappingException extends RuntimeException {
 
 	public Reason reason() {
 		return this.reason;
+	}
+
+	@Override
+	public Kind kind() {
+		return Kind.INVALID;
+	}
+
+	@Override
+	public String code() {
+		return this.reason.code();
 	}
 
 	/** Stable reasons; each has a stable, API-visible code. */

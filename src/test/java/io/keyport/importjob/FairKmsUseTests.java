@@ -73,7 +73,7 @@ class FairKmsUseTests {
 	int port;
 
 	@Autowired
-	ImportJobService service;
+	KmsImports kmsImports;
 
 	@Test
 	void greedyTenantGets429WithRetryAfterWhileOtherTenantsAndTheSchedulerStillGetPermits() {
@@ -110,7 +110,7 @@ class FairKmsUseTests {
 		String arnA = greedy.stream().filter(r -> r.status() == 201).findFirst().orElseThrow().json()
 			.get("kmsKeyArn").asString();
 		for (int i = 0; i < 2; i++) {
-			assertThat(this.service.downloadParameters(arnA, WrappingAlgorithm.RSAES_OAEP_SHA_256,
+			assertThat(this.kmsImports.download(arnA, WrappingAlgorithm.RSAES_OAEP_SHA_256,
 					WrappingKeySpec.RSA_2048, null, ImportJobMetrics.DownloadCause.REFRESH_BEFORE_EXPIRY))
 				.isNotNull();
 		}

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ImportJobPropertiesTests {
 
 	final ImportJobProperties properties = new ImportJobProperties(Duration.ofSeconds(30), Duration.ofMinutes(15),
-			Duration.ofDays(365), 8, Duration.ofMinutes(2), 20, 100, Duration.ofMinutes(5));
+			Duration.ofDays(365), 8, 20, 100, Duration.ofMinutes(5));
 
 	@Test
 	void retryDelayGrowsExponentiallyWithJitterAndIsCapped() {

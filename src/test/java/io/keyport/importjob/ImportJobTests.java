@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportResult;
 import io.keyport.kms.KmsErrorCode;
+import io.keyport.support.DescribedFailure;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -316,7 +317,7 @@ class ImportJobTests {
 			.isThrownBy(() -> job.checkRefreshOnRequest(T0.plusSeconds(60), cooldown))
 			.satisfies(e -> {
 				assertThat(e.code()).isEqualTo("refresh-too-soon");
-				assertThat(e.category()).isEqualTo(ImportJobException.Category.TOO_MANY_REQUESTS);
+				assertThat(e.kind()).isEqualTo(DescribedFailure.Kind.TOO_MANY_REQUESTS);
 				assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(240));
 			});
 		job.checkRefreshOnRequest(T0.plus(cooldown), cooldown);

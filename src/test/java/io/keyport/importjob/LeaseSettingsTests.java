@@ -20,9 +20,18 @@ class LeaseSettingsTests {
 	void leaseNoLongerThanCallTimeoutPlusPacingWaitIsRefusedAtStartup() {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> LeaseSettings.check(Duration.ofSeconds(25), Duration.ofSeconds(25)))
-			.withMessageContaining("keyport.import-jobs.lease-duration")
+			.withMessageContaining("keyport.lifecycle.lease-duration")
 			.withMessageContaining("api-call-timeout")
 			.withMessageContaining("max-wait");
+	}
+
+	/** The lease settings are one group now; the former name would otherwise be ignored without a word. */
+	@Test
+	void formerLeaseDurationNameIsRefusedAtStartupNamingTheNewOne() {
+		assertThatIllegalStateException().isThrownBy(() -> LeaseSettings.checkNotFormerName(true))
+			.withMessageContaining("keyport.import-jobs.lease-duration")
+			.withMessageContaining("keyport.lifecycle.lease-duration");
+		assertThatNoException().isThrownBy(() -> LeaseSettings.checkNotFormerName(false));
 	}
 
 }

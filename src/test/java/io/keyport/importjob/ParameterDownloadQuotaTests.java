@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import io.keyport.kms.KmsRateLimitProperties;
 import io.keyport.security.Caller;
+import io.keyport.support.DescribedFailure;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,7 +34,7 @@ class ParameterDownloadQuotaTests {
 		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> quota.acquire(of("tenant-a"), null))
 			.satisfies(e -> {
 				assertThat(e.code()).isEqualTo("kms-quota-exceeded");
-				assertThat(e.category()).isEqualTo(ImportJobException.Category.TOO_MANY_REQUESTS);
+				assertThat(e.kind()).isEqualTo(DescribedFailure.Kind.TOO_MANY_REQUESTS);
 				assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(19), Duration.ofSeconds(20));
 			});
 		assertThatCode(() -> quota.acquire(of("tenant-b"), null)).doesNotThrowAnyException();

@@ -10,11 +10,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,6 +45,7 @@ import io.keyport.idempotency.IdempotentRequests;
 import io.keyport.importjob.CreateImportJob;
 import io.keyport.importjob.ExpirationPolicy;
 import io.keyport.importjob.ImportJobId;
+import io.keyport.importjob.ImportJobProperties;
 import io.keyport.importjob.ImportJobService;
 import io.keyport.importjob.ImportJobState;
 import io.keyport.importjob.ImportJobView;
@@ -78,9 +81,13 @@ class ImportJobController {
 
 	private final IdempotentRequests idempotentRequests;
 
-	ImportJobController(ImportJobService jobs, IdempotentRequests idempotentRequests) {
+	private final ImportJobProperties properties;
+
+	ImportJobController(ImportJobService jobs, IdempotentRequests idempotentRequests,
+			ImportJobProperties properties) {
 		this.jobs = jobs;
 		this.idempotentRequests = idempotentRequests;
+		this.properties = properties;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -115,15 +122,30 @@ class ImportJobController {
 	ImportJobResponse.ImportJobPage listImportJobs(@RequestParam(required = false) ImportJobState state,
 			@RequestParam(required = false) String kmsKeyId,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
-			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+			// the document shows the default configuration's sizes; the running service applies the configured ones
+			@RequestParam(defaultValue = "${keyport.import-jobs.default-page-size:20}") @Min(1) @Parameter(
+					schema = @Schema(type = "integer", format = "int32", defaultValue = "20", maximum = "100")) int size) {
+		checkPageSize(size);
 		Page<ImportJobView> result = this.jobs.list(state, kmsKeyId, page, size, Caller.current());
 		return new ImportJobResponse.ImportJobPage(result.map(ImportJobResponse::of).getContent(), page, size,
 				result.getTotalElements(), result.getTotalPages());
 	}
 
+	/** The configured largest page; answered like the other parameter checks. */
+	private void checkPageSize(int size) {
+		if (size > this.properties.maxPageSize()) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "validation-failed", "The request parameters are not valid",
+					Map.of("errors", List.of(Map.of("parameter", "size", "message",
+							"[must be less than or equal to " + this.properties.maxPageSize() + "]"))));
+		}
+	}
+
 	@GetMapping("/{id}/events")
-	List<ImportJobResponse.ImportJobEvent> listEvents(@PathVariable UUID id) {
-		return this.jobs.events(new ImportJobId(id), Caller.current()).stream().map(ImportJobResponse.ImportJobEvent::of).toList();
+	List<ImportJobResponse.EventResponse> listEvents(@PathVariable UUID id) {
+		return this.jobs.events(new ImportJobId(id), Caller.current())
+			.stream()
+			.map(ImportJobResponse.EventResponse::of)
+			.toList();
 	}
 
 	@GetMapping(path = "/{id}/wrapping-key", produces = { MediaType.APPLICATION_OCTET_STREAM_VALUE,

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import io.keyport.importjob.ImportJobEventView;
 import io.keyport.importjob.ImportJobState;
@@ -17,14 +18,14 @@ import io.keyport.wrapping.WrappingKeySpec;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, String kmsKeyArn, KeySpec keySpec,
 		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
-		ImportParameters parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError, String keyMaterialId,
+		ParametersState parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError, String keyMaterialId,
 		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, long version) {
 
 	static ImportJobResponse of(ImportJobView job) {
 		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(),
 				job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec(),
 				new MaterialExpiration(job.expiration().model(), job.expiration().validTo()),
-				new ImportParameters(job.parametersFetchedAt(), job.parametersValidTo(), job.parameterDownloads()),
+				new ParametersState(job.parametersFetchedAt(), job.parametersValidTo(), job.parameterDownloads()),
 				job.importAttempts(), job.nextAttemptAt(),
 				job.lastErrorCode() != null ? new ImportJobError(job.lastErrorCode(), job.lastErrorMessage()) : null,
 				job.keyMaterialId(), job.importedAt(), job.createdAt(), job.updatedAt(), job.createdBy(),
@@ -35,19 +36,26 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 	record MaterialExpiration(ExpirationModel model, Instant validTo) {
 	}
 
-	/** The current wrapping key and token: when downloaded, until when valid, how many downloads so far. */
+	/**
+	 * The current wrapping key and token: when downloaded, until when valid, how many downloads so far. Named apart
+	 * from the KMS port's {@code ImportParameters} (the key and token themselves); the API keeps its schema name.
+	 */
+	@Schema(name = "ImportParameters")
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record ImportParameters(Instant fetchedAt, Instant validTo, int downloads) {
+	record ParametersState(Instant fetchedAt, Instant validTo, int downloads) {
 	}
 
 	record ImportJobError(String code, String message) {
 	}
 
-	record ImportJobEvent(Long sequence, ImportJobState from, ImportJobState to, String cause, String errorCode, String actor,
-			Instant occurredAt) {
+	/** One entry of a job's history; named apart from the entity, the API keeps its schema name. */
+	@Schema(name = "ImportJobEvent")
+	record EventResponse(Long sequence, ImportJobState from, ImportJobState to, String cause, String errorCode,
+			String actor, Instant occurredAt) {
 
-		static ImportJobEvent of(ImportJobEventView e) {
-			return new ImportJobEvent(e.sequence(), e.from(), e.to(), e.cause(), e.errorCode(), e.actor(), e.occurredAt());
+		static EventResponse of(ImportJobEventView e) {
+			return new EventResponse(e.sequence(), e.from(), e.to(), e.cause(), e.errorCode(), e.actor(),
+					e.occurredAt());
 		}
 
 	}

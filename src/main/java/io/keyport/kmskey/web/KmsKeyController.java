@@ -1,4 +1,4 @@
-package io.keyport.kms.web;
+package io.keyport.kmskey.web;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,19 +33,16 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.keyport.idempotency.IdempotentRequests;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.KeyOrigin;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KeyUsage;
-import io.keyport.kms.KmsErrorCode;
-import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
-import io.keyport.kms.KmsProvider;
-import io.keyport.security.Caller;
-import io.keyport.security.KeyOwnership;
 import io.keyport.kms.KmsPublicKey;
-import io.keyport.idempotency.IdempotentRequests;
-import io.keyport.kms.web.KmsKeyCreation.NewKey;
+import io.keyport.kmskey.KmsKeys;
+import io.keyport.kmskey.NewKey;
+import io.keyport.security.Caller;
 import io.keyport.web.ApiException;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.PublicKeyFormats;
@@ -73,19 +70,12 @@ class KmsKeyController {
 			+ "permissions, the key's usage and algorithm restrictions, disabling or deleting the key, and CloudTrail "
 			+ "logging do not apply to its use. Share it together with keySpec, keyUsage and algorithms.";
 
-	private final KmsProvider kms;
-
-	private final KeyOwnership ownership;
-
-	private final KmsKeyCreation creation;
+	private final KmsKeys keys;
 
 	private final IdempotentRequests idempotentRequests;
 
-	KmsKeyController(KmsProvider kms, KeyOwnership ownership, KmsKeyCreation creation,
-			IdempotentRequests idempotentRequests) {
-		this.kms = kms;
-		this.ownership = ownership;
-		this.creation = creation;
+	KmsKeyController(KmsKeys keys, IdempotentRequests idempotentRequests) {
+		this.keys = keys;
 		this.idempotentRequests = idempotentRequests;
 	}
 
@@ -107,7 +97,7 @@ class KmsKeyController {
 	}
 
 	private ResponseEntity<KmsKeyResponse> create(NewKey command, Caller caller) {
-		KmsKey key = this.creation.create(command, caller);
+		KmsKey key = this.keys.create(command, caller);
 		return ResponseEntity.created(URI.create("/api/v1/kms-keys/" + key.keyId()))
 			.body(KmsKeyResponse.of(key, command.alias()));
 	}
@@ -159,20 +149,13 @@ class KmsKeyController {
 	}
 
 	private KmsKeyResponse describeReference(String reference) {
-		return KmsKeyResponse.of(describeKey(checkedReference(reference)), null);
+		return KmsKeyResponse.of(this.keys.visibleKey(checkedReference(reference), Caller.current()), null);
 	}
 
 	private ResponseEntity<?> publicKeyOf(String reference, String accept) {
-		KmsKey key = describeKey(checkedReference(reference));
-		if (key.keySpec() != null && key.keySpec().isSymmetricOrHmac()) {
-			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "key-not-asymmetric", "Key " + key.arn() + " is a "
-					+ key.keySpec() + " key; only asymmetric keys (RSA_*, ECC_*, SM2) have a public key");
-		}
-		if (key.state() == KeyState.PENDING_IMPORT) {
-			throw new ApiException(HttpStatus.CONFLICT, "kms-key-pending-import", "Key " + key.arn() + " has no key "
-					+ "material yet (PENDING_IMPORT); its public key exists once the private key is imported");
-		}
-		KmsPublicKey publicKey = this.kms.getPublicKey(key.arn());
+		KmsKeys.PublicKey found = this.keys.publicKey(checkedReference(reference), Caller.current());
+		KmsKey key = found.key();
+		KmsPublicKey publicKey = found.published();
 		byte[] der = publicKey.publicKeyDer();
 		String filename = "publicKey_" + key.keyId();
 		return switch (format(accept)) {
@@ -184,32 +167,6 @@ class KmsKeyController {
 						publicKey.algorithms(), PublicKeyFormats.pem(der), PublicKeyFormats.sha256Fingerprint(der),
 						NOTICE));
 		};
-	}
-
-	/**
-	 * The key, if the caller may see it. A key that does not exist, an invalid key id, another tenant's key and a key
-	 * nobody owns all get one answer, so key ids cannot be probed.
-	 */
-	private KmsKey describeKey(String reference) {
-		KmsKey key;
-		try {
-			key = this.kms.describeKey(reference);
-		}
-		catch (KmsException ex) {
-			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND || ex.errorCode() == KmsErrorCode.INVALID_KEY_ID) {
-				throw notFound(reference);
-			}
-			throw ex;
-		}
-		if (!this.ownership.visible(key.arn(), Caller.current())) {
-			throw notFound(reference);
-		}
-		return key;
-	}
-
-	static ApiException notFound(String reference) {
-		return new ApiException(HttpStatus.NOT_FOUND, KeyOwnership.KEY_NOT_FOUND,
-				KeyOwnership.keyNotFoundDetail(reference));
 	}
 
 	static String checkedReference(String reference) {

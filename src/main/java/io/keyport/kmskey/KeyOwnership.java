@@ -1,4 +1,4 @@
-package io.keyport.security;
+package io.keyport.kmskey;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -7,17 +7,16 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.keyport.security.Caller;
+
 /**
  * Which tenant a KMS key belongs to. A key belongs to a tenant only when that tenant created it through Keyport or an
  * administrator assigned it; a key nobody owns (made elsewhere in the account, or managed by AWS) does not exist for
  * tenants, and another tenant's key is answered exactly like a missing one, so one platform can neither inspect nor
- * import into another's keys, nor learn which keys exist.
+ * import into another's keys, nor learn which keys exist ({@link KmsKeyException#keyNotFound(String)}).
  */
 @Component
 public class KeyOwnership {
-
-	/** The one code for a missing, invalid, unowned or foreign key. */
-	public static final String KEY_NOT_FOUND = "kms-key-not-found";
 
 	private final JdbcTemplate jdbc;
 
@@ -26,11 +25,6 @@ public class KeyOwnership {
 	KeyOwnership(JdbcTemplate jdbc, Clock clock) {
 		this.jdbc = jdbc;
 		this.clock = clock;
-	}
-
-	/** The one wording for a missing, invalid, unowned or foreign key, naming the key as the caller wrote it. */
-	public static String keyNotFoundDetail(String reference) {
-		return "Key '" + reference + "' does not exist";
 	}
 
 	/** Records a key the caller's tenant just created as its own. */

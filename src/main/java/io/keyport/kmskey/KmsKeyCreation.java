@@ -1,11 +1,10 @@
-package io.keyport.kms.web;
+package io.keyport.kmskey;
 
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import io.keyport.kms.CreateKeyRequest;
@@ -13,11 +12,7 @@ import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
-import io.keyport.kms.KeyUsage;
 import io.keyport.security.Caller;
-import io.keyport.security.KeyOwnership;
-import io.keyport.web.ApiException;
-import io.keyport.wrapping.KeySpec;
 
 /**
  * Creates a key for a tenant: the key (CreateKey), then its alias (CreateAlias); should the alias fail, the new key is
@@ -44,33 +39,12 @@ class KmsKeyCreation {
 		this.ownership = ownership;
 	}
 
-	/**
-	 * A key to create, with the defaults applied: what an Idempotency-Key's payload is compared by.
-	 * @param alias optional alias name, {@code alias/...}
-	 */
-	record NewKey(KeySpec keySpec, KeyUsage keyUsage, String description, String alias) {
-
-		static NewKey of(KeySpec keySpec, KeyUsage keyUsage, String description, String alias) {
-			return new NewKey(keySpec, keyUsage != null ? keyUsage : defaultUsage(keySpec), description, alias);
-		}
-
-		private static KeyUsage defaultUsage(KeySpec spec) {
-			return switch (spec.kind()) {
-				case HMAC -> KeyUsage.GENERATE_VERIFY_MAC;
-				case EC -> KeyUsage.SIGN_VERIFY;
-				default -> KeyUsage.ENCRYPT_DECRYPT;
-			};
-		}
-
-	}
-
 	KmsKey create(NewKey command, Caller caller) {
 		// a key that could never receive material is not created at all
 		this.kms.importRules().checkImportable(command.keySpec());
 		if (command.alias() != null) {
 			if (!ALIAS.matcher(command.alias()).matches()) {
-				throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-alias", "alias must be 'alias/' followed by "
-						+ "letters, digits, '/', '_' or '-' (at most 256 characters), and not start with 'alias/aws/'");
+				throw KmsKeyException.invalidAlias();
 			}
 			requireUnusedAlias(command.alias());
 		}
@@ -104,8 +78,7 @@ class KmsKeyCreation {
 			}
 			throw ex;
 		}
-		throw new ApiException(HttpStatus.CONFLICT, "alias-already-exists",
-				"The alias " + alias + " is already in use; choose another alias");
+		throw KmsKeyException.aliasTaken(alias);
 	}
 
 	private void scheduleDeletion(KmsKey key, KmsException cause) {

@@ -1,4 +1,4 @@
-package io.keyport.kms.web;
+package io.keyport.kmskey.web;
 
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
@@ -15,13 +15,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.keyport.kms.KmsErrorCode;
-import io.keyport.kms.KmsException;
-import io.keyport.kms.KmsKey;
-import io.keyport.kms.KmsProvider;
+import io.keyport.kmskey.KmsKeys;
 import io.keyport.security.Caller;
-import io.keyport.security.KeyOwnership;
-import io.keyport.security.KeyOwnership.Assignment;
 import io.keyport.web.ApiException;
 
 /**
@@ -36,13 +31,10 @@ class KmsKeyOwnerController {
 
 	private static final String OWNER_SUFFIX = "/owner";
 
-	private final KmsProvider kms;
+	private final KmsKeys keys;
 
-	private final KeyOwnership ownership;
-
-	KmsKeyOwnerController(KmsProvider kms, KeyOwnership ownership) {
-		this.kms = kms;
-		this.ownership = ownership;
+	KmsKeyOwnerController(KmsKeys keys) {
+		this.keys = keys;
 	}
 
 	@PutMapping(path = "/{keyId}/owner", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -68,26 +60,9 @@ class KmsKeyOwnerController {
 
 	private KeyOwnerResponse assign(String reference, KeyOwnerRequest request) {
 		KmsKeyController.checkedReference(reference);
-		if (!Caller.isTenantName(request.tenant())) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-tenant", "tenant must be 1 to 128 letters, "
-					+ "digits or '.', '_', ':', '@', '-'");
-		}
-		KmsKey key;
-		try {
-			key = this.kms.describeKey(reference);
-		}
-		catch (KmsException ex) {
-			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND || ex.errorCode() == KmsErrorCode.INVALID_KEY_ID) {
-				throw KmsKeyController.notFound(reference);
-			}
-			throw ex;
-		}
-		Assignment assignment = this.ownership.assign(key.arn(), request.tenant(), Caller.current());
-		if (assignment == Assignment.OWNED_BY_ANOTHER) {
-			throw new ApiException(HttpStatus.CONFLICT, "key-already-owned", "Key " + key.arn()
-					+ " already belongs to another tenant; an owned key is never reassigned");
-		}
-		return new KeyOwnerResponse(key.keyId(), key.arn(), request.tenant(), assignment == Assignment.ASSIGNED);
+		KmsKeys.Assigned assigned = this.keys.assignOwner(reference, request.tenant(), Caller.current());
+		return new KeyOwnerResponse(assigned.key().keyId(), assigned.key().arn(), request.tenant(),
+				assigned.assigned());
 	}
 
 	/** @param tenant the tenant that gets the key */

@@ -1,0 +1,61 @@
+package io.keyport.importjob;
+
+import org.springframework.stereotype.Component;
+
+import io.keyport.security.Caller;
+import io.keyport.support.DescribedFailure.Kind;
+
+/**
+ * Loads jobs for the API and the lifecycle alike: any job by id, a job the caller may see or act on, or a job still at
+ * the version a claim wrote. Callers hold the transaction.
+ */
+@Component
+class ImportJobStore {
+
+	private static final String JOB_NOT_FOUND = "import-job-not-found";
+
+	/** A job changed since it was read or claimed. */
+	static final String CONCURRENT_MODIFICATION = "concurrent-modification";
+
+	private final ImportJobRepository jobs;
+
+	ImportJobStore(ImportJobRepository jobs) {
+		this.jobs = jobs;
+	}
+
+	ImportJob load(ImportJobId id) {
+		return this.jobs.findById(id).orElseThrow(() -> notFound(id));
+	}
+
+	/**
+	 * A job the caller may see (read) or act on (write): its own tenant's, or any tenant's for an admin's reads.
+	 * Another tenant's job is reported as not found, so existence does not leak.
+	 */
+	ImportJob load(ImportJobId id, Caller caller, boolean write) {
+		ImportJob job = load(id);
+		if (!caller.mayAccess(job.tenant(), !write)) {
+			throw notFound(id);
+		}
+		return job;
+	}
+
+	/** The job, if nobody changed it since the version read or claimed. */
+	ImportJob loadAtVersion(ImportJobId id, long version) {
+		ImportJob job = load(id);
+		if (job.version() != version) {
+			throw new ImportJobException(CONCURRENT_MODIFICATION, Kind.CONFLICT, id, job.state(),
+					"Job " + id + " was changed by another request (now " + job.state()
+							+ "); read it again and retry if still needed");
+		}
+		return job;
+	}
+
+	ImportJob save(ImportJob job) {
+		return this.jobs.saveAndFlush(job);
+	}
+
+	private static ImportJobException notFound(ImportJobId id) {
+		return new ImportJobException(JOB_NOT_FOUND, Kind.NOT_FOUND, id, null, "No import job " + id);
+	}
+
+}

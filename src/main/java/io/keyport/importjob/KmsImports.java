@@ -1,0 +1,179 @@
+package io.keyport.importjob;
+
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.keyport.kms.ImportParameters;
+import io.keyport.kms.ImportRequest;
+import io.keyport.kms.ImportResult;
+import io.keyport.kms.KmsException;
+import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsPublicKey;
+import io.keyport.support.DescribedFailure.Kind;
+import io.keyport.wrapping.PublicKeyFormats;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+import io.keyport.wrapping.WrappingPublicKey;
+
+/**
+ * A job's KMS work that the API and the lifecycle share: downloading import parameters, sending claimed material with
+ * ImportKeyMaterial and recording the outcome, and confirming an asymmetric import by its public key. KMS is called
+ * with no transaction open; each outcome is recorded in a transaction of its own.
+ */
+@Component
+class KmsImports {
+
+	private static final Logger log = LoggerFactory.getLogger(KmsImports.class);
+
+	private final KmsProvider kms;
+
+	private final ImportJobStore store;
+
+	private final ImportJobProperties properties;
+
+	private final ImportJobMetrics metrics;
+
+	private final Supersession supersession;
+
+	private final Clock clock;
+
+	private final TransactionTemplate tx;
+
+	private final AcceptedImports acceptedImports;
+
+	KmsImports(KmsProvider kms, ImportJobStore store, ImportJobProperties properties,
+			LifecycleProperties lifecycle, ImportJobMetrics metrics, Supersession supersession, Clock clock,
+			PlatformTransactionManager transactionManager) {
+		this.kms = kms;
+		this.store = store;
+		this.properties = properties;
+		this.metrics = metrics;
+		this.supersession = supersession;
+		this.clock = clock;
+		this.tx = new TransactionTemplate(transactionManager);
+		this.acceptedImports = new AcceptedImports(store, this.tx, clock, lifecycle.driftCheckInterval());
+	}
+
+	/**
+	 * Sends a claimed job's material to KMS, outside any transaction, and records the outcome in a new one. A refused
+	 * import is recorded only if the job is still at the version of the claim, then thrown as an
+	 * {@link ImportJobException}; an accepted one is always recorded (see {@link AcceptedImports}).
+	 */
+	ImportJobView execute(ImportJobId id, long claimedVersion, ImportRequest request, String actor) {
+		ImportResult result;
+		try {
+			result = this.kms.importKeyMaterial(request);
+		}
+		catch (KmsException ex) {
+			ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
+			this.metrics.importFailed(ex.errorCode(), failed.state());
+			throw new ImportJobException(failed.state() == ImportJobState.FAILED && ex.isTransient()
+					? "import-attempts-exhausted" : ex.errorCode().code(), ex.errorCode().importKind(), id,
+					failed.state(), "KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
+		}
+		// KMS has the material: recorded from whatever the job became meanwhile, never lost to a version check
+		ImportJobView imported = this.acceptedImports.record(id, result, actor);
+		this.metrics.imported();
+		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
+		// after the import is recorded, in transactions of their own: a conflict there cannot lose the import
+		this.supersession.supersedeEarlier(id, actor);
+		return imported;
+	}
+
+	/**
+	 * After an asymmetric import: KMS's public key (GetPublicKey, no transaction open) compared with the one derived
+	 * from the imported private key, or, for client-wrapped material, only its fingerprint. The outcome goes into the
+	 * job's history; a failure here never undoes the import.
+	 */
+	ImportJobView confirmPublicKey(ImportJobView imported, byte[] expectedPublicKey, String actor) {
+		if (imported.state() != ImportJobState.IMPORTED || imported.keySpec() == null
+				|| imported.keySpec().isSymmetricOrHmac()) {
+			return imported;
+		}
+		String cause;
+		String errorCode = null;
+		try {
+			KmsPublicKey published = this.kms.getPublicKey(imported.kmsKeyArn());
+			String fingerprint = PublicKeyFormats.sha256Fingerprint(published.publicKeyDer());
+			if (expectedPublicKey == null) {
+				cause = "public key not confirmed: the material was wrapped by the client, so Keyport never saw the "
+						+ "private key; KMS public key SHA-256 " + fingerprint;
+			}
+			else if (MessageDigest.isEqual(expectedPublicKey, published.publicKeyDer())) {
+				cause = "public key confirmed: KMS public key matches the imported private key (SHA-256 " + fingerprint
+						+ ")";
+			}
+			else {
+				errorCode = "public-key-mismatch";
+				cause = "public key mismatch: KMS returned a public key with SHA-256 " + fingerprint
+						+ ", the imported private key has " + PublicKeyFormats.sha256Fingerprint(expectedPublicKey);
+				log.error("Import job {}: {}", imported.id(), cause);
+			}
+		}
+		catch (KmsException ex) {
+			errorCode = ex.errorCode().code();
+			cause = "public key confirmation failed: " + ex.operation() + ": " + ex.getMessage();
+			log.warn("Import job {}: {}", imported.id(), cause);
+		}
+		String note = cause;
+		String code = errorCode;
+		try {
+			return this.tx.execute(status -> {
+				ImportJob job = this.store.load(imported.id());
+				job.recordNote(note, code, actor, this.clock.instant());
+				return this.store.save(job).toView();
+			});
+		}
+		catch (RuntimeException ex) {
+			// the import stands; only its confirmation is missing from the history
+			log.warn("Import job {}: could not record the public key confirmation ({})", imported.id(), note, ex);
+			return imported;
+		}
+	}
+
+	private ImportJobView recordImportFailure(ImportJobId id, long version, KmsException ex, String actor) {
+		log.warn("Import job {}: ImportKeyMaterial failed with {}: {}", id, ex.errorCode().code(), ex.getMessage());
+		return this.tx.execute(status -> {
+			ImportJob job = this.store.loadAtVersion(id, version);
+			int attempt = job.toView().importAttempts() + 1;
+			job.importFailed(ex.errorCode(), ex.getMessage(),
+					this.properties.retryDelay(attempt, ThreadLocalRandom.current()),
+					this.properties.maxImportAttempts(), actor, this.clock.instant());
+			return this.store.save(job).toView();
+		});
+	}
+
+	ImportParameters download(String keyArn, WrappingAlgorithm algorithm,
+			WrappingKeySpec wrappingKeySpec, ImportJobId jobId, ImportJobMetrics.DownloadCause cause) {
+		ImportParameters parameters = this.kms.getParametersForImport(keyArn, algorithm, wrappingKeySpec);
+		this.metrics.parametersDownloaded(cause);
+		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
+		if (wrappingKey.spec() != wrappingKeySpec) {
+			// KMS answered with another key than asked for: material wrapped under it would be refused
+			throw new ImportJobException("wrapping-key-spec-mismatch", Kind.UPSTREAM_FAILED, jobId, null,
+					"KMS returned a " + wrappingKey.spec() + " wrapping key where " + wrappingKeySpec
+							+ " was requested");
+		}
+		return parameters;
+	}
+
+	private static String nextStep(ImportJobState state) {
+		return switch (state) {
+			case MATERIAL_WRAPPED -> "The job keeps the wrapped material and retries the import later.";
+			case PARAMETERS_FETCHED -> "The job waits for material again: check the material and how it was wrapped.";
+			case PARAMETERS_EXPIRED -> "Refresh the parameters and wrap the material again with the new wrapping key.";
+			case FAILED -> "The job failed; fix the KMS key and start a new job.";
+			default -> "The job is " + state.name().toLowerCase(Locale.ROOT) + ".";
+		};
+	}
+
+}

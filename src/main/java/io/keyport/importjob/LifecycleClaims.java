@@ -1,0 +1,172 @@
+package io.keyport.importjob;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.keyport.audit.AuditLog;
+import io.keyport.wrapping.WrappingException;
+
+/**
+ * How the lifecycle holds jobs: claims a batch of due jobs in a short transaction ({@code FOR UPDATE SKIP LOCKED}
+ * plus a lease), renews the lease right before each job's work, applies an outcome only at the version of the claim,
+ * and records whatever goes wrong with one job on that job, backed off, so the run goes on with the others.
+ */
+@Component
+class LifecycleClaims {
+
+	private static final Logger log = LoggerFactory.getLogger(LifecycleClaims.class);
+
+	private final ImportJobStore store;
+
+	private final LifecycleProperties properties;
+
+	private final ImportJobProperties jobProperties;
+
+	private final JdbcTemplate jdbc;
+
+	private final Clock clock;
+
+	private final TransactionTemplate tx;
+
+	LifecycleClaims(ImportJobStore store, LifecycleProperties properties, ImportJobProperties jobProperties,
+			JdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager) {
+		this.store = store;
+		this.properties = properties;
+		this.jobProperties = jobProperties;
+		this.jdbc = jdbc;
+		this.clock = clock;
+		this.tx = new TransactionTemplate(transactionManager);
+	}
+
+	/** A job held by this instance, at the version the claim wrote, with its failures of work in a row. */
+	record JobClaim(UUID id, long version, int workFailures) {
+	}
+
+	/**
+	 * Works one claimed job: renews its lease first (skipped when the lease was lost meanwhile), and records any
+	 * failure on the job, backed off, so the run goes on with the other jobs.
+	 */
+	void work(JobClaim claim, Consumer<JobClaim> work) {
+		try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
+			if (!renewLease(claim)) {
+				log.info("Import job {}: lease lost before its turn (taken over or changed); skipped", claim.id());
+				return;
+			}
+			work.accept(claim);
+		}
+		catch (RuntimeException ex) {
+			recordWorkFailure(claim, ex);
+		}
+	}
+
+	/** Extends this instance's lease on the job, without changing its version; false if it is no longer held. */
+	private boolean renewLease(JobClaim claim) {
+		Instant until = this.clock.instant().plus(this.properties.leaseDuration());
+		return this.jdbc.update("update import_job set lease_until = ? where id = ? and lease_owner = ? and version = ?",
+				Timestamp.from(until), claim.id(), this.properties.instanceId(), claim.version()) == 1;
+	}
+
+	/** The wait before the job is worked on again after failures in a row: exponential with jitter, capped. */
+	Duration backoff(JobClaim claim) {
+		return this.jobProperties.retryDelay(claim.workFailures() + 1, ThreadLocalRandom.current());
+	}
+
+	/**
+	 * Records an unexpected failure on the job in a short update of its own (the job may not even load), releases
+	 * the lease and backs the job off. Never throws.
+	 */
+	private void recordWorkFailure(JobClaim claim, RuntimeException failure) {
+		String code = switch (failure) {
+			case ImportJobException ex -> ex.code();
+			case WrappingException ex -> ex.reason().code();
+			case OptimisticLockingFailureException ex -> ImportJobStore.CONCURRENT_MODIFICATION;
+			default -> "lifecycle-work-failed";
+		};
+		String message = "background work failed (" + failure.getClass().getSimpleName() + "): "
+				+ failure.getMessage();
+		Instant now = this.clock.instant();
+		log.warn("Import job {}: {}; backed off", claim.id(), message, failure);
+		try {
+			this.jdbc.update("""
+					update import_job set last_error_code = ?, last_error_message = ?,
+					    work_failures = work_failures + 1, work_not_before = ?, lease_owner = null, lease_until = null,
+					    version = version + 1, updated_at = ?
+					where id = ? and lease_owner = ?""", code,
+					message.length() <= 1000 ? message : message.substring(0, 1000),
+					Timestamp.from(now.plus(backoff(claim))), Timestamp.from(now), claim.id(),
+					this.properties.instanceId());
+		}
+		catch (RuntimeException ex) {
+			log.error("Import job {}: could not record the failure ({}); its lease lapses", claim.id(), ex.toString());
+		}
+	}
+
+	// --- claims --------------------------------------------------------------------------------------------------
+
+	/**
+	 * Claims up to a batch of due jobs that nobody else holds: one short transaction, rows locked with SKIP LOCKED so
+	 * concurrent instances claim disjoint sets, the lease written and the version bumped.
+	 */
+	List<JobClaim> claim(String condition, String order, Instant now, Object... parameters) {
+		Object[] arguments = new Object[parameters.length + 5];
+		arguments[0] = this.properties.instanceId();
+		arguments[1] = Timestamp.from(now.plus(this.properties.leaseDuration()));
+		System.arraycopy(parameters, 0, arguments, 2, parameters.length);
+		arguments[parameters.length + 2] = Timestamp.from(now);
+		arguments[parameters.length + 3] = Timestamp.from(now);
+		arguments[parameters.length + 4] = this.properties.batchSize();
+		// jobs backed off after failures wait their turn instead of heading every batch; RETURNING has no order of its
+		// own, so the claims are sorted again by the same key to be worked most urgent first
+		String sql = """
+				with claimed as (
+				    update import_job set lease_owner = ?, lease_until = ?, version = version + 1
+				    where id in (
+				        select id from import_job
+				        where (%s) and (lease_until is null or lease_until < ?)
+				          and (work_not_before is null or work_not_before <= ?)
+				        order by %s
+				        limit ?
+				        for update skip locked)
+				    returning id, version, work_failures, %s as claim_order)
+				select id, version, work_failures from claimed order by claim_order, id""".formatted(condition, order,
+				order);
+		return this.tx.execute(status -> this.jdbc.query(sql, (rs, row) -> new JobClaim(rs.getObject("id", UUID.class),
+				rs.getLong("version"), rs.getInt("work_failures")), arguments));
+	}
+
+	/** Applies an outcome to a claimed job, unless someone changed it since the claim; whether it was applied. */
+	boolean update(JobClaim claim, Consumer<ImportJob> change) {
+		try {
+			this.tx.executeWithoutResult(status -> {
+				ImportJob job = this.store.loadAtVersion(new ImportJobId(claim.id()), claim.version());
+				change.accept(job);
+				this.store.save(job);
+			});
+			return true;
+		}
+		catch (ImportJobException ex) {
+			if (!ImportJobStore.CONCURRENT_MODIFICATION.equals(ex.code())) {
+				throw ex;
+			}
+			log.info("Import job {} changed while it was worked on ({}); outcome discarded", claim.id(), ex.code());
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.keyport.kmskey;
+
+import io.keyport.support.DescribedFailure;
+
+/** A request about a KMS key cannot be carried out; each code is made by one factory here. */
+public final class KmsKeyException extends RuntimeException implements DescribedFailure {
+
+	/** The one code for a missing, invalid, unowned or foreign key. */
+	static final String KEY_NOT_FOUND = "kms-key-not-found";
+
+	private static final String KEY_NOT_ASYMMETRIC = "key-not-asymmetric";
+
+	private static final String KEY_PENDING_IMPORT = "kms-key-pending-import";
+
+	private static final String INVALID_ALIAS = "invalid-alias";
+
+	private static final String ALIAS_ALREADY_EXISTS = "alias-already-exists";
+
+	private static final String INVALID_TENANT = "invalid-tenant";
+
+	private static final String KEY_ALREADY_OWNED = "key-already-owned";
+
+	private final Kind kind;
+
+	private final String code;
+
+	private KmsKeyException(Kind kind, String code, String message) {
+		super(message);
+		this.kind = kind;
+		this.code = code;
+	}
+
+	/**
+	 * The one answer for a missing, invalid, unowned or foreign key, naming the key as the caller wrote it, so that key
+	 * ids cannot be probed.
+	 */
+	public static KmsKeyException keyNotFound(String reference) {
+		return new KmsKeyException(Kind.NOT_FOUND, KEY_NOT_FOUND, "Key '" + reference + "' does not exist");
+	}
+
+	static KmsKeyException notAsymmetric(String keyArn, Object keySpec) {
+		return new KmsKeyException(Kind.INVALID, KEY_NOT_ASYMMETRIC, "Key " + keyArn + " is a " + keySpec
+				+ " key; only asymmetric keys (RSA_*, ECC_*, SM2) have a public key");
+	}
+
+	static KmsKeyException pendingImport(String keyArn) {
+		return new KmsKeyException(Kind.CONFLICT, KEY_PENDING_IMPORT, "Key " + keyArn + " has no key material yet "
+				+ "(PENDING_IMPORT); its public key exists once the private key is imported");
+	}
+
+	static KmsKeyException invalidAlias() {
+		return new KmsKeyException(Kind.BAD_REQUEST, INVALID_ALIAS, "alias must be 'alias/' followed by letters, "
+				+ "digits, '/', '_' or '-' (at most 256 characters), and not start with 'alias/aws/'");
+	}
+
+	static KmsKeyException aliasTaken(String alias) {
+		return new KmsKeyException(Kind.CONFLICT, ALIAS_ALREADY_EXISTS,
+				"The alias " + alias + " is already in use; choose another alias");
+	}
+
+	static KmsKeyException invalidTenant() {
+		return new KmsKeyException(Kind.BAD_REQUEST, INVALID_TENANT,
+				"tenant must be 1 to 128 letters, digits or '.', '_', ':', '@', '-'");
+	}
+
+	static KmsKeyException ownedByAnother(String keyArn) {
+		return new KmsKeyException(Kind.CONFLICT, KEY_ALREADY_OWNED,
+				"Key " + keyArn + " already belongs to another tenant; an owned key is never reassigned");
+	}
+
+	@Override
+	public Kind kind() {
+		return this.kind;
+	}
+
+	@Override
+	public String code() {
+		return this.code;
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.keyport.kmskey;
+
+import org.springframework.stereotype.Service;
+
+import io.keyport.kms.KeyState;
+import io.keyport.kms.KmsException;
+import io.keyport.kms.KmsKey;
+import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsPublicKey;
+import io.keyport.kmskey.KeyOwnership.Assignment;
+import io.keyport.security.Caller;
+
+/**
+ * The KMS keys a tenant may see and use: creation (with its alias), lookups that answer a missing, invalid, unowned or
+ * foreign key alike, public keys, and an administrator's assignment of a key to a tenant.
+ */
+@Service
+public class KmsKeys {
+
+	private final KmsProvider kms;
+
+	private final KeyOwnership ownership;
+
+	private final KmsKeyCreation creation;
+
+	KmsKeys(KmsProvider kms, KeyOwnership ownership, KmsKeyCreation creation) {
+		this.kms = kms;
+		this.ownership = ownership;
+		this.creation = creation;
+	}
+
+	/** Creates the key (and its alias) for the caller's tenant. */
+	public KmsKey create(NewKey command, Caller caller) {
+		return this.creation.create(command, caller);
+	}
+
+	/** The key, if the caller may see it (its tenant owns it, or the caller is an admin). */
+	public KmsKey visibleKey(String reference, Caller caller) {
+		KmsKey key = describe(reference);
+		if (!this.ownership.visible(key.arn(), caller)) {
+			throw KmsKeyException.keyNotFound(reference);
+		}
+		return key;
+	}
+
+	/** The key, if the caller's tenant owns it: required to import into it. */
+	public KmsKey ownedKey(String reference, Caller caller) {
+		KmsKey key = describe(reference);
+		if (!this.ownership.owns(key.arn(), caller)) {
+			throw KmsKeyException.keyNotFound(reference);
+		}
+		return key;
+	}
+
+	/** The public key of an asymmetric key with material, if the caller may see the key. */
+	public PublicKey publicKey(String reference, Caller caller) {
+		KmsKey key = visibleKey(reference, caller);
+		if (key.keySpec() != null && key.keySpec().isSymmetricOrHmac()) {
+			throw KmsKeyException.notAsymmetric(key.arn(), key.keySpec());
+		}
+		if (key.state() == KeyState.PENDING_IMPORT) {
+			throw KmsKeyException.pendingImport(key.arn());
+		}
+		return new PublicKey(key, this.kms.getPublicKey(key.arn()));
+	}
+
+	/** Gives a key nobody owns to a tenant; a key owned by another tenant is refused. */
+	public Assigned assignOwner(String reference, String tenant, Caller admin) {
+		if (!Caller.isTenantName(tenant)) {
+			throw KmsKeyException.invalidTenant();
+		}
+		KmsKey key = describe(reference);
+		Assignment assignment = this.ownership.assign(key.arn(), tenant, admin);
+		if (assignment == Assignment.OWNED_BY_ANOTHER) {
+			throw KmsKeyException.ownedByAnother(key.arn());
+		}
+		return new Assigned(key, assignment == Assignment.ASSIGNED);
+	}
+
+	private KmsKey describe(String reference) {
+		try {
+			return this.kms.describeKey(reference);
+		}
+		catch (KmsException ex) {
+			if (ex.errorCode().meansNoSuchKey()) {
+				throw KmsKeyException.keyNotFound(reference);
+			}
+			throw ex;
+		}
+	}
+
+	/** A key and its public key as KMS published it. */
+	public record PublicKey(KmsKey key, KmsPublicKey published) {
+	}
+
+	/** @param assigned whether this request assigned the key (false: it already belonged to the tenant) */
+	public record Assigned(KmsKey key, boolean assigned) {
+	}
+
+}
