@@ -12,7 +12,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /** Keeps the package-by-feature structure honest. */
 class ArchitectureTests {
 
-	static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+	static final JavaClasses MAIN = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("io.keyport");
 
 	@Test
@@ -25,7 +26,10 @@ class ArchitectureTests {
 			.check(MAIN);
 	}
 
-	/** Features reach KMS through the port only, so another provider's adapter can replace the AWS one. */
+	/**
+	 * Features reach KMS through the port only, so another provider's adapter can replace
+	 * the AWS one.
+	 */
 	@Test
 	void onlyTheAwsAdapterKnowsItsOwnSettingsAndClasses() {
 		noClasses().that()
@@ -78,13 +82,18 @@ class ArchitectureTests {
 			.check(MAIN);
 	}
 
-	/** Every top-level package (feature or base) depends on others in one direction only. */
+	/**
+	 * Every top-level package (feature or base) depends on others in one direction only.
+	 */
 	@Test
 	void packagesAreFreeOfCycles() {
 		slices().matching("io.keyport.(*)..").should().beFreeOfCycles().check(MAIN);
 	}
 
-	/** The exception handler turns any feature's failure into a problem without knowing the feature. */
+	/**
+	 * The exception handler turns any feature's failure into a problem without knowing
+	 * the feature.
+	 */
 	@Test
 	void webKnowsNoFeature() {
 		noClasses().that()
@@ -110,7 +119,10 @@ class ArchitectureTests {
 			.check(MAIN);
 	}
 
-	/** {@code kms} is the port, its pacing and its adapters; features such as KMS keys build on it. */
+	/**
+	 * {@code kms} is the port, its pacing and its adapters; features such as KMS keys
+	 * build on it.
+	 */
 	@Test
 	void kmsPortKnowsNoFeatureNorTheWeb() {
 		noClasses().that()
@@ -122,7 +134,10 @@ class ArchitectureTests {
 			.check(MAIN);
 	}
 
-	/** Each feature does its own housekeeping: the job lifecycle leaves idempotency records to their feature. */
+	/**
+	 * Each feature does its own housekeeping: the job lifecycle leaves idempotency
+	 * records to their feature.
+	 */
 	@Test
 	void importJobsLeaveIdempotencyRecordsToTheirFeature() {
 		noClasses().that()

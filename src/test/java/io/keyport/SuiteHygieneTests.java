@@ -20,8 +20,9 @@ import io.keyport.testsupport.TestInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * After the whole suite: none of the plaintext key material the tests imported (symmetric, HMAC, private keys) is in
- * any log line of any context of the run, or in any table of the database they shared, in hex or base64.
+ * After the whole suite: none of the plaintext key material the tests imported
+ * (symmetric, HMAC, private keys) is in any log line of any context of the run, or in any
+ * table of the database they shared, in hex or base64.
  */
 @RunLast
 class SuiteHygieneTests {
@@ -39,17 +40,20 @@ class SuiteHygieneTests {
 		for (byte[] material : materials) {
 			for (String form : forms(material)) {
 				String needle = form.toLowerCase(Locale.ROOT);
-				assertThat(logs.contains(needle)).as("a log line holds imported plaintext (" + material.length
-						+ " bytes)").isFalse();
-				assertThat(tables.contains(needle)).as("a table holds imported plaintext (" + material.length
-						+ " bytes)").isFalse();
+				assertThat(logs.contains(needle))
+					.as("a log line holds imported plaintext (" + material.length + " bytes)")
+					.isFalse();
+				assertThat(tables.contains(needle))
+					.as("a table holds imported plaintext (" + material.length + " bytes)")
+					.isFalse();
 			}
 		}
 	}
 
 	/**
-	 * Hex and base64 (standard and URL-safe) of two windows: the start, and a third of the way in, which for private
-	 * keys lies in the secret numbers (the start of a PKCS#8 key is a header every key shares).
+	 * Hex and base64 (standard and URL-safe) of two windows: the start, and a third of
+	 * the way in, which for private keys lies in the secret numbers (the start of a
+	 * PKCS#8 key is a header every key shares).
 	 */
 	static List<String> forms(byte[] material) {
 		List<String> forms = new java.util.ArrayList<>();

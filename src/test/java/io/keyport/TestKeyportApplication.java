@@ -13,9 +13,11 @@ import io.keyport.testsupport.IntegrationTest;
 import io.keyportdev.localauth.LocalAuthorizationServer;
 
 /**
- * The local run ({@code ./mvnw spring-boot:test-run}): Keyport on port 8080 with a real PostgreSQL (embedded binary),
- * the KMS emulator on 127.0.0.1:4566 and an OAuth2 authorization server with demo clients on 127.0.0.1:9000. No Docker, no AWS account. These localhost defaults exist only here; the
- * packaged application takes its settings from the environment.
+ * The local run ({@code ./mvnw spring-boot:test-run}): Keyport on port 8080 with a real
+ * PostgreSQL (embedded binary), the KMS emulator on 127.0.0.1:4566 and an OAuth2
+ * authorization server with demo clients on 127.0.0.1:9000. No Docker, no AWS account.
+ * These localhost defaults exist only here; the packaged application takes its settings
+ * from the environment.
  */
 public final class TestKeyportApplication {
 
@@ -46,9 +48,11 @@ public final class TestKeyportApplication {
 				LocalAuthorizationServer.issuer(authorizationServer));
 		// the local authorization server runs beside Keyport, not inside it
 		setDefault("spring.autoconfigure.exclude", IntegrationTest.AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS);
-		// the emulator has no request quota; AWS's 0.25/s pace would only slow the quickstart down
+		// the emulator has no request quota; AWS's 0.25/s pace would only slow the
+		// quickstart down
 		setDefault("keyport.kms.rate-limits.get-parameters-for-import", "2");
-		// the SDK's default credential chain reads these; the emulator accepts any credentials
+		// the SDK's default credential chain reads these; the emulator accepts any
+		// credentials
 		setDefault("aws.accessKeyId", "AKIAKEYPORTLOCAL");
 		setDefault("aws.secretAccessKey", "keyport-local-secret");
 		SpringApplication.run(KeyportApplication.class, args);

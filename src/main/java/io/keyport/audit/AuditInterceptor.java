@@ -16,15 +16,18 @@ import io.keyport.web.ApiInterceptor;
 import io.keyport.web.ProblemResponses;
 
 /**
- * Records every state-changing API call (anything but GET and HEAD) under its {@link AuditOperations operation name}
- * with its outcome, and puts the job id of the request into the logging context so KMS calls made for it are
- * attributed to the job.
+ * Records every state-changing API call (anything but GET and HEAD) under its
+ * {@link AuditOperations operation name} with its outcome, and puts the job id of the
+ * request into the logging context so KMS calls made for it are attributed to the job.
  */
 @Component
 @Order(2)
 class AuditInterceptor implements ApiInterceptor {
 
-	/** Set once the call is recorded, so {@link AuditRefusalFilter} does not record it again. */
+	/**
+	 * Set once the call is recorded, so {@link AuditRefusalFilter} does not record it
+	 * again.
+	 */
 	static final String RECORDED = AuditInterceptor.class.getName() + ".recorded";
 
 	private final AuditLog auditLog;

@@ -18,9 +18,10 @@ import io.keyport.kms.KmsCallListener;
 import io.keyport.security.Caller;
 
 /**
- * The append-only audit trail: who (subject, client, tenant), what (operation, job, KMS key), when, from where (remote
- * address, request id) and the outcome, for every state-changing API call and every KMS call, scheduler calls
- * included. It never records material or import tokens; entries are written outside the business transaction so a
+ * The append-only audit trail: who (subject, client, tenant), what (operation, job, KMS
+ * key), when, from where (remote address, request id) and the outcome, for every
+ * state-changing API call and every KMS call, scheduler calls included. It never records
+ * material or import tokens; entries are written outside the business transaction so a
  * rolled-back change is still recorded as attempted.
  */
 @Service
@@ -50,10 +51,10 @@ public class AuditLog implements KmsCallListener {
 			String detail) {
 	}
 
-	public void record(Caller caller, String operation, String jobId, String kmsKeyArn, String outcome,
-			String detail) {
+	public void record(Caller caller, String operation, String jobId, String kmsKeyArn, String outcome, String detail) {
 		try {
-			// every identifier comes from a token, a request or KMS: cut to its column so the row is always written
+			// every identifier comes from a token, a request or KMS: cut to its column so
+			// the row is always written
 			this.jdbc.update("""
 					insert into audit_event (occurred_at, tenant, subject, client_id, operation, job_id, kms_key_arn,
 					    remote_addr, request_id, outcome, detail)
@@ -64,18 +65,21 @@ public class AuditLog implements KmsCallListener {
 					cut(detail, 1000));
 		}
 		catch (RuntimeException ex) {
-			// losing an audit entry must be visible to operators, but must not undo what already happened at KMS
+			// losing an audit entry must be visible to operators, but must not undo what
+			// already happened at KMS
 			log.error("Audit entry for {} ({}) could not be written", operation, outcome, ex);
 		}
 	}
 
 	@Override
 	public void onCall(KmsCall call) {
-		record(currentOrSystem(), "kms:" + call.operation(), MDC.get(MDC_JOB_ID), call.keyId(), call.outcome(),
-				null);
+		record(currentOrSystem(), "kms:" + call.operation(), MDC.get(MDC_JOB_ID), call.keyId(), call.outcome(), null);
 	}
 
-	/** Entries newest first, filtered by any of key (id or ARN, as recorded), tenant and time range. */
+	/**
+	 * Entries newest first, filtered by any of key (id or ARN, as recorded), tenant and
+	 * time range.
+	 */
 	public List<AuditEntry> find(String kmsKey, String tenant, Instant from, Instant to, int page, int size) {
 		StringBuilder sql = new StringBuilder("select * from audit_event where true");
 		List<Object> args = new ArrayList<>();
@@ -99,12 +103,14 @@ public class AuditLog implements KmsCallListener {
 		sql.append(" order by occurred_at desc, id desc limit ? offset ?");
 		args.add(size);
 		args.add((long) page * size);
-		return this.jdbc.query(sql.toString(), (rs, row) -> new AuditEntry(rs.getLong("id"),
-				rs.getTimestamp("occurred_at").toInstant(), rs.getString("tenant"), rs.getString("subject"),
-				rs.getString("client_id"), rs.getString("operation"),
-				rs.getObject("job_id") != null ? rs.getObject("job_id").toString() : null, rs.getString("kms_key_arn"),
-				rs.getString("remote_addr"), rs.getString("request_id"), rs.getString("outcome"),
-				rs.getString("detail")), args.toArray());
+		return this.jdbc.query(sql.toString(),
+				(rs, row) -> new AuditEntry(rs.getLong("id"), rs.getTimestamp("occurred_at").toInstant(),
+						rs.getString("tenant"), rs.getString("subject"), rs.getString("client_id"),
+						rs.getString("operation"),
+						rs.getObject("job_id") != null ? rs.getObject("job_id").toString() : null,
+						rs.getString("kms_key_arn"), rs.getString("remote_addr"), rs.getString("request_id"),
+						rs.getString("outcome"), rs.getString("detail")),
+				args.toArray());
 	}
 
 	private static Caller currentOrSystem() {

@@ -3,9 +3,10 @@ package io.keyport.audit;
 import java.util.Map;
 
 /**
- * The names API calls are recorded under: fixed constants per route, so renaming a Java method never changes the
- * audit trail. A route missing here is recorded as {@code api:<METHOD> <route>}; {@code AuditOperationsTests} keeps
- * every state-changing route named.
+ * The names API calls are recorded under: fixed constants per route, so renaming a Java
+ * method never changes the audit trail. A route missing here is recorded as
+ * {@code api:<METHOD> <route>}; {@code AuditOperationsTests} keeps every state-changing
+ * route named.
  */
 public final class AuditOperations {
 
@@ -28,9 +29,8 @@ public final class AuditOperations {
 
 	/** Method and route (the mapping's pattern, not the request's path) to operation. */
 	static final Map<String, String> ROUTES = Map.of("POST /api/v1/kms-keys", CREATE_KMS_KEY,
-			"PUT /api/v1/kms-keys/{keyId}/owner", ASSIGN_KMS_KEY_OWNER,
-			"PUT /api/v1/kms-keys/{*reference}", ASSIGN_KMS_KEY_OWNER,
-			"POST /api/v1/import-jobs", CREATE_IMPORT_JOB,
+			"PUT /api/v1/kms-keys/{keyId}/owner", ASSIGN_KMS_KEY_OWNER, "PUT /api/v1/kms-keys/{*reference}",
+			ASSIGN_KMS_KEY_OWNER, "POST /api/v1/import-jobs", CREATE_IMPORT_JOB,
 			"PUT /api/v1/import-jobs/{id}/encrypted-key-material", UPLOAD_ENCRYPTED_KEY_MATERIAL,
 			"POST /api/v1/import-jobs/{id}/key-material", UPLOAD_KEY_MATERIAL,
 			"POST /api/v1/import-jobs/{id}/refresh-parameters", REFRESH_PARAMETERS,
@@ -39,7 +39,10 @@ public final class AuditOperations {
 	private AuditOperations() {
 	}
 
-	/** The operation of a route; routes without a constant are named by method and route, never by Java code. */
+	/**
+	 * The operation of a route; routes without a constant are named by method and route,
+	 * never by Java code.
+	 */
 	public static String of(String method, String route) {
 		String key = method + " " + route;
 		return ROUTES.getOrDefault(key, "api:" + key);

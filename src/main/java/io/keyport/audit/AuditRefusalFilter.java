@@ -18,10 +18,12 @@ import io.keyport.security.Caller;
 import io.keyport.web.ProblemResponses;
 
 /**
- * Records requests refused before they reached an operation: no or a bad token (401), a missing scope or an unusable
- * tenant claim (403), a body over the limit (413), a client over its rate (429). These are answered by the security
- * filters, the body limit filter or the rate limiter, which the {@link AuditInterceptor} never sees. The row names the
- * status and the problem's code, never the body. Runs after the request id and before everything else.
+ * Records requests refused before they reached an operation: no or a bad token (401), a
+ * missing scope or an unusable tenant claim (403), a body over the limit (413), a client
+ * over its rate (429). These are answered by the security filters, the body limit filter
+ * or the rate limiter, which the {@link AuditInterceptor} never sees. The row names the
+ * status and the problem's code, never the body. Runs after the request id and before
+ * everything else.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -44,7 +46,8 @@ class AuditRefusalFilter extends OncePerRequestFilter {
 		}
 		finally {
 			try {
-				if (REFUSALS.contains(response.getStatus()) && request.getAttribute(AuditInterceptor.RECORDED) == null) {
+				if (REFUSALS.contains(response.getStatus())
+						&& request.getAttribute(AuditInterceptor.RECORDED) == null) {
 					Object code = request.getAttribute(ProblemResponses.CODE_ATTRIBUTE);
 					Caller caller = request.getAttribute(Caller.REQUEST_ATTRIBUTE) instanceof Caller known ? known
 							: Caller.anonymous();

@@ -11,9 +11,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
- * Drops {@code Idempotency-Key} records past their retention, on a schedule of its own. A record found expired is
- * also dropped when its key is used again, so this only keeps the table small. Off where background work is off
- * ({@code keyport.lifecycle.enabled=false}, as in the tests).
+ * Drops {@code Idempotency-Key} records past their retention, on a schedule of its own. A
+ * record found expired is also dropped when its key is used again, so this only keeps the
+ * table small. Off where background work is off ({@code keyport.lifecycle.enabled=false},
+ * as in the tests).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling

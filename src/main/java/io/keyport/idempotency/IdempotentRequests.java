@@ -29,11 +29,13 @@ import org.springframework.stereotype.Service;
 import io.keyport.web.ApiException;
 
 /**
- * The {@code Idempotency-Key} request header (IETF httpapi draft), scoped to the caller's tenant: the same key with the
- * same payload replays the first answer, the same key with another payload is a 422, a request still in flight is a
- * 409. A failed request leaves no record, so it may be retried with the same key. Records expire after a day. Each
- * in-flight record carries its request's owner token: a request whose record was taken over after it was abandoned
- * neither completes nor deletes the record of the request that took it over.
+ * The {@code Idempotency-Key} request header (IETF httpapi draft), scoped to the caller's
+ * tenant: the same key with the same payload replays the first answer, the same key with
+ * another payload is a 422, a request still in flight is a 409. A failed request leaves
+ * no record, so it may be retried with the same key. Records expire after a day. Each
+ * in-flight record carries its request's owner token: a request whose record was taken
+ * over after it was abandoned neither completes nor deletes the record of the request
+ * that took it over.
  */
 @Service
 public class IdempotentRequests {
@@ -44,7 +46,10 @@ public class IdempotentRequests {
 
 	static final Duration RETENTION = Duration.ofHours(24);
 
-	/** An in-flight record older than this belongs to a request whose instance died; it may be taken over. */
+	/**
+	 * An in-flight record older than this belongs to a request whose instance died; it
+	 * may be taken over.
+	 */
 	static final Duration ABANDONED_AFTER = Duration.ofMinutes(5);
 
 	private static final Pattern SANE = Pattern.compile("[\\x21-\\x7E]{1,255}");
@@ -62,9 +67,11 @@ public class IdempotentRequests {
 	}
 
 	/**
-	 * Runs the action once per (tenant, key). The answer of a completed first request is replayed as it was.
-	 * @param request the normalized command (ids trimmed, defaults applied), so that a retry differing only in
-	 * whitespace or in spelled-out defaults is still a replay; it is hashed, never stored
+	 * Runs the action once per (tenant, key). The answer of a completed first request is
+	 * replayed as it was.
+	 * @param request the normalized command (ids trimmed, defaults applied), so that a
+	 * retry differing only in whitespace or in spelled-out defaults is still a replay; it
+	 * is hashed, never stored
 	 */
 	public ResponseEntity<?> run(String tenant, String key, String operation, Object request,
 			Supplier<ResponseEntity<?>> action) {
@@ -74,9 +81,10 @@ public class IdempotentRequests {
 		}
 		byte[] hash = sha256(this.json.writeValueAsBytes(request));
 		Instant now = this.clock.instant();
-		this.jdbc.update("delete from idempotency_key where tenant = ? and idempotency_key = ? and (expires_at < ? "
-				+ "or (state = 'IN_FLIGHT' and created_at < ?))", tenant, key, Timestamp.from(now),
-				Timestamp.from(now.minus(ABANDONED_AFTER)));
+		this.jdbc.update(
+				"delete from idempotency_key where tenant = ? and idempotency_key = ? and (expires_at < ? "
+						+ "or (state = 'IN_FLIGHT' and created_at < ?))",
+				tenant, key, Timestamp.from(now), Timestamp.from(now.minus(ABANDONED_AFTER)));
 		String owner = UUID.randomUUID().toString();
 		int inserted = this.jdbc.update("""
 				insert into idempotency_key (tenant, idempotency_key, operation, request_hash, state, created_at,
@@ -100,10 +108,11 @@ public class IdempotentRequests {
 				update idempotency_key set state = 'COMPLETED', response_status = ?, response_location = ?,
 				    response_body = ? where tenant = ? and idempotency_key = ? and state = 'IN_FLIGHT'
 				    and owner_token = ?""", response.getStatusCode().value(),
-				location != null ? location.toString() : null, this.json.writeValueAsString(response.getBody()),
-				tenant, key, owner);
+				location != null ? location.toString() : null, this.json.writeValueAsString(response.getBody()), tenant,
+				key, owner);
 		if (completed == 0) {
-			// another request took the record over while this one ran: its answer is the one to replay
+			// another request took the record over while this one ran: its answer is the
+			// one to replay
 			log.warn("Idempotency-Key record of {} was taken over while the request ran; its answer is not "
 					+ "remembered", operation);
 		}
@@ -117,8 +126,8 @@ public class IdempotentRequests {
 	}
 
 	private ResponseEntity<?> replay(String tenant, String key, String operation, byte[] hash) {
-		List<Map<String, Object>> rows = this.jdbc.queryForList(
-				"select * from idempotency_key where tenant = ? and idempotency_key = ?", tenant, key);
+		List<Map<String, Object>> rows = this.jdbc
+			.queryForList("select * from idempotency_key where tenant = ? and idempotency_key = ?", tenant, key);
 		if (rows.isEmpty()) {
 			throw new ApiException(HttpStatus.CONFLICT, "idempotency-key-in-flight",
 					"A request with this Idempotency-Key is being processed; retry shortly");

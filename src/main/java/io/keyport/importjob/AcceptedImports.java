@@ -13,14 +13,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.keyport.kms.ImportResult;
 
 /**
- * Records an import KMS accepted. The key holds the material whatever happened to the job while the call ran, so the
- * job is reloaded as it is now (not at the version of the claim) and a concurrent write is retried, not reported.
+ * Records an import KMS accepted. The key holds the material whatever happened to the job
+ * while the call ran, so the job is reloaded as it is now (not at the version of the
+ * claim) and a concurrent write is retried, not reported.
  */
 final class AcceptedImports {
 
 	private static final Logger log = LoggerFactory.getLogger(AcceptedImports.class);
 
-	/** Optimistic-lock conflicts tolerated before giving up (the lifecycle's reconciliation then records it). */
+	/**
+	 * Optimistic-lock conflicts tolerated before giving up (the lifecycle's
+	 * reconciliation then records it).
+	 */
 	private static final int ATTEMPTS = 5;
 
 	private final ImportJobStore store;

@@ -6,7 +6,9 @@ import io.keyport.kms.ExpirationModel;
 
 /**
  * Whether the imported material expires, and when.
- * @param validTo set exactly when the model is {@link ExpirationModel#KEY_MATERIAL_EXPIRES}
+ *
+ * @param validTo set exactly when the model is
+ * {@link ExpirationModel#KEY_MATERIAL_EXPIRES}
  */
 public record ExpirationPolicy(ExpirationModel model, Instant validTo) {
 

@@ -14,9 +14,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
- * Keys whose imported material expires soon, so operators hear of it before workloads stop. The gauge
- * {@code keyport.keys.expiring} counts keys within the configured lead time; it is refreshed by the lifecycle runs
- * and on each query, not on every scrape.
+ * Keys whose imported material expires soon, so operators hear of it before workloads
+ * stop. The gauge {@code keyport.keys.expiring} counts keys within the configured lead
+ * time; it is refreshed by the lifecycle runs and on each query, not on every scrape.
  */
 @Service
 public class ExpiringKeys {
@@ -39,14 +39,17 @@ public class ExpiringKeys {
 			.register(registry);
 	}
 
-	/** One key whose material expires within the window, with the job that imported it. */
+	/**
+	 * One key whose material expires within the window, with the job that imported it.
+	 */
 	public record ExpiringKey(String kmsKeyId, String kmsKeyArn, Instant validTo, Duration remaining,
 			ImportJobId jobId) {
 	}
 
 	/**
-	 * Keys whose current material (the latest import into the key) expires after now and within the window, soonest
-	 * first. A key re-imported with a later ValidTo is judged by the re-import, not by the older job.
+	 * Keys whose current material (the latest import into the key) expires after now and
+	 * within the window, soonest first. A key re-imported with a later ValidTo is judged
+	 * by the re-import, not by the older job.
 	 * @param tenant only that tenant's keys; {@code null} for all (operators, the gauge)
 	 */
 	public List<ExpiringKey> within(Duration window, String tenant) {

@@ -31,13 +31,15 @@ import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
 /**
- * An import of key material into one KMS key: the aggregate that owns its state machine. Every change goes through a
- * domain verb that checks {@link ImportJobState#canTransitionTo} and appends an {@link ImportJobEvent}; there is no
- * setter for the state. It holds the import token and wrapped material only while they are needed, never plaintext.
- * It is long (about 700 lines) on purpose: the JPA mapping of one table plus one verb per transition, each checking
- * its own preconditions. Moving verbs out would let code outside the aggregate change its state; what is not a
- * transition (lease claims, KMS calls, the outcome of an accepted import) already lives in {@link LifecycleClaims},
- * {@link KmsImports} and {@link AcceptedImports}.
+ * An import of key material into one KMS key: the aggregate that owns its state machine.
+ * Every change goes through a domain verb that checks
+ * {@link ImportJobState#canTransitionTo} and appends an {@link ImportJobEvent}; there is
+ * no setter for the state. It holds the import token and wrapped material only while they
+ * are needed, never plaintext. It is long (about 700 lines) on purpose: the JPA mapping
+ * of one table plus one verb per transition, each checking its own preconditions. Moving
+ * verbs out would let code outside the aggregate change its state; what is not a
+ * transition (lease claims, KMS calls, the outcome of an accepted import) already lives
+ * in {@link LifecycleClaims}, {@link KmsImports} and {@link AcceptedImports}.
  */
 @Entity
 @Table(name = "import_job")
@@ -119,17 +121,26 @@ class ImportJob {
 
 	private Instant nextCheckAt;
 
-	/** Since when the job waits for material: creation, or the start of a re-import after expiry. */
+	/**
+	 * Since when the job waits for material: creation, or the start of a re-import after
+	 * expiry.
+	 */
 	@Column(nullable = false)
 	private Instant waitingSince;
 
-	/** Public key (DER SPKI, public data) of the private key Keyport wrapped, to prove a lost import later. */
+	/**
+	 * Public key (DER SPKI, public data) of the private key Keyport wrapped, to prove a
+	 * lost import later.
+	 */
 	private byte[] expectedPublicKey;
 
 	/** Background work that failed on this job in a row; reset by any progress. */
 	private int workFailures;
 
-	/** Background work on this job is not tried again before this (backoff after failures). */
+	/**
+	 * Background work on this job is not tried again before this (backoff after
+	 * failures).
+	 */
 	private Instant workNotBefore;
 
 	@OneToMany(cascade = CascadeType.ALL)
@@ -172,17 +183,19 @@ class ImportJob {
 	}
 
 	/**
-	 * New parameters replace the old ones. Any material wrapped under the old wrapping key is void and dropped.
+	 * New parameters replace the old ones. Any material wrapped under the old wrapping
+	 * key is void and dropped.
 	 */
 	void recordParameters(ImportParameters parameters, String cause, String actor, Instant now) {
 		String because = this.encryptedKeyMaterial != null
 				? cause + "; material wrapped under the previous wrapping key was discarded and must be supplied again"
 				: cause;
 		boolean reimport = this.state == ImportJobState.MATERIAL_EXPIRED;
-		transition(ImportJobState.PARAMETERS_FETCHED, "refresh the parameters of", because + ", valid until "
-				+ parameters.validTo(), null, actor, now);
+		transition(ImportJobState.PARAMETERS_FETCHED, "refresh the parameters of",
+				because + ", valid until " + parameters.validTo(), null, actor, now);
 		if (reimport) {
-			// a re-import starts waiting now; it is not abandoned for the time the material was imported
+			// a re-import starts waiting now; it is not abandoned for the time the
+			// material was imported
 			this.waitingSince = now;
 		}
 		holdParameters(parameters, now);
@@ -201,10 +214,11 @@ class ImportJob {
 
 	/**
 	 * Material wrapped under the current wrapping key is held for the import.
-	 * @param expectedPublicKey the public key of the wrapped private key when Keyport wrapped it, else {@code null}
+	 * @param expectedPublicKey the public key of the wrapped private key when Keyport
+	 * wrapped it, else {@code null}
 	 */
-	void markWrapped(EncryptedKeyMaterial material, byte[] expectedPublicKey, String cause, Lease lease,
-			String actor, Instant now) {
+	void markWrapped(EncryptedKeyMaterial material, byte[] expectedPublicKey, String cause, Lease lease, String actor,
+			Instant now) {
 		requireState(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED, "upload material to");
 		requireValidToAhead(now);
 		if (parametersExpiredAt(now)) {
@@ -216,7 +230,8 @@ class ImportJob {
 		this.encryptedKeyMaterial = material.bytes();
 		this.expectedPublicKey = expectedPublicKey != null ? expectedPublicKey.clone() : null;
 		this.nextAttemptAt = now;
-		// the uploading request imports at once; the lease keeps schedulers away unless it dies meanwhile
+		// the uploading request imports at once; the lease keeps schedulers away unless
+		// it dies meanwhile
 		lease(lease);
 	}
 
@@ -229,18 +244,24 @@ class ImportJob {
 				this.expirationModel, this.materialValidTo);
 	}
 
-	/** KMS accepted the material. Token and wrapped material are no longer needed and are dropped. */
+	/**
+	 * KMS accepted the material. Token and wrapped material are no longer needed and are
+	 * dropped.
+	 */
 	void markImported(ImportResult result, String actor, Instant now, Instant nextCheck) {
 		this.importAttempts++;
-		recordImported(result.keyMaterialId(), this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES
-				? "key material imported, valid until " + this.materialValidTo
-				: "key material imported, does not expire", actor, now, nextCheck);
+		recordImported(result.keyMaterialId(),
+				this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES
+						? "key material imported, valid until " + this.materialValidTo
+						: "key material imported, does not expire",
+				actor, now, nextCheck);
 	}
 
 	/**
-	 * KMS accepted an import sent for this job, whatever happened to the job while the call ran (a lapsed lease let
-	 * the scheduler refresh it or a caller act on it): the key holds the material, so the job is imported. Terminal
-	 * states stay terminal; the acceptance goes into their history.
+	 * KMS accepted an import sent for this job, whatever happened to the job while the
+	 * call ran (a lapsed lease let the scheduler refresh it or a caller act on it): the
+	 * key holds the material, so the job is imported. Terminal states stay terminal; the
+	 * acceptance goes into their history.
 	 * @return whether the job is now recorded as imported
 	 */
 	boolean recordAcceptedImport(ImportResult result, String actor, Instant now, Instant nextCheck) {
@@ -248,18 +269,20 @@ class ImportJob {
 			case MATERIAL_WRAPPED -> markImported(result, actor, now, nextCheck);
 			case PARAMETERS_FETCHED, PARAMETERS_EXPIRED -> {
 				this.importAttempts++;
-				recordImported(result.keyMaterialId(), "key material imported: KMS accepted the import sent while "
-						+ "the job held wrapped material, after the job had moved to " + this.state, actor, now,
-						nextCheck);
+				recordImported(result.keyMaterialId(),
+						"key material imported: KMS accepted the import sent while "
+								+ "the job held wrapped material, after the job had moved to " + this.state,
+						actor, now, nextCheck);
 			}
 			case IMPORTED -> {
 				// recorded meanwhile (by reconciliation): nothing to change
 				return true;
 			}
 			default -> {
-				recordNote("KMS accepted the import sent before the job became " + this.state
-						+ "; the key holds the material", "imported-after-"
-								+ this.state.name().toLowerCase(Locale.ROOT).replace('_', '-'), actor, now);
+				recordNote(
+						"KMS accepted the import sent before the job became " + this.state
+								+ "; the key holds the material",
+						"imported-after-" + this.state.name().toLowerCase(Locale.ROOT).replace('_', '-'), actor, now);
 				return false;
 			}
 		}
@@ -267,8 +290,8 @@ class ImportJob {
 	}
 
 	/**
-	 * Reconciliation found the material already in KMS (the import was sent, its outcome lost): imported without
-	 * sending it again.
+	 * Reconciliation found the material already in KMS (the import was sent, its outcome
+	 * lost): imported without sending it again.
 	 */
 	void reconcileImported(String cause, String actor, Instant now, Instant nextCheck) {
 		recordImported(null, cause, actor, now, nextCheck);
@@ -294,10 +317,13 @@ class ImportJob {
 	/**
 	 * KMS refused the import. Where the job goes follows from what the error means:
 	 * <ul>
-	 * <li>transient (throttling, 5xx, timeouts): it stays wrapped and is retried later with the same token;</li>
-	 * <li>the material or its wrapping was refused: back to waiting for material, parameters still usable;</li>
+	 * <li>transient (throttling, 5xx, timeouts): it stays wrapped and is retried later
+	 * with the same token;</li>
+	 * <li>the material or its wrapping was refused: back to waiting for material,
+	 * parameters still usable;</li>
 	 * <li>the token expired or was refused: new parameters are needed;</li>
-	 * <li>the key itself cannot take material (missing, pending deletion, not external): failed.</li>
+	 * <li>the key itself cannot take material (missing, pending deletion, not external):
+	 * failed.</li>
 	 * </ul>
 	 */
 	void importFailed(KmsErrorCode error, String message, Duration retryDelay, int maxAttempts, String actor,
@@ -317,9 +343,8 @@ class ImportJob {
 					LIMIT_EXCEEDED ->
 				ImportJobState.FAILED;
 		};
-		String cause = error.isTransient()
-				? "import attempt " + this.importAttempts + " failed (" + error.code() + "): " + message
-						+ "; retry at " + now.plus(retryDelay)
+		String cause = error.isTransient() ? "import attempt " + this.importAttempts + " failed (" + error.code()
+				+ "): " + message + "; retry at " + now.plus(retryDelay)
 				: "import refused by KMS (" + error.code() + "): " + message;
 		transition(target, "record a failed import for", cause, error.code(), actor, now);
 		this.lastErrorCode = error.code();
@@ -337,8 +362,8 @@ class ImportJob {
 	}
 
 	/**
-	 * A fact about the job that changes no state, such as how an import was confirmed, appended to its history with
-	 * the current state as both ends.
+	 * A fact about the job that changes no state, such as how an import was confirmed,
+	 * appended to its history with the current state as both ends.
 	 */
 	void recordNote(String cause, String errorCode, String actor, Instant now) {
 		this.events.add(new ImportJobEvent(this.state, this.state, cause, errorCode, actor, now));
@@ -364,27 +389,29 @@ class ImportJob {
 	}
 
 	/**
-	 * A later job imported into the same key: its material and ValidTo are the key's now, so this job leaves the
-	 * watch for good.
+	 * A later job imported into the same key: its material and ValidTo are the key's now,
+	 * so this job leaves the watch for good.
 	 */
 	void supersede(ImportJobId newer, String actor, Instant now) {
-		transition(ImportJobState.SUPERSEDED, "supersede", "superseded by job " + newer
-				+ ", imported later into the same key; that job is watched from now on", null, actor, now);
+		transition(ImportJobState.SUPERSEDED, "supersede",
+				"superseded by job " + newer + ", imported later into the same key; that job is watched from now on",
+				null, actor, now);
 		this.nextCheckAt = null;
 		dropSecrets();
 	}
 
 	/**
-	 * A new expiration for the next import of a job waiting for material, such as a re-import after the material
-	 * expired (KMS refuses a ValidTo in the past). Checked for range by the caller.
+	 * A new expiration for the next import of a job waiting for material, such as a
+	 * re-import after the material expired (KMS refuses a ValidTo in the past). Checked
+	 * for range by the caller.
 	 */
 	void changeExpiration(ExpirationPolicy expiration, String actor, Instant now) {
 		requireState(ImportJobState.PARAMETERS_FETCHED, ImportJobState.PARAMETERS_FETCHED, "change the expiration of");
 		ExpirationPolicy previous = expiration();
 		this.expirationModel = expiration.model();
 		this.materialValidTo = expiration.validTo();
-		recordNote("expiration for the next import changed from " + describe(previous) + " to "
-				+ describe(expiration), null, actor, now);
+		recordNote("expiration for the next import changed from " + describe(previous) + " to " + describe(expiration),
+				null, actor, now);
 	}
 
 	private static String describe(ExpirationPolicy expiration) {
@@ -392,7 +419,10 @@ class ImportJob {
 				: "does not expire";
 	}
 
-	/** The material's ValidTo passed before the import was sent: KMS would refuse it, so it is not sent. */
+	/**
+	 * The material's ValidTo passed before the import was sent: KMS would refuse it, so
+	 * it is not sent.
+	 */
 	boolean validToPassedAt(Instant now) {
 		return this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES && !this.materialValidTo.isAfter(now);
 	}
@@ -413,13 +443,14 @@ class ImportJob {
 	}
 
 	/**
-	 * A wrapped job's ValidTo passed before the import succeeded: the wrapped material is dropped and the job waits
-	 * for a new expiration and the material again, instead of sending an import KMS must refuse.
+	 * A wrapped job's ValidTo passed before the import succeeded: the wrapped material is
+	 * dropped and the job waits for a new expiration and the material again, instead of
+	 * sending an import KMS must refuse.
 	 */
 	void refuseImportValidToPassed(String actor, Instant now) {
 		ImportJobException refusal = validToPassed(now);
-		transition(ImportJobState.PARAMETERS_FETCHED, "refuse the import of", refusal.getMessage(),
-				refusal.code(), actor, now);
+		transition(ImportJobState.PARAMETERS_FETCHED, "refuse the import of", refusal.getMessage(), refusal.code(),
+				actor, now);
 		this.lastErrorCode = refusal.code();
 		this.lastErrorMessage = truncate(refusal.getMessage());
 		this.encryptedKeyMaterial = null;
@@ -428,9 +459,10 @@ class ImportJob {
 	}
 
 	/**
-	 * When an imported job is next compared with KMS: after the drift interval, and at the latest at the material's
-	 * ValidTo. Once ValidTo passed while KMS still shows the material (KMS deletes it within a while), the next look
-	 * backs off with the time already overdue, between the given floor and the drift interval.
+	 * When an imported job is next compared with KMS: after the drift interval, and at
+	 * the latest at the material's ValidTo. Once ValidTo passed while KMS still shows the
+	 * material (KMS deletes it within a while), the next look backs off with the time
+	 * already overdue, between the given floor and the drift interval.
 	 */
 	Instant nextCheck(Instant now, Duration driftCheckInterval, Duration floor) {
 		Instant regular = now.plus(driftCheckInterval);
@@ -458,16 +490,20 @@ class ImportJob {
 		dropSecrets();
 	}
 
-	/** A caller's cancel: refused while an upload or the scheduler holds the job (KMS may be importing right now). */
+	/**
+	 * A caller's cancel: refused while an upload or the scheduler holds the job (KMS may
+	 * be importing right now).
+	 */
 	void cancelOnRequest(String actor, Instant now) {
 		requireNotBusy(now, "cancel");
 		cancel("cancelled on request", actor, now);
 	}
 
 	/**
-	 * Whether a caller may have new parameters downloaded now: not while the job is held for KMS work, and not again
-	 * within the cooldown while the current parameters are still usable (a loop of refreshes would only burn the
-	 * account's scarce GetParametersForImport quota).
+	 * Whether a caller may have new parameters downloaded now: not while the job is held
+	 * for KMS work, and not again within the cooldown while the current parameters are
+	 * still usable (a loop of refreshes would only burn the account's scarce
+	 * GetParametersForImport quota).
 	 */
 	void checkRefreshOnRequest(Instant now, Duration cooldown) {
 		if (!this.state.canTransitionTo(ImportJobState.PARAMETERS_FETCHED)) {
@@ -480,26 +516,33 @@ class ImportJob {
 		}
 		Instant allowedAt = this.parametersFetchedAt.plus(cooldown);
 		if (now.isBefore(allowedAt)) {
-			throw new ImportJobException("refresh-too-soon", DescribedFailure.Kind.TOO_MANY_REQUESTS, id(),
-					this.state, "The parameters of job " + id() + " were downloaded at " + this.parametersFetchedAt
+			throw new ImportJobException("refresh-too-soon", DescribedFailure.Kind.TOO_MANY_REQUESTS, id(), this.state,
+					"The parameters of job " + id() + " were downloaded at " + this.parametersFetchedAt
 							+ " and are valid until " + this.parametersValidTo + "; they can be refreshed on request "
 							+ "again from " + allowedAt,
 					secondsUntil(now, allowedAt));
 		}
 	}
 
-	/** A caller's refresh: the same guard as {@link #checkRefreshOnRequest}, then the new parameters. */
+	/**
+	 * A caller's refresh: the same guard as {@link #checkRefreshOnRequest}, then the new
+	 * parameters.
+	 */
 	void refreshOnRequest(ImportParameters parameters, Duration cooldown, String actor, Instant now) {
 		checkRefreshOnRequest(now, cooldown);
 		recordParameters(parameters, "parameters refreshed on request", actor, now);
 	}
 
-	/** Refuses a caller's change while a live lease says KMS work on this job is in flight. */
+	/**
+	 * Refuses a caller's change while a live lease says KMS work on this job is in
+	 * flight.
+	 */
 	private void requireNotBusy(Instant now, String action) {
 		if (this.leaseUntil != null && this.leaseUntil.isAfter(now)) {
 			throw new ImportJobException("job-busy", DescribedFailure.Kind.CONFLICT, id(), this.state,
-					"Cannot " + action + " job " + id() + " now: " + (this.state == ImportJobState.MATERIAL_WRAPPED
-							? "its material is being imported" : "background work on it is in progress")
+					"Cannot " + action + " job " + id() + " now: "
+							+ (this.state == ImportJobState.MATERIAL_WRAPPED ? "its material is being imported"
+									: "background work on it is in progress")
 							+ "; retry after " + this.leaseUntil,
 					secondsUntil(now, this.leaseUntil));
 		}
@@ -521,7 +564,9 @@ class ImportJob {
 		this.leaseUntil = null;
 	}
 
-	/** An imported job was compared with KMS and still matches; next comparison due then. */
+	/**
+	 * An imported job was compared with KMS and still matches; next comparison due then.
+	 */
 	void recordCheck(Instant nextCheck) {
 		this.nextCheckAt = nextCheck;
 		clearWorkFailures();
@@ -529,8 +574,8 @@ class ImportJob {
 	}
 
 	/**
-	 * A transient failure of background work: keep the state, try again at the given time (counted as a failure in
-	 * a row, so the caller can back off).
+	 * A transient failure of background work: keep the state, try again at the given time
+	 * (counted as a failure in a row, so the caller can back off).
 	 */
 	void deferWork(String errorCode, String message, Instant retryAt) {
 		this.lastErrorCode = errorCode;
@@ -552,7 +597,10 @@ class ImportJob {
 		return this.parametersValidTo == null || !now.isBefore(this.parametersValidTo);
 	}
 
-	/** The wrapping public key while it may still be used: waiting for material and within validity. */
+	/**
+	 * The wrapping public key while it may still be used: waiting for material and within
+	 * validity.
+	 */
 	byte[] usableWrappingKey(Instant now) {
 		if (this.wrappingPublicKey == null) {
 			throw new ImportJobException("no-import-parameters", id(), this.state,
@@ -602,7 +650,8 @@ class ImportJob {
 		this.events.add(new ImportJobEvent(this.state, target, cause, errorCode, actor, now));
 		this.state = target;
 		this.updatedAt = now;
-		// a change of state is progress: earlier failures of background work no longer count
+		// a change of state is progress: earlier failures of background work no longer
+		// count
 		clearWorkFailures();
 	}
 
@@ -645,7 +694,9 @@ class ImportJob {
 		return this.importedAt;
 	}
 
-	/** The public key of the private key Keyport wrapped for this job, or {@code null}. */
+	/**
+	 * The public key of the private key Keyport wrapped for this job, or {@code null}.
+	 */
 	byte[] expectedPublicKey() {
 		return this.expectedPublicKey != null ? this.expectedPublicKey.clone() : null;
 	}
@@ -684,11 +735,11 @@ class ImportJob {
 
 	ImportJobView toView() {
 		return new ImportJobView(id(), this.version, this.state, this.kmsKeyId, this.kmsKeyArn, this.keySpec,
-				this.wrappingAlgorithm, this.wrappingKeySpec, new ExpirationPolicy(this.expirationModel,
-						this.materialValidTo),
-				this.parametersFetchedAt, this.parametersValidTo, this.parameterDownloads, this.importAttempts,
-				this.nextAttemptAt, this.lastErrorCode, this.lastErrorMessage, this.keyMaterialId, this.importedAt,
-				this.createdAt, this.updatedAt, this.createdBy, this.tenant);
+				this.wrappingAlgorithm, this.wrappingKeySpec,
+				new ExpirationPolicy(this.expirationModel, this.materialValidTo), this.parametersFetchedAt,
+				this.parametersValidTo, this.parameterDownloads, this.importAttempts, this.nextAttemptAt,
+				this.lastErrorCode, this.lastErrorMessage, this.keyMaterialId, this.importedAt, this.createdAt,
+				this.updatedAt, this.createdBy, this.tenant);
 	}
 
 	@Override

@@ -11,7 +11,10 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** One transition in a job's history. Rows are append-only (the database refuses updates and deletes). */
+/**
+ * One transition in a job's history. Rows are append-only (the database refuses updates
+ * and deletes).
+ */
 @Entity
 @Table(name = "import_job_event")
 class ImportJobEvent {

@@ -7,8 +7,9 @@ import java.util.Map;
 import io.keyport.support.DescribedFailure;
 
 /**
- * A request about an import job cannot be carried out. Carries a stable code, what kind of failure it is, and the
- * job's id and state for the problem response. Messages never contain key material or tokens.
+ * A request about an import job cannot be carried out. Carries a stable code, what kind
+ * of failure it is, and the job's id and state for the problem response. Messages never
+ * contain key material or tokens.
  */
 public class ImportJobException extends RuntimeException implements DescribedFailure {
 
@@ -26,7 +27,10 @@ public class ImportJobException extends RuntimeException implements DescribedFai
 		this(code, kind, jobId, state, message, null);
 	}
 
-	/** A refusal that the same request may overcome after {@code retryAfter} (answered with {@code Retry-After}). */
+	/**
+	 * A refusal that the same request may overcome after {@code retryAfter} (answered
+	 * with {@code Retry-After}).
+	 */
 	public ImportJobException(String code, Kind kind, ImportJobId jobId, ImportJobState state, String message,
 			Duration retryAfter) {
 		super(message);

@@ -29,14 +29,17 @@ import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
 
 /**
- * The background work on jobs: new parameters before the old lapse, import retries, reconciliation after crashes,
- * material expiry and drift. Each kind of work claims a batch of due jobs in a short transaction
- * ({@code FOR UPDATE SKIP LOCKED} plus a lease), calls KMS with no transaction open, and records each outcome in a
- * transaction that checks the version of the claim. So any number of instances can run it on one database: a job is
- * claimed by one of them, a lease left by a killed instance lapses and is taken over, and a result computed on stale
- * data is discarded instead of written. The lease is renewed right before each job's KMS work, so a slow batch never
- * lets a later job's lease lapse while this instance still works on it; and whatever goes wrong with one job is
- * recorded on that job, which is backed off, while the run goes on with the others ({@link LifecycleClaims}).
+ * The background work on jobs: new parameters before the old lapse, import retries,
+ * reconciliation after crashes, material expiry and drift. Each kind of work claims a
+ * batch of due jobs in a short transaction ({@code FOR UPDATE SKIP LOCKED} plus a lease),
+ * calls KMS with no transaction open, and records each outcome in a transaction that
+ * checks the version of the claim. So any number of instances can run it on one database:
+ * a job is claimed by one of them, a lease left by a killed instance lapses and is taken
+ * over, and a result computed on stale data is discarded instead of written. The lease is
+ * renewed right before each job's KMS work, so a slow batch never lets a later job's
+ * lease lapse while this instance still works on it; and whatever goes wrong with one job
+ * is recorded on that job, which is backed off, while the run goes on with the others
+ * ({@link LifecycleClaims}).
  */
 @Component
 public class ImportJobLifecycle {
@@ -99,12 +102,13 @@ public class ImportJobLifecycle {
 	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks) {
 	}
 
-	// --- parameters ----------------------------------------------------------------------------------------------
+	// --- parameters
+	// ----------------------------------------------------------------------------------------------
 
 	/**
-	 * Waiting jobs whose parameters lapse within the margin, jobs whose parameters already expired, and wrapped jobs
-	 * whose token expired before the import succeeded get new parameters; jobs waiting past their lifetime are
-	 * cancelled as abandoned.
+	 * Waiting jobs whose parameters lapse within the margin, jobs whose parameters
+	 * already expired, and wrapped jobs whose token expired before the import succeeded
+	 * get new parameters; jobs waiting past their lifetime are cancelled as abandoned.
 	 */
 	public int refreshDueParameters() {
 		Instant now = this.clock.instant();
@@ -122,17 +126,18 @@ public class ImportJobLifecycle {
 	private void refreshOne(JobClaim claim) {
 		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
 		Instant now = this.clock.instant();
-		// counted from when the job last started waiting: a re-import after expiry gets the whole lifetime
+		// counted from when the job last started waiting: a re-import after expiry gets
+		// the whole lifetime
 		if (job.waitingSince().plus(this.properties.jobLifetime()).isBefore(now)) {
-			this.claims.update(claim, j -> j.cancel("abandoned: no material arrived within "
-					+ this.properties.jobLifetime().toDays() + " days of the job's start of waiting for it", ACTOR,
-					now));
+			this.claims.update(claim,
+					j -> j.cancel("abandoned: no material arrived within " + this.properties.jobLifetime().toDays()
+							+ " days of the job's start of waiting for it", ACTOR, now));
 			return;
 		}
 		ImportParameters parameters;
 		try {
-			parameters = this.kmsImports.download(job.kmsKeyArn(), job.wrappingAlgorithm(),
-					job.wrappingKeySpec(), job.id(), switch (job.state()) {
+			parameters = this.kmsImports.download(job.kmsKeyArn(), job.wrappingAlgorithm(), job.wrappingKeySpec(),
+					job.id(), switch (job.state()) {
 						case PARAMETERS_EXPIRED -> ImportJobMetrics.DownloadCause.AFTER_EXPIRY;
 						case MATERIAL_WRAPPED -> ImportJobMetrics.DownloadCause.TOKEN_EXPIRED;
 						default -> ImportJobMetrics.DownloadCause.REFRESH_BEFORE_EXPIRY;
@@ -149,9 +154,10 @@ public class ImportJobLifecycle {
 				});
 			}
 			else {
-				this.claims.update(claim, j -> j.fail(ex.errorCode().code(),
-						"new parameters refused by KMS (" + ex.errorCode().code() + "): " + ex.getMessage(), ACTOR,
-						this.clock.instant()));
+				this.claims.update(claim,
+						j -> j.fail(ex.errorCode().code(),
+								"new parameters refused by KMS (" + ex.errorCode().code() + "): " + ex.getMessage(),
+								ACTOR, this.clock.instant()));
 			}
 			return;
 		}
@@ -168,19 +174,22 @@ public class ImportJobLifecycle {
 		this.claims.update(claim, j -> j.recordParameters(parameters, cause, ACTOR, this.clock.instant()));
 	}
 
-	// --- imports -------------------------------------------------------------------------------------------------
+	// --- imports
+	// -------------------------------------------------------------------------------------------------
 
 	/**
-	 * Wrapped jobs whose next attempt is due, including those left behind by a crashed instance (their lease
-	 * lapsed). An import whose ValidTo passed is not sent (KMS would refuse it). An import whose outcome was lost is
-	 * recognised only with proof (KMS's public key is the one of the private key Keyport wrapped); otherwise the same
-	 * material is sent again, which KMS accepts for the material it holds and refuses for any other.
+	 * Wrapped jobs whose next attempt is due, including those left behind by a crashed
+	 * instance (their lease lapsed). An import whose ValidTo passed is not sent (KMS
+	 * would refuse it). An import whose outcome was lost is recognised only with proof
+	 * (KMS's public key is the one of the private key Keyport wrapped); otherwise the
+	 * same material is sent again, which KMS accepts for the material it holds and
+	 * refuses for any other.
 	 */
 	public int retryDueImports() {
 		Instant now = this.clock.instant();
 		List<JobClaim> claims = this.claims.claim(
-				"state = 'MATERIAL_WRAPPED' and next_attempt_at <= ? and parameters_valid_to > ?",
-				"next_attempt_at", now, Timestamp.from(now), Timestamp.from(now));
+				"state = 'MATERIAL_WRAPPED' and next_attempt_at <= ? and parameters_valid_to > ?", "next_attempt_at",
+				now, Timestamp.from(now), Timestamp.from(now));
 		for (JobClaim claim : claims) {
 			this.claims.work(claim, this::importOne);
 		}
@@ -199,22 +208,26 @@ public class ImportJobLifecycle {
 			key = this.kms.describeKey(job.kmsKeyArn());
 		}
 		catch (KmsException ex) {
-			// let the import itself meet the error: it records the outcome with KMS's meaning
+			// let the import itself meet the error: it records the outcome with KMS's
+			// meaning
 			key = null;
 		}
 		if (key != null && holdsExpectedMaterial(key, job.expiration()) && provenByPublicKey(job)) {
 			Instant now = this.clock.instant();
 			this.metrics.imported();
-			if (this.claims.update(claim, j -> j.reconcileImported("reconciled: KMS already holds this job's material (its "
-					+ "public key matches the imported private key) with the expected expiration; an earlier "
-					+ "import's outcome was lost, not sent again", ACTOR, now,
-					now.plus(this.properties.driftCheckInterval())))) {
+			if (this.claims.update(claim,
+					j -> j.reconcileImported("reconciled: KMS already holds this job's material (its "
+							+ "public key matches the imported private key) with the expected expiration; an earlier "
+							+ "import's outcome was lost, not sent again", ACTOR, now,
+							now.plus(this.properties.driftCheckInterval())))) {
 				this.supersession.supersedeEarlier(new ImportJobId(claim.id()), ACTOR);
 			}
 			return;
 		}
-		// without proof the same material is sent again with the same token: KMS accepts a re-import of the same
-		// material and refuses different material, so the outcome is KMS's word, not a guess
+		// without proof the same material is sent again with the same token: KMS accepts
+		// a re-import of the same
+		// material and refuses different material, so the outcome is KMS's word, not a
+		// guess
 		try {
 			this.kmsImports.execute(new ImportJobId(claim.id()), claim.version(), job.importRequest(), ACTOR);
 		}
@@ -224,7 +237,10 @@ public class ImportJobLifecycle {
 		}
 	}
 
-	/** The key holds material with the job's expiration; ValidTo at KMS's precision, whole seconds. */
+	/**
+	 * The key holds material with the job's expiration; ValidTo at KMS's precision, whole
+	 * seconds.
+	 */
 	private static boolean holdsExpectedMaterial(KmsKey key, ExpirationPolicy expected) {
 		if (key.state() != KeyState.ENABLED && key.state() != KeyState.DISABLED) {
 			return false;
@@ -232,14 +248,14 @@ public class ImportJobLifecycle {
 		if (key.expirationModel() != expected.model()) {
 			return false;
 		}
-		return expected.model() == ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE
-				|| (key.validTo() != null && Objects.equals(key.validTo().truncatedTo(ChronoUnit.SECONDS),
-						expected.validTo().truncatedTo(ChronoUnit.SECONDS)));
+		return expected.model() == ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE || (key.validTo() != null && Objects
+			.equals(key.validTo().truncatedTo(ChronoUnit.SECONDS), expected.validTo().truncatedTo(ChronoUnit.SECONDS)));
 	}
 
 	/**
-	 * Whether KMS's public key is the one of the private key this job wrapped: the proof that the key holds this
-	 * job's material. No proof is possible for symmetric keys or material the client wrapped.
+	 * Whether KMS's public key is the one of the private key this job wrapped: the proof
+	 * that the key holds this job's material. No proof is possible for symmetric keys or
+	 * material the client wrapped.
 	 */
 	private boolean provenByPublicKey(ImportJob job) {
 		byte[] expected = job.expectedPublicKey();
@@ -255,11 +271,13 @@ public class ImportJobLifecycle {
 		}
 	}
 
-	// --- imported jobs -------------------------------------------------------------------------------------------
+	// --- imported jobs
+	// -------------------------------------------------------------------------------------------
 
 	/**
-	 * Imported jobs whose material passed its ValidTo, or whose periodic comparison with KMS is due: KMS decides
-	 * whether the material expired, was deleted, or the key is going away.
+	 * Imported jobs whose material passed its ValidTo, or whose periodic comparison with
+	 * KMS is due: KMS decides whether the material expired, was deleted, or the key is
+	 * going away.
 	 */
 	public int watchImportedJobs() {
 		Instant now = this.clock.instant();
@@ -277,7 +295,8 @@ public class ImportJobLifecycle {
 		Instant now = this.clock.instant();
 		Optional<ImportJobId> newer = this.supersession.newerImport(job.id());
 		if (newer.isPresent()) {
-			// a later job imported into the key: that one is watched, this one has nothing left to check
+			// a later job imported into the key: that one is watched, this one has
+			// nothing left to check
 			this.claims.update(claim, j -> j.supersede(newer.get(), ACTOR, now));
 			return;
 		}
@@ -287,11 +306,12 @@ public class ImportJobLifecycle {
 		}
 		catch (KmsException ex) {
 			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND) {
-				this.claims.update(claim, j -> j.fail(ex.errorCode().code(), "the KMS key no longer exists", ACTOR, now));
+				this.claims.update(claim,
+						j -> j.fail(ex.errorCode().code(), "the KMS key no longer exists", ACTOR, now));
 			}
 			else {
-				this.claims.update(claim, j -> j.deferWork(ex.errorCode().code(), "check with KMS failed: " + ex.getMessage(),
-						now.plus(this.claims.backoff(claim))));
+				this.claims.update(claim, j -> j.deferWork(ex.errorCode().code(),
+						"check with KMS failed: " + ex.getMessage(), now.plus(this.claims.backoff(claim))));
 			}
 			return;
 		}
@@ -299,8 +319,10 @@ public class ImportJobLifecycle {
 		boolean validToPassed = expiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES
 				&& !expiration.validTo().isAfter(now);
 		if (key.state() == KeyState.PENDING_DELETION) {
-			this.claims.update(claim, j -> j.fail("kms-key-pending-deletion", "the KMS key is scheduled for deletion on "
-					+ key.deletionDate() + "; cancel the deletion and start a new job to keep using it", ACTOR, now));
+			this.claims.update(claim,
+					j -> j.fail("kms-key-pending-deletion", "the KMS key is scheduled for deletion on "
+							+ key.deletionDate() + "; cancel the deletion and start a new job to keep using it", ACTOR,
+							now));
 		}
 		else if (key.state() == KeyState.PENDING_IMPORT) {
 			this.claims.update(claim, j -> j.expireMaterial(validToPassed
@@ -311,9 +333,10 @@ public class ImportJobLifecycle {
 					ACTOR, now));
 		}
 		else {
-			// past ValidTo with material still shown, KMS deletes it within a while: the next look backs off
-			this.claims.update(claim, j -> j.recordCheck(
-					j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
+			// past ValidTo with material still shown, KMS deletes it within a while: the
+			// next look backs off
+			this.claims.update(claim, j -> j
+				.recordCheck(j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
 		}
 	}
 

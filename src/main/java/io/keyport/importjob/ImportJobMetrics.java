@@ -8,8 +8,9 @@ import org.springframework.stereotype.Component;
 import io.keyport.kms.KmsErrorCode;
 
 /**
- * Counters of what happens to jobs: {@code keyport.imports} by outcome and error code, and
- * {@code keyport.parameter.downloads} by cause. Tags are low-cardinality by construction (no key or job ids).
+ * Counters of what happens to jobs: {@code keyport.imports} by outcome and error code,
+ * and {@code keyport.parameter.downloads} by cause. Tags are low-cardinality by
+ * construction (no key or job ids).
  */
 @Component
 class ImportJobMetrics {
@@ -35,7 +36,10 @@ class ImportJobMetrics {
 		imports("imported", "none");
 	}
 
-	/** A refused import: {@code retry} (transient, the job retries), {@code refused} (the job waits), {@code failed}. */
+	/**
+	 * A refused import: {@code retry} (transient, the job retries), {@code refused} (the
+	 * job waits), {@code failed}.
+	 */
 	void importFailed(KmsErrorCode error, ImportJobState outcomeState) {
 		String outcome = switch (outcomeState) {
 			case MATERIAL_WRAPPED -> "retry";

@@ -8,7 +8,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
-/** A thin trigger: runs {@link ImportJobLifecycle#runOnce()} at a fixed delay. Tests call the lifecycle directly. */
+/**
+ * A thin trigger: runs {@link ImportJobLifecycle#runOnce()} at a fixed delay. Tests call
+ * the lifecycle directly.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 @ConditionalOnProperty(name = "keyport.lifecycle.enabled", havingValue = "true", matchIfMissing = true)
@@ -22,7 +25,8 @@ class ImportJobScheduler {
 		this.lifecycle = lifecycle;
 	}
 
-	@Scheduled(fixedDelayString = "${keyport.lifecycle.interval:10s}", initialDelayString = "${keyport.lifecycle.interval:10s}")
+	@Scheduled(fixedDelayString = "${keyport.lifecycle.interval:10s}",
+			initialDelayString = "${keyport.lifecycle.interval:10s}")
 	void run() {
 		try {
 			ImportJobLifecycle.RunSummary summary = this.lifecycle.runOnce();

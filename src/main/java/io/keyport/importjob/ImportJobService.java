@@ -35,9 +35,10 @@ import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingPublicKey;
 
 /**
- * Application service for import jobs. Every KMS call happens with no database transaction open: a job is read or
- * claimed in one short transaction, KMS is called, and the outcome is recorded in another that checks the job's
- * version, so a concurrent change is detected instead of overwritten.
+ * Application service for import jobs. Every KMS call happens with no database
+ * transaction open: a job is read or claimed in one short transaction, KMS is called, and
+ * the outcome is recorded in another that checks the job's version, so a concurrent
+ * change is detected instead of overwritten.
  */
 @Service
 public class ImportJobService {
@@ -87,23 +88,25 @@ public class ImportJobService {
 	}
 
 	/**
-	 * Checks the key (exists, owned by the caller's tenant, EXTERNAL, state allows import), refuses impossible
-	 * algorithm combinations before calling GetParametersForImport, then stores the job waiting for material.
+	 * Checks the key (exists, owned by the caller's tenant, EXTERNAL, state allows
+	 * import), refuses impossible algorithm combinations before calling
+	 * GetParametersForImport, then stores the job waiting for material.
 	 */
 	public ImportJobView create(CreateImportJob command, Caller caller) {
 		String actor = caller.actor();
 		Instant now = this.clock.instant();
 		checkValidTo(command.expiration(), now, null);
-		// a missing, invalid, unowned or foreign key: one answer, so key ids cannot be probed through job creation
+		// a missing, invalid, unowned or foreign key: one answer, so key ids cannot be
+		// probed through job creation
 		KmsKey key = this.kmsKeys.ownedKey(command.kmsKeyId(), caller);
 		if (!key.isExternal()) {
 			throw new ImportJobException("kms-key-not-external", Kind.INVALID, null, null, "Key " + key.arn()
 					+ " has origin " + key.origin() + "; only keys with origin EXTERNAL accept imported key material");
 		}
 		if (key.state() == null || !key.state().allowsImport()) {
-			throw new ImportJobException("kms-key-state-forbids-import", Kind.CONFLICT, null, null, "Key "
-					+ key.arn() + " is " + key.state() + "; material can be imported only into keys that are "
-					+ "PENDING_IMPORT, ENABLED or DISABLED");
+			throw new ImportJobException("kms-key-state-forbids-import", Kind.CONFLICT, null, null,
+					"Key " + key.arn() + " is " + key.state() + "; material can be imported only into keys that are "
+							+ "PENDING_IMPORT, ENABLED or DISABLED");
 		}
 		if (key.keySpec() == null) {
 			throw new ImportJobException("unsupported-key-spec", Kind.INVALID, null, null,
@@ -140,13 +143,12 @@ public class ImportJobService {
 				predicates.add(cb.equal(root.get("state"), state));
 			}
 			if (kmsKeyId != null && !kmsKeyId.isBlank()) {
-				predicates.add(cb.or(cb.equal(root.get("kmsKeyId"), kmsKeyId),
-						cb.equal(root.get("kmsKeyArn"), kmsKeyId)));
+				predicates
+					.add(cb.or(cb.equal(root.get("kmsKeyId"), kmsKeyId), cb.equal(root.get("kmsKeyArn"), kmsKeyId)));
 			}
 			return cb.and(predicates.toArray(Predicate[]::new));
 		};
-		PageRequest request = PageRequest.of(page, size,
-				Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")));
+		PageRequest request = PageRequest.of(page, size, Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")));
 		return this.readTx.execute(status -> this.jobs.findAll(filter, request).map(ImportJob::toView));
 	}
 
@@ -176,9 +178,10 @@ public class ImportJobService {
 	}
 
 	/**
-	 * Plaintext material: private keys are brought into DER PKCS#8 (from PEM, PKCS#1 or SEC1) and their public key
-	 * derived, then the material is wrapped here with the job's wrapping key and algorithm. The caller's buffer and
-	 * every converted copy are overwritten before this method returns, whatever happens.
+	 * Plaintext material: private keys are brought into DER PKCS#8 (from PEM, PKCS#1 or
+	 * SEC1) and their public key derived, then the material is wrapped here with the
+	 * job's wrapping key and algorithm. The caller's buffer and every converted copy are
+	 * overwritten before this method returns, whatever happens.
 	 */
 	public ImportJobView importPlaintext(ImportJobId id, KeyMaterial material, Caller caller) {
 		String actor = caller.actor();
@@ -204,8 +207,9 @@ public class ImportJobService {
 	}
 
 	/**
-	 * Downloads new parameters now, replacing the current ones, and sets a new expiration for the next import when
-	 * one is given (a re-import after the material expired needs a ValidTo in the future).
+	 * Downloads new parameters now, replacing the current ones, and sets a new expiration
+	 * for the next import when one is given (a re-import after the material expired needs
+	 * a ValidTo in the future).
 	 */
 	public ImportJobView refreshParameters(ImportJobId id, ExpirationPolicy newExpiration, Caller caller) {
 		String actor = caller.actor();
@@ -237,7 +241,8 @@ public class ImportJobService {
 
 	private ImportJobView importWrapped(ImportJobId id, long expectedVersion, EncryptedKeyMaterial encrypted,
 			byte[] expectedPublicKey, String cause, String actor) {
-		// 1. claim: the job moves to MATERIAL_WRAPPED, so a second upload is refused while this one runs
+		// 1. claim: the job moves to MATERIAL_WRAPPED, so a second upload is refused
+		// while this one runs
 		record WrappedClaim(long version, ImportRequest request) {
 		}
 		WrappedClaim claim = this.tx.execute(status -> {
@@ -254,8 +259,8 @@ public class ImportJobService {
 			return new WrappedClaim(saved.version(), saved.importRequest());
 		});
 		if (claim == null) {
-			throw new ImportJobException("parameters-expired", Kind.CONFLICT, id,
-					ImportJobState.PARAMETERS_EXPIRED, "The wrapping key and import token of job " + id
+			throw new ImportJobException("parameters-expired", Kind.CONFLICT, id, ImportJobState.PARAMETERS_EXPIRED,
+					"The wrapping key and import token of job " + id
 							+ " expired before the material arrived; refresh the parameters and wrap again");
 		}
 		return this.kmsImports.execute(id, claim.version(), claim.request(), actor);
@@ -264,14 +269,20 @@ public class ImportJobService {
 	private record WrappingContext(long version, KeySpec keySpec, WrappingAlgorithm algorithm,
 			WrappingPublicKey wrappingKey) {
 
-		/** The job's import under the provider's rules (the job was created under them, so they accept it). */
+		/**
+		 * The job's import under the provider's rules (the job was created under them, so
+		 * they accept it).
+		 */
 		ImportSpec importSpec(KmsProvider kms) {
 			return new ImportSpec(this.keySpec, this.algorithm, this.wrappingKey.spec(), kms.importRules());
 		}
 
 	}
 
-	/** What wrapping needs, read in a short transaction; refuses jobs that cannot take material now. */
+	/**
+	 * What wrapping needs, read in a short transaction; refuses jobs that cannot take
+	 * material now.
+	 */
 	private WrappingContext wrappingContext(ImportJobId id, Caller caller) {
 		Instant now = this.clock.instant();
 		WrappingContext context = this.readTx.execute(status -> {

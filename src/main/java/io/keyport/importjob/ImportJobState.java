@@ -4,7 +4,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * States of an import job. The allowed transitions are listed here, in one place; {@link ImportJob} refuses any other.
+ * States of an import job. The allowed transitions are listed here, in one place;
+ * {@link ImportJob} refuses any other.
  */
 public enum ImportJobState {
 
@@ -17,15 +18,21 @@ public enum ImportJobState {
 	/** The material is in the KMS key. */
 	IMPORTED,
 
-	/** The wrapping key and token lapsed (or were refused) before an import; new parameters are needed. */
+	/**
+	 * The wrapping key and token lapsed (or were refused) before an import; new
+	 * parameters are needed.
+	 */
 	PARAMETERS_EXPIRED,
 
-	/** The imported material passed its ValidTo; the same material must be imported again. */
+	/**
+	 * The imported material passed its ValidTo; the same material must be imported again.
+	 */
 	MATERIAL_EXPIRED,
 
 	/**
-	 * Terminal: a later job imported into the same key (a renewal or re-import), so this job's material and ValidTo
-	 * are no longer the key's; the newer job is watched instead.
+	 * Terminal: a later job imported into the same key (a renewal or re-import), so this
+	 * job's material and ValidTo are no longer the key's; the newer job is watched
+	 * instead.
 	 */
 	SUPERSEDED,
 
@@ -38,15 +45,19 @@ public enum ImportJobState {
 	private Set<ImportJobState> next;
 
 	static {
-		// to IMPORTED (also from PARAMETERS_EXPIRED): KMS accepted an import sent while the job was wrapped, after the
-		// job had moved on meanwhile; the key holds the material, so that is what the job records
-		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, IMPORTED, PARAMETERS_EXPIRED,
-				FAILED, CANCELLED);
-		// back to PARAMETERS_FETCHED when KMS refused the material itself (wrong wrapping, wrong material)
+		// to IMPORTED (also from PARAMETERS_EXPIRED): KMS accepted an import sent while
+		// the job was wrapped, after the
+		// job had moved on meanwhile; the key holds the material, so that is what the job
+		// records
+		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, IMPORTED, PARAMETERS_EXPIRED, FAILED,
+				CANCELLED);
+		// back to PARAMETERS_FETCHED when KMS refused the material itself (wrong
+		// wrapping, wrong material)
 		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, IMPORTED, PARAMETERS_FETCHED, PARAMETERS_EXPIRED, FAILED,
 				CANCELLED);
 		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, SUPERSEDED, FAILED);
-		// IMPORTED from here when KMS accepted an import while the job moved on (recorded, never lost)
+		// IMPORTED from here when KMS accepted an import while the job moved on
+		// (recorded, never lost)
 		PARAMETERS_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, IMPORTED, FAILED, CANCELLED);
 		// re-import of the same material starts with fresh parameters
 		MATERIAL_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, SUPERSEDED, FAILED, CANCELLED);

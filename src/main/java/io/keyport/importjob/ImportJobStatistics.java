@@ -14,8 +14,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
- * How the jobs stand, for metrics and health: jobs per state ({@code keyport.jobs}), the oldest job waiting for
- * material, and the lifecycle's lag ({@code keyport.lifecycle.lag}: how long the oldest overdue work has been due).
+ * How the jobs stand, for metrics and health: jobs per state ({@code keyport.jobs}), the
+ * oldest job waiting for material, and the lifecycle's lag
+ * ({@code keyport.lifecycle.lag}: how long the oldest overdue work has been due).
  * Computed with two queries at most once per {@link #MAX_AGE}, not on every scrape.
  */
 @Service
@@ -48,7 +49,8 @@ public class ImportJobStatistics {
 	}
 
 	/**
-	 * @param oldestWaiting creation time of the oldest job waiting for material, or {@code null}
+	 * @param oldestWaiting creation time of the oldest job waiting for material, or
+	 * {@code null}
 	 * @param lag age of the oldest overdue work; zero when nothing is overdue
 	 */
 	public record Snapshot(Instant takenAt, Map<ImportJobState, Long> jobsByState, Instant oldestWaiting,
@@ -67,15 +69,16 @@ public class ImportJobStatistics {
 
 	private Snapshot take(Instant now) {
 		Map<ImportJobState, Long> counts = new EnumMap<>(ImportJobState.class);
-		this.jdbc.query("select state, count(*) from import_job group by state",
-				rs -> {
-					counts.put(ImportJobState.valueOf(rs.getString(1)), rs.getLong(2));
-				});
+		this.jdbc.query("select state, count(*) from import_job group by state", rs -> {
+			counts.put(ImportJobState.valueOf(rs.getString(1)), rs.getLong(2));
+		});
 		Timestamp oldestWaiting = this.jdbc.queryForObject(
 				"select min(waiting_since) from import_job where state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')",
 				Timestamp.class);
-		// the earliest due time of any work the lifecycle should already have done, as its claims see it: imported
-		// jobs are due at next_check_at (never later than ValidTo), and a job backed off after failures is due again
+		// the earliest due time of any work the lifecycle should already have done, as
+		// its claims see it: imported
+		// jobs are due at next_check_at (never later than ValidTo), and a job backed off
+		// after failures is due again
 		// only at work_not_before (greatest ignores nulls)
 		Timestamp earliestDue = this.jdbc.queryForObject("""
 				select min(due) from (

@@ -6,8 +6,8 @@ import io.keyport.security.Caller;
 import io.keyport.support.DescribedFailure.Kind;
 
 /**
- * Loads jobs for the API and the lifecycle alike: any job by id, a job the caller may see or act on, or a job still at
- * the version a claim wrote. Callers hold the transaction.
+ * Loads jobs for the API and the lifecycle alike: any job by id, a job the caller may see
+ * or act on, or a job still at the version a claim wrote. Callers hold the transaction.
  */
 @Component
 class ImportJobStore {
@@ -28,8 +28,9 @@ class ImportJobStore {
 	}
 
 	/**
-	 * A job the caller may see (read) or act on (write): its own tenant's, or any tenant's for an admin's reads.
-	 * Another tenant's job is reported as not found, so existence does not leak.
+	 * A job the caller may see (read) or act on (write): its own tenant's, or any
+	 * tenant's for an admin's reads. Another tenant's job is reported as not found, so
+	 * existence does not leak.
 	 */
 	ImportJob load(ImportJobId id, Caller caller, boolean write) {
 		ImportJob job = load(id);

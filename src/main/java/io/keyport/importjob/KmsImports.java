@@ -25,9 +25,10 @@ import io.keyport.wrapping.WrappingKeySpec;
 import io.keyport.wrapping.WrappingPublicKey;
 
 /**
- * A job's KMS work that the API and the lifecycle share: downloading import parameters, sending claimed material with
- * ImportKeyMaterial and recording the outcome, and confirming an asymmetric import by its public key. KMS is called
- * with no transaction open; each outcome is recorded in a transaction of its own.
+ * A job's KMS work that the API and the lifecycle share: downloading import parameters,
+ * sending claimed material with ImportKeyMaterial and recording the outcome, and
+ * confirming an asymmetric import by its public key. KMS is called with no transaction
+ * open; each outcome is recorded in a transaction of its own.
  */
 @Component
 class KmsImports {
@@ -50,8 +51,8 @@ class KmsImports {
 
 	private final AcceptedImports acceptedImports;
 
-	KmsImports(KmsProvider kms, ImportJobStore store, ImportJobProperties properties,
-			LifecycleProperties lifecycle, ImportJobMetrics metrics, Supersession supersession, Clock clock,
+	KmsImports(KmsProvider kms, ImportJobStore store, ImportJobProperties properties, LifecycleProperties lifecycle,
+			ImportJobMetrics metrics, Supersession supersession, Clock clock,
 			PlatformTransactionManager transactionManager) {
 		this.kms = kms;
 		this.store = store;
@@ -64,9 +65,10 @@ class KmsImports {
 	}
 
 	/**
-	 * Sends a claimed job's material to KMS, outside any transaction, and records the outcome in a new one. A refused
-	 * import is recorded only if the job is still at the version of the claim, then thrown as an
-	 * {@link ImportJobException}; an accepted one is always recorded (see {@link AcceptedImports}).
+	 * Sends a claimed job's material to KMS, outside any transaction, and records the
+	 * outcome in a new one. A refused import is recorded only if the job is still at the
+	 * version of the claim, then thrown as an {@link ImportJobException}; an accepted one
+	 * is always recorded (see {@link AcceptedImports}).
 	 */
 	ImportJobView execute(ImportJobId id, long claimedVersion, ImportRequest request, String actor) {
 		ImportResult result;
@@ -76,23 +78,28 @@ class KmsImports {
 		catch (KmsException ex) {
 			ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
 			this.metrics.importFailed(ex.errorCode(), failed.state());
-			throw new ImportJobException(failed.state() == ImportJobState.FAILED && ex.isTransient()
-					? "import-attempts-exhausted" : ex.errorCode().code(), ex.errorCode().importKind(), id,
-					failed.state(), "KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
+			throw new ImportJobException(
+					failed.state() == ImportJobState.FAILED && ex.isTransient() ? "import-attempts-exhausted"
+							: ex.errorCode().code(),
+					ex.errorCode().importKind(), id, failed.state(),
+					"KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
 		}
-		// KMS has the material: recorded from whatever the job became meanwhile, never lost to a version check
+		// KMS has the material: recorded from whatever the job became meanwhile, never
+		// lost to a version check
 		ImportJobView imported = this.acceptedImports.record(id, result, actor);
 		this.metrics.imported();
 		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
-		// after the import is recorded, in transactions of their own: a conflict there cannot lose the import
+		// after the import is recorded, in transactions of their own: a conflict there
+		// cannot lose the import
 		this.supersession.supersedeEarlier(id, actor);
 		return imported;
 	}
 
 	/**
-	 * After an asymmetric import: KMS's public key (GetPublicKey, no transaction open) compared with the one derived
-	 * from the imported private key, or, for client-wrapped material, only its fingerprint. The outcome goes into the
-	 * job's history; a failure here never undoes the import.
+	 * After an asymmetric import: KMS's public key (GetPublicKey, no transaction open)
+	 * compared with the one derived from the imported private key, or, for client-wrapped
+	 * material, only its fingerprint. The outcome goes into the job's history; a failure
+	 * here never undoes the import.
 	 */
 	ImportJobView confirmPublicKey(ImportJobView imported, byte[] expectedPublicKey, String actor) {
 		if (imported.state() != ImportJobState.IMPORTED || imported.keySpec() == null
@@ -152,13 +159,14 @@ class KmsImports {
 		});
 	}
 
-	ImportParameters download(String keyArn, WrappingAlgorithm algorithm,
-			WrappingKeySpec wrappingKeySpec, ImportJobId jobId, ImportJobMetrics.DownloadCause cause) {
+	ImportParameters download(String keyArn, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
+			ImportJobId jobId, ImportJobMetrics.DownloadCause cause) {
 		ImportParameters parameters = this.kms.getParametersForImport(keyArn, algorithm, wrappingKeySpec);
 		this.metrics.parametersDownloaded(cause);
 		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
 		if (wrappingKey.spec() != wrappingKeySpec) {
-			// KMS answered with another key than asked for: material wrapped under it would be refused
+			// KMS answered with another key than asked for: material wrapped under it
+			// would be refused
 			throw new ImportJobException("wrapping-key-spec-mismatch", Kind.UPSTREAM_FAILED, jobId, null,
 					"KMS returned a " + wrappingKey.spec() + " wrapping key where " + wrappingKeySpec
 							+ " was requested");

@@ -9,10 +9,11 @@ import org.springframework.stereotype.Component;
 import io.keyport.kms.KmsProvider;
 
 /**
- * Refuses to start with a lease shorter than one job's KMS work can take (the wait for a pacing permit plus the
- * call's timeout, as the KMS provider reports them): such a lease could lapse while the call still runs, and another
- * instance would do the same work. Also refuses the lease's former property name, which would otherwise be ignored
- * without a word.
+ * Refuses to start with a lease shorter than one job's KMS work can take (the wait for a
+ * pacing permit plus the call's timeout, as the KMS provider reports them): such a lease
+ * could lapse while the call still runs, and another instance would do the same work.
+ * Also refuses the lease's former property name, which would otherwise be ignored without
+ * a word.
  */
 @Component
 class LeaseSettings {
@@ -35,8 +36,8 @@ class LeaseSettings {
 
 	static void check(Duration leaseDuration, Duration longestCall) {
 		if (leaseDuration.compareTo(longestCall) <= 0) {
-			throw new IllegalStateException(PROPERTY + " (" + leaseDuration
-					+ ") must exceed the longest KMS call (" + longestCall + "): the client's call timeout "
+			throw new IllegalStateException(PROPERTY + " (" + leaseDuration + ") must exceed the longest KMS call ("
+					+ longestCall + "): the client's call timeout "
 					+ "(keyport.kms.aws.api-call-timeout for AWS) plus keyport.kms.rate-limits.max-wait");
 		}
 	}

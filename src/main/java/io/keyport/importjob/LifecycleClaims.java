@@ -23,9 +23,10 @@ import io.keyport.audit.AuditLog;
 import io.keyport.wrapping.WrappingException;
 
 /**
- * How the lifecycle holds jobs: claims a batch of due jobs in a short transaction ({@code FOR UPDATE SKIP LOCKED}
- * plus a lease), renews the lease right before each job's work, applies an outcome only at the version of the claim,
- * and records whatever goes wrong with one job on that job, backed off, so the run goes on with the others.
+ * How the lifecycle holds jobs: claims a batch of due jobs in a short transaction
+ * ({@code FOR UPDATE SKIP LOCKED} plus a lease), renews the lease right before each job's
+ * work, applies an outcome only at the version of the claim, and records whatever goes
+ * wrong with one job on that job, backed off, so the run goes on with the others.
  */
 @Component
 class LifecycleClaims {
@@ -54,13 +55,17 @@ class LifecycleClaims {
 		this.tx = new TransactionTemplate(transactionManager);
 	}
 
-	/** A job held by this instance, at the version the claim wrote, with its failures of work in a row. */
+	/**
+	 * A job held by this instance, at the version the claim wrote, with its failures of
+	 * work in a row.
+	 */
 	record JobClaim(UUID id, long version, int workFailures) {
 	}
 
 	/**
-	 * Works one claimed job: renews its lease first (skipped when the lease was lost meanwhile), and records any
-	 * failure on the job, backed off, so the run goes on with the other jobs.
+	 * Works one claimed job: renews its lease first (skipped when the lease was lost
+	 * meanwhile), and records any failure on the job, backed off, so the run goes on with
+	 * the other jobs.
 	 */
 	void work(JobClaim claim, Consumer<JobClaim> work) {
 		try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
@@ -75,21 +80,28 @@ class LifecycleClaims {
 		}
 	}
 
-	/** Extends this instance's lease on the job, without changing its version; false if it is no longer held. */
+	/**
+	 * Extends this instance's lease on the job, without changing its version; false if it
+	 * is no longer held.
+	 */
 	private boolean renewLease(JobClaim claim) {
 		Instant until = this.clock.instant().plus(this.properties.leaseDuration());
-		return this.jdbc.update("update import_job set lease_until = ? where id = ? and lease_owner = ? and version = ?",
+		return this.jdbc.update(
+				"update import_job set lease_until = ? where id = ? and lease_owner = ? and version = ?",
 				Timestamp.from(until), claim.id(), this.properties.instanceId(), claim.version()) == 1;
 	}
 
-	/** The wait before the job is worked on again after failures in a row: exponential with jitter, capped. */
+	/**
+	 * The wait before the job is worked on again after failures in a row: exponential
+	 * with jitter, capped.
+	 */
 	Duration backoff(JobClaim claim) {
 		return this.jobProperties.retryDelay(claim.workFailures() + 1, ThreadLocalRandom.current());
 	}
 
 	/**
-	 * Records an unexpected failure on the job in a short update of its own (the job may not even load), releases
-	 * the lease and backs the job off. Never throws.
+	 * Records an unexpected failure on the job in a short update of its own (the job may
+	 * not even load), releases the lease and backs the job off. Never throws.
 	 */
 	private void recordWorkFailure(JobClaim claim, RuntimeException failure) {
 		String code = switch (failure) {
@@ -98,8 +110,7 @@ class LifecycleClaims {
 			case OptimisticLockingFailureException ex -> ImportJobStore.CONCURRENT_MODIFICATION;
 			default -> "lifecycle-work-failed";
 		};
-		String message = "background work failed (" + failure.getClass().getSimpleName() + "): "
-				+ failure.getMessage();
+		String message = "background work failed (" + failure.getClass().getSimpleName() + "): " + failure.getMessage();
 		Instant now = this.clock.instant();
 		log.warn("Import job {}: {}; backed off", claim.id(), message, failure);
 		try {
@@ -117,11 +128,13 @@ class LifecycleClaims {
 		}
 	}
 
-	// --- claims --------------------------------------------------------------------------------------------------
+	// --- claims
+	// --------------------------------------------------------------------------------------------------
 
 	/**
-	 * Claims up to a batch of due jobs that nobody else holds: one short transaction, rows locked with SKIP LOCKED so
-	 * concurrent instances claim disjoint sets, the lease written and the version bumped.
+	 * Claims up to a batch of due jobs that nobody else holds: one short transaction,
+	 * rows locked with SKIP LOCKED so concurrent instances claim disjoint sets, the lease
+	 * written and the version bumped.
 	 */
 	List<JobClaim> claim(String condition, String order, Instant now, Object... parameters) {
 		Object[] arguments = new Object[parameters.length + 5];
@@ -131,8 +144,10 @@ class LifecycleClaims {
 		arguments[parameters.length + 2] = Timestamp.from(now);
 		arguments[parameters.length + 3] = Timestamp.from(now);
 		arguments[parameters.length + 4] = this.properties.batchSize();
-		// jobs backed off after failures wait their turn instead of heading every batch; RETURNING has no order of its
-		// own, so the claims are sorted again by the same key to be worked most urgent first
+		// jobs backed off after failures wait their turn instead of heading every batch;
+		// RETURNING has no order of its
+		// own, so the claims are sorted again by the same key to be worked most urgent
+		// first
 		String sql = """
 				with claimed as (
 				    update import_job set lease_owner = ?, lease_until = ?, version = version + 1
@@ -150,7 +165,10 @@ class LifecycleClaims {
 				rs.getLong("version"), rs.getInt("work_failures")), arguments));
 	}
 
-	/** Applies an outcome to a claimed job, unless someone changed it since the claim; whether it was applied. */
+	/**
+	 * Applies an outcome to a claimed job, unless someone changed it since the claim;
+	 * whether it was applied.
+	 */
 	boolean update(JobClaim claim, Consumer<ImportJob> change) {
 		try {
 			this.tx.executeWithoutResult(status -> {

@@ -12,19 +12,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The background work that keeps jobs usable and expiries visible, and the leases by which instances hold jobs (the
- * API's imports take one too). Safe on any number of instances sharing one database.
- * @param enabled whether this instance runs the scheduler (API-only instances may switch it off)
+ * The background work that keeps jobs usable and expiries visible, and the leases by
+ * which instances hold jobs (the API's imports take one too). Safe on any number of
+ * instances sharing one database.
+ *
+ * @param enabled whether this instance runs the scheduler (API-only instances may switch
+ * it off)
  * @param interval pause between two runs
  * @param batchSize jobs claimed per kind of work and run
- * @param refreshMargin waiting jobs get new parameters this long before the current ones lapse
- * @param jobLifetime jobs waiting for material longer than this (since creation, or since a re-import after expiry
- * started) are cancelled as abandoned
- * @param expiryLeadTime imported material expiring within this is reported (API, metric, health)
- * @param driftCheckInterval how often an imported job is compared with KMS (material deleted, key pending deletion)
- * @param instanceId this instance's name in leases; defaults to host name and a random suffix
- * @param leaseDuration how long one instance holds a job for one unit of work (an import, a refresh); a lease left by
- * a killed instance lapses after this and the work is taken over (was {@code keyport.import-jobs.lease-duration})
+ * @param refreshMargin waiting jobs get new parameters this long before the current ones
+ * lapse
+ * @param jobLifetime jobs waiting for material longer than this (since creation, or since
+ * a re-import after expiry started) are cancelled as abandoned
+ * @param expiryLeadTime imported material expiring within this is reported (API, metric,
+ * health)
+ * @param driftCheckInterval how often an imported job is compared with KMS (material
+ * deleted, key pending deletion)
+ * @param instanceId this instance's name in leases; defaults to host name and a random
+ * suffix
+ * @param leaseDuration how long one instance holds a job for one unit of work (an import,
+ * a refresh); a lease left by a killed instance lapses after this and the work is taken
+ * over (was {@code keyport.import-jobs.lease-duration})
  */
 @Validated
 @ConfigurationProperties("keyport.lifecycle")

@@ -13,16 +13,21 @@ import io.keyport.support.DescribedFailure.Kind;
 import io.keyport.support.TokenBucket;
 
 /**
- * Who may spend the account's scarce GetParametersForImport quota on request. The scheduler is not limited here: it
- * paces on the KMS rate limiter's bucket as before, and the share reserved for it is what API requests together can
- * never take. API requests get the rest ({@code rate × (1 − schedulerShare)}), and one tenant at most
- * {@code tenantShare} of that. A caller over its share is refused at once, before anything changes, with the time
- * until a permit frees up: a waiting request would only hold a thread and the others' turn.
+ * Who may spend the account's scarce GetParametersForImport quota on request. The
+ * scheduler is not limited here: it paces on the KMS rate limiter's bucket as before, and
+ * the share reserved for it is what API requests together can never take. API requests
+ * get the rest ({@code rate × (1 − schedulerShare)}), and one tenant at most
+ * {@code tenantShare} of that. A caller over its share is refused at once, before
+ * anything changes, with the time until a permit frees up: a waiting request would only
+ * hold a thread and the others' turn.
  */
 @Component
 public class ParameterDownloadQuota {
 
-	/** Tenants whose buckets are kept at most; beyond that, full (idle) ones are forgotten. */
+	/**
+	 * Tenants whose buckets are kept at most; beyond that, full (idle) ones are
+	 * forgotten.
+	 */
 	private static final int MAX_TENANTS = 10_000;
 
 	private final double apiRate;
@@ -40,14 +45,16 @@ public class ParameterDownloadQuota {
 		this.apiRate = total * (1 - rates.schedulerShare());
 		this.tenantRate = this.apiRate * rates.tenantShare();
 		this.tenantBurst = rates.tenantBurst();
-		// room for the burst of each tenant that may hold a full share, so one tenant's burst leaves the others a turn
+		// room for the burst of each tenant that may hold a full share, so one tenant's
+		// burst leaves the others a turn
 		this.api = new TokenBucket(this.apiRate,
 				Math.max(this.apiRate, this.tenantBurst * Math.ceil(1 / rates.tenantShare())));
 	}
 
 	/**
 	 * Takes a permit for one GetParametersForImport on behalf of the caller's tenant.
-	 * @throws ImportJobException {@code kms-quota-exceeded} (429) with the wait until a permit is available
+	 * @throws ImportJobException {@code kms-quota-exceeded} (429) with the wait until a
+	 * permit is available
 	 */
 	public void acquire(Caller caller, ImportJobId jobId) {
 		if (this.apiRate <= 0) {
@@ -64,8 +71,8 @@ public class ParameterDownloadQuota {
 				return;
 			}
 		}
-		Duration retryAfter = Duration.ofSeconds(Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1)
-				/ TimeUnit.SECONDS.toNanos(1)));
+		Duration retryAfter = Duration
+			.ofSeconds(Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1)));
 		throw new ImportJobException("kms-quota-exceeded", Kind.TOO_MANY_REQUESTS, jobId, null,
 				"The share of KMS's GetParametersForImport quota for requests of tenant '" + caller.tenant()
 						+ "' is used up for now; retry after " + retryAfter.toSeconds() + " s",

@@ -14,10 +14,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A key has one current import: the latest job imported into it. Earlier imported (or expired) jobs on the key are
- * superseded, each in its own short transaction, so that they leave the watch instead of being compared with a key
- * whose ValidTo a renewal changed. Never part of the transaction that records an import: a conflict here cannot lose
- * an import; the watcher supersedes whatever is left when it next claims such a job.
+ * A key has one current import: the latest job imported into it. Earlier imported (or
+ * expired) jobs on the key are superseded, each in its own short transaction, so that
+ * they leave the watch instead of being compared with a key whose ValidTo a renewal
+ * changed. Never part of the transaction that records an import: a conflict here cannot
+ * lose an import; the watcher supersedes whatever is left when it next claims such a job.
  */
 @Component
 class Supersession {
@@ -41,8 +42,8 @@ class Supersession {
 	}
 
 	/**
-	 * Supersedes the jobs on the same key imported before the given one. Never throws: a job it could not change is
-	 * superseded by the watcher later.
+	 * Supersedes the jobs on the same key imported before the given one. Never throws: a
+	 * job it could not change is superseded by the watcher later.
 	 * @return how many jobs were superseded
 	 */
 	int supersedeEarlier(ImportJobId imported, String actor) {

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * A wrapping public key and the import token that goes with it (GetParametersForImport). Both are needed, unchanged,
- * for one import before {@code validTo}. {@code toString} omits the token.
+ * A wrapping public key and the import token that goes with it (GetParametersForImport).
+ * Both are needed, unchanged, for one import before {@code validTo}. {@code toString}
+ * omits the token.
+ *
  * @param keyArn the key the parameters belong to
  * @param publicKeyDer DER SubjectPublicKeyInfo of the wrapping key
  * @param importToken opaque token, sent back with ImportKeyMaterial

@@ -2,13 +2,17 @@ package io.keyport.kms;
 
 import java.time.Duration;
 
-/** Told of every KMS call after it ends (audit trail, metrics). Must not throw, and never sees material or tokens. */
+/**
+ * Told of every KMS call after it ends (audit trail, metrics). Must not throw, and never
+ * sees material or tokens.
+ */
 public interface KmsCallListener {
 
 	void onCall(KmsCall call);
 
 	/**
 	 * One finished call.
+	 *
 	 * @param keyId the key as the call named it (id, ARN or alias)
 	 * @param error the failure's code, or {@code null} on success
 	 */

@@ -3,12 +3,13 @@ package io.keyport.kms;
 import io.keyport.support.DescribedFailure.Kind;
 
 /**
- * Provider-neutral KMS failures. Each keeps the provider's meaning, says whether retrying the same call can help, and
- * how the API answers it. This is the one table from KMS failures to API answers: {@link #kind()} when a KMS call made
- * for the request itself fails, {@link #importKind()} when ImportKeyMaterial refuses a job's import (then the key is
- * part of the job, so a key that went missing is a conflict with the job rather than bad input). A lookup of the key
- * the caller named answers {@link #meansNoSuchKey()} failures with 404 {@code key-not-found} instead, like a key of
- * another tenant.
+ * Provider-neutral KMS failures. Each keeps the provider's meaning, says whether retrying
+ * the same call can help, and how the API answers it. This is the one table from KMS
+ * failures to API answers: {@link #kind()} when a KMS call made for the request itself
+ * fails, {@link #importKind()} when ImportKeyMaterial refuses a job's import (then the
+ * key is part of the job, so a key that went missing is a conflict with the job rather
+ * than bad input). A lookup of the key the caller named answers {@link #meansNoSuchKey()}
+ * failures with 404 {@code key-not-found} instead, like a key of another tenant.
  */
 public enum KmsErrorCode {
 
@@ -58,12 +59,17 @@ public enum KmsErrorCode {
 		return this.kind;
 	}
 
-	/** How the API answers ImportKeyMaterial refusing a job's import with this failure. */
+	/**
+	 * How the API answers ImportKeyMaterial refusing a job's import with this failure.
+	 */
 	public Kind importKind() {
 		return this.importKind;
 	}
 
-	/** The key named does not exist or cannot be a key id: a lookup answers it like a key of another tenant. */
+	/**
+	 * The key named does not exist or cannot be a key id: a lookup answers it like a key
+	 * of another tenant.
+	 */
 	public boolean meansNoSuchKey() {
 		return this == KEY_NOT_FOUND || this == INVALID_KEY_ID;
 	}

@@ -5,8 +5,9 @@ import java.util.Map;
 import io.keyport.support.DescribedFailure;
 
 /**
- * A KMS call failed. The message is the provider's (it never contains material or tokens); {@link #operation()} names
- * the call. Answered as {@link KmsErrorCode} says when it reaches the API.
+ * A KMS call failed. The message is the provider's (it never contains material or
+ * tokens); {@link #operation()} names the call. Answered as {@link KmsErrorCode} says
+ * when it reaches the API.
  */
 public class KmsException extends RuntimeException implements DescribedFailure {
 

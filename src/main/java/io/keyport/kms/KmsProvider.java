@@ -5,32 +5,44 @@ import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
 /**
- * The KMS port: what Keyport needs from a cloud KMS to import key material. It speaks Keyport's own types; each
- * adapter (AWS KMS now, Huawei Cloud KMS later) maps to and from its provider's API and turns the provider's errors
- * into {@link KmsException}s with a {@link KmsErrorCode}. Calls are blocking network calls: never call them with a
+ * The KMS port: what Keyport needs from a cloud KMS to import key material. It speaks
+ * Keyport's own types; each adapter (AWS KMS now, Huawei Cloud KMS later) maps to and
+ * from its provider's API and turns the provider's errors into {@link KmsException}s with
+ * a {@link KmsErrorCode}. Calls are blocking network calls: never call them with a
  * database transaction open.
  */
 public interface KmsProvider {
 
-	/** The region this provider works in, as the provider names it (for AWS, configured or resolved by the SDK). */
+	/**
+	 * The region this provider works in, as the provider names it (for AWS, configured or
+	 * resolved by the SDK).
+	 */
 	String region();
 
 	/**
-	 * The import rules of this provider in {@link #region()}: which key specs, wrapping algorithms and wrapping key
-	 * specs it accepts (AWS's China regions differ from the others). Job validation and the wrapping options read them.
+	 * The import rules of this provider in {@link #region()}: which key specs, wrapping
+	 * algorithms and wrapping key specs it accepts (AWS's China regions differ from the
+	 * others). Job validation and the wrapping options read them.
 	 */
 	ImportRules importRules();
 
 	/**
-	 * The import rules of this provider in another of its regions, for a portal that asks before it has a key there.
+	 * The import rules of this provider in another of its regions, for a portal that asks
+	 * before it has a key there.
 	 * @param region a region name as the provider spells it
 	 */
 	ImportRules importRules(String region);
 
-	/** Creates a key whose material comes from outside (AWS Origin EXTERNAL); it waits for an import. */
+	/**
+	 * Creates a key whose material comes from outside (AWS Origin EXTERNAL); it waits for
+	 * an import.
+	 */
 	KmsKey createExternalKey(CreateKeyRequest request);
 
-	/** Gives the key an alias name ({@code alias/...}); fails when the alias already exists. */
+	/**
+	 * Gives the key an alias name ({@code alias/...}); fails when the alias already
+	 * exists.
+	 */
 	void createAlias(String alias, String keyId);
 
 	void deleteAlias(String alias);
@@ -41,7 +53,9 @@ public interface KmsProvider {
 	 */
 	java.time.Instant scheduleKeyDeletion(String keyId, int pendingWindowDays);
 
-	/** @param keyId key id, key ARN, alias name ({@code alias/...}) or alias ARN */
+	/**
+	 * @param keyId key id, key ARN, alias name ({@code alias/...}) or alias ARN
+	 */
 	KmsKey describeKey(String keyId);
 
 	ImportParameters getParametersForImport(String keyId, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec);
@@ -50,18 +64,22 @@ public interface KmsProvider {
 
 	void deleteImportedKeyMaterial(String keyId);
 
-	/** @param keyId key id, key ARN, alias name ({@code alias/...}) or alias ARN */
+	/**
+	 * @param keyId key id, key ARN, alias name ({@code alias/...}) or alias ARN
+	 */
 	KmsPublicKey getPublicKey(String keyId);
 
 	/**
-	 * The longest one call can take before it ends one way or another: the client's own timeout including its
-	 * retries and, for a paced provider, the wait for a permit. Work held under a lease must outlast it.
+	 * The longest one call can take before it ends one way or another: the client's own
+	 * timeout including its retries and, for a paced provider, the wait for a permit.
+	 * Work held under a lease must outlast it.
 	 */
 	java.time.Duration longestCall();
 
 	/**
-	 * The cheapest authenticated call the provider has (AWS: ListKeys with limit 1), for health checks: it proves the
-	 * endpoint is reachable and the credentials are accepted.
+	 * The cheapest authenticated call the provider has (AWS: ListKeys with limit 1), for
+	 * health checks: it proves the endpoint is reachable and the credentials are
+	 * accepted.
 	 * @throws KmsException when it is not
 	 */
 	void checkReachable();

@@ -8,8 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 import io.keyport.support.TokenBucket;
 
 /**
- * Paces KMS calls per operation with token buckets, so a backlog is worked through steadily under the provider's
- * request quotas instead of in throttling storms. Rates are per instance: with N replicas, configure quota / N.
+ * Paces KMS calls per operation with token buckets, so a backlog is worked through
+ * steadily under the provider's request quotas instead of in throttling storms. Rates are
+ * per instance: with N replicas, configure quota / N.
  */
 public final class KmsRateLimiter {
 
@@ -22,9 +23,12 @@ public final class KmsRateLimiter {
 	private final Duration maxWait;
 
 	/**
-	 * @param ratesPerSecond permits per second by operation name (e.g. {@code GetParametersForImport})
-	 * @param defaultRate rate for operations not listed; 0 or less disables pacing for them
-	 * @param maxWait how long a caller waits for a permit before the call is refused as throttled
+	 * @param ratesPerSecond permits per second by operation name (e.g.
+	 * {@code GetParametersForImport})
+	 * @param defaultRate rate for operations not listed; 0 or less disables pacing for
+	 * them
+	 * @param maxWait how long a caller waits for a permit before the call is refused as
+	 * throttled
 	 */
 	public KmsRateLimiter(Map<String, Double> ratesPerSecond, double defaultRate, Duration maxWait) {
 		this.ratesPerSecond = Map.copyOf(ratesPerSecond);
@@ -34,7 +38,8 @@ public final class KmsRateLimiter {
 
 	/**
 	 * Waits for a permit for the operation.
-	 * @throws KmsException with {@link KmsErrorCode#THROTTLED} when none is available within the maximum wait
+	 * @throws KmsException with {@link KmsErrorCode#THROTTLED} when none is available
+	 * within the maximum wait
 	 */
 	public void acquire(String operation) {
 		double rate = this.ratesPerSecond.getOrDefault(operation, this.defaultRate);
@@ -60,7 +65,8 @@ public final class KmsRateLimiter {
 	/** Whether a permit would be available now, without taking it. */
 	public boolean available(String operation) {
 		double rate = this.ratesPerSecond.getOrDefault(operation, this.defaultRate);
-		return rate <= 0 || this.buckets.computeIfAbsent(operation, op -> new TokenBucket(rate)).nanosUntilAvailable() == 0;
+		return rate <= 0
+				|| this.buckets.computeIfAbsent(operation, op -> new TokenBucket(rate)).nanosUntilAvailable() == 0;
 	}
 
 }

@@ -14,8 +14,9 @@ import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
 /**
- * Puts every call of a provider adapter through the {@link KmsRateLimiter} and tells the {@link KmsCallListener}s how
- * it ended. Provider-neutral: it wraps whichever adapter is configured.
+ * Puts every call of a provider adapter through the {@link KmsRateLimiter} and tells the
+ * {@link KmsCallListener}s how it ended. Provider-neutral: it wraps whichever adapter is
+ * configured.
  */
 public final class PacedKmsProvider implements KmsProvider {
 
@@ -122,8 +123,9 @@ public final class PacedKmsProvider implements KmsProvider {
 	}
 
 	/**
-	 * One paced, observed call: the observation {@code keyport.kms.calls} (a timer per operation and outcome, and a
-	 * span where tracing is on; the key only as a high-cardinality value), then the listeners.
+	 * One paced, observed call: the observation {@code keyport.kms.calls} (a timer per
+	 * operation and outcome, and a span where tracing is on; the key only as a
+	 * high-cardinality value), then the listeners.
 	 */
 	private <T> T call(String operation, String keyId, Supplier<T> call) {
 		long start = System.nanoTime();

@@ -10,10 +10,12 @@ import org.springframework.stereotype.Component;
 import io.keyport.security.Caller;
 
 /**
- * Which tenant a KMS key belongs to. A key belongs to a tenant only when that tenant created it through Keyport or an
- * administrator assigned it; a key nobody owns (made elsewhere in the account, or managed by AWS) does not exist for
- * tenants, and another tenant's key is answered exactly like a missing one, so one platform can neither inspect nor
- * import into another's keys, nor learn which keys exist ({@link KmsKeyException#keyNotFound(String)}).
+ * Which tenant a KMS key belongs to. A key belongs to a tenant only when that tenant
+ * created it through Keyport or an administrator assigned it; a key nobody owns (made
+ * elsewhere in the account, or managed by AWS) does not exist for tenants, and another
+ * tenant's key is answered exactly like a missing one, so one platform can neither
+ * inspect nor import into another's keys, nor learn which keys exist
+ * ({@link KmsKeyException#keyNotFound(String)}).
  */
 @Component
 public class KeyOwnership {
@@ -46,7 +48,10 @@ public class KeyOwnership {
 
 	}
 
-	/** Gives a key nobody owns to a tenant; an owned key keeps its owner (no silent transfer between tenants). */
+	/**
+	 * Gives a key nobody owns to a tenant; an owned key keeps its owner (no silent
+	 * transfer between tenants).
+	 */
 	public Assignment assign(String keyArn, String tenant, Caller admin) {
 		if (insert(keyArn, tenant, admin)) {
 			return Assignment.ASSIGNED;
@@ -60,7 +65,10 @@ public class KeyOwnership {
 		return owner != null && caller.mayAccess(owner, false);
 	}
 
-	/** Whether the caller may see the key: its tenant owns it, or the caller is an admin (who sees every key). */
+	/**
+	 * Whether the caller may see the key: its tenant owns it, or the caller is an admin
+	 * (who sees every key).
+	 */
 	public boolean visible(String keyArn, Caller caller) {
 		if (caller.isAdmin()) {
 			return true;

@@ -15,16 +15,20 @@ import io.keyport.kms.KmsProvider;
 import io.keyport.security.Caller;
 
 /**
- * Creates a key for a tenant: the key (CreateKey), then its alias (CreateAlias); should the alias fail, the new key is
- * scheduled for deletion (ScheduleKeyDeletion) so nothing half-made stays. Each is one paced, audited KMS call. The
- * key belongs to the caller's tenant from the moment it exists.
+ * Creates a key for a tenant: the key (CreateKey), then its alias (CreateAlias); should
+ * the alias fail, the new key is scheduled for deletion (ScheduleKeyDeletion) so nothing
+ * half-made stays. Each is one paced, audited KMS call. The key belongs to the caller's
+ * tenant from the moment it exists.
  */
 @Service
 class KmsKeyCreation {
 
 	private static final Logger log = LoggerFactory.getLogger(KmsKeyCreation.class);
 
-	/** The shortest pending window AWS allows: a key whose alias failed is cleaned up as soon as possible. */
+	/**
+	 * The shortest pending window AWS allows: a key whose alias failed is cleaned up as
+	 * soon as possible.
+	 */
 	static final int CLEANUP_PENDING_DAYS = 7;
 
 	/** AWS alias names; {@code alias/aws/} is reserved for AWS managed keys. */
@@ -48,8 +52,8 @@ class KmsKeyCreation {
 			}
 			requireUnusedAlias(command.alias());
 		}
-		KmsKey key = this.kms.createExternalKey(
-				new CreateKeyRequest(command.keySpec(), command.keyUsage(), command.description()));
+		KmsKey key = this.kms
+			.createExternalKey(new CreateKeyRequest(command.keySpec(), command.keyUsage(), command.description()));
 		this.ownership.claimCreated(key.arn(), caller);
 		if (command.alias() != null) {
 			try {
@@ -65,8 +69,9 @@ class KmsKeyCreation {
 	}
 
 	/**
-	 * The alias must be free before a key is created for it; KMS itself refuses a taken alias only afterwards. The
-	 * answer says only that it is taken: never which key has it, which may be another tenant's.
+	 * The alias must be free before a key is created for it; KMS itself refuses a taken
+	 * alias only afterwards. The answer says only that it is taken: never which key has
+	 * it, which may be another tenant's.
 	 */
 	private void requireUnusedAlias(String alias) {
 		try {

@@ -2,7 +2,9 @@ package io.keyport.kmskey;
 
 import io.keyport.support.DescribedFailure;
 
-/** A request about a KMS key cannot be carried out; each code is made by one factory here. */
+/**
+ * A request about a KMS key cannot be carried out; each code is made by one factory here.
+ */
 public final class KmsKeyException extends RuntimeException implements DescribedFailure {
 
 	/** The one code for a missing, invalid, unowned or foreign key. */
@@ -31,8 +33,8 @@ public final class KmsKeyException extends RuntimeException implements Described
 	}
 
 	/**
-	 * The one answer for a missing, invalid, unowned or foreign key, naming the key as the caller wrote it, so that key
-	 * ids cannot be probed.
+	 * The one answer for a missing, invalid, unowned or foreign key, naming the key as
+	 * the caller wrote it, so that key ids cannot be probed.
 	 */
 	public static KmsKeyException keyNotFound(String reference) {
 		return new KmsKeyException(Kind.NOT_FOUND, KEY_NOT_FOUND, "Key '" + reference + "' does not exist");

@@ -11,8 +11,9 @@ import io.keyport.kmskey.KeyOwnership.Assignment;
 import io.keyport.security.Caller;
 
 /**
- * The KMS keys a tenant may see and use: creation (with its alias), lookups that answer a missing, invalid, unowned or
- * foreign key alike, public keys, and an administrator's assignment of a key to a tenant.
+ * The KMS keys a tenant may see and use: creation (with its alias), lookups that answer a
+ * missing, invalid, unowned or foreign key alike, public keys, and an administrator's
+ * assignment of a key to a tenant.
  */
 @Service
 public class KmsKeys {
@@ -34,7 +35,9 @@ public class KmsKeys {
 		return this.creation.create(command, caller);
 	}
 
-	/** The key, if the caller may see it (its tenant owns it, or the caller is an admin). */
+	/**
+	 * The key, if the caller may see it (its tenant owns it, or the caller is an admin).
+	 */
 	public KmsKey visibleKey(String reference, Caller caller) {
 		KmsKey key = describe(reference);
 		if (!this.ownership.visible(key.arn(), caller)) {
@@ -52,7 +55,9 @@ public class KmsKeys {
 		return key;
 	}
 
-	/** The public key of an asymmetric key with material, if the caller may see the key. */
+	/**
+	 * The public key of an asymmetric key with material, if the caller may see the key.
+	 */
 	public PublicKey publicKey(String reference, Caller caller) {
 		KmsKey key = visibleKey(reference, caller);
 		if (key.keySpec() != null && key.keySpec().isSymmetricOrHmac()) {
@@ -93,7 +98,10 @@ public class KmsKeys {
 	public record PublicKey(KmsKey key, KmsPublicKey published) {
 	}
 
-	/** @param assigned whether this request assigned the key (false: it already belonged to the tenant) */
+	/**
+	 * @param assigned whether this request assigned the key (false: it already belonged
+	 * to the tenant)
+	 */
 	public record Assigned(KmsKey key, boolean assigned) {
 	}
 

@@ -4,7 +4,9 @@ import io.keyport.kms.KeyUsage;
 import io.keyport.wrapping.KeySpec;
 
 /**
- * A key to create, with the defaults applied: what an Idempotency-Key's payload is compared by.
+ * A key to create, with the defaults applied: what an Idempotency-Key's payload is
+ * compared by.
+ *
  * @param alias optional alias name, {@code alias/...}
  */
 public record NewKey(KeySpec keySpec, KeyUsage keyUsage, String description, String alias) {

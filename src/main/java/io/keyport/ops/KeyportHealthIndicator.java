@@ -12,12 +12,15 @@ import io.keyport.importjob.ImportJobState;
 import io.keyport.importjob.ImportJobStatistics;
 
 /**
- * What operators want at a glance: jobs per state, the oldest job waiting for material, keys whose material expires
- * within the lead time, the lifecycle's lag. Always UP: these are facts to act on, not reasons to stop traffic.
+ * What operators want at a glance: jobs per state, the oldest job waiting for material,
+ * keys whose material expires within the lead time, the lifecycle's lag. Always UP: these
+ * are facts to act on, not reasons to stop traffic.
  * <p>
- * {@code /actuator/health} is open and probed every few seconds by every replica's probes: the facts (database
- * aggregates) are computed at most once per {@code keyport.ops.health-cache-ttl}, by one caller while the others
- * wait for it, and the same query refreshes the {@code keyport.keys.expiring} gauge the lifecycle runs also keep.
+ * {@code /actuator/health} is open and probed every few seconds by every replica's
+ * probes: the facts (database aggregates) are computed at most once per
+ * {@code keyport.ops.health-cache-ttl}, by one caller while the others wait for it, and
+ * the same query refreshes the {@code keyport.keys.expiring} gauge the lifecycle runs
+ * also keep.
  */
 @Component("keyport")
 class KeyportHealthIndicator implements HealthIndicator {

@@ -10,9 +10,10 @@ import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsProvider;
 
 /**
- * Whether KMS answers: the provider's cheapest call (ListKeys, limit 1), paced like every KMS call and cached, so
- * probes and dashboards never add KMS load; concurrent probes after expiry share one call. It is part of the
- * readiness group only where operators configure it ({@code management.endpoint.health.group.readiness.include}).
+ * Whether KMS answers: the provider's cheapest call (ListKeys, limit 1), paced like every
+ * KMS call and cached, so probes and dashboards never add KMS load; concurrent probes
+ * after expiry share one call. It is part of the readiness group only where operators
+ * configure it ({@code management.endpoint.health.group.readiness.include}).
  */
 @Component("kms")
 class KmsHealthIndicator implements HealthIndicator {

@@ -10,8 +10,10 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Operations settings.
+ *
  * @param kmsHealthCacheTtl how long the KMS health check's answer is reused
- * @param healthCacheTtl how long the {@code keyport} health details (jobs per state, expiring keys) are reused
+ * @param healthCacheTtl how long the {@code keyport} health details (jobs per state,
+ * expiring keys) are reused
  */
 @Validated
 @ConfigurationProperties("keyport.ops")

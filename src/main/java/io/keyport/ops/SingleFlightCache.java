@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * A value (a health check's facts) computed at most once per time to live. Whoever finds it stale computes it again; callers that
- * arrive meanwhile wait for that one computation instead of starting their own, so a burst of probes after expiry
- * still costs one database query or KMS call.
+ * A value (a health check's facts) computed at most once per time to live. Whoever finds
+ * it stale computes it again; callers that arrive meanwhile wait for that one computation
+ * instead of starting their own, so a burst of probes after expiry still costs one
+ * database query or KMS call.
  */
 final class SingleFlightCache<T> {
 

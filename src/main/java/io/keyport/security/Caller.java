@@ -8,11 +8,14 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
- * Who is calling: the token's subject and client, the tenant it acts for, and its scopes. Service code filters every
- * query by {@link #tenant()}; only {@link Scopes#ADMIN} sees other tenants' data. Privilege never comes from a name:
- * the only caller that passes tenant checks without being of the tenant is an {@link #internal() internal} one, which
+ * Who is calling: the token's subject and client, the tenant it acts for, and its scopes.
+ * Service code filters every query by {@link #tenant()}; only {@link Scopes#ADMIN} sees
+ * other tenants' data. Privilege never comes from a name: the only caller that passes
+ * tenant checks without being of the tenant is an {@link #internal() internal} one, which
  * {@link CallerResolver} never creates from a token.
- * @param subject the token's {@code sub}: a user for portals, the client for machine clients
+ *
+ * @param subject the token's {@code sub}: a user for portals, the client for machine
+ * clients
  * @param clientId the OAuth2 client that obtained the token
  * @param tenant the tenant the caller acts for
  * @param internal work the service does on its own (the scheduler), never an API caller
@@ -20,12 +23,16 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 public record Caller(String subject, String clientId, String tenant, Set<String> scopes, boolean internal) {
 
 	/**
-	 * Request attribute holding the caller of a request refused before it reached a controller (or the token's
-	 * subject and client when its tenant claim was refused), for the audit trail.
+	 * Request attribute holding the caller of a request refused before it reached a
+	 * controller (or the token's subject and client when its tenant claim was refused),
+	 * for the audit trail.
 	 */
 	public static final String REQUEST_ATTRIBUTE = Caller.class.getName();
 
-	/** What a tenant name may be: it fits the tenant columns and is safe in logs and queries. */
+	/**
+	 * What a tenant name may be: it fits the tenant columns and is safe in logs and
+	 * queries.
+	 */
 	private static final java.util.regex.Pattern TENANT_NAME = java.util.regex.Pattern
 		.compile("[A-Za-z0-9._:@-]{1," + CallerResolver.MAX_TENANT + "}");
 
@@ -37,12 +44,16 @@ public record Caller(String subject, String clientId, String tenant, Set<String>
 		this(subject, clientId, tenant, scopes, false);
 	}
 
-	/** The caller recorded for work the service does on its own: no token can produce it. */
+	/**
+	 * The caller recorded for work the service does on its own: no token can produce it.
+	 */
 	public static Caller internal(String name) {
 		return new Caller("system:" + name, null, null, Set.of(), true);
 	}
 
-	/** Recorded for requests refused before anyone was authenticated; it passes no check. */
+	/**
+	 * Recorded for requests refused before anyone was authenticated; it passes no check.
+	 */
 	public static Caller anonymous() {
 		return new Caller("anonymous", null, null, Set.of(), false);
 	}
@@ -62,7 +73,10 @@ public record Caller(String subject, String clientId, String tenant, Set<String>
 				? caller : null;
 	}
 
-	/** Whether the value is usable as a tenant name: 1 to 128 letters, digits or {@code . _ : @ -}. */
+	/**
+	 * Whether the value is usable as a tenant name: 1 to 128 letters, digits or
+	 * {@code . _ : @ -}.
+	 */
 	public static boolean isTenantName(String value) {
 		return value != null && TENANT_NAME.matcher(value).matches();
 	}
@@ -76,14 +90,17 @@ public record Caller(String subject, String clientId, String tenant, Set<String>
 		return hasScope(Scopes.ADMIN);
 	}
 
-	/** Whether the caller may act on (or, with {@code read}, see) something of the tenant. */
+	/**
+	 * Whether the caller may act on (or, with {@code read}, see) something of the tenant.
+	 */
 	public boolean mayAccess(String resourceTenant, boolean read) {
 		return this.internal || (this.tenant != null && this.tenant.equals(resourceTenant)) || (read && isAdmin());
 	}
 
 	/**
-	 * How the caller appears in job histories: the subject, and the client when it differs; cut to the columns'
-	 * length, since subject and client id come from the token issuer.
+	 * How the caller appears in job histories: the subject, and the client when it
+	 * differs; cut to the columns' length, since subject and client id come from the
+	 * token issuer.
 	 */
 	public String actor() {
 		String actor = this.clientId == null || this.clientId.equals(this.subject) ? this.subject

@@ -10,9 +10,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 
 /**
- * Turns a validated JWT into an authentication carrying the {@link Caller}: scopes as {@code SCOPE_} authorities,
- * tenant from the configured claim. The claim is required: without it, a client whose id equals another tenant's name
- * would act as that tenant. Tokens never produce an internal caller.
+ * Turns a validated JWT into an authentication carrying the {@link Caller}: scopes as
+ * {@code SCOPE_} authorities, tenant from the configured claim. The claim is required:
+ * without it, a client whose id equals another tenant's name would act as that tenant.
+ * Tokens never produce an internal caller.
  */
 final class CallerResolver implements Converter<Jwt, AbstractAuthenticationToken> {
 

@@ -16,8 +16,8 @@ import io.keyport.support.TokenBucket;
 import io.keyport.web.ProblemResponses;
 
 /**
- * Limits API requests per client, so one misbehaving platform cannot use up the KMS quota the others share: over the
- * limit, 429 with {@code Retry-After}.
+ * Limits API requests per client, so one misbehaving platform cannot use up the KMS quota
+ * the others share: over the limit, 429 with {@code Retry-After}.
  */
 @Component
 @org.springframework.core.annotation.Order(1)
@@ -52,9 +52,9 @@ class ClientRateLimitInterceptor implements ApiInterceptor {
 		long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(bucket.nanosUntilAvailable()) + 1);
 		response.setHeader("Retry-After", String.valueOf(retryAfter));
 		request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller);
-		ProblemResponses.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Client "
-				+ caller.clientId() + " exceeded " + this.properties.requestsPerSecond()
-				+ " requests per second; retry after the time in Retry-After");
+		ProblemResponses.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "too-many-requests",
+				"Client " + caller.clientId() + " exceeded " + this.properties.requestsPerSecond()
+						+ " requests per second; retry after the time in Retry-After");
 		return false;
 	}
 

@@ -3,8 +3,8 @@ package io.keyport.security;
 import org.springframework.security.core.AuthenticationException;
 
 /**
- * A valid token whose tenant claim is missing, blank, too long or not a plain name: refused with 403, never mapped to
- * a tenant by guessing (from the client id or subject).
+ * A valid token whose tenant claim is missing, blank, too long or not a plain name:
+ * refused with 403, never mapped to a tenant by guessing (from the client id or subject).
  */
 final class InvalidTenantClaimException extends AuthenticationException {
 

@@ -29,9 +29,11 @@ import static io.keyport.security.Scopes.READ;
 import static io.keyport.security.Scopes.authority;
 
 /**
- * Every {@code /api/**} call needs a bearer JWT from the configured issuer, with the scope its endpoint requires.
- * Health (with the liveness and readiness probes) is open and shows status only; every other actuator endpoint needs
- * {@code keyport:ops}. Failures are problem+json like every other error. Stateless: no sessions, no CSRF cookies.
+ * Every {@code /api/**} call needs a bearer JWT from the configured issuer, with the
+ * scope its endpoint requires. Health (with the liveness and readiness probes) is open
+ * and shows status only; every other actuator endpoint needs {@code keyport:ops}.
+ * Failures are problem+json like every other error. Stateless: no sessions, no CSRF
+ * cookies.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -40,7 +42,8 @@ class SecurityConfiguration {
 	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties) {
 		AuthenticationEntryPoint unauthorized = (request, response, ex) -> {
 			if (ex instanceof InvalidTenantClaimException invalid) {
-				// a genuine token that names no usable tenant: authenticated, but allowed nothing
+				// a genuine token that names no usable tenant: authenticated, but allowed
+				// nothing
 				request.setAttribute(Caller.REQUEST_ATTRIBUTE, invalid.caller());
 				problem(request, response, HttpStatus.FORBIDDEN, "invalid-tenant-claim", invalid.getMessage());
 				return;
@@ -54,27 +57,35 @@ class SecurityConfiguration {
 					"The token lacks the scope this operation requires");
 		};
 		return http
-			.authorizeHttpRequests(requests -> requests
-				.requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
-				.requestMatchers(EndpointRequest.toAnyEndpoint()).hasAuthority(authority(OPS))
-				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error").permitAll()
-				.requestMatchers(HttpMethod.GET, "/api/v1/audit-events").hasAuthority(authority(ADMIN))
+			.authorizeHttpRequests(requests -> requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class))
+				.permitAll()
+				.requestMatchers(EndpointRequest.toAnyEndpoint())
+				.hasAuthority(authority(OPS))
+				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error")
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/api/v1/audit-events")
+				.hasAuthority(authority(ADMIN))
 				.requestMatchers(HttpMethod.GET, "/api/v1/import-jobs/*/wrapping-key",
 						"/api/v1/import-jobs/*/import-parameters.zip")
 				.hasAuthority(authority(IMPORT))
-				.requestMatchers(HttpMethod.GET, "/api/**").hasAnyAuthority(authority(READ), authority(ADMIN))
-				.requestMatchers(HttpMethod.POST, "/api/v1/kms-keys").hasAuthority(authority(KEYS))
+				.requestMatchers(HttpMethod.GET, "/api/**")
+				.hasAnyAuthority(authority(READ), authority(ADMIN))
+				.requestMatchers(HttpMethod.POST, "/api/v1/kms-keys")
+				.hasAuthority(authority(KEYS))
 				.requestMatchers(HttpMethod.POST, "/api/v1/import-jobs", "/api/v1/import-jobs/**")
 				.hasAuthority(authority(IMPORT))
-				.requestMatchers(HttpMethod.PUT, "/api/v1/import-jobs/**").hasAuthority(authority(IMPORT))
-				.requestMatchers(HttpMethod.PUT, "/api/v1/kms-keys/**").hasAuthority(authority(ADMIN))
-				.anyRequest().denyAll())
+				.requestMatchers(HttpMethod.PUT, "/api/v1/import-jobs/**")
+				.hasAuthority(authority(IMPORT))
+				.requestMatchers(HttpMethod.PUT, "/api/v1/kms-keys/**")
+				.hasAuthority(authority(ADMIN))
+				.anyRequest()
+				.denyAll())
 			.oauth2ResourceServer(oauth2 -> oauth2
 				.jwt(jwt -> jwt.jwtAuthenticationConverter(new CallerResolver(properties.tenantClaim())))
 				.authenticationEntryPoint(unauthorized)
 				.accessDeniedHandler(forbidden))
-			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthorized)
-				.accessDeniedHandler(forbidden))
+			.exceptionHandling(
+					exceptions -> exceptions.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
 			.csrf(csrf -> csrf.disable())
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())

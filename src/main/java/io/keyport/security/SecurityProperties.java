@@ -11,10 +11,13 @@ import org.springframework.validation.annotation.Validated;
 /**
  * API protection. The token issuer itself is Spring Boot's standard
  * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} (or {@code jwk-set-uri}).
- * @param tenantClaim JWT claim that names the caller's tenant; required: a token without it (or with a blank,
- * over-long or odd value) is refused with 403 {@code invalid-tenant-claim}
+ *
+ * @param tenantClaim JWT claim that names the caller's tenant; required: a token without
+ * it (or with a blank, over-long or odd value) is refused with 403
+ * {@code invalid-tenant-claim}
  * @param maxRequestBody largest request body accepted; larger ones are answered 413
- * @param requestsPerSecond API requests per second allowed per client (0 disables the limit)
+ * @param requestsPerSecond API requests per second allowed per client (0 disables the
+ * limit)
  * @param burst requests a client may make at once before the per-second rate applies
  */
 @Validated

@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A failure that says how the API answers it: what kind of failure (and so the status), a stable code, the detail and
- * any extra problem members. Plain Java, so packages without Spring (wrapping) can describe their failures too, and the
- * web layer turns any of them into problem+json without knowing the feature that threw it.
+ * A failure that says how the API answers it: what kind of failure (and so the status), a
+ * stable code, the detail and any extra problem members. Plain Java, so packages without
+ * Spring (wrapping) can describe their failures too, and the web layer turns any of them
+ * into problem+json without knowing the feature that threw it.
  */
 public interface DescribedFailure {
 
@@ -17,7 +18,10 @@ public interface DescribedFailure {
 
 	String getMessage();
 
-	/** The problem's {@code detail}; the message unless the failure adds context. Never key material or tokens. */
+	/**
+	 * The problem's {@code detail}; the message unless the failure adds context. Never
+	 * key material or tokens.
+	 */
 	default String detail() {
 		return getMessage();
 	}
@@ -27,7 +31,10 @@ public interface DescribedFailure {
 		return Map.of();
 	}
 
-	/** How long the caller should wait before trying again, or {@code null} when waiting does not help. */
+	/**
+	 * How long the caller should wait before trying again, or {@code null} when waiting
+	 * does not help.
+	 */
 	default Duration retryAfter() {
 		return null;
 	}
@@ -39,15 +46,29 @@ public interface DescribedFailure {
 		BAD_REQUEST(400),
 		/** No such resource (for this caller). */
 		NOT_FOUND(404),
-		/** The request is well-formed but the resource is in a state that does not allow it. */
+		/**
+		 * The request is well-formed but the resource is in a state that does not allow
+		 * it.
+		 */
 		CONFLICT(409),
-		/** The request's content cannot be used (bad material, impossible combination). */
+		/**
+		 * The request's content cannot be used (bad material, impossible combination).
+		 */
 		INVALID(422),
-		/** The caller asks too often (its share of a quota, or a per-resource cooldown); nothing was changed. */
+		/**
+		 * The caller asks too often (its share of a quota, or a per-resource cooldown);
+		 * nothing was changed.
+		 */
 		TOO_MANY_REQUESTS(429),
-		/** An upstream service (the KMS) answered in a way Keyport cannot act on (for example access denied). */
+		/**
+		 * An upstream service (the KMS) answered in a way Keyport cannot act on (for
+		 * example access denied).
+		 */
 		UPSTREAM_FAILED(502),
-		/** An upstream service (the KMS) could not be reached or is throttling; the same request may succeed later. */
+		/**
+		 * An upstream service (the KMS) could not be reached or is throttling; the same
+		 * request may succeed later.
+		 */
 		UPSTREAM_UNAVAILABLE(503);
 
 		private final int status;

@@ -3,8 +3,9 @@ package io.keyport.support;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A token bucket holding at most one second's worth of permits (at least one), refilled continuously. Reservations may
- * go into debt up to a maximum wait: the caller then sleeps until its permit is due.
+ * A token bucket holding at most one second's worth of permits (at least one), refilled
+ * continuously. Reservations may go into debt up to a maximum wait: the caller then
+ * sleeps until its permit is due.
  */
 public final class TokenBucket {
 
@@ -26,7 +27,10 @@ public final class TokenBucket {
 		this(ratePerSecond, ratePerSecond);
 	}
 
-	/** Takes a permit; nanoseconds to wait for it, or -1 (nothing taken) when that is more than the maximum wait. */
+	/**
+	 * Takes a permit; nanoseconds to wait for it, or -1 (nothing taken) when that is more
+	 * than the maximum wait.
+	 */
 	public synchronized long reserve(long maxWaitNanos) {
 		refill();
 		double after = this.tokens - 1;

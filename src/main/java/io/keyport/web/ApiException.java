@@ -17,7 +17,10 @@ public class ApiException extends RuntimeException {
 		this(status, code, message, Map.of());
 	}
 
-	/** With extra problem members (for example the {@code errors} of a validation failure). */
+	/**
+	 * With extra problem members (for example the {@code errors} of a validation
+	 * failure).
+	 */
 	public ApiException(HttpStatusCode status, String code, String message, Map<String, Object> members) {
 		super(message);
 		this.status = status;

@@ -41,8 +41,9 @@ import io.keyport.support.DescribedFailure.Kind;
 import io.keyport.support.DescribedFailure;
 
 /**
- * Every error leaves as RFC 9457 problem+json with a stable {@code code}. Details never echo request bodies (they may
- * hold key material) nor internal class names; unexpected failures are logged and answered with a generic 500.
+ * Every error leaves as RFC 9457 problem+json with a stable {@code code}. Details never
+ * echo request bodies (they may hold key material) nor internal class names; unexpected
+ * failures are logged and answered with a generic 500.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -53,7 +54,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	/** How long a caller should wait after KMS throttled or was unavailable. */
 	private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
-	/** How long a caller should wait while the database is unreachable (a restart or failover takes seconds). */
+	/**
+	 * How long a caller should wait while the database is unreachable (a restart or
+	 * failover takes seconds).
+	 */
 	private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
 
 	@ExceptionHandler(ApiException.class)
@@ -63,7 +67,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return respond(problem);
 	}
 
-	/** A feature's failure that says its own kind, code and extra members; the handler knows no feature. */
+	/**
+	 * A feature's failure that says its own kind, code and extra members; the handler
+	 * knows no feature.
+	 */
 	private static ResponseEntity<ProblemDetail> described(DescribedFailure failure) {
 		ProblemDetail problem = ProblemResponses.problem(HttpStatus.valueOf(failure.kind().status()), failure.code(),
 				failure.detail());
@@ -78,18 +85,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException ex) {
 		ProblemDetail problem = ProblemResponses.problem(HttpStatus.BAD_REQUEST, "validation-failed",
 				"The request parameters are not valid");
-		problem.setProperty("errors", ex.getConstraintViolations()
-			.stream()
-			.map(v -> Map.of("parameter", v.getPropertyPath().toString(), "message", v.getMessage()))
-			.toList());
+		problem.setProperty("errors",
+				ex.getConstraintViolations()
+					.stream()
+					.map(v -> Map.of("parameter", v.getPropertyPath().toString(), "message", v.getMessage()))
+					.toList());
 		return respond(problem);
 	}
 
-	/** The servlet container refused to parse the query string (for example {@code ?&=}). */
+	/**
+	 * The servlet container refused to parse the query string (for example {@code ?&=}).
+	 */
 	@ExceptionHandler(InvalidParameterException.class)
 	ResponseEntity<ProblemDetail> malformedQuery(RuntimeException ex) {
-		return respond(ProblemResponses.problem(HttpStatus.BAD_REQUEST, "invalid-parameter",
-				"The query string is malformed"));
+		return respond(
+				ProblemResponses.problem(HttpStatus.BAD_REQUEST, "invalid-parameter", "The query string is malformed"));
 	}
 
 	@ExceptionHandler(Exception.class)
@@ -100,7 +110,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		}
 		DatabaseFailures.Kind database = DatabaseFailures.classify(ex);
 		if (database == DatabaseFailures.Kind.CONFLICT) {
-			// two requests raced past the version check to the same row: the loser reads again
+			// two requests raced past the version check to the same row: the loser reads
+			// again
 			return respond(ProblemResponses.problem(HttpStatus.CONFLICT, "concurrent-modification",
 					"The resource was changed by another request at the same time; read it again and retry if still "
 							+ "needed"));
@@ -108,8 +119,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (database == DatabaseFailures.Kind.UNAVAILABLE) {
 			log.warn("Database unavailable: {}", ex.toString());
 			return respond(ProblemResponses.problem(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable",
-					"The database is not reachable right now; retry later"),
-					DATABASE_RETRY_AFTER);
+					"The database is not reachable right now; retry later"), DATABASE_RETRY_AFTER);
 		}
 		log.error("Unexpected error", ex);
 		return respond(ProblemResponses.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
@@ -150,33 +160,32 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 						.stream()
 						.map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
 						.toList()));
-			case HandlerMethodValidationException e -> new Detail("validation-failed",
-					"The request parameters are not valid",
-					Map.of("errors", e.getParameterValidationResults()
-						.stream()
-						.map(r -> Map.of("parameter", String.valueOf(r.getMethodParameter().getParameterName()),
-								"message", r.getResolvableErrors()
-									.stream()
-									.map(err -> String.valueOf(err.getDefaultMessage()))
-									.toList()
-									.toString()))
-						.toList()));
+			case HandlerMethodValidationException e ->
+				new Detail("validation-failed", "The request parameters are not valid", Map.of("errors", e
+					.getParameterValidationResults()
+					.stream()
+					.map(r -> Map.of("parameter", String.valueOf(r.getMethodParameter().getParameterName()), "message",
+							r.getResolvableErrors()
+								.stream()
+								.map(err -> String.valueOf(err.getDefaultMessage()))
+								.toList()
+								.toString()))
+					.toList()));
 			case HttpMessageNotReadableException e -> unreadable(e);
-			case TypeMismatchException e -> new Detail("invalid-parameter", "Parameter '" + e.getPropertyName()
-					+ "' must be " + describeType(e.getRequiredType()));
-			case MissingServletRequestParameterException e -> new Detail("missing-parameter",
-					"Parameter '" + e.getParameterName() + "' is required");
-			case HttpMediaTypeNotSupportedException e -> new Detail("unsupported-media-type",
-					"Content type " + e.getContentType() + " is not supported here; use one of "
-							+ e.getSupportedMediaTypes());
+			case TypeMismatchException e -> new Detail("invalid-parameter",
+					"Parameter '" + e.getPropertyName() + "' must be " + describeType(e.getRequiredType()));
+			case MissingServletRequestParameterException e ->
+				new Detail("missing-parameter", "Parameter '" + e.getParameterName() + "' is required");
+			case HttpMediaTypeNotSupportedException e -> new Detail("unsupported-media-type", "Content type "
+					+ e.getContentType() + " is not supported here; use one of " + e.getSupportedMediaTypes());
 			case HttpMediaTypeNotAcceptableException e -> new Detail("not-acceptable",
 					"None of the accepted media types can be produced; available: " + e.getSupportedMediaTypes());
-			case HttpRequestMethodNotSupportedException e -> new Detail("method-not-allowed",
-					"Method " + e.getMethod() + " is not supported here");
+			case HttpRequestMethodNotSupportedException e ->
+				new Detail("method-not-allowed", "Method " + e.getMethod() + " is not supported here");
 			case NoResourceFoundException e -> new Detail("not-found", "No such resource");
-			default -> new Detail(status.is4xxClientError() ? "bad-request" : "internal-error",
-					status.is4xxClientError() ? "The request could not be processed"
-							: "An unexpected error occurred; it has been logged");
+			default ->
+				new Detail(status.is4xxClientError() ? "bad-request" : "internal-error", status.is4xxClientError()
+						? "The request could not be processed" : "An unexpected error occurred; it has been logged");
 		};
 	}
 
@@ -190,14 +199,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return new Detail("unknown-field", "Unknown field '" + e.getPropertyName() + "'");
 		}
 		if (cause instanceof InvalidFormatException e && e.getTargetType() != null && e.getTargetType().isEnum()) {
-			return new Detail("invalid-enum-value", "Field '" + path(e) + "' must be one of "
-					+ Arrays.toString(e.getTargetType().getEnumConstants()));
+			return new Detail("invalid-enum-value",
+					"Field '" + path(e) + "' must be one of " + Arrays.toString(e.getTargetType().getEnumConstants()));
 		}
 		if (cause instanceof MismatchedInputException e && e.getTargetType() == byte[].class
 				|| cause instanceof JacksonException j && j.getOriginalMessage() != null
 						&& j.getOriginalMessage().contains("base64")) {
-			return new Detail("invalid-base64", "Field '" + path((JacksonException) cause)
-					+ "' must be standard base64 (RFC 4648)");
+			return new Detail("invalid-base64",
+					"Field '" + path((JacksonException) cause) + "' must be standard base64 (RFC 4648)");
 		}
 		if (cause instanceof JacksonException e && !e.getPath().isEmpty()) {
 			return new Detail("malformed-request-body", "Field '" + path(e) + "' has a value of the wrong type");

@@ -10,16 +10,18 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 
 /**
- * A JSON body of exactly one object with one field holding standard base64 ({@code {"keyMaterial":"..."}}), read
- * and decoded without Jackson: the value never becomes a {@code String}, a pooled char buffer or an exception
- * message. The body is read into one bounded array and decoded into an array of exactly the decoded length; the
- * body is overwritten before this returns, whatever happens. Errors name the field and a byte position, never the
- * value.
+ * A JSON body of exactly one object with one field holding standard base64
+ * ({@code {"keyMaterial":"..."}}), read and decoded without Jackson: the value never
+ * becomes a {@code String}, a pooled char buffer or an exception message. The body is
+ * read into one bounded array and decoded into an array of exactly the decoded length;
+ * the body is overwritten before this returns, whatever happens. Errors name the field
+ * and a byte position, never the value.
  * <p>
- * Accepted: JSON whitespace around tokens, one object, the one field name (no escapes), once, with a JSON string of
- * standard base64 with padding (RFC 4648 section 4): no line breaks, no escapes, no URL-safe alphabet. Anything else
- * is 400 with {@code malformed-request-body}, {@code unknown-field}, {@code validation-failed} (field missing or
- * null) or {@code invalid-base64}.
+ * Accepted: JSON whitespace around tokens, one object, the one field name (no escapes),
+ * once, with a JSON string of standard base64 with padding (RFC 4648 section 4): no line
+ * breaks, no escapes, no URL-safe alphabet. Anything else is 400 with
+ * {@code malformed-request-body}, {@code unknown-field}, {@code validation-failed} (field
+ * missing or null) or {@code invalid-base64}.
  */
 public final class Base64JsonBody {
 
@@ -43,8 +45,10 @@ public final class Base64JsonBody {
 	}
 
 	/**
-	 * Reads the request body and returns the decoded value of {@code field}; the caller owns (and overwrites) it.
-	 * @param maxDecoded the largest decoded value accepted; a body that cannot fit is answered 413
+	 * Reads the request body and returns the decoded value of {@code field}; the caller
+	 * owns (and overwrites) it.
+	 * @param maxDecoded the largest decoded value accepted; a body that cannot fit is
+	 * answered 413
 	 */
 	public static byte[] read(HttpServletRequest request, String field, int maxDecoded) throws IOException {
 		int maxBody = (maxDecoded + 2) / 3 * 4 + SLACK;
@@ -52,9 +56,8 @@ public final class Base64JsonBody {
 		try (InputStream in = request.getInputStream()) {
 			int length = in.readNBytes(body, 0, body.length);
 			if (length > maxBody) {
-				throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "request-too-large",
-						"The request body exceeds " + maxBody + " bytes (field '" + field + "' is limited to "
-								+ maxDecoded + " bytes)");
+				throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "The request body exceeds "
+						+ maxBody + " bytes (field '" + field + "' is limited to " + maxDecoded + " bytes)");
 			}
 			return parse(body, length, field);
 		}
@@ -66,7 +69,10 @@ public final class Base64JsonBody {
 		}
 	}
 
-	/** Decodes {@code field} of the JSON object in {@code body[0, length)}; {@code body} is left as it is. */
+	/**
+	 * Decodes {@code field} of the JSON object in {@code body[0, length)}; {@code body}
+	 * is left as it is.
+	 */
 	static byte[] parse(byte[] body, int length, String field) {
 		return new Parser(body, length, field).object();
 	}
@@ -133,14 +139,17 @@ public final class Base64JsonBody {
 			return value;
 		}
 
-		/** A member's name and colon; only the expected name is accepted, byte for byte. */
+		/**
+		 * A member's name and colon; only the expected name is accepted, byte for byte.
+		 */
 		private void member() {
 			expect('"');
 			int start = this.at;
 			while (this.at < this.end && this.in[this.at] != '"') {
 				int b = this.in[this.at] & 0xff;
 				if (b == '\\') {
-					this.at++; // an escaped name is never the expected one, but must not end the scan early
+					this.at++; // an escaped name is never the expected one, but must not
+								// end the scan early
 				}
 				else if (b < 0x20) {
 					throw malformed("Control character in a field name at byte " + this.at);
@@ -153,7 +162,8 @@ public final class Base64JsonBody {
 			boolean expected = Arrays.equals(this.in, start, this.at, this.name, 0, this.name.length);
 			this.at++;
 			if (!expected) {
-				// the name is the caller's text and might be material sent in the wrong place: not echoed
+				// the name is the caller's text and might be material sent in the wrong
+				// place: not echoed
 				throw new ApiException(HttpStatus.BAD_REQUEST, "unknown-field",
 						"Unknown field at byte " + start + "; the only field is '" + this.field + "'");
 			}
@@ -169,8 +179,8 @@ public final class Base64JsonBody {
 				return null;
 			}
 			if (peek() != '"') {
-				throw malformed("Field '" + this.field + "' must be a JSON string of standard base64 (byte "
-						+ this.at + ")");
+				throw malformed(
+						"Field '" + this.field + "' must be a JSON string of standard base64 (byte " + this.at + ")");
 			}
 			int start = ++this.at;
 			while (this.at < this.end && this.in[this.at] != '"') {
@@ -183,7 +193,10 @@ public final class Base64JsonBody {
 			return decode(start, stop);
 		}
 
-		/** Standard base64 with padding from {@code in[start, stop)} into an array of exactly the decoded length. */
+		/**
+		 * Standard base64 with padding from {@code in[start, stop)} into an array of
+		 * exactly the decoded length.
+		 */
 		private byte[] decode(int start, int stop) {
 			int length = stop - start;
 			int padding = 0;
@@ -196,10 +209,13 @@ public final class Base64JsonBody {
 					}
 				}
 				if (VALUES[b] < 0) {
-					throw invalid(i, b == '-' || b == '_' ? "the URL-safe alphabet is not accepted"
-							: b == '\\' ? "escapes are not accepted" : b == '=' ? "padding inside the value"
-									: b == '\r' || b == '\n' || b == ' ' ? "line breaks and spaces are not accepted"
-											: "a character outside the standard alphabet");
+					throw invalid(i,
+							b == '-' || b == '_' ? "the URL-safe alphabet is not accepted"
+									: b == '\\' ? "escapes are not accepted"
+											: b == '=' ? "padding inside the value"
+													: b == '\r' || b == '\n' || b == ' '
+															? "line breaks and spaces are not accepted"
+															: "a character outside the standard alphabet");
 				}
 			}
 			if (length % 4 != 0) {

@@ -11,9 +11,10 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
- * What a failure from the persistence stack means for the caller, found by walking its cause chain (Spring, JPA,
- * Hibernate and the JDBC driver each wrap the others): a concurrent change of the same row (409, read and retry) or
- * a database that cannot be reached right now (503, retry later). Anything else stays an unexpected error.
+ * What a failure from the persistence stack means for the caller, found by walking its
+ * cause chain (Spring, JPA, Hibernate and the JDBC driver each wrap the others): a
+ * concurrent change of the same row (409, read and retry) or a database that cannot be
+ * reached right now (503, retry later). Anything else stays an unexpected error.
  */
 final class DatabaseFailures {
 
@@ -22,7 +23,10 @@ final class DatabaseFailures {
 		/** Another transaction changed or locked the same data first. */
 		CONFLICT,
 
-		/** The database is down, restarting, unreachable or too slow; nothing was committed by this request. */
+		/**
+		 * The database is down, restarting, unreachable or too slow; nothing was
+		 * committed by this request.
+		 */
 		UNAVAILABLE
 
 	}
@@ -63,13 +67,15 @@ final class DatabaseFailures {
 				|| t instanceof TransientDataAccessException
 				|| t instanceof org.hibernate.exception.JDBCConnectionException
 				|| t instanceof jakarta.persistence.QueryTimeoutException
-				|| t instanceof jakarta.persistence.LockTimeoutException
-				|| t instanceof SQLTransientException || t instanceof SQLRecoverableException
-				|| t instanceof SQLNonTransientConnectionException
-				// a commit or rollback the JDBC connection could not carry out: the connection broke under it (the
-				// rollback's failure replaces the statement's, so the original cause is not in the chain)
+				|| t instanceof jakarta.persistence.LockTimeoutException || t instanceof SQLTransientException
+				|| t instanceof SQLRecoverableException || t instanceof SQLNonTransientConnectionException
+				// a commit or rollback the JDBC connection could not carry out: the
+				// connection broke under it (the
+				// rollback's failure replaces the statement's, so the original cause is
+				// not in the chain)
 				|| t instanceof org.hibernate.TransactionException && t.getCause() instanceof SQLException
-				// 08: connection exception; 57P: the server is shutting down, starting up or cannot connect now
+				// 08: connection exception; 57P: the server is shutting down, starting up
+				// or cannot connect now
 				|| t instanceof SQLException sql && (sqlState(sql).startsWith("08") || sqlState(sql).startsWith("57P")
 						|| sqlState(sql).equals("53300"));
 	}

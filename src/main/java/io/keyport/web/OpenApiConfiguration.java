@@ -7,7 +7,10 @@ import io.swagger.v3.oas.models.info.License;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Title and version of the served OpenAPI document (committed as openapi/keyport-v1.json). */
+/**
+ * Title and version of the served OpenAPI document (committed as
+ * openapi/keyport-v1.json).
+ */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
@@ -22,10 +25,10 @@ class OpenApiConfiguration {
 						.description("OAuth2 access token with keyport:* scopes; the tenant comes from its claim")))
 			.addSecurityItem(new io.swagger.v3.oas.models.security.SecurityRequirement().addList("bearer"))
 			.info(new Info().title("Keyport API")
-			.version("v1")
-			.description("BYOK key-material imports into cloud KMS. Errors are RFC 9457 problem+json with a stable "
-					+ "'code' member.")
-			.license(new License().name("Proprietary")));
+				.version("v1")
+				.description("BYOK key-material imports into cloud KMS. Errors are RFC 9457 problem+json with a stable "
+						+ "'code' member.")
+				.license(new License().name("Proprietary")));
 	}
 
 }

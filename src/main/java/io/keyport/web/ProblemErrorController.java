@@ -12,8 +12,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Errors raised before a request reaches a controller (the servlet container, the firewall that rejects malformed
- * URLs) are problem+json too, with a code derived from the status and no internal detail.
+ * Errors raised before a request reaches a controller (the servlet container, the
+ * firewall that rejects malformed URLs) are problem+json too, with a code derived from
+ * the status and no internal detail.
  */
 @RestController
 class ProblemErrorController implements ErrorController {
@@ -32,8 +33,9 @@ class ProblemErrorController implements ErrorController {
 			case CONTENT_TOO_LARGE -> "request-too-large";
 			default -> status.is4xxClientError() ? "bad-request" : "internal-error";
 		};
-		String detail = status.is4xxClientError() ? "The request could not be processed (" + status.getReasonPhrase()
-				+ ")" : "An unexpected error occurred; it has been logged";
+		String detail = status.is4xxClientError()
+				? "The request could not be processed (" + status.getReasonPhrase() + ")"
+				: "An unexpected error occurred; it has been logged";
 		return ResponseEntity.status(status)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.body(ProblemResponses.problem(status, problemCode, detail));

@@ -10,12 +10,17 @@ import java.util.Locale;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
-/** Builds RFC 9457 problems with Keyport's stable {@code code} member and a type URI derived from it. */
+/**
+ * Builds RFC 9457 problems with Keyport's stable {@code code} member and a type URI
+ * derived from it.
+ */
 public final class ProblemResponses {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	/** Request attribute with the {@code code} of the problem a request was answered with. */
+	/**
+	 * Request attribute with the {@code code} of the problem a request was answered with.
+	 */
 	public static final String CODE_ATTRIBUTE = ProblemResponses.class.getName() + ".code";
 
 	/** Base of problem type URIs; each code has its own. */
@@ -33,8 +38,9 @@ public final class ProblemResponses {
 	}
 
 	/**
-	 * Writes a problem straight to the servlet response, for code that runs before or outside Spring MVC (security
-	 * filters, request filters, interceptors that stop a request).
+	 * Writes a problem straight to the servlet response, for code that runs before or
+	 * outside Spring MVC (security filters, request filters, interceptors that stop a
+	 * request).
 	 */
 	public static void write(jakarta.servlet.http.HttpServletResponse response, HttpStatusCode status, String code,
 			String detail) throws java.io.IOException {
@@ -51,8 +57,10 @@ public final class ProblemResponses {
 	}
 
 	/**
-	 * Like {@link #write(jakarta.servlet.http.HttpServletResponse, HttpStatusCode, String, String)}, and leaves the
-	 * code in the request attribute {@link #CODE_ATTRIBUTE}, so the audit trail can record why a request was refused.
+	 * Like
+	 * {@link #write(jakarta.servlet.http.HttpServletResponse, HttpStatusCode, String, String)},
+	 * and leaves the code in the request attribute {@link #CODE_ATTRIBUTE}, so the audit
+	 * trail can record why a request was refused.
 	 */
 	public static void write(jakarta.servlet.http.HttpServletRequest request,
 			jakarta.servlet.http.HttpServletResponse response, HttpStatusCode status, String code, String detail)
@@ -61,7 +69,9 @@ public final class ProblemResponses {
 		write(response, status, code, detail);
 	}
 
-	/** Remembers the code of a problem answered through Spring MVC, for the audit trail. */
+	/**
+	 * Remembers the code of a problem answered through Spring MVC, for the audit trail.
+	 */
 	static void remember(String code) {
 		org.springframework.web.context.request.RequestAttributes attributes = org.springframework.web.context.request.RequestContextHolder
 			.getRequestAttributes();

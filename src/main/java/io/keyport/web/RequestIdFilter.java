@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Gives every request an id (the caller's {@code X-Request-Id} when it is sane, else a new one), echoes it in the
- * response and puts it in the logging context, so log lines and audit entries of one request can be found together.
+ * Gives every request an id (the caller's {@code X-Request-Id} when it is sane, else a
+ * new one), echoes it in the response and puts it in the logging context, so log lines
+ * and audit entries of one request can be found together.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

@@ -17,9 +17,10 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps request bodies (Spring Boot has no property for JSON bodies): a declared length over the limit is refused at
- * once with 413, and a body without a declared length is counted as it is read and refused when it passes the limit.
- * Registered by the security configuration, which owns the limit's setting.
+ * Caps request bodies (Spring Boot has no property for JSON bodies): a declared length
+ * over the limit is refused at once with 413, and a body without a declared length is
+ * counted as it is read and refused when it passes the limit. Registered by the security
+ * configuration, which owns the limit's setting.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 public class RequestSizeLimitFilter extends OncePerRequestFilter {
@@ -41,7 +42,10 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
 		chain.doFilter(new LimitedRequest(request, this.limit), response);
 	}
 
-	/** Thrown when an undeclared body passes the limit; answered 413 by the exception handler. */
+	/**
+	 * Thrown when an undeclared body passes the limit; answered 413 by the exception
+	 * handler.
+	 */
 	static final class RequestTooLargeException extends IOException {
 
 		RequestTooLargeException(long limit) {

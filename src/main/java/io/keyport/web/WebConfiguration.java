@@ -7,7 +7,9 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Registers the API's interceptors (per-client rate limit, audit) for {@code /api/**}. */
+/**
+ * Registers the API's interceptors (per-client rate limit, audit) for {@code /api/**}.
+ */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
 

@@ -8,10 +8,11 @@ import io.keyport.wrapping.WrappingAlgorithm.Hash;
 import io.keyport.wrapping.WrappingException.Reason;
 
 /**
- * AWS KMS's import rules in one partition: RSAES_OAEP_SHA_1/256 for material that fits one RSA-OAEP block,
- * RSA_AES_KEY_WRAP_SHA_1/256 for RSA and ECC private keys (not in China), SM2PKE with the SM2 wrapping key for private
- * keys (China only), never RSAES_PKCS1_V1_5. What is possible is decided here; why something is not, and what to use
- * instead, is {@link AwsRefusals}'s job.
+ * AWS KMS's import rules in one partition: RSAES_OAEP_SHA_1/256 for material that fits
+ * one RSA-OAEP block, RSA_AES_KEY_WRAP_SHA_1/256 for RSA and ECC private keys (not in
+ * China), SM2PKE with the SM2 wrapping key for private keys (China only), never
+ * RSAES_PKCS1_V1_5. What is possible is decided here; why something is not, and what to
+ * use instead, is {@link AwsRefusals}'s job.
  */
 final class AwsImportRules implements ImportRules {
 
@@ -20,15 +21,15 @@ final class AwsImportRules implements ImportRules {
 	private static final AwsImportRules CHINA = new AwsImportRules(Partition.CHINA);
 
 	/**
-	 * Wrapping algorithms AWS accepts and Keyport produces, in the order they are suggested (SHA-256 before SHA-1,
-	 * SM2PKE last, as in AWS's table).
+	 * Wrapping algorithms AWS accepts and Keyport produces, in the order they are
+	 * suggested (SHA-256 before SHA-1, SM2PKE last, as in AWS's table).
 	 */
 	static final List<WrappingAlgorithm> SUPPORTED = List.of(WrappingAlgorithm.RSAES_OAEP_SHA_256,
 			WrappingAlgorithm.RSAES_OAEP_SHA_1, WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256,
 			WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_1, WrappingAlgorithm.SM2PKE);
 
-	static final List<WrappingKeySpec> RSA_WRAPPING_KEYS = List.of(WrappingKeySpec.RSA_2048,
-			WrappingKeySpec.RSA_3072, WrappingKeySpec.RSA_4096);
+	static final List<WrappingKeySpec> RSA_WRAPPING_KEYS = List.of(WrappingKeySpec.RSA_2048, WrappingKeySpec.RSA_3072,
+			WrappingKeySpec.RSA_4096);
 
 	private final Partition partition;
 
@@ -84,7 +85,10 @@ final class AwsImportRules implements ImportRules {
 		return List.copyOf(compatible);
 	}
 
-	/** AWS's recommendation first: the longest practical wrapping key, and SHA-256 over SHA-1; SM2PKE last. */
+	/**
+	 * AWS's recommendation first: the longest practical wrapping key, and SHA-256 over
+	 * SHA-1; SM2PKE last.
+	 */
 	@Override
 	public List<WrappingOption> wrappingOptions(KeySpec keySpec) {
 		checkImportable(keySpec);
@@ -115,15 +119,16 @@ final class AwsImportRules implements ImportRules {
 		if (material.isDestroyed()) {
 			throw new WrappingException(Reason.INVALID_KEY_MATERIAL, "the key material has already been destroyed");
 		}
-		// whether the partition has the key spec at all is checkCompatible's question; this one is about the material
+		// whether the partition has the key spec at all is checkCompatible's question;
+		// this one is about the material
 		switch (keySpec.kind()) {
 			case SYMMETRIC, HMAC -> {
 				int expected = materialLength(keySpec);
 				int found = material.length();
 				if (found != expected) {
-					throw new WrappingException(Reason.INVALID_KEY_MATERIAL_LENGTH, "expected " + expected
-							+ " bytes for " + keySpec + partitionNote(keySpec) + ", got " + found
-							+ encodingHint(expected, found) + partitionHint(keySpec, found));
+					throw new WrappingException(Reason.INVALID_KEY_MATERIAL_LENGTH,
+							"expected " + expected + " bytes for " + keySpec + partitionNote(keySpec) + ", got " + found
+									+ encodingHint(expected, found) + partitionHint(keySpec, found));
 				}
 			}
 			case RSA, EC, SM2 -> KeyMaterialFormats.checkPrivateKey(material, keySpec);
@@ -142,7 +147,8 @@ final class AwsImportRules implements ImportRules {
 			return false;
 		}
 		if (algorithm == WrappingAlgorithm.SM2PKE) {
-			// AWS's table: RSA, ECC and SM2 private keys; symmetric (SM4) and HMAC material only under RSAES_OAEP_*
+			// AWS's table: RSA, ECC and SM2 private keys; symmetric (SM4) and HMAC
+			// material only under RSAES_OAEP_*
 			return this.partition.hasSm2() && wrappingKeySpec == WrappingKeySpec.SM2 && keySpec.isPrivateKey();
 		}
 		if (!wrappingKeySpec.isRsa()) {
@@ -159,9 +165,10 @@ final class AwsImportRules implements ImportRules {
 	}
 
 	/**
-	 * Material length that decides whether RSA-OAEP can carry it: exact for symmetric and HMAC keys; for private keys
-	 * the DER PKCS#8 that OpenSSL writes (named curve, public key included), the format AWS documents. A longer
-	 * encoding of a key is caught against the real length when it is wrapped.
+	 * Material length that decides whether RSA-OAEP can carry it: exact for symmetric and
+	 * HMAC keys; for private keys the DER PKCS#8 that OpenSSL writes (named curve, public
+	 * key included), the format AWS documents. A longer encoding of a key is caught
+	 * against the real length when it is wrapped.
 	 */
 	int typicalLength(KeySpec keySpec) {
 		return switch (keySpec) {
@@ -176,7 +183,10 @@ final class AwsImportRules implements ImportRules {
 		};
 	}
 
-	/** Exact length of symmetric and HMAC material: SYMMETRIC_DEFAULT depends on the partition. */
+	/**
+	 * Exact length of symmetric and HMAC material: SYMMETRIC_DEFAULT depends on the
+	 * partition.
+	 */
 	private int materialLength(KeySpec keySpec) {
 		return (keySpec == KeySpec.SYMMETRIC_DEFAULT) ? this.partition.symmetricDefaultLength()
 				: keySpec.materialBytes();

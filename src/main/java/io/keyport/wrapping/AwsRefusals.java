@@ -6,8 +6,9 @@ import java.util.List;
 import io.keyport.wrapping.WrappingException.Reason;
 
 /**
- * Why AWS refuses a combination in a partition, and what to use instead: the refusal texts of
- * {@link AwsImportRules}. Clients and tests rely on the codes and messages, so they change only deliberately.
+ * Why AWS refuses a combination in a partition, and what to use instead: the refusal
+ * texts of {@link AwsImportRules}. Clients and tests rely on the codes and messages, so
+ * they change only deliberately.
  */
 final class AwsRefusals {
 
@@ -20,7 +21,10 @@ final class AwsRefusals {
 		this.partition = rules.partition();
 	}
 
-	/** Why the combination can never work; only called when {@link AwsImportRules#compatible} said no. */
+	/**
+	 * Why the combination can never work; only called when
+	 * {@link AwsImportRules#compatible} said no.
+	 */
 	WrappingException refusal(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec) {
 		WrappingException notImportable = notImportableHere(keySpec);
 		if (notImportable != null) {
@@ -52,8 +56,8 @@ final class AwsRefusals {
 						+ alternativesOrNone(keySpec, wrappingKeySpec));
 			}
 			if (keySpec.isSymmetricOrHmac()) {
-				return Refusals.incompatible(algorithm + " wraps RSA and ECC private keys only; for " + keySpec + " use "
-						+ alternatives(keySpec, wrappingKeySpec));
+				return Refusals.incompatible(algorithm + " wraps RSA and ECC private keys only; for " + keySpec
+						+ " use " + alternatives(keySpec, wrappingKeySpec));
 			}
 		}
 		if (keySpec.kind() == KeySpec.Kind.RSA) {
@@ -61,9 +65,9 @@ final class AwsRefusals {
 					? "AWS KMS requires " + alternatives(keySpec, wrappingKeySpec) + " for them"
 					: "AWS KMS requires RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1 for them, which "
 							+ this.partition.describe() + " lack; there use SM2PKE with the SM2 wrapping key";
-			return Refusals.incompatible("RSA private keys (" + keySpec + ", PKCS#8 of about "
-					+ this.rules.typicalLength(keySpec) + " bytes) cannot be wrapped with " + algorithm + "; "
-					+ required);
+			return Refusals
+				.incompatible("RSA private keys (" + keySpec + ", PKCS#8 of about " + this.rules.typicalLength(keySpec)
+						+ " bytes) cannot be wrapped with " + algorithm + "; " + required);
 		}
 		int capacity = WrappingSchemes.forAlgorithm(algorithm).capacity(wrappingKeySpec);
 		int length = this.rules.typicalLength(keySpec);
@@ -76,7 +80,10 @@ final class AwsRefusals {
 				+ " in " + this.partition);
 	}
 
-	/** Refuses key specs that cannot take imported material at all in the partition, else {@code null}. */
+	/**
+	 * Refuses key specs that cannot take imported material at all in the partition, else
+	 * {@code null}.
+	 */
 	WrappingException notImportableHere(KeySpec keySpec) {
 		if (keySpec.kind() == KeySpec.Kind.NOT_IMPORTABLE) {
 			return notImportable(keySpec);
@@ -89,22 +96,27 @@ final class AwsRefusals {
 	}
 
 	static WrappingException notImportable(KeySpec keySpec) {
-		return new WrappingException(Reason.UNSUPPORTED_KEY_SPEC, "AWS KMS does not document importing key material for "
-				+ keySpec + "; importable key specs are SYMMETRIC_DEFAULT, HMAC_224/256/384/512, RSA_2048/3072/4096, "
-				+ "ECC_NIST_P256/P384/P521, ECC_SECG_P256K1 and SM2");
+		return new WrappingException(Reason.UNSUPPORTED_KEY_SPEC,
+				"AWS KMS does not document importing key material for " + keySpec
+						+ "; importable key specs are SYMMETRIC_DEFAULT, HMAC_224/256/384/512, RSA_2048/3072/4096, "
+						+ "ECC_NIST_P256/P384/P521, ECC_SECG_P256K1 and SM2");
 	}
 
-	/** Refuses the algorithms AWS never takes in the partition, naming what the key spec can use instead. */
+	/**
+	 * Refuses the algorithms AWS never takes in the partition, naming what the key spec
+	 * can use instead.
+	 */
 	private WrappingException unsupportedAlgorithm(WrappingAlgorithm algorithm, KeySpec keySpec,
 			WrappingKeySpec wrappingKeySpec) {
 		WrappingKeySpec rsaKey = wrappingKeySpec.isRsa() ? wrappingKeySpec : WrappingKeySpec.RSA_4096;
 		return switch (algorithm) {
 			case RSAES_PKCS1_V1_5 -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
-					"AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10)" + useInstead(keySpec, rsaKey, false));
-			case SM2PKE -> this.partition.hasSm2() ? null : new WrappingException(
-					Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
-					"SM2PKE and SM2 wrapping keys exist only in the AWS China regions (aws-cn)"
-							+ useInstead(keySpec, rsaKey, true));
+					"AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10)"
+							+ useInstead(keySpec, rsaKey, false));
+			case SM2PKE -> this.partition.hasSm2() ? null
+					: new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+							"SM2PKE and SM2 wrapping keys exist only in the AWS China regions (aws-cn)"
+									+ useInstead(keySpec, rsaKey, true));
 			default -> null;
 		};
 	}
@@ -119,8 +131,9 @@ final class AwsRefusals {
 	}
 
 	/**
-	 * "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1": the algorithms that can carry {@code length} bytes of the key spec's
-	 * material under the wrapping key, optionally followed by the larger wrapping keys RSAES_OAEP_SHA_256 would fit.
+	 * "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1": the algorithms that can carry
+	 * {@code length} bytes of the key spec's material under the wrapping key, optionally
+	 * followed by the larger wrapping keys RSAES_OAEP_SHA_256 would fit.
 	 */
 	String alternatives(KeySpec keySpec, WrappingKeySpec wrappingKeySpec, int length, boolean largerKeys) {
 		List<String> algorithms = new ArrayList<>();

@@ -5,9 +5,10 @@ import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 
 /**
- * A minimal DER reader that walks tag-length-value headers in place. It never copies content, so it can check the
- * structure of private key material without leaving copies of it in the heap. Only the small subset of DER that key
- * encodings use: single-byte tags, definite minimal lengths.
+ * A minimal DER reader that walks tag-length-value headers in place. It never copies
+ * content, so it can check the structure of private key material without leaving copies
+ * of it in the heap. Only the small subset of DER that key encodings use: single-byte
+ * tags, definite minimal lengths.
  */
 final class Der {
 
@@ -36,7 +37,10 @@ final class Der {
 	private Der() {
 	}
 
-	/** One element: its tag, where its header starts, where its content starts and how long the content is. */
+	/**
+	 * One element: its tag, where its header starts, where its content starts and how
+	 * long the content is.
+	 */
 	record Tlv(int tag, int start, int offset, int length) {
 
 		int end() {
@@ -45,7 +49,10 @@ final class Der {
 
 	}
 
-	/** Structure is not what was expected. Messages name positions and structure, never content. */
+	/**
+	 * Structure is not what was expected. Messages name positions and structure, never
+	 * content.
+	 */
 	static final class MalformedException extends Exception {
 
 		MalformedException(String message) {
@@ -86,7 +93,8 @@ final class Der {
 			}
 			int tag = peekTag();
 			if (tag != expectedTag) {
-				// the tag found is not named: a misaligned reader may be looking at secret bytes
+				// the tag found is not named: a misaligned reader may be looking at
+				// secret bytes
 				throw new MalformedException("expected " + what + " (tag 0x" + hex(expectedTag) + ") at offset "
 						+ this.position + ", found another tag");
 			}
@@ -135,15 +143,18 @@ final class Der {
 			return new Tlv(tag, start, pos, length);
 		}
 
-		/** A reader over the content of {@code tlv}, which must come from this reader's buffer. */
+		/**
+		 * A reader over the content of {@code tlv}, which must come from this reader's
+		 * buffer.
+		 */
 		Reader inside(Tlv tlv) {
 			return new Reader(this.buffer, tlv.offset(), tlv.end());
 		}
 
 		void requireEnd(String what) throws MalformedException {
 			if (hasMore()) {
-				throw new MalformedException((this.end - this.position) + " unexpected bytes after " + what
-						+ " at offset " + this.position);
+				throw new MalformedException(
+						(this.end - this.position) + " unexpected bytes after " + what + " at offset " + this.position);
 			}
 		}
 
@@ -158,8 +169,10 @@ final class Der {
 	}
 
 	/**
-	 * The bit length of a positive DER INTEGER, read in place (no BigInteger, which would keep a copy).
-	 * @throws MalformedException when it is negative, zero-length or not minimally encoded
+	 * The bit length of a positive DER INTEGER, read in place (no BigInteger, which would
+	 * keep a copy).
+	 * @throws MalformedException when it is negative, zero-length or not minimally
+	 * encoded
 	 */
 	static int positiveBitLength(byte[] buffer, Tlv tlv, String what) throws MalformedException {
 		int offset = tlv.offset();
@@ -196,7 +209,9 @@ final class Der {
 		return Arrays.equals(buffer, tlv.start(), tlv.end(), encoded, 0, encoded.length);
 	}
 
-	/** Names an OID found in the buffer (OIDs are public identifiers, fine for messages). */
+	/**
+	 * Names an OID found in the buffer (OIDs are public identifiers, fine for messages).
+	 */
 	static String describeOid(byte[] buffer, Tlv tlv) {
 		try {
 			return Oids.describe(ASN1ObjectIdentifier.getInstance(Arrays.copyOfRange(buffer, tlv.start(), tlv.end())));

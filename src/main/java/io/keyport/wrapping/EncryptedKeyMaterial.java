@@ -3,14 +3,15 @@ package io.keyport.wrapping;
 import java.util.Arrays;
 
 /**
- * Key material wrapped under a KMS wrapping key, ready for ImportKeyMaterial. Not secret on its own, but not logged
- * either: {@code toString} shows only its length.
+ * Key material wrapped under a KMS wrapping key, ready for ImportKeyMaterial. Not secret
+ * on its own, but not logged either: {@code toString} shows only its length.
  */
 public final class EncryptedKeyMaterial {
 
 	/**
-	 * AWS ImportKeyMaterial's limit on EncryptedKeyMaterial, and the largest upload Keyport takes: the schemes refuse
-	 * to produce more, the ciphertext checks and the upload endpoints to accept more.
+	 * AWS ImportKeyMaterial's limit on EncryptedKeyMaterial, and the largest upload
+	 * Keyport takes: the schemes refuse to produce more, the ciphertext checks and the
+	 * upload endpoints to accept more.
 	 */
 	public static final int MAX_LENGTH = 6144;
 

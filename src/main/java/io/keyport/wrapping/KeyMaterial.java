@@ -5,8 +5,9 @@ import java.util.Arrays;
 import javax.security.auth.Destroyable;
 
 /**
- * Plaintext key material. It owns its buffer and overwrites it on {@link #destroy()}; it never reveals the bytes through
- * {@code toString}, {@code equals} or serialization. Use it in try-with-resources.
+ * Plaintext key material. It owns its buffer and overwrites it on {@link #destroy()}; it
+ * never reveals the bytes through {@code toString}, {@code equals} or serialization. Use
+ * it in try-with-resources.
  */
 public final class KeyMaterial implements Destroyable, AutoCloseable {
 
@@ -19,8 +20,8 @@ public final class KeyMaterial implements Destroyable, AutoCloseable {
 	}
 
 	/**
-	 * Takes ownership of {@code bytes} without copying: the caller must not keep or reuse the array, which is
-	 * overwritten when this value is destroyed.
+	 * Takes ownership of {@code bytes} without copying: the caller must not keep or reuse
+	 * the array, which is overwritten when this value is destroyed.
 	 */
 	public static KeyMaterial takeOwnership(byte[] bytes) {
 		if (bytes == null) {

@@ -4,11 +4,12 @@ import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
- * Wraps key material for import, and checks material a client wrapped itself, with the {@link WrappingScheme} of
- * an {@link ImportSpec}'s algorithm. The spec was validated against the provider's rules when it was made; this class
- * checks only what the spec cannot know: the material and the wrapping key. Plain Java and thread-safe (stateless
- * apart from its {@link SecureRandom}); it never keeps, copies into a {@code String} or logs the plaintext, and
- * destroying the {@link KeyMaterial} stays the caller's job.
+ * Wraps key material for import, and checks material a client wrapped itself, with the
+ * {@link WrappingScheme} of an {@link ImportSpec}'s algorithm. The spec was validated
+ * against the provider's rules when it was made; this class checks only what the spec
+ * cannot know: the material and the wrapping key. Plain Java and thread-safe (stateless
+ * apart from its {@link SecureRandom}); it never keeps, copies into a {@code String} or
+ * logs the plaintext, and destroying the {@link KeyMaterial} stays the caller's job.
  */
 public final class KeyMaterialWrapper {
 
@@ -24,11 +25,11 @@ public final class KeyMaterialWrapper {
 	}
 
 	/**
-	 * Checks the material against the spec's key spec under its rules, then wraps it under the wrapping key (which
-	 * must be of the spec's wrapping key spec). Temporary buffers (such as an ephemeral AES key) are overwritten
-	 * before returning.
-	 * @throws WrappingException with {@code INVALID_KEY_MATERIAL*}, {@code WRAPPING_KEY_SPEC_MISMATCH} or
-	 * {@code KEY_MATERIAL_TOO_LARGE}
+	 * Checks the material against the spec's key spec under its rules, then wraps it
+	 * under the wrapping key (which must be of the spec's wrapping key spec). Temporary
+	 * buffers (such as an ephemeral AES key) are overwritten before returning.
+	 * @throws WrappingException with {@code INVALID_KEY_MATERIAL*},
+	 * {@code WRAPPING_KEY_SPEC_MISMATCH} or {@code KEY_MATERIAL_TOO_LARGE}
 	 */
 	public EncryptedKeyMaterial wrap(KeyMaterial material, ImportSpec spec, WrappingPublicKey wrappingKey) {
 		Objects.requireNonNull(material, "material");
@@ -41,8 +42,8 @@ public final class KeyMaterialWrapper {
 	}
 
 	/**
-	 * Checks material wrapped by the client itself, as far as its size and the wrapping key allow (an RSA-OAEP block
-	 * is exactly the modulus length and below the modulus).
+	 * Checks material wrapped by the client itself, as far as its size and the wrapping
+	 * key allow (an RSA-OAEP block is exactly the modulus length and below the modulus).
 	 * @throws WrappingException with {@code INVALID_ENCRYPTED_KEY_MATERIAL}, or
 	 * {@code INCOMPATIBLE_WRAPPING_ALGORITHM} for a wrapping key of the wrong type
 	 */

@@ -1,23 +1,27 @@
 package io.keyport.wrapping;
 
 /**
- * The key spec of the KMS key that receives material (AWS {@code KeySpec}). It decides what material is acceptable.
+ * The key spec of the KMS key that receives material (AWS {@code KeySpec}). It decides
+ * what material is acceptable.
  */
 public enum KeySpec {
 
-	SYMMETRIC_DEFAULT(Kind.SYMMETRIC, 32),
-	HMAC_224(Kind.HMAC, 28), HMAC_256(Kind.HMAC, 32), HMAC_384(Kind.HMAC, 48), HMAC_512(Kind.HMAC, 64),
-	RSA_2048(Kind.RSA, 2048), RSA_3072(Kind.RSA, 3072), RSA_4096(Kind.RSA, 4096),
+	SYMMETRIC_DEFAULT(Kind.SYMMETRIC, 32), HMAC_224(Kind.HMAC, 28), HMAC_256(Kind.HMAC, 32), HMAC_384(Kind.HMAC, 48),
+	HMAC_512(Kind.HMAC, 64), RSA_2048(Kind.RSA, 2048), RSA_3072(Kind.RSA, 3072), RSA_4096(Kind.RSA, 4096),
 	ECC_NIST_P256(Kind.EC, 256), ECC_NIST_P384(Kind.EC, 384), ECC_NIST_P521(Kind.EC, 521),
-	ECC_SECG_P256K1(Kind.EC, 256),
-	SM2(Kind.SM2, 256),
-	/** Key specs AWS does not document as importable; known so DescribeKey can be shown. */
-	ECC_NIST_EDWARDS25519(Kind.NOT_IMPORTABLE, 0),
-	ML_DSA_44(Kind.NOT_IMPORTABLE, 0), ML_DSA_65(Kind.NOT_IMPORTABLE, 0), ML_DSA_87(Kind.NOT_IMPORTABLE, 0);
+	ECC_SECG_P256K1(Kind.EC, 256), SM2(Kind.SM2, 256),
+	/**
+	 * Key specs AWS does not document as importable; known so DescribeKey can be shown.
+	 */
+	ECC_NIST_EDWARDS25519(Kind.NOT_IMPORTABLE, 0), ML_DSA_44(Kind.NOT_IMPORTABLE, 0), ML_DSA_65(Kind.NOT_IMPORTABLE, 0),
+	ML_DSA_87(Kind.NOT_IMPORTABLE, 0);
 
 	private final Kind kind;
 
-	/** Material length in bytes (symmetric, HMAC) or key size in bits (RSA modulus, EC field), by kind. */
+	/**
+	 * Material length in bytes (symmetric, HMAC) or key size in bits (RSA modulus, EC
+	 * field), by kind.
+	 */
 	private final int size;
 
 	KeySpec(Kind kind, int size) {
@@ -30,9 +34,10 @@ public enum KeySpec {
 	}
 
 	/**
-	 * Length in bytes of symmetric and HMAC material as AWS's standard partition takes it (a provider's rules may
-	 * differ: SYMMETRIC_DEFAULT is a 16-byte SM4 key in China).
-	 * @throws IllegalStateException for asymmetric and non-importable key specs, whose material has no fixed length
+	 * Length in bytes of symmetric and HMAC material as AWS's standard partition takes it
+	 * (a provider's rules may differ: SYMMETRIC_DEFAULT is a 16-byte SM4 key in China).
+	 * @throws IllegalStateException for asymmetric and non-importable key specs, whose
+	 * material has no fixed length
 	 */
 	public int materialBytes() {
 		if (!isSymmetricOrHmac()) {
@@ -41,7 +46,10 @@ public enum KeySpec {
 		return this.size;
 	}
 
-	/** Key size in bits: the RSA modulus, the EC field, or the symmetric or HMAC key; 0 for non-importable specs. */
+	/**
+	 * Key size in bits: the RSA modulus, the EC field, or the symmetric or HMAC key; 0
+	 * for non-importable specs.
+	 */
 	public int keyBits() {
 		return isSymmetricOrHmac() ? 8 * this.size : this.size;
 	}
@@ -50,7 +58,9 @@ public enum KeySpec {
 		return this.kind == Kind.SYMMETRIC || this.kind == Kind.HMAC;
 	}
 
-	/** RSA, EC and SM2 key specs: their material is a private key (DER PKCS#8 on import). */
+	/**
+	 * RSA, EC and SM2 key specs: their material is a private key (DER PKCS#8 on import).
+	 */
 	public boolean isPrivateKey() {
 		return this.kind == Kind.RSA || this.kind == Kind.EC || this.kind == Kind.SM2;
 	}

@@ -11,12 +11,16 @@ import javax.crypto.spec.PSource;
 import io.keyport.wrapping.WrappingAlgorithm.Hash;
 
 /**
- * RSA-OAEP as AWS KMS does it: the same hash for the label and for MGF1, empty label. The parameters are always passed
- * explicitly, because SunJCE's {@code OAEPWithSHA-256AndMGF1Padding} alone means MGF1 with SHA-1.
+ * RSA-OAEP as AWS KMS does it: the same hash for the label and for MGF1, empty label. The
+ * parameters are always passed explicitly, because SunJCE's
+ * {@code OAEPWithSHA-256AndMGF1Padding} alone means MGF1 with SHA-1.
  */
 final class Oaep {
 
-	/** The transformation to combine with {@link #parameters(Hash)}; it fixes nothing by itself. */
+	/**
+	 * The transformation to combine with {@link #parameters(Hash)}; it fixes nothing by
+	 * itself.
+	 */
 	static final String TRANSFORMATION = "RSA/ECB/OAEPPadding";
 
 	private Oaep() {

@@ -10,9 +10,10 @@ import io.keyport.wrapping.Der.MalformedException;
 import io.keyport.wrapping.WrappingException.Reason;
 
 /**
- * PEM private keys ({@code PRIVATE KEY}, {@code RSA PRIVATE KEY}, {@code EC PRIVATE KEY}) decoded to DER and handed to
- * {@link Pkcs8Conversion}. PEM text is never turned into a {@code String} (only its ASCII labels are), and base64 is
- * decoded from the bytes, so every copy of the secret is an array this class or the caller overwrites.
+ * PEM private keys ({@code PRIVATE KEY}, {@code RSA PRIVATE KEY}, {@code EC PRIVATE KEY})
+ * decoded to DER and handed to {@link Pkcs8Conversion}. PEM text is never turned into a
+ * {@code String} (only its ASCII labels are), and base64 is decoded from the bytes, so
+ * every copy of the secret is an array this class or the caller overwrites.
  */
 final class PemPrivateKeys {
 
@@ -32,7 +33,9 @@ final class PemPrivateKeys {
 		return indexOf(input, PEM_BEGIN, 0) >= 0;
 	}
 
-	/** The DER PKCS#8 of the one private key in the PEM text; a new array the caller owns. */
+	/**
+	 * The DER PKCS#8 of the one private key in the PEM text; a new array the caller owns.
+	 */
 	static byte[] toPkcs8(byte[] pem, KeySpec spec) {
 		return fromPem(pem, spec);
 	}
@@ -65,17 +68,19 @@ final class PemPrivateKeys {
 				}
 				case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY" -> {
 					if (key != null) {
-						throw invalid("PEM: more than one private key (" + key.label() + ", " + label
-								+ "); upload one key");
+						throw invalid(
+								"PEM: more than one private key (" + key.label() + ", " + label + "); upload one key");
 					}
 					key = new Block(label, bodyStart, bodyEnd);
 				}
 				case "ENCRYPTED PRIVATE KEY" -> throw invalid("PEM: an encrypted PKCS#8 key (ENCRYPTED PRIVATE KEY); "
 						+ CONVERT_HINT + ", e.g. 'openssl pkcs8 -in key.pem -nocrypt -topk8 -out plain.pem' (asks for "
 						+ "the passphrase)");
-				case "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE" -> throw invalid("PEM: a " + label.toLowerCase(
-						Locale.ROOT) + ", not a private key; KMS imports the private key and derives the "
-						+ "public key itself");
+				case "PUBLIC KEY", "RSA PUBLIC KEY",
+						"CERTIFICATE" ->
+					throw invalid("PEM: a " + label.toLowerCase(Locale.ROOT)
+							+ ", not a private key; KMS imports the private key and derives the "
+							+ "public key itself");
 				default -> throw invalid("PEM: an unexpected '" + label + "' block; expected PRIVATE KEY, "
 						+ "RSA PRIVATE KEY or EC PRIVATE KEY");
 			}
@@ -106,7 +111,10 @@ final class PemPrivateKeys {
 		}
 	}
 
-	/** The block's base64, decoded from the bytes; header lines (Proc-Type, DEK-Info) mean encryption. */
+	/**
+	 * The block's base64, decoded from the bytes; header lines (Proc-Type, DEK-Info) mean
+	 * encryption.
+	 */
 	private static byte[] decodeBase64(byte[] pem, Block block) {
 		for (int i = block.start(); i < block.end(); i++) {
 			if (pem[i] == ':') {
@@ -121,7 +129,8 @@ final class PemPrivateKeys {
 		}
 		ByteBuffer decoded;
 		try {
-			// the MIME decoder skips the line breaks; it reads the array in place, without a String
+			// the MIME decoder skips the line breaks; it reads the array in place,
+			// without a String
 			decoded = Base64.getMimeDecoder().decode(ByteBuffer.wrap(pem, block.start(), block.end() - block.start()));
 		}
 		catch (IllegalArgumentException ex) {

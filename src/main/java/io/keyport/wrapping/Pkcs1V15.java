@@ -7,8 +7,8 @@ import java.security.SecureRandom;
 import javax.crypto.Cipher;
 
 /**
- * RSAES-PKCS1-v1_5 (RFC 8017, 7.2). AWS KMS refuses it since 2023-10-10; Huawei Cloud and Open Telekom Cloud still
- * take it.
+ * RSAES-PKCS1-v1_5 (RFC 8017, 7.2). AWS KMS refuses it since 2023-10-10; Huawei Cloud and
+ * Open Telekom Cloud still take it.
  */
 final class Pkcs1V15 {
 

@@ -3,8 +3,9 @@ package io.keyport.wrapping;
 import java.security.SecureRandom;
 
 /**
- * RSAES_PKCS1_V1_5: the material directly in one block ({@link Pkcs1V15}). AWS refuses it (its {@link ImportRules}
- * say so); providers such as Huawei Cloud and Open Telekom Cloud still take it.
+ * RSAES_PKCS1_V1_5: the material directly in one block ({@link Pkcs1V15}). AWS refuses it
+ * (its {@link ImportRules} say so); providers such as Huawei Cloud and Open Telekom Cloud
+ * still take it.
  */
 final class Pkcs1V15Scheme implements WrappingScheme {
 

@@ -8,9 +8,10 @@ import io.keyport.wrapping.Der.Tlv;
 import io.keyport.wrapping.WrappingException.Reason;
 
 /**
- * Structural checks of asymmetric private key material: an unencrypted DER PKCS#8 PrivateKeyInfo of the algorithm and
- * size or curve the KMS key spec requires. It reads the live buffer in place and never copies or decodes the secret
- * parts; whether the numbers form a valid key is left to KMS.
+ * Structural checks of asymmetric private key material: an unencrypted DER PKCS#8
+ * PrivateKeyInfo of the algorithm and size or curve the KMS key spec requires. It reads
+ * the live buffer in place and never copies or decodes the secret parts; whether the
+ * numbers form a valid key is left to KMS.
  */
 final class Pkcs8 {
 
@@ -19,7 +20,10 @@ final class Pkcs8 {
 	private Pkcs8() {
 	}
 
-	/** What an EC key spec requires: its curve and the length of its private scalar and field elements. */
+	/**
+	 * What an EC key spec requires: its curve and the length of its private scalar and
+	 * field elements.
+	 */
 	private record Curve(ASN1ObjectIdentifier oid, int bytes) {
 	}
 
@@ -28,8 +32,8 @@ final class Pkcs8 {
 			checkPrivateKeyInfo(der, spec);
 		}
 		catch (MalformedException ex) {
-			throw new WrappingException(Reason.INVALID_KEY_MATERIAL, "expected " + expectation(spec) + "; found "
-					+ der.length + " bytes: " + ex.getMessage());
+			throw new WrappingException(Reason.INVALID_KEY_MATERIAL,
+					"expected " + expectation(spec) + "; found " + der.length + " bytes: " + ex.getMessage());
 		}
 	}
 
@@ -72,8 +76,8 @@ final class Pkcs8 {
 		switch (spec.kind()) {
 			case RSA -> {
 				if (!Der.isOid(der, oid, Oids.RSA_ENCRYPTION)) {
-					throw new MalformedException("the PKCS#8 algorithm is " + Der.describeOid(der, oid) + foundCurve(der,
-							oid, parameters));
+					throw new MalformedException(
+							"the PKCS#8 algorithm is " + Der.describeOid(der, oid) + foundCurve(der, oid, parameters));
 				}
 				if (parameters != null && (parameters.tag() != Der.NULL || parameters.length() != 0)) {
 					throw new MalformedException("the rsaEncryption parameters are not NULL");
@@ -132,9 +136,10 @@ final class Pkcs8 {
 		}
 		Tlv scalar = fields.next(Der.OCTET_STRING, "ECPrivateKey privateKey");
 		if (scalar.length() != curve.bytes()) {
-			// RFC 5915: exactly ceiling(log2(n)/8) bytes; OpenSSL, Bouncy Castle and the JDK all pad to it
-			throw new MalformedException("the private scalar is " + scalar.length() + " bytes, the curve needs "
-					+ curve.bytes());
+			// RFC 5915: exactly ceiling(log2(n)/8) bytes; OpenSSL, Bouncy Castle and the
+			// JDK all pad to it
+			throw new MalformedException(
+					"the private scalar is " + scalar.length() + " bytes, the curve needs " + curve.bytes());
 		}
 		if (fields.hasMore() && fields.peekTag() == Der.explicit(0)) {
 			Tlv parameters = fields.next("ECPrivateKey parameters");
@@ -165,8 +170,8 @@ final class Pkcs8 {
 		boolean uncompressed = format == 0x04 && pointLength == 1 + 2 * curve.bytes();
 		boolean compressed = (format == 0x02 || format == 0x03) && pointLength == 1 + curve.bytes();
 		if (!uncompressed && !compressed) {
-			throw new MalformedException("the EC public key is not a point encoding for this curve (" + pointLength
-					+ " bytes)");
+			throw new MalformedException(
+					"the EC public key is not a point encoding for this curve (" + pointLength + " bytes)");
 		}
 	}
 
@@ -193,13 +198,16 @@ final class Pkcs8 {
 		return curve(spec).oid();
 	}
 
-	/** What the key spec needs, for messages: "an unencrypted DER PKCS#8 RSA private key with a 2048-bit modulus". */
+	/**
+	 * What the key spec needs, for messages: "an unencrypted DER PKCS#8 RSA private key
+	 * with a 2048-bit modulus".
+	 */
 	static String expectation(KeySpec spec) {
 		return switch (spec.kind()) {
-			case RSA -> "an unencrypted DER PKCS#8 rsaEncryption private key with a " + spec.keyBits() + "-bit modulus for "
-					+ spec;
-			case EC, SM2 -> "an unencrypted DER PKCS#8 id-ecPublicKey private key on " + Oids.describe(curve(spec).oid())
-					+ " for " + spec;
+			case RSA -> "an unencrypted DER PKCS#8 rsaEncryption private key with a " + spec.keyBits()
+					+ "-bit modulus for " + spec;
+			case EC, SM2 -> "an unencrypted DER PKCS#8 id-ecPublicKey private key on "
+					+ Oids.describe(curve(spec).oid()) + " for " + spec;
 			default -> throw new IllegalArgumentException(spec + " is not an asymmetric key spec");
 		};
 	}

@@ -7,15 +7,17 @@ import io.keyport.wrapping.Der.Reader;
 import io.keyport.wrapping.Der.Tlv;
 
 /**
- * DER private keys in PKCS#1 or SEC1 (and EC PKCS#8 that repeats its curve) rewritten as the unencrypted DER PKCS#8
- * that KMS imports, equal to what {@code openssl pkcs8 -topk8 -outform der -nocrypt} writes. DER is rebuilt by copying
- * elements with {@link DerWriter}, so every copy of the secret is an array the caller overwrites.
+ * DER private keys in PKCS#1 or SEC1 (and EC PKCS#8 that repeats its curve) rewritten as
+ * the unencrypted DER PKCS#8 that KMS imports, equal to what
+ * {@code openssl pkcs8 -topk8 -outform der -nocrypt} writes. DER is rebuilt by copying
+ * elements with {@link DerWriter}, so every copy of the secret is an array the caller
+ * overwrites.
  */
 final class Pkcs8Conversion {
 
 	/** AlgorithmIdentifier { rsaEncryption, NULL }. */
-	static final byte[] RSA_ALGORITHM = { 0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
-			(byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00 };
+	static final byte[] RSA_ALGORITHM = { 0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7,
+			0x0d, 0x01, 0x01, 0x01, 0x05, 0x00 };
 
 	/** INTEGER 0, the PrivateKeyInfo version. */
 	private static final byte[] VERSION_0 = { 0x02, 0x01, 0x00 };
@@ -23,11 +25,10 @@ final class Pkcs8Conversion {
 	private Pkcs8Conversion() {
 	}
 
-
 	/**
-	 * The DER PKCS#8 form of a private key. Returns {@code input} itself when it is already DER PKCS#8 in OpenSSL's
-	 * layout or not recognisable (the structural check then says what is wrong); otherwise a new array the caller
-	 * owns.
+	 * The DER PKCS#8 form of a private key. Returns {@code input} itself when it is
+	 * already DER PKCS#8 in OpenSSL's layout or not recognisable (the structural check
+	 * then says what is wrong); otherwise a new array the caller owns.
 	 */
 	static byte[] toPkcs8(byte[] input, KeySpec spec) {
 		if (input.length == 0 || input[0] == Der.SEQUENCE) {
@@ -39,9 +40,10 @@ final class Pkcs8Conversion {
 		return input;
 	}
 
-
-
-	/** PKCS#8 as it is; PKCS#1 and SEC1 converted; anything else unchanged for the structural check to explain. */
+	/**
+	 * PKCS#8 as it is; PKCS#1 and SEC1 converted; anything else unchanged for the
+	 * structural check to explain.
+	 */
 	static byte[] fromDer(byte[] der, KeySpec spec) {
 		try {
 			Reader top = new Reader(der);
@@ -90,8 +92,9 @@ final class Pkcs8Conversion {
 	}
 
 	/**
-	 * PrivateKeyInfo { 0, id-ecPublicKey curve, OCTET STRING { ECPrivateKey without its parameters } }: the curve
-	 * moves into the AlgorithmIdentifier, as OpenSSL does; without one in the key, the key spec's curve is assumed.
+	 * PrivateKeyInfo { 0, id-ecPublicKey curve, OCTET STRING { ECPrivateKey without its
+	 * parameters } }: the curve moves into the AlgorithmIdentifier, as OpenSSL does;
+	 * without one in the key, the key spec's curve is assumed.
 	 */
 	static byte[] fromSec1(byte[] sec1, KeySpec spec) throws MalformedException {
 		Reader top = new Reader(sec1);
@@ -109,9 +112,10 @@ final class Pkcs8Conversion {
 	}
 
 	/**
-	 * An EC PKCS#8 whose inner ECPrivateKey repeats the curve (Bouncy Castle writes it so) is rewritten without it,
-	 * in OpenSSL's layout: the same key, 9 to 12 bytes shorter, which decides whether a P-384 key fits RSAES_OAEP_SHA_256
-	 * under RSA_2048 (at most 190 bytes; OpenSSL's form is 185). Anything else stays as it is.
+	 * An EC PKCS#8 whose inner ECPrivateKey repeats the curve (Bouncy Castle writes it
+	 * so) is rewritten without it, in OpenSSL's layout: the same key, 9 to 12 bytes
+	 * shorter, which decides whether a P-384 key fits RSAES_OAEP_SHA_256 under RSA_2048
+	 * (at most 190 bytes; OpenSSL's form is 185). Anything else stays as it is.
 	 */
 	private static byte[] withoutInnerCurve(byte[] der, Reader fields) throws MalformedException {
 		Reader algorithm = fields.inside(fields.next(Der.SEQUENCE, "AlgorithmIdentifier"));
@@ -137,7 +141,10 @@ final class Pkcs8Conversion {
 		return ecPkcs8(der, ec, curve);
 	}
 
-	/** The fields of an ECPrivateKey, in place; the curve OID (a public value) copied when present. */
+	/**
+	 * The fields of an ECPrivateKey, in place; the curve OID (a public value) copied when
+	 * present.
+	 */
 	private record EcFields(Tlv version, Tlv scalar, byte[] curve, Tlv publicKey) {
 	}
 
@@ -166,7 +173,10 @@ final class Pkcs8Conversion {
 		return new EcFields(version, scalar, curve, publicKey);
 	}
 
-	/** PrivateKeyInfo { 0, { id-ecPublicKey, curve }, OCTET STRING { ECPrivateKey { 1, d, [1] publicKey } } }. */
+	/**
+	 * PrivateKeyInfo { 0, { id-ecPublicKey, curve }, OCTET STRING { ECPrivateKey { 1, d,
+	 * [1] publicKey } } }.
+	 */
 	private static byte[] ecPkcs8(byte[] source, EcFields ec, byte[] curve) {
 		byte[] ecAlgorithm = Der.encoded(Oids.EC_PUBLIC_KEY);
 		int algorithm = ecAlgorithm.length + curve.length;

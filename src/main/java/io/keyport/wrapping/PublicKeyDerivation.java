@@ -18,7 +18,10 @@ import io.keyport.wrapping.Der.Reader;
 import io.keyport.wrapping.Der.Tlv;
 import io.keyport.wrapping.WrappingException.Reason;
 
-/** The public key KMS will derive from imported private key material, as GetPublicKey returns it. */
+/**
+ * The public key KMS will derive from imported private key material, as GetPublicKey
+ * returns it.
+ */
 final class PublicKeyDerivation {
 
 	private PublicKeyDerivation() {
@@ -38,12 +41,15 @@ final class PublicKeyDerivation {
 		}
 		catch (MalformedException ex) {
 			// Pkcs8.check accepted it, so this cannot happen
-			throw new WrappingException(Reason.INVALID_KEY_MATERIAL, "the private key cannot be read: " + ex.getMessage());
+			throw new WrappingException(Reason.INVALID_KEY_MATERIAL,
+					"the private key cannot be read: " + ex.getMessage());
 		}
 	}
 
-
-	/** SubjectPublicKeyInfo { rsaEncryption NULL, BIT STRING { RSAPublicKey { n, e } } }, copied from the key. */
+	/**
+	 * SubjectPublicKeyInfo { rsaEncryption NULL, BIT STRING { RSAPublicKey { n, e } } },
+	 * copied from the key.
+	 */
 	private static byte[] rsaPublicKey(byte[] pkcs8, Reader privateKey) throws MalformedException {
 		Reader fields = privateKey.inside(privateKey.next(Der.SEQUENCE, "RSAPrivateKey"));
 		fields.next(Der.INTEGER, "version");
@@ -64,9 +70,11 @@ final class PublicKeyDerivation {
 	}
 
 	/**
-	 * The point d·G on the key's curve, uncompressed, as KMS returns it; an embedded public key must be that point.
-	 * Bouncy Castle's EC arithmetic takes the scalar as a {@link BigInteger}, which cannot be overwritten and stays in
-	 * the heap until collected (the JDK's EC key classes would hold one too); it lives only inside this method.
+	 * The point d·G on the key's curve, uncompressed, as KMS returns it; an embedded
+	 * public key must be that point. Bouncy Castle's EC arithmetic takes the scalar as a
+	 * {@link BigInteger}, which cannot be overwritten and stays in the heap until
+	 * collected (the JDK's EC key classes would hold one too); it lives only inside this
+	 * method.
 	 */
 	private static byte[] ecPublicKey(byte[] pkcs8, Reader algorithm, Reader privateKey) throws MalformedException {
 		algorithm.next(Der.OID, "algorithm");
@@ -99,8 +107,8 @@ final class PublicKeyDerivation {
 					.decodePoint(Arrays.copyOfRange(pkcs8, embedded.offset() + 1, embedded.end()));
 			}
 			catch (IllegalArgumentException ex) {
-				throw invalid("the public key embedded in the EC private key is not a point on "
-						+ Oids.describe(curveOid));
+				throw invalid(
+						"the public key embedded in the EC private key is not a point on " + Oids.describe(curveOid));
 			}
 			if (!claimed.equals(point)) {
 				throw invalid("the public key embedded in the EC private key does not belong to its private scalar "

@@ -4,7 +4,10 @@ import java.util.List;
 
 import io.keyport.wrapping.WrappingException.Reason;
 
-/** Refusals and message pieces that the rules and the schemes share; messages never contain key material. */
+/**
+ * Refusals and message pieces that the rules and the schemes share; messages never
+ * contain key material.
+ */
 final class Refusals {
 
 	private Refusals() {

@@ -5,15 +5,19 @@ import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
 
 /**
- * RSA_AES_KEY_WRAP_SHA_1/256: an ephemeral AES-256 key under RSA-OAEP ({@link Oaep}), the material under that key
- * with AES-KWP ({@link Kwp}); the output is the RSA block followed by the KWP output, with no separator.
+ * RSA_AES_KEY_WRAP_SHA_1/256: an ephemeral AES-256 key under RSA-OAEP ({@link Oaep}), the
+ * material under that key with AES-KWP ({@link Kwp}); the output is the RSA block
+ * followed by the KWP output, with no separator.
  */
 record RsaAesKeyWrapScheme(WrappingAlgorithm algorithm) implements WrappingScheme {
 
 	/** The ephemeral key: AES-256, as AWS documents. */
 	static final int EPHEMERAL_KEY_LENGTH = 32;
 
-	/** What keeps k plus the KWP output within the upload limit: k is a multiple of 8, so k + 8 + n ≤ the limit. */
+	/**
+	 * What keeps k plus the KWP output within the upload limit: k is a multiple of 8, so
+	 * k + 8 + n ≤ the limit.
+	 */
 	@Override
 	public int capacity(WrappingKeySpec wrappingKeySpec) {
 		return wrappingKeySpec.isRsa() ? EncryptedKeyMaterial.MAX_LENGTH - wrappingKeySpec.modulusBytes() - 8 : 0;
@@ -44,7 +48,10 @@ record RsaAesKeyWrapScheme(WrappingAlgorithm algorithm) implements WrappingSchem
 		}
 	}
 
-	/** One block of k bytes below the modulus, then AES-KWP output: a multiple of 8 bytes, at least 16. */
+	/**
+	 * One block of k bytes below the modulus, then AES-KWP output: a multiple of 8 bytes,
+	 * at least 16.
+	 */
 	@Override
 	public void checkCiphertext(EncryptedKeyMaterial encrypted, WrappingPublicKey wrappingKey) {
 		int k = RsaBlocks.checkKeyAndLimit(encrypted, wrappingKey, this.algorithm);

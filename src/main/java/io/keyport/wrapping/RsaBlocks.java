@@ -2,13 +2,19 @@ package io.keyport.wrapping;
 
 import java.security.interfaces.RSAPublicKey;
 
-/** What the RSA schemes' ciphertext checks share: an RSA wrapping key, the upload limit, a block below the modulus. */
+/**
+ * What the RSA schemes' ciphertext checks share: an RSA wrapping key, the upload limit, a
+ * block below the modulus.
+ */
 final class RsaBlocks {
 
 	private RsaBlocks() {
 	}
 
-	/** The RSA wrapping key's modulus length k, after refusing an SM2 key and an upload above the limit. */
+	/**
+	 * The RSA wrapping key's modulus length k, after refusing an SM2 key and an upload
+	 * above the limit.
+	 */
 	static int checkKeyAndLimit(EncryptedKeyMaterial encrypted, WrappingPublicKey wrappingKey,
 			WrappingAlgorithm algorithm) {
 		WrappingKeySpec spec = wrappingKey.spec();
@@ -23,7 +29,10 @@ final class RsaBlocks {
 		return spec.modulusBytes();
 	}
 
-	/** Refuses ciphertext whose first k bytes are no RSA ciphertext under the key (not below its modulus). */
+	/**
+	 * Refuses ciphertext whose first k bytes are no RSA ciphertext under the key (not
+	 * below its modulus).
+	 */
 	static void checkBelowModulus(EncryptedKeyMaterial encrypted, WrappingPublicKey wrappingKey) {
 		int k = wrappingKey.spec().modulusBytes();
 		if (!belowModulus(encrypted.bytes(), k, (RSAPublicKey) wrappingKey.publicKey())) {
@@ -33,7 +42,10 @@ final class RsaBlocks {
 		}
 	}
 
-	/** Whether the first {@code k} bytes, as an unsigned big-endian number, are below the modulus. */
+	/**
+	 * Whether the first {@code k} bytes, as an unsigned big-endian number, are below the
+	 * modulus.
+	 */
 	private static boolean belowModulus(byte[] bytes, int k, RSAPublicKey key) {
 		byte[] modulus = key.getModulus().toByteArray();
 		// toByteArray may add a leading sign byte; compare the k low-order bytes

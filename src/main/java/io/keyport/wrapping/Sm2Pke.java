@@ -26,8 +26,9 @@ import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
 import org.bouncycastle.util.BigIntegers;
 
 /**
- * SM2 public-key encryption (GM/T 0003.4) with SM3, in the GM/T 0009 ASN.1 form that OpenSSL 3 writes and reads:
- * {@code SEQUENCE { x INTEGER, y INTEGER, hash OCTET STRING (C3, 32 bytes), ciphertext OCTET STRING (C2) }}.
+ * SM2 public-key encryption (GM/T 0003.4) with SM3, in the GM/T 0009 ASN.1 form that
+ * OpenSSL 3 writes and reads: {@code SEQUENCE { x INTEGER, y INTEGER, hash OCTET STRING
+ * (C3, 32 bytes), ciphertext OCTET STRING (C2) }}.
  */
 final class Sm2Pke {
 
@@ -53,8 +54,8 @@ final class Sm2Pke {
 		}
 		catch (java.security.GeneralSecurityException | InvalidCipherTextException | IOException
 				| RuntimeException ex) {
-			throw new WrappingInternalException("SM2 encryption of a " + message.length + "-byte message failed: "
-					+ ex.getClass().getName(), ex);
+			throw new WrappingInternalException(
+					"SM2 encryption of a " + message.length + "-byte message failed: " + ex.getClass().getName(), ex);
 		}
 		finally {
 			if (raw != null) {
@@ -80,8 +81,9 @@ final class Sm2Pke {
 	}
 
 	/**
-	 * Why {@code der} cannot be an SM2 ciphertext in the GM/T 0009 form, or {@code null} when it can be. Checks the
-	 * structure and that C1 is a point on the curve; only the private key can tell more.
+	 * Why {@code der} cannot be an SM2 ciphertext in the GM/T 0009 form, or {@code null}
+	 * when it can be. Checks the structure and that C1 is a point on the curve; only the
+	 * private key can tell more.
 	 */
 	static String problem(byte[] der) {
 		ASN1Sequence sequence;
@@ -118,7 +120,10 @@ final class Sm2Pke {
 		return null;
 	}
 
-	/** DER length of a ciphertext of {@code n} bytes, at most (coordinates with a leading zero byte). */
+	/**
+	 * DER length of a ciphertext of {@code n} bytes, at most (coordinates with a leading
+	 * zero byte).
+	 */
 	static int maxLength(int n) {
 		int content = 2 * (2 + COORDINATE_LENGTH + 1) + (2 + HASH_LENGTH) + 1 + lengthOctets(n) + n;
 		return 1 + lengthOctets(content) + content;

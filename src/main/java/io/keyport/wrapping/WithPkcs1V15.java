@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A provider's rules plus RSAES_PKCS1_V1_5 with an RSA wrapping key for every key spec they import (what Huawei Cloud
- * and Open Telekom Cloud still take). Whether the material fits one block is checked against its real length when
- * it is wrapped.
+ * A provider's rules plus RSAES_PKCS1_V1_5 with an RSA wrapping key for every key spec
+ * they import (what Huawei Cloud and Open Telekom Cloud still take). Whether the material
+ * fits one block is checked against its real length when it is wrapped.
  */
 final class WithPkcs1V15 implements ImportRules {
 
@@ -47,7 +47,10 @@ final class WithPkcs1V15 implements ImportRules {
 		return List.copyOf(algorithms);
 	}
 
-	/** The provider's own options first; RSAES_PKCS1_V1_5 last, the longest wrapping key first. */
+	/**
+	 * The provider's own options first; RSAES_PKCS1_V1_5 last, the longest wrapping key
+	 * first.
+	 */
 	@Override
 	public List<WrappingOption> wrappingOptions(KeySpec keySpec) {
 		this.rules.checkImportable(keySpec);

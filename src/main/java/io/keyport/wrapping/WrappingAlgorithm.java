@@ -1,21 +1,30 @@
 package io.keyport.wrapping;
 
 /**
- * How key material is encrypted under a KMS wrapping public key. Names and meaning follow the AWS KMS
- * {@code AlgorithmSpec} of GetParametersForImport.
+ * How key material is encrypted under a KMS wrapping public key. Names and meaning follow
+ * the AWS KMS {@code AlgorithmSpec} of GetParametersForImport.
  */
 public enum WrappingAlgorithm {
 
 	/** RSA-OAEP with SHA-1 for the label hash and MGF1. */
 	RSAES_OAEP_SHA_1(Hash.SHA_1),
 
-	/** RSA-OAEP with SHA-256 for the label hash and MGF1 (not SHA-1 MGF1, as the JDK's default would be). */
+	/**
+	 * RSA-OAEP with SHA-256 for the label hash and MGF1 (not SHA-1 MGF1, as the JDK's
+	 * default would be).
+	 */
 	RSAES_OAEP_SHA_256(Hash.SHA_256),
 
-	/** Ephemeral AES-256 key under RSA-OAEP SHA-1, material under that key with AES-KWP (RFC 5649). */
+	/**
+	 * Ephemeral AES-256 key under RSA-OAEP SHA-1, material under that key with AES-KWP
+	 * (RFC 5649).
+	 */
 	RSA_AES_KEY_WRAP_SHA_1(Hash.SHA_1),
 
-	/** Ephemeral AES-256 key under RSA-OAEP SHA-256, material under that key with AES-KWP (RFC 5649). */
+	/**
+	 * Ephemeral AES-256 key under RSA-OAEP SHA-256, material under that key with AES-KWP
+	 * (RFC 5649).
+	 */
 	RSA_AES_KEY_WRAP_SHA_256(Hash.SHA_256),
 
 	/** RSAES-PKCS1-v1_5. AWS refuses it since 2023-10-10; kept for other providers. */
@@ -30,7 +39,10 @@ public enum WrappingAlgorithm {
 		this.oaepHash = oaepHash;
 	}
 
-	/** The OAEP hash (used for both the label and MGF1), or {@code null} when the algorithm is not OAEP-based. */
+	/**
+	 * The OAEP hash (used for both the label and MGF1), or {@code null} when the
+	 * algorithm is not OAEP-based.
+	 */
 	public Hash oaepHash() {
 		return this.oaepHash;
 	}

@@ -1,8 +1,9 @@
 package io.keyport.wrapping;
 
 /**
- * The JCA provider failed where it should not (missing algorithm, rejected a key this package already validated): a
- * bug or a broken runtime, not a client error. The message never contains key material.
+ * The JCA provider failed where it should not (missing algorithm, rejected a key this
+ * package already validated): a bug or a broken runtime, not a client error. The message
+ * never contains key material.
  */
 public class WrappingInternalException extends IllegalStateException {
 

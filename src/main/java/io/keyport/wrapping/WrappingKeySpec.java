@@ -1,6 +1,9 @@
 package io.keyport.wrapping;
 
-/** The kind and size of the public key that wraps key material (AWS {@code WrappingKeySpec}). */
+/**
+ * The kind and size of the public key that wraps key material (AWS
+ * {@code WrappingKeySpec}).
+ */
 public enum WrappingKeySpec {
 
 	RSA_2048(2048), RSA_3072(3072), RSA_4096(4096), SM2(256);

@@ -24,7 +24,10 @@ final class WrappingKeys {
 	private static final String ACCEPTED = "accepted: RSA_2048, RSA_3072 or RSA_4096 (rsaEncryption), "
 			+ "or SM2 (id-ecPublicKey on sm2p256v1)";
 
-	/** AWS's GetParametersForImport response is far below this; the cap keeps the DER parser's work bounded. */
+	/**
+	 * AWS's GetParametersForImport response is far below this; the cap keeps the DER
+	 * parser's work bounded.
+	 */
 	private static final int MAX_DER_LENGTH = 16 * 1024;
 
 	private WrappingKeys() {
@@ -55,7 +58,8 @@ final class WrappingKeys {
 
 	private static SubjectPublicKeyInfo decode(byte[] der) {
 		try {
-			// fromByteArray refuses trailing bytes; re-encoding refuses BER and non-minimal DER
+			// fromByteArray refuses trailing bytes; re-encoding refuses BER and
+			// non-minimal DER
 			ASN1Primitive primitive = ASN1Primitive.fromByteArray(der);
 			SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(primitive);
 			if (!Arrays.equals(info.getEncoded(ASN1Encoding.DER), der)) {
@@ -67,8 +71,8 @@ final class WrappingKeys {
 			if (ex instanceof WrappingException wrapping) {
 				throw wrapping;
 			}
-			throw invalid("the wrapping public key is not a DER SubjectPublicKeyInfo (" + der.length + " bytes could not be "
-					+ "parsed: " + ex.getClass().getSimpleName() + "); " + ACCEPTED);
+			throw invalid("the wrapping public key is not a DER SubjectPublicKeyInfo (" + der.length
+					+ " bytes could not be " + "parsed: " + ex.getClass().getSimpleName() + "); " + ACCEPTED);
 		}
 	}
 
@@ -98,13 +102,15 @@ final class WrappingKeys {
 
 	private static WrappingPublicKey ec(byte[] der, ASN1Encodable parameters) {
 		if (!(parameters instanceof ASN1ObjectIdentifier curve)) {
-			throw invalid("the wrapping public key is an EC key with explicit or missing curve parameters; " + ACCEPTED);
+			throw invalid(
+					"the wrapping public key is an EC key with explicit or missing curve parameters; " + ACCEPTED);
 		}
 		if (!Oids.SM2P256V1.equals(curve)) {
 			throw invalid("the wrapping public key is an EC key on " + Oids.describe(curve) + "; " + ACCEPTED);
 		}
 		try {
-			// the JDK does not know the SM2 curve; Bouncy Castle also checks that the point is on it
+			// the JDK does not know the SM2 curve; Bouncy Castle also checks that the
+			// point is on it
 			PublicKey key = KeyFactory.getInstance("EC", Bc.PROVIDER).generatePublic(new X509EncodedKeySpec(der));
 			return new WrappingPublicKey(der, key, WrappingKeySpec.SM2);
 		}
@@ -118,7 +124,10 @@ final class WrappingKeys {
 		return new WrappingException(Reason.INVALID_WRAPPING_KEY, message);
 	}
 
-	/** Bouncy Castle as a private provider instance, never registered globally; created on first SM2 use. */
+	/**
+	 * Bouncy Castle as a private provider instance, never registered globally; created on
+	 * first SM2 use.
+	 */
 	private static final class Bc {
 
 		static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();

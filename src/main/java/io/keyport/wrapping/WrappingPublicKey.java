@@ -3,8 +3,8 @@ package io.keyport.wrapping;
 import java.security.PublicKey;
 
 /**
- * A KMS wrapping public key, parsed from the DER SubjectPublicKeyInfo that GetParametersForImport returns. Parsing
- * determines its {@link WrappingKeySpec}.
+ * A KMS wrapping public key, parsed from the DER SubjectPublicKeyInfo that
+ * GetParametersForImport returns. Parsing determines its {@link WrappingKeySpec}.
  */
 public final class WrappingPublicKey {
 
@@ -22,7 +22,8 @@ public final class WrappingPublicKey {
 
 	/**
 	 * Parses a DER SubjectPublicKeyInfo.
-	 * @throws WrappingException with {@code INVALID_WRAPPING_KEY} when it is not an RSA 2048/3072/4096 (or SM2) key
+	 * @throws WrappingException with {@code INVALID_WRAPPING_KEY} when it is not an RSA
+	 * 2048/3072/4096 (or SM2) key
 	 */
 	public static WrappingPublicKey fromDer(byte[] der) {
 		return WrappingKeys.parse(der);
@@ -51,7 +52,10 @@ public final class WrappingPublicKey {
 		return this.der.clone();
 	}
 
-	/** PEM ("-----BEGIN PUBLIC KEY-----"), as {@code openssl pkeyutl -pubin -inkey} reads it. */
+	/**
+	 * PEM ("-----BEGIN PUBLIC KEY-----"), as {@code openssl pkeyutl -pubin -inkey} reads
+	 * it.
+	 */
 	public String pem() {
 		return WrappingKeys.toPem(this.der);
 	}

@@ -13,7 +13,10 @@ import io.keyport.testsupport.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Audit operation names are constants per route: a new state-changing route needs its name in AuditOperations. */
+/**
+ * Audit operation names are constants per route: a new state-changing route needs its
+ * name in AuditOperations.
+ */
 class AuditOperationsTests extends IntegrationTest {
 
 	@Autowired
@@ -25,8 +28,12 @@ class AuditOperationsTests extends IntegrationTest {
 		List<String> unnamed = this.mappings.getHandlerMethods()
 			.keySet()
 			.stream()
-			.flatMap(info -> info.getMethodsCondition().getMethods().stream().flatMap(method -> info
-				.getPatternValues().stream().map(pattern -> method.asHttpMethod() + " " + pattern)))
+			.flatMap(info -> info.getMethodsCondition()
+				.getMethods()
+				.stream()
+				.flatMap(method -> info.getPatternValues()
+					.stream()
+					.map(pattern -> method.asHttpMethod() + " " + pattern)))
 			.filter(route -> !route.startsWith(HttpMethod.GET.name()) && route.contains(" /api/"))
 			.filter(route -> !AuditOperations.ROUTES.containsKey(route))
 			.toList();

@@ -21,8 +21,9 @@ import io.keyportdev.localauth.LocalAuthorizationServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The audit trail records what matters: alias and deletion calls at KMS like every other KMS call, API calls under
- * fixed operation names, and every row even when the caller's identifiers are longer than the columns.
+ * The audit trail records what matters: alias and deletion calls at KMS like every other
+ * KMS call, API calls under fixed operation names, and every row even when the caller's
+ * identifiers are longer than the columns.
  */
 class AuditTrailTests extends IntegrationTest {
 
@@ -42,7 +43,8 @@ class AuditTrailTests extends IntegrationTest {
 		String keyId = created.json().get("keyId").asString();
 		assertThat(kmsTrail(keyId)).contains("kms:CreateKey ok", "kms:CreateAlias ok");
 
-		// the alias fails at KMS: the new key is scheduled for deletion, and both calls are on the record
+		// the alias fails at KMS: the new key is scheduled for deletion, and both calls
+		// are on the record
 		long deletions = this.emulator.callCount("ScheduleKeyDeletion");
 		this.emulator.faults().failEvery("CreateAlias", 1, "LimitExceededException", 400);
 		Response failed = api.postJson("/api/v1/kms-keys",
@@ -52,7 +54,8 @@ class AuditTrailTests extends IntegrationTest {
 		assertThat(this.emulator.callCount("ScheduleKeyDeletion")).isEqualTo(deletions + 1);
 		String orphan = this.jdbc.queryForObject(
 				"select kms_key_arn from audit_event where operation = 'kms:ScheduleKeyDeletion' order by id desc "
-						+ "limit 1", String.class);
+						+ "limit 1",
+				String.class);
 		assertThat(kmsTrail(orphan)).contains("kms:CreateAlias kms-limit-exceeded", "kms:ScheduleKeyDeletion ok");
 		assertThat(TestInfrastructure.kmsClient().describeKey(r -> r.keyId(orphan)).keyMetadata().keyStateAsString())
 			.isEqualTo("PendingDeletion");
@@ -61,15 +64,19 @@ class AuditTrailTests extends IntegrationTest {
 	@Test
 	void oneRouteIsOneOperationNameWhicheverJavaMethodServesIt() {
 		ApiClient api = new ApiClient(this.port);
-		String keyId = api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}").json().get("keyId")
+		String keyId = api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}")
+			.json()
+			.get("keyId")
 			.asString();
 		String first = createJob(api, keyId);
 		String second = createJob(api, keyId);
 		byte[] material = new byte[32];
-		// JSON and a raw file are served by two Java methods; the trail names one operation
-		assertThat(api.postJson("/api/v1/import-jobs/" + first + "/key-material",
-				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material)))).status())
-			.isEqualTo(200);
+		// JSON and a raw file are served by two Java methods; the trail names one
+		// operation
+		assertThat(api
+			.postJson("/api/v1/import-jobs/" + first + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
+			.status()).isEqualTo(200);
 		assertThat(api.post("/api/v1/import-jobs/" + second + "/key-material", material, "application/octet-stream")
 			.status()).isEqualTo(200);
 		assertThat(jobTrail(first)).contains("api:uploadKeyMaterial 200");
@@ -92,21 +99,25 @@ class AuditTrailTests extends IntegrationTest {
 
 		assertThat(jobTrail(jobId)).contains("api:uploadKeyMaterial 200", "kms:ImportKeyMaterial ok");
 		assertThat(kmsTrail(keyId)).contains("kms:CreateKey ok", "kms:GetParametersForImport ok");
-		assertThat(this.jdbc.queryForList("select operation || ' ' || outcome from audit_event where tenant = "
-				+ "'tenant-long'", String.class)).contains("api:createKmsKey 201", "api:createImportJob 201");
-		List<Map<String, Object>> rows = this.jdbc.queryForList(
-				"select subject, client_id, request_id from audit_event where tenant = 'tenant-long'");
+		assertThat(this.jdbc.queryForList(
+				"select operation || ' ' || outcome from audit_event where tenant = " + "'tenant-long'", String.class))
+			.contains("api:createKmsKey 201", "api:createImportJob 201");
+		List<Map<String, Object>> rows = this.jdbc
+			.queryForList("select subject, client_id, request_id from audit_event where tenant = 'tenant-long'");
 		assertThat(rows).isNotEmpty().allSatisfy(row -> {
 			assertThat((String) row.get("subject")).hasSize(256);
 			assertThat((String) row.get("client_id")).hasSize(256);
 			assertThat((String) row.get("request_id")).hasSizeLessThanOrEqualTo(128);
 		});
-		assertThat(this.jdbc.queryForObject("select created_by from import_job where id = ?::uuid", String.class,
-				jobId)).hasSize(256);
+		assertThat(
+				this.jdbc.queryForObject("select created_by from import_job where id = ?::uuid", String.class, jobId))
+			.hasSize(256);
 		assertThat(this.jdbc.queryForList("select actor from import_job_event where job_id = ?::uuid", String.class,
-				jobId)).allSatisfy(actor -> assertThat(actor).hasSizeLessThanOrEqualTo(256));
+				jobId))
+			.allSatisfy(actor -> assertThat(actor).hasSizeLessThanOrEqualTo(256));
 		assertThat(this.jdbc.queryForObject("select claimed_by from kms_key_owner where kms_key_arn like ?",
-				String.class, "%" + keyId)).hasSize(256);
+				String.class, "%" + keyId))
+			.hasSize(256);
 	}
 
 	String createJob(ApiClient api, String keyId) {

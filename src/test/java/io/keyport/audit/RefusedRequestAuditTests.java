@@ -29,8 +29,9 @@ import io.keyportdev.localauth.LocalAuthorizationServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requests refused before they reach an operation (401, 403, 413, 429) are on the audit trail with their status and
- * the problem's code, never with their body. Per-client rate limits are on in this context.
+ * Requests refused before they reach an operation (401, 403, 413, 429) are on the audit
+ * trail with their status and the problem's code, never with their body. Per-client rate
+ * limits are on in this context.
  */
 @Import(RefusedRequestAuditTests.RateLimited.class)
 class RefusedRequestAuditTests extends IntegrationTest {
@@ -43,7 +44,10 @@ class RefusedRequestAuditTests extends IntegrationTest {
 
 	final HttpClient http = HttpClient.newHttpClient();
 
-	/** Per-client limits on (the shared test settings switch them off): a burst of 3, then one every 5 seconds. */
+	/**
+	 * Per-client limits on (the shared test settings switch them off): a burst of 3, then
+	 * one every 5 seconds.
+	 */
 	@TestConfiguration(proxyBeanMethods = false)
 	static class RateLimited {
 
@@ -125,19 +129,24 @@ class RefusedRequestAuditTests extends IntegrationTest {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.header("X-Request-Id", requestId)
 			.header("Content-Type", "application/json")
-			.method(method, body != null ? HttpRequest.BodyPublishers.ofString(body)
-					: HttpRequest.BodyPublishers.noBody());
+			.method(method,
+					body != null ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (token != null) {
 			request.header("Authorization", "Bearer " + token);
 		}
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	/** The refusal's row; written once the response is complete, so it may land just after the client has it. */
+	/**
+	 * The refusal's row; written once the response is complete, so it may land just after
+	 * the client has it.
+	 */
 	Map<String, Object> refusal(String requestId) {
-		return Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.jdbc.queryForList(
-				"select * from audit_event where request_id = ? and operation = ?", requestId, "api:refused"),
-				rows -> rows.size() == 1).getFirst();
+		return Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> this.jdbc.queryForList("select * from audit_event where request_id = ? and operation = ?",
+					requestId, "api:refused"), rows -> rows.size() == 1)
+			.getFirst();
 	}
 
 }

@@ -29,8 +29,9 @@ import io.keyport.wrapping.WrappingKeySpec;
 import io.keyport.wrapping.WrappingPublicKey;
 
 /**
- * Wraps per second through the public API, one wrap per invocation, as an import request does it: checks, fresh
- * material, wrap, destroy. Run by {@code scripts/benchmark-wrapping.sh}; the name does not end in {@code Tests}, so
+ * Wraps per second through the public API, one wrap per invocation, as an import request
+ * does it: checks, fresh material, wrap, destroy. Run by
+ * {@code scripts/benchmark-wrapping.sh}; the name does not end in {@code Tests}, so
  * surefire leaves it alone.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -68,7 +69,10 @@ public class WrappingBenchmark {
 
 	}
 
-	/** RSA_AES_KEY_WRAP_*: a DER PKCS#8 private key under an ephemeral AES key, that key under RSA-OAEP. */
+	/**
+	 * RSA_AES_KEY_WRAP_*: a DER PKCS#8 private key under an ephemeral AES key, that key
+	 * under RSA-OAEP.
+	 */
 	@State(Scope.Benchmark)
 	public static class AesKeyWrap {
 
@@ -78,7 +82,10 @@ public class WrappingBenchmark {
 		@Param({ "RSA_2048", "RSA_3072", "RSA_4096" })
 		public WrappingKeySpec wrappingKeySpec;
 
-		/** The KMS key spec of the material: an EC key (about 70 bytes) or an RSA key (about 1.2 KB). */
+		/**
+		 * The KMS key spec of the material: an EC key (about 70 bytes) or an RSA key
+		 * (about 1.2 KB).
+		 */
 		@Param({ "ECC_NIST_P256", "RSA_2048" })
 		public KeySpec keySpec;
 
@@ -120,7 +127,8 @@ public class WrappingBenchmark {
 
 	private static EncryptedKeyMaterial wrap(KeyMaterialWrapper wrapper, byte[] material, ImportSpec spec,
 			WrappingPublicKey wrappingKey) {
-		// KeyMaterial owns (and zeroes) its array, so every invocation gets a copy, closed as real callers do
+		// KeyMaterial owns (and zeroes) its array, so every invocation gets a copy,
+		// closed as real callers do
 		try (KeyMaterial owned = KeyMaterial.takeOwnership(material.clone())) {
 			return wrapper.wrap(owned, spec, wrappingKey);
 		}

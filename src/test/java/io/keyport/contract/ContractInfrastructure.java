@@ -5,18 +5,20 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * LocalStack (KMS only) and PostgreSQL in containers, each started on first use and shared by every contract test class
- * of the JVM; Testcontainers' reaper removes them when the JVM exits. Only reached once {@link DockerRequired} found an
- * engine: creating a {@link LocalStackContainer} already asks Docker for its socket path.
+ * LocalStack (KMS only) and PostgreSQL in containers, each started on first use and
+ * shared by every contract test class of the JVM; Testcontainers' reaper removes them
+ * when the JVM exits. Only reached once {@link DockerRequired} found an engine: creating
+ * a {@link LocalStackContainer} already asks Docker for its socket path.
  */
 final class ContractInfrastructure implements ContractEndpoints {
 
 	static final ContractInfrastructure CONTAINERS = new ContractInfrastructure();
 
 	/**
-	 * The same default as docker-compose.yml: the last LocalStack image that starts without an account. Override with
-	 * the system property {@code keyport.contract.localstack-image} or {@code LOCALSTACK_IMAGE} (newer images also need
-	 * {@code LOCALSTACK_AUTH_TOKEN}, which is passed on).
+	 * The same default as docker-compose.yml: the last LocalStack image that starts
+	 * without an account. Override with the system property
+	 * {@code keyport.contract.localstack-image} or {@code LOCALSTACK_IMAGE} (newer images
+	 * also need {@code LOCALSTACK_AUTH_TOKEN}, which is passed on).
 	 */
 	static final String DEFAULT_LOCALSTACK_IMAGE = "localstack/localstack:4.14.0";
 

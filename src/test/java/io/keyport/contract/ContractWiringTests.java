@@ -12,9 +12,9 @@ import org.springframework.test.context.TestContextManager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs without Docker: the contract tests' properties, registered after the shared ones, really replace the embedded
- * PostgreSQL and the emulator in the environment Spring builds. Otherwise a contract run could silently test the
- * emulator again.
+ * Runs without Docker: the contract tests' properties, registered after the shared ones,
+ * really replace the embedded PostgreSQL and the emulator in the environment Spring
+ * builds. Otherwise a contract run could silently test the emulator again.
  */
 class ContractWiringTests {
 
@@ -58,7 +58,8 @@ class ContractWiringTests {
 		assertThat(environment.getProperty("spring.datasource.password")).isEqualTo(FIXED.databasePassword());
 		assertThat(environment.getProperty("keyport.kms.aws.endpoint")).isEqualTo(FIXED.kmsEndpoint());
 		assertThat(environment.getProperty("keyport.kms.aws.region")).isEqualTo(FIXED.kmsRegion());
-		// from IntegrationTest.common: tests drive the lifecycle, the SDK does not retry, tokens come from the issuer
+		// from IntegrationTest.common: tests drive the lifecycle, the SDK does not retry,
+		// tokens come from the issuer
 		assertThat(environment.getProperty("keyport.lifecycle.enabled")).isEqualTo("false");
 		assertThat(environment.getProperty("keyport.kms.aws.max-attempts")).isEqualTo("1");
 		assertThat(environment.containsProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri")).isTrue();

@@ -20,22 +20,28 @@ import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.TestInfrastructure;
 
 /**
- * Base of the LocalStack contract tests: the whole application on a random port, as in {@link IntegrationTest}, but on
- * PostgreSQL and LocalStack in containers instead of the embedded PostgreSQL and the KMS emulator, and on the real
- * clock (LocalStack has its own). Skipped with a message where no Docker engine runs ({@link DockerRequired}).
+ * Base of the LocalStack contract tests: the whole application on a random port, as in
+ * {@link IntegrationTest}, but on PostgreSQL and LocalStack in containers instead of the
+ * embedded PostgreSQL and the KMS emulator, and on the real clock (LocalStack has its
+ * own). Skipped with a message where no Docker engine runs ({@link DockerRequired}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(DockerRequired.class)
 abstract class LocalStackContractTest {
 
 	static {
-		// the same values IntegrationTest gives the SDK's default chain, which both Keyport and this test's own client
-		// read: LocalStack derives the account from the access key, so both must see the same one
+		// the same values IntegrationTest gives the SDK's default chain, which both
+		// Keyport and this test's own client
+		// read: LocalStack derives the account from the access key, so both must see the
+		// same one
 		System.setProperty("aws.accessKeyId", "AKIAKEYPORTTEST");
 		System.setProperty("aws.secretAccessKey", "keyport-test-secret");
 	}
 
-	/** LocalStack as a client next to Keyport sees it: to create keys Keyport must not, and to check what it did. */
+	/**
+	 * LocalStack as a client next to Keyport sees it: to create keys Keyport must not,
+	 * and to check what it did.
+	 */
 	static KmsClient kms;
 
 	@LocalServerPort
@@ -51,11 +57,15 @@ abstract class LocalStackContractTest {
 		register(registry, ContractInfrastructure.CONTAINERS);
 	}
 
-	/** The settings every test context shares, then the containers in place of the embedded database and emulator. */
+	/**
+	 * The settings every test context shares, then the containers in place of the
+	 * embedded database and emulator.
+	 */
 	static void register(DynamicPropertyRegistry registry, ContractEndpoints endpoints) {
 		IntegrationTest.register(registry,
 				TestInfrastructure.instanceProperties("contract-instance", TestInfrastructure.emulator()));
-		// a later registration of a name replaces the earlier one (ContractWiringTests holds Spring to that)
+		// a later registration of a name replaces the earlier one (ContractWiringTests
+		// holds Spring to that)
 		registry.add("spring.datasource.url", endpoints::jdbcUrl);
 		registry.add("spring.datasource.username", endpoints::databaseUser);
 		registry.add("spring.datasource.password", endpoints::databasePassword);

@@ -25,9 +25,10 @@ import io.keyport.testsupport.ApiClient.Response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A representative subset of the import scenarios, against LocalStack instead of the emulator: what passes here works
- * with a second, independent KMS implementation. Where LocalStack departs from AWS's documentation the test accepts
- * exactly the departure listed in docs/deployment.md ("Known LocalStack differences") and nothing else.
+ * A representative subset of the import scenarios, against LocalStack instead of the
+ * emulator: what passes here works with a second, independent KMS implementation. Where
+ * LocalStack departs from AWS's documentation the test accepts exactly the departure
+ * listed in docs/deployment.md ("Known LocalStack differences") and nothing else.
  */
 class LocalStackImportContractTests extends LocalStackContractTest {
 
@@ -39,7 +40,8 @@ class LocalStackImportContractTests extends LocalStackContractTest {
 		JsonNode job = createJob(keyId);
 		String jobId = job.get("id").asString();
 		assertThat(job.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
-		// AWS: 24 hours; LocalStack: 100 days (a documented difference), so only "in the future" is common ground
+		// AWS: 24 hours; LocalStack: 100 days (a documented difference), so only "in the
+		// future" is common ground
 		assertThat(Instant.parse(job.get("parameters").get("validTo").asString())).isAfter(Instant.now());
 
 		byte[] wrappingKey = wrappingKey(jobId);
@@ -75,9 +77,11 @@ class LocalStackImportContractTests extends LocalStackContractTest {
 		String keyId = kms.createKey(r -> r.description("keyport contract: origin AWS_KMS")).keyMetadata().keyId();
 		int before = jobCount();
 		// made outside Keyport: an administrator gives it to the tenant first
-		assertThat(this.api.as(io.keyport.testsupport.Tokens.of(io.keyportdev.localauth.LocalAuthorizationServer.OPERATOR))
-			.putJson("/api/v1/kms-keys/" + keyId + "/owner", ApiClient.json(Map.of("tenant", "tenant-a")))
-			.status()).isEqualTo(200);
+		assertThat(
+				this.api.as(io.keyport.testsupport.Tokens.of(io.keyportdev.localauth.LocalAuthorizationServer.OPERATOR))
+					.putJson("/api/v1/kms-keys/" + keyId + "/owner", ApiClient.json(Map.of("tenant", "tenant-a")))
+					.status())
+			.isEqualTo(200);
 
 		Response response = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)));
 
@@ -112,7 +116,8 @@ class LocalStackImportContractTests extends LocalStackContractTest {
 			assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-invalid-ciphertext");
 		}
 		else {
-			// the documented LocalStack difference: its unwrap error escapes as InternalError (HTTP 500), which
+			// the documented LocalStack difference: its unwrap error escapes as
+			// InternalError (HTTP 500), which
 			// Keyport reads as transient and keeps the wrapped material for a retry
 			assertProblem(response, 503, "kms-unavailable");
 			assertThat(response.header("Retry-After")).isNotBlank();
@@ -124,7 +129,8 @@ class LocalStackImportContractTests extends LocalStackContractTest {
 		assertThat(kms.describeKey(r -> r.keyId(keyId)).keyMetadata().keyState()).isEqualTo(KeyState.PENDING_IMPORT);
 	}
 
-	// --- helpers -----------------------------------------------------------------------------------------------
+	// --- helpers
+	// -----------------------------------------------------------------------------------------------
 
 	String createExternalKey() {
 		Response response = this.api.postJson("/api/v1/kms-keys",
@@ -136,8 +142,8 @@ class LocalStackImportContractTests extends LocalStackContractTest {
 	}
 
 	JsonNode createJob(String keyId) {
-		Response response = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
-				"wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")));
+		Response response = this.api.postJson("/api/v1/import-jobs", ApiClient
+			.json(Map.of("kmsKeyId", keyId, "wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")));
 		assertThat(response.status()).as(response.toString()).isEqualTo(201);
 		return response.json();
 	}
@@ -150,7 +156,9 @@ class LocalStackImportContractTests extends LocalStackContractTest {
 
 	List<String> events(String jobId) {
 		List<String> states = new ArrayList<>();
-		this.api.get("/api/v1/import-jobs/" + jobId + "/events").json().forEach(e -> states.add(e.get("to").asString()));
+		this.api.get("/api/v1/import-jobs/" + jobId + "/events")
+			.json()
+			.forEach(e -> states.add(e.get("to").asString()));
 		return states;
 	}
 
@@ -174,7 +182,10 @@ class LocalStackImportContractTests extends LocalStackContractTest {
 		return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki));
 	}
 
-	/** RSAES_OAEP_SHA_256 as AWS documents it (SHA-256 for OAEP and MGF1), with the JDK, independent of Keyport. */
+	/**
+	 * RSAES_OAEP_SHA_256 as AWS documents it (SHA-256 for OAEP and MGF1), with the JDK,
+	 * independent of Keyport.
+	 */
 	static byte[] oaepSha256(byte[] spki, byte[] material) throws Exception {
 		Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPPadding");
 		cipher.init(Cipher.ENCRYPT_MODE, rsaPublicKey(spki),

@@ -50,10 +50,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The Compose stack's OAuth2 issuer, read as files (no Docker engine needed): the demo issuer gives the local run's demo
- * clients their scopes and tenants, and Keyport's environment in the Compose file, bound by Spring Boot's own
- * resource-server auto-configuration, accepts exactly the tokens such an issuer signs for the host: right issuer, right
- * audience, signing keys fetched from another address than the issuer's name.
+ * The Compose stack's OAuth2 issuer, read as files (no Docker engine needed): the demo
+ * issuer gives the local run's demo clients their scopes and tenants, and Keyport's
+ * environment in the Compose file, bound by Spring Boot's own resource-server
+ * auto-configuration, accepts exactly the tokens such an issuer signs for the host: right
+ * issuer, right audience, signing keys fetched from another address than the issuer's
+ * name.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 class ComposeIssuerTests {
@@ -77,7 +79,8 @@ class ComposeIssuerTests {
 		this.keyportEnvironment = map(map(services.get("keyport")).get("environment"));
 		this.issuerConfig = JsonMapper.builder().build().readTree(Files.readString(configFile()));
 
-		// stands in for the issuer's JWKS endpoint at whatever address the Compose network gives it
+		// stands in for the issuer's JWKS endpoint at whatever address the Compose
+		// network gives it
 		this.signingKey = new RSAKeyGenerator(2048).keyID("keyport-demo").generate();
 		byte[] keys = new JWKSet(this.signingKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
 		this.jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -100,7 +103,8 @@ class ComposeIssuerTests {
 	@Test
 	void issuerImageIsPinnedAndReadsTheMountedConfiguration() {
 		String image = (String) this.issuer.get("image");
-		// ${MOCK_OAUTH2_IMAGE:-ghcr.io/navikt/mock-oauth2-server:<version>}: overridable, with a pinned default
+		// ${MOCK_OAUTH2_IMAGE:-ghcr.io/navikt/mock-oauth2-server:<version>}: overridable,
+		// with a pinned default
 		String defaultImage = image.replaceAll("^\\$\\{[A-Z0-9_]+:-(.+)}$", "$1");
 		assertThat(defaultImage).matches("ghcr\\.io/navikt/mock-oauth2-server:\\d+\\.\\d+\\.\\d+");
 		assertThat(Files.isRegularFile(configFile())).isTrue();
@@ -112,12 +116,13 @@ class ComposeIssuerTests {
 		String issuerId = issuerId();
 		String hostPort = publishedHostPort();
 		String containerPort = (String) map(this.issuer.get("environment")).get("SERVER_PORT");
-		assertThat(this.keyportEnvironment).containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI",
-				"http://localhost:" + hostPort + "/" + issuerId)
+		assertThat(this.keyportEnvironment)
+			.containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI",
+					"http://localhost:" + hostPort + "/" + issuerId)
 			.containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI",
 					"http://" + ISSUER_SERVICE + ":" + containerPort + "/" + issuerId + "/jwks");
-		Map<String, Object> dependsOn = map(map(map(loadYaml(ContainerArtifactsTests.COMPOSE).get("services"))
-			.get("keyport")).get("depends_on"));
+		Map<String, Object> dependsOn = map(
+				map(map(loadYaml(ContainerArtifactsTests.COMPOSE).get("services")).get("keyport")).get("depends_on"));
 		assertThat(map(dependsOn.get(ISSUER_SERVICE))).containsEntry("condition", "service_started");
 	}
 
@@ -126,12 +131,13 @@ class ComposeIssuerTests {
 		String audience = (String) this.keyportEnvironment.get("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES");
 		Map<String, JsonNode> claimsByClient = new LinkedHashMap<>();
 		for (JsonNode mapping : this.issuerConfig.get("tokenCallbacks").get(0).get("requestMappings")) {
-			// the mock server matches client_id in the form and in HTTP basic authentication alike
+			// the mock server matches client_id in the form and in HTTP basic
+			// authentication alike
 			assertThat(mapping.get("requestParam").asString()).isEqualTo("client_id");
 			claimsByClient.put(mapping.get("match").asString(), mapping.get("claims"));
 		}
-		assertThat(claimsByClient.keySet())
-			.containsExactlyInAnyOrderElementsOf(LocalAuthorizationServer.CLIENTS.stream().map(DemoClient::id).toList());
+		assertThat(claimsByClient.keySet()).containsExactlyInAnyOrderElementsOf(
+				LocalAuthorizationServer.CLIENTS.stream().map(DemoClient::id).toList());
 		for (DemoClient client : LocalAuthorizationServer.CLIENTS) {
 			JsonNode claims = claimsByClient.get(client.id());
 			assertThat(claims.get("scope").asString()).as(client.id()).isEqualTo(String.join(" ", client.scopes()));
@@ -156,12 +162,14 @@ class ComposeIssuerTests {
 			assertThat(new JwtGrantedAuthoritiesConverter().convert(jwt)).extracting(Object::toString)
 				.containsExactlyInAnyOrder(claims.get("scope").asString().replaceAll("(\\S+)", "SCOPE_$1").split(" "));
 
-			// the same issuer reached as 127.0.0.1 names itself differently: Keyport answers 401
+			// the same issuer reached as 127.0.0.1 names itself differently: Keyport
+			// answers 401
 			String otherName = issuerAsTheHostSeesIt.replace("//localhost:", "//127.0.0.1:");
 			assertThatExceptionOfType(JwtValidationException.class)
 				.isThrownBy(() -> decoder.decode(token(otherName, claims)))
 				.withMessageContaining("iss");
-			// a client the issuer has no mapping for gets a token without Keyport's audience
+			// a client the issuer has no mapping for gets a token without Keyport's
+			// audience
 			Map<String, Object> unknownClient = new LinkedHashMap<>(Map.of("sub", "stranger"));
 			assertThatExceptionOfType(JwtValidationException.class)
 				.isThrownBy(() -> decoder.decode(token(issuerAsTheHostSeesIt, unknownClient)))
@@ -169,7 +177,10 @@ class ComposeIssuerTests {
 		});
 	}
 
-	/** Keyport's resource-server settings from the Compose file, the JWK set URI moved to the stand-in server. */
+	/**
+	 * Keyport's resource-server settings from the Compose file, the JWK set URI moved to
+	 * the stand-in server.
+	 */
 	void withComposeDecoder(ThrowingConsumer<JwtDecoder> check) {
 		Map<String, Object> environment = new LinkedHashMap<>();
 		this.keyportEnvironment.forEach((name, value) -> {
@@ -182,7 +193,8 @@ class ComposeIssuerTests {
 				"http://127.0.0.1:" + this.jwks.getAddress().getPort() + URI.create(composeJwkSetUri).getPath());
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ResourceServerAutoConfiguration.class))
-			// bound as the container's environment is: relaxed binding of SPRING_... variable names
+			// bound as the container's environment is: relaxed binding of SPRING_...
+			// variable names
 			.withInitializer(context -> context.getEnvironment()
 				.getPropertySources()
 				.addFirst(new SystemEnvironmentPropertySource("compose-systemEnvironment", environment)))
@@ -194,8 +206,9 @@ class ComposeIssuerTests {
 
 	String token(String issuer, JsonNode claims) throws Exception {
 		Map<String, Object> values = new LinkedHashMap<>();
-		claims.properties().forEach(e -> values.put(e.getKey(),
-				e.getValue().isArray() ? stringList(e.getValue()) : e.getValue().asString()));
+		claims.properties()
+			.forEach(e -> values.put(e.getKey(),
+					e.getValue().isArray() ? stringList(e.getValue()) : e.getValue().asString()));
 		return token(issuer, values);
 	}
 

@@ -17,9 +17,9 @@ import static io.keyport.deploy.HelmChartTests.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Dockerfile and the Compose stack, read as files (no Docker engine needed): they agree with each other and with
- * the Helm chart on the user, the health-check script and the hardening. Building and running the image is left to CI
- * with a Docker engine.
+ * The Dockerfile and the Compose stack, read as files (no Docker engine needed): they
+ * agree with each other and with the Helm chart on the user, the health-check script and
+ * the hardening. Building and running the image is left to CI with a Docker engine.
  */
 class ContainerArtifactsTests {
 
@@ -36,8 +36,8 @@ class ContainerArtifactsTests {
 		String dockerfile = Files.readString(DOCKERFILE);
 		Matcher user = Pattern.compile("(?m)^USER (\\d+):(\\d+)$").matcher(dockerfile);
 		assertThat(user.find()).as("USER with numeric uid:gid").isTrue();
-		Map<String, Object> podSecurity = map(loadYaml(HelmChartTests.CHART.resolve("values.yaml"))
-			.get("podSecurityContext"));
+		Map<String, Object> podSecurity = map(
+				loadYaml(HelmChartTests.CHART.resolve("values.yaml")).get("podSecurityContext"));
 		assertThat(podSecurity.get("runAsUser")).isEqualTo(Integer.parseInt(user.group(1)));
 		assertThat(podSecurity.get("runAsGroup")).isEqualTo(Integer.parseInt(user.group(2)));
 		assertThat(dockerfile).contains("--uid " + user.group(1));
@@ -49,7 +49,8 @@ class ContainerArtifactsTests {
 		assertThat(dockerfile).contains("-Djarmode=tools", "extract --layers --launcher")
 			.contains("ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
 		// one COPY per layer, least often changed first
-		assertThat(Pattern.compile("COPY --from=build /workspace/extracted/(\\S+)/").matcher(dockerfile)
+		assertThat(Pattern.compile("COPY --from=build /workspace/extracted/(\\S+)/")
+			.matcher(dockerfile)
 			.results()
 			.map(m -> m.group(1))
 			.toList()).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
@@ -88,8 +89,8 @@ class ContainerArtifactsTests {
 			assertThat(map(dependsOn.get(dependency))).containsEntry("condition", "service_healthy");
 			assertThat(map(services.get(dependency))).containsKey("healthcheck");
 		}
-		assertThat(map(keyport.get("environment"))).containsEntry("SPRING_DATASOURCE_URL",
-				"jdbc:postgresql://postgres:5432/keyport")
+		assertThat(map(keyport.get("environment")))
+			.containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgres:5432/keyport")
 			.containsEntry("AWS_REGION", "us-east-1")
 			.containsEntry("AWS_ENDPOINT_URL_KMS", "http://localstack:4566");
 		assertThat(map(map(services.get("localstack")).get("environment"))).containsEntry("SERVICES", "kms");

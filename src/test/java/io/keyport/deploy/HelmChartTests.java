@@ -44,9 +44,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The Helm chart in {@code helm/keyport}: lint (strict) and render it with the bundled native Helm (helm-java), once
- * with the defaults and once with {@code values-production.yaml}, and check the manifests a cluster would get. No
- * cluster is involved, so admission (Pod Security, CRDs) is not exercised here.
+ * The Helm chart in {@code helm/keyport}: lint (strict) and render it with the bundled
+ * native Helm (helm-java), once with the defaults and once with
+ * {@code values-production.yaml}, and check the manifests a cluster would get. No cluster
+ * is involved, so admission (Pod Security, CRDs) is not exercised here.
  */
 class HelmChartTests {
 
@@ -60,14 +61,20 @@ class HelmChartTests {
 
 	static final String ISSUER = "https://idp.example.com/realms/platform";
 
-	/** The least a release needs: Keyport does not start without a token issuer, so neither does the chart render. */
+	/**
+	 * The least a release needs: Keyport does not start without a token issuer, so
+	 * neither does the chart render.
+	 */
 	static final UnaryOperator<TemplateCommand> MINIMAL = template -> template.set("oauth2.issuerUri", ISSUER);
 
 	static final Path OPERATIONS_DOC = Path.of("docs", "operations.md");
 
 	static final Path ALERT_RULES_FILE = Path.of("docs", "alerts", "keyport-rules.yaml");
 
-	/** Values that hold Kubernetes objects or free-form maps: their keys are not declared in values.yaml. */
+	/**
+	 * Values that hold Kubernetes objects or free-form maps: their keys are not declared
+	 * in values.yaml.
+	 */
 	static final Set<String> FREE_FORM_VALUES = Set.of("resources", "podSecurityContext", "securityContext",
 			"startupProbe", "livenessProbe", "readinessProbe", "updateStrategy", "autoscaling.behavior", "affinity");
 
@@ -88,7 +95,8 @@ class HelmChartTests {
 
 	@Test
 	void lintsStrictWithDefaultValues() {
-		// Helm's lint mode reports a missing required value (the issuer) as information, not as an error
+		// Helm's lint mode reports a missing required value (the issuer) as information,
+		// not as an error
 		assertLintClean(new Helm(CHART).lint().strict().call());
 	}
 
@@ -100,7 +108,8 @@ class HelmChartTests {
 
 	@Test
 	void lintsStrictWithProductionValues(@TempDir Path dir) throws IOException {
-		// Helm's lint takes no values files: lint a copy whose values.yaml is the defaults merged with production
+		// Helm's lint takes no values files: lint a copy whose values.yaml is the
+		// defaults merged with production
 		Path chart = copyChart(dir.resolve("keyport"));
 		Map<String, Object> merged = merge(loadYaml(CHART.resolve("values.yaml")), loadYaml(PRODUCTION_VALUES));
 		Files.writeString(chart.resolve("values.yaml"), dumpYaml(merged));
@@ -146,7 +155,8 @@ class HelmChartTests {
 			Map<String, Object> resources = map(manifests.container().get("resources"));
 			assertThat(map(resources.get("requests"))).containsKeys("cpu", "memory");
 			assertThat(map(resources.get("limits"))).containsKey("memory");
-			// the JVM sizes its heap from the limit and never returns memory: request what it will use
+			// the JVM sizes its heap from the limit and never returns memory: request
+			// what it will use
 			assertThat(map(resources.get("requests")).get("memory"))
 				.isEqualTo(map(resources.get("limits")).get("memory"));
 		}
@@ -187,8 +197,8 @@ class HelmChartTests {
 			assertThat(config).containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI", ISSUER)
 				.doesNotContainKeys("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI",
 						"SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES");
-			assertThat(config.keySet()).noneMatch(key -> key.startsWith("KEYPORT_SECURITY_")
-					|| key.startsWith("KEYPORT_KMS_RATELIMITS_"));
+			assertThat(config.keySet())
+				.noneMatch(key -> key.startsWith("KEYPORT_SECURITY_") || key.startsWith("KEYPORT_KMS_RATELIMITS_"));
 		}
 
 		@Test
@@ -224,10 +234,13 @@ class HelmChartTests {
 		void kmsRateLimitsShareTheAccountQuotasOverTheMostReplicas() {
 			Map<String, Object> config = manifests.configData();
 			int maxReplicas = (Integer) map(manifests.single("HorizontalPodAutoscaler").get("spec")).get("maxReplicas");
-			// AWS default quotas per account and region: GetParametersForImport 0.25/s, ImportKeyMaterial 5/s
+			// AWS default quotas per account and region: GetParametersForImport 0.25/s,
+			// ImportKeyMaterial 5/s
 			assertThat(Double.parseDouble((String) config.get("KEYPORT_KMS_RATELIMITS_GETPARAMETERSFORIMPORT"))
-					* maxReplicas).isLessThanOrEqualTo(0.25);
-			assertThat(Double.parseDouble((String) config.get("KEYPORT_KMS_RATELIMITS_IMPORTKEYMATERIAL")) * maxReplicas)
+					* maxReplicas)
+				.isLessThanOrEqualTo(0.25);
+			assertThat(
+					Double.parseDouble((String) config.get("KEYPORT_KMS_RATELIMITS_IMPORTKEYMATERIAL")) * maxReplicas)
 				.isLessThanOrEqualTo(5.0);
 		}
 
@@ -252,8 +265,8 @@ class HelmChartTests {
 			List<Map<String, Object>> rules = alertRules(map(rule.get("spec")));
 			assertThat(rules).extracting(r -> r.get("alert"))
 				.containsExactlyInAnyOrder("KeyportDown", "KeyportScrapeFailing", "KeyportNotReady",
-						"KeyportDatabaseUnavailable", "KeyMaterialExpiringSoon", "KeyMaterialExpired", "ImportsFailing", "ParametersExpiredBacklog",
-						"KmsThrottling", "LifecycleLagging");
+						"KeyportDatabaseUnavailable", "KeyMaterialExpiringSoon", "KeyMaterialExpired", "ImportsFailing",
+						"ParametersExpiredBacklog", "KmsThrottling", "LifecycleLagging");
 			String operations = Files.readString(OPERATIONS_DOC);
 			for (Map<String, Object> alert : rules) {
 				assertThat(map(alert.get("labels"))).as("%s", alert.get("alert"))
@@ -365,8 +378,8 @@ class HelmChartTests {
 		@Test
 		void configChangeRollsThePods() {
 			String before = checksum(render(MINIMAL));
-			String after = checksum(render(template -> MINIMAL.apply(template)
-				.set("config.LOGGING_LEVEL_IO_KEYPORT", "DEBUG")));
+			String after = checksum(
+					render(template -> MINIMAL.apply(template).set("config.LOGGING_LEVEL_IO_KEYPORT", "DEBUG")));
 			assertThat(before).isNotBlank();
 			assertThat(after).isNotEqualTo(before);
 		}
@@ -397,9 +410,8 @@ class HelmChartTests {
 			assertThatIllegalStateException()
 				.isThrownBy(() -> render(template -> MINIMAL.apply(template).set("replicas", 3)))
 				.withMessageContaining("replicas");
-			assertThatIllegalStateException()
-				.isThrownBy(() -> render(
-						template -> MINIMAL.apply(template).set("database.url", "postgres://db:5432/keyport")))
+			assertThatIllegalStateException().isThrownBy(
+					() -> render(template -> MINIMAL.apply(template).set("database.url", "postgres://db:5432/keyport")))
 				.withMessageContaining("database.url");
 			assertThatIllegalStateException()
 				.isThrownBy(() -> render(template -> template.set("oauth2.issuerUri", "idp.example.com")))
@@ -434,7 +446,8 @@ class HelmChartTests {
 				.set("importJobs.maxImportAttempts", 5)
 				.set("importJobs.retryInitialDelay", "1m")
 				.set("aws.apiCallTimeout", "20s"));
-			// the ConfigMap becomes the container's environment: bind it as Spring Boot binds environment variables
+			// the ConfigMap becomes the container's environment: bind it as Spring Boot
+			// binds environment variables
 			Binder binder = environmentBinder(manifests.configData());
 
 			OAuth2ResourceServerProperties.Jwt jwt = binder
@@ -500,7 +513,8 @@ class HelmChartTests {
 			for (Map<String, Object> rule : rules) {
 				String expr = (String) rule.get("expr");
 				// the job label of a ServiceMonitor's targets is the Service's name
-				assertThat(expr).as("%s", rule.get("alert")).containsAnyOf("job=\"kp\"", "deployment=\"kp\"")
+				assertThat(expr).as("%s", rule.get("alert"))
+					.containsAnyOf("job=\"kp\"", "deployment=\"kp\"")
 					.contains("namespace=\"" + NAMESPACE + "\"");
 			}
 			assertThat(rules).filteredOn(r -> "LifecycleLagging".equals(r.get("alert")))
@@ -515,7 +529,8 @@ class HelmChartTests {
 		void alertRulesFileIsTheChartsRulesAndNamesOnlyDocumentedMetrics() throws IOException {
 			Manifests manifests = render(template -> MINIMAL.apply(template).set("prometheusRule.enabled", true));
 			Map<String, Object> spec = map(manifests.single("PrometheusRule").get("spec"));
-			// regenerate after changing the template: the spec of this rendering, release keyport in namespace keyport
+			// regenerate after changing the template: the spec of this rendering, release
+			// keyport in namespace keyport
 			assertThat(loadYaml(ALERT_RULES_FILE)).as("docs/alerts/keyport-rules.yaml").isEqualTo(spec);
 			String operations = Files.readString(OPERATIONS_DOC);
 			for (Map<String, Object> rule : alertRules(spec)) {
@@ -544,7 +559,10 @@ class HelmChartTests {
 			.toList();
 	}
 
-	/** GitHub's anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
+	/**
+	 * GitHub's anchors of a Markdown file's headings: lower case, punctuation dropped,
+	 * spaces as hyphens.
+	 */
 	static List<String> headingAnchors(String markdown) {
 		return markdown.lines()
 			.filter(line -> line.startsWith("#"))
@@ -555,7 +573,10 @@ class HelmChartTests {
 			.toList();
 	}
 
-	/** Spring Boot's binding of environment variables (relaxed names), applied to the given variables. */
+	/**
+	 * Spring Boot's binding of environment variables (relaxed names), applied to the
+	 * given variables.
+	 */
 	static Binder environmentBinder(Map<String, Object> variables) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources()
@@ -733,7 +754,10 @@ class HelmChartTests {
 		return yaml().dump(values);
 	}
 
-	/** Helm's coalescing for plain values: maps merge key by key, anything else in the override replaces. */
+	/**
+	 * Helm's coalescing for plain values: maps merge key by key, anything else in the
+	 * override replaces.
+	 */
 	static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> override) {
 		Map<String, Object> merged = new LinkedHashMap<>(base);
 		override.forEach((key, value) -> {

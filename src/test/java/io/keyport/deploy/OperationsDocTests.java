@@ -23,9 +23,10 @@ import org.springframework.util.ClassUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docs/operations.md is the operators' configuration reference: every {@code keyport.*} property of the application's
- * {@code @ConfigurationProperties} records has a row there with its default, and no row names a property that does not
- * exist. Found by scanning, so a new settings record is covered without touching this test.
+ * docs/operations.md is the operators' configuration reference: every {@code keyport.*}
+ * property of the application's {@code @ConfigurationProperties} records has a row there
+ * with its default, and no row names a property that does not exist. Found by scanning,
+ * so a new settings record is covered without touching this test.
  */
 class OperationsDocTests {
 
@@ -38,7 +39,8 @@ class OperationsDocTests {
 	void everyKeyportPropertyHasARowWithItsDefault() throws IOException {
 		List<String> rows = Files.readAllLines(DOC);
 		Map<String, Optional<String>> properties = keyportProperties();
-		// the scan found the settings records of this version (others the application gains are covered too)
+		// the scan found the settings records of this version (others the application
+		// gains are covered too)
 		assertThat(properties.keySet()).anyMatch(n -> n.startsWith("keyport.security."))
 			.anyMatch(n -> n.startsWith("keyport.kms.aws."))
 			.anyMatch(n -> n.startsWith("keyport.kms.rate-limits."))
@@ -66,7 +68,10 @@ class OperationsDocTests {
 				.isTrue());
 	}
 
-	/** Property name to its {@code @DefaultValue}, for every component of the application's settings records. */
+	/**
+	 * Property name to its {@code @DefaultValue}, for every component of the
+	 * application's settings records.
+	 */
 	static Map<String, Optional<String>> keyportProperties() {
 		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
 		scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));

@@ -3,9 +3,9 @@ package io.keyport.emulator;
 import java.time.Instant;
 
 /**
- * One KMS key. Identity and configuration are immutable; the lifecycle fields are guarded by the key's
- * monitor. No plaintext material is kept: symmetric and HMAC keys keep a digest to recognise reimports,
- * asymmetric keys their public key.
+ * One KMS key. Identity and configuration are immutable; the lifecycle fields are guarded
+ * by the key's monitor. No plaintext material is kept: symmetric and HMAC keys keep a
+ * digest to recognise reimports, asymmetric keys their public key.
  */
 final class EmulatedKey {
 
@@ -43,7 +43,10 @@ final class EmulatedKey {
 
 	// Guarded by this.
 
-	/** Whether the key is meant to be usable; the state also needs material and no pending deletion. */
+	/**
+	 * Whether the key is meant to be usable; the state also needs material and no pending
+	 * deletion.
+	 */
 	boolean enabled = true;
 
 	boolean hasMaterial;
@@ -89,7 +92,10 @@ final class EmulatedKey {
 		return this.enabled ? State.Enabled : State.Disabled;
 	}
 
-	/** Material past its ValidTo is deleted when the key is next looked at, as KMS does on expiry. */
+	/**
+	 * Material past its ValidTo is deleted when the key is next looked at, as KMS does on
+	 * expiry.
+	 */
 	synchronized void expireMaterial(Instant now) {
 		if (this.hasMaterial && this.validTo != null && !now.isBefore(this.validTo)) {
 			deleteMaterial();
@@ -97,8 +103,8 @@ final class EmulatedKey {
 	}
 
 	/**
-	 * The key loses its material and goes back to PendingImport. ExpirationModel stays (it describes the
-	 * last import); ValidTo goes since no material is left to expire.
+	 * The key loses its material and goes back to PendingImport. ExpirationModel stays
+	 * (it describes the last import); ValidTo goes since no material is left to expire.
 	 */
 	synchronized void deleteMaterial() {
 		this.hasMaterial = false;

@@ -7,17 +7,15 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 
-/** The KMS key specs the emulator supports, with what DescribeKey and GetPublicKey report for them. */
+/**
+ * The KMS key specs the emulator supports, with what DescribeKey and GetPublicKey report
+ * for them.
+ */
 enum EmulatedKeySpec {
 
-	SYMMETRIC_DEFAULT(Family.SYMMETRIC, 32, 0, null),
-	HMAC_224(Family.HMAC, 28, 0, null),
-	HMAC_256(Family.HMAC, 32, 0, null),
-	HMAC_384(Family.HMAC, 48, 0, null),
-	HMAC_512(Family.HMAC, 64, 0, null),
-	RSA_2048(Family.RSA, 0, 2048, null),
-	RSA_3072(Family.RSA, 0, 3072, null),
-	RSA_4096(Family.RSA, 0, 4096, null),
+	SYMMETRIC_DEFAULT(Family.SYMMETRIC, 32, 0, null), HMAC_224(Family.HMAC, 28, 0, null),
+	HMAC_256(Family.HMAC, 32, 0, null), HMAC_384(Family.HMAC, 48, 0, null), HMAC_512(Family.HMAC, 64, 0, null),
+	RSA_2048(Family.RSA, 0, 2048, null), RSA_3072(Family.RSA, 0, 3072, null), RSA_4096(Family.RSA, 0, 4096, null),
 	ECC_NIST_P256(Family.ECC, 0, 256, SECObjectIdentifiers.secp256r1),
 	ECC_NIST_P384(Family.ECC, 0, 384, SECObjectIdentifiers.secp384r1),
 	ECC_NIST_P521(Family.ECC, 0, 521, SECObjectIdentifiers.secp521r1),
@@ -41,10 +39,13 @@ enum EmulatedKeySpec {
 
 	static final List<String> ALL_USAGES = List.of(ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC, KEY_AGREEMENT);
 
-	/** Every KeySpec value of the KMS API, so unknown values are told apart from unsupported ones. */
+	/**
+	 * Every KeySpec value of the KMS API, so unknown values are told apart from
+	 * unsupported ones.
+	 */
 	static final List<String> API_KEY_SPECS = List.of("RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256",
-			"ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384",
-			"HMAC_512", "SM2", "ECC_NIST_EDWARDS25519", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87");
+			"ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256",
+			"HMAC_384", "HMAC_512", "SM2", "ECC_NIST_EDWARDS25519", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87");
 
 	private final Family family;
 
@@ -69,7 +70,10 @@ enum EmulatedKeySpec {
 		return this.family == Family.RSA || this.family == Family.ECC;
 	}
 
-	/** Exact length of raw symmetric or HMAC material outside China regions; 0 for asymmetric specs. */
+	/**
+	 * Exact length of raw symmetric or HMAC material outside China regions; 0 for
+	 * asymmetric specs.
+	 */
 	int materialLength() {
 		return this.materialLength;
 	}
@@ -83,7 +87,10 @@ enum EmulatedKeySpec {
 		return this.curve;
 	}
 
-	/** AWS defaults KeyUsage to ENCRYPT_DECRYPT except for HMAC keys (and rejects that default for ECC keys). */
+	/**
+	 * AWS defaults KeyUsage to ENCRYPT_DECRYPT except for HMAC keys (and rejects that
+	 * default for ECC keys).
+	 */
 	String defaultUsage() {
 		return (this.family == Family.HMAC) ? GENERATE_VERIFY_MAC : ENCRYPT_DECRYPT;
 	}

@@ -35,8 +35,8 @@ import org.bouncycastle.util.BigIntegers;
 import io.keyport.emulator.EmulatedKey.State;
 
 /**
- * The KMS operations and their state, independent of HTTP. Requests and responses are JSON members as
- * named in the AWS KMS API reference.
+ * The KMS operations and their state, independent of HTTP. Requests and responses are
+ * JSON members as named in the AWS KMS API reference.
  */
 final class EmulatedKms {
 
@@ -49,11 +49,13 @@ final class EmulatedKms {
 
 	private static final Duration MAX_VALID_TO = Duration.ofDays(365);
 
-	/** Expired tokens are kept this long so they still answer ExpiredImportTokenException. */
+	/**
+	 * Expired tokens are kept this long so they still answer ExpiredImportTokenException.
+	 */
 	private static final Duration TOKEN_RETENTION = Duration.ofDays(7);
 
-	static final List<String> WRAPPING_ALGORITHMS = List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256",
-			"RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256", "SM2PKE");
+	static final List<String> WRAPPING_ALGORITHMS = List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1",
+			"RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256", "SM2PKE");
 
 	static final List<String> WRAPPING_KEY_SPECS = List.of("RSA_2048", "RSA_3072", "RSA_4096", "SM2");
 
@@ -70,7 +72,10 @@ final class EmulatedKms {
 
 	private volatile Duration parametersValidity = Duration.ofHours(24);
 
-	/** Test hook: GetPublicKey answers with a key of the same spec that is not the key's own. */
+	/**
+	 * Test hook: GetPublicKey answers with a key of the same spec that is not the key's
+	 * own.
+	 */
 	private volatile boolean foreignPublicKeys;
 
 	private final Map<String, EmulatedKey> keys = new ConcurrentHashMap<>();
@@ -96,10 +101,12 @@ final class EmulatedKms {
 
 	Map<String, Function<JsonRequest, Map<String, Object>>> operations() {
 		return Map.ofEntries(Map.entry("CreateKey", this::createKey), Map.entry("DescribeKey", this::describeKey),
-				Map.entry("ListKeys", this::listKeys), Map.entry("GetParametersForImport", this::getParametersForImport),
+				Map.entry("ListKeys", this::listKeys),
+				Map.entry("GetParametersForImport", this::getParametersForImport),
 				Map.entry("ImportKeyMaterial", this::importKeyMaterial),
 				Map.entry("DeleteImportedKeyMaterial", this::deleteImportedKeyMaterial),
-				Map.entry("GetPublicKey", this::getPublicKey), Map.entry("ScheduleKeyDeletion", this::scheduleKeyDeletion),
+				Map.entry("GetPublicKey", this::getPublicKey),
+				Map.entry("ScheduleKeyDeletion", this::scheduleKeyDeletion),
 				Map.entry("CancelKeyDeletion", this::cancelKeyDeletion), Map.entry("EnableKey", this::enableKey),
 				Map.entry("DisableKey", this::disableKey), Map.entry("CreateAlias", this::createAlias),
 				Map.entry("DeleteAlias", this::deleteAlias), Map.entry("ListAliases", this::listAliases));
@@ -120,7 +127,10 @@ final class EmulatedKms {
 		this.foreignPublicKeys = foreign;
 	}
 
-	/** Keys (id or ARN) whose GetParametersForImport answers carry a public key that is not valid DER. */
+	/**
+	 * Keys (id or ARN) whose GetParametersForImport answers carry a public key that is
+	 * not valid DER.
+	 */
 	private final java.util.Set<String> corruptWrappingKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
 	void answerWithCorruptWrappingKey(String keyId, boolean corrupt) {
@@ -150,8 +160,9 @@ final class EmulatedKms {
 		String keySpec = request.enumValue("KeySpec", EmulatedKeySpec.API_KEY_SPECS);
 		String customerMasterKeySpec = request.enumValue("CustomerMasterKeySpec", EmulatedKeySpec.API_KEY_SPECS);
 		if (keySpec != null && customerMasterKeySpec != null) {
-			throw KmsServiceError.validation("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
-					+ "CustomerMasterKeySpec is deprecated.");
+			throw KmsServiceError
+				.validation("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
+						+ "CustomerMasterKeySpec is deprecated.");
 		}
 		String specName = (keySpec != null) ? keySpec
 				: (customerMasterKeySpec != null) ? customerMasterKeySpec : "SYMMETRIC_DEFAULT";
@@ -162,7 +173,8 @@ final class EmulatedKms {
 		if (spec == EmulatedKeySpec.SM2 && !isChinaRegion()) {
 			throw KmsServiceError.unsupported("KeySpec SM2 is supported only in China Regions.");
 		}
-		String origin = request.enumValue("Origin", List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"));
+		String origin = request.enumValue("Origin",
+				List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"));
 		origin = (origin != null) ? origin : EmulatedKey.ORIGIN_AWS_KMS;
 		if (!origin.equals(EmulatedKey.ORIGIN_AWS_KMS) && !origin.equals(EmulatedKey.ORIGIN_EXTERNAL)
 				|| request.string("CustomKeyStoreId") != null) {
@@ -171,9 +183,8 @@ final class EmulatedKms {
 		String usage = request.enumValue("KeyUsage", EmulatedKeySpec.ALL_USAGES);
 		usage = (usage != null) ? usage : spec.defaultUsage();
 		if (!spec.allowedUsages().contains(usage)) {
-			throw KmsServiceError
-				.validation("KeyUsage " + usage + " is not compatible with KeySpec " + spec + ". Valid values are "
-						+ spec.allowedUsages().stream().sorted().toList() + ".");
+			throw KmsServiceError.validation("KeyUsage " + usage + " is not compatible with KeySpec " + spec
+					+ ". Valid values are " + spec.allowedUsages().stream().sorted().toList() + ".");
 		}
 		String description = request.string("Description");
 		description = (description != null) ? description : "";
@@ -237,7 +248,9 @@ final class EmulatedKms {
 	}
 
 	private static String encodeMarker(long sequence) {
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(("k" + sequence).getBytes(StandardCharsets.US_ASCII));
+		return Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(("k" + sequence).getBytes(StandardCharsets.US_ASCII));
 	}
 
 	private static long decodeMarker(String marker) {
@@ -266,8 +279,9 @@ final class EmulatedKms {
 		}
 		boolean sm2 = algorithm.equals("SM2PKE") || wrappingKeySpec.equals("SM2");
 		if (sm2 && !isChinaRegion()) {
-			throw KmsServiceError.validation("The SM2PKE wrapping algorithm and the SM2 wrapping key spec are supported "
-					+ "only in China Regions.");
+			throw KmsServiceError
+				.validation("The SM2PKE wrapping algorithm and the SM2 wrapping key spec are supported "
+						+ "only in China Regions.");
 		}
 		if (sm2) {
 			if (!algorithm.equals("SM2PKE") || !wrappingKeySpec.equals("SM2")) {
@@ -323,7 +337,8 @@ final class EmulatedKms {
 		Instant now = now();
 		if (expirationModel.equals(EmulatedKey.EXPIRES)) {
 			if (validTo == null) {
-				throw KmsServiceError.validation("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
+				throw KmsServiceError
+					.validation("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
 			}
 			if (!validTo.isAfter(now)) {
 				throw KmsServiceError.validation("The validTo date must be in the future.");
@@ -382,8 +397,8 @@ final class EmulatedKms {
 				}
 			}
 			if ("EXISTING_KEY_MATERIAL".equals(importType) && first) {
-				throw KmsServiceError.incorrectKeyMaterial(
-						"No key material was previously imported into " + key.arn + " to reimport.");
+				throw KmsServiceError
+					.incorrectKeyMaterial("No key material was previously imported into " + key.arn + " to reimport.");
 			}
 			if (!first && !same) {
 				throw KmsServiceError.incorrectKeyMaterial("The key material is not the same key material that was "
@@ -409,7 +424,10 @@ final class EmulatedKms {
 		}
 	}
 
-	/** 64 hex characters derived from the material, so the same material always has the same id. */
+	/**
+	 * 64 hex characters derived from the material, so the same material always has the
+	 * same id.
+	 */
 	private static String keyMaterialId(byte[] identity) {
 		byte[] prefix = "kms-emulator:key-material-id:".getBytes(StandardCharsets.US_ASCII);
 		byte[] input = Arrays.copyOf(prefix, prefix.length + identity.length);
@@ -425,9 +443,11 @@ final class EmulatedKms {
 		synchronized (key) {
 			requireExternal(key);
 			if (keyMaterialId != null && !keyMaterialId.equals(key.keyMaterialId)) {
-				throw KmsServiceError.notFound("Key material " + keyMaterialId + " does not exist for " + key.arn + ".");
+				throw KmsServiceError
+					.notFound("Key material " + keyMaterialId + " does not exist for " + key.arn + ".");
 			}
-			// Allowed in every state: a key pending deletion keeps that state, others go to PendingImport.
+			// Allowed in every state: a key pending deletion keeps that state, others go
+			// to PendingImport.
 			key.deleteMaterial();
 			Map<String, Object> response = response("KeyId", key.arn);
 			if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && key.keyMaterialId != null) {
@@ -454,13 +474,15 @@ final class EmulatedKms {
 				}
 			}
 			if (key.publicKey == null) {
-				// An AWS_KMS RSA key: borrow a pooled public key of the size, nothing is ever signed with it.
+				// An AWS_KMS RSA key: borrow a pooled public key of the size, nothing is
+				// ever signed with it.
 				key.publicKey = this.wrappingKeys.next(key.spec.bits()).getPublic().getEncoded();
 			}
 			byte[] publicKey = key.publicKey;
 			if (this.foreignPublicKeys) {
 				publicKey = (key.spec.family() == EmulatedKeySpec.Family.RSA)
-						? this.wrappingKeys.next(key.spec.bits()).getPublic().getEncoded() : generateEcPublicKey(key.spec);
+						? this.wrappingKeys.next(key.spec.bits()).getPublic().getEncoded()
+						: generateEcPublicKey(key.spec);
 			}
 			Map<String, Object> response = response("KeyId", key.arn, "PublicKey", base64(publicKey),
 					"CustomerMasterKeySpec", key.spec.name(), "KeySpec", key.spec.name(), "KeyUsage", key.usage);
@@ -495,7 +517,8 @@ final class EmulatedKms {
 			if (key.state() != State.PendingDeletion) {
 				throw KmsServiceError.invalidState(key.arn + " is not pending deletion.");
 			}
-			// AWS leaves a key whose deletion was cancelled Disabled (PendingImport without material).
+			// AWS leaves a key whose deletion was cancelled Disabled (PendingImport
+			// without material).
 			key.deletionDate = null;
 			key.enabled = false;
 			return response("KeyId", key.arn);
@@ -534,7 +557,8 @@ final class EmulatedKms {
 					+ "failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
 		}
 		if (aliasName.startsWith("alias/aws/")) {
-			throw KmsServiceError.validation("Alias names that begin with alias/aws/ are reserved for AWS managed keys.");
+			throw KmsServiceError
+				.validation("Alias names that begin with alias/aws/ are reserved for AWS managed keys.");
 		}
 		// the target is a key id or key ARN, never another alias
 		EmulatedKey key = find(targetKeyId);
@@ -570,10 +594,10 @@ final class EmulatedKms {
 				return key != null && !key.isDeleted(now);
 			})
 			.sorted(Map.Entry.comparingByKey())
-			.forEach((entry) -> entries.add(response("AliasName", entry.getKey(), "AliasArn", aliasArn(entry.getKey()),
-					"TargetKeyId", entry.getValue().keyId(), "CreationDate",
-					epochSeconds(entry.getValue().creationDate()), "LastUpdatedDate",
-					epochSeconds(entry.getValue().creationDate()))));
+			.forEach((entry) -> entries
+				.add(response("AliasName", entry.getKey(), "AliasArn", aliasArn(entry.getKey()), "TargetKeyId",
+						entry.getValue().keyId(), "CreationDate", epochSeconds(entry.getValue().creationDate()),
+						"LastUpdatedDate", epochSeconds(entry.getValue().creationDate()))));
 		return response("Aliases", entries, "Truncated", false);
 	}
 
@@ -584,8 +608,9 @@ final class EmulatedKms {
 	// Key lookup
 
 	/**
-	 * Resolves a key id, key ARN, alias name ({@code alias/...}) or alias ARN, as the operations that document alias
-	 * names do (DescribeKey, GetPublicKey). The import operations take key ids and ARNs only.
+	 * Resolves a key id, key ARN, alias name ({@code alias/...}) or alias ARN, as the
+	 * operations that document alias names do (DescribeKey, GetPublicKey). The import
+	 * operations take key ids and ARNs only.
 	 */
 	private EmulatedKey findKeyOrAlias(String keyId) {
 		String aliasName = null;
@@ -612,8 +637,9 @@ final class EmulatedKms {
 	}
 
 	/**
-	 * Resolves a key id or key ARN. Deleted keys (past their DeletionDate) disappear and expired material
-	 * is deleted here, so every operation sees the state the clock implies.
+	 * Resolves a key id or key ARN. Deleted keys (past their DeletionDate) disappear and
+	 * expired material is deleted here, so every operation sees the state the clock
+	 * implies.
 	 */
 	private EmulatedKey find(String keyId) {
 		String id = keyId;
@@ -667,7 +693,9 @@ final class EmulatedKms {
 
 	// Response helpers
 
-	/** KeyMetadata as DescribeKey and CreateKey return it; called holding the key's lock. */
+	/**
+	 * KeyMetadata as DescribeKey and CreateKey return it; called holding the key's lock.
+	 */
 	private Map<String, Object> metadata(EmulatedKey key) {
 		State state = key.state();
 		Map<String, Object> metadata = response("AWSAccountId", this.accountId, "KeyId", key.id, "Arn", key.arn,
@@ -719,7 +747,9 @@ final class EmulatedKms {
 		return response;
 	}
 
-	/** AWS JSON timestamps: epoch seconds as a number, here with millisecond precision. */
+	/**
+	 * AWS JSON timestamps: epoch seconds as a number, here with millisecond precision.
+	 */
 	static BigDecimal epochSeconds(Instant instant) {
 		return BigDecimal.valueOf(instant.toEpochMilli(), 3);
 	}
@@ -744,7 +774,8 @@ final class EmulatedKms {
 
 	private static byte[] generateEcPublicKey(EmulatedKeySpec spec) {
 		X9ECParameters parameters = CustomNamedCurves.getByOID(spec.curve());
-		BigInteger d = BigIntegers.createRandomInRange(BigInteger.ONE, parameters.getN().subtract(BigInteger.ONE), RANDOM);
+		BigInteger d = BigIntegers.createRandomInRange(BigInteger.ONE, parameters.getN().subtract(BigInteger.ONE),
+				RANDOM);
 		ECPoint point = new FixedPointCombMultiplier().multiply(parameters.getG(), d).normalize();
 		return ImportCrypto.encode(new SubjectPublicKeyInfo(
 				new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, spec.curve()), point.getEncoded(false)));

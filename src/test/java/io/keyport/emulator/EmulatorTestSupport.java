@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
 
 /**
- * Client-side helpers for the emulator tests: SDK clients and key-material wrapping written with plain
- * JDK crypto, independently of the emulator's unwrapping code.
+ * Client-side helpers for the emulator tests: SDK clients and key-material wrapping
+ * written with plain JDK crypto, independently of the emulator's unwrapping code.
  */
 final class EmulatorTestSupport {
 
@@ -33,7 +33,10 @@ final class EmulatorTestSupport {
 	private EmulatorTestSupport() {
 	}
 
-	/** A real SDK client against the emulator, without retries so every fault reaches the test. */
+	/**
+	 * A real SDK client against the emulator, without retries so every fault reaches the
+	 * test.
+	 */
 	static KmsClient client(KmsEmulator emulator) {
 		return KmsClient.builder()
 			.endpointOverride(emulator.endpoint())

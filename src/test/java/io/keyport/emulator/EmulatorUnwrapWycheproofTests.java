@@ -20,10 +20,11 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
- * The emulator's unwrapping against Wycheproof's RSA-OAEP decryption vectors, for the key sizes the files give: valid
- * ciphertexts decrypt to their message, invalid ones are refused as InvalidCiphertextException, as KMS would. KMS uses
- * an empty label and the same hash for label and MGF1, so only those groups count, and a vector with a label must be
- * refused. Reported as skipped where the vectors are absent.
+ * The emulator's unwrapping against Wycheproof's RSA-OAEP decryption vectors, for the key
+ * sizes the files give: valid ciphertexts decrypt to their message, invalid ones are
+ * refused as InvalidCiphertextException, as KMS would. KMS uses an empty label and the
+ * same hash for label and MGF1, so only those groups count, and a vector with a label
+ * must be refused. Reported as skipped where the vectors are absent.
  */
 class EmulatorUnwrapWycheproofTests {
 
@@ -96,7 +97,10 @@ class EmulatorUnwrapWycheproofTests {
 		}
 	}
 
-	/** RSAES_OAEP_SHA_1 or _SHA_256 where label hash and MGF1 hash are that hash, else {@code null}. */
+	/**
+	 * RSAES_OAEP_SHA_1 or _SHA_256 where label hash and MGF1 hash are that hash, else
+	 * {@code null}.
+	 */
 	private static String kmsAlgorithm(JsonNode group) {
 		String sha = group.get("sha").asString();
 		if (!sha.equals(group.get("mgfSha").asString()) || !"MGF1".equals(group.get("mgf").asString())) {

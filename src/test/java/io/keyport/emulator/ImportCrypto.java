@@ -45,9 +45,10 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.util.BigIntegers;
 
 /**
- * Unwraps imported key material the way AWS KMS documents it and checks the plaintext against the key
- * spec. Works on the JDK providers, Bouncy Castle's lightweight API and a private Bouncy Castle provider
- * instance (SM2 key generation) only, so nothing is registered globally and the emulator shares no code with the wrapping code it checks.
+ * Unwraps imported key material the way AWS KMS documents it and checks the plaintext
+ * against the key spec. Works on the JDK providers, Bouncy Castle's lightweight API and a
+ * private Bouncy Castle provider instance (SM2 key generation) only, so nothing is
+ * registered globally and the emulator shares no code with the wrapping code it checks.
  */
 final class ImportCrypto {
 
@@ -56,14 +57,17 @@ final class ImportCrypto {
 	private ImportCrypto() {
 	}
 
-	/** What is kept of validated material: an identity to compare reimports with, and the public key. */
+	/**
+	 * What is kept of validated material: an identity to compare reimports with, and the
+	 * public key.
+	 */
 	record ValidatedMaterial(byte[] identity, byte[] publicKey) {
 	}
 
 	/**
 	 * Decrypts the uploaded blob with the wrapping private key. Every failure is an
-	 * {@code InvalidCiphertextException}, as in AWS: a wrong algorithm, hash, MGF1 hash, public key or
-	 * concatenation cannot be told apart.
+	 * {@code InvalidCiphertextException}, as in AWS: a wrong algorithm, hash, MGF1 hash,
+	 * public key or concatenation cannot be told apart.
 	 */
 	static byte[] unwrap(String algorithm, PrivateKey privateKey, byte[] encrypted) {
 		if (algorithm.equals("SM2PKE")) {
@@ -73,16 +77,20 @@ final class ImportCrypto {
 		int modulusBytes = (wrappingKey.getModulus().bitLength() + 7) / 8;
 		return switch (algorithm) {
 			case "RSAES_OAEP_SHA_1" -> oaep("SHA-1", MGF1ParameterSpec.SHA1, wrappingKey, encrypted, modulusBytes);
-			case "RSAES_OAEP_SHA_256" -> oaep("SHA-256", MGF1ParameterSpec.SHA256, wrappingKey, encrypted, modulusBytes);
-			case "RSA_AES_KEY_WRAP_SHA_1" -> rsaAesKeyWrap("SHA-1", MGF1ParameterSpec.SHA1, wrappingKey, encrypted,
-					modulusBytes);
-			case "RSA_AES_KEY_WRAP_SHA_256" -> rsaAesKeyWrap("SHA-256", MGF1ParameterSpec.SHA256, wrappingKey,
-					encrypted, modulusBytes);
+			case "RSAES_OAEP_SHA_256" ->
+				oaep("SHA-256", MGF1ParameterSpec.SHA256, wrappingKey, encrypted, modulusBytes);
+			case "RSA_AES_KEY_WRAP_SHA_1" ->
+				rsaAesKeyWrap("SHA-1", MGF1ParameterSpec.SHA1, wrappingKey, encrypted, modulusBytes);
+			case "RSA_AES_KEY_WRAP_SHA_256" ->
+				rsaAesKeyWrap("SHA-256", MGF1ParameterSpec.SHA256, wrappingKey, encrypted, modulusBytes);
 			default -> throw new IllegalStateException("Unexpected wrapping algorithm " + algorithm);
 		};
 	}
 
-	/** A fresh SM2 wrapping key pair (China regions); the provider instance stays private to the emulator. */
+	/**
+	 * A fresh SM2 wrapping key pair (China regions); the provider instance stays private
+	 * to the emulator.
+	 */
 	static KeyPair generateSm2WrappingKey() {
 		try {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Bc.PROVIDER);
@@ -95,8 +103,9 @@ final class ImportCrypto {
 	}
 
 	/**
-	 * SM2PKE (GM/T 0003.4, SM3) in the GM/T 0009 ASN.1 form: SEQUENCE of x, y, the SM3 hash (C3) and the
-	 * ciphertext (C2), which Bouncy Castle's engine takes as 04 ‖ x ‖ y ‖ C3 ‖ C2.
+	 * SM2PKE (GM/T 0003.4, SM3) in the GM/T 0009 ASN.1 form: SEQUENCE of x, y, the SM3
+	 * hash (C3) and the ciphertext (C2), which Bouncy Castle's engine takes as 04 ‖ x ‖ y
+	 * ‖ C3 ‖ C2.
 	 */
 	private static byte[] sm2(PrivateKey key, byte[] encrypted) {
 		byte[] raw = null;
@@ -134,7 +143,10 @@ final class ImportCrypto {
 		}
 	}
 
-	/** Bouncy Castle as a private provider instance, never registered globally; created on first SM2 use. */
+	/**
+	 * Bouncy Castle as a private provider instance, never registered globally; created on
+	 * first SM2 use.
+	 */
 	private static final class Bc {
 
 		static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
@@ -142,16 +154,19 @@ final class ImportCrypto {
 	}
 
 	private static byte[] oaep(String hash, MGF1ParameterSpec mgf1, RSAPrivateKey key, byte[] block, int modulusBytes) {
-		// Exactly one RSA block, as BoringSSL-style implementations require; a short block means the
+		// Exactly one RSA block, as BoringSSL-style implementations require; a short
+		// block means the
 		// client dropped leading zero bytes.
 		if (block.length != modulusBytes) {
 			throw cannotDecrypt();
 		}
 		try {
 			Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPPadding");
-			// Label hash and MGF1 hash are the same, as AWS specifies: the transformation string alone
+			// Label hash and MGF1 hash are the same, as AWS specifies: the transformation
+			// string alone
 			// would pair the label hash with an SHA-1 MGF1.
-			cipher.init(Cipher.DECRYPT_MODE, key, new OAEPParameterSpec(hash, "MGF1", mgf1, PSource.PSpecified.DEFAULT));
+			cipher.init(Cipher.DECRYPT_MODE, key,
+					new OAEPParameterSpec(hash, "MGF1", mgf1, PSource.PSpecified.DEFAULT));
 			return cipher.doFinal(block);
 		}
 		catch (GeneralSecurityException ex) {
@@ -161,7 +176,8 @@ final class ImportCrypto {
 
 	private static byte[] rsaAesKeyWrap(String hash, MGF1ParameterSpec mgf1, RSAPrivateKey key, byte[] encrypted,
 			int modulusBytes) {
-		// RSA-OAEP block of the AES key, then the RFC 5649 wrap of the material, no separator.
+		// RSA-OAEP block of the AES key, then the RFC 5649 wrap of the material, no
+		// separator.
 		if (encrypted.length <= modulusBytes) {
 			throw cannotDecrypt();
 		}
@@ -183,16 +199,18 @@ final class ImportCrypto {
 	}
 
 	private static KmsServiceError cannotDecrypt() {
-		return KmsServiceError.invalidCiphertext("The EncryptedKeyMaterial could not be decrypted with the wrapping key "
-				+ "and wrapping algorithm of the import token.");
+		return KmsServiceError
+			.invalidCiphertext("The EncryptedKeyMaterial could not be decrypted with the wrapping key "
+					+ "and wrapping algorithm of the import token.");
 	}
 
 	/**
 	 * Checks plaintext material against the key spec. Unusable material is an
-	 * {@code IncorrectKeyMaterialException}: the API reference documents that exception for key material
-	 * that is "invalid, or does not meet expectations", while ValidationException is left for request
-	 * parameters.
-	 * @param symmetricLength length of SYMMETRIC_DEFAULT material (16 in China regions, 32 elsewhere)
+	 * {@code IncorrectKeyMaterialException}: the API reference documents that exception
+	 * for key material that is "invalid, or does not meet expectations", while
+	 * ValidationException is left for request parameters.
+	 * @param symmetricLength length of SYMMETRIC_DEFAULT material (16 in China regions,
+	 * 32 elsewhere)
 	 */
 	static ValidatedMaterial validate(EmulatedKeySpec spec, byte[] material, int symmetricLength) {
 		return switch (spec.family()) {
@@ -227,7 +245,8 @@ final class ImportCrypto {
 		ASN1Encodable parameters = algorithm.getParameters();
 		if (!PKCSObjectIdentifiers.rsaEncryption.equals(algorithm.getAlgorithm())
 				|| (parameters != null && !DERNull.INSTANCE.equals(parameters))) {
-			throw KmsServiceError.incorrectKeyMaterial("The key material for a " + spec + " key must be an RSA private key.");
+			throw KmsServiceError
+				.incorrectKeyMaterial("The key material for a " + spec + " key must be an RSA private key.");
 		}
 		org.bouncycastle.asn1.pkcs.RSAPrivateKey key;
 		try {
@@ -242,8 +261,8 @@ final class ImportCrypto {
 		BigInteger p = key.getPrime1();
 		BigInteger q = key.getPrime2();
 		if (n.bitLength() != spec.bits()) {
-			throw KmsServiceError.incorrectKeyMaterial("The key material for a " + spec + " key must be a " + spec.bits()
-					+ "-bit RSA private key, not " + n.bitLength() + " bits.");
+			throw KmsServiceError.incorrectKeyMaterial("The key material for a " + spec + " key must be a "
+					+ spec.bits() + "-bit RSA private key, not " + n.bitLength() + " bits.");
 		}
 		BigInteger one = BigInteger.ONE;
 		if (!p.multiply(q).equals(n) || e.compareTo(one) <= 0 || !e.multiply(d).mod(p.subtract(one)).equals(one)
@@ -259,7 +278,8 @@ final class ImportCrypto {
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot encode an RSA public key", ex);
 		}
-		// Identity of an asymmetric key is its public key: the same private key encoded differently is
+		// Identity of an asymmetric key is its public key: the same private key encoded
+		// differently is
 		// the same key material.
 		return new ValidatedMaterial(sha256(publicKey), publicKey);
 	}
@@ -300,8 +320,8 @@ final class ImportCrypto {
 				throw KmsServiceError.incorrectKeyMaterial("The public key embedded in the EC private key is invalid.");
 			}
 		}
-		byte[] publicKey = encode(new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve),
-				point.getEncoded(false)));
+		byte[] publicKey = encode(new SubjectPublicKeyInfo(
+				new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), point.getEncoded(false)));
 		return new ValidatedMaterial(sha256(publicKey), publicKey);
 	}
 

@@ -10,8 +10,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Typed access to the members of an AWS JSON 1.1 request body. Type mismatches are
- * {@code SerializationException}s and missing or out-of-range members are {@code ValidationException}s
- * with the wording AWS uses ("1 validation error detected: ...").
+ * {@code SerializationException}s and missing or out-of-range members are
+ * {@code ValidationException}s with the wording AWS uses ("1 validation error detected:
+ * ...").
  */
 record JsonRequest(JsonNode body) {
 
@@ -41,8 +42,9 @@ record JsonRequest(JsonNode body) {
 	String enumValue(String member, Collection<String> allowed) {
 		String value = string(member);
 		if (value != null && !allowed.contains(value)) {
-			throw KmsServiceError.validation("1 validation error detected: Value '" + value + "' at '" + fieldName(member)
-					+ "' failed to satisfy constraint: Member must satisfy enum value set: " + allowed);
+			throw KmsServiceError
+				.validation("1 validation error detected: Value '" + value + "' at '" + fieldName(member)
+						+ "' failed to satisfy constraint: Member must satisfy enum value set: " + allowed);
 		}
 		return value;
 	}

@@ -28,13 +28,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An AWS KMS emulator for tests: an HTTP server speaking the KMS JSON 1.1 protocol
- * ({@code POST /}, {@code X-Amz-Target: TrentService.<Operation>}) for the key-import operations, so the
- * real AWS SDK, CLI or boto3 can use it through an endpoint override. Signatures are not checked.
+ * ({@code POST /}, {@code X-Amz-Target: TrentService.<Operation>}) for the key-import
+ * operations, so the real AWS SDK, CLI or boto3 can use it through an endpoint override.
+ * Signatures are not checked.
  * <p>
- * It follows the AWS KMS API reference rather than other emulators: import tokens expire, unwrapping is
- * real (OAEP with matching MGF1 hash, RSA-AES key wrap with RFC 5649 padding), material is checked
- * against the key spec and reimports must bring the same material. Time comes from a settable
- * {@link Clock} and faults can be injected per operation with {@link #faults()}.
+ * It follows the AWS KMS API reference rather than other emulators: import tokens expire,
+ * unwrapping is real (OAEP with matching MGF1 hash, RSA-AES key wrap with RFC 5649
+ * padding), material is checked against the key spec and reimports must bring the same
+ * material. Time comes from a settable {@link Clock} and faults can be injected per
+ * operation with {@link #faults()}.
  * <p>
  * Nothing secret is logged: no material, tokens or ciphertext.
  */
@@ -76,7 +78,8 @@ public final class KmsEmulator implements AutoCloseable {
 		this.accountId = builder.accountId;
 		this.clock = builder.clock;
 		WrappingKeyPool wrappingKeys = WrappingKeyPool.shared();
-		// RSA_2048 is the common wrapping key size; larger ones are generated on first use.
+		// RSA_2048 is the common wrapping key size; larger ones are generated on first
+		// use.
 		wrappingKeys.warmUp(2048);
 		this.kms = new EmulatedKms(this.region, this.accountId, () -> this.clock.instant(), wrappingKeys);
 		this.kms.setParametersValidity(builder.parametersValidity);
@@ -99,7 +102,10 @@ public final class KmsEmulator implements AutoCloseable {
 		return new Builder();
 	}
 
-	/** The endpoint to pass to {@code endpointOverride}, e.g. {@code http://127.0.0.1:4566}. */
+	/**
+	 * The endpoint to pass to {@code endpointOverride}, e.g.
+	 * {@code http://127.0.0.1:4566}.
+	 */
 	public URI endpoint() {
 		InetSocketAddress address = this.server.getAddress();
 		String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
@@ -118,7 +124,10 @@ public final class KmsEmulator implements AutoCloseable {
 		return this.accountId;
 	}
 
-	/** How long GetParametersForImport's token and public key stay valid (24 hours by default). */
+	/**
+	 * How long GetParametersForImport's token and public key stay valid (24 hours by
+	 * default).
+	 */
 	public Duration parametersValidity() {
 		return this.kms.parametersValidity();
 	}
@@ -132,7 +141,10 @@ public final class KmsEmulator implements AutoCloseable {
 		return this.clock;
 	}
 
-	/** Replaces the clock behind every timestamp and expiry check, e.g. with a {@link MutableClock}. */
+	/**
+	 * Replaces the clock behind every timestamp and expiry check, e.g. with a
+	 * {@link MutableClock}.
+	 */
 	public void setClock(Clock clock) {
 		this.clock = Objects.requireNonNull(clock);
 	}
@@ -142,7 +154,9 @@ public final class KmsEmulator implements AutoCloseable {
 		return this.faults;
 	}
 
-	/** Calls received for an operation (including those answered with an injected fault). */
+	/**
+	 * Calls received for an operation (including those answered with an injected fault).
+	 */
 	public long callCount(String operation) {
 		LongAdder count = this.callCounts.get(operation);
 		return (count != null) ? count.sum() : 0;
@@ -160,22 +174,27 @@ public final class KmsEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Makes GetPublicKey answer with another key of the same spec than the one imported, to test how a client notices
-	 * a KMS that publishes the wrong public key. Undone by {@code false} or {@link #reset()}.
+	 * Makes GetPublicKey answer with another key of the same spec than the one imported,
+	 * to test how a client notices a KMS that publishes the wrong public key. Undone by
+	 * {@code false} or {@link #reset()}.
 	 */
 	public void answerGetPublicKeyWithForeignKeys(boolean foreign) {
 		this.kms.answerWithForeignPublicKeys(foreign);
 	}
 
 	/**
-	 * Makes GetParametersForImport for one key (id or ARN) answer with a truncated, unparseable wrapping public key,
-	 * to test how a client copes with one bad answer among good ones. Undone by {@code false} or {@link #reset()}.
+	 * Makes GetParametersForImport for one key (id or ARN) answer with a truncated,
+	 * unparseable wrapping public key, to test how a client copes with one bad answer
+	 * among good ones. Undone by {@code false} or {@link #reset()}.
 	 */
 	public void answerGetParametersForImportWithCorruptWrappingKey(String keyId, boolean corrupt) {
 		this.kms.answerWithCorruptWrappingKey(keyId, corrupt);
 	}
 
-	/** Forgets all keys and import tokens, faults and call counts; the clock and validity stay. */
+	/**
+	 * Forgets all keys and import tokens, faults and call counts; the clock and validity
+	 * stay.
+	 */
 	public void reset() {
 		this.kms.reset();
 		this.faults.clear();

@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Aliases as the KMS API reference describes them: CreateAlias, ListAliases and DeleteAlias; DescribeKey and
- * GetPublicKey accept alias names and alias ARNs, while the import operations take key ids and key ARNs only. And SM2
- * keys, which exist in China regions only.
+ * Aliases as the KMS API reference describes them: CreateAlias, ListAliases and
+ * DeleteAlias; DescribeKey and GetPublicKey accept alias names and alias ARNs, while the
+ * import operations take key ids and key ARNs only. And SM2 keys, which exist in China
+ * regions only.
  */
 class KmsEmulatorAliasTests {
 
@@ -81,10 +82,10 @@ class KmsEmulatorAliasTests {
 		String keyId = createExternalKey(KeySpec.SYMMETRIC_DEFAULT, null);
 		kms.createAlias((request) -> request.aliasName("alias/import-target").targetKeyId(keyId));
 
-		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> kms.getParametersForImport(
-				(request) -> request.keyId("alias/import-target")
-					.wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256)
-					.wrappingKeySpec(WrappingKeySpec.RSA_2048)));
+		assertThatExceptionOfType(NotFoundException.class)
+			.isThrownBy(() -> kms.getParametersForImport((request) -> request.keyId("alias/import-target")
+				.wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256)
+				.wrappingKeySpec(WrappingKeySpec.RSA_2048)));
 	}
 
 	@Test
@@ -114,14 +115,17 @@ class KmsEmulatorAliasTests {
 
 		try (KmsEmulator china = KmsEmulator.builder().region("cn-north-1").start();
 				KmsClient chinaKms = EmulatorTestSupport.client(china)) {
-			String keyId = chinaKms.createKey((request) -> request.origin(OriginType.EXTERNAL)
-				.keySpec(KeySpec.SM2)
-				.keyUsage(KeyUsageType.ENCRYPT_DECRYPT)).keyMetadata().keyId();
+			String keyId = chinaKms
+				.createKey((request) -> request.origin(OriginType.EXTERNAL)
+					.keySpec(KeySpec.SM2)
+					.keyUsage(KeyUsageType.ENCRYPT_DECRYPT))
+				.keyMetadata()
+				.keyId();
 			KeyPair pair = ec("sm2p256v1");
-			GetParametersForImportResponse parameters = chinaKms.getParametersForImport((request) -> request
-				.keyId(keyId)
-				.wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256)
-				.wrappingKeySpec(WrappingKeySpec.RSA_2048));
+			GetParametersForImportResponse parameters = chinaKms
+				.getParametersForImport((request) -> request.keyId(keyId)
+					.wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256)
+					.wrappingKeySpec(WrappingKeySpec.RSA_2048));
 			byte[] encrypted = EmulatorTestSupport.wrap(AlgorithmSpec.RSAES_OAEP_SHA_256, parameters.publicKey(),
 					pair.getPrivate().getEncoded());
 			chinaKms.importKeyMaterial((request) -> request.keyId(keyId)
@@ -142,7 +146,8 @@ class KmsEmulatorAliasTests {
 				.importToken(sm2.importToken())
 				.encryptedKeyMaterial(SdkBytes.fromByteArray(sm2Encrypted))
 				.expirationModel(ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE));
-			// a flipped ciphertext byte fails SM3's check: InvalidCiphertextException, as for RSA
+			// a flipped ciphertext byte fails SM3's check: InvalidCiphertextException, as
+			// for RSA
 			GetParametersForImportResponse again = chinaKms.getParametersForImport((request) -> request.keyId(keyId)
 				.wrappingAlgorithm(AlgorithmSpec.SM2_PKE)
 				.wrappingKeySpec(WrappingKeySpec.SM2));
@@ -156,18 +161,22 @@ class KmsEmulatorAliasTests {
 		}
 	}
 
-	/** SM2 encryption with SM3 as GM/T 0009 DER (x, y, C3, C2), the form OpenSSL writes. */
+	/**
+	 * SM2 encryption with SM3 as GM/T 0009 DER (x, y, C3, C2), the form OpenSSL writes.
+	 */
 	private static byte[] sm2Encrypt(byte[] spki, byte[] message) throws Exception {
 		org.bouncycastle.crypto.params.AsymmetricKeyParameter key = org.bouncycastle.crypto.util.PublicKeyFactory
 			.createKey(spki);
 		org.bouncycastle.crypto.engines.SM2Engine engine = new org.bouncycastle.crypto.engines.SM2Engine(
 				new org.bouncycastle.crypto.digests.SM3Digest(), org.bouncycastle.crypto.engines.SM2Engine.Mode.C1C3C2);
-		engine.init(true, new org.bouncycastle.crypto.params.ParametersWithRandom(key,
-				new java.security.SecureRandom()));
+		engine.init(true,
+				new org.bouncycastle.crypto.params.ParametersWithRandom(key, new java.security.SecureRandom()));
 		byte[] raw = engine.processBlock(message, 0, message.length);
 		org.bouncycastle.asn1.ASN1EncodableVector fields = new org.bouncycastle.asn1.ASN1EncodableVector();
-		fields.add(new org.bouncycastle.asn1.ASN1Integer(new java.math.BigInteger(1, java.util.Arrays.copyOfRange(raw, 1, 33))));
-		fields.add(new org.bouncycastle.asn1.ASN1Integer(new java.math.BigInteger(1, java.util.Arrays.copyOfRange(raw, 33, 65))));
+		fields.add(new org.bouncycastle.asn1.ASN1Integer(
+				new java.math.BigInteger(1, java.util.Arrays.copyOfRange(raw, 1, 33))));
+		fields.add(new org.bouncycastle.asn1.ASN1Integer(
+				new java.math.BigInteger(1, java.util.Arrays.copyOfRange(raw, 33, 65))));
 		fields.add(new org.bouncycastle.asn1.DEROctetString(java.util.Arrays.copyOfRange(raw, 65, 97)));
 		fields.add(new org.bouncycastle.asn1.DEROctetString(java.util.Arrays.copyOfRange(raw, 97, raw.length)));
 		return new org.bouncycastle.asn1.DERSequence(fields).getEncoded("DER");

@@ -47,7 +47,10 @@ import software.amazon.awssdk.services.kms.model.WrappingKeySpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Wire protocol, key lifecycle, error mapping and fault injection, through the real AWS SDK. */
+/**
+ * Wire protocol, key lifecycle, error mapping and fault injection, through the real AWS
+ * SDK.
+ */
 class KmsEmulatorProtocolTests {
 
 	private static final Instant START = Instant.parse("2026-03-01T10:00:00.123Z");
@@ -174,7 +177,8 @@ class KmsEmulatorProtocolTests {
 	void answersUnknownKeyWithNotFoundAndMalformedArnWithInvalidArn() {
 		String id = "1234abcd-12ab-34cd-56ef-1234567890ab";
 
-		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> kms.describeKey((request) -> request.keyId(id)))
+		assertThatExceptionOfType(NotFoundException.class)
+			.isThrownBy(() -> kms.describeKey((request) -> request.keyId(id)))
 			.withMessageStartingWith("Key 'arn:aws:kms:us-east-1:111122223333:key/" + id + "' does not exist")
 			.satisfies((ex) -> assertThat(ex.statusCode()).isEqualTo(400));
 		assertThatExceptionOfType(InvalidArnException.class)
@@ -256,9 +260,10 @@ class KmsEmulatorProtocolTests {
 					.wrappingAlgorithm(AlgorithmSpec.RSA_AES_KEY_WRAP_SHA_256)
 					.wrappingKeySpec(WrappingKeySpec.RSA_2048)))
 				.satisfies((ex) -> assertThat(ex.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
-			GetParametersForImportResponse parameters = chinaKms.getParametersForImport((request) -> request.keyId(keyId)
-				.wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256)
-				.wrappingKeySpec(WrappingKeySpec.RSA_2048));
+			GetParametersForImportResponse parameters = chinaKms
+				.getParametersForImport((request) -> request.keyId(keyId)
+					.wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256)
+					.wrappingKeySpec(WrappingKeySpec.RSA_2048));
 			assertThat(parameters.keyId()).startsWith("arn:aws:kms:cn-north-1:");
 			// Symmetric keys in China Regions are SM4 keys: 16 bytes of material.
 			byte[] encrypted = EmulatorTestSupport.wrap(AlgorithmSpec.RSAES_OAEP_SHA_256, parameters.publicKey(),

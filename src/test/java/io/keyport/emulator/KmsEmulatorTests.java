@@ -52,7 +52,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
-/** Key import through the real AWS SDK: wrapping algorithms, tokens, material checks, expiry. */
+/**
+ * Key import through the real AWS SDK: wrapping algorithms, tokens, material checks,
+ * expiry.
+ */
 class KmsEmulatorTests {
 
 	private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
@@ -142,8 +145,7 @@ class KmsEmulatorTests {
 		KeyPair ecKey = generate("EC", new ECGenParameterSpec("secp256r1"));
 		String keyId = createExternalKey(KeySpec.ECC_NIST_P256, KeyUsageType.SIGN_VERIFY);
 
-		importMaterial(keyId, AlgorithmSpec.RSA_AES_KEY_WRAP_SHA_256, ecKey.getPrivate().getEncoded(),
-				doesNotExpire());
+		importMaterial(keyId, AlgorithmSpec.RSA_AES_KEY_WRAP_SHA_256, ecKey.getPrivate().getEncoded(), doesNotExpire());
 
 		GetPublicKeyResponse publicKey = kms.getPublicKey((request) -> request.keyId(keyId));
 		assertThat(publicKey.publicKey().asByteArray()).isEqualTo(ecKey.getPublic().getEncoded());
@@ -155,7 +157,8 @@ class KmsEmulatorTests {
 
 	@Test
 	void importsSecp256k1PrivateKeyWithEmbeddedPublicKey() throws Exception {
-		// Bouncy Castle's PKCS#8 carries the optional public key, which the emulator cross-checks.
+		// Bouncy Castle's PKCS#8 carries the optional public key, which the emulator
+		// cross-checks.
 		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", new BouncyCastleProvider());
 		generator.initialize(new ECGenParameterSpec("secp256k1"));
 		KeyPair ecKey = generator.generateKeyPair();
@@ -169,11 +172,12 @@ class KmsEmulatorTests {
 
 	@Test
 	void importsRsa2048PrivateKeyWithRsaAesKeyWrapSha256() throws Exception {
-		KeyPair rsaKey = generate("RSA", new java.security.spec.RSAKeyGenParameterSpec(2048,
-				java.security.spec.RSAKeyGenParameterSpec.F4));
+		KeyPair rsaKey = generate("RSA",
+				new java.security.spec.RSAKeyGenParameterSpec(2048, java.security.spec.RSAKeyGenParameterSpec.F4));
 		String keyId = createExternalKey(KeySpec.RSA_2048, KeyUsageType.ENCRYPT_DECRYPT);
 
-		importMaterial(keyId, AlgorithmSpec.RSA_AES_KEY_WRAP_SHA_256, rsaKey.getPrivate().getEncoded(), doesNotExpire());
+		importMaterial(keyId, AlgorithmSpec.RSA_AES_KEY_WRAP_SHA_256, rsaKey.getPrivate().getEncoded(),
+				doesNotExpire());
 
 		GetPublicKeyResponse publicKey = kms.getPublicKey((request) -> request.keyId(keyId));
 		assertThat(publicKey.publicKey().asByteArray()).isEqualTo(rsaKey.getPublic().getEncoded());
@@ -193,8 +197,8 @@ class KmsEmulatorTests {
 
 		this.clock.advance(Duration.ofSeconds(1));
 
-		assertThatExceptionOfType(ExpiredImportTokenException.class).isThrownBy(() -> importMaterial(keyId, parameters,
-				AlgorithmSpec.RSAES_OAEP_SHA_256, material, doesNotExpire()));
+		assertThatExceptionOfType(ExpiredImportTokenException.class).isThrownBy(
+				() -> importMaterial(keyId, parameters, AlgorithmSpec.RSAES_OAEP_SHA_256, material, doesNotExpire()));
 		assertThat(describe(keyId).keyState()).isEqualTo(KeyState.PENDING_IMPORT);
 	}
 
@@ -208,7 +212,8 @@ class KmsEmulatorTests {
 		this.clock.advance(Duration.ofMillis(999));
 
 		importMaterial(keyId, parameters, AlgorithmSpec.RSAES_OAEP_SHA_256, material, doesNotExpire());
-		// The material is rewrapped, but the parameter set is reused: allowed while it is valid.
+		// The material is rewrapped, but the parameter set is reused: allowed while it is
+		// valid.
 		importMaterial(keyId, parameters, AlgorithmSpec.RSAES_OAEP_SHA_256, material, doesNotExpire());
 
 		assertThat(describe(keyId).keyState()).isEqualTo(KeyState.ENABLED);
@@ -259,7 +264,8 @@ class KmsEmulatorTests {
 		String keyId = createExternalKey(KeySpec.SYMMETRIC_DEFAULT, null);
 		GetParametersForImportResponse parameters = parameters(keyId, AlgorithmSpec.RSAES_OAEP_SHA_256,
 				WrappingKeySpec.RSA_2048);
-		// The classic bug: the transformation string alone gives an SHA-256 label hash with SHA-1 MGF1.
+		// The classic bug: the transformation string alone gives an SHA-256 label hash
+		// with SHA-1 MGF1.
 		Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding");
 		cipher.init(Cipher.ENCRYPT_MODE, EmulatorTestSupport.rsaPublicKey(parameters.publicKey()));
 		byte[] encrypted = cipher.doFinal(random(32));
@@ -371,9 +377,8 @@ class KmsEmulatorTests {
 	void validToIsKeptInWholeSecondsLikeKms() throws Exception {
 		String keyId = createExternalKey(KeySpec.SYMMETRIC_DEFAULT, null);
 		Instant validTo = START.plus(Duration.ofDays(10)).plusMillis(789);
-		importMaterial(keyId, AlgorithmSpec.RSAES_OAEP_SHA_256, random(32), (request) -> request
-			.expirationModel(ExpirationModelType.KEY_MATERIAL_EXPIRES)
-			.validTo(validTo));
+		importMaterial(keyId, AlgorithmSpec.RSAES_OAEP_SHA_256, random(32),
+				(request) -> request.expirationModel(ExpirationModelType.KEY_MATERIAL_EXPIRES).validTo(validTo));
 
 		assertThat(describe(keyId).validTo()).isEqualTo(START.plus(Duration.ofDays(10)));
 	}
@@ -463,8 +468,8 @@ class KmsEmulatorTests {
 		assertThat(describe(keyId).deletionDate()).isEqualTo(START.plus(Duration.ofDays(7)));
 		assertThatExceptionOfType(KmsInvalidStateException.class)
 			.isThrownBy(() -> parameters(keyId, AlgorithmSpec.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048));
-		assertThatExceptionOfType(KmsInvalidStateException.class).isThrownBy(() -> importMaterial(keyId, parameters,
-				AlgorithmSpec.RSAES_OAEP_SHA_256, random(32), doesNotExpire()));
+		assertThatExceptionOfType(KmsInvalidStateException.class).isThrownBy(
+				() -> importMaterial(keyId, parameters, AlgorithmSpec.RSAES_OAEP_SHA_256, random(32), doesNotExpire()));
 
 		kms.cancelKeyDeletion((request) -> request.keyId(keyId));
 		assertThat(describe(keyId).keyState()).isEqualTo(KeyState.PENDING_IMPORT);
@@ -506,8 +511,8 @@ class KmsEmulatorTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = AlgorithmSpec.class, names = { "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256",
-			"RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256" })
+	@EnumSource(value = AlgorithmSpec.class,
+			names = { "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256" })
 	void acceptsEveryAwsWrappingAlgorithmWithRsa3072(AlgorithmSpec algorithm) throws Exception {
 		String keyId = createExternalKey(KeySpec.SYMMETRIC_DEFAULT, null);
 		GetParametersForImportResponse parameters = parameters(keyId, algorithm, WrappingKeySpec.RSA_3072);
@@ -535,7 +540,10 @@ class KmsEmulatorTests {
 				(request) -> request.keyId(keyId).wrappingAlgorithm(algorithm).wrappingKeySpec(wrappingKeySpec));
 	}
 
-	/** Fetches fresh RSA_2048 parameters, wraps and imports, as a client should for every import. */
+	/**
+	 * Fetches fresh RSA_2048 parameters, wraps and imports, as a client should for every
+	 * import.
+	 */
 	private static ImportKeyMaterialResponse importMaterial(String keyId, AlgorithmSpec algorithm, byte[] material,
 			Consumer<ImportKeyMaterialRequest.Builder> options) throws GeneralSecurityException {
 		return importMaterial(keyId, parameters(keyId, algorithm, WrappingKeySpec.RSA_2048), algorithm, material,

@@ -9,10 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Faults injected into operations, changeable while the emulator runs. Operations are named as in
- * {@code X-Amz-Target} ({@code "ImportKeyMaterial"}); {@link #ALL_OPERATIONS} applies a rule to every
- * operation. Each rule counts the calls it sees on its own, so "every 2nd call" means the 2nd, 4th, ...
- * call after the rule was set.
+ * Faults injected into operations, changeable while the emulator runs. Operations are
+ * named as in {@code X-Amz-Target} ({@code "ImportKeyMaterial"}); {@link #ALL_OPERATIONS}
+ * applies a rule to every operation. Each rule counts the calls it sees on its own, so
+ * "every 2nd call" means the 2nd, 4th, ... call after the rule was set.
  */
 public final class KmsFaults {
 
@@ -22,15 +22,19 @@ public final class KmsFaults {
 	/** Faults AWS KMS answers with, with the HTTP status of the KMS service model. */
 	public enum Fault {
 
-		/** Request rate exceeded: HTTP 400, not a modeled KMS exception; the SDK treats it as throttling. */
+		/**
+		 * Request rate exceeded: HTTP 400, not a modeled KMS exception; the SDK treats it
+		 * as throttling.
+		 */
 		THROTTLING("ThrottlingException", 400, "Rate exceeded"),
 
 		/** {@code KMSInternalException}, HTTP 500. */
 		INTERNAL("KMSInternalException", 500, "An internal error occurred. Try the request again."),
 
 		/**
-		 * {@code DependencyTimeoutException}; HTTP 500 as in the KMS service model (the SDK maps it by
-		 * {@code __type}, and retries any 5xx). Use {@link #failEvery(String, int, String, int)} for 503.
+		 * {@code DependencyTimeoutException}; HTTP 500 as in the KMS service model (the
+		 * SDK maps it by {@code __type}, and retries any 5xx). Use
+		 * {@link #failEvery(String, int, String, int)} for 503.
 		 */
 		DEPENDENCY_TIMEOUT("DependencyTimeoutException", 500,
 				"The system timed out while trying to fulfill the request. Try the request again.");
@@ -64,31 +68,44 @@ public final class KmsFaults {
 	KmsFaults() {
 	}
 
-	/** Answers every {@code n}th call of the operation with a {@code ThrottlingException} (HTTP 400). */
+	/**
+	 * Answers every {@code n}th call of the operation with a {@code ThrottlingException}
+	 * (HTTP 400).
+	 */
 	public KmsFaults throttleEvery(String operation, int n) {
 		return failEvery(operation, n, Fault.THROTTLING);
 	}
 
-	/** Answers every {@code n}th call of the operation with the fault, without executing it. */
+	/**
+	 * Answers every {@code n}th call of the operation with the fault, without executing
+	 * it.
+	 */
 	public KmsFaults failEvery(String operation, int n, Fault fault) {
 		return add(operation, new Rule(fault.type, fault.status, fault.message, positive(n), false, new AtomicLong()));
 	}
 
-	/** Answers every {@code n}th call with any error type and HTTP status, without executing it. */
+	/**
+	 * Answers every {@code n}th call with any error type and HTTP status, without
+	 * executing it.
+	 */
 	public KmsFaults failEvery(String operation, int n, String errorType, int httpStatus) {
 		return add(operation, new Rule(Objects.requireNonNull(errorType), httpStatus, "Injected " + errorType,
 				positive(n), false, new AtomicLong()));
 	}
 
 	/**
-	 * Executes every {@code n}th successful call of the operation and then answers with the fault: the
-	 * change happened but the client does not know, like a response lost after a timeout.
+	 * Executes every {@code n}th successful call of the operation and then answers with
+	 * the fault: the change happened but the client does not know, like a response lost
+	 * after a timeout.
 	 */
 	public KmsFaults failAfterExecutionEvery(String operation, int n, Fault fault) {
 		return add(operation, new Rule(fault.type, fault.status, fault.message, positive(n), true, new AtomicLong()));
 	}
 
-	/** Delays every call of the operation (before it is executed); {@link Duration#ZERO} removes the delay. */
+	/**
+	 * Delays every call of the operation (before it is executed); {@link Duration#ZERO}
+	 * removes the delay.
+	 */
 	public KmsFaults latency(String operation, Duration latency) {
 		if (latency.isZero() || latency.isNegative()) {
 			this.latencies.remove(operation);
@@ -130,7 +147,8 @@ public final class KmsFaults {
 		KmsServiceError error = null;
 		for (String key : List.of(operation, ALL_OPERATIONS)) {
 			for (Rule rule : this.rules.getOrDefault(key, List.of())) {
-				// Every matching rule counts the call, also when an earlier one already fired.
+				// Every matching rule counts the call, also when an earlier one already
+				// fired.
 				if (rule.afterExecution() == afterExecution && rule.fires() && error == null) {
 					error = new KmsServiceError(rule.type(), rule.status(), rule.message());
 				}

@@ -1,8 +1,9 @@
 package io.keyport.emulator;
 
 /**
- * An AWS KMS error as it goes on the wire: {@code __type}, {@code message} and the HTTP status.
- * The status codes follow the KMS service model (what the SDK registers for each exception).
+ * An AWS KMS error as it goes on the wire: {@code __type}, {@code message} and the HTTP
+ * status. The status codes follow the KMS service model (what the SDK registers for each
+ * exception).
  */
 final class KmsServiceError extends RuntimeException {
 

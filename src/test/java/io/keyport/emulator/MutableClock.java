@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that tests move by hand, to reach token and material expiry without sleeping. */
+/**
+ * A clock that tests move by hand, to reach token and material expiry without sleeping.
+ */
 public final class MutableClock extends Clock {
 
 	private volatile Instant instant;

@@ -15,17 +15,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * Pre-generated RSA wrapping key pairs, shared by all emulators in the JVM. RSA key generation takes
- * hundreds of milliseconds (seconds for 4096 bits), far too slow to do per GetParametersForImport; every
- * call still gets its own import token, only the key pairs are reused round-robin. Several RSA_2048 pairs
- * exist so that consecutive parameter sets usually have different public keys, which catches clients
- * that wrap with the public key of another parameter set.
+ * Pre-generated RSA wrapping key pairs, shared by all emulators in the JVM. RSA key
+ * generation takes hundreds of milliseconds (seconds for 4096 bits), far too slow to do
+ * per GetParametersForImport; every call still gets its own import token, only the key
+ * pairs are reused round-robin. Several RSA_2048 pairs exist so that consecutive
+ * parameter sets usually have different public keys, which catches clients that wrap with
+ * the public key of another parameter set.
  */
 final class WrappingKeyPool {
 
 	private static final WrappingKeyPool SHARED = new WrappingKeyPool(Map.of(2048, 3, 3072, 1, 4096, 1));
 
-	// One generator thread: the machines running the tests have few cores and other work to do.
+	// One generator thread: the machines running the tests have few cores and other work
+	// to do.
 	private final ExecutorService generator = Executors.newSingleThreadExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "kms-emulator-keygen");
 		thread.setDaemon(true);
@@ -49,7 +51,10 @@ final class WrappingKeyPool {
 		slot(bits).start();
 	}
 
-	/** A key pair of the size: a ready one round-robin, or the first one once it is generated. */
+	/**
+	 * A key pair of the size: a ready one round-robin, or the first one once it is
+	 * generated.
+	 */
 	KeyPair next(int bits) {
 		return slot(bits).next();
 	}
@@ -97,7 +102,8 @@ final class WrappingKeyPool {
 
 		KeyPair next() {
 			List<CompletableFuture<KeyPair>> all = start();
-			List<KeyPair> ready = all.stream().filter((f) -> f.isDone() && !f.isCompletedExceptionally())
+			List<KeyPair> ready = all.stream()
+				.filter((f) -> f.isDone() && !f.isCompletedExceptionally())
 				.map(CompletableFuture::join)
 				.toList();
 			if (ready.isEmpty()) {

@@ -27,9 +27,9 @@ import static io.keyport.importjob.ImportJobApiTests.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Private keys end to end: PEM, PKCS#1 and SEC1 uploads, the confirmation of an import by the public key KMS
- * publishes, the public-key download by key id, ARN, alias name and alias ARN, and the wrapping options a portal
- * offers.
+ * Private keys end to end: PEM, PKCS#1 and SEC1 uploads, the confirmation of an import by
+ * the public key KMS publishes, the public-key download by key id, ARN, alias name and
+ * alias ARN, and the wrapping options a portal offers.
  */
 class AsymmetricImportApiTests extends IntegrationTest {
 
@@ -46,7 +46,8 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		this.api = new ApiClient(this.port);
 	}
 
-	// --- uploads and confirmation ------------------------------------------------------------------------------
+	// --- uploads and confirmation
+	// ------------------------------------------------------------------------------
 
 	@Test
 	void importsAPkcs1PemSentAsTheRawBodyAndConfirmsItByThePublishedPublicKey() throws Exception {
@@ -64,9 +65,9 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		JsonNode confirmation = events.get(3);
 		assertThat(confirmation.get("from").asString()).isEqualTo("IMPORTED");
 		assertThat(confirmation.get("to").asString()).isEqualTo("IMPORTED");
-		assertThat(confirmation.get("cause").asString()).isEqualTo(
-				"public key confirmed: KMS public key matches the imported private key (SHA-256 "
-						+ sha256(pair.getPublic().getEncoded()) + ")");
+		assertThat(confirmation.get("cause").asString())
+			.isEqualTo("public key confirmed: KMS public key matches the imported private key (SHA-256 "
+					+ sha256(pair.getPublic().getEncoded()) + ")");
 		assertThat(confirmation.get("errorCode").isNull()).isTrue();
 		// the response already shows the job after its confirmation
 		assertThat(imported.json().get("version").asLong())
@@ -78,10 +79,12 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		KeyPair ec = ImportMatrix.privateKey(KeySpec.ECC_NIST_P384);
 		String ecKey = createKey("ECC_NIST_P384", null);
 		String ecJob = createJob(ecKey, "RSAES_OAEP_SHA_256", "RSA_2048");
-		byte[] sec1 = PrivateKeyInfo.getInstance(ec.getPrivate().getEncoded()).parsePrivateKey().toASN1Primitive()
+		byte[] sec1 = PrivateKeyInfo.getInstance(ec.getPrivate().getEncoded())
+			.parsePrivateKey()
+			.toASN1Primitive()
 			.getEncoded();
-		Response viaJson = this.api.postJson("/api/v1/import-jobs/" + ecJob + "/key-material", ApiClient
-			.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(pem("EC PRIVATE KEY", sec1)))));
+		Response viaJson = this.api.postJson("/api/v1/import-jobs/" + ecJob + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(pem("EC PRIVATE KEY", sec1)))));
 		assertThat(viaJson.status()).as(viaJson.toString()).isEqualTo(200);
 		assertThat(lastCause(ecJob)).startsWith("public key confirmed");
 
@@ -129,7 +132,8 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
 		JsonNode last = lastEvent(jobId);
 		assertThat(last.get("errorCode").asString()).isEqualTo("public-key-mismatch");
-		assertThat(last.get("cause").asString()).startsWith("public key mismatch: KMS returned a public key with SHA-256 ")
+		assertThat(last.get("cause").asString())
+			.startsWith("public key mismatch: KMS returned a public key with SHA-256 ")
 			.endsWith(", the imported private key has " + sha256(pair.getPublic().getEncoded()));
 	}
 
@@ -156,15 +160,18 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		String keyId = createKey("RSA_3072", null);
 		String jobId = createJob(keyId, "RSA_AES_KEY_WRAP_SHA_256", "RSA_2048");
 		long imports = this.emulator.callCount("ImportKeyMaterial");
-		byte[] sec1 = PrivateKeyInfo.getInstance(ec.getPrivate().getEncoded()).parsePrivateKey().toASN1Primitive()
+		byte[] sec1 = PrivateKeyInfo.getInstance(ec.getPrivate().getEncoded())
+			.parsePrivateKey()
+			.toASN1Primitive()
 			.getEncoded();
 
-		Response response = this.api.post("/api/v1/import-jobs/" + jobId + "/key-material",
-				pem("EC PRIVATE KEY", sec1), "application/x-pem-file");
+		Response response = this.api.post("/api/v1/import-jobs/" + jobId + "/key-material", pem("EC PRIVATE KEY", sec1),
+				"application/x-pem-file");
 
 		assertProblem(response, 422, "invalid-key-material");
 		assertThat(response.json().get("detail").asString())
-			.contains("expected an unencrypted DER PKCS#8 rsaEncryption private key with a 3072-bit modulus for RSA_3072")
+			.contains(
+					"expected an unencrypted DER PKCS#8 rsaEncryption private key with a 3072-bit modulus for RSA_3072")
 			.contains("found")
 			.contains("id-ecPublicKey")
 			.contains("P-384");
@@ -189,7 +196,8 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		assertProblem(this.api.post(path, new byte[10], "text/plain"), 415, "unsupported-media-type");
 	}
 
-	// --- public key download -----------------------------------------------------------------------------------
+	// --- public key download
+	// -----------------------------------------------------------------------------------
 
 	@Test
 	void publicKeyComesAsJsonDerOrPemForKeyIdArnAliasAndAliasArn() throws Exception {
@@ -203,8 +211,10 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		String aliasArn = arn.substring(0, arn.indexOf(":key/")) + ":" + alias;
 		// the job may name the key by its alias too
 		String jobId = createJob(alias, "RSA_AES_KEY_WRAP_SHA_256", "RSA_2048");
-		assertThat(this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material", ApiClient
-			.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()))))
+		assertThat(this.api
+			.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(
+							Map.of("keyMaterial", Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()))))
 			.status()).isEqualTo(200);
 		byte[] expected = pair.getPublic().getEncoded();
 
@@ -253,14 +263,16 @@ class AsymmetricImportApiTests extends IntegrationTest {
 	@Test
 	void aliasIsCheckedBeforeAKeyIsCreatedForIt() {
 		String alias = "alias/keyport-test/taken-" + System.nanoTime();
-		json(this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "HMAC_256", "alias", alias))),
-				201);
+		json(this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "HMAC_256", "alias", alias))), 201);
 		long creations = this.emulator.callCount("CreateKey");
 
-		assertProblem(this.api.postJson("/api/v1/kms-keys",
-				ApiClient.json(Map.of("keySpec", "HMAC_256", "alias", alias))), 409, "alias-already-exists");
-		assertProblem(this.api.postJson("/api/v1/kms-keys",
-				ApiClient.json(Map.of("keySpec", "HMAC_256", "alias", "alias/aws/reserved"))), 400, "invalid-alias");
+		assertProblem(
+				this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "HMAC_256", "alias", alias))),
+				409, "alias-already-exists");
+		assertProblem(
+				this.api.postJson("/api/v1/kms-keys",
+						ApiClient.json(Map.of("keySpec", "HMAC_256", "alias", "alias/aws/reserved"))),
+				400, "invalid-alias");
 		assertProblem(this.api.postJson("/api/v1/kms-keys",
 				ApiClient.json(Map.of("keySpec", "HMAC_256", "alias", "no-prefix"))), 400, "invalid-alias");
 		assertThat(this.emulator.callCount("CreateKey")).isEqualTo(creations);
@@ -289,16 +301,18 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		assertThat(this.emulator.callCount("CreateKey")).isEqualTo(creations);
 	}
 
-	// --- wrapping options --------------------------------------------------------------------------------------
+	// --- wrapping options
+	// --------------------------------------------------------------------------------------
 
 	@Test
 	void wrappingOptionsListTheAllowedPairsRecommendedFirst() {
 		JsonNode rsa = json(this.api.get("/api/v1/wrapping-options?keySpec=RSA_3072"), 200);
 		assertThat(rsa.get("region").asString()).isEqualTo(this.emulator.region());
 		assertThat(rsa.get("partition").asString()).isEqualTo("aws");
-		assertThat(options(rsa)).containsExactly("RSA_AES_KEY_WRAP_SHA_256/RSA_4096*", "RSA_AES_KEY_WRAP_SHA_1/RSA_4096",
-				"RSA_AES_KEY_WRAP_SHA_256/RSA_3072", "RSA_AES_KEY_WRAP_SHA_1/RSA_3072",
-				"RSA_AES_KEY_WRAP_SHA_256/RSA_2048", "RSA_AES_KEY_WRAP_SHA_1/RSA_2048");
+		assertThat(options(rsa)).containsExactly("RSA_AES_KEY_WRAP_SHA_256/RSA_4096*",
+				"RSA_AES_KEY_WRAP_SHA_1/RSA_4096", "RSA_AES_KEY_WRAP_SHA_256/RSA_3072",
+				"RSA_AES_KEY_WRAP_SHA_1/RSA_3072", "RSA_AES_KEY_WRAP_SHA_256/RSA_2048",
+				"RSA_AES_KEY_WRAP_SHA_1/RSA_2048");
 
 		JsonNode p521 = json(this.api.get("/api/v1/wrapping-options?keySpec=ECC_NIST_P521&region=eu-central-1"), 200);
 		assertThat(options(p521)).startsWith("RSAES_OAEP_SHA_256/RSA_4096*")
@@ -326,12 +340,14 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=ML_DSA_65"), 422, "unsupported-key-spec");
 	}
 
-	// --- helpers -----------------------------------------------------------------------------------------------
+	// --- helpers
+	// -----------------------------------------------------------------------------------------------
 
 	static List<String> options(JsonNode response) {
 		List<String> options = new java.util.ArrayList<>();
-		response.get("options").forEach((o) -> options.add(o.get("wrappingAlgorithm").asString() + "/"
-				+ o.get("wrappingKeySpec").asString() + (o.get("recommended").asBoolean() ? "*" : "")));
+		response.get("options")
+			.forEach((o) -> options.add(o.get("wrappingAlgorithm").asString() + "/"
+					+ o.get("wrappingKeySpec").asString() + (o.get("recommended").asBoolean() ? "*" : "")));
 		return options;
 	}
 
@@ -342,8 +358,12 @@ class AsymmetricImportApiTests extends IntegrationTest {
 	}
 
 	String createJob(String keyId, String algorithm, String wrappingKeySpec) {
-		return json(this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
-				"wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec))), 201).get("id").asString();
+		return json(
+				this.api.postJson("/api/v1/import-jobs", ApiClient.json(
+						Map.of("kmsKeyId", keyId, "wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec))),
+				201)
+			.get("id")
+			.asString();
 	}
 
 	JsonNode lastEvent(String jobId) {
@@ -356,7 +376,9 @@ class AsymmetricImportApiTests extends IntegrationTest {
 	}
 
 	static byte[] pkcs1(KeyPair pair) throws Exception {
-		return PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded()).parsePrivateKey().toASN1Primitive()
+		return PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded())
+			.parsePrivateKey()
+			.toASN1Primitive()
 			.getEncoded();
 	}
 

@@ -13,8 +13,9 @@ import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
 /**
- * The same matrix with the service configured for cn-north-1: 16-byte SYMMETRIC_DEFAULT, SM2 keys, no
- * RSA_AES_KEY_WRAP, SM2PKE with the SM2 wrapping key for RSA, ECC and SM2 private keys.
+ * The same matrix with the service configured for cn-north-1: 16-byte SYMMETRIC_DEFAULT,
+ * SM2 keys, no RSA_AES_KEY_WRAP, SM2PKE with the SM2 wrapping key for RSA, ECC and SM2
+ * private keys.
  */
 class ChinaRegionImportMatrixTests extends ChinaRegionIntegrationTest {
 

@@ -28,9 +28,9 @@ import io.keyport.testsupport.TestInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A Keyport JVM is killed with SIGKILL in the middle of a batch of imports; the instance that takes over settles
- * every job: imported, or waiting for material with a reason, never stuck in MATERIAL_WRAPPED, and no different
- * material sent to KMS.
+ * A Keyport JVM is killed with SIGKILL in the middle of a batch of imports; the instance
+ * that takes over settles every job: imported, or waiting for material with a reason,
+ * never stuck in MATERIAL_WRAPPED, and no different material sent to KMS.
  */
 class CrashRecoveryTests extends IntegrationTest {
 
@@ -53,7 +53,8 @@ class CrashRecoveryTests extends IntegrationTest {
 		try {
 			ApiClient childApi = awaitReady(new ApiClient(childPort), child, logs.resolve("keyport-child.log"));
 			for (int i = 0; i < 16; i++) {
-				String keyId = childApi.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")))
+				String keyId = childApi
+					.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")))
 					.json()
 					.get("keyId")
 					.asString();
@@ -86,8 +87,8 @@ class CrashRecoveryTests extends IntegrationTest {
 		}
 
 		List<String> states = states(jobIds);
-		assertThat(states).doesNotContain("MATERIAL_WRAPPED").allMatch(s -> s.equals("IMPORTED")
-				|| s.equals("PARAMETERS_FETCHED"));
+		assertThat(states).doesNotContain("MATERIAL_WRAPPED")
+			.allMatch(s -> s.equals("IMPORTED") || s.equals("PARAMETERS_FETCHED"));
 		assertThat(states).contains("IMPORTED");
 		ApiClient api = new ApiClient(this.port);
 		for (String jobId : jobIds) {
@@ -107,12 +108,15 @@ class CrashRecoveryTests extends IntegrationTest {
 			.toList();
 	}
 
-	/** The packaged application's main class in its own JVM, on the shared database and emulator. */
+	/**
+	 * The packaged application's main class in its own JVM, on the shared database and
+	 * emulator.
+	 */
 	static Process startKeyport(int port, Path log) throws IOException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-				"-Daws.accessKeyId=AKIAKEYPORTTEST", "-Daws.secretAccessKey=keyport-test-secret",
-				"-Dserver.port=" + port));
+		List<String> command = new java.util.ArrayList<>(
+				List.of(java, "-cp", System.getProperty("java.class.path"), "-Daws.accessKeyId=AKIAKEYPORTTEST",
+						"-Daws.secretAccessKey=keyport-test-secret", "-Dserver.port=" + port));
 		TestInfrastructure.instanceProperties("doomed-instance", TestInfrastructure.emulator())
 			.forEach((name, value) -> command.add("-D" + name + "=" + value));
 		command.add("io.keyport.KeyportApplication");

@@ -30,9 +30,10 @@ import static io.keyport.importjob.ImportJobApiTests.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fair use of GetParametersForImport, with a realistic (small) rate instead of the test suite's unlimited one: a
- * tenant over its share is told to come back (429) before anything happens, while other tenants and the scheduler
- * still get permits; a job's parameters cannot be refreshed on request in a loop.
+ * Fair use of GetParametersForImport, with a realistic (small) rate instead of the test
+ * suite's unlimited one: a tenant over its share is told to come back (429) before
+ * anything happens, while other tenants and the scheduler still get permits; a job's
+ * parameters cannot be refreshed on request in a loop.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(IntegrationTest.SharedClock.class)
@@ -48,7 +49,10 @@ class FairKmsUseTests {
 
 	final KmsEmulator emulator = TestInfrastructure.emulator();
 
-	/** Not extending IntegrationTest: its dynamic properties (no pacing, no cooldown) would win over these. */
+	/**
+	 * Not extending IntegrationTest: its dynamic properties (no pacing, no cooldown)
+	 * would win over these.
+	 */
 	@DynamicPropertySource
 	static void infrastructure(DynamicPropertyRegistry registry) {
 		Map<String, String> properties = TestInfrastructure.instanceProperties("test-instance-fair-use",
@@ -106,12 +110,18 @@ class FairKmsUseTests {
 		Response other = tenantB.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyB)));
 		assertThat(other.status()).as(other.toString()).isEqualTo(201);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-		// and neither is the scheduler, which paces on the whole budget, not on the requests' share
-		String arnA = greedy.stream().filter(r -> r.status() == 201).findFirst().orElseThrow().json()
-			.get("kmsKeyArn").asString();
+		// and neither is the scheduler, which paces on the whole budget, not on the
+		// requests' share
+		String arnA = greedy.stream()
+			.filter(r -> r.status() == 201)
+			.findFirst()
+			.orElseThrow()
+			.json()
+			.get("kmsKeyArn")
+			.asString();
 		for (int i = 0; i < 2; i++) {
-			assertThat(this.kmsImports.download(arnA, WrappingAlgorithm.RSAES_OAEP_SHA_256,
-					WrappingKeySpec.RSA_2048, null, ImportJobMetrics.DownloadCause.REFRESH_BEFORE_EXPIRY))
+			assertThat(this.kmsImports.download(arnA, WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048,
+					null, ImportJobMetrics.DownloadCause.REFRESH_BEFORE_EXPIRY))
 				.isNotNull();
 		}
 		// tenant A is still over its share right after
@@ -122,8 +132,11 @@ class FairKmsUseTests {
 	@Test
 	void refreshWithinTheCooldownIs429RefreshTooSoonAndChangesNothing() throws Exception {
 		ApiClient tenantB = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_B));
-		String jobId = withinQuota(() -> tenantB.postJson("/api/v1/import-jobs",
-				ApiClient.json(Map.of("kmsKeyId", createKey(tenantB))))).json().get("id").asString();
+		String jobId = withinQuota(
+				() -> tenantB.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey(tenantB)))))
+			.json()
+			.get("id")
+			.asString();
 		String before = tenantB.get("/api/v1/import-jobs/" + jobId).text();
 		long downloads = this.emulator.callCount("GetParametersForImport");
 		this.clock.advance(Duration.ofMinutes(1));
@@ -144,8 +157,11 @@ class FairKmsUseTests {
 	@Test
 	void expiredParametersAreRefreshedWithoutCooldown() throws Exception {
 		ApiClient tenantB = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_B));
-		String jobId = withinQuota(() -> tenantB.postJson("/api/v1/import-jobs",
-				ApiClient.json(Map.of("kmsKeyId", createKey(tenantB))))).json().get("id").asString();
+		String jobId = withinQuota(
+				() -> tenantB.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey(tenantB)))))
+			.json()
+			.get("id")
+			.asString();
 		this.clock.advance(Duration.ofHours(25));
 
 		Response refreshed = withinQuota(() -> tenantB.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters"));
@@ -154,7 +170,8 @@ class FairKmsUseTests {
 		assertThat(refreshed.json().get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
 	}
 
-	// --- helpers -----------------------------------------------------------------------------------------------
+	// --- helpers
+	// -----------------------------------------------------------------------------------------------
 
 	static String createKey(ApiClient client) {
 		Response key = client.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")));
@@ -162,7 +179,9 @@ class FairKmsUseTests {
 		return key.json().get("keyId").asString();
 	}
 
-	/** A call repeated as a polite client does: after the Retry-After of a quota refusal. */
+	/**
+	 * A call repeated as a polite client does: after the Retry-After of a quota refusal.
+	 */
 	static Response withinQuota(java.util.function.Supplier<Response> call) throws InterruptedException {
 		for (int attempt = 0;; attempt++) {
 			Response response = call.get();

@@ -20,7 +20,10 @@ import io.keyportdev.localauth.LocalAuthorizationServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A platform retrying job creation with the same Idempotency-Key gets the first answer, never a second job. */
+/**
+ * A platform retrying job creation with the same Idempotency-Key gets the first answer,
+ * never a second job.
+ */
 class IdempotencyKeyTests extends IntegrationTest {
 
 	@LocalServerPort
@@ -53,8 +56,9 @@ class IdempotencyKeyTests extends IntegrationTest {
 	void sameKeyWithAnotherPayloadIsRefused() {
 		ApiClient api = new ApiClient(this.port);
 		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
-		assertThat(api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey(api))), key)
-			.status()).isEqualTo(201);
+		assertThat(
+				api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey(api))), key).status())
+			.isEqualTo(201);
 		Response other = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey(api))), key);
 		assertThat(other.status()).isEqualTo(422);
 		assertThat(other.json().get("code").asString()).isEqualTo("idempotency-key-reused");
@@ -150,8 +154,9 @@ class IdempotencyKeyTests extends IntegrationTest {
 		Response first = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)), key);
 		Response padded = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", " " + keyId + "\t")),
 				key);
-		Response explicit = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
-				"wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")), key);
+		Response explicit = api.postJson("/api/v1/import-jobs", ApiClient
+			.json(Map.of("kmsKeyId", keyId, "wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")),
+				key);
 
 		assertThat(first.status()).as(first.toString()).isEqualTo(201);
 		assertThat(padded.status()).as(padded.toString()).isEqualTo(201);
@@ -169,14 +174,16 @@ class IdempotencyKeyTests extends IntegrationTest {
 		CompletableFuture<Response> late = CompletableFuture
 			.supplyAsync(() -> api.postJson("/api/v1/import-jobs", body, key));
 		Thread.sleep(1000);
-		// the first request looks abandoned: another request takes its record over and completes first
+		// the first request looks abandoned: another request takes its record over and
+		// completes first
 		this.emulator.faults().clear();
 		this.clock.advance(Duration.ofMinutes(6));
 		Response takeover = api.postJson("/api/v1/import-jobs", body, key);
 		assertThat(takeover.status()).as(takeover.toString()).isEqualTo(201);
 		assertThat(late.get().status()).isEqualTo(201);
 
-		// the late request finished last, but the record still answers with the request that owns it
+		// the late request finished last, but the record still answers with the request
+		// that owns it
 		Response replay = api.postJson("/api/v1/import-jobs", body, key);
 		assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
 		assertThat(replay.json().get("id").asString()).isEqualTo(takeover.json().get("id").asString());

@@ -38,8 +38,9 @@ import io.keyportdev.localauth.LocalAuthorizationServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The import-job API end to end: real HTTP into the service, the real AWS SDK into the KMS emulator, the real
- * PostgreSQL underneath. Every error path checks the problem code and that the job was left consistent.
+ * The import-job API end to end: real HTTP into the service, the real AWS SDK into the
+ * KMS emulator, the real PostgreSQL underneath. Every error path checks the problem code
+ * and that the job was left consistent.
  */
 class ImportJobApiTests extends IntegrationTest {
 
@@ -60,7 +61,8 @@ class ImportJobApiTests extends IntegrationTest {
 		this.api = new ApiClient(this.port);
 	}
 
-	// --- happy paths -------------------------------------------------------------------------------------------
+	// --- happy paths
+	// -------------------------------------------------------------------------------------------
 
 	@Test
 	void importsMaterialWrappedByTheClientAndEnablesTheKey() throws Exception {
@@ -85,20 +87,23 @@ class ImportJobApiTests extends IntegrationTest {
 		assertThat(key.get("expirationModel").asString()).isEqualTo("KEY_MATERIAL_DOES_NOT_EXPIRE");
 		assertThat(events(jobId)).containsExactly("PARAMETERS_FETCHED", "MATERIAL_WRAPPED", "IMPORTED");
 		// token and wrapped material are not kept once imported
-		assertThat(this.jdbc.queryForObject(
-				"select count(*) from import_job where id = ?::uuid and import_token is null "
-						+ "and encrypted_key_material is null",
-				Integer.class, jobId))
+		assertThat(
+				this.jdbc.queryForObject("select count(*) from import_job where id = ?::uuid and import_token is null "
+						+ "and encrypted_key_material is null", Integer.class, jobId))
 			.isEqualTo(1);
 	}
 
 	@Test
 	void importsJsonEncodedClientMaterialWithSha1OaepAndExpiry() throws Exception {
 		String keyId = createExternalKey("HMAC_384");
-		Instant validTo = this.clock.instant().plus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-		JsonNode job = json(this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
-				"wrappingAlgorithm", "RSAES_OAEP_SHA_1", "wrappingKeySpec", "RSA_3072", "expiration",
-				Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString())))), 201);
+		Instant validTo = this.clock.instant()
+			.plus(Duration.ofDays(30))
+			.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		JsonNode job = json(this.api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "wrappingAlgorithm", "RSAES_OAEP_SHA_1", "wrappingKeySpec",
+						"RSA_3072", "expiration",
+						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString())))),
+				201);
 		String jobId = job.get("id").asString();
 		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
 			.body();
@@ -148,11 +153,19 @@ class ImportJobApiTests extends IntegrationTest {
 		assertThat(entries.keySet()).anyMatch(n -> n.startsWith("wrappingKey_"))
 			.anyMatch(n -> n.startsWith("importToken_"))
 			.anyMatch(n -> n.startsWith("README_") && n.endsWith(".txt"));
-		byte[] zipKey = entries.entrySet().stream().filter(e -> e.getKey().startsWith("wrappingKey_")).findFirst()
-			.orElseThrow().getValue();
+		byte[] zipKey = entries.entrySet()
+			.stream()
+			.filter(e -> e.getKey().startsWith("wrappingKey_"))
+			.findFirst()
+			.orElseThrow()
+			.getValue();
 		assertThat(zipKey).isEqualTo(der);
-		String readme = new String(entries.entrySet().stream().filter(e -> e.getKey().startsWith("README_"))
-			.findFirst().orElseThrow().getValue(), StandardCharsets.UTF_8);
+		String readme = new String(entries.entrySet()
+			.stream()
+			.filter(e -> e.getKey().startsWith("README_"))
+			.findFirst()
+			.orElseThrow()
+			.getValue(), StandardCharsets.UTF_8);
 		assertThat(readme).contains("RSAES_OAEP_SHA_256").contains(job.get("parameters").get("validTo").asString());
 	}
 
@@ -194,7 +207,8 @@ class ImportJobApiTests extends IntegrationTest {
 		assertThat(events(jobId)).containsExactly("PARAMETERS_FETCHED", "PARAMETERS_FETCHED");
 	}
 
-	// --- error paths -------------------------------------------------------------------------------------------
+	// --- error paths
+	// -------------------------------------------------------------------------------------------
 
 	@Test
 	void unknownKeyIsRefusedAndNoJobIsWritten() {
@@ -209,11 +223,13 @@ class ImportJobApiTests extends IntegrationTest {
 	void keyThatIsNotExternalIsRefused() {
 		String keyId = kms.createKey(r -> r.description("AWS_KMS origin")).keyMetadata().keyId();
 		int before = jobCount();
-		// made outside Keyport: nobody owns it, so it does not exist for the tenant, and job creation claims nothing
+		// made outside Keyport: nobody owns it, so it does not exist for the tenant, and
+		// job creation claims nothing
 		assertProblem(this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId))), 404,
 				"kms-key-not-found");
 		assertThat(this.jdbc.queryForObject("select count(*) from kms_key_owner where kms_key_arn like ?",
-				Integer.class, "%" + keyId)).isZero();
+				Integer.class, "%" + keyId))
+			.isZero();
 		Response assigned = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR))
 			.putJson("/api/v1/kms-keys/" + keyId + "/owner", ApiClient.json(Map.of("tenant", "tenant-a")));
 		assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
@@ -255,13 +271,12 @@ class ImportJobApiTests extends IntegrationTest {
 	@Test
 	void validToOutsideTheAcceptedWindowIsRefused() {
 		String keyId = createExternalKey("SYMMETRIC_DEFAULT");
-		Response past = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
-				"expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
-						this.clock.instant().minusSeconds(60).toString()))));
+		Response past = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "expiration",
+				Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", this.clock.instant().minusSeconds(60).toString()))));
 		assertProblem(past, 422, "invalid-valid-to");
-		Response tooFar = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
-				"expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
-						this.clock.instant().plus(Duration.ofDays(400)).toString()))));
+		Response tooFar = this.api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "expiration", Map.of("model", "KEY_MATERIAL_EXPIRES",
+						"validTo", this.clock.instant().plus(Duration.ofDays(400)).toString()))));
 		assertProblem(tooFar, 422, "invalid-valid-to");
 		Response missing = this.api.postJson("/api/v1/import-jobs",
 				ApiClient.json(Map.of("kmsKeyId", keyId, "expiration", Map.of("model", "KEY_MATERIAL_EXPIRES"))));
@@ -281,8 +296,7 @@ class ImportJobApiTests extends IntegrationTest {
 		assertProblem(this.api.get("/api/v1/import-jobs?state=DONE"), 400, "invalid-parameter");
 		// found by the property tests: the container's own query parser refuses this
 		assertProblem(this.api.get("/api/v1/import-jobs?state=&="), 400, "invalid-parameter");
-		assertProblem(this.api.get("/api/v1/import-jobs/" + java.util.UUID.randomUUID()), 404,
-				"import-job-not-found");
+		assertProblem(this.api.get("/api/v1/import-jobs/" + java.util.UUID.randomUUID()), 404, "import-job-not-found");
 	}
 
 	@Test
@@ -338,8 +352,8 @@ class ImportJobApiTests extends IntegrationTest {
 		assertThat(job.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
 		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-invalid-ciphertext");
 		assertThat(events(jobId)).containsExactly("PARAMETERS_FETCHED", "MATERIAL_WRAPPED", "PARAMETERS_FETCHED");
-		assertThat(this.jdbc.queryForObject(
-				"select encrypted_key_material is null from import_job where id = ?::uuid", Boolean.class, jobId))
+		assertThat(this.jdbc.queryForObject("select encrypted_key_material is null from import_job where id = ?::uuid",
+				Boolean.class, jobId))
 			.isTrue();
 	}
 
@@ -432,7 +446,8 @@ class ImportJobApiTests extends IntegrationTest {
 				"no-import-parameters");
 	}
 
-	// --- helpers -----------------------------------------------------------------------------------------------
+	// --- helpers
+	// -----------------------------------------------------------------------------------------------
 
 	String createExternalKey(String keySpec) {
 		Response response = this.api.postJson("/api/v1/kms-keys",
@@ -444,8 +459,8 @@ class ImportJobApiTests extends IntegrationTest {
 	}
 
 	JsonNode createJob(String keyId, String algorithm, String wrappingKeySpec) {
-		Response response = this.api.postJson("/api/v1/import-jobs", ApiClient.json(
-				Map.of("kmsKeyId", keyId, "wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec)));
+		Response response = this.api.postJson("/api/v1/import-jobs", ApiClient
+			.json(Map.of("kmsKeyId", keyId, "wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec)));
 		JsonNode job = json(response, 201);
 		assertThat(response.header("Location")).endsWith("/api/v1/import-jobs/" + job.get("id").asString());
 		return job;
@@ -489,7 +504,10 @@ class ImportJobApiTests extends IntegrationTest {
 		return bytes;
 	}
 
-	/** RSA-OAEP as AWS expects it: label hash and MGF1 hash the same. Independent of Keyport's wrapping code. */
+	/**
+	 * RSA-OAEP as AWS expects it: label hash and MGF1 hash the same. Independent of
+	 * Keyport's wrapping code.
+	 */
 	static byte[] oaep(byte[] spki, String hash, byte[] material) throws Exception {
 		PublicKey publicKey = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki));
 		Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPPadding");

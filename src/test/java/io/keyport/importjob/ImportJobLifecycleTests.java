@@ -33,9 +33,9 @@ import io.keyport.testsupport.TestInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The lifecycle work against the real database and the emulator, with time moved by hand: parameter refreshes,
- * abandoned jobs, import retries under throttling, reconciliation of lost outcomes, expiry and drift, and two
- * instances sharing one database.
+ * The lifecycle work against the real database and the emulator, with time moved by hand:
+ * parameter refreshes, abandoned jobs, import retries under throttling, reconciliation of
+ * lost outcomes, expiry and drift, and two instances sharing one database.
  */
 class ImportJobLifecycleTests extends IntegrationTest {
 
@@ -93,7 +93,8 @@ class ImportJobLifecycleTests extends IntegrationTest {
 		String keyId = createKey("SYMMETRIC_DEFAULT");
 		String expiredJob = createJob(keyId, null).get("id").asString();
 		String wrappedJob = createJob(keyId, null).get("id").asString();
-		// the second job's import fails transiently, so it holds wrapped material when its token expires
+		// the second job's import fails transiently, so it holds wrapped material when
+		// its token expires
 		this.emulator.faults().failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
 		Response failed = this.api.postJson("/api/v1/import-jobs/" + wrappedJob + "/key-material",
 				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
@@ -124,7 +125,8 @@ class ImportJobLifecycleTests extends IntegrationTest {
 		assertThat(state(jobId)).isEqualTo("CANCELLED");
 		assertThat(events(jobId).getLast().get("cause").asString()).contains("abandoned");
 		assertThat(this.jdbc.queryForObject("select import_token is null from import_job where id = ?::uuid",
-				Boolean.class, jobId)).isTrue();
+				Boolean.class, jobId))
+			.isTrue();
 		// no parameters were downloaded for an abandoned job
 		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
 	}
@@ -149,8 +151,8 @@ class ImportJobLifecycleTests extends IntegrationTest {
 		this.emulator.faults().clear();
 
 		assertThat(jobIds).allSatisfy(id -> assertThat(state(id)).isEqualTo("IMPORTED"));
-		assertThat(jobIds).anySatisfy(id -> assertThat(events(id))
-			.anySatisfy(e -> assertThat(e.get("cause").asString()).contains("import attempt 1 failed (kms-throttled)")));
+		assertThat(jobIds).anySatisfy(id -> assertThat(events(id)).anySatisfy(
+				e -> assertThat(e.get("cause").asString()).contains("import attempt 1 failed (kms-throttled)")));
 		assertThat(keyId).isNotBlank();
 	}
 
@@ -169,7 +171,8 @@ class ImportJobLifecycleTests extends IntegrationTest {
 		this.clock.advance(Duration.ofMinutes(1));
 		this.lifecycle.retryDueImports();
 
-		// a symmetric key offers no proof of whose material it holds: the same material is sent again, which KMS
+		// a symmetric key offers no proof of whose material it holds: the same material
+		// is sent again, which KMS
 		// accepts (and would refuse if the key held other material)
 		assertThat(state(jobId)).isEqualTo("IMPORTED");
 		assertThat(events(jobId).getLast().get("cause").asString()).contains("key material imported");
@@ -184,8 +187,10 @@ class ImportJobLifecycleTests extends IntegrationTest {
 				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
 		this.emulator.faults().clear();
 		// as if another instance had claimed the job for its retry and then died
-		this.jdbc.update("update import_job set lease_owner = 'killed-instance', lease_until = ?, next_attempt_at = ? "
-				+ "where id = ?::uuid", java.sql.Timestamp.from(this.clock.instant().plus(Duration.ofMinutes(2))),
+		this.jdbc.update(
+				"update import_job set lease_owner = 'killed-instance', lease_until = ?, next_attempt_at = ? "
+						+ "where id = ?::uuid",
+				java.sql.Timestamp.from(this.clock.instant().plus(Duration.ofMinutes(2))),
 				java.sql.Timestamp.from(this.clock.instant()), jobId);
 
 		this.lifecycle.retryDueImports();
@@ -202,8 +207,9 @@ class ImportJobLifecycleTests extends IntegrationTest {
 		String keyId = createKey("SYMMETRIC_DEFAULT");
 		Instant validTo = this.clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
 		String jobId = createJob(keyId, validTo).get("id").asString();
-		assertThat(this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
-				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))))
+		assertThat(this.api
+			.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))))
 			.json()
 			.get("state")
 			.asString()).isEqualTo("IMPORTED");
@@ -241,7 +247,8 @@ class ImportJobLifecycleTests extends IntegrationTest {
 				io.keyport.testsupport.Tokens.of(io.keyportdev.localauth.LocalAuthorizationServer.PLATFORM_B));
 		assertThat(expiringKeyIds(tenantB)).doesNotContain(keyId);
 
-		// the same material imported again with a later ValidTo: the key no longer expires soon
+		// the same material imported again with a later ValidTo: the key no longer
+		// expires soon
 		this.clock.advance(Duration.ofSeconds(1));
 		Instant later = this.clock.instant().plus(Duration.ofDays(60)).truncatedTo(ChronoUnit.SECONDS);
 		String second = createJob(keyId, later).get("id").asString();
@@ -251,7 +258,10 @@ class ImportJobLifecycleTests extends IntegrationTest {
 
 	static List<String> expiringKeyIds(ApiClient client) {
 		List<String> ids = new ArrayList<>();
-		client.get("/api/v1/expiring-keys?within=P7D").json().get("keys").forEach(k -> ids.add(k.get("kmsKeyId").asString()));
+		client.get("/api/v1/expiring-keys?within=P7D")
+			.json()
+			.get("keys")
+			.forEach(k -> ids.add(k.get("kmsKeyId").asString()));
 		return ids;
 	}
 
@@ -292,7 +302,8 @@ class ImportJobLifecycleTests extends IntegrationTest {
 			ImportJobLifecycle other = second.getBean(ImportJobLifecycle.class);
 			ExecutorService pool = Executors.newFixedThreadPool(2);
 			try {
-				// the second instance claims a first batch of 20 on its own, then both race for the rest
+				// the second instance claims a first batch of 20 on its own, then both
+				// race for the rest
 				int firstBatch = other.refreshDueParameters();
 				Callable<Integer> a = () -> drain(this.lifecycle);
 				Callable<Integer> b = () -> firstBatch + drain(other);
@@ -301,7 +312,8 @@ class ImportJobLifecycleTests extends IntegrationTest {
 				int claimedByA = fa.get();
 				int claimedByB = fb.get();
 				long downloads = this.emulator.callCount("GetParametersForImport") - downloadsBefore;
-				// both instances did part of the work, and KMS saw exactly one download per refreshed job
+				// both instances did part of the work, and KMS saw exactly one download
+				// per refreshed job
 				assertThat(claimedByA).isPositive();
 				assertThat(claimedByB).isPositive();
 				assertThat(downloads).isEqualTo(claimedByA + claimedByB);
@@ -327,7 +339,10 @@ class ImportJobLifecycleTests extends IntegrationTest {
 		return total;
 	}
 
-	/** A second Keyport instance: its own application context, the same database, KMS and clock. */
+	/**
+	 * A second Keyport instance: its own application context, the same database, KMS and
+	 * clock.
+	 */
 	ConfigurableApplicationContext secondInstance() {
 		return new SpringApplicationBuilder(KeyportApplication.class)
 			.initializers(context -> context.getBeanFactory().registerSingleton("clock", TestInfrastructure.CLOCK))
@@ -359,9 +374,8 @@ class ImportJobLifecycleTests extends IntegrationTest {
 	}
 
 	JsonNode createJob(String keyId, Instant validTo) {
-		Map<String, Object> body = validTo == null ? Map.of("kmsKeyId", keyId)
-				: Map.of("kmsKeyId", keyId, "expiration",
-						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
+		Map<String, Object> body = validTo == null ? Map.of("kmsKeyId", keyId) : Map.of("kmsKeyId", keyId, "expiration",
+				Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
 		Response response = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
 		assertThat(response.status()).as(response.toString()).isEqualTo(201);
 		return response.json();
@@ -376,8 +390,8 @@ class ImportJobLifecycleTests extends IntegrationTest {
 	}
 
 	Instant parametersValidTo(String jobId) {
-		return Instant.parse(
-				this.api.get("/api/v1/import-jobs/" + jobId).json().get("parameters").get("validTo").asString());
+		return Instant
+			.parse(this.api.get("/api/v1/import-jobs/" + jobId).json().get("parameters").get("validTo").asString());
 	}
 
 	List<JsonNode> events(String jobId) {

@@ -35,12 +35,14 @@ import io.keyport.testsupport.TestInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Eight weeks of operation in well under a minute (issue 10, acceptance): a few hundred jobs on their own database,
- * a batch size of 10, the clock moved in steps of six hours and the lifecycle run until it has no due work left
- * (as the real scheduler, every few seconds, would within six hours; at most {@link #MAX_RUNS_PER_STEP} runs).
- * More renewed keys than the batch size, expiries spread over the weeks, re-imports after expiry under a new ValidTo,
- * and material deleted outside Keyport: every expiry is detected at the first step after its ValidTo, every drift
- * within the drift-check interval, the lag metric stays at zero, and KMS is asked only about jobs that are due.
+ * Eight weeks of operation in well under a minute (issue 10, acceptance): a few hundred
+ * jobs on their own database, a batch size of 10, the clock moved in steps of six hours
+ * and the lifecycle run until it has no due work left (as the real scheduler, every few
+ * seconds, would within six hours; at most {@link #MAX_RUNS_PER_STEP} runs). More renewed
+ * keys than the batch size, expiries spread over the weeks, re-imports after expiry under
+ * a new ValidTo, and material deleted outside Keyport: every expiry is detected at the
+ * first step after its ValidTo, every drift within the drift-check interval, the lag
+ * metric stays at zero, and KMS is asked only about jobs that are due.
  */
 class ImportJobLongRunTests {
 
@@ -148,7 +150,8 @@ class ImportJobLongRunTests {
 			random.nextBytes(material);
 			Key key = new Key(createKey(api), material);
 			if (i < 40) {
-				// renewed after a day with a second job, long before the first job's ValidTo (3 days)
+				// renewed after a day with a second job, long before the first job's
+				// ValidTo (3 days)
 				key.validTo = start.plus(Duration.ofDays(3));
 				key.renewAt = start.plus(Duration.ofDays(1));
 			}
@@ -215,8 +218,8 @@ class ImportJobLongRunTests {
 					|| summary.parameterRefreshes() == BATCH_SIZE || summary.importAttempts() == BATCH_SIZE));
 			long calls = this.emulator.callCount("DescribeKey") - callsBefore;
 			describeKeyCalls += calls;
-			assertThat(calls).as("DescribeKey calls at step %d (%s, %d runs): only jobs due are checked", steps, now,
-					runs)
+			assertThat(calls)
+				.as("DescribeKey calls at step %d (%s, %d runs): only jobs due are checked", steps, now, runs)
 				.isLessThanOrEqualTo(due);
 
 			Duration lag = statistics.snapshot().lag();
@@ -230,8 +233,8 @@ class ImportJobLongRunTests {
 			for (Key key : keys) {
 				String state = states.get(key.jobId);
 				if (key.validTo != null && !key.validTo.isAfter(now)) {
-					assertThat(state).as("key %s: material valid to %s, step %d (%s)", key.keyId, key.validTo, steps,
-							now)
+					assertThat(state)
+						.as("key %s: material valid to %s, step %d (%s)", key.keyId, key.validTo, steps, now)
 						.isEqualTo("MATERIAL_EXPIRED");
 					detectedExpiries++;
 					if (key.reimportsLeft > 0) {
@@ -248,8 +251,8 @@ class ImportJobLongRunTests {
 						key.deletedAt = null;
 					}
 					else {
-						assertThat(now).as("drift of key %s (material deleted at %s) detected", key.keyId,
-								key.deletedAt)
+						assertThat(now)
+							.as("drift of key %s (material deleted at %s) detected", key.keyId, key.deletedAt)
 							.isBefore(key.deletedAt.plus(DRIFT_CHECK_INTERVAL).plus(STEP));
 					}
 				}
@@ -267,12 +270,12 @@ class ImportJobLongRunTests {
 		assertThat(detectedExpiries).isEqualTo(40 + 20 * 3);
 		assertThat(detectedDrifts).isEqualTo(20);
 		Map<String, Integer> perState = new HashMap<>();
-		jdbc.query("select state, count(*) from import_job group by state",
-				rs -> {
-					perState.put(rs.getString(1), rs.getInt(2));
-				});
+		jdbc.query("select state, count(*) from import_job group by state", rs -> {
+			perState.put(rs.getString(1), rs.getInt(2));
+		});
 		assertThat(perState).containsEntry("SUPERSEDED", 40).doesNotContainKey("FAILED");
-		// about one comparison per job and drift interval, plus the expiries: no job asked about again and again
+		// about one comparison per job and drift interval, plus the expiries: no job
+		// asked about again and again
 		assertThat(describeKeyCalls).isLessThan(240L * (SIMULATED.toDays() / DRIFT_CHECK_INTERVAL.toDays() + 2));
 	}
 
@@ -283,9 +286,8 @@ class ImportJobLongRunTests {
 	}
 
 	static String importedJob(ApiClient api, String keyId, Instant validTo, byte[] material) {
-		Map<String, Object> body = validTo == null ? Map.of("kmsKeyId", keyId)
-				: Map.of("kmsKeyId", keyId, "expiration",
-						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
+		Map<String, Object> body = validTo == null ? Map.of("kmsKeyId", keyId) : Map.of("kmsKeyId", keyId, "expiration",
+				Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
 		Response created = api.postJson("/api/v1/import-jobs", ApiClient.json(body));
 		assertThat(created.status()).as(created.toString()).isEqualTo(201);
 		String jobId = created.json().get("id").asString();
@@ -295,11 +297,13 @@ class ImportJobLongRunTests {
 		return jobId;
 	}
 
-	/** The same material into the same job again, under a new ValidTo given with the refresh. */
+	/**
+	 * The same material into the same job again, under a new ValidTo given with the
+	 * refresh.
+	 */
 	static void reimport(ApiClient api, Key key) {
-		Response refreshed = api.postJson("/api/v1/import-jobs/" + key.jobId + "/refresh-parameters",
-				ApiClient.json(Map.of("expiration",
-						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", key.validTo.toString()))));
+		Response refreshed = api.postJson("/api/v1/import-jobs/" + key.jobId + "/refresh-parameters", ApiClient
+			.json(Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", key.validTo.toString()))));
 		assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
 		Response imported = api.postJson("/api/v1/import-jobs/" + key.jobId + "/key-material",
 				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(key.material))));

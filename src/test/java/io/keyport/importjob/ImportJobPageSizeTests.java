@@ -15,7 +15,10 @@ import io.keyport.testsupport.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The job listing's page sizes come from {@code keyport.import-jobs.default-page-size} and {@code max-page-size}. */
+/**
+ * The job listing's page sizes come from {@code keyport.import-jobs.default-page-size}
+ * and {@code max-page-size}.
+ */
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "keyport.import-jobs.default-page-size=1", "keyport.import-jobs.max-page-size=2" })

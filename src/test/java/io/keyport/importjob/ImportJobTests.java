@@ -64,7 +64,8 @@ class ImportJobTests {
 		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
 		assertThat(job.importRequest().importToken()).containsExactly(9, 9, 9);
 
-		job.markImported(new ImportResult(ARN, "abc"), "alice", T0.plusSeconds(61), T0.plusSeconds(61).plus(Duration.ofHours(1)));
+		job.markImported(new ImportResult(ARN, "abc"), "alice", T0.plusSeconds(61),
+				T0.plusSeconds(61).plus(Duration.ofHours(1)));
 
 		assertThat(job.state()).isEqualTo(ImportJobState.IMPORTED);
 		assertThat(job.toView().keyMaterialId()).isEqualTo("abc");
@@ -80,7 +81,8 @@ class ImportJobTests {
 	void refusesMaterialOnceParametersExpired() {
 		ImportJob job = newJob();
 		assertThatExceptionOfType(ImportJobException.class)
-			.isThrownBy(() -> job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0.plus(Duration.ofHours(24))))
+			.isThrownBy(
+					() -> job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0.plus(Duration.ofHours(24))))
 			.satisfies(e -> assertThat(e.code()).isEqualTo("parameters-expired"));
 		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
 		assertThat(job.events()).hasSize(1);
@@ -226,7 +228,8 @@ class ImportJobTests {
 		assertThat(job.nextCheck(T0, drift, floor)).isEqualTo(validTo);
 		assertThat(job.nextCheck(validTo.minus(Duration.ofHours(2)), drift, floor))
 			.isEqualTo(validTo.minus(Duration.ofHours(1)));
-		// past ValidTo while KMS still shows the material: the wait grows with the time overdue, capped
+		// past ValidTo while KMS still shows the material: the wait grows with the time
+		// overdue, capped
 		assertThat(job.nextCheck(validTo, drift, floor)).isEqualTo(validTo.plus(floor));
 		assertThat(job.nextCheck(validTo.plusSeconds(100), drift, floor)).isEqualTo(validTo.plusSeconds(200));
 		assertThat(job.nextCheck(validTo.plus(Duration.ofDays(1)), drift, floor))
@@ -268,14 +271,14 @@ class ImportJobTests {
 	@EnumSource(ImportJobState.class)
 	void transitionTableMatchesTheDocumentedLifecycle(ImportJobState state) {
 		EnumSet<ImportJobState> expected = switch (state) {
-			case PARAMETERS_FETCHED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED,
-					ImportJobState.IMPORTED, ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED,
-					ImportJobState.CANCELLED);
-			case MATERIAL_WRAPPED -> EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.IMPORTED,
-					ImportJobState.PARAMETERS_FETCHED, ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED,
-					ImportJobState.CANCELLED);
-			case IMPORTED -> EnumSet.of(ImportJobState.MATERIAL_EXPIRED, ImportJobState.SUPERSEDED,
-					ImportJobState.FAILED);
+			case PARAMETERS_FETCHED ->
+				EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED, ImportJobState.IMPORTED,
+						ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
+			case MATERIAL_WRAPPED ->
+				EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.IMPORTED, ImportJobState.PARAMETERS_FETCHED,
+						ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
+			case IMPORTED ->
+				EnumSet.of(ImportJobState.MATERIAL_EXPIRED, ImportJobState.SUPERSEDED, ImportJobState.FAILED);
 			case PARAMETERS_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.IMPORTED,
 					ImportJobState.FAILED, ImportJobState.CANCELLED);
 			case MATERIAL_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.SUPERSEDED,
@@ -283,8 +286,7 @@ class ImportJobTests {
 			case SUPERSEDED, FAILED, CANCELLED -> EnumSet.noneOf(ImportJobState.class);
 		};
 		for (ImportJobState target : ImportJobState.values()) {
-			assertThat(state.canTransitionTo(target)).as(state + " -> " + target)
-				.isEqualTo(expected.contains(target));
+			assertThat(state.canTransitionTo(target)).as(state + " -> " + target).isEqualTo(expected.contains(target));
 		}
 	}
 

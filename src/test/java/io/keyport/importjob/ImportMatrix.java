@@ -27,10 +27,11 @@ import io.keyport.wrapping.WrappingKeySpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One cell of the import matrix (KMS key spec × wrapping algorithm × wrapping key spec) through the API: importable
- * cells import end to end into the emulator and, for private keys, publish the right public key; refused cells give
- * their documented problem code before any GetParametersForImport. The expectation is written down here from the
- * AWS documentation, independently of the wrapper's rules.
+ * One cell of the import matrix (KMS key spec × wrapping algorithm × wrapping key spec)
+ * through the API: importable cells import end to end into the emulator and, for private
+ * keys, publish the right public key; refused cells give their documented problem code
+ * before any GetParametersForImport. The expectation is written down here from the AWS
+ * documentation, independently of the wrapper's rules.
  */
 final class ImportMatrix {
 
@@ -41,7 +42,10 @@ final class ImportMatrix {
 	/** Private keys are generated once per JVM: RSA-4096 takes seconds. */
 	private static final Map<KeySpec, KeyPair> KEYS = new ConcurrentHashMap<>();
 
-	/** Keys that only see refused jobs stay PENDING_IMPORT, so one per key spec and region serves every such cell. */
+	/**
+	 * Keys that only see refused jobs stay PENDING_IMPORT, so one per key spec and region
+	 * serves every such cell.
+	 */
 	private static final Map<String, String> WAITING_KEYS = new ConcurrentHashMap<>();
 
 	private final ApiClient api;
@@ -69,11 +73,12 @@ final class ImportMatrix {
 	}
 
 	/**
-	 * The documented refusal of a cell, {@code null} when it imports. From the GetParametersForImport reference and
-	 * the developer guide: RSA_AES_KEY_WRAP for RSA and ECC private keys only and not in China; RSAES_OAEP for all
-	 * but RSA private keys, not ECC_NIST_P521 under RSA_2048; RSAES_PKCS1_V1_5 gone since 2023-10-10; SM2 keys, SM2
-	 * wrapping keys and SM2PKE only in China, SM2PKE for RSA, ECC and SM2 private keys; Ed25519 and ML-DSA keys not
-	 * importable.
+	 * The documented refusal of a cell, {@code null} when it imports. From the
+	 * GetParametersForImport reference and the developer guide: RSA_AES_KEY_WRAP for RSA
+	 * and ECC private keys only and not in China; RSAES_OAEP for all but RSA private
+	 * keys, not ECC_NIST_P521 under RSA_2048; RSAES_PKCS1_V1_5 gone since 2023-10-10; SM2
+	 * keys, SM2 wrapping keys and SM2PKE only in China, SM2PKE for RSA, ECC and SM2
+	 * private keys; Ed25519 and ML-DSA keys not importable.
 	 */
 	static String expectedRefusal(KeySpec keySpec, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
 			boolean china) {
@@ -86,7 +91,8 @@ final class ImportMatrix {
 			return "unsupported-wrapping-algorithm";
 		}
 		if (algorithm == WrappingAlgorithm.SM2PKE) {
-			// AWS's table: SM2PKE with the SM2 wrapping key for RSA, ECC and SM2 private keys
+			// AWS's table: SM2PKE with the SM2 wrapping key for RSA, ECC and SM2 private
+			// keys
 			return (privateKey && wrappingKeySpec == WrappingKeySpec.SM2) ? null : "incompatible-wrapping-algorithm";
 		}
 		boolean rsaAes = algorithm.name().startsWith("RSA_AES_KEY_WRAP");
@@ -115,8 +121,8 @@ final class ImportMatrix {
 				? WAITING_KEYS.computeIfAbsent(keySpec + "/" + this.emulator.region(), (k) -> createKey(keySpec))
 				: createKey(keySpec);
 		long downloads = this.emulator.callCount("GetParametersForImport");
-		Response job = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
-				"wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec)));
+		Response job = this.api.postJson("/api/v1/import-jobs", ApiClient
+			.json(Map.of("kmsKeyId", keyId, "wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec)));
 		if (refusal != null) {
 			ImportJobApiTests.assertProblem(job, 422, refusal);
 			if (refusal.equals("incompatible-wrapping-algorithm")) {

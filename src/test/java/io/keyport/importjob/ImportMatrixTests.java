@@ -13,8 +13,9 @@ import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
 /**
- * Every cell of key spec × wrapping algorithm × wrapping key spec in a standard AWS region, through the API into the
- * emulator: importable cells import end to end, refused cells give their documented code.
+ * Every cell of key spec × wrapping algorithm × wrapping key spec in a standard AWS
+ * region, through the API into the emulator: importable cells import end to end, refused
+ * cells give their documented code.
  */
 class ImportMatrixTests extends IntegrationTest {
 

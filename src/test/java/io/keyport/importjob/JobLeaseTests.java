@@ -29,12 +29,16 @@ import static io.keyport.importjob.ImportJobApiTests.oaep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Who may change a job while KMS works on it (the lease of an upload or of the scheduler), and what concurrent
- * changes of one job answer: an import KMS accepted is always recorded, a caller is told to come back, never a 500.
+ * Who may change a job while KMS works on it (the lease of an upload or of the
+ * scheduler), and what concurrent changes of one job answer: an import KMS accepted is
+ * always recorded, a caller is told to come back, never a 500.
  */
 class JobLeaseTests extends IntegrationTest {
 
-	/** How long the emulator holds ImportKeyMaterial, so a second request can arrive while it runs. */
+	/**
+	 * How long the emulator holds ImportKeyMaterial, so a second request can arrive while
+	 * it runs.
+	 */
 	static final Duration IMPORT_LATENCY = Duration.ofSeconds(2);
 
 	@LocalServerPort
@@ -87,7 +91,8 @@ class JobLeaseTests extends IntegrationTest {
 	void importAcceptedByKmsIsRecordedAsImportedEvenAfterTheJobMovedOnMeanwhile() throws Exception {
 		String jobId = newJob();
 		CompletableFuture<Response> upload = slowUpload(jobId);
-		// the upload's lease lapses while KMS still works (a very slow call): a refresh is let through
+		// the upload's lease lapses while KMS still works (a very slow call): a refresh
+		// is let through
 		this.clock.advance(Duration.ofMinutes(3));
 		Response refresh = this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters");
 		assertThat(refresh.status()).as(refresh.toString()).isEqualTo(200);
@@ -122,9 +127,8 @@ class JobLeaseTests extends IntegrationTest {
 							responses.add(switch (kind) {
 								case 0 -> this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters");
 								case 1 -> this.api.post("/api/v1/import-jobs/" + jobId + "/cancel");
-								case 2 -> this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
-										ApiClient.json(Map.of("keyMaterial",
-												Base64.getEncoder().encodeToString(randomBytes(32)))));
+								case 2 -> this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material", ApiClient
+									.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(randomBytes(32)))));
 								default -> this.api.get("/api/v1/import-jobs/" + jobId);
 							});
 						}
@@ -147,7 +151,8 @@ class JobLeaseTests extends IntegrationTest {
 		});
 	}
 
-	// --- helpers -----------------------------------------------------------------------------------------------
+	// --- helpers
+	// -----------------------------------------------------------------------------------------------
 
 	String newJob() {
 		Response key = this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")));
@@ -158,7 +163,10 @@ class JobLeaseTests extends IntegrationTest {
 			.asString();
 	}
 
-	/** Uploads client-wrapped material while KMS takes its time; returns once the job holds it (and its lease). */
+	/**
+	 * Uploads client-wrapped material while KMS takes its time; returns once the job
+	 * holds it (and its lease).
+	 */
 	CompletableFuture<Response> slowUpload(String jobId) throws Exception {
 		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
 			.body();

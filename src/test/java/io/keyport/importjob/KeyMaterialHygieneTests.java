@@ -23,9 +23,10 @@ import io.keyport.testsupport.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Plaintext key material must not survive anywhere: after plaintext imports (successful and refused, symmetric keys
- * and private keys as PEM and DER), with verbose web, SQL and SDK logging on, neither the log output, any database
- * table nor any response holds the material, or a private key's secret numbers, in hex or base64.
+ * Plaintext key material must not survive anywhere: after plaintext imports (successful
+ * and refused, symmetric keys and private keys as PEM and DER), with verbose web, SQL and
+ * SDK logging on, neither the log output, any database table nor any response holds the
+ * material, or a private key's secret numbers, in hex or base64.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @org.springframework.test.annotation.DirtiesContext
@@ -76,9 +77,11 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 			byte[] wrongLength = new byte[length - 1];
 			random.nextBytes(wrongLength);
 			materials.add(wrongLength);
-			responses.add(api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
-					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(wrongLength))))
-				.text());
+			responses
+				.add(api
+					.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+							ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(wrongLength))))
+					.text());
 			byte[] material = new byte[length];
 			random.nextBytes(material);
 			materials.add(material);
@@ -89,7 +92,8 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 			responses.add(api.get("/api/v1/import-jobs/" + jobId + "/events").text());
 		}
 
-		// private keys: a SEC1 PEM as the raw body and an RSA PKCS#8 in JSON; neither the DER nor the secret
+		// private keys: a SEC1 PEM as the raw body and an RSA PKCS#8 in JSON; neither the
+		// DER nor the secret
 		// numbers may show up anywhere, nor may the PEM text
 		java.security.KeyPair ec = ImportMatrix.privateKey(io.keyport.wrapping.KeySpec.ECC_NIST_P256);
 		java.security.KeyPair rsa = ImportMatrix.privateKey(io.keyport.wrapping.KeySpec.RSA_2048);
@@ -116,7 +120,8 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 
 		String database = dumpEveryTable();
 		assertThat(database).contains("IMPORTED"); // the dump really holds the jobs
-		assertThat(output.getAll()).contains("key-material"); // the trace logging really ran
+		assertThat(output.getAll()).contains("key-material"); // the trace logging really
+																// ran
 		for (byte[] material : materials) {
 			for (String form : forms(material)) {
 				assertThat(output.getAll()).as("log output").doesNotContainIgnoringCase(form);
@@ -127,10 +132,11 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 	}
 
 	/**
-	 * Real material sent in forms the JSON endpoints must refuse (base64 without padding, URL-safe base64, JSON cut
-	 * off inside the value, the value without quotes, to both plaintext and encrypted-material endpoints): each is a 400 with its code, and
-	 * neither the response, the output nor the log file of the run holds the material. Registered for the suite-wide
-	 * scan as well.
+	 * Real material sent in forms the JSON endpoints must refuse (base64 without padding,
+	 * URL-safe base64, JSON cut off inside the value, the value without quotes, to both
+	 * plaintext and encrypted-material endpoints): each is a 400 with its code, and
+	 * neither the response, the output nor the log file of the run holds the material.
+	 * Registered for the suite-wide scan as well.
 	 */
 	@Test
 	void invalidBase64AndTruncatedJsonWithRealMaterialLeaveNoTrace(CapturedOutput output) throws Exception {
@@ -149,10 +155,10 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 			String path = i == 0 ? plaintext : encrypted;
 			String field = i == 0 ? "keyMaterial" : "encryptedKeyMaterial";
 			java.util.function.Function<String, ApiClient.Response> send = body -> upload(api, path, body);
-			ApiClient.Response noPadding = send.apply("{\"" + field + "\":\""
-					+ Base64.getEncoder().withoutPadding().encodeToString(unpadded) + "\"}");
-			ApiClient.Response urlAlphabet = send.apply("{\"" + field + "\":\""
-					+ Base64.getUrlEncoder().encodeToString(urlSafe) + "\"}");
+			ApiClient.Response noPadding = send
+				.apply("{\"" + field + "\":\"" + Base64.getEncoder().withoutPadding().encodeToString(unpadded) + "\"}");
+			ApiClient.Response urlAlphabet = send
+				.apply("{\"" + field + "\":\"" + Base64.getUrlEncoder().encodeToString(urlSafe) + "\"}");
 			ApiClient.Response cutOff = send
 				.apply("{\"" + field + "\":\"" + Base64.getEncoder().encodeToString(truncated));
 			ApiClient.Response notAString = send
@@ -170,7 +176,8 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 		assertThat(api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
 			.isEqualTo("PARAMETERS_FETCHED");
 
-		assertThat(output.getAll()).contains("key-material"); // the trace logging really ran
+		assertThat(output.getAll()).contains("key-material"); // the trace logging really
+																// ran
 		String logFile = java.nio.file.Files
 			.readString(java.nio.file.Path.of("target", "test-logs", "keyport-tests.log"));
 		for (byte[] material : materials) {
@@ -186,7 +193,10 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 		return path.endsWith("/encrypted-key-material") ? api.putJson(path, body) : api.postJson(path, body);
 	}
 
-	/** Random material whose standard base64 has the property (so each case really exercises its defect). */
+	/**
+	 * Random material whose standard base64 has the property (so each case really
+	 * exercises its defect).
+	 */
 	static byte[] materialWhoseBase64(int length, java.util.function.Predicate<String> property) {
 		SecureRandom random = new SecureRandom();
 		while (true) {
@@ -203,8 +213,8 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 			.json()
 			.get("keyId")
 			.asString();
-		return api.postJson("/api/v1/import-jobs",
-				ApiClient.json(Map.of("kmsKeyId", keyId, "wrappingAlgorithm", algorithm)))
+		return api
+			.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "wrappingAlgorithm", algorithm)))
 			.json()
 			.get("id")
 			.asString();
@@ -227,7 +237,10 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 		return org.bouncycastle.util.BigIntegers.asUnsignedByteArray(value);
 	}
 
-	/** Hex, base64 (standard and URL-safe, without padding so it also matches inside longer strings). */
+	/**
+	 * Hex, base64 (standard and URL-safe, without padding so it also matches inside
+	 * longer strings).
+	 */
 	static List<String> forms(byte[] material) {
 		String base64 = Base64.getEncoder().withoutPadding().encodeToString(material);
 		String base64Url = Base64.getUrlEncoder().withoutPadding().encodeToString(material);
@@ -235,12 +248,13 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 				base64Url.substring(0, base64Url.length() - 1));
 	}
 
-	/** Every row of every table in the schema, as JSON text (bytea columns appear as hex). */
+	/**
+	 * Every row of every table in the schema, as JSON text (bytea columns appear as hex).
+	 */
 	String dumpEveryTable() {
-		List<String> tables = this.jdbc.queryForList(
-				"select table_name from information_schema.tables where table_schema = 'public' "
-						+ "and table_type = 'BASE TABLE'",
-				String.class);
+		List<String> tables = this.jdbc
+			.queryForList("select table_name from information_schema.tables where table_schema = 'public' "
+					+ "and table_type = 'BASE TABLE'", String.class);
 		assertThat(tables).contains("import_job", "import_job_event");
 		StringBuilder dump = new StringBuilder();
 		for (String table : tables) {

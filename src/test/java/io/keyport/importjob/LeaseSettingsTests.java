@@ -7,13 +7,15 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
-/** The lease must outlast one job's KMS work: the wait for a pacing permit plus the call's timeout. */
+/**
+ * The lease must outlast one job's KMS work: the wait for a pacing permit plus the call's
+ * timeout.
+ */
 class LeaseSettingsTests {
 
 	@Test
 	void defaultsPass() {
-		assertThatNoException()
-			.isThrownBy(() -> LeaseSettings.check(Duration.ofMinutes(2), Duration.ofSeconds(25)));
+		assertThatNoException().isThrownBy(() -> LeaseSettings.check(Duration.ofMinutes(2), Duration.ofSeconds(25)));
 	}
 
 	@Test
@@ -25,7 +27,10 @@ class LeaseSettingsTests {
 			.withMessageContaining("max-wait");
 	}
 
-	/** The lease settings are one group now; the former name would otherwise be ignored without a word. */
+	/**
+	 * The lease settings are one group now; the former name would otherwise be ignored
+	 * without a word.
+	 */
 	@Test
 	void formerLeaseDurationNameIsRefusedAtStartupNamingTheNewOne() {
 		assertThatIllegalStateException().isThrownBy(() -> LeaseSettings.checkNotFormerName(true))

@@ -29,8 +29,9 @@ import io.keyport.testsupport.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Lifecycle defects that grow with time (issue 10, points 7 to 10): renewed keys leave the watch, re-imports after
- * expiry take a new ValidTo, reconciliation proves before it believes, and one bad job cannot stop a run.
+ * Lifecycle defects that grow with time (issue 10, points 7 to 10): renewed keys leave
+ * the watch, re-imports after expiry take a new ValidTo, reconciliation proves before it
+ * believes, and one bad job cannot stop a run.
  */
 class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 
@@ -50,7 +51,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		this.api = new ApiClient(this.port);
 	}
 
-	// --- point 7: renewal without a busy loop -------------------------------------------------------------------
+	// --- point 7: renewal without a busy loop
+	// -------------------------------------------------------------------
 
 	@Test
 	void renewingAKeySupersedesTheEarlierJobWhichLeavesTheWatchAfterItsValidTo() {
@@ -68,7 +70,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 			.singleElement()
 			.satisfies(j -> assertThat(j.get("id").asString()).isEqualTo(first));
 
-		// past the first job's ValidTo: only the renewal is watched, the first job is never claimed again
+		// past the first job's ValidTo: only the renewal is watched, the first job is
+		// never claimed again
 		this.clock.advance(Duration.ofDays(3).plusSeconds(1));
 		for (int run = 0; run < 3; run++) {
 			this.lifecycle.watchImportedJobs();
@@ -89,7 +92,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		this.clock.advance(Duration.ofSeconds(1));
 		String renewal = createJob(keyId, inDays(60));
 		assertThat(upload(renewal, body).status()).isEqualTo(200);
-		// as if the supersession after the renewal's import had not happened (conflict, crash)
+		// as if the supersession after the renewal's import had not happened (conflict,
+		// crash)
 		this.jdbc.update("update import_job set state = 'IMPORTED', next_check_at = ? where id = ?::uuid",
 				Timestamp.from(inDays(3)), first);
 
@@ -110,7 +114,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		assertThat(nextCheckAt(job)).isEqualTo(validTo);
 	}
 
-	// --- point 8: re-import after expiry ------------------------------------------------------------------------
+	// --- point 8: re-import after expiry
+	// ------------------------------------------------------------------------
 
 	@Test
 	void expiredMaterialIsImportedAgainUnderANewValidToGivenOnRefresh() {
@@ -122,7 +127,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		this.lifecycle.watchImportedJobs();
 		assertThat(state(job)).isEqualTo("MATERIAL_EXPIRED");
 
-		// new parameters but the old, past ValidTo: the upload is refused before KMS sees it
+		// new parameters but the old, past ValidTo: the upload is refused before KMS sees
+		// it
 		assertThat(this.api.post("/api/v1/import-jobs/" + job + "/refresh-parameters").status()).isEqualTo(200);
 		Response refused = upload(job, body);
 		assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
@@ -130,7 +136,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		assertThat(refused.json().get("detail").asString()).contains("refresh-parameters").contains("validTo");
 		assertThat(state(job)).isEqualTo("PARAMETERS_FETCHED");
 
-		// a ValidTo in the past or too far ahead is refused like at creation, and changes nothing
+		// a ValidTo in the past or too far ahead is refused like at creation, and changes
+		// nothing
 		Response past = refresh(job, this.clock.instant().minus(Duration.ofDays(1)));
 		assertThat(past.status()).as(past.toString()).isEqualTo(422);
 		assertThat(past.json().get("code").asString()).isEqualTo("invalid-valid-to");
@@ -183,7 +190,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		assertThat(state(job)).isEqualTo("MATERIAL_EXPIRED");
 		assertThat(refresh(job, inDays(30)).status()).isEqualTo(200);
 
-		// the new parameters are due for their refresh; the job is 36 days old but has waited for one day only
+		// the new parameters are due for their refresh; the job is 36 days old but has
+		// waited for one day only
 		this.clock.advance(Duration.ofHours(24).minusSeconds(2));
 		this.lifecycle.refreshDueParameters();
 
@@ -191,15 +199,16 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		assertThat(events(job).getLast().get("cause").asString()).contains("refreshed before they lapse");
 	}
 
-	// --- point 9: reconciliation proves before it believes ------------------------------------------------------
+	// --- point 9: reconciliation proves before it believes
+	// ------------------------------------------------------
 
 	@Test
 	void asymmetricImportWhoseOutcomeWasLostIsReconciledByItsPublicKeyAtSecondsPrecision() {
 		KeyPair pair = newP256KeyPair();
 		String keyId = createKey("ECC_NIST_P256");
 		// milliseconds in ValidTo: KMS keeps whole seconds
-		String job = createJob(keyId, this.clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS)
-			.plusMillis(123));
+		String job = createJob(keyId,
+				this.clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS).plusMillis(123));
 		this.emulator.faults().failAfterExecutionEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
 		assertThat(upload(job, materialBody(pair.getPrivate().getEncoded())).status()).isEqualTo(503);
 		this.emulator.faults().clear();
@@ -209,8 +218,7 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		this.lifecycle.retryDueImports();
 
 		assertThat(state(job)).isEqualTo("IMPORTED");
-		assertThat(events(job).getLast().get("cause").asString()).contains("reconciled")
-			.contains("public key matches");
+		assertThat(events(job).getLast().get("cause").asString()).contains("reconciled").contains("public key matches");
 		assertThat(this.api.get("/api/v1/import-jobs/" + job).json().get("importAttempts").asInt()).isEqualTo(1);
 	}
 
@@ -221,7 +229,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		String other = createJob(keyId, validTo);
 		KeyPair otherPair = newP256KeyPair();
 		assertThat(upload(other, materialBody(otherPair.getPrivate().getEncoded())).status()).isEqualTo(200);
-		// a second job on the key with the same ValidTo but another private key; its import fails before KMS
+		// a second job on the key with the same ValidTo but another private key; its
+		// import fails before KMS
 		String job = createJob(keyId, validTo);
 		this.emulator.faults().failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
 		KeyPair pair = newP256KeyPair();
@@ -254,7 +263,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		assertThat(events(job).getLast().get("cause").asString()).contains("key material imported");
 	}
 
-	// --- point 10: one bad job cannot stop the scheduler --------------------------------------------------------
+	// --- point 10: one bad job cannot stop the scheduler
+	// --------------------------------------------------------
 
 	@Test
 	void jobFailingInsideRefreshDoesNotStopTheRunAndIsBackedOff() {
@@ -313,7 +323,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		boolean renewedInTime = false;
 		try {
 			CompletableFuture<Integer> run = CompletableFuture.supplyAsync(this.lifecycle::refreshDueParameters);
-			// while an earlier job's call is slow, more than a lease's time passes: the claim's lease has lapsed
+			// while an earlier job's call is slow, more than a lease's time passes: the
+			// claim's lease has lapsed
 			awaitCalls(calls + 1);
 			this.clock.advance(Duration.ofMinutes(3));
 			Instant now = this.clock.instant();
@@ -340,7 +351,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		assertThat(this.emulator.callCount("GetParametersForImport")).isGreaterThanOrEqualTo(count);
 	}
 
-	// --- helpers ------------------------------------------------------------------------------------------------
+	// --- helpers
+	// ------------------------------------------------------------------------------------------------
 
 	Instant inDays(int days) {
 		return this.clock.instant().plus(Duration.ofDays(days)).truncatedTo(ChronoUnit.SECONDS);
@@ -384,9 +396,8 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 	}
 
 	String createJob(String keyId, Instant validTo) {
-		Map<String, Object> body = validTo == null ? Map.of("kmsKeyId", keyId)
-				: Map.of("kmsKeyId", keyId, "expiration",
-						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
+		Map<String, Object> body = validTo == null ? Map.of("kmsKeyId", keyId) : Map.of("kmsKeyId", keyId, "expiration",
+				Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
 		Response response = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
 		assertThat(response.status()).as(response.toString()).isEqualTo(201);
 		return response.json().get("id").asString();

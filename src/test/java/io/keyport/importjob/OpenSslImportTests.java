@@ -32,10 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * OpenSSL as the client, as the AWS developer guide shows it ("Generate key material for testing", "Encrypt the key
- * material"): material made and wrapped with the documented commands imports through the client-side upload into the
- * emulator, and private keys made with {@code openssl genpkey} import as PEM through the plaintext endpoint; in both
- * cases the public key downloaded afterwards is the one {@code openssl pkey -pubout} derives. Skipped without openssl.
+ * OpenSSL as the client, as the AWS developer guide shows it ("Generate key material for
+ * testing", "Encrypt the key material"): material made and wrapped with the documented
+ * commands imports through the client-side upload into the emulator, and private keys
+ * made with {@code openssl genpkey} import as PEM through the plaintext endpoint; in both
+ * cases the public key downloaded afterwards is the one {@code openssl pkey -pubout}
+ * derives. Skipped without openssl.
  */
 class OpenSslImportTests extends IntegrationTest {
 
@@ -60,7 +62,10 @@ class OpenSslImportTests extends IntegrationTest {
 		this.api = new ApiClient(this.port);
 	}
 
-	/** Key spec, wrapping algorithm, wrapping key spec: every material type of the guide, every algorithm. */
+	/**
+	 * Key spec, wrapping algorithm, wrapping key spec: every material type of the guide,
+	 * every algorithm.
+	 */
 	static Stream<Arguments> documentedMaterialAndAlgorithms() {
 		List<Arguments> cases = new ArrayList<>();
 		for (String keySpec : List.of("SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512")) {
@@ -86,8 +91,10 @@ class OpenSslImportTests extends IntegrationTest {
 			String wrappingKeySpec) throws Exception {
 		Path material = material(keySpec);
 		String keyId = createKey(keySpec);
-		JsonNode job = json(this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
-				"wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec))), 201);
+		JsonNode job = json(
+				this.api.postJson("/api/v1/import-jobs", ApiClient.json(
+						Map.of("kmsKeyId", keyId, "wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec))),
+				201);
 		String jobId = job.get("id").asString();
 		Path work = Files.createDirectories(dir.resolve(jobId));
 		Files.write(work.resolve("WrappingPublicKey.bin"),
@@ -95,24 +102,26 @@ class OpenSslImportTests extends IntegrationTest {
 		String md = algorithm.endsWith("SHA_1") ? "sha1" : "sha256";
 
 		if (algorithm.startsWith("RSAES_OAEP")) {
-			// "Encrypt the key material": the documented pkeyutl command, rsa_oaep_md set to the algorithm's hash
+			// "Encrypt the key material": the documented pkeyutl command, rsa_oaep_md set
+			// to the algorithm's hash
 			OpenSsl.run(work, "pkeyutl", "-encrypt", "-in", material.toString(), "-out", "EncryptedKeyMaterial.bin",
 					"-inkey", "WrappingPublicKey.bin", "-keyform", "DER", "-pubin", "-pkeyopt", "rsa_padding_mode:oaep",
 					"-pkeyopt", "rsa_oaep_md:" + md);
 		}
 		else {
-			// RSA_AES_KEY_WRAP: a random AES-256 key wraps the material with AES-KWP, pkeyutl wraps the AES key,
+			// RSA_AES_KEY_WRAP: a random AES-256 key wraps the material with AES-KWP,
+			// pkeyutl wraps the AES key,
 			// and the upload is the RSA block followed by the wrapped material
 			OpenSsl.run(work, "rand", "-out", "aes-key.bin", "32");
 			String aesKey = HexFormat.of().formatHex(Files.readAllBytes(work.resolve("aes-key.bin")));
-			OpenSsl.run(work, "enc", "-id-aes256-wrap-pad", "-K", aesKey, "-iv", "A65959A6", "-in",
-					material.toString(), "-out", "key-material-wrapped.bin");
+			OpenSsl.run(work, "enc", "-id-aes256-wrap-pad", "-K", aesKey, "-iv", "A65959A6", "-in", material.toString(),
+					"-out", "key-material-wrapped.bin");
 			OpenSsl.run(work, "pkeyutl", "-encrypt", "-in", "aes-key.bin", "-out", "aes-key-wrapped.bin", "-inkey",
 					"WrappingPublicKey.bin", "-keyform", "DER", "-pubin", "-pkeyopt", "rsa_padding_mode:oaep",
 					"-pkeyopt", "rsa_oaep_md:" + md, "-pkeyopt", "rsa_mgf1_md:" + md);
-			Files.write(work.resolve("EncryptedKeyMaterial.bin"), concat(
-					Files.readAllBytes(work.resolve("aes-key-wrapped.bin")),
-					Files.readAllBytes(work.resolve("key-material-wrapped.bin"))));
+			Files.write(work.resolve("EncryptedKeyMaterial.bin"),
+					concat(Files.readAllBytes(work.resolve("aes-key-wrapped.bin")),
+							Files.readAllBytes(work.resolve("key-material-wrapped.bin"))));
 		}
 		Response imported = this.api.putBytes("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
 				Files.readAllBytes(work.resolve("EncryptedKeyMaterial.bin")));
@@ -124,14 +133,15 @@ class OpenSslImportTests extends IntegrationTest {
 			byte[] openSslPublicKey = openSslPublicKey(keySpec);
 			assertThat(this.api.get("/api/v1/kms-keys/" + keyId + "/public-key", "application/octet-stream").body())
 				.isEqualTo(openSslPublicKey);
-			assertThat(lastCause(jobId)).endsWith("KMS public key SHA-256 " + AsymmetricImportApiTests.sha256(
-					openSslPublicKey));
+			assertThat(lastCause(jobId))
+				.endsWith("KMS public key SHA-256 " + AsymmetricImportApiTests.sha256(openSslPublicKey));
 		}
 	}
 
 	/**
-	 * The acceptance case: private keys made with {@code openssl genpkey} (PEM, PKCS#8) upload as they are and the
-	 * public key downloaded afterwards, as DER and as PEM, is exactly what {@code openssl pkey -pubout} derives.
+	 * The acceptance case: private keys made with {@code openssl genpkey} (PEM, PKCS#8)
+	 * upload as they are and the public key downloaded afterwards, as DER and as PEM, is
+	 * exactly what {@code openssl pkey -pubout} derives.
 	 */
 	@ParameterizedTest(name = "{0} from openssl genpkey {1}")
 	@CsvSource({ "RSA_3072, rsa_keygen_bits:3072, RSA_AES_KEY_WRAP_SHA_256, RSA_4096",
@@ -145,8 +155,12 @@ class OpenSslImportTests extends IntegrationTest {
 		OpenSsl.run(work, "pkey", "-in", "private.pem", "-pubout", "-outform", "DER", "-out", "public.der");
 		String openSslPem = OpenSsl.run(work, "pkey", "-in", "private.pem", "-pubout");
 		String keyId = createKey(keySpec);
-		String jobId = json(this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
-				"wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec))), 201).get("id").asString();
+		String jobId = json(
+				this.api.postJson("/api/v1/import-jobs", ApiClient.json(
+						Map.of("kmsKeyId", keyId, "wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec))),
+				201)
+			.get("id")
+			.asString();
 
 		Response imported = this.api.post("/api/v1/import-jobs/" + jobId + "/key-material",
 				Files.readAllBytes(work.resolve("private.pem")), "application/x-pem-file");
@@ -162,7 +176,9 @@ class OpenSslImportTests extends IntegrationTest {
 				+ "(SHA-256 " + AsymmetricImportApiTests.sha256(openSslDer) + ")");
 	}
 
-	/** The guide's "Generate key material for testing" commands, run once per key spec. */
+	/**
+	 * The guide's "Generate key material for testing" commands, run once per key spec.
+	 */
 	private static synchronized Path material(String keySpec) throws IOException, InterruptedException {
 		Path existing = MATERIAL.get(keySpec);
 		if (existing != null) {
@@ -210,8 +226,7 @@ class OpenSslImportTests extends IntegrationTest {
 	}
 
 	private String createKey(String keySpec) {
-		return json(this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", keySpec))), 201)
-			.get("keyId")
+		return json(this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", keySpec))), 201).get("keyId")
 			.asString();
 	}
 

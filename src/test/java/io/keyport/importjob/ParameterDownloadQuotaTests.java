@@ -13,10 +13,16 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The split of GetParametersForImport between tenants, without Spring: who gets a permit, who is told to wait. */
+/**
+ * The split of GetParametersForImport between tenants, without Spring: who gets a permit,
+ * who is told to wait.
+ */
 class ParameterDownloadQuotaTests {
 
-	/** 0.2/s in all: 0.1/s for requests, 0.05/s (one every 20 s) for one tenant after a burst of 3. */
+	/**
+	 * 0.2/s in all: 0.1/s for requests, 0.05/s (one every 20 s) for one tenant after a
+	 * burst of 3.
+	 */
 	static final KmsRateLimitProperties DEFAULTS = new KmsRateLimitProperties(0.2, 4, 50, 4, Duration.ofSeconds(10),
 			0.5, 0.5, 3);
 
@@ -48,15 +54,16 @@ class ParameterDownloadQuotaTests {
 			quota.acquire(of("tenant-b"), null);
 		}
 
-		// tenant C has its own permits, but the requests' share (0.1/s, a burst of 6) is used up
+		// tenant C has its own permits, but the requests' share (0.1/s, a burst of 6) is
+		// used up
 		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> quota.acquire(of("tenant-c"), null))
 			.satisfies(e -> assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10)));
 	}
 
 	@Test
 	void noPacingMeansNoQuota() {
-		ParameterDownloadQuota quota = new ParameterDownloadQuota(new KmsRateLimitProperties(0, 4, 50, 4,
-				Duration.ofSeconds(10), 0.5, 0.5, 3));
+		ParameterDownloadQuota quota = new ParameterDownloadQuota(
+				new KmsRateLimitProperties(0, 4, 50, 4, Duration.ofSeconds(10), 0.5, 0.5, 3));
 		for (int i = 0; i < 100; i++) {
 			quota.acquire(of("tenant-a"), null);
 		}

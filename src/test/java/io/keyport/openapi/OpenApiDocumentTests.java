@@ -18,8 +18,9 @@ import io.keyport.testsupport.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The committed OpenAPI document is the contract: it must equal what the running service describes. To accept a
- * deliberate API change, run with {@code -Dopenapi.update=true} and commit the file.
+ * The committed OpenAPI document is the contract: it must equal what the running service
+ * describes. To accept a deliberate API change, run with {@code -Dopenapi.update=true}
+ * and commit the file.
  */
 class OpenApiDocumentTests extends IntegrationTest {
 
@@ -46,9 +47,10 @@ class OpenApiDocumentTests extends IntegrationTest {
 		}
 		assertThat(COMMITTED).as("committed OpenAPI document").exists();
 		JsonNode committed = JSON.readTree(Files.readString(COMMITTED, StandardCharsets.UTF_8));
-		assertThat(live.equals(committed)).as("the running service's OpenAPI document differs from " + COMMITTED
-				+ " in " + differences(live, committed)
-				+ "; if the change is intended, run the tests with -Dopenapi.update=true and commit the file")
+		assertThat(live.equals(committed))
+			.as("the running service's OpenAPI document differs from " + COMMITTED + " in "
+					+ differences(live, committed)
+					+ "; if the change is intended, run the tests with -Dopenapi.update=true and commit the file")
 			.isTrue();
 		assertThat(live.get("openapi").asString()).startsWith("3.1");
 	}

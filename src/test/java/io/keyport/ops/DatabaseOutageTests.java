@@ -37,9 +37,10 @@ import io.keyport.testsupport.TestInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PostgreSQL stopped for a few seconds under load, then started again: callers get 503 database-unavailable with
- * Retry-After (or 2xx and 409), never a 500; readiness goes DOWN and comes back without restarting Keyport; every job
- * that was created is still there and settles. The database is this context's own, so no other test is disturbed.
+ * PostgreSQL stopped for a few seconds under load, then started again: callers get 503
+ * database-unavailable with Retry-After (or 2xx and 409), never a 500; readiness goes
+ * DOWN and comes back without restarting Keyport; every job that was created is still
+ * there and settles. The database is this context's own, so no other test is disturbed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(IntegrationTest.SharedClock.class)
@@ -140,19 +141,24 @@ class DatabaseOutageTests {
 		assertThat(answers).as("some requests met the outage").anyMatch(r -> r.status() == 503);
 		assertThat(answers).as("and some were served").anyMatch(r -> r.status() == 201);
 
-		// leases of uploads cut off by the outage lapse; the lifecycle then finishes their imports
+		// leases of uploads cut off by the outage lapse; the lifecycle then finishes
+		// their imports
 		this.clock.advance(Duration.ofMinutes(3));
 		this.lifecycle.runOnce();
 		assertThat(createdJobs).isNotEmpty().allSatisfy(id -> {
-			List<String> state = this.jdbc.queryForList("select state from import_job where id = ?::uuid",
-					String.class, id);
+			List<String> state = this.jdbc.queryForList("select state from import_job where id = ?::uuid", String.class,
+					id);
 			assertThat(state).as("job %s", id).singleElement().isIn("PARAMETERS_FETCHED", "IMPORTED");
 		});
 		assertThat(this.jdbc.queryForObject("select count(*) from import_job where state = 'MATERIAL_WRAPPED'",
-				Integer.class)).isZero();
+				Integer.class))
+			.isZero();
 	}
 
-	/** One client's cycle: a key, a job on it, plaintext material, a read; answers collected, nothing retried. */
+	/**
+	 * One client's cycle: a key, a job on it, plaintext material, a read; answers
+	 * collected, nothing retried.
+	 */
 	void oneJob(ApiClient api, ConcurrentLinkedQueue<Response> answers, Set<String> createdJobs) {
 		Response key = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")));
 		answers.add(key);

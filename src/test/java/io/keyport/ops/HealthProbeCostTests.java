@@ -19,9 +19,10 @@ import io.keyport.testsupport.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The open {@code /actuator/health} is probed every few seconds by every replica: within the cache's time to live, any
- * number of probes, one after another or all at once while KMS is slow, cost at most one KMS call (counted at the
- * emulator) and one computation of the job statistics.
+ * The open {@code /actuator/health} is probed every few seconds by every replica: within
+ * the cache's time to live, any number of probes, one after another or all at once while
+ * KMS is slow, cost at most one KMS call (counted at the emulator) and one computation of
+ * the job statistics.
  */
 class HealthProbeCostTests extends IntegrationTest {
 

@@ -20,7 +20,10 @@ import io.keyportdev.localauth.LocalAuthorizationServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What operations teams see: Prometheus metrics, health details for the ops scope, KMS reachability, request ids. */
+/**
+ * What operations teams see: Prometheus metrics, health details for the ops scope, KMS
+ * reachability, request ids.
+ */
 class OperationsTests extends IntegrationTest {
 
 	@LocalServerPort
@@ -43,8 +46,9 @@ class OperationsTests extends IntegrationTest {
 		platform.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters");
 		byte[] material = new byte[32];
 		new java.security.SecureRandom().nextBytes(material);
-		assertThat(platform.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
-				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
+		assertThat(platform
+			.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
 			.json()
 			.get("state")
 			.asString()).isEqualTo("IMPORTED");
@@ -92,9 +96,10 @@ class OperationsTests extends IntegrationTest {
 			JsonNode down = operator.get("/actuator/health").json();
 			assertThat(down.at("/components/kms/status").asString()).isEqualTo("DOWN");
 			assertThat(down.at("/components/kms/details/error").asString()).isEqualTo("kms-internal-error");
-			// KMS is not part of readiness unless configured: the instance still takes traffic
-			assertThat(new ApiClient(this.port, null).get("/actuator/health/readiness").json().get("status")
-				.asString()).isEqualTo("UP");
+			// KMS is not part of readiness unless configured: the instance still takes
+			// traffic
+			assertThat(new ApiClient(this.port, null).get("/actuator/health/readiness").json().get("status").asString())
+				.isEqualTo("UP");
 			// and the answer is cached: a second probe does not call KMS again
 			long calls = this.emulator.callCount("ListKeys");
 			operator.get("/actuator/health");

@@ -32,7 +32,8 @@ class SingleFlightCacheTests {
 		assertThat(cache.get()).isEqualTo(1);
 		this.clock.advance(Duration.ofSeconds(1));
 		assertThat(cache.get()).isEqualTo(2);
-		this.clock.advance(Duration.ofMinutes(-5)); // a clock set back does not keep a value from the future
+		this.clock.advance(Duration.ofMinutes(-5)); // a clock set back does not keep a
+													// value from the future
 		assertThat(cache.get()).isEqualTo(3);
 		assertThat(cache.computations()).isEqualTo(3);
 	}

@@ -18,7 +18,10 @@ import io.keyport.testsupport.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** With an OTLP endpoint configured, request and KMS-call spans are exported there (here: a local collector stub). */
+/**
+ * With an OTLP endpoint configured, request and KMS-call spans are exported there (here:
+ * a local collector stub).
+ */
 class TraceExportTests extends IntegrationTest {
 
 	static final AtomicInteger exports = new AtomicInteger();

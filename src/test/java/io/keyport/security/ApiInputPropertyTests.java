@@ -19,9 +19,9 @@ import io.keyport.testsupport.SeededTries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Random and mutated requests against the running service (real HTTP, database and emulator): whatever comes in, the
- * answer is a 2xx or a 4xx problem with a code, never a 5xx. Seeded tries ({@link SeededTries}): a failure names the
- * seed that replays it.
+ * Random and mutated requests against the running service (real HTTP, database and
+ * emulator): whatever comes in, the answer is a 2xx or a 4xx problem with a code, never a
+ * 5xx. Seeded tries ({@link SeededTries}): a failure names the seed that replays it.
  */
 class ApiInputPropertyTests extends IntegrationTest {
 
@@ -32,7 +32,8 @@ class ApiInputPropertyTests extends IntegrationTest {
 			"\"RSA_2048\"", "\"KEY_MATERIAL_EXPIRES\"", "\"2020-01-01T00:00:00Z\"");
 
 	static final List<String> QUERY_PREFIXES = List.of("/api/v1/import-jobs/", "/api/v1/import-jobs?state=",
-			"/api/v1/import-jobs?size=", "/api/v1/import-jobs?page=", "/api/v1/kms-keys/", "/api/v1/expiring-keys?within=");
+			"/api/v1/import-jobs?size=", "/api/v1/import-jobs?page=", "/api/v1/kms-keys/",
+			"/api/v1/expiring-keys?within=");
 
 	@LocalServerPort
 	int port;
@@ -104,7 +105,10 @@ class ApiInputPropertyTests extends IntegrationTest {
 			.asString();
 	}
 
-	/** A random upload may have been imported or refused; keep a job waiting for material for the next try. */
+	/**
+	 * A random upload may have been imported or refused; keep a job waiting for material
+	 * for the next try.
+	 */
 	void refreshJobIfUsed() {
 		String state = this.api.get("/api/v1/import-jobs/" + this.jobId).json().get("state").asString();
 		if (!state.equals("PARAMETERS_FETCHED")) {
@@ -112,7 +116,10 @@ class ApiInputPropertyTests extends IntegrationTest {
 		}
 	}
 
-	/** An object of known and unknown fields with random values, a one-character mutation of a valid body, or junk. */
+	/**
+	 * An object of known and unknown fields with random values, a one-character mutation
+	 * of a valid body, or junk.
+	 */
 	String createBody(SplittableRandom random) {
 		return switch (random.nextInt(3)) {
 			case 0 -> {
@@ -127,9 +134,9 @@ class ApiInputPropertyTests extends IntegrationTest {
 				}
 				yield "{" + String.join(",", fields) + "}";
 			}
-			case 1 -> RandomInputs.mutation(random, "{\"kmsKeyId\":\"" + this.keyId
-					+ "\",\"wrappingAlgorithm\":\"RSAES_OAEP_SHA_256\","
-					+ "\"expiration\":{\"model\":\"KEY_MATERIAL_EXPIRES\",\"validTo\":\"2027-01-01T00:00:00Z\"}}");
+			case 1 -> RandomInputs
+				.mutation(random, "{\"kmsKeyId\":\"" + this.keyId + "\",\"wrappingAlgorithm\":\"RSAES_OAEP_SHA_256\","
+						+ "\"expiration\":{\"model\":\"KEY_MATERIAL_EXPIRES\",\"validTo\":\"2027-01-01T00:00:00Z\"}}");
 			default -> RandomInputs.string(random, 200);
 		};
 	}
@@ -137,15 +144,18 @@ class ApiInputPropertyTests extends IntegrationTest {
 	/** Base64 of random bytes, a one-character mutation of a valid body, or junk. */
 	static String materialBody(SplittableRandom random) {
 		return switch (random.nextInt(3)) {
-			case 0 -> "{\"keyMaterial\":\"" + Base64.getEncoder().encodeToString(RandomInputs.bytes(random, 100))
-					+ "\"}";
+			case 0 ->
+				"{\"keyMaterial\":\"" + Base64.getEncoder().encodeToString(RandomInputs.bytes(random, 100)) + "\"}";
 			case 1 -> RandomInputs.mutation(random,
 					"{\"keyMaterial\":\"" + Base64.getEncoder().encodeToString(new byte[32]) + "\"}");
 			default -> RandomInputs.string(random, 100);
 		};
 	}
 
-	/** A job or key id, or a list filter, made of printable junk (kept a valid URI), or odd paging numbers. */
+	/**
+	 * A job or key id, or a list filter, made of printable junk (kept a valid URI), or
+	 * odd paging numbers.
+	 */
 	static String queryPath(SplittableRandom random) {
 		int kind = random.nextInt(QUERY_PREFIXES.size() + 1);
 		if (kind == QUERY_PREFIXES.size()) {

@@ -22,10 +22,12 @@ import io.keyportdev.localauth.LocalAuthorizationServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every endpoint against every kind of caller: no token (401), a token without the endpoint's scope (403), the right
- * scope in another tenant (404 for the other tenant's resources, so existence does not leak), the right scope in the
- * owning tenant (the operation happens), and an administrator (reads everything, changes nothing without the scope).
- * Tokens come from the local authorization server with client credentials; security is never switched off.
+ * Every endpoint against every kind of caller: no token (401), a token without the
+ * endpoint's scope (403), the right scope in another tenant (404 for the other tenant's
+ * resources, so existence does not leak), the right scope in the owning tenant (the
+ * operation happens), and an administrator (reads everything, changes nothing without the
+ * scope). Tokens come from the local authorization server with client credentials;
+ * security is never switched off.
  */
 class AuthorizationMatrixTests extends IntegrationTest {
 
@@ -61,7 +63,8 @@ class AuthorizationMatrixTests extends IntegrationTest {
 						f -> c -> c.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}")),
 				new Endpoint("GET /kms-keys/{keyId}", Scopes.READ, true, 200,
 						f -> c -> c.get("/api/v1/kms-keys/" + f.keyId())),
-				// the fixture's key is symmetric: the owner passes authorization and meets the domain's refusal
+				// the fixture's key is symmetric: the owner passes authorization and
+				// meets the domain's refusal
 				new Endpoint("GET /kms-keys/{keyId}/public-key", Scopes.READ, true, 422,
 						f -> c -> c.get("/api/v1/kms-keys/" + f.keyId() + "/public-key")),
 				new Endpoint("PUT /kms-keys/{keyId}/owner", Scopes.ADMIN, false, 200,
@@ -113,7 +116,8 @@ class AuthorizationMatrixTests extends IntegrationTest {
 		ApiClient wrongScope = new ApiClient(this.port, wrongScopeToken(endpoint.scope()));
 		assertProblem(call.send(wrongScope), 403, "insufficient-scope");
 
-		// the right scope, another tenant: the resource does not exist for it, and nothing changes
+		// the right scope, another tenant: the resource does not exist for it, and
+		// nothing changes
 		if (endpoint.jobScoped() && !endpoint.scope().equals(Scopes.ADMIN) && !endpoint.scope().equals(Scopes.OPS)) {
 			String before = tenantA.get("/api/v1/import-jobs/" + fixture.jobId()).text();
 			Response other = call.send(tenantB);
@@ -125,7 +129,8 @@ class AuthorizationMatrixTests extends IntegrationTest {
 			assertThat(call.send(tenantB).text()).doesNotContain(fixture.jobId());
 		}
 
-		// an administrator reads across tenants but changes nothing without the operation's scope
+		// an administrator reads across tenants but changes nothing without the
+		// operation's scope
 		Response asAdmin = call.send(admin);
 		if (endpoint.scope().equals(Scopes.READ) || endpoint.scope().equals(Scopes.ADMIN)
 				|| endpoint.scope().equals(Scopes.OPS)) {
@@ -140,8 +145,7 @@ class AuthorizationMatrixTests extends IntegrationTest {
 		}
 
 		// the owning tenant with the right scope
-		ApiClient own = endpoint.scope().equals(Scopes.ADMIN) || endpoint.scope().equals(Scopes.OPS) ? admin
-				: tenantA;
+		ApiClient own = endpoint.scope().equals(Scopes.ADMIN) || endpoint.scope().equals(Scopes.OPS) ? admin : tenantA;
 		Response owned = call.send(own);
 		assertThat(owned.status()).as(endpoint + " as owner: " + owned).isEqualTo(endpoint.ownStatus());
 	}
@@ -159,7 +163,8 @@ class AuthorizationMatrixTests extends IntegrationTest {
 
 	@Test
 	void tokenFromAnotherIssuerIsRefused() {
-		String forged = "eyJhbGciOiJub25lIn0." + Base64.getUrlEncoder().withoutPadding()
+		String forged = "eyJhbGciOiJub25lIn0." + Base64.getUrlEncoder()
+			.withoutPadding()
 			.encodeToString("{\"sub\":\"platform-a\",\"scope\":\"keyport:read\"}".getBytes()) + ".";
 		assertProblem(new ApiClient(this.port, forged).get("/api/v1/import-jobs"), 401, "unauthorized");
 	}
@@ -173,7 +178,10 @@ class AuthorizationMatrixTests extends IntegrationTest {
 		ApiClient admin = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR));
 		Response trail = admin.get("/api/v1/audit-events?kmsKeyId=" + fixture.keyId() + "&size=100");
 		assertThat(trail.status()).isEqualTo(200);
-		List<String> operations = trail.json().get("items").valueStream().map(e -> e.get("operation").asString())
+		List<String> operations = trail.json()
+			.get("items")
+			.valueStream()
+			.map(e -> e.get("operation").asString())
 			.toList();
 		assertThat(operations).contains("kms:CreateKey", "kms:DescribeKey", "kms:GetParametersForImport");
 		trail.json().get("items").forEach(e -> {
@@ -182,12 +190,16 @@ class AuthorizationMatrixTests extends IntegrationTest {
 			assertThat(e.get("requestId").asString()).isNotBlank();
 		});
 		Response jobTrail = admin.get("/api/v1/audit-events?tenant=tenant-a&size=500");
-		assertThat(jobTrail.json().get("items").valueStream()
+		assertThat(jobTrail.json()
+			.get("items")
+			.valueStream()
 			.filter(e -> fixture.jobId().equals(e.get("jobId").asString()))
-			.map(e -> e.get("operation").asString() + " " + e.get("outcome").asString())).contains("api:cancelImportJob 200");
+			.map(e -> e.get("operation").asString() + " " + e.get("outcome").asString()))
+			.contains("api:cancelImportJob 200");
 	}
 
-	// --- point 1: no privilege from a name -------------------------------------------------------------------
+	// --- point 1: no privilege from a name
+	// -------------------------------------------------------------------
 
 	static Stream<LocalAuthorizationServer.DemoClient> privilegedNames() {
 		return LocalAuthorizationServer.PRIVILEGED_NAMES.stream();
@@ -230,7 +242,8 @@ class AuthorizationMatrixTests extends IntegrationTest {
 		Fixture fixture = fixture(tenantA);
 		ApiClient refused = new ApiClient(this.port, Tokens.of(client));
 
-		// the client without a tenant claim is called "tenant-a": it must not become tenant A
+		// the client without a tenant claim is called "tenant-a": it must not become
+		// tenant A
 		assertProblem(refused.get("/api/v1/import-jobs/" + fixture.jobId()), 403, "invalid-tenant-claim");
 		assertProblem(refused.get("/api/v1/import-jobs"), 403, "invalid-tenant-claim");
 		assertProblem(refused.post("/api/v1/import-jobs/" + fixture.jobId() + "/cancel"), 403, "invalid-tenant-claim");
@@ -240,7 +253,8 @@ class AuthorizationMatrixTests extends IntegrationTest {
 			.isEqualTo("PARAMETERS_FETCHED");
 	}
 
-	// --- point 2: keys are owned ------------------------------------------------------------------------------
+	// --- point 2: keys are owned
+	// ------------------------------------------------------------------------------
 
 	@Test
 	void keyNobodyOwnsIsInvisibleToTenantsUntilAnAdministratorAssignsIt() {
@@ -269,7 +283,8 @@ class AuthorizationMatrixTests extends IntegrationTest {
 		assertProblem(tenantB.get("/api/v1/kms-keys/" + keyId), 404, "kms-key-not-found");
 		assertProblem(tenantB.postJson("/api/v1/import-jobs", job), 404, "kms-key-not-found");
 
-		// the same assignment again changes nothing; moving the key to another tenant is refused
+		// the same assignment again changes nothing; moving the key to another tenant is
+		// refused
 		Response again = admin.putJson("/api/v1/kms-keys/" + keyId + "/owner", "{\"tenant\":\"tenant-a\"}");
 		assertThat(again.status()).isEqualTo(200);
 		assertThat(again.json().get("assigned").asBoolean()).isFalse();
@@ -302,7 +317,8 @@ class AuthorizationMatrixTests extends IntegrationTest {
 			.status()).isEqualTo(200);
 	}
 
-	// --- point 3: no oracle ----------------------------------------------------------------------------------
+	// --- point 3: no oracle
+	// ----------------------------------------------------------------------------------
 
 	@Test
 	void missingInvalidForeignAndUnownedKeysGetTheSameAnswerOnEveryEndpoint() {
@@ -321,7 +337,8 @@ class AuthorizationMatrixTests extends IntegrationTest {
 				.map(ref -> {
 					Response response = endpoint.apply(ref);
 					assertThat(response.header("Content-Type")).startsWith("application/problem+json");
-					// the same reference placeholder in every answer: only status, code and wording remain
+					// the same reference placeholder in every answer: only status, code
+					// and wording remain
 					return response.status() + " " + response.json().get("code").asString() + " "
 							+ response.json().get("detail").asString().replace(ref, "<ref>") + " "
 							+ response.json().propertyStream().map(Map.Entry::getKey).sorted().toList();
@@ -349,7 +366,10 @@ class AuthorizationMatrixTests extends IntegrationTest {
 			.doesNotContain("arn:");
 	}
 
-	/** An EXTERNAL key made directly at KMS, as another tool or person would: nobody owns it. */
+	/**
+	 * An EXTERNAL key made directly at KMS, as another tool or person would: nobody owns
+	 * it.
+	 */
 	static String unownedExternalKey() {
 		return TestInfrastructure.kmsClient()
 			.createKey(r -> r.origin(software.amazon.awssdk.services.kms.model.OriginType.EXTERNAL)

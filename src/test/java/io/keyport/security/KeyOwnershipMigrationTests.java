@@ -19,8 +19,9 @@ import io.keyport.testsupport.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * V6 gives every key already used by a job the tenant of its earliest job, so keys that worked before Keyport stopped
- * claiming keys at job creation still belong to their tenant; an existing owner is never replaced.
+ * V6 gives every key already used by a job the tenant of its earliest job, so keys that
+ * worked before Keyport stopped claiming keys at job creation still belong to their
+ * tenant; an existing owner is never replaced.
  */
 class KeyOwnershipMigrationTests extends IntegrationTest {
 
@@ -35,26 +36,33 @@ class KeyOwnershipMigrationTests extends IntegrationTest {
 	@Test
 	void keysUsedByJobsKeepTheTenantOfTheirEarliestJob() throws IOException {
 		ApiClient tenantA = new ApiClient(this.port);
-		String keyId = tenantA.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}").json().get("keyId")
+		String keyId = tenantA.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}")
+			.json()
+			.get("keyId")
 			.asString();
 		Response job = tenantA.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)));
 		assertThat(job.status()).as(job.toString()).isEqualTo(201);
 		String arn = job.json().get("kmsKeyArn").asString();
-		String kept = tenantA.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}").json().get("arn")
+		String kept = tenantA.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}")
+			.json()
+			.get("arn")
 			.asString();
 		assertThat(tenantA.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", kept))).status())
 			.isEqualTo(201);
-		// as before V6: a key used by a job without an owner row (claimed lazily then), and one already owned
+		// as before V6: a key used by a job without an owner row (claimed lazily then),
+		// and one already owned
 		this.jdbc.update("delete from kms_key_owner where kms_key_arn = ?", arn);
 		this.jdbc.update("update kms_key_owner set tenant = 'tenant-z' where kms_key_arn = ?", kept);
 		assertThat(tenantA.get("/api/v1/kms-keys/" + keyId).status()).isEqualTo(404);
 
 		this.jdbc.execute(ownerBackfill());
 
-		assertThat(this.jdbc.queryForObject("select tenant from kms_key_owner where kms_key_arn = ?", String.class,
-				arn)).isEqualTo("tenant-a");
-		assertThat(this.jdbc.queryForObject("select tenant from kms_key_owner where kms_key_arn = ?", String.class,
-				kept)).isEqualTo("tenant-z");
+		assertThat(
+				this.jdbc.queryForObject("select tenant from kms_key_owner where kms_key_arn = ?", String.class, arn))
+			.isEqualTo("tenant-a");
+		assertThat(
+				this.jdbc.queryForObject("select tenant from kms_key_owner where kms_key_arn = ?", String.class, kept))
+			.isEqualTo("tenant-z");
 		assertThat(tenantA.get("/api/v1/kms-keys/" + keyId).status()).isEqualTo(200);
 	}
 

@@ -20,7 +20,9 @@ import io.keyportdev.localauth.LocalAuthorizationServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Oversized bodies are refused with 413 before anything is read into memory or written. */
+/**
+ * Oversized bodies are refused with 413 before anything is read into memory or written.
+ */
 class RequestLimitsTests extends IntegrationTest {
 
 	@LocalServerPort
@@ -42,8 +44,8 @@ class RequestLimitsTests extends IntegrationTest {
 		assertThat(declared.body()).contains("\"code\":\"request-too-large\"");
 
 		// streamed without a declared length (chunked)
-		HttpResponse<String> chunked = send(HttpRequest.BodyPublishers
-			.ofInputStream(() -> new java.io.ByteArrayInputStream(body.getBytes())));
+		HttpResponse<String> chunked = send(
+				HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body.getBytes())));
 		assertThat(chunked.statusCode()).isEqualTo(413);
 		assertThat(chunked.body()).contains("request-too-large");
 
@@ -51,7 +53,8 @@ class RequestLimitsTests extends IntegrationTest {
 	}
 
 	HttpResponse<String> send(HttpRequest.BodyPublisher body) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/import-jobs"))
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/import-jobs"))
 			.header("Authorization", "Bearer " + Tokens.of(LocalAuthorizationServer.PLATFORM_A))
 			.header("Content-Type", "application/json")
 			.POST(body)

@@ -11,7 +11,10 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A plain HTTP client for the running service: tests go through the real server, filters and converters. */
+/**
+ * A plain HTTP client for the running service: tests go through the real server, filters
+ * and converters.
+ */
 public final class ApiClient {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();

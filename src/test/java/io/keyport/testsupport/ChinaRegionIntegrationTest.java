@@ -1,6 +1,5 @@
 package io.keyport.testsupport;
 
-
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -12,8 +11,9 @@ import io.keyport.emulator.KmsEmulator;
 import io.keyport.emulator.MutableClock;
 
 /**
- * Like {@link IntegrationTest}, but the service is configured for an AWS China region ({@code cn-north-1}) and talks
- * to an emulator in that region: the same PostgreSQL, a second application context.
+ * Like {@link IntegrationTest}, but the service is configured for an AWS China region
+ * ({@code cn-north-1}) and talks to an emulator in that region: the same PostgreSQL, a
+ * second application context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(IntegrationTest.SharedClock.class)

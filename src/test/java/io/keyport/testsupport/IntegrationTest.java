@@ -16,8 +16,9 @@ import io.keyport.emulator.KmsEmulator;
 import io.keyport.emulator.MutableClock;
 
 /**
- * Base of integration tests: the whole application on a random port, on the embedded PostgreSQL (Flyway-migrated)
- * and the KMS emulator, reached by the real AWS SDK over HTTP. Nothing is mocked.
+ * Base of integration tests: the whole application on a random port, on the embedded
+ * PostgreSQL (Flyway-migrated) and the KMS emulator, reached by the real AWS SDK over
+ * HTTP. Nothing is mocked.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(IntegrationTest.SharedClock.class)

@@ -9,9 +9,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every plaintext key material the tests send to the service in this JVM, so a scan after the whole suite can prove
- * none of it was kept in a log line or a table. Trivial material (all bytes equal, shorter than 16 bytes) is left
- * out: its encodings occur everywhere by chance.
+ * Every plaintext key material the tests send to the service in this JVM, so a scan after
+ * the whole suite can prove none of it was kept in a log line or a table. Trivial
+ * material (all bytes equal, shorter than 16 bytes) is left out: its encodings occur
+ * everywhere by chance.
  */
 public final class PlaintextRegistry {
 
@@ -34,7 +35,10 @@ public final class PlaintextRegistry {
 		}
 	}
 
-	/** A plaintext upload's body: JSON with {@code keyMaterial}, or a key file (PEM or DER) as it is. */
+	/**
+	 * A plaintext upload's body: JSON with {@code keyMaterial}, or a key file (PEM or
+	 * DER) as it is.
+	 */
 	static void registerUpload(String path, byte[] body, String contentType) {
 		if (!path.endsWith("/key-material") || body == null) {
 			return;
@@ -53,7 +57,8 @@ public final class PlaintextRegistry {
 			}
 		}
 		catch (RuntimeException ex) {
-			// malformed on purpose (error-path tests): nothing the service could have kept
+			// malformed on purpose (error-path tests): nothing the service could have
+			// kept
 		}
 	}
 
@@ -61,8 +66,9 @@ public final class PlaintextRegistry {
 		.compile("\"keyMaterial\"\\s*:\\s*\"?([A-Za-z0-9+/_=-]{16,})");
 
 	/**
-	 * {@code keyMaterial} of a JSON body, also from bodies the service must refuse (base64 without padding or in the
-	 * URL-safe alphabet, JSON cut off, the value without quotes): the material in them is real all the same.
+	 * {@code keyMaterial} of a JSON body, also from bodies the service must refuse
+	 * (base64 without padding or in the URL-safe alphabet, JSON cut off, the value
+	 * without quotes): the material in them is real all the same.
 	 */
 	private static byte[] jsonMaterial(byte[] body) {
 		try {

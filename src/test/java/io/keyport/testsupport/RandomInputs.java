@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Small generators of random input for property tests. Sizes and values lean to the edges (empty, one, the maximum,
- * 0, -1, the int bounds) where parsers tend to break, and strings mix ASCII, JSON syntax, control characters and
- * non-ASCII.
+ * Small generators of random input for property tests. Sizes and values lean to the edges
+ * (empty, one, the maximum, 0, -1, the int bounds) where parsers tend to break, and
+ * strings mix ASCII, JSON syntax, control characters and non-ASCII.
  */
 public final class RandomInputs {
 
@@ -35,7 +35,10 @@ public final class RandomInputs {
 		return random.nextInt(max + 1);
 	}
 
-	/** Up to {@code maxSize} bytes: mostly uniform, sometimes one repeated byte (0x00, 0xFF or any). */
+	/**
+	 * Up to {@code maxSize} bytes: mostly uniform, sometimes one repeated byte (0x00,
+	 * 0xFF or any).
+	 */
 	public static byte[] bytes(SplittableRandom random, int maxSize) {
 		byte[] bytes = new byte[size(random, maxSize)];
 		if (random.nextInt(10) == 0) {
@@ -61,7 +64,10 @@ public final class RandomInputs {
 		return (roll < 6) ? random.nextInt(-1000, 1001) : random.nextInt();
 	}
 
-	/** A string of up to {@code maxLength} chars from anywhere in Unicode (no lone surrogates). */
+	/**
+	 * A string of up to {@code maxLength} chars from anywhere in Unicode (no lone
+	 * surrogates).
+	 */
 	public static String string(SplittableRandom random, int maxLength) {
 		int length = size(random, maxLength);
 		StringBuilder string = new StringBuilder(length);
@@ -113,7 +119,10 @@ public final class RandomInputs {
 		return values.get(random.nextInt(values.size()));
 	}
 
-	/** {@code valid} with one ASCII character inserted, deleted or replaced at a random place. */
+	/**
+	 * {@code valid} with one ASCII character inserted, deleted or replaced at a random
+	 * place.
+	 */
 	public static String mutation(SplittableRandom random, String valid) {
 		int at = random.nextInt(valid.length());
 		char c = (char) random.nextInt(128);

@@ -12,10 +12,12 @@ import java.util.stream.Stream;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * A PostgreSQL server of its own (not the one the other tests share) that can be stopped and started again on the
- * same port and data directory, as a database restart or failover looks to Keyport. The zonky binaries run as root
- * here (they are built to allow it); {@code close()} runs {@code pg_ctl stop -m fast}, and a builder with the same
- * port and directory and {@code cleanDataDirectory(false)} skips initdb and starts on the data written before.
+ * A PostgreSQL server of its own (not the one the other tests share) that can be stopped
+ * and started again on the same port and data directory, as a database restart or
+ * failover looks to Keyport. The zonky binaries run as root here (they are built to allow
+ * it); {@code close()} runs {@code pg_ctl stop -m fast}, and a builder with the same port
+ * and directory and {@code cleanDataDirectory(false)} skips initdb and starts on the data
+ * written before.
  */
 public final class RestartablePostgres implements AutoCloseable {
 
@@ -50,7 +52,9 @@ public final class RestartablePostgres implements AutoCloseable {
 		return "jdbc:postgresql://localhost:" + this.port + "/postgres";
 	}
 
-	/** Stops the server (connections are terminated, new ones refused) and keeps its data. */
+	/**
+	 * Stops the server (connections are terminated, new ones refused) and keeps its data.
+	 */
 	public synchronized void stop() {
 		try {
 			this.server.close();

@@ -5,11 +5,13 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Runs a property check many times on seeded random input, so a failing case can be replayed. Each try gets its own
- * {@link SplittableRandom} from a seed drawn from the run's seed. The run's seed is new each run (so runs explore
- * different input) unless given as {@code -Dkeyport.test.seed=N}; a failure names it and the failing try's seed,
- * which {@code -Dkeyport.test.try-seed=N} replays alone. Both apply to every property in the JVM, so pair them with
- * {@code -Dtest=Class#method}. There is no shrinking: the seed replays the failing input.
+ * Runs a property check many times on seeded random input, so a failing case can be
+ * replayed. Each try gets its own {@link SplittableRandom} from a seed drawn from the
+ * run's seed. The run's seed is new each run (so runs explore different input) unless
+ * given as {@code -Dkeyport.test.seed=N}; a failure names it and the failing try's seed,
+ * which {@code -Dkeyport.test.try-seed=N} replays alone. Both apply to every property in
+ * the JVM, so pair them with {@code -Dtest=Class#method}. There is no shrinking: the seed
+ * replays the failing input.
  */
 public final class SeededTries {
 
@@ -20,7 +22,10 @@ public final class SeededTries {
 	private SeededTries() {
 	}
 
-	/** Runs {@code check} {@code tries} times (once with a given try seed); the first failure stops the run. */
+	/**
+	 * Runs {@code check} {@code tries} times (once with a given try seed); the first
+	 * failure stops the run.
+	 */
 	public static void run(int tries, Consumer<SplittableRandom> check) {
 		String trySeed = System.getProperty(TRY_SEED_PROPERTY);
 		if (trySeed != null) {
@@ -31,7 +36,10 @@ public final class SeededTries {
 		run(tries, given != null ? Long.parseLong(given) : new SecureRandom().nextLong(), check);
 	}
 
-	/** Runs {@code check} {@code tries} times from the given run seed: the same seed gives the same tries. */
+	/**
+	 * Runs {@code check} {@code tries} times from the given run seed: the same seed gives
+	 * the same tries.
+	 */
 	public static void run(int tries, long runSeed, Consumer<SplittableRandom> check) {
 		SplittableRandom seeds = new SplittableRandom(runSeed);
 		for (int i = 1; i <= tries; i++) {

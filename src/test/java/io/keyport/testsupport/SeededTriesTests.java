@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** The property-test runner replays: one run seed gives the same tries, and a failure names seeds that reproduce it. */
+/**
+ * The property-test runner replays: one run seed gives the same tries, and a failure
+ * names seeds that reproduce it.
+ */
 class SeededTriesTests {
 
 	@Test

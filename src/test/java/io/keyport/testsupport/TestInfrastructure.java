@@ -10,12 +10,16 @@ import io.keyport.emulator.KmsEmulator;
 import io.keyport.emulator.MutableClock;
 
 /**
- * The real parts integration tests run against, started once per test JVM: a PostgreSQL server (embedded binary, no
- * Docker) and the KMS emulator over HTTP. Both live until the JVM exits.
+ * The real parts integration tests run against, started once per test JVM: a PostgreSQL
+ * server (embedded binary, no Docker) and the KMS emulator over HTTP. Both live until the
+ * JVM exits.
  */
 public final class TestInfrastructure {
 
-	/** Shared by the service (as its Clock bean) and the emulator, so tests move time for both at once. */
+	/**
+	 * Shared by the service (as its Clock bean) and the emulator, so tests move time for
+	 * both at once.
+	 */
 	public static final MutableClock CLOCK = MutableClock.startingNow();
 
 	private static EmbeddedPostgres postgres;
@@ -23,6 +27,7 @@ public final class TestInfrastructure {
 	private static KmsEmulator emulator;
 
 	private static org.springframework.context.ConfigurableApplicationContext authorizationServer;
+
 	private static KmsEmulator chinaEmulator;
 
 	/** The region of {@link #chinaEmulator()}: partition aws-cn. */
@@ -52,7 +57,10 @@ public final class TestInfrastructure {
 		return emulator;
 	}
 
-	/** The local OAuth2 authorization server, started on a random port, with the attacker-like test clients. */
+	/**
+	 * The local OAuth2 authorization server, started on a random port, with the
+	 * attacker-like test clients.
+	 */
 	public static synchronized String issuer() {
 		if (authorizationServer == null) {
 			authorizationServer = io.keyportdev.localauth.LocalAuthorizationServer.start(0, true);
@@ -61,7 +69,9 @@ public final class TestInfrastructure {
 		return io.keyportdev.localauth.LocalAuthorizationServer.issuer(authorizationServer);
 	}
 
-	/** A second emulator in a China region, for the China partition's rules; same clock. */
+	/**
+	 * A second emulator in a China region, for the China partition's rules; same clock.
+	 */
 	public static synchronized KmsEmulator chinaEmulator() {
 		if (chinaEmulator == null) {
 			chinaEmulator = KmsEmulator.builder().port(0).region(CHINA_REGION).clock(CLOCK).start();
@@ -71,9 +81,10 @@ public final class TestInfrastructure {
 	}
 
 	/**
-	 * Settings of a Keyport instance on the shared database, issuer and the given emulator, as every test context
-	 * uses them: faults reach Keyport's own handling (no SDK retries), no pacing, per-client limits or refresh cooldown
-	 * (they have their own tests), the lifecycle driven by tests rather than the scheduler.
+	 * Settings of a Keyport instance on the shared database, issuer and the given
+	 * emulator, as every test context uses them: faults reach Keyport's own handling (no
+	 * SDK retries), no pacing, per-client limits or refresh cooldown (they have their own
+	 * tests), the lifecycle driven by tests rather than the scheduler.
 	 */
 	public static java.util.Map<String, String> instanceProperties(String instanceId, KmsEmulator kms) {
 		java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
@@ -94,7 +105,8 @@ public final class TestInfrastructure {
 		properties.put("keyport.lifecycle.instance-id", instanceId);
 		properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", issuer());
 		properties.put("keyport.security.requests-per-second", "0");
-		// the authorization server classes are on the test class path for the local one; not part of Keyport
+		// the authorization server classes are on the test class path for the local one;
+		// not part of Keyport
 		properties.put("spring.autoconfigure.exclude", IntegrationTest.AUTHORIZATION_SERVER_AUTO_CONFIGURATIONS);
 		return properties;
 	}
@@ -102,8 +114,8 @@ public final class TestInfrastructure {
 	private static software.amazon.awssdk.services.kms.KmsClient kmsClient;
 
 	/**
-	 * An SDK client on the emulator, for tests that act on KMS directly (as another tool or person would); one for
-	 * the test JVM.
+	 * An SDK client on the emulator, for tests that act on KMS directly (as another tool
+	 * or person would); one for the test JVM.
 	 */
 	public static synchronized software.amazon.awssdk.services.kms.KmsClient kmsClient() {
 		if (kmsClient == null) {

@@ -17,7 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
 import io.keyportdev.localauth.LocalAuthorizationServer;
 import io.keyportdev.localauth.LocalAuthorizationServer.DemoClient;
 
-/** Bearer tokens from the local authorization server, obtained with client credentials like any platform does. */
+/**
+ * Bearer tokens from the local authorization server, obtained with client credentials
+ * like any platform does.
+ */
 public final class Tokens {
 
 	private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
@@ -27,7 +30,10 @@ public final class Tokens {
 	private Tokens() {
 	}
 
-	/** A token for the client with all its scopes; cached for the test run (tokens live 5 minutes). */
+	/**
+	 * A token for the client with all its scopes; cached for the test run (tokens live 5
+	 * minutes).
+	 */
 	public static String of(DemoClient client) {
 		return of(client, String.join(" ", client.scopes()));
 	}
@@ -42,7 +48,8 @@ public final class Tokens {
 		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(TestInfrastructure.issuer() + "/oauth2/token"))
 			.header("Content-Type", "application/x-www-form-urlencoded");
 		if (LocalAuthorizationServer.TEST_CLIENTS.contains(client)) {
-			// client_secret_post: these ids may hold a colon, which HTTP Basic cannot carry
+			// client_secret_post: these ids may hold a colon, which HTTP Basic cannot
+			// carry
 			form += "&client_id=" + URLEncoder.encode(client.id(), StandardCharsets.UTF_8) + "&client_secret="
 					+ URLEncoder.encode(client.secret(), StandardCharsets.UTF_8);
 		}
@@ -54,7 +61,8 @@ public final class Tokens {
 		try {
 			HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
 			if (response.statusCode() != 200) {
-				throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
+				throw new IllegalStateException(
+						"token request failed: " + response.statusCode() + " " + response.body());
 			}
 			return JsonMapper.builder().build().readTree(response.body()).get("access_token").asString();
 		}

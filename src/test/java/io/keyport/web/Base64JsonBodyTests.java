@@ -11,7 +11,10 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** The JSON body of the material uploads, parsed and decoded without Jackson; no error ever echoes the value. */
+/**
+ * The JSON body of the material uploads, parsed and decoded without Jackson; no error
+ * ever echoes the value.
+ */
 class Base64JsonBodyTests {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
@@ -89,12 +92,14 @@ class Base64JsonBodyTests {
 		byte[] material = random(32);
 		String base64 = Base64.getEncoder().encodeToString(material);
 		assertNoTrace(refused("{\"keyMaterial\":\"" + base64 + "\",\"colour\":\"blue\"}", "unknown-field"), material);
-		// a field name is the caller's text: never echoed, it may be material sent in the wrong place
+		// a field name is the caller's text: never echoed, it may be material sent in the
+		// wrong place
 		assertNoTrace(refused("{\"" + base64 + "\":\"QUJD\"}", "unknown-field"), material);
 		refused("{\"key\\u004daterial\":\"QUJD\"}", "unknown-field");
 		refused("{\"KeyMaterial\":\"QUJD\"}", "unknown-field");
-		assertNoTrace(refused("{\"keyMaterial\":\"" + base64 + "\",\"keyMaterial\":\"QUJD\"}",
-				"malformed-request-body"), material);
+		assertNoTrace(
+				refused("{\"keyMaterial\":\"" + base64 + "\",\"keyMaterial\":\"QUJD\"}", "malformed-request-body"),
+				material);
 	}
 
 	@Test
@@ -126,8 +131,9 @@ class Base64JsonBodyTests {
 	void theFieldNameIsTheCallers() {
 		byte[] material = random(20);
 		String body = "{\"encryptedKeyMaterial\":\"" + Base64.getEncoder().encodeToString(material) + "\"}";
-		assertThat(Base64JsonBody.parse(body.getBytes(StandardCharsets.US_ASCII), body.length(),
-				"encryptedKeyMaterial")).isEqualTo(material);
+		assertThat(
+				Base64JsonBody.parse(body.getBytes(StandardCharsets.US_ASCII), body.length(), "encryptedKeyMaterial"))
+			.isEqualTo(material);
 		refused(body, "unknown-field");
 	}
 
@@ -144,7 +150,10 @@ class Base64JsonBodyTests {
 		return ex;
 	}
 
-	/** Neither the message nor the stack holds any 8-character run of the value's base64 (standard or URL-safe). */
+	/**
+	 * Neither the message nor the stack holds any 8-character run of the value's base64
+	 * (standard or URL-safe).
+	 */
 	private static void assertNoTrace(ApiException ex, byte[] material) {
 		String message = String.valueOf(ex.getMessage());
 		for (String encoded : new String[] { Base64.getEncoder().encodeToString(material),

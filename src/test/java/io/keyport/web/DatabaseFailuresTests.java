@@ -12,15 +12,18 @@ import org.springframework.transaction.CannotCreateTransactionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The failure chains seen with PostgreSQL stopped or two requests racing, and what each one means to a caller. */
+/**
+ * The failure chains seen with PostgreSQL stopped or two requests racing, and what each
+ * one means to a caller.
+ */
 class DatabaseFailuresTests {
 
 	@Test
 	void racingWritesOfOneRowAreAConflict() {
 		assertThat(DatabaseFailures.classify(new ObjectOptimisticLockingFailureException("ImportJob", "id")))
 			.isEqualTo(DatabaseFailures.Kind.CONFLICT);
-		assertThat(DatabaseFailures.classify(new JpaSystemException(new RuntimeException(
-				new SQLException("could not serialize access", "40001")))))
+		assertThat(DatabaseFailures.classify(
+				new JpaSystemException(new RuntimeException(new SQLException("could not serialize access", "40001")))))
 			.isEqualTo(DatabaseFailures.Kind.CONFLICT);
 	}
 
@@ -34,17 +37,20 @@ class DatabaseFailuresTests {
 		assertThat(DatabaseFailures.classify(new JpaSystemException(new RuntimeException(
 				new SQLException("FATAL: terminating connection due to administrator command", "57P01")))))
 			.isEqualTo(DatabaseFailures.Kind.UNAVAILABLE);
-		// then the rollback failed on the dead connection, and its failure replaced the statement's
-		assertThat(DatabaseFailures.classify(new JpaSystemException(new TransactionException(
-				"Unable to rollback against JDBC Connection", new SQLException("Connection is closed")))))
+		// then the rollback failed on the dead connection, and its failure replaced the
+		// statement's
+		assertThat(DatabaseFailures
+			.classify(new JpaSystemException(new TransactionException("Unable to rollback against JDBC Connection",
+					new SQLException("Connection is closed")))))
 			.isEqualTo(DatabaseFailures.Kind.UNAVAILABLE);
 	}
 
 	@Test
 	void otherFailuresStayUnexpected() {
 		assertThat(DatabaseFailures.classify(new IllegalStateException("bug"))).isNull();
-		assertThat(DatabaseFailures.classify(new JpaSystemException(new RuntimeException(
-				new SQLException("value too long for type character varying(64)", "22001"))))).isNull();
+		assertThat(DatabaseFailures.classify(new JpaSystemException(
+				new RuntimeException(new SQLException("value too long for type character varying(64)", "22001")))))
+			.isNull();
 	}
 
 }

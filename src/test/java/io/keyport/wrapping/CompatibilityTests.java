@@ -24,7 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code checkCompatible}: what AWS KMS accepts, refused before any KMS call with the alternatives named. */
+/**
+ * {@code checkCompatible}: what AWS KMS accepts, refused before any KMS call with the
+ * alternatives named.
+ */
 class CompatibilityTests {
 
 	private final WrapCalls wrapper = new WrapCalls();
@@ -57,8 +60,9 @@ class CompatibilityTests {
 	@EnumSource(value = KeySpec.class, names = { "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512" })
 	void rsaAesKeyWrapIsRefusedForSymmetricAndHmacNamingOaep(KeySpec keySpec) {
 		assertRefused(keySpec, RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096,
-				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "RSA_AES_KEY_WRAP_SHA_256 wraps RSA and ECC private keys only; for "
-						+ keySpec + " use RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
+				"RSA_AES_KEY_WRAP_SHA_256 wraps RSA and ECC private keys only; for " + keySpec
+						+ " use RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
 		assertRefused(keySpec, RSA_AES_KEY_WRAP_SHA_1, WrappingKeySpec.RSA_2048, Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
 				"RSA_AES_KEY_WRAP_SHA_1 wraps RSA and ECC private keys only");
 	}
@@ -74,9 +78,11 @@ class CompatibilityTests {
 
 	@Test
 	void sm2PkeWrapsPrivateKeysInChinaOnlyAndDoesNotExistElsewhere() {
-		// AWS's table: SM2PKE for RSA, ECC and SM2 private keys; symmetric and HMAC material under RSAES_OAEP_*
+		// AWS's table: SM2PKE for RSA, ECC and SM2 private keys; symmetric and HMAC
+		// material under RSAES_OAEP_*
 		assertRefused(KeySpec.SYMMETRIC_DEFAULT, SM2PKE, WrappingKeySpec.SM2, Partition.CHINA,
-				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "SM2PKE wraps RSA, ECC and SM2 private keys only; for "
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
+				"SM2PKE wraps RSA, ECC and SM2 private keys only; for "
 						+ "SYMMETRIC_DEFAULT use an RSA wrapping key (RSA_4096, RSA_3072 or RSA_2048) with "
 						+ "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
 		assertRefused(KeySpec.HMAC_256, SM2PKE, WrappingKeySpec.SM2, Partition.CHINA,
@@ -100,8 +106,8 @@ class CompatibilityTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = WrappingAlgorithm.class, names = { "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256",
-			"RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256" })
+	@EnumSource(value = WrappingAlgorithm.class,
+			names = { "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256" })
 	void rsaAlgorithmsNeedAnRsaWrappingKey(WrappingAlgorithm algorithm) {
 		assertRefused(KeySpec.ECC_NIST_P256, algorithm, WrappingKeySpec.SM2, Partition.CHINA,
 				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
@@ -187,8 +193,8 @@ class CompatibilityTests {
 	@Test
 	void p521UnderRsa2048InChinaNeedsALargerWrappingKey() {
 		assertRefused(KeySpec.ECC_NIST_P521, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, Partition.CHINA,
-				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM, "(at most 190 bytes); use a larger wrapping key (RSA_3072 or "
-						+ "RSA_4096)");
+				Reason.INCOMPATIBLE_WRAPPING_ALGORITHM,
+				"(at most 190 bytes); use a larger wrapping key (RSA_3072 or " + "RSA_4096)");
 	}
 
 	@ParameterizedTest
@@ -207,21 +213,26 @@ class CompatibilityTests {
 	@Test
 	void wrappingOptionsPutTheLongestWrappingKeyAndSha256First() {
 		assertThat(this.wrapper.wrappingOptions(KeySpec.SYMMETRIC_DEFAULT, Partition.STANDARD)).containsExactly(
-				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_4096),
-				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_3072), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_3072),
-				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_2048));
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096),
+				option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_4096),
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_3072),
+				option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_3072),
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048),
+				option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_2048));
 		assertThat(this.wrapper.wrappingOptions(KeySpec.RSA_3072, Partition.STANDARD)).first()
 			.isEqualTo(option(RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096));
 		List<WrappingOption> p521 = this.wrapper.wrappingOptions(KeySpec.ECC_NIST_P521, Partition.STANDARD);
 		assertThat(p521).startsWith(option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096),
-				option(RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_4096),
+				option(RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_4096),
+				option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_4096),
 				option(RSA_AES_KEY_WRAP_SHA_1, WrappingKeySpec.RSA_4096));
 		assertThat(p521).endsWith(option(RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_2048),
 				option(RSA_AES_KEY_WRAP_SHA_1, WrappingKeySpec.RSA_2048));
 		assertThat(this.wrapper.wrappingOptions(KeySpec.ECC_NIST_P521, Partition.CHINA)).containsExactly(
-				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_4096),
-				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_3072), option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_3072),
-				option(SM2PKE, WrappingKeySpec.SM2));
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_4096),
+				option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_4096),
+				option(RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_3072),
+				option(RSAES_OAEP_SHA_1, WrappingKeySpec.RSA_3072), option(SM2PKE, WrappingKeySpec.SM2));
 	}
 
 	@Test
@@ -230,7 +241,8 @@ class CompatibilityTests {
 			for (KeySpec keySpec : KeySpec.values()) {
 				Set<WrappingOption> expected = new java.util.HashSet<>();
 				for (WrappingKeySpec wrappingKey : WrappingKeySpec.values()) {
-					for (WrappingAlgorithm algorithm : this.wrapper.compatibleAlgorithms(keySpec, wrappingKey, partition)) {
+					for (WrappingAlgorithm algorithm : this.wrapper.compatibleAlgorithms(keySpec, wrappingKey,
+							partition)) {
 						expected.add(option(algorithm, wrappingKey));
 					}
 				}
@@ -274,7 +286,8 @@ class CompatibilityTests {
 						this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey, partition);
 					}
 					else {
-						assertThatThrownBy(() -> this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey, partition))
+						assertThatThrownBy(
+								() -> this.wrapper.checkCompatible(keySpec, algorithm, wrappingKey, partition))
 							.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
 								assertThat(ex.getMessage()).isNotBlank().doesNotContain("no wrapping algorithm");
 								assertThat(ex.getMessage()).containsAnyOf(algorithm.name(), keySpec.name());
@@ -323,7 +336,8 @@ class CompatibilityTests {
 		}
 		for (KeySpec keySpec : importable) {
 			for (WrappingKeySpec wrappingKey : RSA_KEYS) {
-				assertThat(this.wrapper.compatibleAlgorithms(keySpec, wrappingKey)).as("%s with %s", keySpec, wrappingKey)
+				assertThat(this.wrapper.compatibleAlgorithms(keySpec, wrappingKey))
+					.as("%s with %s", keySpec, wrappingKey)
 					.isNotEmpty();
 			}
 		}
@@ -333,7 +347,8 @@ class CompatibilityTests {
 	void nullArgumentsAreProgrammingErrors() {
 		assertThatThrownBy(() -> this.wrapper.checkCompatible(null, RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048))
 			.isInstanceOf(NullPointerException.class);
-		assertThatThrownBy(() -> this.wrapper.checkCompatible(KeySpec.SYMMETRIC_DEFAULT, null, WrappingKeySpec.RSA_2048))
+		assertThatThrownBy(
+				() -> this.wrapper.checkCompatible(KeySpec.SYMMETRIC_DEFAULT, null, WrappingKeySpec.RSA_2048))
 			.isInstanceOf(NullPointerException.class);
 		assertThatThrownBy(() -> this.wrapper.checkCompatible(KeySpec.SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_256, null))
 			.isInstanceOf(NullPointerException.class);

@@ -17,7 +17,10 @@ import static io.keyport.wrapping.WrappingAlgorithm.SM2PKE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code checkEncrypted}: material the client wrapped itself, checked as far as its length and key allow. */
+/**
+ * {@code checkEncrypted}: material the client wrapped itself, checked as far as its
+ * length and key allow.
+ */
 class EncryptedKeyMaterialValidationTests {
 
 	private final WrapCalls wrapper = new WrapCalls();
@@ -44,7 +47,8 @@ class EncryptedKeyMaterialValidationTests {
 		WrappingPublicKey key = TestKeys.wrappingKey(WrappingKeySpec.RSA_2048);
 		assertRefused(validBlock(key, 256 + 40), key, RSAES_OAEP_SHA_256,
 				"got 296 (that looks like RSA_AES_KEY_WRAP_* output)");
-		assertRefused(TestKeys.random(344), key, RSAES_OAEP_SHA_256, "got 344 (base64 text? upload the binary ciphertext)");
+		assertRefused(TestKeys.random(344), key, RSAES_OAEP_SHA_256,
+				"got 344 (base64 text? upload the binary ciphertext)");
 		// an upload for a smaller wrapping key
 		assertRefused(TestKeys.random(256), TestKeys.wrappingKey(WrappingKeySpec.RSA_4096), RSAES_OAEP_SHA_256,
 				"expected exactly 512 bytes (one RSA_4096 RSA-OAEP block) for RSAES_OAEP_SHA_256, got 256");
@@ -56,7 +60,8 @@ class EncryptedKeyMaterialValidationTests {
 		WrappingPublicKey key = TestKeys.wrappingKey(spec);
 		int k = spec.modulusBytes();
 		for (int rest : new int[] { 16, 24, 152, 256, 1232, 2392 }) {
-			this.wrapper.checkEncrypted(EncryptedKeyMaterial.of(validBlock(key, k + rest)), key, RSA_AES_KEY_WRAP_SHA_256);
+			this.wrapper.checkEncrypted(EncryptedKeyMaterial.of(validBlock(key, k + rest)), key,
+					RSA_AES_KEY_WRAP_SHA_256);
 		}
 		String expected = "expected an " + spec + " RSA-OAEP block of " + k + " bytes followed by AES-KWP output (a "
 				+ "multiple of 8 bytes, at least 16) for RSA_AES_KEY_WRAP_SHA_1, i.e. " + (k + 16) + ", " + (k + 24)
@@ -81,8 +86,9 @@ class EncryptedKeyMaterialValidationTests {
 		WrappingPublicKey key = TestKeys.wrappingKey(WrappingKeySpec.RSA_2048);
 		byte[] ones = new byte[256];
 		Arrays.fill(ones, (byte) 0xff);
-		assertRefused(ones, key, RSAES_OAEP_SHA_256, "the first 256 bytes are not an RSA ciphertext under this RSA_2048 "
-				+ "wrapping key (not less than its modulus)");
+		assertRefused(ones, key, RSAES_OAEP_SHA_256,
+				"the first 256 bytes are not an RSA ciphertext under this RSA_2048 "
+						+ "wrapping key (not less than its modulus)");
 		byte[] modulus = modulusBytes(key);
 		assertRefused(modulus, key, RSAES_OAEP_SHA_256, "not less than its modulus");
 		byte[] below = modulus.clone();
@@ -99,22 +105,27 @@ class EncryptedKeyMaterialValidationTests {
 				ImportRules.aws(Partition.STANDARD)))
 			.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
 				assertThat(ex.reason()).isEqualTo(Reason.UNSUPPORTED_WRAPPING_ALGORITHM);
-				assertThat(ex.getMessage()).startsWith("AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10); "
-						+ "use RSAES_OAEP_SHA_256");
+				assertThat(ex.getMessage()).startsWith(
+						"AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10); " + "use RSAES_OAEP_SHA_256");
 			});
 		WrappingPublicKey sm2 = WrappingPublicKey.fromDer(TestKeys.ec("sm2p256v1", true).getPublic().getEncoded());
 		assertThatThrownBy(() -> this.wrapper.checkEncrypted(block, sm2, SM2PKE)).isInstanceOfSatisfying(
-				WrappingException.class, (ex) -> assertThat(ex.reason()).isEqualTo(Reason.INVALID_ENCRYPTED_KEY_MATERIAL));
+				WrappingException.class,
+				(ex) -> assertThat(ex.reason()).isEqualTo(Reason.INVALID_ENCRYPTED_KEY_MATERIAL));
 		assertThatThrownBy(() -> this.wrapper.checkEncrypted(block, rsa, SM2PKE)).isInstanceOfSatisfying(
-				WrappingException.class, (ex) -> assertThat(ex.reason()).isEqualTo(Reason.INCOMPATIBLE_WRAPPING_ALGORITHM));
-		assertThatThrownBy(() -> this.wrapper.checkEncrypted(block, sm2, RSAES_OAEP_SHA_256)).isInstanceOfSatisfying(
-				WrappingException.class, (ex) -> {
-					assertThat(ex.reason()).isEqualTo(Reason.INCOMPATIBLE_WRAPPING_ALGORITHM);
-					assertThat(ex.getMessage()).contains("needs an RSA wrapping key");
-				});
+				WrappingException.class,
+				(ex) -> assertThat(ex.reason()).isEqualTo(Reason.INCOMPATIBLE_WRAPPING_ALGORITHM));
+		assertThatThrownBy(() -> this.wrapper.checkEncrypted(block, sm2, RSAES_OAEP_SHA_256))
+			.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
+				assertThat(ex.reason()).isEqualTo(Reason.INCOMPATIBLE_WRAPPING_ALGORITHM);
+				assertThat(ex.getMessage()).contains("needs an RSA wrapping key");
+			});
 	}
 
-	/** {@code length} bytes whose first block is below the modulus (a leading zero byte guarantees it). */
+	/**
+	 * {@code length} bytes whose first block is below the modulus (a leading zero byte
+	 * guarantees it).
+	 */
 	private static byte[] validBlock(WrappingPublicKey key, int length) {
 		byte[] bytes = TestKeys.random(length);
 		bytes[0] = 0;

@@ -10,7 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link ImportSpec}: validated by the provider's rules once, at construction, and trusted by the wrapper after. */
+/**
+ * {@link ImportSpec}: validated by the provider's rules once, at construction, and
+ * trusted by the wrapper after.
+ */
 class ImportSpecTests {
 
 	private static final ImportRules STANDARD = ImportRules.aws(Partition.STANDARD);
@@ -53,12 +56,12 @@ class ImportSpecTests {
 
 	@Test
 	void everyPartIsRequired() {
-		assertThatNullPointerException().isThrownBy(() -> new ImportSpec(null, WrappingAlgorithm.RSAES_OAEP_SHA_256,
-				WrappingKeySpec.RSA_2048, STANDARD));
-		assertThatNullPointerException().isThrownBy(() -> new ImportSpec(KeySpec.HMAC_256, null,
-				WrappingKeySpec.RSA_2048, STANDARD));
-		assertThatNullPointerException().isThrownBy(() -> new ImportSpec(KeySpec.HMAC_256,
-				WrappingAlgorithm.RSAES_OAEP_SHA_256, null, STANDARD));
+		assertThatNullPointerException().isThrownBy(
+				() -> new ImportSpec(null, WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, STANDARD));
+		assertThatNullPointerException()
+			.isThrownBy(() -> new ImportSpec(KeySpec.HMAC_256, null, WrappingKeySpec.RSA_2048, STANDARD));
+		assertThatNullPointerException()
+			.isThrownBy(() -> new ImportSpec(KeySpec.HMAC_256, WrappingAlgorithm.RSAES_OAEP_SHA_256, null, STANDARD));
 		assertThatNullPointerException().isThrownBy(() -> new ImportSpec(KeySpec.HMAC_256,
 				WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, null));
 	}

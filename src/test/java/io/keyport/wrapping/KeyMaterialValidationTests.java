@@ -18,7 +18,10 @@ import io.keyport.wrapping.WrappingException.Reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code checkMaterial}: exact lengths for symmetric and HMAC keys, DER PKCS#8 of the right key for the others. */
+/**
+ * {@code checkMaterial}: exact lengths for symmetric and HMAC keys, DER PKCS#8 of the
+ * right key for the others.
+ */
 class KeyMaterialValidationTests {
 
 	private final WrapCalls wrapper = new WrapCalls();
@@ -75,9 +78,10 @@ class KeyMaterialValidationTests {
 		KeySpec keySpec = KeySpec.valueOf(size.name());
 		this.wrapper.checkMaterial(TestKeys.material(pkcs8), keySpec);
 		KeySpec other = (keySpec == KeySpec.RSA_2048) ? KeySpec.RSA_4096 : KeySpec.RSA_2048;
-		assertRefused(pkcs8, other, Reason.INVALID_KEY_MATERIAL, "expected an unencrypted DER PKCS#8 rsaEncryption "
-				+ "private key with a " + other.keyBits() + "-bit modulus for " + other + "; found " + pkcs8.length
-				+ " bytes: the RSA modulus has " + size.bits() + " bits");
+		assertRefused(pkcs8, other, Reason.INVALID_KEY_MATERIAL,
+				"expected an unencrypted DER PKCS#8 rsaEncryption " + "private key with a " + other.keyBits()
+						+ "-bit modulus for " + other + "; found " + pkcs8.length + " bytes: the RSA modulus has "
+						+ size.bits() + " bits");
 	}
 
 	@ParameterizedTest
@@ -123,7 +127,8 @@ class KeyMaterialValidationTests {
 		byte[] sec1 = PrivateKeyInfo.getInstance(ecPkcs8).parsePrivateKey().toASN1Primitive().getEncoded();
 		assertRefused(sec1, KeySpec.ECC_NIST_P256, Reason.INVALID_KEY_MATERIAL, "PKCS#1 or SEC1");
 		byte[] pem = ("-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(ecPkcs8)
-				+ "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+				+ "\n-----END PRIVATE KEY-----\n")
+			.getBytes(StandardCharsets.US_ASCII);
 		assertRefused(pem, KeySpec.ECC_NIST_P256, Reason.INVALID_KEY_MATERIAL, "it looks like PEM text");
 		// EncryptedPrivateKeyInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING }
 		byte[] encrypted = HexFormat.of().parseHex("3019300d06092a864886f70d01050d050004080011223344556677");
@@ -145,7 +150,8 @@ class KeyMaterialValidationTests {
 
 	@Test
 	void randomCorruptionsAreRefusedWithInvalidKeyMaterialOnly() {
-		// the in-place DER reader must never throw anything but WrappingException, whatever the bytes
+		// the in-place DER reader must never throw anything but WrappingException,
+		// whatever the bytes
 		Random random = new Random(5649);
 		byte[][] samples = { TestKeys.ec("secp256r1", false).getPrivate().getEncoded(),
 				TestKeys.ec("secp521r1", true).getPrivate().getEncoded(),

@@ -18,16 +18,19 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
- * Wycheproof AES-KWP (RFC 5649) vectors, the second step of RSA_AES_KEY_WRAP_SHA_*: wrapping {@code msg} under
- * {@code key} gives {@code ct} exactly for valid cases; unwrapping an invalid {@code ct} fails.
+ * Wycheproof AES-KWP (RFC 5649) vectors, the second step of RSA_AES_KEY_WRAP_SHA_*:
+ * wrapping {@code msg} under {@code key} gives {@code ct} exactly for valid cases;
+ * unwrapping an invalid {@code ct} fails.
  */
 class KwpConformanceTests {
 
 	@TestFactory
 	Stream<DynamicNode> wycheproofAesKwp() {
-		return TestVectors.dynamicTests("aes_kwp_test.json", (root) -> TestVectors.elements(root.get("testGroups"))
-			.map((group) -> dynamicContainer("AES-" + group.get("keySize").asInt(),
-					TestVectors.elements(group.get("tests")).map((test) -> dynamicTest(name(test), () -> check(test))))));
+		return TestVectors.dynamicTests("aes_kwp_test.json",
+				(root) -> TestVectors.elements(root.get("testGroups"))
+					.map((group) -> dynamicContainer("AES-" + group.get("keySize").asInt(),
+							TestVectors.elements(group.get("tests"))
+								.map((test) -> dynamicTest(name(test), () -> check(test))))));
 	}
 
 	private static void check(JsonNode test) throws GeneralSecurityException {
@@ -40,12 +43,16 @@ class KwpConformanceTests {
 				assertThat(Kwp.wrappedLength(msg.length)).isEqualTo(ct.length);
 				assertThat(Unwrap.kwp(key, ct)).isEqualTo(msg);
 			}
-			case "invalid" -> assertThatThrownBy(() -> Unwrap.kwp(key, ct)).isInstanceOf(GeneralSecurityException.class);
+			case "invalid" ->
+				assertThatThrownBy(() -> Unwrap.kwp(key, ct)).isInstanceOf(GeneralSecurityException.class);
 			default -> throw new AssertionError("unexpected result " + test.get("result"));
 		}
 	}
 
-	/** RFC 5649's example (section 6): 20 bytes under a 192-bit key, with the default IV A65959A6. */
+	/**
+	 * RFC 5649's example (section 6): 20 bytes under a 192-bit key, with the default IV
+	 * A65959A6.
+	 */
 	@Test
 	void kwpMatchesRfc5649Example() throws GeneralSecurityException {
 		HexFormat hex = HexFormat.of();
@@ -56,7 +63,10 @@ class KwpConformanceTests {
 		assertThat(Unwrap.kwp(kek, wrapped)).isEqualTo(key);
 	}
 
-	/** AESWrap (RFC 3394, IV A6A6...) is the tempting wrong choice: same length for 32 bytes, different output. */
+	/**
+	 * AESWrap (RFC 3394, IV A6A6...) is the tempting wrong choice: same length for 32
+	 * bytes, different output.
+	 */
 	@Test
 	void kwpIsNotRfc3394AesWrap() throws GeneralSecurityException {
 		byte[] kek = TestKeys.random(32);

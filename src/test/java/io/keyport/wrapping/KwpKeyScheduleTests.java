@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The ephemeral AES key of RSA_AES_KEY_WRAP must not outlive the wrapping inside the JDK's {@code Cipher}: SunJCE's
- * AES engine keeps the last key and its round keys until the {@code Cipher} is collected unless they are
- * overwritten. Looks into the provider's objects (the surefire argLine opens them); skipped where they are closed.
+ * The ephemeral AES key of RSA_AES_KEY_WRAP must not outlive the wrapping inside the
+ * JDK's {@code Cipher}: SunJCE's AES engine keeps the last key and its round keys until
+ * the {@code Cipher} is collected unless they are overwritten. Looks into the provider's
+ * objects (the surefire argLine opens them); skipped where they are closed.
  */
 class KwpKeyScheduleTests {
 
@@ -46,18 +47,23 @@ class KwpKeyScheduleTests {
 			ByteBuffer.wrap(expected).asIntBuffer().get(words);
 			for (Object array : arrays) {
 				if (array instanceof byte[] bytes) {
-					assertThat(contains(bytes, expected)).as("a byte[] inside the Cipher holds the AES-" + length
-							* 8 + " key").isFalse();
+					assertThat(contains(bytes, expected))
+						.as("a byte[] inside the Cipher holds the AES-" + length * 8 + " key")
+						.isFalse();
 				}
 				else if (array instanceof int[] ints) {
-					assertThat(contains(ints, words)).as("an int[] inside the Cipher holds the AES-" + length * 8
-							+ " key schedule").isFalse();
+					assertThat(contains(ints, words))
+						.as("an int[] inside the Cipher holds the AES-" + length * 8 + " key schedule")
+						.isFalse();
 				}
 			}
 		}
 	}
 
-	/** Every byte[] and int[] reachable from the cipher through provider objects (javax.crypto, com.sun.crypto). */
+	/**
+	 * Every byte[] and int[] reachable from the cipher through provider objects
+	 * (javax.crypto, com.sun.crypto).
+	 */
 	private static List<Object> arraysInside(Object root) {
 		List<Object> arrays = new ArrayList<>();
 		Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());

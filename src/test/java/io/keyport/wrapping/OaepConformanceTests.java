@@ -32,9 +32,10 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
- * Wycheproof RSA-OAEP decryption vectors, decrypted with the very {@link Oaep#parameters} the wrapper encrypts with:
- * valid ciphertexts give {@code msg}, invalid ones are rejected. Groups whose hash pair is not one KMS uses (label hash
- * = MGF1 hash, SHA-1 or SHA-256) are skipped; labels are honoured.
+ * Wycheproof RSA-OAEP decryption vectors, decrypted with the very {@link Oaep#parameters}
+ * the wrapper encrypts with: valid ciphertexts give {@code msg}, invalid ones are
+ * rejected. Groups whose hash pair is not one KMS uses (label hash = MGF1 hash, SHA-1 or
+ * SHA-256) are skipped; labels are honoured.
  */
 class OaepConformanceTests {
 
@@ -67,29 +68,34 @@ class OaepConformanceTests {
 		return vectors("rsa_oaep_misc_test.json");
 	}
 
-	/** The wrapper's own output under each vector file's key decrypts, with an independent OAEP (Bouncy Castle). */
+	/**
+	 * The wrapper's own output under each vector file's key decrypts, with an independent
+	 * OAEP (Bouncy Castle).
+	 */
 	@TestFactory
 	Stream<DynamicNode> wrapperOutputUnderVectorKeysDecryptsWithBouncyCastle() {
-		return Stream.of(SHA1_2048, SHA256_2048, "rsa_oaep_3072_sha256_mgf1sha256_test.json",
-				"rsa_oaep_4096_sha256_mgf1sha256_test.json").flatMap((file) -> TestVectors.dynamicTests(file, (root) -> {
-					JsonNode group = TestVectors.elements(root.get("testGroups")).findFirst().orElseThrow();
-					return Stream.of(dynamicTest(file, () -> {
-						Hash hash = kmsHash(group).orElseThrow();
-						PrivateKey privateKey = privateKey(group);
-						WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(publicKey(privateKey).getEncoded());
-						WrappingAlgorithm algorithm = (hash == Hash.SHA_1) ? WrappingAlgorithm.RSAES_OAEP_SHA_1
-								: WrappingAlgorithm.RSAES_OAEP_SHA_256;
-						byte[] plaintext = TestKeys.random(32);
-						EncryptedKeyMaterial wrapped = new WrapCalls()
-							.wrap(TestKeys.material(plaintext), KeySpec.SYMMETRIC_DEFAULT, wrappingKey, algorithm);
+		return Stream
+			.of(SHA1_2048, SHA256_2048, "rsa_oaep_3072_sha256_mgf1sha256_test.json",
+					"rsa_oaep_4096_sha256_mgf1sha256_test.json")
+			.flatMap((file) -> TestVectors.dynamicTests(file, (root) -> {
+				JsonNode group = TestVectors.elements(root.get("testGroups")).findFirst().orElseThrow();
+				return Stream.of(dynamicTest(file, () -> {
+					Hash hash = kmsHash(group).orElseThrow();
+					PrivateKey privateKey = privateKey(group);
+					WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(publicKey(privateKey).getEncoded());
+					WrappingAlgorithm algorithm = (hash == Hash.SHA_1) ? WrappingAlgorithm.RSAES_OAEP_SHA_1
+							: WrappingAlgorithm.RSAES_OAEP_SHA_256;
+					byte[] plaintext = TestKeys.random(32);
+					EncryptedKeyMaterial wrapped = new WrapCalls().wrap(TestKeys.material(plaintext),
+							KeySpec.SYMMETRIC_DEFAULT, wrappingKey, algorithm);
 
-						String bcName = (hash == Hash.SHA_1) ? "RSA/NONE/OAEPWithSHA1AndMGF1Padding"
-								: "RSA/NONE/OAEPWithSHA256AndMGF1Padding";
-						Cipher bc = Cipher.getInstance(bcName, TestKeys.BC);
-						bc.init(Cipher.DECRYPT_MODE, privateKey);
-						assertThat(bc.doFinal(wrapped.bytes())).isEqualTo(plaintext);
-					}));
+					String bcName = (hash == Hash.SHA_1) ? "RSA/NONE/OAEPWithSHA1AndMGF1Padding"
+							: "RSA/NONE/OAEPWithSHA256AndMGF1Padding";
+					Cipher bc = Cipher.getInstance(bcName, TestKeys.BC);
+					bc.init(Cipher.DECRYPT_MODE, privateKey);
+					assertThat(bc.doFinal(wrapped.bytes())).isEqualTo(plaintext);
 				}));
+			}));
 	}
 
 	@Test
@@ -113,7 +119,10 @@ class OaepConformanceTests {
 		assertThat(Oaep.capacity(WrappingKeySpec.RSA_4096, Hash.SHA_256)).isEqualTo(446);
 	}
 
-	/** The classic bug: SunJCE's transformation string alone means SHA-256 for the label but SHA-1 for MGF1. */
+	/**
+	 * The classic bug: SunJCE's transformation string alone means SHA-256 for the label
+	 * but SHA-1 for MGF1.
+	 */
 	@Test
 	void jdkTransformationStringAloneMeansMgf1WithSha1() throws GeneralSecurityException {
 		Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding");
@@ -125,7 +134,8 @@ class OaepConformanceTests {
 
 	@Test
 	void jdkTransformationStringAloneCannotDecryptKmsStyleSha256Vectors() throws Exception {
-		JsonNode group = TestVectors.elements(TestVectors.wycheproof(SHA256_2048).get("testGroups")).findFirst()
+		JsonNode group = TestVectors.elements(TestVectors.wycheproof(SHA256_2048).get("testGroups"))
+			.findFirst()
 			.orElseThrow();
 		PrivateKey key = privateKey(group);
 		List<JsonNode> valid = TestVectors.elements(group.get("tests"))
@@ -182,8 +192,8 @@ class OaepConformanceTests {
 			List<DynamicNode> tests = TestVectors.elements(group.get("tests"))
 				.map((test) -> (DynamicNode) dynamicTest(name(test), () -> check(key, hash.get(), test)))
 				.toList();
-			groups.add(dynamicContainer(group.get("keySize").asInt() + "-bit " + group.get("sha").asString()
-					+ "/MGF1-" + group.get("mgfSha").asString(), tests));
+			groups.add(dynamicContainer(group.get("keySize").asInt() + "-bit " + group.get("sha").asString() + "/MGF1-"
+					+ group.get("mgfSha").asString(), tests));
 		}
 		// guards against a filter that silently skips a whole file
 		assertThat(groups).as("groups with KMS hash pairs in %s", file).isNotEmpty();
@@ -210,7 +220,10 @@ class OaepConformanceTests {
 		}
 	}
 
-	/** The KMS hash of a group (label and MGF1 the same, SHA-1 or SHA-256), empty when KMS never uses its pair. */
+	/**
+	 * The KMS hash of a group (label and MGF1 the same, SHA-1 or SHA-256), empty when KMS
+	 * never uses its pair.
+	 */
 	private static Optional<Hash> kmsHash(JsonNode group) {
 		String sha = group.get("sha").asString();
 		if (!sha.equals(group.get("mgfSha").asString()) || !"MGF1".equals(group.get("mgf").asString())) {
@@ -231,8 +244,8 @@ class OaepConformanceTests {
 	}
 
 	private static String name(JsonNode test) {
-		return "tcId " + test.get("tcId").asInt() + " " + test.get("result").asString() + " " + test.get("flags")
-				+ " " + test.get("comment").asString();
+		return "tcId " + test.get("tcId").asInt() + " " + test.get("result").asString() + " " + test.get("flags") + " "
+				+ test.get("comment").asString();
 	}
 
 }

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the {@code openssl} command line, the independent reference implementation in tests (shared by packages). */
+/**
+ * Runs the {@code openssl} command line, the independent reference implementation in
+ * tests (shared by packages).
+ */
 public final class OpenSsl {
 
 	private static Boolean available;
@@ -55,8 +58,8 @@ public final class OpenSsl {
 	public static String run(Path dir, String... args) throws IOException, InterruptedException {
 		Result result = tryRun(dir, args);
 		if (result.exitCode() != 0) {
-			throw new AssertionError("openssl " + String.join(" ", args) + " failed (" + result.exitCode() + "): "
-					+ result.output());
+			throw new AssertionError(
+					"openssl " + String.join(" ", args) + " failed (" + result.exitCode() + "): " + result.output());
 		}
 		return result.output();
 	}

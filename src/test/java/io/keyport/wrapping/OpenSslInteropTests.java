@@ -31,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * OpenSSL as the independent reference, with the commands AWS documents for "Encrypt the key material": what Keyport
- * wraps, OpenSSL unwraps, and what OpenSSL wraps passes Keyport's checks and unwraps to the original. All keys and
- * files live in a temporary directory.
+ * OpenSSL as the independent reference, with the commands AWS documents for "Encrypt the
+ * key material": what Keyport wraps, OpenSSL unwraps, and what OpenSSL wraps passes
+ * Keyport's checks and unwraps to the original. All keys and files live in a temporary
+ * directory.
  */
 class OpenSslInteropTests {
 
@@ -103,7 +104,8 @@ class OpenSslInteropTests {
 		Path work = workDir("aws-oaep-" + spec + "-" + hash);
 		Files.copy(dir.resolve(publicDer(spec)), work.resolve("WrappingPublicKey.bin"));
 		OpenSsl.run(work, "rand", "-out", "PlaintextKeyMaterial.bin", "32");
-		// the command from AWS's "Encrypt the key material", with rsa_oaep_md set to the algorithm's hash
+		// the command from AWS's "Encrypt the key material", with rsa_oaep_md set to the
+		// algorithm's hash
 		OpenSsl.run(work, "pkeyutl", "-encrypt", "-in", "PlaintextKeyMaterial.bin", "-out", "EncryptedKeyMaterial.bin",
 				"-inkey", "WrappingPublicKey.bin", "-keyform", "DER", "-pubin", "-pkeyopt", "rsa_padding_mode:oaep",
 				"-pkeyopt", "rsa_oaep_md:" + openSslName(hash));
@@ -116,8 +118,8 @@ class OpenSslInteropTests {
 	}
 
 	static Stream<Arguments> sizesHashesAndPrivateKeys() {
-		return sizesAndHashes().flatMap((arguments) -> Stream.of(KeySpec.RSA_2048, KeySpec.RSA_4096,
-				KeySpec.ECC_NIST_P521, KeySpec.ECC_SECG_P256K1)
+		return sizesAndHashes().flatMap((arguments) -> Stream
+			.of(KeySpec.RSA_2048, KeySpec.RSA_4096, KeySpec.ECC_NIST_P521, KeySpec.ECC_SECG_P256K1)
 			.map((keySpec) -> Arguments.of(arguments.get()[0], arguments.get()[1], keySpec)));
 	}
 
@@ -155,7 +157,8 @@ class OpenSslInteropTests {
 		OpenSsl.run(work, "pkeyutl", "-encrypt", "-in", "aes-key.bin", "-out", "aes-key-wrapped.bin", "-inkey",
 				"WrappingPublicKey.bin", "-keyform", "DER", "-pubin", "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt",
 				"rsa_oaep_md:" + openSslName(hash), "-pkeyopt", "rsa_mgf1_md:" + openSslName(hash));
-		// upload = RSA block ‖ KWP output, as 'cat aes-key-wrapped.bin key-material-wrapped.bin' makes it
+		// upload = RSA block ‖ KWP output, as 'cat aes-key-wrapped.bin
+		// key-material-wrapped.bin' makes it
 		byte[] block = Files.readAllBytes(work.resolve("aes-key-wrapped.bin"));
 		byte[] kwp = Files.readAllBytes(work.resolve("key-material-wrapped.bin"));
 		byte[] upload = Arrays.copyOf(block, block.length + kwp.length);
@@ -180,9 +183,9 @@ class OpenSslInteropTests {
 				"naive.bin", "-out", "naive-sha256.bin");
 		assertThat(sha256.exitCode()).isNotZero();
 		// what it really is: SHA-256 label hash with MGF1-SHA-1
-		OpenSsl.run(work, "pkeyutl", "-decrypt", "-inkey", privateKey, "-pkeyopt", "rsa_padding_mode:oaep",
-				"-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha1",
-				"-in", "naive.bin", "-out", "naive-mgf1-sha1.bin");
+		OpenSsl.run(work, "pkeyutl", "-decrypt", "-inkey", privateKey, "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt",
+				"rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha1", "-in", "naive.bin", "-out",
+				"naive-mgf1-sha1.bin");
 		assertThat(Files.readAllBytes(work.resolve("naive-mgf1-sha1.bin"))).isEqualTo(plaintext);
 	}
 
@@ -227,8 +230,10 @@ class OpenSslInteropTests {
 	@Test
 	void largestEcKeyThatFitsRsa2048OaepSha256DecryptsWithOpenSsl() throws Exception {
 		byte[] p384 = privateKeys.get(KeySpec.ECC_NIST_P384);
-		byte[] wrapped = this.wrapper.wrap(TestKeys.material(p384), KeySpec.ECC_NIST_P384,
-				wrappingKey(WrappingKeySpec.RSA_2048), WrappingAlgorithm.RSAES_OAEP_SHA_256).bytes();
+		byte[] wrapped = this.wrapper
+			.wrap(TestKeys.material(p384), KeySpec.ECC_NIST_P384, wrappingKey(WrappingKeySpec.RSA_2048),
+					WrappingAlgorithm.RSAES_OAEP_SHA_256)
+			.bytes();
 		Path work = workDir("p384");
 		Files.write(work.resolve("EncryptedKeyMaterial.bin"), wrapped);
 		openSslOaepDecrypt(work, WrappingKeySpec.RSA_2048, Hash.SHA_256, "EncryptedKeyMaterial.bin", "p384.der");
@@ -240,7 +245,10 @@ class OpenSslInteropTests {
 				KeySpec.ECC_NIST_P384, KeySpec.ECC_NIST_P521, KeySpec.ECC_SECG_P256K1, KeySpec.SM2);
 	}
 
-	/** Every form OpenSSL writes a private key in becomes exactly what 'openssl pkcs8 -topk8 -outform der' makes. */
+	/**
+	 * Every form OpenSSL writes a private key in becomes exactly what 'openssl pkcs8
+	 * -topk8 -outform der' makes.
+	 */
 	@ParameterizedTest
 	@MethodSource("privateKeySpecs")
 	void everyFormOpenSslWritesBecomesTheDerPkcs8OfOpenSslPkcs8Topk8(KeySpec keySpec) throws Exception {
@@ -255,9 +263,8 @@ class OpenSslInteropTests {
 			OpenSsl.run(work, "pkey", "-in", source, "-traditional", "-outform", "DER", "-out", "traditional.der");
 			forms.add(work.resolve("traditional.pem").toString());
 			forms.add(work.resolve("traditional.der").toString());
-			assertThat(Files.readString(work.resolve("traditional.pem")))
-				.startsWith(keySpec.kind() == KeySpec.Kind.RSA ? "-----BEGIN RSA PRIVATE KEY-----"
-						: "-----BEGIN EC PRIVATE KEY-----");
+			assertThat(Files.readString(work.resolve("traditional.pem"))).startsWith(keySpec.kind() == KeySpec.Kind.RSA
+					? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----");
 		}
 		byte[] expected = privateKeys.get(keySpec);
 		for (String form : forms) {
@@ -293,7 +300,10 @@ class OpenSslInteropTests {
 		assertThat(converted).isEqualTo(Files.readAllBytes(work.resolve("key.der")));
 	}
 
-	/** What KMS's GetPublicKey will return after the import, as 'openssl pkey -pubout -outform DER' derives it. */
+	/**
+	 * What KMS's GetPublicKey will return after the import, as 'openssl pkey -pubout
+	 * -outform DER' derives it.
+	 */
 	@ParameterizedTest
 	@MethodSource("privateKeySpecs")
 	void derivedPublicKeyIsWhatOpenSslDerives(KeySpec keySpec) throws Exception {
@@ -321,7 +331,10 @@ class OpenSslInteropTests {
 		}
 	}
 
-	/** A PEM private key, converted, wrapped with RSA_AES_KEY_WRAP and unwrapped by OpenSSL, is OpenSSL's PKCS#8. */
+	/**
+	 * A PEM private key, converted, wrapped with RSA_AES_KEY_WRAP and unwrapped by
+	 * OpenSSL, is OpenSSL's PKCS#8.
+	 */
 	@ParameterizedTest
 	@MethodSource("privateKeySpecs")
 	void pemPrivateKeyWrappedByKeyportUnwrapsWithOpenSslToItsPkcs8(KeySpec keySpec) throws Exception {
@@ -351,7 +364,10 @@ class OpenSslInteropTests {
 		assertThat(Files.readAllBytes(work.resolve("PrivateKey.der"))).isEqualTo(privateKeys.get(keySpec));
 	}
 
-	/** The PEM file each private key was generated as ('openssl genpkey'), as an absolute path. */
+	/**
+	 * The PEM file each private key was generated as ('openssl genpkey'), as an absolute
+	 * path.
+	 */
 	private static String sourcePem(KeySpec keySpec) {
 		String name = (keySpec.kind() == KeySpec.Kind.RSA) ? pem(WrappingKeySpec.valueOf(keySpec.name()))
 				: keySpec.name() + ".pem";

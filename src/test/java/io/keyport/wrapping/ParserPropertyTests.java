@@ -12,8 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Random input to the material and key parsers: they refuse with a {@link WrappingException} (a 4xx in the API) and
- * never with anything else. Seeded tries ({@link SeededTries}): a failure names the seed that replays it.
+ * Random input to the material and key parsers: they refuse with a
+ * {@link WrappingException} (a 4xx in the API) and never with anything else. Seeded tries
+ * ({@link SeededTries}): a failure names the seed that replays it.
  */
 class ParserPropertyTests {
 
@@ -28,7 +29,8 @@ class ParserPropertyTests {
 		SeededTries.run(2000, random -> {
 			byte[] der = RandomInputs.bytes(random, 700);
 			Throwable thrown = catchThrowable(() -> WrappingPublicKey.fromDer(der));
-			assertThat(thrown).as("%d random bytes as a wrapping key", der.length).isInstanceOf(WrappingException.class);
+			assertThat(thrown).as("%d random bytes as a wrapping key", der.length)
+				.isInstanceOf(WrappingException.class);
 			assertThat(((WrappingException) thrown).reason()).isEqualTo(WrappingException.Reason.INVALID_WRAPPING_KEY);
 		});
 	}

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
- * RSAES_PKCS1_V1_5 for providers other than AWS: {@code wrap} produces it, the AWS rules keep refusing it.
+ * RSAES_PKCS1_V1_5 for providers other than AWS: {@code wrap} produces it, the AWS rules
+ * keep refusing it.
  */
 class Pkcs1V15Tests {
 
@@ -91,7 +92,8 @@ class Pkcs1V15Tests {
 					WrappingAlgorithm.RSAES_PKCS1_V1_5, spec, partition))
 				.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
 					assertThat(ex.reason()).isEqualTo(Reason.UNSUPPORTED_WRAPPING_ALGORITHM);
-					assertThat(ex.getMessage()).startsWith("AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10)");
+					assertThat(ex.getMessage())
+						.startsWith("AWS KMS no longer accepts RSAES_PKCS1_V1_5 (since 2023-10-10)");
 				});
 		}
 		assertThat(this.wrapper.wrappingOptions(KeySpec.SYMMETRIC_DEFAULT, partition))
@@ -113,7 +115,10 @@ class Pkcs1V15Tests {
 		assertThat(Files.readAllBytes(dir.resolve("m.bin"))).isEqualTo(plaintext);
 	}
 
-	/** The decrypting side of the same cipher construction against Wycheproof's PKCS#1 v1.5 vectors. */
+	/**
+	 * The decrypting side of the same cipher construction against Wycheproof's PKCS#1
+	 * v1.5 vectors.
+	 */
 	@TestFactory
 	Stream<DynamicNode> wycheproofRsaPkcs1_2048() {
 		return TestVectors.dynamicTests("rsa_pkcs1_2048_test.json",
@@ -131,7 +136,8 @@ class Pkcs1V15Tests {
 			assertThat(decrypt(key, ct)).isEqualTo(msg);
 		}
 		else {
-			// an invalid ciphertext must never decrypt to its message (the JDK throws or, for implicit rejection, differs)
+			// an invalid ciphertext must never decrypt to its message (the JDK throws or,
+			// for implicit rejection, differs)
 			byte[] out;
 			try {
 				out = decrypt(key, ct);

@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@code toImportFormat} and {@code derivePublicKey}: private keys in PEM, PKCS#1 and SEC1 become the DER PKCS#8 KMS
- * imports, their public key is the one KMS will publish, and PEM that holds no usable private key is refused with a
- * reason that never quotes the key. OpenSSL's own output is compared in {@link OpenSslInteropTests}.
+ * {@code toImportFormat} and {@code derivePublicKey}: private keys in PEM, PKCS#1 and
+ * SEC1 become the DER PKCS#8 KMS imports, their public key is the one KMS will publish,
+ * and PEM that holds no usable private key is refused with a reason that never quotes the
+ * key. OpenSSL's own output is compared in {@link OpenSslInteropTests}.
  */
 class PrivateKeyFormatsTests {
 
@@ -83,7 +84,8 @@ class PrivateKeyFormatsTests {
 			org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey
 				.getInstance(info.parsePrivateKey());
 			assertThat(inner.getKey()).isEqualTo(d);
-			// as OpenSSL writes it: the curve only in the AlgorithmIdentifier, the public key kept
+			// as OpenSSL writes it: the curve only in the AlgorithmIdentifier, the public
+			// key kept
 			assertThat(inner.getParametersObject()).isNull();
 			assertThat(inner.getPublicKey().getBytes()).isEqualTo(point.getBytes());
 			this.wrapper.checkMaterial(TestKeys.material(pkcs8), keySpec);
@@ -184,7 +186,8 @@ class PrivateKeyFormatsTests {
 		assertInvalid(pem("ENCRYPTED PRIVATE KEY", key), "an encrypted PKCS#8 key (ENCRYPTED PRIVATE KEY)", base64);
 		byte[] traditionalEncrypted = ("-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
 				+ "DEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\n" + base64
-				+ "\n-----END EC PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+				+ "\n-----END EC PRIVATE KEY-----\n")
+			.getBytes(StandardCharsets.US_ASCII);
 		assertInvalid(traditionalEncrypted, "has header lines (Proc-Type: 4,ENCRYPTED)", base64);
 		assertInvalid(pem("PUBLIC KEY", publicKey), "a public key, not a private key", base64);
 		assertInvalid(pem("CERTIFICATE", publicKey), "a certificate, not a private key", base64);
@@ -192,8 +195,9 @@ class PrivateKeyFormatsTests {
 		assertInvalid(pem("OPENSSH PRIVATE KEY", key), "an unexpected 'OPENSSH PRIVATE KEY' block", base64);
 		byte[] truncated = Arrays.copyOf(pem("PRIVATE KEY", key), 60);
 		assertInvalid(truncated, "has no matching '-----END PRIVATE KEY-----' line", base64);
-		byte[] notBase64 = ("-----BEGIN PRIVATE KEY-----\n" + base64.substring(0, 20) + "*"
-				+ base64.substring(20) + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+		byte[] notBase64 = ("-----BEGIN PRIVATE KEY-----\n" + base64.substring(0, 20) + "*" + base64.substring(20)
+				+ "\n-----END PRIVATE KEY-----\n")
+			.getBytes(StandardCharsets.US_ASCII);
 		assertInvalid(notBase64, "characters that are not base64", base64);
 		byte[] sec1Garbage = pem("EC PRIVATE KEY", TestKeys.random(40));
 		assertInvalid(sec1Garbage, "the EC PRIVATE KEY block is not a DER SEC1 ECPrivateKey", base64);

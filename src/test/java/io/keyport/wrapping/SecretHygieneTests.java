@@ -17,7 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** Plaintext never shows up in messages or strings, and buffers the wrapper owns are overwritten. */
+/**
+ * Plaintext never shows up in messages or strings, and buffers the wrapper owns are
+ * overwritten.
+ */
 class SecretHygieneTests {
 
 	private final WrapCalls wrapper = new WrapCalls();
@@ -55,8 +58,10 @@ class SecretHygieneTests {
 		CapturingRandom random = new CapturingRandom();
 		WrapCalls capturing = new WrapCalls(random);
 		byte[] plaintext = WrapRoundTripTests.privateKeyMaterial(KeySpec.ECC_NIST_P384);
-		byte[] wrapped = capturing.wrap(TestKeys.material(plaintext), KeySpec.ECC_NIST_P384,
-				TestKeys.wrappingKey(WrappingKeySpec.RSA_3072), WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_1).bytes();
+		byte[] wrapped = capturing
+			.wrap(TestKeys.material(plaintext), KeySpec.ECC_NIST_P384, TestKeys.wrappingKey(WrappingKeySpec.RSA_3072),
+					WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_1)
+			.bytes();
 
 		assertThat(random.buffers).hasSize(1);
 		byte[] buffer = random.buffers.get(0);
@@ -102,9 +107,10 @@ class SecretHygieneTests {
 		secrets.add(rsaKey);
 		texts.add(failure(() -> this.wrapper.checkMaterial(TestKeys.material(p384), KeySpec.ECC_NIST_P256)));
 		texts.add(failure(() -> this.wrapper.checkMaterial(TestKeys.material(rsaKey), KeySpec.RSA_3072)));
-		texts.add(failure(() -> this.wrapper.checkMaterial(TestKeys.material(Arrays.copyOf(rsaKey, 600)),
-				KeySpec.RSA_2048)));
-		// 30 82 xx xx | 02 01 00 | 30 0d ... | 04 82 xx xx | 30 82 xx xx | 02 01 00 | 02 82 01 01 <modulus>
+		texts.add(failure(
+				() -> this.wrapper.checkMaterial(TestKeys.material(Arrays.copyOf(rsaKey, 600)), KeySpec.RSA_2048)));
+		// 30 82 xx xx | 02 01 00 | 30 0d ... | 04 82 xx xx | 30 82 xx xx | 02 01 00 | 02
+		// 82 01 01 <modulus>
 		byte[] corrupt = rsaKey.clone();
 		assertThat(corrupt[33]).isEqualTo((byte) 0x02);
 		corrupt[33] = (byte) 0x80;
@@ -129,19 +135,23 @@ class SecretHygieneTests {
 	@Test
 	void noConversionOrDerivationFailureRevealsTheKey() throws Exception {
 		byte[] p256 = TestKeys.ec("secp256r1", true).getPrivate().getEncoded();
-		byte[] sec1 = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(p256).parsePrivateKey().toASN1Primitive()
+		byte[] sec1 = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(p256)
+			.parsePrivateKey()
+			.toASN1Primitive()
 			.getEncoded();
 		byte[] rsaKey = TestKeys.rsa(WrappingKeySpec.RSA_2048).getPrivate().getEncoded();
 		List<String> texts = new ArrayList<>();
-		// a corrupted SEC1 body, an encrypted label, a key of the wrong type, a broken base64 body
+		// a corrupted SEC1 body, an encrypted label, a key of the wrong type, a broken
+		// base64 body
 		byte[] broken = sec1.clone();
 		broken[1] ^= 0x7f;
-		texts.add(failure(() -> this.wrapper.toImportFormat(TestKeys.material(PrivateKeyFormatsTests
-			.pem("EC PRIVATE KEY", broken)), KeySpec.ECC_NIST_P256)));
-		texts.add(failure(() -> this.wrapper.toImportFormat(TestKeys.material(PrivateKeyFormatsTests
-			.pem("ENCRYPTED PRIVATE KEY", p256)), KeySpec.ECC_NIST_P256)));
-		texts.add(failure(() -> this.wrapper.checkMaterial(this.wrapper.toImportFormat(TestKeys.material(
-				PrivateKeyFormatsTests.pem("EC PRIVATE KEY", sec1)), KeySpec.RSA_2048), KeySpec.RSA_2048)));
+		texts.add(failure(() -> this.wrapper.toImportFormat(
+				TestKeys.material(PrivateKeyFormatsTests.pem("EC PRIVATE KEY", broken)), KeySpec.ECC_NIST_P256)));
+		texts.add(failure(() -> this.wrapper.toImportFormat(
+				TestKeys.material(PrivateKeyFormatsTests.pem("ENCRYPTED PRIVATE KEY", p256)), KeySpec.ECC_NIST_P256)));
+		texts.add(failure(() -> this.wrapper.checkMaterial(this.wrapper
+			.toImportFormat(TestKeys.material(PrivateKeyFormatsTests.pem("EC PRIVATE KEY", sec1)), KeySpec.RSA_2048),
+				KeySpec.RSA_2048)));
 		byte[] pem = PrivateKeyFormatsTests.pem("PRIVATE KEY", rsaKey);
 		pem[40] = '!';
 		texts.add(failure(() -> this.wrapper.toImportFormat(TestKeys.material(pem), KeySpec.RSA_2048)));
@@ -169,7 +179,8 @@ class SecretHygieneTests {
 
 	@Test
 	void providerFailuresBecomeInternalErrorsWithoutMaterial() throws Exception {
-		// a 1024-bit key cannot carry 200 bytes: the provider's IllegalBlockSizeException must not leak raw
+		// a 1024-bit key cannot carry 200 bytes: the provider's IllegalBlockSizeException
+		// must not leak raw
 		java.security.KeyPair small = TestKeys.generateRsa(1024);
 		byte[] secret = TestKeys.random(200);
 		Throwable failure = catchThrowable(() -> Oaep.encrypt(small.getPublic(), Hash.SHA_256, secret));
@@ -196,7 +207,10 @@ class SecretHygieneTests {
 		return thrown.getMessage() + " | " + thrown;
 	}
 
-	/** No 6-byte window of the secret in hex (either case), base64 or as a Java array literal. */
+	/**
+	 * No 6-byte window of the secret in hex (either case), base64 or as a Java array
+	 * literal.
+	 */
 	private static void assertDoesNotReveal(String text, byte[] secret) {
 		String lower = text.toLowerCase(Locale.ROOT);
 		String hex = HexFormat.of().formatHex(secret);

@@ -27,7 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** SM2PKE in the AWS China regions: GM/T 0009 DER C1C3C2, as OpenSSL 3 writes and reads it. */
+/**
+ * SM2PKE in the AWS China regions: GM/T 0009 DER C1C3C2, as OpenSSL 3 writes and reads
+ * it.
+ */
 class Sm2PkeTests {
 
 	private final WrapCalls wrapper = new WrapCalls();
@@ -35,8 +38,8 @@ class Sm2PkeTests {
 	private static final KeyPair WRAPPING = TestKeys.generateEc("sm2p256v1");
 
 	@ParameterizedTest
-	@EnumSource(value = KeySpec.class, names = { "SM2", "ECC_NIST_P256", "ECC_NIST_P521", "ECC_SECG_P256K1",
-			"RSA_2048", "RSA_4096" })
+	@EnumSource(value = KeySpec.class,
+			names = { "SM2", "ECC_NIST_P256", "ECC_NIST_P521", "ECC_SECG_P256K1", "RSA_2048", "RSA_4096" })
 	void privateKeysWrapAndDecryptToTheMaterial(KeySpec keySpec) throws Exception {
 		byte[] material = WrapRoundTripTests.privateKeyMaterial(keySpec);
 		WrappingPublicKey key = WrappingPublicKey.fromDer(WRAPPING.getPublic().getEncoded());
@@ -68,7 +71,8 @@ class Sm2PkeTests {
 				TestKeys.material(WrapRoundTripTests.privateKeyMaterial(KeySpec.SM2)), KeySpec.SM2, key,
 				WrappingAlgorithm.SM2PKE, Partition.CHINA);
 		byte[] bytes = wrapped.bytes();
-		// raw C1C3C2 (04 ‖ x ‖ y ‖ C3 ‖ C2), as some libraries write it, is not what is uploaded
+		// raw C1C3C2 (04 ‖ x ‖ y ‖ C3 ‖ C2), as some libraries write it, is not what is
+		// uploaded
 		assertRefused(key, TestKeys.random(200), "not DER");
 		byte[] offCurve = bytes.clone();
 		ASN1Sequence sequence = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(bytes));
@@ -109,8 +113,8 @@ class Sm2PkeTests {
 	}
 
 	private void assertRefused(WrappingPublicKey key, byte[] bytes, String detail) {
-		assertThatThrownBy(() -> this.wrapper.checkEncrypted(EncryptedKeyMaterial.of(bytes), key,
-				WrappingAlgorithm.SM2PKE))
+		assertThatThrownBy(
+				() -> this.wrapper.checkEncrypted(EncryptedKeyMaterial.of(bytes), key, WrappingAlgorithm.SM2PKE))
 			.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
 				assertThat(ex.reason()).isEqualTo(Reason.INVALID_ENCRYPTED_KEY_MATERIAL);
 				assertThat(ex.getMessage()).contains(detail);
@@ -129,7 +133,10 @@ class Sm2PkeTests {
 		throw new AssertionError("not found");
 	}
 
-	/** GM/T 0009 DER back to 04 ‖ x ‖ y ‖ C3 ‖ C2 for Bouncy Castle's engine; independent of {@link Sm2Pke}. */
+	/**
+	 * GM/T 0009 DER back to 04 ‖ x ‖ y ‖ C3 ‖ C2 for Bouncy Castle's engine; independent
+	 * of {@link Sm2Pke}.
+	 */
 	static byte[] decrypt(PrivateKey key, byte[] der) throws Exception {
 		ASN1Sequence sequence = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
 		BigInteger x = ASN1Integer.getInstance(sequence.getObjectAt(0)).getValue();

@@ -46,7 +46,10 @@ final class TestKeys {
 		}
 	}
 
-	/** An EC key pair from the JDK (P-256/384/521) or, with {@code bc}, from Bouncy Castle (any named curve). */
+	/**
+	 * An EC key pair from the JDK (P-256/384/521) or, with {@code bc}, from Bouncy Castle
+	 * (any named curve).
+	 */
 	static synchronized KeyPair ec(String curve, boolean bc) {
 		return EC.computeIfAbsent(curve + "/" + bc, k -> {
 			try {

@@ -16,8 +16,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Wycheproof vectors from {@code shared/testvectors} next to the repository ({@code ../shared/testvectors} from its
- * root, as in CI), else from the first parent directory that has {@code shared/testvectors}, else from
+ * Wycheproof vectors from {@code shared/testvectors} next to the repository
+ * ({@code ../shared/testvectors} from its root, as in CI), else from the first parent
+ * directory that has {@code shared/testvectors}, else from
  * {@code -Dkeyport.testvectors=...}. Tests skip when none is found.
  */
 public final class TestVectors {
@@ -40,10 +41,16 @@ public final class TestVectors {
 		for (Path dir = root; dir != null; dir = dir.getParent()) {
 			candidates.add(dir.resolve("shared/testvectors"));
 		}
-		return candidates.stream().filter((dir) -> Files.isDirectory(dir.resolve("wycheproof"))).findFirst().orElse(null);
+		return candidates.stream()
+			.filter((dir) -> Files.isDirectory(dir.resolve("wycheproof")))
+			.findFirst()
+			.orElse(null);
 	}
 
-	/** Loads a Wycheproof file, or aborts the calling test (skipped, not failed) when the vectors are absent. */
+	/**
+	 * Loads a Wycheproof file, or aborts the calling test (skipped, not failed) when the
+	 * vectors are absent.
+	 */
 	public static JsonNode wycheproof(String file) {
 		Path path = locate(file);
 		Assumptions.assumeTrue(path != null, () -> notFound(file));
@@ -51,10 +58,12 @@ public final class TestVectors {
 	}
 
 	/**
-	 * Dynamic tests from a Wycheproof file; when it is absent, one test that is reported as skipped with the reason
-	 * (Surefire does not report an aborted test factory at all).
+	 * Dynamic tests from a Wycheproof file; when it is absent, one test that is reported
+	 * as skipped with the reason (Surefire does not report an aborted test factory at
+	 * all).
 	 */
-	public static Stream<DynamicNode> dynamicTests(String file, Function<JsonNode, Stream<? extends DynamicNode>> tests) {
+	public static Stream<DynamicNode> dynamicTests(String file,
+			Function<JsonNode, Stream<? extends DynamicNode>> tests) {
 		Path path = locate(file);
 		if (path == null) {
 			return Stream.of(DynamicTest.dynamicTest(file + " not found", () -> Assumptions.abort(notFound(file))));

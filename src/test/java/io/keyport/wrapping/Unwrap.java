@@ -30,7 +30,10 @@ final class Unwrap {
 		return cipher.doFinal(ciphertext);
 	}
 
-	/** RSA_AES_KEY_WRAP_SHA_*: the first k bytes are the RSA-OAEP block, the rest the AES-KWP output. */
+	/**
+	 * RSA_AES_KEY_WRAP_SHA_*: the first k bytes are the RSA-OAEP block, the rest the
+	 * AES-KWP output.
+	 */
 	static byte[] rsaAesKeyWrap(PrivateKey key, Hash hash, int modulusBytes, byte[] ciphertext)
 			throws GeneralSecurityException {
 		byte[] aesKey = oaep(key, hash, Arrays.copyOfRange(ciphertext, 0, modulusBytes));

@@ -4,10 +4,12 @@ import java.security.SecureRandom;
 import java.util.List;
 
 /**
- * The calls the wrapping tests are written in, (material, key spec, wrapping key, algorithm, partition), on top of
- * {@link ImportRules}, {@link ImportSpec}, {@link KeyMaterialWrapper} and the schemes, with AWS's rules of the
- * partition (standard when none is named). Material is checked before the combination, as the import job does by
- * creating the job first; RSAES_PKCS1_V1_5 is wrapped under rules that take it, as for other providers.
+ * The calls the wrapping tests are written in, (material, key spec, wrapping key,
+ * algorithm, partition), on top of {@link ImportRules}, {@link ImportSpec},
+ * {@link KeyMaterialWrapper} and the schemes, with AWS's rules of the partition (standard
+ * when none is named). Material is checked before the combination, as the import job does
+ * by creating the job first; RSAES_PKCS1_V1_5 is wrapped under rules that take it, as for
+ * other providers.
  */
 final class WrapCalls {
 

@@ -25,7 +25,9 @@ import static io.keyport.wrapping.WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code wrap} with JDK-generated wrapping keys of every size, unwrapped as KMS would. */
+/**
+ * {@code wrap} with JDK-generated wrapping keys of every size, unwrapped as KMS would.
+ */
 class WrapRoundTripTests {
 
 	private final WrapCalls wrapper = new WrapCalls();
@@ -146,8 +148,8 @@ class WrapRoundTripTests {
 			.isInstanceOfSatisfying(WrappingException.class,
 					(ex) -> assertThat(ex.reason()).isEqualTo(Reason.INCOMPATIBLE_WRAPPING_ALGORITHM));
 		byte[] p521 = privateKeyMaterial(KeySpec.ECC_NIST_P521);
-		assertThatThrownBy(() -> this.wrapper.wrap(TestKeys.material(p521), KeySpec.ECC_NIST_P521, key,
-				RSAES_OAEP_SHA_256))
+		assertThatThrownBy(
+				() -> this.wrapper.wrap(TestKeys.material(p521), KeySpec.ECC_NIST_P521, key, RSAES_OAEP_SHA_256))
 			.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
 				assertThat(ex.reason()).isEqualTo(Reason.INCOMPATIBLE_WRAPPING_ALGORITHM);
 				assertThat(ex.getMessage()).contains("RSA_2048");
@@ -156,7 +158,8 @@ class WrapRoundTripTests {
 
 	@Test
 	void materialLongerThanTheOaepCapacityIsTooLarge() {
-		// Bouncy Castle's PKCS#8 repeats the curve inside ECPrivateKey: longer than OpenSSL's 185 bytes for P-384
+		// Bouncy Castle's PKCS#8 repeats the curve inside ECPrivateKey: longer than
+		// OpenSSL's 185 bytes for P-384
 		byte[] p384 = TestKeys.ec("secp384r1", true).getPrivate().getEncoded();
 		assertThat(p384.length).isGreaterThan(190);
 		assertThatThrownBy(() -> this.wrapper.wrap(TestKeys.material(p384), KeySpec.ECC_NIST_P384,
@@ -169,8 +172,8 @@ class WrapRoundTripTests {
 						+ "key (RSA_3072 or RSA_4096)");
 			});
 		// while SHA-1's larger capacity (214) carries it
-		this.wrapper.wrap(TestKeys.material(p384), KeySpec.ECC_NIST_P384, TestKeys.wrappingKey(WrappingKeySpec.RSA_2048),
-				RSAES_OAEP_SHA_1);
+		this.wrapper.wrap(TestKeys.material(p384), KeySpec.ECC_NIST_P384,
+				TestKeys.wrappingKey(WrappingKeySpec.RSA_2048), RSAES_OAEP_SHA_1);
 	}
 
 	@Test
@@ -204,7 +207,10 @@ class WrapRoundTripTests {
 		}
 	}
 
-	/** PKCS#8 private keys as the JDK (RSA, P-256/384/521) or Bouncy Castle (secp256k1, SM2) encode them. */
+	/**
+	 * PKCS#8 private keys as the JDK (RSA, P-256/384/521) or Bouncy Castle (secp256k1,
+	 * SM2) encode them.
+	 */
 	static byte[] privateKeyMaterial(KeySpec keySpec) {
 		return switch (keySpec) {
 			case RSA_2048 -> TestKeys.rsa(WrappingKeySpec.RSA_2048).getPrivate().getEncoded();

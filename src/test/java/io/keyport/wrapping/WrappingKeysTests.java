@@ -82,7 +82,8 @@ class WrappingKeysTests {
 		assertInvalid(Arrays.copyOf(der, der.length + 1), "not a DER SubjectPublicKeyInfo", "accepted");
 		assertInvalid(new byte[] { 0x30, 0x00 }, "not a DER SubjectPublicKeyInfo", "accepted");
 		assertInvalid(TestKeys.random(294), "", "accepted");
-		// every single-byte corruption is either still a key or refused with INVALID_WRAPPING_KEY
+		// every single-byte corruption is either still a key or refused with
+		// INVALID_WRAPPING_KEY
 		for (int i = 0; i < der.length; i++) {
 			byte[] corrupt = der.clone();
 			corrupt[i] ^= (byte) (1 + TestKeys.RANDOM.nextInt(255));
@@ -98,7 +99,8 @@ class WrappingKeysTests {
 	@Test
 	void nonMinimalDerIsRefused() {
 		byte[] der = TestKeys.rsa(WrappingKeySpec.RSA_2048).getPublic().getEncoded();
-		// 30 82 01 22 ... re-encoded with a needless third length byte: valid BER, not DER
+		// 30 82 01 22 ... re-encoded with a needless third length byte: valid BER, not
+		// DER
 		assertThat(der[0]).isEqualTo((byte) 0x30);
 		assertThat(der[1]).isEqualTo((byte) 0x82);
 		byte[] ber = new byte[der.length + 1];
@@ -130,11 +132,12 @@ class WrappingKeysTests {
 	void checkSpecRefusesAKeyOfAnotherSpecThanRequested() {
 		WrappingPublicKey key = TestKeys.wrappingKey(WrappingKeySpec.RSA_2048);
 		key.checkSpec(WrappingKeySpec.RSA_2048);
-		assertThatThrownBy(() -> key.checkSpec(WrappingKeySpec.RSA_4096)).isInstanceOfSatisfying(
-				WrappingException.class, (ex) -> {
-					assertThat(ex.reason()).isEqualTo(Reason.WRAPPING_KEY_SPEC_MISMATCH);
-					assertThat(ex.getMessage()).isEqualTo("expected an RSA_4096 wrapping public key (as requested), got RSA_2048");
-				});
+		assertThatThrownBy(() -> key.checkSpec(WrappingKeySpec.RSA_4096))
+			.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
+				assertThat(ex.reason()).isEqualTo(Reason.WRAPPING_KEY_SPEC_MISMATCH);
+				assertThat(ex.getMessage())
+					.isEqualTo("expected an RSA_4096 wrapping public key (as requested), got RSA_2048");
+			});
 	}
 
 	private static byte[] rsaPublicKey(int bits) throws Exception {

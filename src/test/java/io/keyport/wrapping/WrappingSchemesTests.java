@@ -11,7 +11,10 @@ import io.keyport.wrapping.WrappingException.Reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link WrappingSchemes}: one scheme per algorithm, and each scheme's capacity as known answers. */
+/**
+ * {@link WrappingSchemes}: one scheme per algorithm, and each scheme's capacity as known
+ * answers.
+ */
 class WrappingSchemesTests {
 
 	private static final ImportRules STANDARD = ImportRules.aws(Partition.STANDARD);
@@ -19,7 +22,8 @@ class WrappingSchemesTests {
 	@Test
 	void factoryChoosesTheSchemeOfTheAlgorithm() {
 		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.RSAES_OAEP_SHA_1)).isInstanceOf(RsaOaepScheme.class);
-		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.RSAES_OAEP_SHA_256)).isInstanceOf(RsaOaepScheme.class);
+		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.RSAES_OAEP_SHA_256))
+			.isInstanceOf(RsaOaepScheme.class);
 		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_1))
 			.isInstanceOf(RsaAesKeyWrapScheme.class);
 		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256))
@@ -56,7 +60,8 @@ class WrappingSchemesTests {
 
 	@Test
 	void sm2AndPkcs1CapacitiesAreKnownAnswers() {
-		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.SM2PKE).capacity(WrappingKeySpec.SM2)).isEqualTo(6032);
+		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.SM2PKE).capacity(WrappingKeySpec.SM2))
+			.isEqualTo(6032);
 		assertThat(Sm2Pke.maxLength(6032)).isLessThanOrEqualTo(6144);
 		assertThat(Sm2Pke.maxLength(6033)).isGreaterThan(6144);
 		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.SM2PKE).capacity(WrappingKeySpec.RSA_4096)).isZero();

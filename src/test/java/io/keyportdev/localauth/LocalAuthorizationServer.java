@@ -13,9 +13,11 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 
 /**
- * A real OAuth2 authorization server (Spring Authorization Server) for the local run and the tests: demo clients for
- * two tenants and an operator obtain tokens with the client-credentials grant, exactly as platforms do against a
- * production issuer. Test scope only; outside the io.keyport package so Keyport's component scan never picks it up.
+ * A real OAuth2 authorization server (Spring Authorization Server) for the local run and
+ * the tests: demo clients for two tenants and an operator obtain tokens with the
+ * client-credentials grant, exactly as platforms do against a production issuer. Test
+ * scope only; outside the io.keyport package so Keyport's component scan never picks it
+ * up.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -49,7 +51,10 @@ public class LocalAuthorizationServer {
 
 	private static final List<String> PLATFORM_SCOPES = List.of("keyport:read", "keyport:import", "keyport:keys");
 
-	/** Clients of tenant B named like privileged callers: the names must give them nothing. */
+	/**
+	 * Clients of tenant B named like privileged callers: the names must give them
+	 * nothing.
+	 */
 	public static final List<DemoClient> PRIVILEGED_NAMES = List.of(
 			new DemoClient("system:x", "attacker-secret-1", "tenant-b", PLATFORM_SCOPES),
 			new DemoClient("system", "attacker-secret-2", "tenant-b", PLATFORM_SCOPES),
@@ -71,18 +76,22 @@ public class LocalAuthorizationServer {
 			"tenant-long", PLATFORM_SCOPES);
 
 	/**
-	 * Clients for tests that play an attacker, registered only when {@link #TEST_CLIENTS_PROPERTY} is set (the tests
-	 * set it; the local run's demo clients stay as documented). They authenticate with client_secret_post, since a
+	 * Clients for tests that play an attacker, registered only when
+	 * {@link #TEST_CLIENTS_PROPERTY} is set (the tests set it; the local run's demo
+	 * clients stay as documented). They authenticate with client_secret_post, since a
 	 * colon in a client id breaks HTTP Basic.
 	 */
 	public static final List<DemoClient> TEST_CLIENTS = java.util.stream.Stream
-		.concat(PRIVILEGED_NAMES.stream(), java.util.stream.Stream.of(WITHOUT_TENANT, OVERLONG_TENANT, ODD_TENANT,
-				OVERLONG_CLIENT_ID))
+		.concat(PRIVILEGED_NAMES.stream(),
+				java.util.stream.Stream.of(WITHOUT_TENANT, OVERLONG_TENANT, ODD_TENANT, OVERLONG_CLIENT_ID))
 		.toList();
 
 	public static final String TEST_CLIENTS_PROPERTY = "keyport-dev.local-auth.test-clients";
 
-	/** Starts the server on 127.0.0.1 and the given port (0 for any), with the demo clients only. */
+	/**
+	 * Starts the server on 127.0.0.1 and the given port (0 for any), with the demo
+	 * clients only.
+	 */
 	public static ConfigurableApplicationContext start(int port) {
 		return start(port, false);
 	}

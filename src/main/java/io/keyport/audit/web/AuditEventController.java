@@ -18,8 +18,8 @@ import io.keyport.audit.AuditLog.AuditEntry;
 
 /** The audit trail, for administrators (scope keyport:admin). */
 @RestController
-@RequestMapping(path = "/api/v1/audit-events", produces = { MediaType.APPLICATION_JSON_VALUE,
-		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+@RequestMapping(path = "/api/v1/audit-events",
+		produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class AuditEventController {
 
 	private final AuditLog auditLog;

@@ -16,10 +16,13 @@ import io.keyport.importjob.ExpiringKeys;
 import io.keyport.security.Caller;
 import io.keyport.web.ApiException;
 
-/** Keys whose imported material expires soon: re-import before then, or workloads using them stop. */
+/**
+ * Keys whose imported material expires soon: re-import before then, or workloads using
+ * them stop.
+ */
 @RestController
-@RequestMapping(path = "/api/v1/expiring-keys", produces = { MediaType.APPLICATION_JSON_VALUE,
-		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+@RequestMapping(path = "/api/v1/expiring-keys",
+		produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class ExpiringKeysController {
 
 	/** A year is as far as AWS lets material be valid. */
@@ -31,7 +34,10 @@ class ExpiringKeysController {
 		this.expiringKeys = expiringKeys;
 	}
 
-	/** @param within ISO-8601 duration such as {@code P7D} or {@code PT12H}; defaults to the configured lead time */
+	/**
+	 * @param within ISO-8601 duration such as {@code P7D} or {@code PT12H}; defaults to
+	 * the configured lead time
+	 */
 	@GetMapping
 	ExpiringKeysResponse listExpiringKeys(@RequestParam(required = false) String within) {
 		Duration window = within != null ? parse(within) : this.expiringKeys.defaultWindow();
@@ -63,7 +69,9 @@ class ExpiringKeysController {
 	record ExpiringKeysResponse(String within, List<ExpiringKey> keys) {
 	}
 
-	/** @param remaining ISO-8601 duration until the material expires */
+	/**
+	 * @param remaining ISO-8601 duration until the material expires
+	 */
 	record ExpiringKey(String kmsKeyId, String kmsKeyArn, Instant validTo, String remaining, String jobId) {
 	}
 

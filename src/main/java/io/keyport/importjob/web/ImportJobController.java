@@ -63,10 +63,13 @@ import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 import io.keyport.wrapping.WrappingPublicKey;
 
-/** REST API v1 for import jobs. Responses that carry parameters or material-related data are never cached. */
+/**
+ * REST API v1 for import jobs. Responses that carry parameters or material-related data
+ * are never cached.
+ */
 @RestController
-@RequestMapping(path = "/api/v1/import-jobs", produces = { MediaType.APPLICATION_JSON_VALUE,
-		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+@RequestMapping(path = "/api/v1/import-jobs",
+		produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class ImportJobController {
 
 	static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
@@ -83,8 +86,7 @@ class ImportJobController {
 
 	private final ImportJobProperties properties;
 
-	ImportJobController(ImportJobService jobs, IdempotentRequests idempotentRequests,
-			ImportJobProperties properties) {
+	ImportJobController(ImportJobService jobs, IdempotentRequests idempotentRequests, ImportJobProperties properties) {
 		this.jobs = jobs;
 		this.idempotentRequests = idempotentRequests;
 		this.properties = properties;
@@ -93,7 +95,8 @@ class ImportJobController {
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<?> createImportJob(@Valid @RequestBody CreateImportJobRequest request,
 			@RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
-		// the normalized command is what a retry is compared by: " abc " and "abc" name the same key
+		// the normalized command is what a retry is compared by: " abc " and "abc" name
+		// the same key
 		CreateImportJob command = new CreateImportJob(request.kmsKeyId().trim(),
 				request.wrappingAlgorithm() != null ? request.wrappingAlgorithm()
 						: WrappingAlgorithm.RSAES_OAEP_SHA_256,
@@ -122,9 +125,11 @@ class ImportJobController {
 	ImportJobResponse.ImportJobPage listImportJobs(@RequestParam(required = false) ImportJobState state,
 			@RequestParam(required = false) String kmsKeyId,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
-			// the document shows the default configuration's sizes; the running service applies the configured ones
+			// the document shows the default configuration's sizes; the running service
+			// applies the configured ones
 			@RequestParam(defaultValue = "${keyport.import-jobs.default-page-size:20}") @Min(1) @Parameter(
-					schema = @Schema(type = "integer", format = "int32", defaultValue = "20", maximum = "100")) int size) {
+					schema = @Schema(type = "integer", format = "int32", defaultValue = "20",
+							maximum = "100")) int size) {
 		checkPageSize(size);
 		Page<ImportJobView> result = this.jobs.list(state, kmsKeyId, page, size, Caller.current());
 		return new ImportJobResponse.ImportJobPage(result.map(ImportJobResponse::of).getContent(), page, size,
@@ -155,22 +160,26 @@ class ImportJobController {
 		ImportParametersDownload download = this.jobs.importParameters(new ImportJobId(id), Caller.current());
 		boolean pem = accept != null && MediaType.parseMediaTypes(accept).stream().anyMatch(PEM::includes)
 				&& MediaType.parseMediaTypes(accept).stream().noneMatch(MediaType.APPLICATION_OCTET_STREAM::equals);
-		byte[] body = pem ? WrappingPublicKey.fromDer(download.wrappingPublicKeyDer())
-			.pem()
-			.getBytes(StandardCharsets.US_ASCII) : download.wrappingPublicKeyDer();
+		byte[] body = pem
+				? WrappingPublicKey.fromDer(download.wrappingPublicKeyDer()).pem().getBytes(StandardCharsets.US_ASCII)
+				: download.wrappingPublicKeyDer();
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
 			.contentType(pem ? PEM : MediaType.APPLICATION_OCTET_STREAM)
-			.header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-				.filename("wrappingKey_" + download.job().kmsKeyId() + (pem ? ".pem" : ".der"))
-				.build()
-				.toString())
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					ContentDisposition.attachment()
+						.filename("wrappingKey_" + download.job().kmsKeyId() + (pem ? ".pem" : ".der"))
+						.build()
+						.toString())
 			.body(body);
 	}
 
-	/** The AWS console's ImportParameters.zip layout: wrapping key, import token and a README. */
-	@GetMapping(path = "/{id}/import-parameters.zip", produces = { "application/zip",
-			MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	/**
+	 * The AWS console's ImportParameters.zip layout: wrapping key, import token and a
+	 * README.
+	 */
+	@GetMapping(path = "/{id}/import-parameters.zip",
+			produces = { "application/zip", MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 	ResponseEntity<byte[]> importParametersZip(@PathVariable UUID id) {
 		ImportParametersDownload download = this.jobs.importParameters(new ImportJobId(id), Caller.current());
 		ImportJobView job = download.job();
@@ -200,17 +209,23 @@ class ImportJobController {
 		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), Caller.current()));
 	}
 
-	/** JSON {@code {encryptedKeyMaterial: base64}}, decoded from the raw body without Jackson (see Base64JsonBody). */
+	/**
+	 * JSON {@code {encryptedKeyMaterial: base64}}, decoded from the raw body without
+	 * Jackson (see Base64JsonBody).
+	 */
 	@PutMapping(path = "/{id}/encrypted-key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
-	// springdoc merges the two PUT methods' bodies by taking one annotation: it names both media types
-	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
-			@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-					schema = @Schema(implementation = EncryptedKeyMaterialRequest.class)),
-			@Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
-					schema = @Schema(type = "string", format = "byte")) })
+	// springdoc merges the two PUT methods' bodies by taking one annotation: it names
+	// both media types
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = {
+					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = EncryptedKeyMaterialRequest.class)),
+					@Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+							schema = @Schema(type = "string", format = "byte")) })
 	ResponseEntity<ImportJobResponse> uploadEncryptedJson(@PathVariable UUID id, HttpServletRequest request)
 			throws IOException {
-		// read with room above the limit, so an oversized value gets the same 422 as a raw upload
+		// read with room above the limit, so an oversized value gets the same 422 as a
+		// raw upload
 		byte[] body = Base64JsonBody.read(request, "encryptedKeyMaterial", 2 * EncryptedKeyMaterial.MAX_LENGTH);
 		try {
 			return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), Caller.current()));
@@ -221,43 +236,49 @@ class ImportJobController {
 	}
 
 	/**
-	 * Plaintext over TLS: wrapped here, the buffer overwritten after use, never stored or logged. {@code keyMaterial}
-	 * is the base64 of raw symmetric or HMAC bytes, or of a private key file (DER PKCS#8, PKCS#1 or SEC1, or PEM).
+	 * Plaintext over TLS: wrapped here, the buffer overwritten after use, never stored or
+	 * logged. {@code keyMaterial} is the base64 of raw symmetric or HMAC bytes, or of a
+	 * private key file (DER PKCS#8, PKCS#1 or SEC1, or PEM).
 	 */
 	@PostMapping(path = "/{id}/key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "uploadPlaintext")
-	// springdoc merges the two POST methods' bodies by taking one annotation: both name all three media types
+	// springdoc merges the two POST methods' bodies by taking one annotation: both name
+	// all three media types
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The plaintext key material",
-			content = { @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-					schema = @Schema(implementation = KeyMaterialRequest.class)),
+			content = {
+					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = KeyMaterialRequest.class)),
 					@Content(mediaType = "application/octet-stream",
 							schema = @Schema(type = "string", format = "binary")),
 					@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) })
 	ResponseEntity<ImportJobResponse> uploadPlaintext(@PathVariable UUID id, HttpServletRequest request)
 			throws IOException {
-		// decoded from the raw body without Jackson: the base64 text never becomes a String or a pooled char buffer
+		// decoded from the raw body without Jackson: the base64 text never becomes a
+		// String or a pooled char buffer
 		byte[] material = Base64JsonBody.read(request, "keyMaterial", MAX_PLAINTEXT_MATERIAL);
 		if (material.length == 0) {
 			throw new InvalidRequestException("empty-key-material", "The request carries no key material");
 		}
-		return ok(this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(material),
-				Caller.current()));
+		return ok(
+				this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(material), Caller.current()));
 	}
 
 	/**
-	 * Plaintext as the raw body: a private key file as it is ({@code application/x-pem-file} for PEM,
-	 * {@code application/octet-stream} for DER or raw symmetric and HMAC bytes). Read straight into one array that
-	 * is overwritten after use, with no converter or String in between.
+	 * Plaintext as the raw body: a private key file as it is
+	 * ({@code application/x-pem-file} for PEM, {@code application/octet-stream} for DER
+	 * or raw symmetric and HMAC bytes). Read straight into one array that is overwritten
+	 * after use, with no converter or String in between.
 	 */
-	@PostMapping(path = "/{id}/key-material", consumes = { MediaType.APPLICATION_OCTET_STREAM_VALUE,
-			"application/x-pem-file" })
+	@PostMapping(path = "/{id}/key-material",
+			consumes = { MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/x-pem-file" })
 	@Operation(operationId = "uploadPlaintext", summary = "Plaintext key material: Keyport wraps it, then imports",
 			description = "JSON {keyMaterial: base64}, or the raw file: application/x-pem-file for a PEM private key "
 					+ "(PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY), application/octet-stream for DER (PKCS#8, PKCS#1, "
 					+ "SEC1) or raw symmetric and HMAC bytes. Private keys are imported as unencrypted DER PKCS#8.")
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The plaintext key material",
-			content = { @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-					schema = @Schema(implementation = KeyMaterialRequest.class)),
+			content = {
+					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = KeyMaterialRequest.class)),
 					@Content(mediaType = "application/octet-stream",
 							schema = @Schema(type = "string", format = "binary")),
 					@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) })
@@ -268,14 +289,15 @@ class ImportJobController {
 	}
 
 	/**
-	 * New parameters; with {@code expiration} also a new ValidTo for the next import (needed to import the same
-	 * material again after it expired). Without a body the current expiration stays.
+	 * New parameters; with {@code expiration} also a new ValidTo for the next import
+	 * (needed to import the same material again after it expired). Without a body the
+	 * current expiration stays.
 	 */
 	@PostMapping("/{id}/refresh-parameters")
 	ResponseEntity<ImportJobResponse> refreshParameters(@PathVariable UUID id,
 			@Valid @RequestBody(required = false) ImportJobRequests.RefreshParametersRequest request) {
-		ExpirationPolicy expiration = request != null && request.expiration() != null
-				? expiration(request.expiration()) : null;
+		ExpirationPolicy expiration = request != null && request.expiration() != null ? expiration(request.expiration())
+				: null;
 		return ok(this.jobs.refreshParameters(new ImportJobId(id), expiration, Caller.current()));
 	}
 
@@ -289,8 +311,9 @@ class ImportJobController {
 	}
 
 	/**
-	 * The body in an array of exactly its length; the oversized read buffer is overwritten. Tomcat's own input buffer
-	 * held the same bytes and is only overwritten when reused (see the README's security notes).
+	 * The body in an array of exactly its length; the oversized read buffer is
+	 * overwritten. Tomcat's own input buffer held the same bytes and is only overwritten
+	 * when reused (see the README's security notes).
 	 */
 	private static byte[] plaintextBody(HttpServletRequest request) throws IOException {
 		byte[] buffer = new byte[MAX_PLAINTEXT_MATERIAL + 1];

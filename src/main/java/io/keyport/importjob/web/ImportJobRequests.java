@@ -12,8 +12,9 @@ import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
 /**
- * Request bodies of the import-job API. The two material bodies only describe the JSON for the API document: the
- * controller decodes them from the raw body with {@link io.keyport.web.Base64JsonBody}, never through Jackson.
+ * Request bodies of the import-job API. The two material bodies only describe the JSON
+ * for the API document: the controller decodes them from the raw body with
+ * {@link io.keyport.web.Base64JsonBody}, never through Jackson.
  */
 final class ImportJobRequests {
 
@@ -30,11 +31,16 @@ final class ImportJobRequests {
 			WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration) {
 	}
 
-	/** @param expiration a new expiration for the next import; absent keeps the current one */
+	/**
+	 * @param expiration a new expiration for the next import; absent keeps the current
+	 * one
+	 */
 	record RefreshParametersRequest(@Valid Expiration expiration) {
 	}
 
-	/** @param validTo required with KEY_MATERIAL_EXPIRES, refused otherwise */
+	/**
+	 * @param validTo required with KEY_MATERIAL_EXPIRES, refused otherwise
+	 */
 	record Expiration(@NotNull ExpirationModel model, Instant validTo) {
 	}
 

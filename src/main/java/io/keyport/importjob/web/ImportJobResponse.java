@@ -18,12 +18,13 @@ import io.keyport.wrapping.WrappingKeySpec;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, String kmsKeyArn, KeySpec keySpec,
 		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
-		ParametersState parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError, String keyMaterialId,
-		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, long version) {
+		ParametersState parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError,
+		String keyMaterialId, Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy,
+		long version) {
 
 	static ImportJobResponse of(ImportJobView job) {
-		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(),
-				job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec(),
+		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(), job.keySpec(),
+				job.wrappingAlgorithm(), job.wrappingKeySpec(),
 				new MaterialExpiration(job.expiration().model(), job.expiration().validTo()),
 				new ParametersState(job.parametersFetchedAt(), job.parametersValidTo(), job.parameterDownloads()),
 				job.importAttempts(), job.nextAttemptAt(),
@@ -37,8 +38,9 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 	}
 
 	/**
-	 * The current wrapping key and token: when downloaded, until when valid, how many downloads so far. Named apart
-	 * from the KMS port's {@code ImportParameters} (the key and token themselves); the API keeps its schema name.
+	 * The current wrapping key and token: when downloaded, until when valid, how many
+	 * downloads so far. Named apart from the KMS port's {@code ImportParameters} (the key
+	 * and token themselves); the API keeps its schema name.
 	 */
 	@Schema(name = "ImportParameters")
 	@JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,7 +50,10 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 	record ImportJobError(String code, String message) {
 	}
 
-	/** One entry of a job's history; named apart from the entity, the API keeps its schema name. */
+	/**
+	 * One entry of a job's history; named apart from the entity, the API keeps its schema
+	 * name.
+	 */
 	@Schema(name = "ImportJobEvent")
 	record EventResponse(Long sequence, ImportJobState from, ImportJobState to, String cause, String errorCode,
 			String actor, Instant occurredAt) {

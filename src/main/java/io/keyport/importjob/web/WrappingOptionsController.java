@@ -23,15 +23,18 @@ import io.keyport.wrapping.WrappingKeySpec;
 import io.keyport.wrapping.WrappingOption;
 
 /**
- * Which wrapping choices an import job for a key spec may use, so a portal offers only valid ones. The answer comes
- * from the KMS provider's import rules for the region, the same that refuse an impossible job.
+ * Which wrapping choices an import job for a key spec may use, so a portal offers only
+ * valid ones. The answer comes from the KMS provider's import rules for the region, the
+ * same that refuse an impossible job.
  */
 @RestController
-@RequestMapping(path = "/api/v1/wrapping-options", produces = { MediaType.APPLICATION_JSON_VALUE,
-		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+@RequestMapping(path = "/api/v1/wrapping-options",
+		produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class WrappingOptionsController {
 
-	/** AWS region names: cn-north-1, us-gov-west-1, ap-southeast-5, eusc-de-east-1, ... */
+	/**
+	 * AWS region names: cn-north-1, us-gov-west-1, ap-southeast-5, eusc-de-east-1, ...
+	 */
 	private static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}");
 
 	private final KmsProvider kms;
@@ -42,7 +45,8 @@ class WrappingOptionsController {
 
 	/**
 	 * @param keySpec the KMS key's key spec
-	 * @param region the region the key lives in; defaults to the configured provider's region
+	 * @param region the region the key lives in; defaults to the configured provider's
+	 * region
 	 */
 	@GetMapping
 	@Operation(summary = "Allowed wrapping algorithm and wrapping key spec pairs for a key spec, recommended first",
@@ -65,13 +69,17 @@ class WrappingOptionsController {
 	}
 
 	/**
-	 * @param partition {@code aws-cn} for the China regions, {@code aws} for the rules of every other partition
+	 * @param partition {@code aws-cn} for the China regions, {@code aws} for the rules of
+	 * every other partition
 	 * @param options allowed pairs, recommended first
 	 */
 	record WrappingOptionsResponse(KeySpec keySpec, String region, String partition, List<Option> options) {
 	}
 
-	/** @param recommended true for the first, AWS's recommendation: the longest wrapping key and SHA-256 */
+	/**
+	 * @param recommended true for the first, AWS's recommendation: the longest wrapping
+	 * key and SHA-256
+	 */
 	record Option(WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, boolean recommended) {
 	}
 

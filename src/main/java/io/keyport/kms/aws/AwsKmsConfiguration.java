@@ -16,7 +16,9 @@ import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsRateLimitProperties;
 import io.keyport.kms.PacedKmsProvider;
 
-/** Wires the AWS adapter when {@code keyport.kms.provider} is {@code aws} (the default). */
+/**
+ * Wires the AWS adapter when {@code keyport.kms.provider} is {@code aws} (the default).
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "keyport.kms.provider", havingValue = "aws", matchIfMissing = true)
 class AwsKmsConfiguration {

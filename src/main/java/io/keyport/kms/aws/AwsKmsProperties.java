@@ -12,11 +12,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * AWS KMS client settings. Region and endpoint are optional: when unset, the SDK's own resolution applies
- * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_KMS}, profiles), and credentials always come from the SDK's default
- * provider chain.
- * @param region AWS region, for example {@code eu-central-1}; unset means the SDK's default region chain
- * @param endpoint endpoint override (an emulator or a VPC endpoint); unset means the SDK's resolution
+ * AWS KMS client settings. Region and endpoint are optional: when unset, the SDK's own
+ * resolution applies ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_KMS}, profiles), and
+ * credentials always come from the SDK's default provider chain.
+ *
+ * @param region AWS region, for example {@code eu-central-1}; unset means the SDK's
+ * default region chain
+ * @param endpoint endpoint override (an emulator or a VPC endpoint); unset means the
+ * SDK's resolution
  * @param connectTimeout TCP connect timeout
  * @param apiCallAttemptTimeout limit for one HTTP attempt
  * @param apiCallTimeout limit for one call including the SDK's retries
@@ -24,9 +27,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("keyport.kms.aws")
-public record AwsKmsProperties(String region, URI endpoint,
-		@DefaultValue("2s") @NotNull Duration connectTimeout,
+public record AwsKmsProperties(String region, URI endpoint, @DefaultValue("2s") @NotNull Duration connectTimeout,
 		@DefaultValue("5s") @NotNull Duration apiCallAttemptTimeout,
-		@DefaultValue("15s") @NotNull Duration apiCallTimeout,
-		@DefaultValue("3") @Min(1) @Max(10) int maxAttempts) {
+		@DefaultValue("15s") @NotNull Duration apiCallTimeout, @DefaultValue("3") @Min(1) @Max(10) int maxAttempts) {
 }

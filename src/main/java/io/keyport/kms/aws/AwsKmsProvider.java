@@ -47,8 +47,9 @@ import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
 /**
- * {@link KmsProvider} on AWS KMS with the SDK v2 sync client. The only place that knows SDK types: requests are built
- * from Keyport's values and SDK exceptions become {@link KmsException}s that keep AWS's meaning.
+ * {@link KmsProvider} on AWS KMS with the SDK v2 sync client. The only place that knows
+ * SDK types: requests are built from Keyport's values and SDK exceptions become
+ * {@link KmsException}s that keep AWS's meaning.
  */
 class AwsKmsProvider implements KmsProvider {
 
@@ -60,9 +61,11 @@ class AwsKmsProvider implements KmsProvider {
 
 	AwsKmsProvider(KmsClient kms) {
 		this.kms = kms;
-		// the region the client really uses: configured, or resolved by the SDK's chain when it was built
+		// the region the client really uses: configured, or resolved by the SDK's chain
+		// when it was built
 		this.region = kms.serviceClientConfiguration().region();
-		// without an API call timeout a call may hang indefinitely: no lease could outlast it (a day stands for that)
+		// without an API call timeout a call may hang indefinitely: no lease could
+		// outlast it (a day stands for that)
 		this.longestCall = kms.serviceClientConfiguration()
 			.overrideConfiguration()
 			.apiCallTimeout()
@@ -79,7 +82,10 @@ class AwsKmsProvider implements KmsProvider {
 		return this.region.id();
 	}
 
-	/** The AWS partition of the client's region, whose import rules apply ({@code cn-*} regions are China's). */
+	/**
+	 * The AWS partition of the client's region, whose import rules apply ({@code cn-*}
+	 * regions are China's).
+	 */
 	public Partition partition() {
 		return Partition.ofRegion(this.region.id());
 	}
@@ -96,10 +102,13 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public KmsKey createExternalKey(CreateKeyRequest request) {
-		return call("CreateKey", () -> toKey(this.kms.createKey(r -> r.origin(OriginType.EXTERNAL)
-			.keySpec(request.keySpec().name())
-			.keyUsage(request.keyUsage().name())
-			.description(request.description())).keyMetadata()));
+		return call("CreateKey",
+				() -> toKey(this.kms
+					.createKey(r -> r.origin(OriginType.EXTERNAL)
+						.keySpec(request.keySpec().name())
+						.keyUsage(request.keyUsage().name())
+						.description(request.description()))
+					.keyMetadata()));
 	}
 
 	@Override
@@ -114,8 +123,9 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public java.time.Instant scheduleKeyDeletion(String keyId, int pendingWindowDays) {
-		return call("ScheduleKeyDeletion", () -> this.kms.scheduleKeyDeletion(r -> r.keyId(keyId)
-			.pendingWindowInDays(pendingWindowDays))).deletionDate();
+		return call("ScheduleKeyDeletion",
+				() -> this.kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(pendingWindowDays)))
+			.deletionDate();
 	}
 
 	@Override
@@ -154,9 +164,8 @@ class AwsKmsProvider implements KmsProvider {
 	public KmsPublicKey getPublicKey(String keyId) {
 		GetPublicKeyResponse response = call("GetPublicKey", () -> this.kms.getPublicKey(r -> r.keyId(keyId)));
 		List<String> algorithms = !response.encryptionAlgorithmsAsStrings().isEmpty()
-				? response.encryptionAlgorithmsAsStrings()
-				: !response.signingAlgorithmsAsStrings().isEmpty() ? response.signingAlgorithmsAsStrings()
-						: response.keyAgreementAlgorithmsAsStrings();
+				? response.encryptionAlgorithmsAsStrings() : !response.signingAlgorithmsAsStrings().isEmpty()
+						? response.signingAlgorithmsAsStrings() : response.keyAgreementAlgorithmsAsStrings();
 		return new KmsPublicKey(response.keyId(), response.publicKey().asByteArray(),
 				enumOrNull(KeySpec.class, response.keySpecAsString()),
 				enumOrNull(KeyUsage.class, response.keyUsageAsString()), List.copyOf(algorithms));
@@ -191,7 +200,8 @@ class AwsKmsProvider implements KmsProvider {
 			return Enum.valueOf(type, value);
 		}
 		catch (IllegalArgumentException ex) {
-			// a value newer than Keyport knows: shown as unknown rather than failing the whole call
+			// a value newer than Keyport knows: shown as unknown rather than failing the
+			// whole call
 			return null;
 		}
 	}

@@ -48,20 +48,24 @@ import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.PublicKeyFormats;
 
 /**
- * Self-service creation of KMS keys that wait for imported material, what KMS says about a key, and the public key of
- * an asymmetric key. Keys are named by key id, key ARN, alias name ({@code alias/...}) or alias ARN; the ARN and
- * alias forms contain slashes and may be written into the path as they are.
+ * Self-service creation of KMS keys that wait for imported material, what KMS says about
+ * a key, and the public key of an asymmetric key. Keys are named by key id, key ARN,
+ * alias name ({@code alias/...}) or alias ARN; the ARN and alias forms contain slashes
+ * and may be written into the path as they are.
  */
 @RestController
-@RequestMapping(path = "/api/v1/kms-keys", produces = { MediaType.APPLICATION_JSON_VALUE,
-		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+@RequestMapping(path = "/api/v1/kms-keys",
+		produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class KmsKeyController {
 
 	static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
 
 	private static final String PUBLIC_KEY_SUFFIX = "/public-key";
 
-	/** Key ids, ARNs, alias names and alias ARNs use these characters (AWS's KeyId and AliasName patterns). */
+	/**
+	 * Key ids, ARNs, alias names and alias ARNs use these characters (AWS's KeyId and
+	 * AliasName patterns).
+	 */
 	private static final String KEY_REFERENCE_PATTERN = "[A-Za-z0-9:/_-]+";
 
 	static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9:/_-]{1,2048}");
@@ -105,21 +109,22 @@ class KmsKeyController {
 	@GetMapping("/{keyId}")
 	@Operation(summary = "What KMS says about a key (DescribeKey)", description = "keyId is a key id, key ARN, alias "
 			+ "name (alias/...) or alias ARN; the forms with slashes may be written into the path unencoded.")
-	KmsKeyResponse describeKmsKey(@PathVariable @Parameter(schema = @Schema(pattern = KEY_REFERENCE_PATTERN,
-			maxLength = 2048)) String keyId) {
+	KmsKeyResponse describeKmsKey(@PathVariable @Parameter(
+			schema = @Schema(pattern = KEY_REFERENCE_PATTERN, maxLength = 2048)) String keyId) {
 		return describeReference(keyId);
 	}
 
-	@GetMapping(path = "/{keyId}/public-key", produces = { MediaType.APPLICATION_JSON_VALUE,
-			MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/x-pem-file",
-			MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	@GetMapping(path = "/{keyId}/public-key",
+			produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE,
+					"application/x-pem-file", MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 	@Operation(summary = "The public key of an asymmetric KMS key (GetPublicKey)",
 			description = "JSON by default; the DER SubjectPublicKeyInfo with Accept: application/octet-stream, PEM with "
 					+ "Accept: application/x-pem-file (both as attachments). keyId is a key id, key ARN, alias name "
 					+ "(alias/...) or alias ARN; the forms with slashes may be written into the path unencoded.",
 			responses = @ApiResponse(responseCode = "200", description = "The public key",
-					content = { @Content(mediaType = "application/json",
-							schema = @Schema(implementation = PublicKeyResponse.class)),
+					content = {
+							@Content(mediaType = "application/json",
+									schema = @Schema(implementation = PublicKeyResponse.class)),
 							@Content(mediaType = "application/octet-stream",
 									schema = @Schema(type = "string", format = "binary")),
 							@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) }))
@@ -129,11 +134,14 @@ class KmsKeyController {
 		return publicKeyOf(keyId, accept);
 	}
 
-	/** ARNs and alias names carry slashes: what the single-segment mappings above cannot match lands here. */
+	/**
+	 * ARNs and alias names carry slashes: what the single-segment mappings above cannot
+	 * match lands here.
+	 */
 	@Hidden
-	@GetMapping(path = "/{*reference}", produces = { MediaType.APPLICATION_JSON_VALUE,
-			MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/x-pem-file",
-			MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	@GetMapping(path = "/{*reference}",
+			produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE,
+					"application/x-pem-file", MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 	ResponseEntity<?> byReference(@PathVariable String reference,
 			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept)
 			throws HttpRequestMethodNotSupportedException {
@@ -214,13 +222,15 @@ class KmsKeyController {
 	private static ResponseEntity<byte[]> file(byte[] body, MediaType type, String filename) {
 		return ResponseEntity.ok()
 			.contentType(type)
-			.header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					ContentDisposition.attachment().filename(filename).build().toString())
 			.body(body);
 	}
 
 	/**
 	 * @param keySpec required
-	 * @param keyUsage defaults to ENCRYPT_DECRYPT (GENERATE_VERIFY_MAC for HMAC, SIGN_VERIFY for ECC)
+	 * @param keyUsage defaults to ENCRYPT_DECRYPT (GENERATE_VERIFY_MAC for HMAC,
+	 * SIGN_VERIFY for ECC)
 	 * @param alias optional alias name for the new key, {@code alias/...}
 	 */
 	record CreateKmsKeyRequest(@NotNull KeySpec keySpec, KeyUsage keyUsage, @Size(max = 8192) String description,
@@ -233,19 +243,22 @@ class KmsKeyController {
 			Instant validTo, Instant deletionDate, String alias) {
 
 		static KmsKeyResponse of(KmsKey key, String alias) {
-			return new KmsKeyResponse(key.keyId(), key.arn(), key.state(), key.origin(), key.keySpec(),
-					key.keyUsage(), key.description(), key.creationDate(), key.expirationModel(), key.validTo(),
-					key.deletionDate(), alias);
+			return new KmsKeyResponse(key.keyId(), key.arn(), key.state(), key.origin(), key.keySpec(), key.keyUsage(),
+					key.description(), key.creationDate(), key.expirationModel(), key.validTo(), key.deletionDate(),
+					alias);
 		}
 
 	}
 
 	/**
 	 * The public key and what is needed to use it correctly outside KMS.
-	 * @param algorithms the encryption, signing or key agreement algorithms KMS allows for the key
+	 *
+	 * @param algorithms the encryption, signing or key agreement algorithms KMS allows
+	 * for the key
 	 * @param publicKeyPem the DER SubjectPublicKeyInfo as PEM
 	 * @param sha256Fingerprint lower-case hex SHA-256 of the DER SubjectPublicKeyInfo
-	 * @param notice what KMS's protections do not cover once the public key is used outside KMS
+	 * @param notice what KMS's protections do not cover once the public key is used
+	 * outside KMS
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record PublicKeyResponse(String keyId, String keyArn, KeySpec keySpec, KeyUsage keyUsage, List<String> algorithms,

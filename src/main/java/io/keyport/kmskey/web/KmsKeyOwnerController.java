@@ -20,13 +20,14 @@ import io.keyport.security.Caller;
 import io.keyport.web.ApiException;
 
 /**
- * An administrator gives a key that Keyport did not create (made elsewhere in the account) to a tenant, so that tenant
- * can see it and import into it. Requires {@code keyport:admin}; audited like every state-changing call, together with
- * the DescribeKey that proves the key exists. An owned key is never moved to another tenant.
+ * An administrator gives a key that Keyport did not create (made elsewhere in the
+ * account) to a tenant, so that tenant can see it and import into it. Requires
+ * {@code keyport:admin}; audited like every state-changing call, together with the
+ * DescribeKey that proves the key exists. An owned key is never moved to another tenant.
  */
 @RestController
-@RequestMapping(path = "/api/v1/kms-keys", produces = { MediaType.APPLICATION_JSON_VALUE,
-		MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+@RequestMapping(path = "/api/v1/kms-keys",
+		produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class KmsKeyOwnerController {
 
 	private static final String OWNER_SUFFIX = "/owner";
@@ -41,8 +42,9 @@ class KmsKeyOwnerController {
 	@Operation(summary = "Assign a key to a tenant (administrators)", description = "keyId is a key id, key ARN, alias "
 			+ "name or alias ARN. A key nobody owns is assigned; assigning a key to the tenant that owns it changes "
 			+ "nothing; a key owned by another tenant is refused with 409 key-already-owned.")
-	KeyOwnerResponse assignOwner(@PathVariable @Parameter(schema = @Schema(pattern = "[A-Za-z0-9:/_-]+",
-			maxLength = 2048)) String keyId, @Valid @RequestBody KeyOwnerRequest request) {
+	KeyOwnerResponse assignOwner(
+			@PathVariable @Parameter(schema = @Schema(pattern = "[A-Za-z0-9:/_-]+", maxLength = 2048)) String keyId,
+			@Valid @RequestBody KeyOwnerRequest request) {
 		return assign(keyId, request);
 	}
 
@@ -65,11 +67,16 @@ class KmsKeyOwnerController {
 				assigned.assigned());
 	}
 
-	/** @param tenant the tenant that gets the key */
+	/**
+	 * @param tenant the tenant that gets the key
+	 */
 	record KeyOwnerRequest(@NotNull String tenant) {
 	}
 
-	/** @param assigned whether this request assigned the key (false: it already belonged to the tenant) */
+	/**
+	 * @param assigned whether this request assigned the key (false: it already belonged
+	 * to the tenant)
+	 */
 	record KeyOwnerResponse(String keyId, String arn, String tenant, boolean assigned) {
 	}
 

@@ -14,7 +14,10 @@ import io.keyport.wrapping.Partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The adapter's region and partition come from the client the SDK built, and agree with the SDK's own metadata. */
+/**
+ * The adapter's region and partition come from the client the SDK built, and agree with
+ * the SDK's own metadata.
+ */
 class AwsKmsProviderTests {
 
 	@Test
@@ -29,7 +32,10 @@ class AwsKmsProviderTests {
 		}
 	}
 
-	/** Leases are checked against this at startup: the client's API call timeout, or a day where none is set. */
+	/**
+	 * Leases are checked against this at startup: the client's API call timeout, or a day
+	 * where none is set.
+	 */
 	@Test
 	void longestCallIsTheClientsApiCallTimeout() {
 		try (KmsClient bounded = KmsClient.builder()
@@ -43,7 +49,10 @@ class AwsKmsProviderTests {
 		}
 	}
 
-	/** Keyport's rule (cn-* is China) against the SDK's partition metadata for every region it knows. */
+	/**
+	 * Keyport's rule (cn-* is China) against the SDK's partition metadata for every
+	 * region it knows.
+	 */
 	@Test
 	void importRulesAreAwsRulesOfTheClientsPartition() {
 		for (String region : new String[] { "eu-central-1", "cn-north-1", "us-gov-west-1" }) {
