@@ -40,6 +40,11 @@ import io.keyport.kms.KmsPublicKey;
  * lease lapse while this instance still works on it; and whatever goes wrong with one job
  * is recorded on that job, which is backed off, while the run goes on with the others
  * ({@link LifecycleClaims}).
+ * <p>
+ * Longer than 300 lines on purpose: the three kinds of work (parameters, imports,
+ * imported jobs) stay side by side, so their claim conditions and the outcomes they
+ * record can be read against each other; claims and leases live in
+ * {@link LifecycleClaims}.
  */
 @Component
 public class ImportJobLifecycle {

@@ -39,6 +39,11 @@ import io.keyport.wrapping.WrappingPublicKey;
  * transaction open: a job is read or claimed in one short transaction, KMS is called, and
  * the outcome is recorded in another that checks the job's version, so a concurrent
  * change is detected instead of overwritten.
+ * <p>
+ * Longer than 300 lines on purpose: it holds one method per API use case (create, read,
+ * list, parameters, two uploads, refresh, cancel), each with its own transaction
+ * boundaries around a KMS call; the shared parts already live in {@link ImportJobStore}
+ * and {@link KmsImports}.
  */
 @Service
 public class ImportJobService {

@@ -66,6 +66,10 @@ import io.keyport.wrapping.WrappingPublicKey;
 /**
  * REST API v1 for import jobs. Responses that carry parameters or material-related data
  * are never cached.
+ * <p>
+ * Longer than 300 lines on purpose: every endpoint of the import-job resource, each with
+ * its media types and OpenAPI annotations, and the raw-body readers that keep material
+ * out of converters; the logic is in {@code ImportJobService}.
  */
 @RestController
 @RequestMapping(path = "/api/v1/import-jobs",
