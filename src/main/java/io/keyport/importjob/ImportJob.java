@@ -222,7 +222,7 @@ class ImportJob {
 		requireState(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED, "upload material to");
 		requireValidToAhead(now);
 		if (parametersExpiredAt(now)) {
-			throw new ImportJobException("parameters-expired", id(), this.state,
+			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, id(), this.state,
 					"The wrapping key and import token expired at " + this.parametersValidTo
 							+ "; refresh the parameters and wrap the material again with the new wrapping key");
 		}
@@ -331,8 +331,8 @@ class ImportJob {
 		this.importAttempts++;
 		releaseLease();
 		if (error.isTransient() && this.importAttempts >= maxAttempts) {
-			fail("import-attempts-exhausted", "import attempt " + this.importAttempts + " of " + maxAttempts
-					+ " failed (" + error.code() + "): " + message + "; no attempts left", actor, now);
+			fail(ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED, "import attempt " + this.importAttempts + " of "
+					+ maxAttempts + " failed (" + error.code() + "): " + message + "; no attempts left", actor, now);
 			return;
 		}
 		ImportJobState target = switch (error) {
@@ -435,7 +435,8 @@ class ImportJob {
 	}
 
 	ImportJobException validToPassed(Instant now) {
-		return new ImportJobException("valid-to-passed", DescribedFailure.Kind.CONFLICT, id(), this.state,
+		return new ImportJobException(ImportJobException.VALID_TO_PASSED, DescribedFailure.Kind.CONFLICT, id(),
+				this.state,
 				"The material's ValidTo " + this.materialValidTo + " has passed (now " + now + "); KMS accepts only "
 						+ "a ValidTo in the future: refresh the parameters with a new expiration (POST "
 						+ "/api/v1/import-jobs/" + this.id + "/refresh-parameters with {\"expiration\": {\"model\": "
@@ -516,7 +517,8 @@ class ImportJob {
 		}
 		Instant allowedAt = this.parametersFetchedAt.plus(cooldown);
 		if (now.isBefore(allowedAt)) {
-			throw new ImportJobException("refresh-too-soon", DescribedFailure.Kind.TOO_MANY_REQUESTS, id(), this.state,
+			throw new ImportJobException(ImportJobException.REFRESH_TOO_SOON, DescribedFailure.Kind.TOO_MANY_REQUESTS,
+					id(), this.state,
 					"The parameters of job " + id() + " were downloaded at " + this.parametersFetchedAt
 							+ " and are valid until " + this.parametersValidTo + "; they can be refreshed on request "
 							+ "again from " + allowedAt,
@@ -539,7 +541,7 @@ class ImportJob {
 	 */
 	private void requireNotBusy(Instant now, String action) {
 		if (this.leaseUntil != null && this.leaseUntil.isAfter(now)) {
-			throw new ImportJobException("job-busy", DescribedFailure.Kind.CONFLICT, id(), this.state,
+			throw new ImportJobException(ImportJobException.JOB_BUSY, DescribedFailure.Kind.CONFLICT, id(), this.state,
 					"Cannot " + action + " job " + id() + " now: "
 							+ (this.state == ImportJobState.MATERIAL_WRAPPED ? "its material is being imported"
 									: "background work on it is in progress")
@@ -603,14 +605,15 @@ class ImportJob {
 	 */
 	byte[] usableWrappingKey(Instant now) {
 		if (this.wrappingPublicKey == null) {
-			throw new ImportJobException("no-import-parameters", id(), this.state,
+			throw new ImportJobException(ImportJobException.NO_IMPORT_PARAMETERS, id(), this.state,
 					"The job holds no wrapping key in state " + this.state
 							+ (this.state.canTransitionTo(ImportJobState.PARAMETERS_FETCHED)
 									? "; refresh the parameters to get a new one" : ""));
 		}
 		if (parametersExpiredAt(now)) {
-			throw new ImportJobException("parameters-expired", id(), this.state, "The wrapping key expired at "
-					+ this.parametersValidTo + "; refresh the parameters to get a new one");
+			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, id(), this.state,
+					"The wrapping key expired at " + this.parametersValidTo
+							+ "; refresh the parameters to get a new one");
 		}
 		return this.wrappingPublicKey.clone();
 	}

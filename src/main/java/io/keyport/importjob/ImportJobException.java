@@ -13,6 +13,32 @@ import io.keyport.support.DescribedFailure;
  */
 public class ImportJobException extends RuntimeException implements DescribedFailure {
 
+	// the codes import jobs answer with, each written once
+
+	public static final String IMPORT_ATTEMPTS_EXHAUSTED = "import-attempts-exhausted";
+
+	public static final String INVALID_VALID_TO = "invalid-valid-to";
+
+	public static final String JOB_BUSY = "job-busy";
+
+	public static final String KEY_NOT_EXTERNAL = "kms-key-not-external";
+
+	public static final String KEY_STATE_FORBIDS_IMPORT = "kms-key-state-forbids-import";
+
+	public static final String KMS_QUOTA_EXCEEDED = "kms-quota-exceeded";
+
+	public static final String NO_IMPORT_PARAMETERS = "no-import-parameters";
+
+	public static final String PARAMETERS_EXPIRED = "parameters-expired";
+
+	public static final String REFRESH_TOO_SOON = "refresh-too-soon";
+
+	public static final String UNSUPPORTED_KEY_SPEC = "unsupported-key-spec";
+
+	public static final String VALID_TO_PASSED = "valid-to-passed";
+
+	public static final String WRAPPING_KEY_SPEC_MISMATCH = "wrapping-key-spec-mismatch";
+
 	private final String code;
 
 	private final Kind kind;

@@ -105,16 +105,17 @@ public class ImportJobService {
 		// probed through job creation
 		KmsKey key = this.kmsKeys.ownedKey(command.kmsKeyId(), caller);
 		if (!key.isExternal()) {
-			throw new ImportJobException("kms-key-not-external", Kind.INVALID, null, null, "Key " + key.arn()
-					+ " has origin " + key.origin() + "; only keys with origin EXTERNAL accept imported key material");
+			throw new ImportJobException(ImportJobException.KEY_NOT_EXTERNAL, Kind.INVALID, null, null,
+					"Key " + key.arn() + " has origin " + key.origin()
+							+ "; only keys with origin EXTERNAL accept imported key material");
 		}
 		if (key.state() == null || !key.state().allowsImport()) {
-			throw new ImportJobException("kms-key-state-forbids-import", Kind.CONFLICT, null, null,
+			throw new ImportJobException(ImportJobException.KEY_STATE_FORBIDS_IMPORT, Kind.CONFLICT, null, null,
 					"Key " + key.arn() + " is " + key.state() + "; material can be imported only into keys that are "
 							+ "PENDING_IMPORT, ENABLED or DISABLED");
 		}
 		if (key.keySpec() == null) {
-			throw new ImportJobException("unsupported-key-spec", Kind.INVALID, null, null,
+			throw new ImportJobException(ImportJobException.UNSUPPORTED_KEY_SPEC, Kind.INVALID, null, null,
 					"Key " + key.arn() + " has a key spec Keyport does not know");
 		}
 		// refuses, before any KMS call, what the provider's rules never accept
@@ -264,8 +265,8 @@ public class ImportJobService {
 			return new WrappedClaim(saved.version(), saved.importRequest());
 		});
 		if (claim == null) {
-			throw new ImportJobException("parameters-expired", Kind.CONFLICT, id, ImportJobState.PARAMETERS_EXPIRED,
-					"The wrapping key and import token of job " + id
+			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id,
+					ImportJobState.PARAMETERS_EXPIRED, "The wrapping key and import token of job " + id
 							+ " expired before the material arrived; refresh the parameters and wrap again");
 		}
 		return this.kmsImports.execute(id, claim.version(), claim.request(), actor);
@@ -310,7 +311,7 @@ public class ImportJobService {
 				}
 				return this.store.save(job).toView();
 			});
-			throw new ImportJobException("parameters-expired", Kind.CONFLICT, id, expired.state(),
+			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id, expired.state(),
 					"The wrapping key and import token of job " + id + " expired at " + expired.parametersValidTo()
 							+ "; refresh the parameters and wrap the material again with the new wrapping key");
 		}
@@ -323,7 +324,7 @@ public class ImportJobService {
 		}
 		Instant latest = now.plus(this.properties.maxValidity());
 		if (!expiration.validTo().isAfter(now) || expiration.validTo().isAfter(latest)) {
-			throw new ImportJobException("invalid-valid-to", Kind.INVALID, jobId, null,
+			throw new ImportJobException(ImportJobException.INVALID_VALID_TO, Kind.INVALID, jobId, null,
 					"expiration.validTo must be in the future and at most " + this.properties.maxValidity().toDays()
 							+ " days ahead (before " + latest + "); got " + expiration.validTo());
 		}

@@ -79,8 +79,8 @@ class KmsImports {
 			ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
 			this.metrics.importFailed(ex.errorCode(), failed.state());
 			throw new ImportJobException(
-					failed.state() == ImportJobState.FAILED && ex.isTransient() ? "import-attempts-exhausted"
-							: ex.errorCode().code(),
+					failed.state() == ImportJobState.FAILED && ex.isTransient()
+							? ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED : ex.errorCode().code(),
 					ex.errorCode().importKind(), id, failed.state(),
 					"KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
 		}
@@ -167,8 +167,8 @@ class KmsImports {
 		if (wrappingKey.spec() != wrappingKeySpec) {
 			// KMS answered with another key than asked for: material wrapped under it
 			// would be refused
-			throw new ImportJobException("wrapping-key-spec-mismatch", Kind.UPSTREAM_FAILED, jobId, null,
-					"KMS returned a " + wrappingKey.spec() + " wrapping key where " + wrappingKeySpec
+			throw new ImportJobException(ImportJobException.WRAPPING_KEY_SPEC_MISMATCH, Kind.UPSTREAM_FAILED, jobId,
+					null, "KMS returned a " + wrappingKey.spec() + " wrapping key where " + wrappingKeySpec
 							+ " was requested");
 		}
 		return parameters;

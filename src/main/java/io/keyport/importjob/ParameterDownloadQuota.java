@@ -73,7 +73,7 @@ public class ParameterDownloadQuota {
 		}
 		Duration retryAfter = Duration
 			.ofSeconds(Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1)));
-		throw new ImportJobException("kms-quota-exceeded", Kind.TOO_MANY_REQUESTS, jobId, null,
+		throw new ImportJobException(ImportJobException.KMS_QUOTA_EXCEEDED, Kind.TOO_MANY_REQUESTS, jobId, null,
 				"The share of KMS's GetParametersForImport quota for requests of tenant '" + caller.tenant()
 						+ "' is used up for now; retry after " + retryAfter.toSeconds() + " s",
 				retryAfter);

@@ -1,5 +1,7 @@
 package io.keyport.importjob.web;
 
+import io.keyport.importjob.ImportJobException;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,6 +77,8 @@ import io.keyport.wrapping.WrappingPublicKey;
 @RequestMapping(path = "/api/v1/import-jobs",
 		produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class ImportJobController {
+
+	private static final String EMPTY_KEY_MATERIAL = "empty-key-material";
 
 	static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
 
@@ -261,7 +265,7 @@ class ImportJobController {
 		// String or a pooled char buffer
 		byte[] material = Base64JsonBody.read(request, "keyMaterial", MAX_PLAINTEXT_MATERIAL);
 		if (material.length == 0) {
-			throw new InvalidRequestException("empty-key-material", "The request carries no key material");
+			throw new InvalidRequestException(EMPTY_KEY_MATERIAL, "The request carries no key material");
 		}
 		return ok(
 				this.jobs.importPlaintext(new ImportJobId(id), KeyMaterial.takeOwnership(material), Caller.current()));
@@ -328,7 +332,7 @@ class ImportJobController {
 						+ MAX_PLAINTEXT_MATERIAL + " bytes (an RSA-4096 private key in PEM is about 3300)");
 			}
 			if (length == 0) {
-				throw new InvalidRequestException("empty-key-material", "The request carries no key material");
+				throw new InvalidRequestException(EMPTY_KEY_MATERIAL, "The request carries no key material");
 			}
 			return Arrays.copyOf(buffer, length);
 		}
@@ -354,11 +358,11 @@ class ImportJobController {
 			return ExpirationPolicy.doesNotExpire();
 		}
 		if (expiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES && expiration.validTo() == null) {
-			throw new InvalidRequestException("invalid-valid-to",
+			throw new InvalidRequestException(ImportJobException.INVALID_VALID_TO,
 					"expiration.validTo is required when expiration.model is KEY_MATERIAL_EXPIRES");
 		}
 		if (expiration.model() == ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE && expiration.validTo() != null) {
-			throw new InvalidRequestException("invalid-valid-to",
+			throw new InvalidRequestException(ImportJobException.INVALID_VALID_TO,
 					"expiration.validTo must not be set when expiration.model is KEY_MATERIAL_DOES_NOT_EXPIRE");
 		}
 		return new ExpirationPolicy(expiration.model(), expiration.validTo());
