@@ -1,5 +1,6 @@
 package io.keyport.importjob;
 
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +66,7 @@ public class ExpiringKeys {
 			Instant validTo = rs.getTimestamp("material_valid_to").toInstant();
 			return new ExpiringKey(rs.getString("kms_key_id"), rs.getString("kms_key_arn"), validTo,
 					Duration.between(now, validTo), new ImportJobId(rs.getObject("id", UUID.class)));
-		}, java.sql.Timestamp.from(now), java.sql.Timestamp.from(now.plus(window)), tenant, tenant);
+		}, Timestamp.from(now), Timestamp.from(now.plus(window)), tenant, tenant);
 		if (tenant == null && window.equals(this.properties.expiryLeadTime())) {
 			this.expiringWithinLeadTime.set(keys.size());
 		}

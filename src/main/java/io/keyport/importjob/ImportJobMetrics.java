@@ -1,5 +1,7 @@
 package io.keyport.importjob;
 
+import java.util.Locale;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -21,7 +23,7 @@ class ImportJobMetrics {
 		JOB_CREATED, ON_REQUEST, REFRESH_BEFORE_EXPIRY, AFTER_EXPIRY, TOKEN_EXPIRED;
 
 		String tag() {
-			return name().toLowerCase(java.util.Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT);
 		}
 
 	}

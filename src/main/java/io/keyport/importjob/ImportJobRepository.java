@@ -1,5 +1,6 @@
 package io.keyport.importjob;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -10,7 +11,7 @@ import org.springframework.data.jpa.repository.Query;
 interface ImportJobRepository extends JpaRepository<ImportJob, UUID>, JpaSpecificationExecutor<ImportJob> {
 
 	@Query("select e from ImportJob j join j.events e where j.id = :jobId order by e.id")
-	java.util.List<ImportJobEvent> findEvents(UUID jobId);
+	List<ImportJobEvent> findEvents(UUID jobId);
 
 	default Optional<ImportJob> findById(ImportJobId id) {
 		return findById(id.value());

@@ -1,5 +1,8 @@
 package io.keyport.kms;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
@@ -51,7 +54,7 @@ public interface KmsProvider {
 	 * Schedules the key for deletion after the pending window.
 	 * @return when the key will be deleted
 	 */
-	java.time.Instant scheduleKeyDeletion(String keyId, int pendingWindowDays);
+	Instant scheduleKeyDeletion(String keyId, int pendingWindowDays);
 
 	/**
 	 * @param keyId key id, key ARN, alias name ({@code alias/...}) or alias ARN
@@ -74,7 +77,7 @@ public interface KmsProvider {
 	 * timeout including its retries and, for a paced provider, the wait for a permit.
 	 * Work held under a lease must outlast it.
 	 */
-	java.time.Duration longestCall();
+	Duration longestCall();
 
 	/**
 	 * The cheapest authenticated call the provider has (AWS: ListKeys with limit 1), for

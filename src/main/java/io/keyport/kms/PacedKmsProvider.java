@@ -1,6 +1,7 @@
 package io.keyport.kms;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -80,7 +81,7 @@ public final class PacedKmsProvider implements KmsProvider {
 	}
 
 	@Override
-	public java.time.Instant scheduleKeyDeletion(String keyId, int pendingWindowDays) {
+	public Instant scheduleKeyDeletion(String keyId, int pendingWindowDays) {
 		return call("ScheduleKeyDeletion", keyId, () -> this.delegate.scheduleKeyDeletion(keyId, pendingWindowDays));
 	}
 

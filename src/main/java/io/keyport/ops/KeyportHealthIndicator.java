@@ -1,6 +1,8 @@
 package io.keyport.ops;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.springframework.boot.health.contributor.Health;
@@ -25,17 +27,17 @@ import io.keyport.importjob.ImportJobStatistics;
 @Component("keyport")
 class KeyportHealthIndicator implements HealthIndicator {
 
-	private final java.time.Clock clock;
+	private final Clock clock;
 
 	private final Duration expiryLeadTime;
 
 	private final SingleFlightCache<Facts> facts;
 
-	private record Facts(Map<ImportJobState, Long> jobsByState, Duration lag, java.time.Instant oldestWaiting,
+	private record Facts(Map<ImportJobState, Long> jobsByState, Duration lag, Instant oldestWaiting,
 			int keysExpiringSoon) {
 	}
 
-	KeyportHealthIndicator(ImportJobStatistics statistics, ExpiringKeys expiringKeys, java.time.Clock clock,
+	KeyportHealthIndicator(ImportJobStatistics statistics, ExpiringKeys expiringKeys, Clock clock,
 			OpsProperties properties) {
 		this.clock = clock;
 		this.expiryLeadTime = expiringKeys.defaultWindow();

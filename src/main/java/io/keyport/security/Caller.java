@@ -1,6 +1,9 @@
 package io.keyport.security;
 
+import java.util.Collection;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -33,8 +36,7 @@ public record Caller(String subject, String clientId, String tenant, Set<String>
 	 * What a tenant name may be: it fits the tenant columns and is safe in logs and
 	 * queries.
 	 */
-	private static final java.util.regex.Pattern TENANT_NAME = java.util.regex.Pattern
-		.compile("[A-Za-z0-9._:@-]{1," + CallerResolver.MAX_TENANT + "}");
+	private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9._:@-]{1," + CallerResolver.MAX_TENANT + "}");
 
 	/** Longest actor recorded in job histories and key ownership (their columns). */
 	static final int MAX_ACTOR = 256;
@@ -108,12 +110,12 @@ public record Caller(String subject, String clientId, String tenant, Set<String>
 		return actor.length() <= MAX_ACTOR ? actor : actor.substring(0, MAX_ACTOR);
 	}
 
-	static Set<String> scopesOf(java.util.Collection<? extends GrantedAuthority> authorities) {
+	static Set<String> scopesOf(Collection<? extends GrantedAuthority> authorities) {
 		return authorities.stream()
 			.map(GrantedAuthority::getAuthority)
 			.filter(a -> a.startsWith("SCOPE_"))
 			.map(a -> a.substring("SCOPE_".length()))
-			.collect(java.util.stream.Collectors.toUnmodifiableSet());
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.keyport.security;
 
 import java.util.Collection;
+import java.util.Set;
 
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -37,7 +38,7 @@ final class CallerResolver implements Converter<Jwt, AbstractAuthenticationToken
 		String tenant = jwt.getClaimAsString(this.tenantClaim);
 		if (!Caller.isTenantName(tenant)) {
 			throw new InvalidTenantClaimException(this.tenantClaim,
-					new Caller(subject, clientId != null ? clientId : subject, null, java.util.Set.of()));
+					new Caller(subject, clientId != null ? clientId : subject, null, Set.of()));
 		}
 		Caller caller = new Caller(subject, clientId != null ? clientId : subject, tenant,
 				Caller.scopesOf(authorities));

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import io.keyport.web.ApiInterceptor;
@@ -20,7 +21,7 @@ import io.keyport.web.ProblemResponses;
  * the others share: over the limit, 429 with {@code Retry-After}.
  */
 @Component
-@org.springframework.core.annotation.Order(1)
+@Order(1)
 class ClientRateLimitInterceptor implements ApiInterceptor {
 
 	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();

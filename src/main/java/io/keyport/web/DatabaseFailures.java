@@ -4,6 +4,15 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.util.function.Predicate;
+
+import jakarta.persistence.LockTimeoutException;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PessimisticLockException;
+import jakarta.persistence.QueryTimeoutException;
+import org.hibernate.StaleStateException;
+import org.hibernate.TransactionException;
+import org.hibernate.exception.JDBCConnectionException;
 
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -44,7 +53,7 @@ final class DatabaseFailures {
 		return null;
 	}
 
-	private static boolean anyInChain(Throwable failure, java.util.function.Predicate<Throwable> test) {
+	private static boolean anyInChain(Throwable failure, Predicate<Throwable> test) {
 		int depth = 0;
 		for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
 			if (test.test(t)) {
@@ -56,24 +65,22 @@ final class DatabaseFailures {
 
 	private static boolean isConflict(Throwable t) {
 		// optimistic and pessimistic locking failures, deadlocks, serialization failures
-		return t instanceof ConcurrencyFailureException || t instanceof jakarta.persistence.OptimisticLockException
-				|| t instanceof jakarta.persistence.PessimisticLockException
-				|| t instanceof org.hibernate.StaleStateException
+		return t instanceof ConcurrencyFailureException || t instanceof OptimisticLockException
+				|| t instanceof PessimisticLockException || t instanceof StaleStateException
 				|| t instanceof SQLException sql && sqlState(sql).startsWith("40");
 	}
 
 	private static boolean isUnavailable(Throwable t) {
 		return t instanceof CannotCreateTransactionException || t instanceof DataAccessResourceFailureException
-				|| t instanceof TransientDataAccessException
-				|| t instanceof org.hibernate.exception.JDBCConnectionException
-				|| t instanceof jakarta.persistence.QueryTimeoutException
-				|| t instanceof jakarta.persistence.LockTimeoutException || t instanceof SQLTransientException
-				|| t instanceof SQLRecoverableException || t instanceof SQLNonTransientConnectionException
+				|| t instanceof TransientDataAccessException || t instanceof JDBCConnectionException
+				|| t instanceof QueryTimeoutException || t instanceof LockTimeoutException
+				|| t instanceof SQLTransientException || t instanceof SQLRecoverableException
+				|| t instanceof SQLNonTransientConnectionException
 				// a commit or rollback the JDBC connection could not carry out: the
 				// connection broke under it (the
 				// rollback's failure replaces the statement's, so the original cause is
 				// not in the chain)
-				|| t instanceof org.hibernate.TransactionException && t.getCause() instanceof SQLException
+				|| t instanceof TransactionException && t.getCause() instanceof SQLException
 				// 08: connection exception; 57P: the server is shutting down, starting up
 				// or cannot connect now
 				|| t instanceof SQLException sql && (sqlState(sql).startsWith("08") || sqlState(sql).startsWith("57P")

@@ -1,8 +1,11 @@
 package io.keyport.web;
 
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,13 +20,12 @@ class OpenApiConfiguration {
 	@Bean
 	OpenAPI keyportOpenApi() {
 		return new OpenAPI()
-			.components(new io.swagger.v3.oas.models.Components().addSecuritySchemes("bearer",
-					new io.swagger.v3.oas.models.security.SecurityScheme()
-						.type(io.swagger.v3.oas.models.security.SecurityScheme.Type.HTTP)
+			.components(new Components().addSecuritySchemes("bearer",
+					new SecurityScheme().type(SecurityScheme.Type.HTTP)
 						.scheme("bearer")
 						.bearerFormat("JWT")
 						.description("OAuth2 access token with keyport:* scopes; the tenant comes from its claim")))
-			.addSecurityItem(new io.swagger.v3.oas.models.security.SecurityRequirement().addList("bearer"))
+			.addSecurityItem(new SecurityRequirement().addList("bearer"))
 			.info(new Info().title("Keyport API")
 				.version("v1")
 				.description("BYOK key-material imports into cloud KMS. Errors are RFC 9457 problem+json with a stable "

@@ -1,14 +1,20 @@
 package io.keyport.web;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
-import java.util.Locale;
 
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * Builds RFC 9457 problems with Keyport's stable {@code code} member and a type URI
@@ -42,8 +48,8 @@ public final class ProblemResponses {
 	 * outside Spring MVC (security filters, request filters, interceptors that stop a
 	 * request).
 	 */
-	public static void write(jakarta.servlet.http.HttpServletResponse response, HttpStatusCode status, String code,
-			String detail) throws java.io.IOException {
+	public static void write(HttpServletResponse response, HttpStatusCode status, String code, String detail)
+			throws IOException {
 		ProblemDetail problem = problem(status, code, detail);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", problem.getType().toString());
@@ -52,19 +58,17 @@ public final class ProblemResponses {
 		body.put("detail", problem.getDetail());
 		body.put("code", code);
 		response.setStatus(status.value());
-		response.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		JSON.writeValue(response.getOutputStream(), body);
 	}
 
 	/**
-	 * Like
-	 * {@link #write(jakarta.servlet.http.HttpServletResponse, HttpStatusCode, String, String)},
-	 * and leaves the code in the request attribute {@link #CODE_ATTRIBUTE}, so the audit
+	 * Like {@link #write(HttpServletResponse, HttpStatusCode, String, String)}, and
+	 * leaves the code in the request attribute {@link #CODE_ATTRIBUTE}, so the audit
 	 * trail can record why a request was refused.
 	 */
-	public static void write(jakarta.servlet.http.HttpServletRequest request,
-			jakarta.servlet.http.HttpServletResponse response, HttpStatusCode status, String code, String detail)
-			throws java.io.IOException {
+	public static void write(HttpServletRequest request, HttpServletResponse response, HttpStatusCode status,
+			String code, String detail) throws IOException {
 		request.setAttribute(CODE_ATTRIBUTE, code);
 		write(response, status, code, detail);
 	}
@@ -73,11 +77,9 @@ public final class ProblemResponses {
 	 * Remembers the code of a problem answered through Spring MVC, for the audit trail.
 	 */
 	static void remember(String code) {
-		org.springframework.web.context.request.RequestAttributes attributes = org.springframework.web.context.request.RequestContextHolder
-			.getRequestAttributes();
+		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
 		if (attributes != null) {
-			attributes.setAttribute(CODE_ATTRIBUTE, code,
-					org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+			attributes.setAttribute(CODE_ATTRIBUTE, code, RequestAttributes.SCOPE_REQUEST);
 		}
 	}
 

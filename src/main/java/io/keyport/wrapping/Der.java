@@ -1,5 +1,6 @@
 package io.keyport.wrapping;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -226,7 +227,7 @@ final class Der {
 		try {
 			return oid.getEncoded();
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}

@@ -2,6 +2,7 @@ package io.keyport.wrapping;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -52,8 +53,7 @@ final class Sm2Pke {
 			raw = engine.processBlock(message, 0, message.length);
 			return toDer(raw);
 		}
-		catch (java.security.GeneralSecurityException | InvalidCipherTextException | IOException
-				| RuntimeException ex) {
+		catch (GeneralSecurityException | InvalidCipherTextException | IOException | RuntimeException ex) {
 			throw new WrappingInternalException(
 					"SM2 encryption of a " + message.length + "-byte message failed: " + ex.getClass().getName(), ex);
 		}

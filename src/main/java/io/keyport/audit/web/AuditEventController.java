@@ -2,11 +2,15 @@ package io.keyport.audit.web;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -15,6 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.keyport.audit.AuditLog;
 import io.keyport.audit.AuditLog.AuditEntry;
+import io.keyport.audit.AuditProperties;
+import io.keyport.web.ApiException;
 
 /** The audit trail, for administrators (scope keyport:admin). */
 @RestController
@@ -24,8 +30,11 @@ class AuditEventController {
 
 	private final AuditLog auditLog;
 
-	AuditEventController(AuditLog auditLog) {
+	private final AuditProperties properties;
+
+	AuditEventController(AuditLog auditLog, AuditProperties properties) {
 		this.auditLog = auditLog;
+		this.properties = properties;
 	}
 
 	@GetMapping
@@ -34,8 +43,21 @@ class AuditEventController {
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
-			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
+			// the document shows the default configuration's sizes; the running service
+			// applies the configured ones
+			@RequestParam(defaultValue = "${keyport.audit.default-page-size:50}") @Min(1) @Parameter(schema = @Schema(
+					type = "integer", format = "int32", defaultValue = "50", maximum = "500")) int size) {
+		checkPageSize(size);
 		return new AuditEventPage(this.auditLog.find(kmsKeyId, tenant, from, to, page, size), page, size);
+	}
+
+	/** The configured largest page; answered like the other parameter checks. */
+	private void checkPageSize(int size) {
+		if (size > this.properties.maxPageSize()) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "validation-failed", "The request parameters are not valid",
+					Map.of("errors", List.of(Map.of("parameter", "size", "message",
+							"[must be less than or equal to " + this.properties.maxPageSize() + "]"))));
+		}
 	}
 
 	record AuditEventPage(List<AuditEntry> items, int page, int size) {

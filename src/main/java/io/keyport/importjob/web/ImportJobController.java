@@ -224,6 +224,7 @@ class ImportJobController {
 	@PutMapping(path = "/{id}/encrypted-key-material", consumes = MediaType.APPLICATION_JSON_VALUE)
 	// springdoc merges the two PUT methods' bodies by taking one annotation: it names
 	// both media types
+	// qualified: Spring's @RequestBody is imported too
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = {
 					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
@@ -252,6 +253,7 @@ class ImportJobController {
 	@Operation(operationId = "uploadPlaintext")
 	// springdoc merges the two POST methods' bodies by taking one annotation: both name
 	// all three media types
+	// qualified: Spring's @RequestBody is imported too
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The plaintext key material",
 			content = {
 					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
@@ -283,6 +285,7 @@ class ImportJobController {
 			description = "JSON {keyMaterial: base64}, or the raw file: application/x-pem-file for a PEM private key "
 					+ "(PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY), application/octet-stream for DER (PKCS#8, PKCS#1, "
 					+ "SEC1) or raw symmetric and HMAC bytes. Private keys are imported as unencrypted DER PKCS#8.")
+	// qualified: Spring's @RequestBody is imported too
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The plaintext key material",
 			content = {
 					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,

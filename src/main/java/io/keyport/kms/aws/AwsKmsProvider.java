@@ -1,8 +1,12 @@
 package io.keyport.kms.aws;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -57,7 +61,7 @@ class AwsKmsProvider implements KmsProvider {
 
 	private final Region region;
 
-	private final java.time.Duration longestCall;
+	private final Duration longestCall;
 
 	AwsKmsProvider(KmsClient kms) {
 		this.kms = kms;
@@ -69,11 +73,11 @@ class AwsKmsProvider implements KmsProvider {
 		this.longestCall = kms.serviceClientConfiguration()
 			.overrideConfiguration()
 			.apiCallTimeout()
-			.orElse(java.time.Duration.ofDays(1));
+			.orElse(Duration.ofDays(1));
 	}
 
 	@Override
-	public java.time.Duration longestCall() {
+	public Duration longestCall() {
 		return this.longestCall;
 	}
 
@@ -122,7 +126,7 @@ class AwsKmsProvider implements KmsProvider {
 	}
 
 	@Override
-	public java.time.Instant scheduleKeyDeletion(String keyId, int pendingWindowDays) {
+	public Instant scheduleKeyDeletion(String keyId, int pendingWindowDays) {
 		return call("ScheduleKeyDeletion",
 				() -> this.kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(pendingWindowDays)))
 			.deletionDate();
@@ -188,7 +192,7 @@ class AwsKmsProvider implements KmsProvider {
 		if (awsState == null) {
 			return null;
 		}
-		String constant = awsState.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+		String constant = awsState.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
 		return enumOrNull(KeyState.class, constant);
 	}
 
@@ -229,27 +233,24 @@ class AwsKmsProvider implements KmsProvider {
 			case LimitExceededException e -> KmsErrorCode.LIMIT_EXCEEDED;
 			case DependencyTimeoutException e -> KmsErrorCode.DEPENDENCY_TIMEOUT;
 			case KmsInternalException e -> KmsErrorCode.INTERNAL;
-			case software.amazon.awssdk.awscore.exception.AwsServiceException e when e.isThrottlingException() ->
-				KmsErrorCode.THROTTLED;
-			case software.amazon.awssdk.awscore.exception.AwsServiceException e when e.statusCode() >= 500 ->
-				KmsErrorCode.UNAVAILABLE;
-			case software.amazon.awssdk.awscore.exception.AwsServiceException e when e.statusCode() == 403
-					|| "AccessDeniedException".equals(errorCode(e)) ->
+			case AwsServiceException e when e.isThrottlingException() -> KmsErrorCode.THROTTLED;
+			case AwsServiceException e when e.statusCode() >= 500 -> KmsErrorCode.UNAVAILABLE;
+			case AwsServiceException e when e.statusCode() == 403 || "AccessDeniedException".equals(errorCode(e)) ->
 				KmsErrorCode.ACCESS_DENIED;
-			case software.amazon.awssdk.awscore.exception.AwsServiceException e -> KmsErrorCode.VALIDATION;
+			case AwsServiceException e -> KmsErrorCode.VALIDATION;
 			case SdkClientException e -> KmsErrorCode.UNAVAILABLE;
 			default -> KmsErrorCode.INTERNAL;
 		};
 		return new KmsException(code, operation, message(ex), ex);
 	}
 
-	private static String errorCode(software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+	private static String errorCode(AwsServiceException e) {
 		return e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
 	}
 
 	private static String message(SdkException ex) {
-		if (ex instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service
-				&& service.awsErrorDetails() != null && service.awsErrorDetails().errorMessage() != null) {
+		if (ex instanceof AwsServiceException service && service.awsErrorDetails() != null
+				&& service.awsErrorDetails().errorMessage() != null) {
 			return service.awsErrorDetails().errorMessage();
 		}
 		return ex.getMessage();
