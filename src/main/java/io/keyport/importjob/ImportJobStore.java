@@ -4,6 +4,7 @@ import org.springframework.stereotype.Component;
 
 import io.keyport.security.Caller;
 import io.keyport.support.DescribedFailure.Kind;
+import io.keyport.web.ProblemCodes;
 
 /**
  * Loads jobs for the API and the lifecycle alike: any job by id, a job the caller may see
@@ -15,7 +16,7 @@ class ImportJobStore {
 	private static final String JOB_NOT_FOUND = "import-job-not-found";
 
 	/** A job changed since it was read or claimed. */
-	static final String CONCURRENT_MODIFICATION = "concurrent-modification";
+	static final String CONCURRENT_MODIFICATION = ProblemCodes.CONCURRENT_MODIFICATION;
 
 	private final ImportJobRepository jobs;
 

@@ -1,7 +1,9 @@
 package io.keyport.web;
 
+import java.util.List;
 import java.util.Map;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 
 /** A request-level failure with its status and stable code, answered as problem+json. */
@@ -38,6 +40,17 @@ public class ApiException extends RuntimeException {
 
 	public Map<String, Object> members() {
 		return this.members;
+	}
+
+	/**
+	 * A numeric parameter above its configured maximum, answered like the constraint
+	 * checks Spring runs on parameters: 400 {@code validation-failed} with
+	 * {@code errors}.
+	 */
+	public static ApiException parameterAbove(String parameter, int maximum) {
+		return new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
+				"The request parameters are not valid", Map.of("errors", List
+					.of(Map.of("parameter", parameter, "message", "[must be less than or equal to " + maximum + "]"))));
 	}
 
 }

@@ -83,7 +83,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(ConstraintViolationException.class)
 	ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException ex) {
-		ProblemDetail problem = ProblemResponses.problem(HttpStatus.BAD_REQUEST, "validation-failed",
+		ProblemDetail problem = ProblemResponses.problem(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
 				"The request parameters are not valid");
 		problem.setProperty("errors",
 				ex.getConstraintViolations()
@@ -98,8 +98,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	 */
 	@ExceptionHandler(InvalidParameterException.class)
 	ResponseEntity<ProblemDetail> malformedQuery(RuntimeException ex) {
-		return respond(
-				ProblemResponses.problem(HttpStatus.BAD_REQUEST, "invalid-parameter", "The query string is malformed"));
+		return respond(ProblemResponses.problem(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
+				"The query string is malformed"));
 	}
 
 	@ExceptionHandler(Exception.class)
@@ -112,7 +112,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (database == DatabaseFailures.Kind.CONFLICT) {
 			// two requests raced past the version check to the same row: the loser reads
 			// again
-			return respond(ProblemResponses.problem(HttpStatus.CONFLICT, "concurrent-modification",
+			return respond(ProblemResponses.problem(HttpStatus.CONFLICT, ProblemCodes.CONCURRENT_MODIFICATION,
 					"The resource was changed by another request at the same time; read it again and retry if still "
 							+ "needed"));
 		}
@@ -155,13 +155,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static Detail describe(Exception ex, HttpStatusCode status) {
 		return switch (ex) {
-			case MethodArgumentNotValidException e -> new Detail("validation-failed", "The request is not valid",
-					Map.of("errors", e.getFieldErrors()
-						.stream()
-						.map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
-						.toList()));
+			case MethodArgumentNotValidException e ->
+				new Detail(ProblemCodes.VALIDATION_FAILED, "The request is not valid",
+						Map.of("errors", e.getFieldErrors()
+							.stream()
+							.map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
+							.toList()));
 			case HandlerMethodValidationException e ->
-				new Detail("validation-failed", "The request parameters are not valid", Map.of("errors", e
+				new Detail(ProblemCodes.VALIDATION_FAILED, "The request parameters are not valid", Map.of("errors", e
 					.getParameterValidationResults()
 					.stream()
 					.map(r -> Map.of("parameter", String.valueOf(r.getMethodParameter().getParameterName()), "message",
@@ -172,7 +173,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 								.toString()))
 					.toList()));
 			case HttpMessageNotReadableException e -> unreadable(e);
-			case TypeMismatchException e -> new Detail("invalid-parameter",
+			case TypeMismatchException e -> new Detail(ProblemCodes.INVALID_PARAMETER,
 					"Parameter '" + e.getPropertyName() + "' must be " + describeType(e.getRequiredType()));
 			case MissingServletRequestParameterException e ->
 				new Detail("missing-parameter", "Parameter '" + e.getParameterName() + "' is required");

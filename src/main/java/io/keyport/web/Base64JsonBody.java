@@ -133,7 +133,7 @@ public final class Base64JsonBody {
 				throw ex;
 			}
 			if (value == null) {
-				throw new ApiException(HttpStatus.BAD_REQUEST, "validation-failed",
+				throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
 						"Field '" + this.field + "' is required");
 			}
 			return value;

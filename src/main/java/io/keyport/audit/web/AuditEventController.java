@@ -2,7 +2,6 @@ package io.keyport.audit.web;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -10,7 +9,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import org.springframework.format.annotation.DateTimeFormat;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -54,9 +52,7 @@ class AuditEventController {
 	/** The configured largest page; answered like the other parameter checks. */
 	private void checkPageSize(int size) {
 		if (size > this.properties.maxPageSize()) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "validation-failed", "The request parameters are not valid",
-					Map.of("errors", List.of(Map.of("parameter", "size", "message",
-							"[must be less than or equal to " + this.properties.maxPageSize() + "]"))));
+			throw ApiException.parameterAbove("size", this.properties.maxPageSize());
 		}
 	}
 

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.keyport.importjob.ExpiringKeys;
 import io.keyport.security.Caller;
 import io.keyport.web.ApiException;
+import io.keyport.web.ProblemCodes;
 
 /**
  * Keys whose imported material expires soon: re-import before then, or workloads using
@@ -24,8 +25,6 @@ import io.keyport.web.ApiException;
 @RequestMapping(path = "/api/v1/expiring-keys",
 		produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 class ExpiringKeysController {
-
-	private static final String INVALID_PARAMETER = "invalid-parameter";
 
 	/** A year is as far as AWS lets material be valid. */
 	private static final Duration MAX_WINDOW = Duration.ofDays(366);
@@ -57,13 +56,13 @@ class ExpiringKeysController {
 		try {
 			Duration window = Duration.parse(within);
 			if (window.isNegative() || window.isZero() || window.compareTo(MAX_WINDOW) > 0) {
-				throw new ApiException(HttpStatus.BAD_REQUEST, INVALID_PARAMETER,
+				throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
 						"Parameter 'within' must be a positive duration of at most P366D");
 			}
 			return window;
 		}
 		catch (DateTimeParseException ex) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, INVALID_PARAMETER,
+			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
 					"Parameter 'within' must be an ISO-8601 duration such as P7D or PT12H");
 		}
 	}

@@ -12,7 +12,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -147,9 +146,7 @@ class ImportJobController {
 	/** The configured largest page; answered like the other parameter checks. */
 	private void checkPageSize(int size) {
 		if (size > this.properties.maxPageSize()) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "validation-failed", "The request parameters are not valid",
-					Map.of("errors", List.of(Map.of("parameter", "size", "message",
-							"[must be less than or equal to " + this.properties.maxPageSize() + "]"))));
+			throw ApiException.parameterAbove("size", this.properties.maxPageSize());
 		}
 	}
 

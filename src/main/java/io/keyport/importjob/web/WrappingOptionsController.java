@@ -21,6 +21,7 @@ import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 import io.keyport.wrapping.WrappingOption;
+import io.keyport.web.ProblemCodes;
 
 /**
  * Which wrapping choices an import job for a key spec may use, so a portal offers only
@@ -57,7 +58,7 @@ class WrappingOptionsController {
 					schema = @Schema(pattern = "[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")) String region) {
 		String effectiveRegion = (region != null) ? region : this.kms.region();
 		if (region != null && !REGION.matcher(region).matches()) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-parameter",
+			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
 					"Parameter 'region' must be a region name such as eu-central-1 or cn-north-1");
 		}
 		ImportRules rules = (region != null) ? this.kms.importRules(region) : this.kms.importRules();

@@ -46,6 +46,7 @@ import io.keyport.security.Caller;
 import io.keyport.web.ApiException;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.PublicKeyFormats;
+import io.keyport.web.ProblemCodes;
 
 /**
  * Self-service creation of KMS keys that wait for imported material, what KMS says about
@@ -179,8 +180,9 @@ class KmsKeyController {
 
 	static String checkedReference(String reference) {
 		if (!KEY_REFERENCE.matcher(reference).matches()) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-parameter", "keyId must be a key id, key ARN, "
-					+ "alias name (alias/...) or alias ARN: letters, digits, ':', '/', '_' and '-', at most 2048");
+			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
+					"keyId must be a key id, key ARN, "
+							+ "alias name (alias/...) or alias ARN: letters, digits, ':', '/', '_' and '-', at most 2048");
 		}
 		return reference;
 	}
