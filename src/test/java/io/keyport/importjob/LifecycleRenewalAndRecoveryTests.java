@@ -56,13 +56,10 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 
 	@Test
 	void renewingAKeySupersedesTheEarlierJobWhichLeavesTheWatchAfterItsValidTo() {
-		String keyId = createKey("SYMMETRIC_DEFAULT");
-		String body = materialBody(randomBytes(32));
-		String first = createJob(keyId, inDays(3));
-		assertThat(upload(first, body).status()).isEqualTo(200);
-		this.clock.advance(Duration.ofSeconds(1));
-		String renewal = createJob(keyId, inDays(60));
-		assertThat(upload(renewal, body).status()).isEqualTo(200);
+		Renewed renewed = importedThenRenewed();
+		String keyId = renewed.keyId();
+		String first = renewed.first();
+		String renewal = renewed.renewal();
 
 		assertThat(state(first)).isEqualTo("SUPERSEDED");
 		assertThat(events(first).getLast().get("cause").asString()).contains("superseded by job " + renewal);
@@ -85,13 +82,9 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 
 	@Test
 	void watcherSupersedesAnImportedJobWhoseKeyHasANewerImportWithoutCallingKms() {
-		String keyId = createKey("SYMMETRIC_DEFAULT");
-		String body = materialBody(randomBytes(32));
-		String first = createJob(keyId, inDays(3));
-		assertThat(upload(first, body).status()).isEqualTo(200);
-		this.clock.advance(Duration.ofSeconds(1));
-		String renewal = createJob(keyId, inDays(60));
-		assertThat(upload(renewal, body).status()).isEqualTo(200);
+		Renewed renewed = importedThenRenewed();
+		String first = renewed.first();
+		String renewal = renewed.renewal();
 		// as if the supersession after the renewal's import had not happened (conflict,
 		// crash)
 		this.jdbc.update("update import_job set state = 'IMPORTED', next_check_at = ? where id = ?::uuid",
@@ -349,6 +342,21 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 			Thread.sleep(20);
 		}
 		assertThat(this.emulator.callCount("GetParametersForImport")).isGreaterThanOrEqualTo(count);
+	}
+
+	/** A key imported with a 3-day ValidTo, then renewed by a second job with 60 days. */
+	record Renewed(String keyId, String first, String renewal) {
+	}
+
+	Renewed importedThenRenewed() {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		String body = materialBody(randomBytes(32));
+		String first = createJob(keyId, inDays(3));
+		assertThat(upload(first, body).status()).isEqualTo(200);
+		this.clock.advance(Duration.ofSeconds(1));
+		String renewal = createJob(keyId, inDays(60));
+		assertThat(upload(renewal, body).status()).isEqualTo(200);
+		return new Renewed(keyId, first, renewal);
 	}
 
 	// --- helpers
