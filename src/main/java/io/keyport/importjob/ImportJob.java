@@ -241,7 +241,7 @@ class ImportJob {
 			throw new IllegalTransitionException(id(), this.state, ImportJobState.IMPORTED, "import");
 		}
 		return new ImportRequest(this.kmsKeyArn, this.importToken, EncryptedKeyMaterial.of(this.encryptedKeyMaterial),
-				this.expirationModel, this.materialValidTo);
+				this.expirationModel, this.materialValidTo, this.keySpec, this.wrappingAlgorithm, this.wrappingKeySpec);
 	}
 
 	/**
@@ -339,7 +339,7 @@ class ImportJob {
 			case THROTTLED, DEPENDENCY_TIMEOUT, INTERNAL, UNAVAILABLE -> ImportJobState.MATERIAL_WRAPPED;
 			case INVALID_CIPHERTEXT, INCORRECT_KEY_MATERIAL, VALIDATION -> ImportJobState.PARAMETERS_FETCHED;
 			case EXPIRED_IMPORT_TOKEN, INVALID_IMPORT_TOKEN -> ImportJobState.PARAMETERS_EXPIRED;
-			case KEY_NOT_FOUND, INVALID_KEY_ID, INVALID_KEY_STATE, UNSUPPORTED_OPERATION, ACCESS_DENIED,
+			case KEY_NOT_FOUND, INVALID_KEY_ID, INVALID_KEY_STATE, ALREADY_EXISTS, UNSUPPORTED_OPERATION, ACCESS_DENIED,
 					LIMIT_EXCEEDED ->
 				ImportJobState.FAILED;
 		};

@@ -16,6 +16,8 @@ public enum KmsErrorCode {
 	KEY_NOT_FOUND("kms-key-not-found", false, Kind.INVALID, Kind.CONFLICT),
 	INVALID_KEY_ID("kms-invalid-key-id", false, Kind.INVALID, Kind.CONFLICT),
 	INVALID_KEY_STATE("kms-invalid-key-state", false, Kind.CONFLICT, Kind.CONFLICT),
+	/** A name that must be unique (an alias) is taken. */
+	ALREADY_EXISTS("kms-already-exists", false, Kind.CONFLICT, Kind.CONFLICT),
 	UNSUPPORTED_OPERATION("kms-unsupported-operation", false, Kind.CONFLICT, Kind.CONFLICT),
 	EXPIRED_IMPORT_TOKEN("kms-expired-import-token", false, Kind.CONFLICT, Kind.CONFLICT),
 	INVALID_IMPORT_TOKEN("kms-invalid-import-token", false, Kind.CONFLICT, Kind.CONFLICT),

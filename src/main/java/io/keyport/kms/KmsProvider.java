@@ -37,6 +37,27 @@ public interface KmsProvider {
 	ImportRules importRules(String region);
 
 	/**
+	 * Whether material can be imported into a key in this state. AWS takes imports in
+	 * PendingImport, Enabled and Disabled; Huawei only in pending import, so renewing
+	 * there means deleting the material first.
+	 */
+	default boolean acceptsImportIn(KeyState state) {
+		return state != null && state.allowsImport();
+	}
+
+	/**
+	 * Whether keys get their alias at creation ({@link CreateKeyRequest#alias()}, Huawei:
+	 * required, generated when the caller names none) rather than by {@link #createAlias}
+	 * afterwards (AWS).
+	 */
+	default boolean aliasAtCreation() {
+		return false;
+	}
+
+	/** Whether the alias name is well-formed for this provider (syntax only). */
+	boolean acceptsAlias(String alias);
+
+	/**
 	 * Creates a key whose material comes from outside (AWS Origin EXTERNAL); it waits for
 	 * an import.
 	 */

@@ -55,6 +55,21 @@ public final class PacedKmsProvider implements KmsProvider {
 	}
 
 	@Override
+	public boolean acceptsImportIn(KeyState state) {
+		return this.delegate.acceptsImportIn(state);
+	}
+
+	@Override
+	public boolean aliasAtCreation() {
+		return this.delegate.aliasAtCreation();
+	}
+
+	@Override
+	public boolean acceptsAlias(String alias) {
+		return this.delegate.acceptsAlias(alias);
+	}
+
+	@Override
 	public Duration longestCall() {
 		return this.delegate.longestCall().plus(this.limiter.maxWait());
 	}

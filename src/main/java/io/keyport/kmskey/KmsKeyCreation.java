@@ -52,8 +52,8 @@ class KmsKeyCreation {
 			}
 			requireUnusedAlias(command.alias());
 		}
-		KmsKey key = this.kms
-			.createExternalKey(new CreateKeyRequest(command.keySpec(), command.keyUsage(), command.description()));
+		KmsKey key = this.kms.createExternalKey(
+				new CreateKeyRequest(command.keySpec(), command.keyUsage(), command.description(), null));
 		this.ownership.claimCreated(key.arn(), caller);
 		if (command.alias() != null) {
 			try {

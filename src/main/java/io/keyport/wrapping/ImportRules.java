@@ -46,6 +46,28 @@ public interface ImportRules {
 	String id();
 
 	/**
+	 * The key spec a request names, in this provider's own names or Keyport's (Huawei:
+	 * {@code AES_256} or {@code SYMMETRIC_DEFAULT}, {@code EC_P256} or
+	 * {@code ECC_NIST_P256}).
+	 * @throws WrappingException with {@code UNSUPPORTED_KEY_SPEC} when it names no key
+	 * spec here
+	 */
+	default KeySpec keySpecNamed(String name) {
+		try {
+			return KeySpec.valueOf(name);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new WrappingException(WrappingException.Reason.UNSUPPORTED_KEY_SPEC, "Key spec '" + name
+					+ "' does not exist; key specs: " + java.util.Arrays.toString(KeySpec.values()));
+		}
+	}
+
+	/** The provider's own name of the key spec ({@code AES_256} on Huawei). */
+	default String providerName(KeySpec keySpec) {
+		return keySpec.name();
+	}
+
+	/**
 	 * Refuses key specs that can never receive imported material here (for AWS: those it
 	 * does not document as importable, such as Ed25519 and ML-DSA, anywhere; SM2 outside
 	 * the China regions).

@@ -11,6 +11,11 @@ public enum KeySpec {
 	ECC_NIST_P256(Kind.EC, 256), ECC_NIST_P384(Kind.EC, 384), ECC_NIST_P521(Kind.EC, 521),
 	ECC_SECG_P256K1(Kind.EC, 256), SM2(Kind.SM2, 256),
 	/**
+	 * A 128-bit SM4 key of its own key spec (Huawei Cloud); AWS's China regions call
+	 * theirs SYMMETRIC_DEFAULT instead.
+	 */
+	SM4(Kind.SYMMETRIC, 16),
+	/**
 	 * Key specs AWS does not document as importable; known so DescribeKey can be shown.
 	 */
 	ECC_NIST_EDWARDS25519(Kind.NOT_IMPORTABLE, 0), ML_DSA_44(Kind.NOT_IMPORTABLE, 0), ML_DSA_65(Kind.NOT_IMPORTABLE, 0),

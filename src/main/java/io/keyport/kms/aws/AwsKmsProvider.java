@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
@@ -57,6 +58,9 @@ import io.keyport.wrapping.WrappingKeySpec;
  */
 class AwsKmsProvider implements KmsProvider {
 
+	/** AWS alias names; {@code alias/aws/} is reserved for AWS managed keys. */
+	private static final Pattern ALIAS = Pattern.compile("alias/(?!aws/)[A-Za-z0-9/_-]{1,250}");
+
 	private final KmsClient kms;
 
 	private final Region region;
@@ -102,6 +106,11 @@ class AwsKmsProvider implements KmsProvider {
 	@Override
 	public ImportRules importRules(String region) {
 		return ImportRules.awsRegion(region);
+	}
+
+	@Override
+	public boolean acceptsAlias(String alias) {
+		return ALIAS.matcher(alias).matches();
 	}
 
 	@Override
