@@ -32,6 +32,15 @@ public interface ImportRules {
 	}
 
 	/**
+	 * Huawei Cloud KMS's rules (seed 003).
+	 * @param legacyAlgorithms whether the target enables RSAES_PKCS1_V1_5 and
+	 * RSAES_OAEP_SHA_1, which seed 003 still lists
+	 */
+	static ImportRules huawei(boolean legacyAlgorithms) {
+		return HuaweiImportRules.of(legacyAlgorithms);
+	}
+
+	/**
 	 * These rules, and RSAES_PKCS1_V1_5 with an RSA wrapping key for every key spec they
 	 * can import.
 	 */
