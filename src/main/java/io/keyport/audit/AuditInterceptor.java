@@ -42,6 +42,11 @@ class AuditInterceptor implements ApiInterceptor {
 		if (jobId != null) {
 			MDC.put(AuditLog.MDC_JOB_ID, jobId);
 		}
+		String target = request.getParameter("target");
+		if (target != null && target.length() <= 63) {
+			// a body's target is put by the service that resolves it
+			MDC.put(AuditLog.MDC_KMS_TARGET, target);
+		}
 		return true;
 	}
 
@@ -64,6 +69,7 @@ class AuditInterceptor implements ApiInterceptor {
 		}
 		finally {
 			MDC.remove(AuditLog.MDC_JOB_ID);
+			MDC.remove(AuditLog.MDC_KMS_TARGET);
 		}
 	}
 

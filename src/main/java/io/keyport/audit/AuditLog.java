@@ -34,6 +34,9 @@ public class AuditLog implements KmsCallListener {
 
 	public static final String MDC_REQUEST_ID = "requestId";
 
+	/** The KMS target a request named, for the request's own entry. */
+	public static final String MDC_KMS_TARGET = "kmsTarget";
+
 	private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
 	private final JdbcTemplate jdbc;
@@ -48,21 +51,30 @@ public class AuditLog implements KmsCallListener {
 	/** One entry. */
 	public record AuditEntry(long id, Instant occurredAt, String tenant, String subject, String clientId,
 			String operation, String jobId, String kmsKeyArn, String remoteAddr, String requestId, String outcome,
-			String detail) {
+			String detail, String kmsTarget) {
 	}
 
 	public void record(Caller caller, String operation, String jobId, String kmsKeyArn, String outcome, String detail) {
+		record(caller, operation, jobId, kmsKeyArn, MDC.get(MDC_KMS_TARGET), outcome, detail);
+	}
+
+	/**
+	 * One entry with the KMS target it concerns (a KMS call's, or the one a request
+	 * named).
+	 */
+	public void record(Caller caller, String operation, String jobId, String kmsKeyArn, String kmsTarget,
+			String outcome, String detail) {
 		try {
 			// every identifier comes from a token, a request or KMS: cut to its column so
 			// the row is always written
 			this.jdbc.update("""
 					insert into audit_event (occurred_at, tenant, subject, client_id, operation, job_id, kms_key_arn,
-					    remote_addr, request_id, outcome, detail)
-					values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Timestamp.from(this.clock.instant()),
+					    remote_addr, request_id, outcome, detail, kms_target)
+					values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Timestamp.from(this.clock.instant()),
 					cut(caller.tenant(), 128), cut(caller.subject() != null ? caller.subject() : "unknown", 256),
 					cut(caller.clientId(), 256), cut(operation, 128), uuidOrNull(jobId), cut(kmsKeyArn, 2048),
 					cut(MDC.get(MDC_REMOTE_ADDR), 64), cut(MDC.get(MDC_REQUEST_ID), 128), cut(outcome, 64),
-					cut(detail, 1000));
+					cut(detail, 1000), cut(kmsTarget, 63));
 		}
 		catch (RuntimeException ex) {
 			// losing an audit entry must be visible to operators, but must not undo what
@@ -73,7 +85,8 @@ public class AuditLog implements KmsCallListener {
 
 	@Override
 	public void onCall(KmsCall call) {
-		record(currentOrSystem(), "kms:" + call.operation(), MDC.get(MDC_JOB_ID), call.keyId(), call.outcome(), null);
+		record(currentOrSystem(), "kms:" + call.operation(), MDC.get(MDC_JOB_ID), call.keyId(), call.target(),
+				call.outcome(), null);
 	}
 
 	/**
@@ -84,9 +97,11 @@ public class AuditLog implements KmsCallListener {
 		StringBuilder sql = new StringBuilder("select * from audit_event where true");
 		List<Object> args = new ArrayList<>();
 		if (kmsKey != null) {
-			sql.append(" and (kms_key_arn = ? or kms_key_arn like ?)");
+			// AWS ARNs end in key/<id>, Huawei resource names in KeyId:<id>
+			sql.append(" and (kms_key_arn = ? or kms_key_arn like ? or kms_key_arn like ?)");
 			args.add(kmsKey);
 			args.add("%/" + kmsKey);
+			args.add("%:" + kmsKey);
 		}
 		if (tenant != null) {
 			sql.append(" and tenant = ?");
@@ -109,7 +124,7 @@ public class AuditLog implements KmsCallListener {
 						rs.getString("operation"),
 						rs.getObject("job_id") != null ? rs.getObject("job_id").toString() : null,
 						rs.getString("kms_key_arn"), rs.getString("remote_addr"), rs.getString("request_id"),
-						rs.getString("outcome"), rs.getString("detail")),
+						rs.getString("outcome"), rs.getString("detail"), rs.getString("kms_target")),
 				args.toArray());
 	}
 

@@ -61,6 +61,10 @@ class ImportJob {
 	@Column(nullable = false)
 	private String kmsKeyArn;
 
+	/** The KMS target the key lives in; every KMS call of the job goes there. */
+	@Column(nullable = false)
+	private String kmsTarget;
+
 	@Enumerated(EnumType.STRING)
 	@Column(nullable = false)
 	private KeySpec keySpec;
@@ -158,6 +162,7 @@ class ImportJob {
 		this.tenant = tenant;
 		this.kmsKeyId = key.keyId();
 		this.kmsKeyArn = key.arn();
+		this.kmsTarget = key.target();
 		this.keySpec = key.keySpec();
 		this.wrappingAlgorithm = algorithm;
 		this.wrappingKeySpec = wrappingKeySpec;
@@ -720,6 +725,10 @@ class ImportJob {
 		return this.kmsKeyArn;
 	}
 
+	String kmsTarget() {
+		return this.kmsTarget;
+	}
+
 	KeySpec keySpec() {
 		return this.keySpec;
 	}
@@ -742,12 +751,13 @@ class ImportJob {
 				new ExpirationPolicy(this.expirationModel, this.materialValidTo), this.parametersFetchedAt,
 				this.parametersValidTo, this.parameterDownloads, this.importAttempts, this.nextAttemptAt,
 				this.lastErrorCode, this.lastErrorMessage, this.keyMaterialId, this.importedAt, this.createdAt,
-				this.updatedAt, this.createdBy, this.tenant);
+				this.updatedAt, this.createdBy, this.tenant, this.kmsTarget);
 	}
 
 	@Override
 	public String toString() {
-		return "ImportJob[id=" + this.id + ", state=" + this.state + ", key=" + this.kmsKeyArn + "]";
+		return "ImportJob[id=" + this.id + ", state=" + this.state + ", key=" + this.kmsKeyArn + ", target="
+				+ this.kmsTarget + "]";
 	}
 
 }

@@ -27,6 +27,7 @@ import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
+import io.keyport.kms.KmsTargets;
 
 /**
  * The background work on jobs: new parameters before the old lapse, import retries,
@@ -57,7 +58,7 @@ public class ImportJobLifecycle {
 
 	private final KmsImports kmsImports;
 
-	private final KmsProvider kms;
+	private final KmsTargets targets;
 
 	private final LifecycleProperties properties;
 
@@ -75,7 +76,7 @@ public class ImportJobLifecycle {
 
 	private final Supersession supersession;
 
-	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsProvider kms, LifecycleProperties properties,
+	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, LifecycleProperties properties,
 			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
 			ObservationRegistry observations, PlatformTransactionManager transactionManager,
 			Supersession supersession) {
@@ -85,7 +86,7 @@ public class ImportJobLifecycle {
 		this.observations = observations;
 		this.store = store;
 		this.kmsImports = kmsImports;
-		this.kms = kms;
+		this.targets = targets;
 		this.properties = properties;
 		this.claims = claims;
 		this.clock = clock;
@@ -141,8 +142,8 @@ public class ImportJobLifecycle {
 		}
 		ImportParameters parameters;
 		try {
-			parameters = this.kmsImports.download(job.kmsKeyArn(), job.wrappingAlgorithm(), job.wrappingKeySpec(),
-					job.id(), switch (job.state()) {
+			parameters = this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(), job.wrappingAlgorithm(),
+					job.wrappingKeySpec(), job.id(), switch (job.state()) {
 						case PARAMETERS_EXPIRED -> ImportJobMetrics.DownloadCause.AFTER_EXPIRY;
 						case MATERIAL_WRAPPED -> ImportJobMetrics.DownloadCause.TOKEN_EXPIRED;
 						default -> ImportJobMetrics.DownloadCause.REFRESH_BEFORE_EXPIRY;
@@ -210,7 +211,7 @@ public class ImportJobLifecycle {
 		}
 		KmsKey key;
 		try {
-			key = this.kms.describeKey(job.kmsKeyArn());
+			key = kms(job).describeKey(job.kmsKeyArn());
 		}
 		catch (KmsException ex) {
 			// let the import itself meet the error: it records the outcome with KMS's
@@ -234,7 +235,8 @@ public class ImportJobLifecycle {
 		// material and refuses different material, so the outcome is KMS's word, not a
 		// guess
 		try {
-			this.kmsImports.execute(new ImportJobId(claim.id()), claim.version(), job.importRequest(), ACTOR);
+			this.kmsImports.execute(new ImportJobId(claim.id()), claim.version(), job.kmsTarget(), job.importRequest(),
+					ACTOR);
 		}
 		catch (ImportJobException ex) {
 			// recorded in the job's history by executeImport
@@ -268,7 +270,7 @@ public class ImportJobLifecycle {
 			return false;
 		}
 		try {
-			KmsPublicKey published = this.kms.getPublicKey(job.kmsKeyArn());
+			KmsPublicKey published = kms(job).getPublicKey(job.kmsKeyArn());
 			return MessageDigest.isEqual(expected, published.publicKeyDer());
 		}
 		catch (KmsException ex) {
@@ -307,7 +309,7 @@ public class ImportJobLifecycle {
 		}
 		KmsKey key;
 		try {
-			key = this.kms.describeKey(job.kmsKeyArn());
+			key = kms(job).describeKey(job.kmsKeyArn());
 		}
 		catch (KmsException ex) {
 			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND) {
@@ -343,6 +345,14 @@ public class ImportJobLifecycle {
 			this.claims.update(claim, j -> j
 				.recordCheck(j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
 		}
+	}
+
+	/**
+	 * The job's KMS target; a target no longer configured fails the work, which is
+	 * recorded on the job and backed off until the target is back.
+	 */
+	private KmsProvider kms(ImportJob job) {
+		return this.targets.get(job.kmsTarget()).kms();
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import jakarta.persistence.criteria.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
@@ -17,11 +18,13 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.keyport.audit.AuditLog;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.KmsKey;
-import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsTarget;
+import io.keyport.kms.KmsTargets;
 import io.keyport.kmskey.KmsKeys;
 import io.keyport.security.Caller;
 import io.keyport.support.DescribedFailure.Kind;
@@ -56,7 +59,7 @@ public class ImportJobService {
 
 	private final KmsImports kmsImports;
 
-	private final KmsProvider kms;
+	private final KmsTargets targets;
 
 	private final KeyMaterialWrapper wrapper;
 
@@ -74,13 +77,13 @@ public class ImportJobService {
 
 	private final ParameterDownloadQuota quota;
 
-	ImportJobService(ImportJobRepository jobs, ImportJobStore store, KmsImports kmsImports, KmsProvider kms,
+	ImportJobService(ImportJobRepository jobs, ImportJobStore store, KmsImports kmsImports, KmsTargets targets,
 			KeyMaterialWrapper wrapper, ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
 			PlatformTransactionManager transactionManager, KmsKeys kmsKeys, ParameterDownloadQuota quota) {
 		this.jobs = jobs;
 		this.store = store;
 		this.kmsImports = kmsImports;
-		this.kms = kms;
+		this.targets = targets;
 		this.wrapper = wrapper;
 		this.properties = properties;
 		this.lifecycle = lifecycle;
@@ -103,16 +106,17 @@ public class ImportJobService {
 		checkValidTo(command.expiration(), now, null);
 		// a missing, invalid, unowned or foreign key: one answer, so key ids cannot be
 		// probed through job creation
-		KmsKey key = this.kmsKeys.ownedKey(command.kmsKeyId(), caller);
+		KmsTarget target = this.targets.get(command.target());
+		MDC.put(AuditLog.MDC_KMS_TARGET, target.name());
+		KmsKey key = this.kmsKeys.ownedKey(target.name(), command.kmsKeyId(), caller);
 		if (!key.isExternal()) {
 			throw new ImportJobException(ImportJobException.KEY_NOT_EXTERNAL, Kind.INVALID, null, null,
 					"Key " + key.arn() + " has origin " + key.origin()
 							+ "; only keys with origin EXTERNAL accept imported key material");
 		}
-		if (key.state() == null || !key.state().allowsImport()) {
+		if (key.state() == null || !KmsImports.canImportInto(target.kms(), key)) {
 			throw new ImportJobException(ImportJobException.KEY_STATE_FORBIDS_IMPORT, Kind.CONFLICT, null, null,
-					"Key " + key.arn() + " is " + key.state() + "; material can be imported only into keys that are "
-							+ "PENDING_IMPORT, ENABLED or DISABLED");
+					"Key " + key.arn() + " is " + key.state() + "; " + importableStates(target));
 		}
 		if (key.keySpec() == null) {
 			throw new ImportJobException(ImportJobException.UNSUPPORTED_KEY_SPEC, Kind.INVALID, null, null,
@@ -120,13 +124,13 @@ public class ImportJobService {
 		}
 		// refuses, before any KMS call, what the provider's rules never accept
 		ImportSpec spec = new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
-				this.kms.importRules());
+				target.kms().importRules());
 		// the tenant's share of the parameter quota, before anything changes
-		this.quota.acquire(caller, null);
-		ImportParameters parameters = this.kmsImports.download(key.arn(), command.wrappingAlgorithm(),
+		this.quota.acquire(target, caller, null);
+		ImportParameters parameters = this.kmsImports.download(target.name(), key.arn(), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(),
-				new TargetKey(key.keyId(), key.arn(), key.keySpec()), command.wrappingAlgorithm(),
+				new TargetKey(target.name(), key.keyId(), key.arn(), key.keySpec()), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), command.expiration(), parameters, actor, this.clock.instant());
 		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
 		log.info("Import job {} created for key {} ({}, {} with {})", view.id(), key.arn(), key.keySpec(),
@@ -177,7 +181,7 @@ public class ImportJobService {
 	/** Material the client wrapped itself: the service never sees plaintext. */
 	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, Caller caller) {
 		WrappingContext context = wrappingContext(id, caller);
-		this.wrapper.checkEncrypted(encrypted, context.importSpec(this.kms), context.wrappingKey());
+		this.wrapper.checkEncrypted(encrypted, context.importSpec(this.targets), context.wrappingKey());
 		ImportJobView imported = importWrapped(id, context.version(), encrypted, null,
 				"encrypted key material uploaded by the client", caller.actor());
 		return this.kmsImports.confirmPublicKey(imported, null, caller.actor());
@@ -197,7 +201,7 @@ public class ImportJobService {
 		try (material) {
 			context = wrappingContext(id, caller);
 			try (KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, context.keySpec())) {
-				encrypted = this.wrapper.wrap(importable, context.importSpec(this.kms), context.wrappingKey());
+				encrypted = this.wrapper.wrap(importable, context.importSpec(this.targets), context.wrappingKey());
 				// only the public half is kept, to confirm the import afterwards
 				derivedPublicKey = KeyMaterialFormats.derivePublicKey(importable, context.keySpec());
 			}
@@ -224,9 +228,10 @@ public class ImportJobService {
 		}
 		ImportJob current = this.readTx.execute(status -> this.store.load(id, caller, true));
 		current.checkRefreshOnRequest(this.clock.instant(), this.properties.refreshCooldown());
-		this.quota.acquire(caller, id);
-		ImportParameters parameters = this.kmsImports.download(current.kmsKeyArn(), current.wrappingAlgorithm(),
-				current.wrappingKeySpec(), current.id(), ImportJobMetrics.DownloadCause.ON_REQUEST);
+		this.quota.acquire(this.targets.get(current.kmsTarget()), caller, id);
+		ImportParameters parameters = this.kmsImports.download(current.kmsTarget(), current.kmsKeyArn(),
+				current.wrappingAlgorithm(), current.wrappingKeySpec(), current.id(),
+				ImportJobMetrics.DownloadCause.ON_REQUEST);
 		return this.tx.execute(status -> {
 			ImportJob job = this.store.loadAtVersion(id, current.version());
 			job.refreshOnRequest(parameters, this.properties.refreshCooldown(), actor, this.clock.instant());
@@ -249,7 +254,7 @@ public class ImportJobService {
 			byte[] expectedPublicKey, String cause, String actor) {
 		// 1. claim: the job moves to MATERIAL_WRAPPED, so a second upload is refused
 		// while this one runs
-		record WrappedClaim(long version, ImportRequest request) {
+		record WrappedClaim(long version, String target, ImportRequest request) {
 		}
 		WrappedClaim claim = this.tx.execute(status -> {
 			ImportJob job = this.store.loadAtVersion(id, expectedVersion);
@@ -262,25 +267,26 @@ public class ImportJobService {
 			job.markWrapped(encrypted, expectedPublicKey, cause,
 					new Lease(this.lifecycle.instanceId(), now.plus(this.lifecycle.leaseDuration())), actor, now);
 			ImportJob saved = this.store.save(job);
-			return new WrappedClaim(saved.version(), saved.importRequest());
+			return new WrappedClaim(saved.version(), saved.kmsTarget(), saved.importRequest());
 		});
 		if (claim == null) {
 			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id,
 					ImportJobState.PARAMETERS_EXPIRED, "The wrapping key and import token of job " + id
 							+ " expired before the material arrived; refresh the parameters and wrap again");
 		}
-		return this.kmsImports.execute(id, claim.version(), claim.request(), actor);
+		return this.kmsImports.execute(id, claim.version(), claim.target(), claim.request(), actor);
 	}
 
-	private record WrappingContext(long version, KeySpec keySpec, WrappingAlgorithm algorithm,
+	private record WrappingContext(long version, String target, KeySpec keySpec, WrappingAlgorithm algorithm,
 			WrappingPublicKey wrappingKey) {
 
 		/**
 		 * The job's import under the provider's rules (the job was created under them, so
 		 * they accept it).
 		 */
-		ImportSpec importSpec(KmsProvider kms) {
-			return new ImportSpec(this.keySpec, this.algorithm, this.wrappingKey.spec(), kms.importRules());
+		ImportSpec importSpec(KmsTargets targets) {
+			return new ImportSpec(this.keySpec, this.algorithm, this.wrappingKey.spec(),
+					targets.get(this.target).kms().importRules());
 		}
 
 	}
@@ -300,7 +306,7 @@ public class ImportJobService {
 			if (job.parametersExpiredAt(now)) {
 				return null;
 			}
-			return new WrappingContext(job.version(), job.keySpec(), job.wrappingAlgorithm(),
+			return new WrappingContext(job.version(), job.kmsTarget(), job.keySpec(), job.wrappingAlgorithm(),
 					WrappingPublicKey.fromDer(job.usableWrappingKey(now)));
 		});
 		if (context == null) {
@@ -328,6 +334,14 @@ public class ImportJobService {
 					"expiration.validTo must be in the future and at most " + this.properties.maxValidity().toDays()
 							+ " days ahead (before " + latest + "); got " + expiration.validTo());
 		}
+	}
+
+	private static String importableStates(KmsTarget target) {
+		if (target.kms().acceptsImportIn(io.keyport.kms.KeyState.ENABLED)) {
+			return "material can be imported only into keys that are PENDING_IMPORT, ENABLED or DISABLED";
+		}
+		return "target '" + target.name() + "' imports only into keys PENDING_IMPORT; a key holding symmetric "
+				+ "material is renewed by deleting it first, asymmetric material cannot be deleted or replaced";
 	}
 
 }

@@ -11,5 +11,5 @@ public record ImportJobView(ImportJobId id, long version, ImportJobState state, 
 		KeySpec keySpec, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
 		ExpirationPolicy expiration, Instant parametersFetchedAt, Instant parametersValidTo, int parameterDownloads,
 		int importAttempts, Instant nextAttemptAt, String lastErrorCode, String lastErrorMessage, String keyMaterialId,
-		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, String tenant) {
+		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, String tenant, String target) {
 }

@@ -16,7 +16,10 @@ import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
 import io.keyport.kms.KmsException;
+import io.keyport.kms.KeyState;
+import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsTargets;
 import io.keyport.kms.KmsPublicKey;
 import io.keyport.support.DescribedFailure.Kind;
 import io.keyport.wrapping.PublicKeyFormats;
@@ -35,7 +38,7 @@ class KmsImports {
 
 	private static final Logger log = LoggerFactory.getLogger(KmsImports.class);
 
-	private final KmsProvider kms;
+	private final KmsTargets targets;
 
 	private final ImportJobStore store;
 
@@ -51,10 +54,10 @@ class KmsImports {
 
 	private final AcceptedImports acceptedImports;
 
-	KmsImports(KmsProvider kms, ImportJobStore store, ImportJobProperties properties, LifecycleProperties lifecycle,
+	KmsImports(KmsTargets targets, ImportJobStore store, ImportJobProperties properties, LifecycleProperties lifecycle,
 			ImportJobMetrics metrics, Supersession supersession, Clock clock,
 			PlatformTransactionManager transactionManager) {
-		this.kms = kms;
+		this.targets = targets;
 		this.store = store;
 		this.properties = properties;
 		this.metrics = metrics;
@@ -70,10 +73,12 @@ class KmsImports {
 	 * version of the claim, then thrown as an {@link ImportJobException}; an accepted one
 	 * is always recorded (see {@link AcceptedImports}).
 	 */
-	ImportJobView execute(ImportJobId id, long claimedVersion, ImportRequest request, String actor) {
+	ImportJobView execute(ImportJobId id, long claimedVersion, String target, ImportRequest request, String actor) {
+		KmsProvider kms = this.targets.get(target).kms();
 		ImportResult result;
 		try {
-			result = this.kms.importKeyMaterial(request);
+			claimedVersion = deleteMaterialBeforeReimport(kms, id, claimedVersion, request, actor);
+			result = kms.importKeyMaterial(request);
 		}
 		catch (KmsException ex) {
 			ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
@@ -109,7 +114,7 @@ class KmsImports {
 		String cause;
 		String errorCode = null;
 		try {
-			KmsPublicKey published = this.kms.getPublicKey(imported.kmsKeyArn());
+			KmsPublicKey published = this.targets.get(imported.target()).kms().getPublicKey(imported.kmsKeyArn());
 			String fingerprint = PublicKeyFormats.sha256Fingerprint(published.publicKeyDer());
 			if (expectedPublicKey == null) {
 				cause = "public key not confirmed: the material was wrapped by the client, so Keyport never saw the "
@@ -147,6 +152,46 @@ class KmsImports {
 		}
 	}
 
+	/**
+	 * Whether a job may import into the key as it is now: the provider takes imports in
+	 * its state, or (Huawei, which imports only into keys without material) the key holds
+	 * symmetric material that the import will delete first.
+	 */
+	static boolean canImportInto(KmsProvider kms, KmsKey key) {
+		return kms.acceptsImportIn(key.state()) || (deletesBeforeReimport(kms, key.state()) && key.keySpec() != null
+				&& key.keySpec().isSymmetricOrHmac());
+	}
+
+	private static boolean deletesBeforeReimport(KmsProvider kms, KeyState state) {
+		return !kms.acceptsImportIn(KeyState.ENABLED) && (state == KeyState.ENABLED || state == KeyState.DISABLED);
+	}
+
+	/**
+	 * A provider that imports only into keys without material (Huawei: pending import)
+	 * renews by deleting the current material first, then importing. Both steps are in
+	 * the job's history; should the import then fail, the job keeps its wrapped material
+	 * and token and the retry imports into the now empty key.
+	 * @return the job's version after the history entry
+	 */
+	private long deleteMaterialBeforeReimport(KmsProvider kms, ImportJobId id, long version, ImportRequest request,
+			String actor) {
+		if (kms.acceptsImportIn(KeyState.ENABLED)) {
+			return version;
+		}
+		KmsKey key = kms.describeKey(request.keyId());
+		if (!deletesBeforeReimport(kms, key.state())) {
+			return version;
+		}
+		kms.deleteImportedKeyMaterial(request.keyId());
+		log.info("Import job {}: deleted the key's current material before re-importing", id);
+		return this.tx.execute(status -> {
+			ImportJob job = this.store.loadAtVersion(id, version);
+			job.recordNote("key material deleted before the re-import: the KMS imports only into keys pending import ("
+					+ key.state() + " before)", null, actor, this.clock.instant());
+			return this.store.save(job).version();
+		});
+	}
+
 	private ImportJobView recordImportFailure(ImportJobId id, long version, KmsException ex, String actor) {
 		log.warn("Import job {}: ImportKeyMaterial failed with {}: {}", id, ex.errorCode().code(), ex.getMessage());
 		return this.tx.execute(status -> {
@@ -159,9 +204,11 @@ class KmsImports {
 		});
 	}
 
-	ImportParameters download(String keyArn, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
-			ImportJobId jobId, ImportJobMetrics.DownloadCause cause) {
-		ImportParameters parameters = this.kms.getParametersForImport(keyArn, algorithm, wrappingKeySpec);
+	ImportParameters download(String target, String keyArn, WrappingAlgorithm algorithm,
+			WrappingKeySpec wrappingKeySpec, ImportJobId jobId, ImportJobMetrics.DownloadCause cause) {
+		ImportParameters parameters = this.targets.get(target)
+			.kms()
+			.getParametersForImport(keyArn, algorithm, wrappingKeySpec);
 		this.metrics.parametersDownloaded(cause);
 		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
 		if (wrappingKey.spec() != wrappingKeySpec) {

@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
-import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsTargets;
 
 /**
  * Refuses to start with a lease shorter than one job's KMS work can take (the wait for a
@@ -22,9 +22,15 @@ class LeaseSettings {
 
 	static final String FORMER_PROPERTY = "keyport.import-jobs.lease-duration";
 
-	LeaseSettings(LifecycleProperties lifecycle, KmsProvider kms, Environment environment) {
+	LeaseSettings(LifecycleProperties lifecycle, KmsTargets targets, Environment environment) {
 		checkNotFormerName(Binder.get(environment).bind(FORMER_PROPERTY, Duration.class).isBound());
-		check(lifecycle.leaseDuration(), kms.longestCall());
+		// a lease must outlast the slowest target's longest call
+		check(lifecycle.leaseDuration(),
+				targets.all()
+					.stream()
+					.map(target -> target.kms().longestCall())
+					.max(Duration::compareTo)
+					.orElse(Duration.ZERO));
 	}
 
 	static void checkNotFormerName(boolean formerNameSet) {

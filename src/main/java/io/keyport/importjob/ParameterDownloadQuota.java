@@ -1,89 +1,43 @@
 package io.keyport.importjob;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import org.springframework.stereotype.Component;
 
 import io.keyport.kms.KmsRateLimitProperties;
+import io.keyport.kms.KmsTarget;
 import io.keyport.security.Caller;
-import io.keyport.support.DescribedFailure.Kind;
-import io.keyport.support.TokenBucket;
 
 /**
- * Who may spend the account's scarce GetParametersForImport quota on request. The
- * scheduler is not limited here: it paces on the KMS rate limiter's bucket as before, and
- * the share reserved for it is what API requests together can never take. API requests
- * get the rest ({@code rate × (1 − schedulerShare)}), and one tenant at most
- * {@code tenantShare} of that. A caller over its share is refused at once, before
- * anything changes, with the time until a permit frees up: a waiting request would only
- * hold a thread and the others' turn.
+ * Who may spend a target's scarce GetParametersForImport quota on request: one
+ * {@link ParameterDownloadShare} per KMS target, since every target is its own account
+ * and region with its own quota.
  */
 @Component
 public class ParameterDownloadQuota {
 
-	/**
-	 * Tenants whose buckets are kept at most; beyond that, full (idle) ones are
-	 * forgotten.
-	 */
-	private static final int MAX_TENANTS = 10_000;
+	private static final String OPERATION = "GetParametersForImport";
 
-	private final double apiRate;
+	private final KmsRateLimitProperties rates;
 
-	private final double tenantRate;
-
-	private final int tenantBurst;
-
-	private final TokenBucket api;
-
-	private final Map<String, TokenBucket> tenants = new ConcurrentHashMap<>();
+	private final Map<String, ParameterDownloadShare> shares = new ConcurrentHashMap<>();
 
 	ParameterDownloadQuota(KmsRateLimitProperties rates) {
-		double total = rates.getParametersForImport();
-		this.apiRate = total * (1 - rates.schedulerShare());
-		this.tenantRate = this.apiRate * rates.tenantShare();
-		this.tenantBurst = rates.tenantBurst();
-		// room for the burst of each tenant that may hold a full share, so one tenant's
-		// burst leaves the others a turn
-		this.api = new TokenBucket(this.apiRate,
-				Math.max(this.apiRate, this.tenantBurst * Math.ceil(1 / rates.tenantShare())));
+		this.rates = rates;
 	}
 
 	/**
-	 * Takes a permit for one GetParametersForImport on behalf of the caller's tenant.
+	 * Takes a permit for one GetParametersForImport at the target on behalf of the
+	 * caller's tenant.
 	 * @throws ImportJobException {@code kms-quota-exceeded} (429) with the wait until a
 	 * permit is available
 	 */
-	public void acquire(Caller caller, ImportJobId jobId) {
-		if (this.apiRate <= 0) {
-			// pacing of GetParametersForImport is off
-			return;
-		}
-		TokenBucket tenant = tenantBucket(caller.tenant());
-		long waitNanos;
-		synchronized (this) {
-			waitNanos = Math.max(tenant.nanosUntilAvailable(), this.api.nanosUntilAvailable());
-			if (waitNanos == 0) {
-				tenant.reserve(0);
-				this.api.reserve(0);
-				return;
-			}
-		}
-		Duration retryAfter = Duration
-			.ofSeconds(Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1)));
-		throw new ImportJobException(ImportJobException.KMS_QUOTA_EXCEEDED, Kind.TOO_MANY_REQUESTS, jobId, null,
-				"The share of KMS's GetParametersForImport quota for requests of tenant '" + caller.tenant()
-						+ "' is used up for now; retry after " + retryAfter.toSeconds() + " s",
-				retryAfter);
-	}
-
-	private TokenBucket tenantBucket(String tenant) {
-		if (this.tenants.size() >= MAX_TENANTS) {
-			this.tenants.values().removeIf(bucket -> bucket.nanosUntilAvailable() == 0);
-		}
-		return this.tenants.computeIfAbsent(tenant, t -> new TokenBucket(this.tenantRate, this.tenantBurst));
+	public void acquire(KmsTarget target, Caller caller, ImportJobId jobId) {
+		this.shares
+			.computeIfAbsent(target.name(),
+					name -> new ParameterDownloadShare(target.limiter().rate(OPERATION), this.rates))
+			.acquire(caller, jobId);
 	}
 
 }

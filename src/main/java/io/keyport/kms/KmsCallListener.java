@@ -13,10 +13,11 @@ public interface KmsCallListener {
 	/**
 	 * One finished call.
 	 *
+	 * @param target the name of the KMS target called
 	 * @param keyId the key as the call named it (id, ARN or alias)
 	 * @param error the failure's code, or {@code null} on success
 	 */
-	record KmsCall(String operation, String keyId, KmsErrorCode error, Duration elapsed) {
+	record KmsCall(String target, String operation, String keyId, KmsErrorCode error, Duration elapsed) {
 
 		public boolean succeeded() {
 			return this.error == null;

@@ -23,6 +23,12 @@ public final class KmsRateLimiter {
 	private final Duration maxWait;
 
 	/**
+	 * One bucket for every operation together (a provider whose quota is per user, not
+	 * per operation: Huawei's 20 requests/s).
+	 */
+	private final boolean shared;
+
+	/**
 	 * @param ratesPerSecond permits per second by operation name (e.g.
 	 * {@code GetParametersForImport})
 	 * @param defaultRate rate for operations not listed; 0 or less disables pacing for
@@ -31,9 +37,30 @@ public final class KmsRateLimiter {
 	 * throttled
 	 */
 	public KmsRateLimiter(Map<String, Double> ratesPerSecond, double defaultRate, Duration maxWait) {
+		this(ratesPerSecond, defaultRate, maxWait, false);
+	}
+
+	private KmsRateLimiter(Map<String, Double> ratesPerSecond, double defaultRate, Duration maxWait, boolean shared) {
 		this.ratesPerSecond = Map.copyOf(ratesPerSecond);
 		this.defaultRate = defaultRate;
 		this.maxWait = maxWait;
+		this.shared = shared;
+	}
+
+	/**
+	 * A pace for all operations together: {@code ratePerSecond} calls of any kind.
+	 */
+	public static KmsRateLimiter allOperations(double ratePerSecond, Duration maxWait) {
+		return new KmsRateLimiter(Map.of(), ratePerSecond, maxWait, true);
+	}
+
+	/** The operation's rate in permits per second; 0 or less means unpaced. */
+	public double rate(String operation) {
+		return this.ratesPerSecond.getOrDefault(operation, this.defaultRate);
+	}
+
+	private TokenBucket bucket(String operation, double rate) {
+		return this.buckets.computeIfAbsent(this.shared ? "*" : operation, op -> new TokenBucket(rate));
 	}
 
 	/**
@@ -42,11 +69,11 @@ public final class KmsRateLimiter {
 	 * within the maximum wait
 	 */
 	public void acquire(String operation) {
-		double rate = this.ratesPerSecond.getOrDefault(operation, this.defaultRate);
+		double rate = rate(operation);
 		if (rate <= 0) {
 			return;
 		}
-		TokenBucket bucket = this.buckets.computeIfAbsent(operation, op -> new TokenBucket(rate));
+		TokenBucket bucket = bucket(operation, rate);
 		long waitNanos = bucket.reserve(this.maxWait.toNanos());
 		if (waitNanos < 0) {
 			throw new KmsException(KmsErrorCode.THROTTLED, operation,
@@ -64,9 +91,8 @@ public final class KmsRateLimiter {
 
 	/** Whether a permit would be available now, without taking it. */
 	public boolean available(String operation) {
-		double rate = this.ratesPerSecond.getOrDefault(operation, this.defaultRate);
-		return rate <= 0
-				|| this.buckets.computeIfAbsent(operation, op -> new TokenBucket(rate)).nanosUntilAvailable() == 0;
+		double rate = rate(operation);
+		return rate <= 0 || bucket(operation, rate).nanosUntilAvailable() == 0;
 	}
 
 }

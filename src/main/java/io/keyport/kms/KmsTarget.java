@@ -8,8 +8,9 @@ package io.keyport.kms;
  * @param provider {@code aws} or {@code huawei}
  * @param kms the target's adapter: every call is paced, observed and audited with the
  * target's name
+ * @param limiter the pace the target's calls keep
  */
-public record KmsTarget(String name, String provider, KmsProvider kms) {
+public record KmsTarget(String name, String provider, KmsProvider kms, KmsRateLimiter limiter) {
 
 	/** The target's region, as its provider names it. */
 	public String region() {

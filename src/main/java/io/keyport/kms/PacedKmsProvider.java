@@ -23,6 +23,8 @@ public final class PacedKmsProvider implements KmsProvider {
 
 	private static final Logger log = LoggerFactory.getLogger(PacedKmsProvider.class);
 
+	private final String target;
+
 	private final KmsProvider delegate;
 
 	private final KmsRateLimiter limiter;
@@ -31,12 +33,18 @@ public final class PacedKmsProvider implements KmsProvider {
 
 	private final ObservationRegistry observations;
 
-	public PacedKmsProvider(KmsProvider delegate, KmsRateLimiter limiter, List<KmsCallListener> listeners,
-			ObservationRegistry observations) {
+	public PacedKmsProvider(String target, KmsProvider delegate, KmsRateLimiter limiter,
+			List<KmsCallListener> listeners, ObservationRegistry observations) {
+		this.target = target;
 		this.delegate = delegate;
 		this.limiter = limiter;
 		this.listeners = List.copyOf(listeners);
 		this.observations = observations;
+	}
+
+	/** The pace this target's calls keep. */
+	public KmsRateLimiter limiter() {
+		return this.limiter;
 	}
 
 	@Override
@@ -149,6 +157,7 @@ public final class PacedKmsProvider implements KmsProvider {
 		Observation observation = Observation.createNotStarted("keyport.kms.calls", this.observations)
 			.contextualName("kms " + operation)
 			.lowCardinalityKeyValue("operation", operation)
+			.lowCardinalityKeyValue("target", this.target)
 			.highCardinalityKeyValue("kms.key", keyId != null ? keyId : "none")
 			.start();
 		try (Observation.Scope scope = observation.openScope()) {
@@ -168,7 +177,7 @@ public final class PacedKmsProvider implements KmsProvider {
 			throw ex;
 		}
 		finally {
-			KmsCallListener.KmsCall outcome = new KmsCallListener.KmsCall(operation, keyId, error,
+			KmsCallListener.KmsCall outcome = new KmsCallListener.KmsCall(this.target, operation, keyId, error,
 					Duration.ofNanos(System.nanoTime() - start));
 			observation.lowCardinalityKeyValue("outcome", outcome.outcome()).stop();
 			notify(outcome);

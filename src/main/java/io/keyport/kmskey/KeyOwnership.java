@@ -30,8 +30,8 @@ public class KeyOwnership {
 	}
 
 	/** Records a key the caller's tenant just created as its own. */
-	public void claimCreated(String keyArn, Caller caller) {
-		insert(keyArn, caller.tenant(), caller);
+	public void claimCreated(String target, String keyArn, Caller caller) {
+		insert(target, keyArn, caller.tenant(), caller);
 	}
 
 	/** The outcome of an administrator's assignment. */
@@ -52,8 +52,8 @@ public class KeyOwnership {
 	 * Gives a key nobody owns to a tenant; an owned key keeps its owner (no silent
 	 * transfer between tenants).
 	 */
-	public Assignment assign(String keyArn, String tenant, Caller admin) {
-		if (insert(keyArn, tenant, admin)) {
+	public Assignment assign(String target, String keyArn, String tenant, Caller admin) {
+		if (insert(target, keyArn, tenant, admin)) {
 			return Assignment.ASSIGNED;
 		}
 		return tenant.equals(owner(keyArn)) ? Assignment.UNCHANGED : Assignment.OWNED_BY_ANOTHER;
@@ -84,11 +84,17 @@ public class KeyOwnership {
 		return owners.isEmpty() ? null : owners.getFirst();
 	}
 
-	private boolean insert(String keyArn, String tenant, Caller by) {
+	/**
+	 * Keys are owned by their resource name (an AWS ARN names account and region; a
+	 * Huawei resource name its account and region), unique across targets; the target is
+	 * kept beside it.
+	 */
+	private boolean insert(String target, String keyArn, String tenant, Caller by) {
 		return this.jdbc.update("""
-				insert into kms_key_owner (kms_key_arn, tenant, claimed_by, claimed_at) values (?, ?, ?, ?)
+				insert into kms_key_owner (kms_key_arn, tenant, claimed_by, claimed_at, kms_target)
+				values (?, ?, ?, ?, ?)
 				on conflict (kms_key_arn) do nothing""", keyArn, tenant, by.actor(),
-				Timestamp.from(this.clock.instant())) == 1;
+				Timestamp.from(this.clock.instant()), target) == 1;
 	}
 
 }

@@ -1,17 +1,19 @@
 package io.keyport.kmskey;
 
-import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.stereotype.Service;
 
+import io.keyport.audit.AuditLog;
 import io.keyport.kms.CreateKeyRequest;
 import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsTarget;
+import io.keyport.kms.KmsTargets;
 import io.keyport.security.Caller;
 
 /**
@@ -31,36 +33,53 @@ class KmsKeyCreation {
 	 */
 	static final int CLEANUP_PENDING_DAYS = 7;
 
-	/** AWS alias names; {@code alias/aws/} is reserved for AWS managed keys. */
-	private static final Pattern ALIAS = Pattern.compile("alias/(?!aws/)[A-Za-z0-9/_-]{1,250}");
-
-	private final KmsProvider kms;
+	private final KmsTargets targets;
 
 	private final KeyOwnership ownership;
 
-	KmsKeyCreation(KmsProvider kms, KeyOwnership ownership) {
-		this.kms = kms;
+	KmsKeyCreation(KmsTargets targets, KeyOwnership ownership) {
+		this.targets = targets;
 		this.ownership = ownership;
 	}
 
 	KmsKey create(NewKey command, Caller caller) {
+		KmsTarget target = this.targets.get(command.target());
+		MDC.put(AuditLog.MDC_KMS_TARGET, target.name());
+		KmsProvider kms = target.kms();
 		// a key that could never receive material is not created at all
-		this.kms.importRules().checkImportable(command.keySpec());
+		kms.importRules().checkImportable(command.keySpec());
 		if (command.alias() != null) {
-			if (!ALIAS.matcher(command.alias()).matches()) {
-				throw KmsKeyException.invalidAlias();
+			if (!kms.acceptsAlias(command.alias())) {
+				throw KmsKeyException.invalidAlias(target.provider());
 			}
-			requireUnusedAlias(command.alias());
+			requireUnusedAlias(kms, command.alias());
 		}
-		KmsKey key = this.kms.createExternalKey(
-				new CreateKeyRequest(command.keySpec(), command.keyUsage(), command.description(), null));
-		this.ownership.claimCreated(key.arn(), caller);
-		if (command.alias() != null) {
+		if (kms.aliasAtCreation()) {
+			// the provider names the key as it creates it (Huawei: an alias is required;
+			// the adapter generates one when the caller gives none)
+			KmsKey key;
 			try {
-				this.kms.createAlias(command.alias(), key.keyId());
+				key = kms.createExternalKey(new CreateKeyRequest(command.keySpec(), command.keyUsage(),
+						command.description(), command.alias()));
 			}
 			catch (KmsException ex) {
-				scheduleDeletion(key, ex);
+				if (ex.errorCode() == KmsErrorCode.ALREADY_EXISTS && command.alias() != null) {
+					throw KmsKeyException.aliasTaken(command.alias());
+				}
+				throw ex;
+			}
+			this.ownership.claimCreated(target.name(), key.arn(), caller);
+			return key;
+		}
+		KmsKey key = kms.createExternalKey(
+				new CreateKeyRequest(command.keySpec(), command.keyUsage(), command.description(), null));
+		this.ownership.claimCreated(target.name(), key.arn(), caller);
+		if (command.alias() != null) {
+			try {
+				kms.createAlias(command.alias(), key.keyId());
+			}
+			catch (KmsException ex) {
+				scheduleDeletion(kms, key, ex);
 				throw new KmsException(ex.errorCode(), ex.operation(), ex.getMessage() + " (the key " + key.arn()
 						+ " created for the alias was scheduled for deletion)", ex);
 			}
@@ -73,9 +92,9 @@ class KmsKeyCreation {
 	 * alias only afterwards. The answer says only that it is taken: never which key has
 	 * it, which may be another tenant's.
 	 */
-	private void requireUnusedAlias(String alias) {
+	private void requireUnusedAlias(KmsProvider kms, String alias) {
 		try {
-			this.kms.describeKey(alias);
+			kms.describeKey(alias);
 		}
 		catch (KmsException ex) {
 			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND) {
@@ -86,9 +105,9 @@ class KmsKeyCreation {
 		throw KmsKeyException.aliasTaken(alias);
 	}
 
-	private void scheduleDeletion(KmsKey key, KmsException cause) {
+	private void scheduleDeletion(KmsProvider kms, KmsKey key, KmsException cause) {
 		try {
-			this.kms.scheduleKeyDeletion(key.keyId(), CLEANUP_PENDING_DAYS);
+			kms.scheduleKeyDeletion(key.keyId(), CLEANUP_PENDING_DAYS);
 		}
 		catch (KmsException ex) {
 			cause.addSuppressed(ex);

@@ -16,6 +16,8 @@ public final class KmsKeyException extends RuntimeException implements Described
 
 	private static final String INVALID_ALIAS = "invalid-alias";
 
+	private static final String INVALID_KEY_SPEC = "invalid-key-spec";
+
 	private static final String ALIAS_ALREADY_EXISTS = "alias-already-exists";
 
 	private static final String INVALID_TENANT = "invalid-tenant";
@@ -50,9 +52,16 @@ public final class KmsKeyException extends RuntimeException implements Described
 				+ "(PENDING_IMPORT); its public key exists once the private key is imported");
 	}
 
-	static KmsKeyException invalidAlias() {
-		return new KmsKeyException(Kind.BAD_REQUEST, INVALID_ALIAS, "alias must be 'alias/' followed by letters, "
-				+ "digits, '/', '_' or '-' (at most 256 characters), and not start with 'alias/aws/'");
+	static KmsKeyException invalidAlias(String provider) {
+		return new KmsKeyException(Kind.BAD_REQUEST, INVALID_ALIAS,
+				"huawei".equals(provider)
+						? "alias must be 1 to 255 letters, digits, ':', '/', '_' or '-' (Huawei Cloud KMS)"
+						: "alias must be 'alias/' followed by letters, "
+								+ "digits, '/', '_' or '-' (at most 256 characters), and not start with 'alias/aws/'");
+	}
+
+	static KmsKeyException invalidKeySpec(String message) {
+		return new KmsKeyException(Kind.BAD_REQUEST, INVALID_KEY_SPEC, message);
 	}
 
 	static KmsKeyException aliasTaken(String alias) {

@@ -7,6 +7,9 @@ import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
+import io.keyport.kms.KmsTargets;
+import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.WrappingException;
 import io.keyport.kmskey.KeyOwnership.Assignment;
 import io.keyport.security.Caller;
 
@@ -18,14 +21,14 @@ import io.keyport.security.Caller;
 @Service
 public class KmsKeys {
 
-	private final KmsProvider kms;
+	private final KmsTargets targets;
 
 	private final KeyOwnership ownership;
 
 	private final KmsKeyCreation creation;
 
-	KmsKeys(KmsProvider kms, KeyOwnership ownership, KmsKeyCreation creation) {
-		this.kms = kms;
+	KmsKeys(KmsTargets targets, KeyOwnership ownership, KmsKeyCreation creation) {
+		this.targets = targets;
 		this.ownership = ownership;
 		this.creation = creation;
 	}
@@ -36,10 +39,36 @@ public class KmsKeys {
 	}
 
 	/**
+	 * The name of the target a request names, or the default target's.
+	 * @throws io.keyport.kms.UnknownKmsTargetException when it is not configured
+	 */
+	public String targetName(String requested) {
+		return this.targets.get(requested).name();
+	}
+
+	/**
+	 * A key spec as the request names it: in the target provider's own names or in
+	 * Keyport's.
+	 */
+	public KeySpec keySpecNamed(String target, String name) {
+		try {
+			return this.targets.get(target).kms().importRules().keySpecNamed(name);
+		}
+		catch (WrappingException ex) {
+			throw KmsKeyException.invalidKeySpec(ex.getMessage());
+		}
+	}
+
+	/** The target provider's own name of a key spec ({@code AES_256} on Huawei). */
+	public String providerKeySpec(String target, KeySpec keySpec) {
+		return keySpec == null ? null : this.targets.get(target).kms().importRules().providerName(keySpec);
+	}
+
+	/**
 	 * The key, if the caller may see it (its tenant owns it, or the caller is an admin).
 	 */
-	public KmsKey visibleKey(String reference, Caller caller) {
-		KmsKey key = describe(reference);
+	public KmsKey visibleKey(String target, String reference, Caller caller) {
+		KmsKey key = describe(target, reference);
 		if (!this.ownership.visible(key.arn(), caller)) {
 			throw KmsKeyException.keyNotFound(reference);
 		}
@@ -47,8 +76,8 @@ public class KmsKeys {
 	}
 
 	/** The key, if the caller's tenant owns it: required to import into it. */
-	public KmsKey ownedKey(String reference, Caller caller) {
-		KmsKey key = describe(reference);
+	public KmsKey ownedKey(String target, String reference, Caller caller) {
+		KmsKey key = describe(target, reference);
 		if (!this.ownership.owns(key.arn(), caller)) {
 			throw KmsKeyException.keyNotFound(reference);
 		}
@@ -58,33 +87,34 @@ public class KmsKeys {
 	/**
 	 * The public key of an asymmetric key with material, if the caller may see the key.
 	 */
-	public PublicKey publicKey(String reference, Caller caller) {
-		KmsKey key = visibleKey(reference, caller);
+	public PublicKey publicKey(String target, String reference, Caller caller) {
+		KmsKey key = visibleKey(target, reference, caller);
 		if (key.keySpec() != null && key.keySpec().isSymmetricOrHmac()) {
 			throw KmsKeyException.notAsymmetric(key.arn(), key.keySpec());
 		}
 		if (key.state() == KeyState.PENDING_IMPORT) {
 			throw KmsKeyException.pendingImport(key.arn());
 		}
-		return new PublicKey(key, this.kms.getPublicKey(key.arn()));
+		return new PublicKey(key, this.targets.get(target).kms().getPublicKey(key.arn()));
 	}
 
 	/** Gives a key nobody owns to a tenant; a key owned by another tenant is refused. */
-	public Assigned assignOwner(String reference, String tenant, Caller admin) {
+	public Assigned assignOwner(String target, String reference, String tenant, Caller admin) {
 		if (!Caller.isTenantName(tenant)) {
 			throw KmsKeyException.invalidTenant();
 		}
-		KmsKey key = describe(reference);
-		Assignment assignment = this.ownership.assign(key.arn(), tenant, admin);
+		KmsKey key = describe(target, reference);
+		Assignment assignment = this.ownership.assign(targetName(target), key.arn(), tenant, admin);
 		if (assignment == Assignment.OWNED_BY_ANOTHER) {
 			throw KmsKeyException.ownedByAnother(key.arn());
 		}
 		return new Assigned(key, assignment == Assignment.ASSIGNED);
 	}
 
-	private KmsKey describe(String reference) {
+	private KmsKey describe(String target, String reference) {
+		KmsProvider kms = this.targets.get(target).kms();
 		try {
-			return this.kms.describeKey(reference);
+			return kms.describeKey(reference);
 		}
 		catch (KmsException ex) {
 			if (ex.errorCode().meansNoSuchKey()) {

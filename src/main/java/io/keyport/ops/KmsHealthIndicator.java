@@ -1,58 +1,57 @@
 package io.keyport.ops;
 
-import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-import io.keyport.kms.KmsException;
-import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsTarget;
+import io.keyport.kms.KmsTargets;
 
 /**
- * Whether KMS answers: the provider's cheapest call (ListKeys, limit 1), paced like every
- * KMS call and cached, so probes and dashboards never add KMS load; concurrent probes
- * after expiry share one call. It is part of the readiness group only where operators
+ * Whether every KMS target answers ({@link KmsTargetHealth}, cached): DOWN as soon as one
+ * does not, with each target's provider, region and outcome in the details, and the first
+ * failure's code as {@code error}. It is part of the readiness group only where operators
  * configure it ({@code management.endpoint.health.group.readiness.include}).
  */
 @Component("kms")
 class KmsHealthIndicator implements HealthIndicator {
 
-	private final KmsProvider kms;
+	private final KmsTargets targets;
 
-	private final Clock clock;
+	private final KmsTargetHealth health;
 
-	private final SingleFlightCache<Health> cache;
-
-	KmsHealthIndicator(KmsProvider kms, Clock clock, OpsProperties properties) {
-		this.kms = kms;
-		this.clock = clock;
-		this.cache = new SingleFlightCache<>(clock, properties.kmsHealthCacheTtl(), this::check);
+	KmsHealthIndicator(KmsTargets targets, KmsTargetHealth health) {
+		this.targets = targets;
+		this.health = health;
 	}
 
 	@Override
 	public Health health() {
-		return this.cache.get();
-	}
-
-	private Health check() {
-		String checkedAt = this.clock.instant().toString();
-		try {
-			this.kms.checkReachable();
-			return Health.up().withDetail("region", this.kms.region()).withDetail("checkedAt", checkedAt).build();
+		Map<String, Object> details = new LinkedHashMap<>();
+		String firstError = null;
+		for (KmsTarget target : this.targets.all()) {
+			KmsTargetHealth.Reachability reachability = this.health.of(target.name());
+			Map<String, Object> detail = new LinkedHashMap<>();
+			detail.put("status", reachability.up() ? "UP" : "DOWN");
+			detail.put("provider", target.provider());
+			detail.put("region", target.region());
+			if (reachability.error() != null) {
+				detail.put("error", reachability.error());
+				firstError = firstError != null ? firstError : reachability.error();
+			}
+			detail.put("checkedAt", reachability.checkedAt());
+			details.put(target.name(), detail);
 		}
-		catch (KmsException ex) {
-			return Health.down()
-				.withDetail("region", this.kms.region())
-				.withDetail("error", ex.errorCode().code())
-				.withDetail("checkedAt", checkedAt)
-				.build();
-		}
+		Health.Builder builder = firstError == null ? Health.up() : Health.down().withDetail("error", firstError);
+		return builder.withDetail("targets", details).build();
 	}
 
 	/** How many times KMS was asked, for tests. */
 	long checks() {
-		return this.cache.computations();
+		return this.health.checks();
 	}
 
 }

@@ -120,8 +120,8 @@ class FairKmsUseTests {
 			.get("kmsKeyArn")
 			.asString();
 		for (int i = 0; i < 2; i++) {
-			assertThat(this.kmsImports.download(arnA, WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048,
-					null, ImportJobMetrics.DownloadCause.REFRESH_BEFORE_EXPIRY))
+			assertThat(this.kmsImports.download("default", arnA, WrappingAlgorithm.RSAES_OAEP_SHA_256,
+					WrappingKeySpec.RSA_2048, null, ImportJobMetrics.DownloadCause.REFRESH_BEFORE_EXPIRY))
 				.isNotNull();
 		}
 		// tenant A is still over its share right after

@@ -31,7 +31,7 @@ class ImportJobTests {
 
 	static ImportJob newJob() {
 		return ImportJob.start(ImportJobId.random(), "tenant-a",
-				new TargetKey("1234abcd-12ab-34cd-56ef-1234567890ab", ARN, KeySpec.SYMMETRIC_DEFAULT),
+				new TargetKey("default", "1234abcd-12ab-34cd-56ef-1234567890ab", ARN, KeySpec.SYMMETRIC_DEFAULT),
 				WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, ExpirationPolicy.doesNotExpire(),
 				parameters(T0), "alice", T0);
 	}
@@ -212,7 +212,7 @@ class ImportJobTests {
 
 	static ImportJob expiringJob(Instant validTo) {
 		return ImportJob.start(ImportJobId.random(), "tenant-a",
-				new TargetKey("1234abcd-12ab-34cd-56ef-1234567890ab", ARN, KeySpec.SYMMETRIC_DEFAULT),
+				new TargetKey("default", "1234abcd-12ab-34cd-56ef-1234567890ab", ARN, KeySpec.SYMMETRIC_DEFAULT),
 				WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, ExpirationPolicy.expiresAt(validTo),
 				parameters(T0), "alice", T0);
 	}

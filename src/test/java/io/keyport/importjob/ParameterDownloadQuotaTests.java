@@ -32,7 +32,7 @@ class ParameterDownloadQuotaTests {
 
 	@Test
 	void aTenantOverItsShareIsRefusedAtOnceWithTheWaitWhileOthersStillGetTheirs() {
-		ParameterDownloadQuota quota = new ParameterDownloadQuota(DEFAULTS);
+		ParameterDownloadShare quota = new ParameterDownloadShare(DEFAULTS.getParametersForImport(), DEFAULTS);
 
 		for (int i = 0; i < 3; i++) {
 			quota.acquire(of("tenant-a"), null);
@@ -48,7 +48,7 @@ class ParameterDownloadQuotaTests {
 
 	@Test
 	void requestsTogetherNeverTakeTheSchedulersShare() {
-		ParameterDownloadQuota quota = new ParameterDownloadQuota(DEFAULTS);
+		ParameterDownloadShare quota = new ParameterDownloadShare(DEFAULTS.getParametersForImport(), DEFAULTS);
 		for (int i = 0; i < 3; i++) {
 			quota.acquire(of("tenant-a"), null);
 			quota.acquire(of("tenant-b"), null);
@@ -62,7 +62,7 @@ class ParameterDownloadQuotaTests {
 
 	@Test
 	void noPacingMeansNoQuota() {
-		ParameterDownloadQuota quota = new ParameterDownloadQuota(
+		ParameterDownloadShare quota = new ParameterDownloadShare(0,
 				new KmsRateLimitProperties(0, 4, 50, 4, Duration.ofSeconds(10), 0.5, 0.5, 3));
 		for (int i = 0; i < 100; i++) {
 			quota.acquire(of("tenant-a"), null);

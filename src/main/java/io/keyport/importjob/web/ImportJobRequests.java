@@ -26,9 +26,11 @@ final class ImportJobRequests {
 	 * @param wrappingAlgorithm defaults to RSAES_OAEP_SHA_256
 	 * @param wrappingKeySpec defaults to RSA_2048
 	 * @param expiration defaults to material that does not expire
+	 * @param target the KMS target the key lives in (GET /api/v1/kms-targets); the
+	 * default target when omitted
 	 */
 	record CreateImportJobRequest(@NotBlank @Size(max = 2048) String kmsKeyId, WrappingAlgorithm wrappingAlgorithm,
-			WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration) {
+			WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration, @Size(max = 63) String target) {
 	}
 
 	/**

@@ -19,8 +19,8 @@ import io.keyport.wrapping.WrappingKeySpec;
 record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, String kmsKeyArn, KeySpec keySpec,
 		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
 		ParametersState parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError,
-		String keyMaterialId, Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy,
-		long version) {
+		String keyMaterialId, Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, long version,
+		String target) {
 
 	static ImportJobResponse of(ImportJobView job) {
 		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(), job.keySpec(),
@@ -29,8 +29,8 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 				new ParametersState(job.parametersFetchedAt(), job.parametersValidTo(), job.parameterDownloads()),
 				job.importAttempts(), job.nextAttemptAt(),
 				job.lastErrorCode() != null ? new ImportJobError(job.lastErrorCode(), job.lastErrorMessage()) : null,
-				job.keyMaterialId(), job.importedAt(), job.createdAt(), job.updatedAt(), job.createdBy(),
-				job.version());
+				job.keyMaterialId(), job.importedAt(), job.createdAt(), job.updatedAt(), job.createdBy(), job.version(),
+				job.target());
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

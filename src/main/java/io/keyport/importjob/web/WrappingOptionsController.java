@@ -15,10 +15,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsTarget;
+import io.keyport.kms.KmsTargets;
 import io.keyport.web.ApiException;
 import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingException;
 import io.keyport.wrapping.WrappingKeySpec;
 import io.keyport.wrapping.WrappingOption;
 import io.keyport.web.ProblemCodes;
@@ -38,43 +41,61 @@ class WrappingOptionsController {
 	 */
 	private static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}");
 
-	private final KmsProvider kms;
+	private final KmsTargets targets;
 
-	WrappingOptionsController(KmsProvider kms) {
-		this.kms = kms;
+	WrappingOptionsController(KmsTargets targets) {
+		this.targets = targets;
 	}
 
 	/**
-	 * @param keySpec the KMS key's key spec
-	 * @param region the region the key lives in; defaults to the configured provider's
-	 * region
+	 * @param keySpec the KMS key's key spec, in Keyport's names or the target provider's
+	 * @param region the region the key lives in; defaults to the target's region
+	 * @param target the KMS target whose provider's rules apply; the default target when
+	 * omitted
 	 */
 	@GetMapping
 	@Operation(summary = "Allowed wrapping algorithm and wrapping key spec pairs for a key spec, recommended first",
 			description = "From the same rules that refuse an impossible import job. region defaults to the configured "
 					+ "KMS region; China regions (cn-*) have their own rules.")
-	WrappingOptionsResponse options(@RequestParam KeySpec keySpec,
+	WrappingOptionsResponse options(@RequestParam @Parameter(schema = @Schema(maxLength = 64)) String keySpec,
 			@RequestParam(required = false) @Parameter(description = "AWS region, e.g. eu-central-1 or cn-north-1",
-					schema = @Schema(pattern = "[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")) String region) {
-		String effectiveRegion = (region != null) ? region : this.kms.region();
+					schema = @Schema(pattern = "[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")) String region,
+			@RequestParam(required = false) @Parameter(
+					description = "The KMS target (GET /api/v1/kms-targets); the default target when omitted",
+					schema = @Schema(maxLength = 63)) String target) {
+		KmsTarget kmsTarget = this.targets.get(target);
+		KmsProvider kms = kmsTarget.kms();
+		String effectiveRegion = (region != null) ? region : kms.region();
 		if (region != null && !REGION.matcher(region).matches()) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
 					"Parameter 'region' must be a region name such as eu-central-1 or cn-north-1");
 		}
-		ImportRules rules = (region != null) ? this.kms.importRules(region) : this.kms.importRules();
-		List<WrappingOption> options = rules.wrappingOptions(keySpec);
+		ImportRules rules = (region != null) ? kms.importRules(region) : kms.importRules();
+		KeySpec spec;
+		try {
+			spec = rules.keySpecNamed(keySpec);
+		}
+		catch (WrappingException ex) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
+					"Parameter 'keySpec': " + ex.getMessage());
+		}
+		List<WrappingOption> options = rules.wrappingOptions(spec);
 		List<Option> items = options.stream()
 			.map((option) -> new Option(option.algorithm(), option.wrappingKeySpec(), option.equals(options.get(0))))
 			.toList();
-		return new WrappingOptionsResponse(keySpec, effectiveRegion, rules.id(), items);
+		return new WrappingOptionsResponse(spec, effectiveRegion, rules.id(), items, kmsTarget.name(),
+				rules.providerName(spec));
 	}
 
 	/**
 	 * @param partition {@code aws-cn} for the China regions, {@code aws} for the rules of
 	 * every other partition
 	 * @param options allowed pairs, recommended first
+	 * @param target the KMS target whose rules answered
+	 * @param providerKeySpec the key spec in the target provider's own name
 	 */
-	record WrappingOptionsResponse(KeySpec keySpec, String region, String partition, List<Option> options) {
+	record WrappingOptionsResponse(KeySpec keySpec, String region, String partition, List<Option> options,
+			String target, String providerKeySpec) {
 	}
 
 	/**

@@ -1,8 +1,9 @@
 package io.keyport.kms.aws;
 
-import io.micrometer.observation.ObservationRegistry;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -11,40 +12,72 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
-import io.keyport.kms.KmsCallListener;
 import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsProviderFactory;
 import io.keyport.kms.KmsRateLimitProperties;
-import io.keyport.kms.PacedKmsProvider;
+import io.keyport.kms.KmsRateLimiter;
+import io.keyport.kms.KmsTargetSettings;
 
 /**
- * Wires the AWS adapter when {@code keyport.kms.provider} is {@code aws} (the default).
+ * The AWS provider of KMS targets (TEMPORARY lead version; the aws-targets branch brings
+ * the STS-capable factory).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "keyport.kms.provider", havingValue = "aws", matchIfMissing = true)
 class AwsKmsConfiguration {
 
-	@Bean(destroyMethod = "close")
-	KmsClient kmsClient(AwsKmsProperties properties) {
-		KmsClientBuilder builder = KmsClient.builder()
-			.credentialsProvider(DefaultCredentialsProvider.builder().build())
-			.httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(properties.connectTimeout()))
-			.overrideConfiguration(c -> c.apiCallTimeout(properties.apiCallTimeout())
-				.apiCallAttemptTimeout(properties.apiCallAttemptTimeout())
-				.retryStrategy(b -> b.maxAttempts(properties.maxAttempts())));
-		if (properties.region() != null && !properties.region().isBlank()) {
-			builder.region(Region.of(properties.region()));
-		}
-		if (properties.endpoint() != null) {
-			builder.endpointOverride(properties.endpoint());
-		}
-		return builder.build();
+	@Bean
+	KmsProviderFactory awsKmsProviderFactory(AwsKmsProperties properties) {
+		return new Factory(properties);
 	}
 
-	@Bean
-	KmsProvider awsKmsProvider(KmsClient kmsClient, KmsRateLimitProperties rateLimits,
-			ObjectProvider<KmsCallListener> listeners, ObjectProvider<ObservationRegistry> observations) {
-		return new PacedKmsProvider(new AwsKmsProvider(kmsClient), rateLimits.limiter(),
-				listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+	static final class Factory implements KmsProviderFactory, DisposableBean {
+
+		private final AwsKmsProperties properties;
+
+		private final List<KmsClient> clients = new CopyOnWriteArrayList<>();
+
+		Factory(AwsKmsProperties properties) {
+			this.properties = properties;
+		}
+
+		@Override
+		public String provider() {
+			return "aws";
+		}
+
+		@Override
+		public KmsProvider create(String name, KmsTargetSettings settings) {
+			KmsClientBuilder builder = KmsClient.builder()
+				.credentialsProvider(DefaultCredentialsProvider.builder().build())
+				.httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(this.properties.connectTimeout()))
+				.overrideConfiguration(c -> c.apiCallTimeout(this.properties.apiCallTimeout())
+					.apiCallAttemptTimeout(this.properties.apiCallAttemptTimeout())
+					.retryStrategy(b -> b.maxAttempts(this.properties.maxAttempts())));
+			String region = settings.region() != null ? settings.region() : this.properties.region();
+			if (region != null && !region.isBlank()) {
+				builder.region(Region.of(region));
+			}
+			if (settings.endpoint() != null) {
+				builder.endpointOverride(settings.endpoint());
+			}
+			else if (this.properties.endpoint() != null) {
+				builder.endpointOverride(this.properties.endpoint());
+			}
+			KmsClient client = builder.build();
+			this.clients.add(client);
+			return new AwsKmsProvider(client);
+		}
+
+		@Override
+		public KmsRateLimiter defaultLimiter(KmsRateLimitProperties rateLimits) {
+			return rateLimits.limiter();
+		}
+
+		@Override
+		public void destroy() {
+			this.clients.forEach(KmsClient::close);
+		}
+
 	}
 
 }

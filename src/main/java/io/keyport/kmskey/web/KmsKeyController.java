@@ -30,6 +30,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -92,8 +93,10 @@ class KmsKeyController {
 					content = @Content(schema = @Schema(implementation = KmsKeyResponse.class))))
 	ResponseEntity<?> createKmsKey(@Valid @RequestBody CreateKmsKeyRequest request,
 			@RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
-		NewKey command = NewKey.of(request.keySpec(), request.keyUsage(), request.description(), request.alias());
 		Caller caller = Caller.current();
+		String target = this.keys.targetName(request.target());
+		NewKey command = NewKey.of(target, this.keys.keySpecNamed(target, request.keySpec()), request.keyUsage(),
+				request.description(), request.alias());
 		if (idempotencyKey == null) {
 			return create(command, caller);
 		}
@@ -103,16 +106,17 @@ class KmsKeyController {
 
 	private ResponseEntity<KmsKeyResponse> create(NewKey command, Caller caller) {
 		KmsKey key = this.keys.create(command, caller);
-		return ResponseEntity.created(URI.create("/api/v1/kms-keys/" + key.keyId()))
-			.body(KmsKeyResponse.of(key, command.alias()));
+		return ResponseEntity.created(URI.create("/api/v1/kms-keys/" + key.keyId() + targetQuery(command.target())))
+			.body(response(command.target(), key, command.alias()));
 	}
 
 	@GetMapping("/{keyId}")
 	@Operation(summary = "What KMS says about a key (DescribeKey)", description = "keyId is a key id, key ARN, alias "
 			+ "name (alias/...) or alias ARN; the forms with slashes may be written into the path unencoded.")
-	KmsKeyResponse describeKmsKey(@PathVariable @Parameter(
-			schema = @Schema(pattern = KEY_REFERENCE_PATTERN, maxLength = 2048)) String keyId) {
-		return describeReference(keyId);
+	KmsKeyResponse describeKmsKey(
+			@PathVariable @Parameter(schema = @Schema(pattern = KEY_REFERENCE_PATTERN, maxLength = 2048)) String keyId,
+			@RequestParam(required = false) @Parameter(description = TARGET_PARAMETER) String target) {
+		return describeReference(target, keyId);
 	}
 
 	@GetMapping(path = "/{keyId}/public-key",
@@ -131,8 +135,9 @@ class KmsKeyController {
 							@Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")) }))
 	ResponseEntity<?> getPublicKey(
 			@PathVariable @Parameter(schema = @Schema(pattern = KEY_REFERENCE_PATTERN, maxLength = 2048)) String keyId,
-			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
-		return publicKeyOf(keyId, accept);
+			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+			@RequestParam(required = false) @Parameter(description = TARGET_PARAMETER) String target) {
+		return publicKeyOf(target, keyId, accept);
 	}
 
 	/**
@@ -144,25 +149,36 @@ class KmsKeyController {
 			produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE,
 					"application/x-pem-file", MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 	ResponseEntity<?> byReference(@PathVariable String reference,
-			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept)
-			throws HttpRequestMethodNotSupportedException {
+			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+			@RequestParam(required = false) String target) throws HttpRequestMethodNotSupportedException {
 		String path = reference.startsWith("/") ? reference.substring(1) : reference;
 		if (path.isEmpty()) {
 			// GET on the collection itself: there is no key listing
 			throw new HttpRequestMethodNotSupportedException("GET", List.of("POST"));
 		}
 		if (path.endsWith(PUBLIC_KEY_SUFFIX)) {
-			return publicKeyOf(path.substring(0, path.length() - PUBLIC_KEY_SUFFIX.length()), accept);
+			return publicKeyOf(target, path.substring(0, path.length() - PUBLIC_KEY_SUFFIX.length()), accept);
 		}
-		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(describeReference(path));
+		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(describeReference(target, path));
 	}
 
-	private KmsKeyResponse describeReference(String reference) {
-		return KmsKeyResponse.of(this.keys.visibleKey(checkedReference(reference), Caller.current()), null);
+	private KmsKeyResponse describeReference(String target, String reference) {
+		String name = this.keys.targetName(target);
+		return response(name, this.keys.visibleKey(name, checkedReference(reference), Caller.current()), null);
 	}
 
-	private ResponseEntity<?> publicKeyOf(String reference, String accept) {
-		KmsKeys.PublicKey found = this.keys.publicKey(checkedReference(reference), Caller.current());
+	private KmsKeyResponse response(String target, KmsKey key, String alias) {
+		return KmsKeyResponse.of(target, key, this.keys.providerKeySpec(target, key.keySpec()), alias);
+	}
+
+	/** Keys of another than the default target are found again with their target. */
+	private String targetQuery(String target) {
+		return this.keys.targetName(null).equals(target) ? "" : "?target=" + target;
+	}
+
+	private ResponseEntity<?> publicKeyOf(String target, String reference, String accept) {
+		String name = this.keys.targetName(target);
+		KmsKeys.PublicKey found = this.keys.publicKey(name, checkedReference(reference), Caller.current());
 		KmsKey key = found.key();
 		KmsPublicKey publicKey = found.published();
 		byte[] der = publicKey.publicKeyDer();
@@ -172,7 +188,8 @@ class KmsKeyController {
 			case PEM -> file(PublicKeyFormats.pem(der).getBytes(StandardCharsets.US_ASCII), PEM, filename + ".pem");
 			case JSON -> ResponseEntity.ok()
 				.contentType(MediaType.APPLICATION_JSON)
-				.body(new PublicKeyResponse(key.keyId(), key.arn(), publicKey.keySpec(), publicKey.keyUsage(),
+				.body(new PublicKeyResponse(name, key.keyId(), key.arn(),
+						publicKey.keySpec() != null ? publicKey.keySpec() : key.keySpec(), publicKey.keyUsage(),
 						publicKey.algorithms(), PublicKeyFormats.pem(der), PublicKeyFormats.sha256Fingerprint(der),
 						NOTICE));
 		};
@@ -229,25 +246,36 @@ class KmsKeyController {
 			.body(body);
 	}
 
+	static final String TARGET_PARAMETER = "The KMS target the key lives in (GET /api/v1/kms-targets); the "
+			+ "default target when omitted";
+
 	/**
-	 * @param keySpec required
+	 * @param keySpec required; Keyport's names (SYMMETRIC_DEFAULT, ECC_NIST_P256, ...) or
+	 * the target provider's own (Huawei: AES_256, SM4, EC_P256, ...)
 	 * @param keyUsage defaults to ENCRYPT_DECRYPT (GENERATE_VERIFY_MAC for HMAC,
 	 * SIGN_VERIFY for ECC)
-	 * @param alias optional alias name for the new key, {@code alias/...}
+	 * @param alias optional alias name for the new key: {@code alias/...} on AWS; on
+	 * Huawei 1 to 255 of {@code [a-zA-Z0-9:/_-]}, generated when omitted
+	 * @param target the KMS target to create the key in; the default target when omitted
 	 */
-	record CreateKmsKeyRequest(@NotNull KeySpec keySpec, KeyUsage keyUsage, @Size(max = 8192) String description,
-			@Size(max = 256) String alias) {
+	record CreateKmsKeyRequest(@NotNull @Size(max = 64) String keySpec, KeyUsage keyUsage,
+			@Size(max = 8192) String description, @Size(max = 256) String alias, @Size(max = 63) String target) {
 	}
 
+	/**
+	 * @param target the KMS target the key lives in
+	 * @param providerKeySpec the key spec in the target provider's own name (AES_256 on
+	 * Huawei)
+	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record KmsKeyResponse(String keyId, String arn, KeyState keyState, KeyOrigin origin, KeySpec keySpec,
 			KeyUsage keyUsage, String description, Instant creationDate, ExpirationModel expirationModel,
-			Instant validTo, Instant deletionDate, String alias) {
+			Instant validTo, Instant deletionDate, String alias, String target, String providerKeySpec) {
 
-		static KmsKeyResponse of(KmsKey key, String alias) {
+		static KmsKeyResponse of(String target, KmsKey key, String providerKeySpec, String alias) {
 			return new KmsKeyResponse(key.keyId(), key.arn(), key.state(), key.origin(), key.keySpec(), key.keyUsage(),
 					key.description(), key.creationDate(), key.expirationModel(), key.validTo(), key.deletionDate(),
-					alias);
+					alias, target, providerKeySpec);
 		}
 
 	}
@@ -263,8 +291,8 @@ class KmsKeyController {
 	 * outside KMS
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record PublicKeyResponse(String keyId, String keyArn, KeySpec keySpec, KeyUsage keyUsage, List<String> algorithms,
-			String publicKeyPem, String sha256Fingerprint, String notice) {
+	record PublicKeyResponse(String target, String keyId, String keyArn, KeySpec keySpec, KeyUsage keyUsage,
+			List<String> algorithms, String publicKeyPem, String sha256Fingerprint, String notice) {
 	}
 
 }

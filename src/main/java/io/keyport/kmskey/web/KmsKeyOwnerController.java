@@ -12,6 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -44,27 +45,29 @@ class KmsKeyOwnerController {
 			+ "nothing; a key owned by another tenant is refused with 409 key-already-owned.")
 	KeyOwnerResponse assignOwner(
 			@PathVariable @Parameter(schema = @Schema(pattern = "[A-Za-z0-9:/_-]+", maxLength = 2048)) String keyId,
-			@Valid @RequestBody KeyOwnerRequest request) {
-		return assign(keyId, request);
+			@Valid @RequestBody KeyOwnerRequest request,
+			@RequestParam(required = false) @Parameter(description = KmsKeyController.TARGET_PARAMETER) String target) {
+		return assign(target, keyId, request);
 	}
 
 	/** Key ARNs and alias names carry slashes. */
 	@Hidden
 	@PutMapping(path = "/{*reference}", consumes = MediaType.APPLICATION_JSON_VALUE)
-	KeyOwnerResponse assignOwnerByReference(@PathVariable String reference,
-			@Valid @RequestBody KeyOwnerRequest request) {
+	KeyOwnerResponse assignOwnerByReference(@PathVariable String reference, @Valid @RequestBody KeyOwnerRequest request,
+			@RequestParam(required = false) String target) {
 		String path = reference.startsWith("/") ? reference.substring(1) : reference;
 		if (!path.endsWith(OWNER_SUFFIX)) {
 			throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "No such resource");
 		}
-		return assign(path.substring(0, path.length() - OWNER_SUFFIX.length()), request);
+		return assign(target, path.substring(0, path.length() - OWNER_SUFFIX.length()), request);
 	}
 
-	private KeyOwnerResponse assign(String reference, KeyOwnerRequest request) {
+	private KeyOwnerResponse assign(String target, String reference, KeyOwnerRequest request) {
 		KmsKeyController.checkedReference(reference);
-		KmsKeys.Assigned assigned = this.keys.assignOwner(reference, request.tenant(), Caller.current());
-		return new KeyOwnerResponse(assigned.key().keyId(), assigned.key().arn(), request.tenant(),
-				assigned.assigned());
+		String name = this.keys.targetName(target);
+		KmsKeys.Assigned assigned = this.keys.assignOwner(name, reference, request.tenant(), Caller.current());
+		return new KeyOwnerResponse(assigned.key().keyId(), assigned.key().arn(), request.tenant(), assigned.assigned(),
+				name);
 	}
 
 	/**
@@ -77,7 +80,7 @@ class KmsKeyOwnerController {
 	 * @param assigned whether this request assigned the key (false: it already belonged
 	 * to the tenant)
 	 */
-	record KeyOwnerResponse(String keyId, String arn, String tenant, boolean assigned) {
+	record KeyOwnerResponse(String keyId, String arn, String tenant, boolean assigned, String target) {
 	}
 
 }

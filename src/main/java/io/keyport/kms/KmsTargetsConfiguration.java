@@ -1,0 +1,47 @@
+package io.keyport.kms;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Builds the {@link KmsTargets}: each configured target's adapter from its provider's
+ * {@link KmsProviderFactory}, paced on its own (every target is its own account and
+ * region, with its own quotas) and observed with the target's name.
+ */
+@Configuration(proxyBeanMethods = false)
+class KmsTargetsConfiguration {
+
+	@Bean
+	KmsTargets kmsTargets(KmsTargetsProperties properties, List<KmsProviderFactory> factories,
+			KmsRateLimitProperties rateLimits, ObjectProvider<KmsCallListener> listeners,
+			ObjectProvider<ObservationRegistry> observations) {
+		Map<String, KmsProviderFactory> byProvider = new TreeMap<>();
+		factories.forEach(factory -> byProvider.put(factory.provider(), factory));
+		List<KmsCallListener> callListeners = listeners.orderedStream().toList();
+		ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
+		List<KmsTarget> targets = new ArrayList<>();
+		new TreeMap<>(properties.effectiveTargets()).forEach((name, settings) -> {
+			KmsProviderFactory factory = byProvider.get(settings.provider());
+			if (factory == null) {
+				throw new IllegalStateException("keyport.kms.targets." + name + ".provider: '" + settings.provider()
+						+ "' is not available; providers: " + byProvider.keySet());
+			}
+			KmsRateLimiter limiter = settings.requestsPerSecond() != null
+					? KmsRateLimiter.allOperations(settings.requestsPerSecond(), rateLimits.maxWait())
+					: factory.defaultLimiter(rateLimits);
+			KmsProvider adapter = factory.create(name, settings);
+			targets.add(new KmsTarget(name, settings.provider(),
+					new PacedKmsProvider(name, adapter, limiter, callListeners, registry), limiter));
+		});
+		return new KmsTargets(targets, properties.effectiveDefault());
+	}
+
+}
