@@ -220,7 +220,7 @@ public class ImportJobLifecycle {
 		}
 		if (key != null && holdsExpectedMaterial(key, job.expiration()) && provenByPublicKey(job)) {
 			Instant now = this.clock.instant();
-			this.metrics.imported();
+			this.metrics.imported(job.kmsTarget());
 			if (this.claims.update(claim,
 					j -> j.reconcileImported("reconciled: KMS already holds this job's material (its "
 							+ "public key matches the imported private key) with the expected expiration; an earlier "

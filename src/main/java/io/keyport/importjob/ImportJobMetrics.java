@@ -34,34 +34,36 @@ class ImportJobMetrics {
 		this.registry = registry;
 	}
 
-	void imported() {
-		imports("imported", "none");
+	void imported(String target) {
+		imports(target, "imported", "none");
 	}
 
 	/**
 	 * A refused import: {@code retry} (transient, the job retries), {@code refused} (the
 	 * job waits), {@code failed}.
 	 */
-	void importFailed(KmsErrorCode error, ImportJobState outcomeState) {
+	void importFailed(String target, KmsErrorCode error, ImportJobState outcomeState) {
 		String outcome = switch (outcomeState) {
 			case MATERIAL_WRAPPED -> "retry";
 			case FAILED -> "failed";
 			default -> "refused";
 		};
-		imports(outcome, error.code());
+		imports(target, outcome, error.code());
 	}
 
-	void parametersDownloaded(DownloadCause cause) {
+	void parametersDownloaded(String target, DownloadCause cause) {
 		Counter.builder("keyport.parameter.downloads")
 			.description("Wrapping key and import token downloads (GetParametersForImport) by cause")
 			.tag("cause", cause.tag())
+			.tag("target", target)
 			.register(this.registry)
 			.increment();
 	}
 
-	private void imports(String outcome, String errorCode) {
+	private void imports(String target, String outcome, String errorCode) {
 		Counter.builder("keyport.imports")
 			.description("ImportKeyMaterial outcomes")
+			.tag("target", target)
 			.tag("outcome", outcome)
 			.tag("error_code", errorCode)
 			.register(this.registry)

@@ -82,7 +82,7 @@ class KmsImports {
 		}
 		catch (KmsException ex) {
 			ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
-			this.metrics.importFailed(ex.errorCode(), failed.state());
+			this.metrics.importFailed(target, ex.errorCode(), failed.state());
 			throw new ImportJobException(
 					failed.state() == ImportJobState.FAILED && ex.isTransient()
 							? ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED : ex.errorCode().code(),
@@ -92,7 +92,7 @@ class KmsImports {
 		// KMS has the material: recorded from whatever the job became meanwhile, never
 		// lost to a version check
 		ImportJobView imported = this.acceptedImports.record(id, result, actor);
-		this.metrics.imported();
+		this.metrics.imported(target);
 		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
 		// after the import is recorded, in transactions of their own: a conflict there
 		// cannot lose the import
@@ -209,7 +209,7 @@ class KmsImports {
 		ImportParameters parameters = this.targets.get(target)
 			.kms()
 			.getParametersForImport(keyArn, algorithm, wrappingKeySpec);
-		this.metrics.parametersDownloaded(cause);
+		this.metrics.parametersDownloaded(target, cause);
 		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
 		if (wrappingKey.spec() != wrappingKeySpec) {
 			// KMS answered with another key than asked for: material wrapped under it

@@ -32,8 +32,8 @@ class OperationsDocTests {
 
 	static final Path DOC = Path.of("docs", "operations.md");
 
-	/** Read by a condition, not by a properties record. */
-	static final List<String> NOT_IN_RECORDS = List.of("keyport.kms.provider");
+	/** Read by a condition, not by a properties record (none since KMS targets). */
+	static final List<String> NOT_IN_RECORDS = List.of();
 
 	@Test
 	void everyKeyportPropertyHasARowWithItsDefault() throws IOException {
@@ -44,6 +44,7 @@ class OperationsDocTests {
 		assertThat(properties.keySet()).anyMatch(n -> n.startsWith("keyport.security."))
 			.anyMatch(n -> n.startsWith("keyport.kms.aws."))
 			.anyMatch(n -> n.startsWith("keyport.kms.rate-limits."))
+			.anyMatch(n -> n.startsWith("keyport.kms.targets.<name>."))
 			.anyMatch(n -> n.startsWith("keyport.import-jobs."))
 			.anyMatch(n -> n.startsWith("keyport.lifecycle."));
 		properties.forEach((name, defaultValue) -> {
@@ -103,6 +104,14 @@ class OperationsDocTests {
 			Class<?> componentType = components[i].getType();
 			if (componentType.isRecord() && componentType.getName().startsWith("io.keyport.")) {
 				collect(name, componentType, properties);
+				continue;
+			}
+			// a map of named settings records (keyport.kms.targets.<name>.*)
+			if (java.util.Map.class.isAssignableFrom(componentType)
+					&& components[i].getGenericType() instanceof java.lang.reflect.ParameterizedType map
+					&& map.getActualTypeArguments()[1] instanceof Class<?> value && value.isRecord()
+					&& value.getName().startsWith("io.keyport.")) {
+				collect(name + ".<name>", value, properties);
 				continue;
 			}
 			DefaultValue defaultValue = canonical.getParameters()[i].getAnnotation(DefaultValue.class);
