@@ -84,8 +84,8 @@ public final class HuaweiKmsEmulator implements AutoCloseable {
 	private static final String DIGEST_PREFIX = "huawei-kms-emulator:material:";
 
 	/** One request as the emulator saw it, for assertions; no secrets. */
-	public record RecordedRequest(String operation, String accessKey, String keyId, String wrappingAlgorithm,
-			Long expirationTime, boolean hasPrivateKey, int status, String errorCode) {
+	public record RecordedRequest(String operation, String accessKey, String keyId, String keyAlias, String keySpec,
+			String wrappingAlgorithm, Long expirationTime, boolean hasPrivateKey, int status, String errorCode) {
 	}
 
 	private record Credential(String secretKey, String securityToken) {
@@ -164,6 +164,11 @@ public final class HuaweiKmsEmulator implements AutoCloseable {
 		this.server.start();
 		logger.info("Huawei KMS emulator listening on {} (region {}, project {})", endpoint(), this.region,
 				this.projectId);
+	}
+
+	/** Starts an emulator on 127.0.0.1 with the defaults; port 0 picks a free port. */
+	public static HuaweiKmsEmulator start(int port) {
+		return builder().port(port).start();
 	}
 
 	public static Builder builder() {
@@ -454,6 +459,9 @@ public final class HuaweiKmsEmulator implements AutoCloseable {
 
 		HuaweiRequest request;
 
+		/** create-key's answer, so its record names the key. */
+		String createdKeyId;
+
 		String errorCode;
 
 	}
@@ -477,6 +485,9 @@ public final class HuaweiKmsEmulator implements AutoCloseable {
 		call.request = new HuaweiRequest(parse(content));
 		this.faults.beforeExecution(operation);
 		Map<String, Object> response = handler.apply(call.request);
+		if (operation.equals("create-key") && response.get("key_info") instanceof Map<?, ?> info) {
+			call.createdKeyId = (String) info.get("key_id");
+		}
 		this.faults.afterExecution(operation);
 		if (response == null) {
 			return this.emptyResponseBodies ? null : Map.of();
@@ -604,20 +615,24 @@ public final class HuaweiKmsEmulator implements AutoCloseable {
 			return;
 		}
 		HuaweiRequest request = call.request;
-		String keyId = null;
+		String keyId = call.createdKeyId;
+		String alias = null;
+		String spec = null;
 		String algorithm = null;
 		Long expiration = null;
 		boolean privateKey = false;
 		if (request != null) {
-			keyId = textOrNull(request.body().get("key_id"));
+			keyId = (keyId != null) ? keyId : textOrNull(request.body().get("key_id"));
+			alias = textOrNull(request.body().get("key_alias"));
+			spec = textOrNull(request.body().get("key_spec"));
 			algorithm = textOrNull(request.body().get("wrapping_algorithm"));
 			JsonNode expirationNode = request.body().get("expiration_time");
 			expiration = (expirationNode != null && expirationNode.isIntegralNumber()) ? expirationNode.longValue()
 					: null;
 			privateKey = request.body().hasNonNull("encrypted_privatekey");
 		}
-		this.recorded.add(new RecordedRequest(call.operation, call.accessKey, keyId, algorithm, expiration, privateKey,
-				status, call.errorCode));
+		this.recorded.add(new RecordedRequest(call.operation, call.accessKey, keyId, alias, spec, algorithm, expiration,
+				privateKey, status, call.errorCode));
 		if (this.recordedCount.incrementAndGet() > MAX_RECORDED) {
 			this.recorded.pollFirst();
 			this.recordedCount.decrementAndGet();

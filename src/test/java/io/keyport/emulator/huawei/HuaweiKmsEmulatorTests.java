@@ -72,6 +72,11 @@ class HuaweiKmsEmulatorTests {
 		assertThat(keyId).matches("[0-9a-f-]{36}");
 		assertThat(created.body().path("key_info").path("domain_id").asString()).isEqualTo(emulator.domainId());
 		assertThat(created.requestId()).isNotBlank();
+		assertThat(emulator.requests("create-key")).singleElement().satisfies((request) -> {
+			assertThat(request.keyId()).isEqualTo(keyId);
+			assertThat(request.keyAlias()).isEqualTo("byok/app-1");
+			assertThat(request.keySpec()).isEqualTo("AES_256");
+		});
 
 		JsonNode first = describe(keyId);
 		assertThat(first.path("key_state").asString()).isEqualTo("1");
