@@ -7,6 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -139,6 +142,8 @@ public final class HuaweiKmsEmulator implements AutoCloseable {
 
 	private final boolean emptyResponseBodies;
 
+	private final String primaryAccessKey;
+
 	private HuaweiKmsEmulator(Builder builder) throws IOException {
 		this.region = builder.region;
 		this.projectId = builder.projectId;
@@ -149,6 +154,7 @@ public final class HuaweiKmsEmulator implements AutoCloseable {
 		this.lockoutDuration = builder.lockoutDuration;
 		this.emptyResponseBodies = builder.emptyResponseBodies;
 		this.credentials.putAll(builder.credentials);
+		this.primaryAccessKey = builder.credentials.keySet().iterator().next();
 		WrappingKeyPool wrappingKeys = WrappingKeyPool.shared();
 		wrappingKeys.warmUp(2048);
 		this.kms = new HuaweiKms(this.region, this.domainId, () -> this.clock.instant(), wrappingKeys);
@@ -204,6 +210,48 @@ public final class HuaweiKmsEmulator implements AutoCloseable {
 
 	public String domainId() {
 		return this.domainId;
+	}
+
+	/** The access key given to the builder (or {@link #DEFAULT_ACCESS_KEY}). */
+	public String accessKey() {
+		return this.primaryAccessKey;
+	}
+
+	/**
+	 * Keyport's properties for a target on this emulator
+	 * ({@code keyport.kms.targets.<target>.*}): provider, region, endpoint, project id,
+	 * and the builder's access key and secret key written to files in {@code directory}
+	 * (owner-readable only where the file system allows).
+	 */
+	public Map<String, String> targetProperties(String target, Path directory) throws IOException {
+		Credential credential = this.credentials.get(this.primaryAccessKey);
+		Files.createDirectories(directory);
+		Path accessKeyFile = writeSecret(directory.resolve(target + "-huawei-ak"), this.primaryAccessKey);
+		Path secretKeyFile = writeSecret(directory.resolve(target + "-huawei-sk"), credential.secretKey());
+		String prefix = "keyport.kms.targets." + target + ".";
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put(prefix + "provider", "huawei");
+		properties.put(prefix + "region", this.region);
+		properties.put(prefix + "endpoint", endpoint().toString());
+		properties.put(prefix + "project-id", this.projectId);
+		properties.put(prefix + "access-key-file", accessKeyFile.toString());
+		properties.put(prefix + "secret-key-file", secretKeyFile.toString());
+		if (credential.securityToken() != null) {
+			properties.put(prefix + "security-token-file",
+					writeSecret(directory.resolve(target + "-huawei-token"), credential.securityToken()).toString());
+		}
+		return properties;
+	}
+
+	private static Path writeSecret(Path file, String value) throws IOException {
+		Files.writeString(file, value, StandardCharsets.UTF_8);
+		try {
+			Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+		}
+		catch (UnsupportedOperationException ex) {
+			// not a POSIX file system
+		}
+		return file;
 	}
 
 	// Settings changeable while running

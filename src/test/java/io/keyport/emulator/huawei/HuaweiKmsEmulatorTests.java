@@ -1,9 +1,17 @@
 package io.keyport.emulator.huawei;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
@@ -136,8 +145,8 @@ class HuaweiKmsEmulatorTests {
 		assertThat(parameters.path("expiration_time").isIntegralNumber()).isTrue();
 		assertThat(parameters.path("expiration_time").longValue())
 			.isEqualTo(START.plus(Duration.ofHours(24)).getEpochSecond());
-		assertThat(((java.security.interfaces.RSAPublicKey) HuaweiWrapping
-			.rsaPublicKey(parameters.path("public_key").asString())).getModulus().bitLength()).isEqualTo(2048);
+		assertThat(((RSAPublicKey) HuaweiWrapping.rsaPublicKey(parameters.path("public_key").asString())).getModulus()
+			.bitLength()).isEqualTo(2048);
 	}
 
 	@Test
@@ -307,7 +316,7 @@ class HuaweiKmsEmulatorTests {
 		byte[] wrapped = oaepSha256(parameters.path("public_key").asString(), random(32));
 		Map<String, Object> body = importBody(keyId, parameters, wrapped, null);
 
-		body.put("encrypted_key_material", base64(java.util.Arrays.copyOf(wrapped, 255)));
+		body.put("encrypted_key_material", base64(Arrays.copyOf(wrapped, 255)));
 		assertError(kms.call("import-key-material", body), 400, "KMS.0308");
 		body = importBody(keyId, parameters, wrapped, START.plus(Duration.ofDays(1)).toEpochMilli());
 		assertError(kms.call("import-key-material", body), 400, "KMS.0308");
@@ -502,24 +511,22 @@ class HuaweiKmsEmulatorTests {
 				HuaweiKmsEmulator.DEFAULT_SECRET_KEY, CLOCK);
 		assertError(stranger.call("list-keys", Map.of()), 401, "APIG.0301");
 		HuaweiTestClient late = new HuaweiTestClient(emulator, HuaweiKmsEmulator.DEFAULT_ACCESS_KEY,
-				HuaweiKmsEmulator.DEFAULT_SECRET_KEY,
-				java.time.Clock.fixed(START.minus(Duration.ofMinutes(16)), java.time.ZoneOffset.UTC));
+				HuaweiKmsEmulator.DEFAULT_SECRET_KEY, Clock.fixed(START.minus(Duration.ofMinutes(16)), ZoneOffset.UTC));
 		assertError(late.call("list-keys", Map.of()), 401, "APIG.0301");
 		HuaweiTestClient slightlyLate = new HuaweiTestClient(emulator, HuaweiKmsEmulator.DEFAULT_ACCESS_KEY,
-				HuaweiKmsEmulator.DEFAULT_SECRET_KEY,
-				java.time.Clock.fixed(START.minus(Duration.ofMinutes(14)), java.time.ZoneOffset.UTC));
+				HuaweiKmsEmulator.DEFAULT_SECRET_KEY, Clock.fixed(START.minus(Duration.ofMinutes(14)), ZoneOffset.UTC));
 		assertThat(slightlyLate.call("list-keys", Map.of()).status()).isEqualTo(200);
 		assertError(kms.withProjectId("ffffffffffffffffffffffffffffffff").call("list-keys", Map.of()), 401,
 				"APIG.0301");
 
 		// a body changed after signing
-		java.net.URI uri = emulator.operationUri("list-keys");
+		URI uri = emulator.operationUri("list-keys");
 		Map<String, String> headers = Map.of("Content-Type", "application/json;charset=UTF-8", "X-Project-Id",
 				emulator.projectId());
 		Map<String, String> signature = HuaweiSigning.sign("POST", uri, headers, "{}".getBytes(),
 				HuaweiKmsEmulator.DEFAULT_ACCESS_KEY, HuaweiKmsEmulator.DEFAULT_SECRET_KEY, START);
-		java.net.http.HttpRequest.Builder tampered = java.net.http.HttpRequest.newBuilder(uri)
-			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"limit\":\"1\"}"));
+		HttpRequest.Builder tampered = HttpRequest.newBuilder(uri)
+			.POST(HttpRequest.BodyPublishers.ofString("{\"limit\":\"1\"}"));
 		headers.forEach(tampered::header);
 		signature.forEach(tampered::header);
 		assertError(HuaweiTestClient.send(tampered.build()), 401, "APIG.0301");
@@ -528,19 +535,17 @@ class HuaweiKmsEmulatorTests {
 
 	@Test
 	void signedHeadersMustIncludeTheProjectId() {
-		java.net.URI uri = emulator.operationUri("list-keys");
+		URI uri = emulator.operationUri("list-keys");
 		Map<String, String> signature = HuaweiSigning.sign("POST", uri,
 				Map.of("Content-Type", "application/json;charset=UTF-8"), "{}".getBytes(),
 				HuaweiKmsEmulator.DEFAULT_ACCESS_KEY, HuaweiKmsEmulator.DEFAULT_SECRET_KEY, START);
-		java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(uri)
-			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
 			.header("Content-Type", "application/json;charset=UTF-8")
 			.header("X-Project-Id", emulator.projectId());
 		signature.forEach(request::header);
 		assertError(HuaweiTestClient.send(request.build()), 401, "APIG.0301");
-		java.net.http.HttpRequest unsigned = java.net.http.HttpRequest.newBuilder(uri)
-			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
-			.build();
+		HttpRequest unsigned = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
 		assertError(HuaweiTestClient.send(unsigned), 401, "APIG.0301");
 	}
 
@@ -623,26 +628,36 @@ class HuaweiKmsEmulatorTests {
 	@Test
 	void unknownOperationsAndMethodsAre404Apig0101() {
 		assertError(kms.call("create-grant-nope", Map.of()), 404, "APIG.0101");
-		assertError(
-				HuaweiTestClient
-					.send(java.net.http.HttpRequest.newBuilder(emulator.operationUri("list-keys")).GET().build()),
+		assertError(HuaweiTestClient.send(HttpRequest.newBuilder(emulator.operationUri("list-keys")).GET().build()),
 				404, "APIG.0101");
 	}
 
 	@Test
 	void malformedJsonIsKms0202() {
 		assertError(kms.call("describe-key", Map.of()), 400, "KMS.0204");
-		java.net.URI uri = emulator.operationUri("describe-key");
+		URI uri = emulator.operationUri("describe-key");
 		Map<String, String> headers = Map.of("Content-Type", "application/json;charset=UTF-8", "X-Project-Id",
 				emulator.projectId());
 		byte[] body = "{\"key_id\":".getBytes();
 		Map<String, String> signature = HuaweiSigning.sign("POST", uri, headers, body,
 				HuaweiKmsEmulator.DEFAULT_ACCESS_KEY, HuaweiKmsEmulator.DEFAULT_SECRET_KEY, START);
-		java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(uri)
-			.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
 		headers.forEach(request::header);
 		signature.forEach(request::header);
 		assertError(HuaweiTestClient.send(request.build()), 400, "KMS.0202");
+	}
+
+	@Test
+	void targetPropertiesNameThisEmulatorAndItsCredentialFiles(@TempDir Path dir) throws Exception {
+		Map<String, String> properties = emulator.targetProperties("huawei-local", dir);
+		assertThat(properties).containsEntry("keyport.kms.targets.huawei-local.provider", "huawei")
+			.containsEntry("keyport.kms.targets.huawei-local.region", "ap-southeast-1")
+			.containsEntry("keyport.kms.targets.huawei-local.endpoint", emulator.endpoint().toString())
+			.containsEntry("keyport.kms.targets.huawei-local.project-id", emulator.projectId());
+		assertThat(Files.readString(Path.of(properties.get("keyport.kms.targets.huawei-local.access-key-file"))))
+			.isEqualTo(emulator.accessKey());
+		assertThat(Files.readString(Path.of(properties.get("keyport.kms.targets.huawei-local.secret-key-file"))))
+			.isEqualTo(HuaweiKmsEmulator.DEFAULT_SECRET_KEY);
 	}
 
 	// helpers
