@@ -163,6 +163,14 @@ class HuaweiKmsEmulatorTests {
 				HuaweiWrapping.pkcs1(parameters.path("public_key").asString(), material), null);
 		assertThat(imported.status()).isEqualTo(200);
 		assertThat(emulator.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+
+		String sha1Key = create("SM4");
+		JsonNode sha1 = parameters(sha1Key, "RSAES_OAEP_SHA_1");
+		byte[] sm4 = random(16);
+		assertThat(importMaterial(sha1Key, sha1,
+				HuaweiWrapping.oaep(sha1.path("public_key").asString(), "SHA-1", MGF1ParameterSpec.SHA1, sm4), null)
+			.status()).isEqualTo(200);
+		assertThat(emulator.materialDigest(sha1Key)).isEqualTo(HuaweiKmsEmulator.materialDigest(sm4));
 	}
 
 	@Test
@@ -461,6 +469,33 @@ class HuaweiKmsEmulatorTests {
 		assertThat(emulator.keyState(keyId)).isNull();
 		// the alias is free again
 		assertThat(kms.call("create-key", Map.of("key_alias", alias, "origin", "external")).status()).isEqualTo(200);
+	}
+
+	@Test
+	void disabledKeysKeepTheirMaterialUntilItIsDeletedAndCancelledDeletionLeavesTheKeyDisabled() throws Exception {
+		String keyId = create("AES_256");
+		assertError(kms.call("enable-key", Map.of("key_id", keyId)), 400, "KMS.0210");
+		importSymmetric(keyId, random(32), null);
+		assertThat(kms.call("disable-key", Map.of("key_id", keyId)).status()).isEqualTo(200);
+		assertThat(emulator.keyState(keyId)).isEqualTo("3");
+		assertThat(kms.call("delete-imported-key-material", Map.of("key_id", keyId)).status()).isEqualTo(200);
+		assertThat(emulator.keyState(keyId)).isEqualTo("5");
+		kms.call("schedule-key-deletion", Map.of("key_id", keyId, "pending_days", "30"));
+		assertThat(kms.call("cancel-key-deletion", Map.of("key_id", keyId)).status()).isEqualTo(200);
+		assertThat(emulator.keyState(keyId)).isEqualTo("5");
+	}
+
+	@Test
+	void sm2EnvelopeNeedsA16ByteSm4TemporaryKey() throws Exception {
+		String keyId = create("SM2");
+		JsonNode parameters = parameters(keyId, "SM2_ENCRYPT");
+		HuaweiWrapping.Envelope good = HuaweiWrapping.sm2Envelope(parameters.path("public_key").asString(),
+				HuaweiWrapping.ecKeyPair("sm2p256v1").getPrivate().getEncoded());
+		assertError(importEnvelope(keyId, parameters,
+				new HuaweiWrapping.Envelope(
+						base64(HuaweiWrapping.sm2Encrypt(parameters.path("public_key").asString(), random(32))),
+						good.encryptedPrivateKey())),
+				400, "KMS.2610");
 	}
 
 	@Test
