@@ -2,49 +2,39 @@ package io.keyport.kms.aws;
 
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
 import io.keyport.kms.KmsCallListener;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsRateLimitProperties;
+import io.keyport.kms.KmsTargetSettings;
 import io.keyport.kms.PacedKmsProvider;
 
 /**
- * Wires the AWS adapter when {@code keyport.kms.provider} is {@code aws} (the default).
+ * Contributes the AWS {@link io.keyport.kms.KmsProviderFactory}; targets choose their
+ * provider, so it is always there (building nothing until a target asks).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "keyport.kms.provider", havingValue = "aws", matchIfMissing = true)
 class AwsKmsConfiguration {
 
+	/** Closed with the context: every KMS and STS client it built. */
 	@Bean(destroyMethod = "close")
-	KmsClient kmsClient(AwsKmsProperties properties) {
-		KmsClientBuilder builder = KmsClient.builder()
-			.credentialsProvider(DefaultCredentialsProvider.builder().build())
-			.httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(properties.connectTimeout()))
-			.overrideConfiguration(c -> c.apiCallTimeout(properties.apiCallTimeout())
-				.apiCallAttemptTimeout(properties.apiCallAttemptTimeout())
-				.retryStrategy(b -> b.maxAttempts(properties.maxAttempts())));
-		if (properties.region() != null && !properties.region().isBlank()) {
-			builder.region(Region.of(properties.region()));
-		}
-		if (properties.endpoint() != null) {
-			builder.endpointOverride(properties.endpoint());
-		}
-		return builder.build();
+	AwsKmsProviderFactory awsKmsProviderFactory(AwsKmsProperties properties) {
+		return new AwsKmsProviderFactory(properties);
 	}
 
+	/**
+	 * TEMPORARY (branch aws-targets only): the single provider of today, now built by the
+	 * factory for the implicit target, so this branch runs before the KmsTargets registry
+	 * exists. The lead deletes this bean on merge.
+	 */
 	@Bean
-	KmsProvider awsKmsProvider(KmsClient kmsClient, KmsRateLimitProperties rateLimits,
+	KmsProvider awsKmsProvider(AwsKmsProviderFactory factory, KmsRateLimitProperties rateLimits,
 			ObjectProvider<KmsCallListener> listeners, ObjectProvider<ObservationRegistry> observations) {
-		return new PacedKmsProvider(new AwsKmsProvider(kmsClient), rateLimits.limiter(),
-				listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+		return new PacedKmsProvider(factory.create("default", KmsTargetSettings.implicitAws()),
+				factory.defaultLimiter(rateLimits), listeners.orderedStream().toList(),
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 }
