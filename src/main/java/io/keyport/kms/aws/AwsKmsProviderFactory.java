@@ -32,7 +32,7 @@ import io.keyport.kms.KmsTargetSettings;
  * and refreshed in the background five minutes before they expire). Owns every client it
  * builds and closes them on shutdown.
  */
-public class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
+class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(AwsKmsProviderFactory.class);
 
@@ -51,7 +51,7 @@ public class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable 
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
-	public AwsKmsProviderFactory(AwsKmsProperties properties) {
+	AwsKmsProviderFactory(AwsKmsProperties properties) {
 		this.properties = properties;
 	}
 
