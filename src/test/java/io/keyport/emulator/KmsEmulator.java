@@ -6,8 +6,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -31,6 +35,13 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code POST /}, {@code X-Amz-Target: TrentService.<Operation>}) for the key-import
  * operations, so the real AWS SDK, CLI or boto3 can use it through an endpoint override.
  * Signatures are not checked.
+ * <p>
+ * Keys are kept per AWS account, as in AWS: a caller's account is that of its access key
+ * id (see {@link #accountOf(String)}). Credentials issued by the emulator's STS
+ * {@code AssumeRole} (same endpoint, query protocol) belong to the role's account; every
+ * other access key id is the emulator's {@link #accountId() default account}, so callers
+ * without assumed-role credentials see one account as before. A key of another account is
+ * not found, by id or ARN.
  * <p>
  * It follows the AWS KMS API reference rather than other emulators: import tokens expire,
  * unwrapping is real (OAEP with matching MGF1 hash, RSA-AES key wrap with RFC 5649
@@ -61,9 +72,27 @@ public final class KmsEmulator implements AutoCloseable {
 
 	private final String accountId;
 
+	/** The default account's KMS. */
 	private final EmulatedKms kms;
 
-	private final Map<String, Function<JsonRequest, Map<String, Object>>> operations;
+	private final WrappingKeyPool wrappingKeys;
+
+	/** Every account's KMS and its operations, the default account's among them. */
+	private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+
+	private record Account(EmulatedKms kms, Map<String, Function<JsonRequest, Map<String, Object>>> operations) {
+	}
+
+	/** Test hooks to apply to the KMS of accounts that appear later. */
+	private volatile boolean foreignPublicKeys;
+
+	private final Map<String, Boolean> corruptWrappingKeys = new ConcurrentHashMap<>();
+
+	private final EmulatedSts sts;
+
+	private final Map<String, Map<String, LongAdder>> accountCallCounts = new ConcurrentHashMap<>();
+
+	private final Map<String, LongAdder> accessKeyCallCounts = new ConcurrentHashMap<>();
 
 	private final KmsFaults faults = new KmsFaults();
 
@@ -77,13 +106,15 @@ public final class KmsEmulator implements AutoCloseable {
 		this.region = builder.region;
 		this.accountId = builder.accountId;
 		this.clock = builder.clock;
-		WrappingKeyPool wrappingKeys = WrappingKeyPool.shared();
+		this.wrappingKeys = WrappingKeyPool.shared();
 		// RSA_2048 is the common wrapping key size; larger ones are generated on first
 		// use.
-		wrappingKeys.warmUp(2048);
-		this.kms = new EmulatedKms(this.region, this.accountId, () -> this.clock.instant(), wrappingKeys);
+		this.wrappingKeys.warmUp(2048);
+		this.kms = new EmulatedKms(this.region, this.accountId, () -> this.clock.instant(), this.wrappingKeys);
 		this.kms.setParametersValidity(builder.parametersValidity);
-		this.operations = this.kms.operations();
+		this.accounts.put(this.accountId, new Account(this.kms, this.kms.operations()));
+		this.sts = new EmulatedSts(() -> this.clock.instant());
+		builder.trustedRoles.forEach(this.sts::trustRole);
 		// Virtual threads: injected latency then costs no platform thread.
 		this.executor = Executors.newVirtualThreadPerTaskExecutor();
 		this.server = HttpServer.create(new InetSocketAddress(builder.bindAddress, builder.port), 128);
@@ -132,9 +163,9 @@ public final class KmsEmulator implements AutoCloseable {
 		return this.kms.parametersValidity();
 	}
 
-	/** Applies to parameter sets issued from now on. */
+	/** Applies to parameter sets issued from now on, in every account. */
 	public void setParametersValidity(Duration validity) {
-		this.kms.setParametersValidity(validity);
+		this.accounts.values().forEach((account) -> account.kms().setParametersValidity(validity));
 	}
 
 	public Clock clock() {
@@ -179,7 +210,8 @@ public final class KmsEmulator implements AutoCloseable {
 	 * {@code false} or {@link #reset()}.
 	 */
 	public void answerGetPublicKeyWithForeignKeys(boolean foreign) {
-		this.kms.answerWithForeignPublicKeys(foreign);
+		this.foreignPublicKeys = foreign;
+		this.accounts.values().forEach((account) -> account.kms().answerWithForeignPublicKeys(foreign));
 	}
 
 	/**
@@ -188,17 +220,99 @@ public final class KmsEmulator implements AutoCloseable {
 	 * among good ones. Undone by {@code false} or {@link #reset()}.
 	 */
 	public void answerGetParametersForImportWithCorruptWrappingKey(String keyId, boolean corrupt) {
-		this.kms.answerWithCorruptWrappingKey(keyId, corrupt);
+		if (corrupt) {
+			this.corruptWrappingKeys.put(keyId, true);
+		}
+		else {
+			this.corruptWrappingKeys.remove(keyId);
+		}
+		this.accounts.values().forEach((account) -> account.kms().answerWithCorruptWrappingKey(keyId, corrupt));
 	}
 
 	/**
-	 * Forgets all keys and import tokens, faults and call counts; the clock and validity
-	 * stay.
+	 * Forgets all keys and import tokens (of every account), faults, call counts and
+	 * issued STS sessions; the clock, validity and trusted roles stay.
 	 */
 	public void reset() {
 		this.kms.reset();
+		this.accounts.keySet().removeIf((account) -> !account.equals(this.accountId));
+		this.foreignPublicKeys = false;
+		this.corruptWrappingKeys.clear();
 		this.faults.clear();
 		this.callCounts.clear();
+		this.accountCallCounts.clear();
+		this.accessKeyCallCounts.clear();
+		this.sts.reset();
+	}
+
+	// Accounts and STS
+
+	/**
+	 * Lets {@code AssumeRole} issue credentials of the role (an ARN such as
+	 * {@code arn:aws:iam::222233334444:role/keyport-import}) to callers giving this
+	 * external id; {@code null} requires none. Roles not trusted, and a wrong or missing
+	 * external id, are answered AccessDenied (HTTP 403) as AWS does.
+	 */
+	public void trustRole(String roleArn, String externalId) {
+		this.sts.trustRole(roleArn, externalId);
+	}
+
+	/** Undoes {@link #trustRole}: AssumeRole of that role is AccessDenied from now on. */
+	public void distrustRole(String roleArn) {
+		this.sts.distrustRole(roleArn);
+	}
+
+	/**
+	 * AssumeRole requests received (refused ones too) since the start or the last
+	 * {@link #reset()}.
+	 */
+	public long assumeRoleCount() {
+		return this.sts.assumeRoleCalls();
+	}
+
+	/** A session AssumeRole issued (its secrets are not kept). */
+	public record AssumedRoleSession(String accessKeyId, String accountId, String roleArn, String sessionName,
+			java.time.Instant expiration) {
+	}
+
+	/** The sessions AssumeRole issued since the start or the last reset, oldest first. */
+	public List<AssumedRoleSession> assumedRoleSessions() {
+		return this.sts.sessions()
+			.stream()
+			.map((s) -> new AssumedRoleSession(s.accessKeyId(), s.accountId(), s.roleArn(), s.sessionName(),
+					s.expiration()))
+			.toList();
+	}
+
+	/**
+	 * The account a KMS call with this access key id acts in: the role's account for
+	 * credentials issued by the emulator's AssumeRole ({@code ASIA<account>....}), the
+	 * {@link #accountId() default account} for any other.
+	 */
+	public String accountOf(String accessKeyId) {
+		return EmulatedSts.accountOf(accessKeyId, this.accountId);
+	}
+
+	/** KMS calls of an operation received from callers in that account. */
+	public long callCount(String accountId, String operation) {
+		LongAdder count = this.accountCallCounts.getOrDefault(accountId, Map.of()).get(operation);
+		return (count != null) ? count.sum() : 0;
+	}
+
+	/** KMS calls signed with that access key id. */
+	public long callCountWithAccessKey(String accessKeyId) {
+		LongAdder count = this.accessKeyCallCounts.get(accessKeyId);
+		return (count != null) ? count.sum() : 0;
+	}
+
+	private Account account(String accountId) {
+		return this.accounts.computeIfAbsent(accountId, (id) -> {
+			EmulatedKms kms = new EmulatedKms(this.region, id, () -> this.clock.instant(), this.wrappingKeys);
+			kms.setParametersValidity(this.kms.parametersValidity());
+			kms.answerWithForeignPublicKeys(this.foreignPublicKeys);
+			this.corruptWrappingKeys.keySet().forEach((keyId) -> kms.answerWithCorruptWrappingKey(keyId, true));
+			return new Account(kms, kms.operations());
+		});
 	}
 
 	@Override
@@ -211,6 +325,10 @@ public final class KmsEmulator implements AutoCloseable {
 	// HTTP
 
 	private void handle(HttpExchange exchange) throws IOException {
+		if (isStsRequest(exchange)) {
+			handleSts(exchange);
+			return;
+		}
 		try (exchange) {
 			int status;
 			Object body;
@@ -252,14 +370,81 @@ public final class KmsEmulator implements AutoCloseable {
 		}
 		String operation = target.substring(TARGET_PREFIX.length());
 		this.callCounts.computeIfAbsent(operation, (name) -> new LongAdder()).increment();
+		String accessKeyId = EmulatedSts.accessKeyIdOf(exchange.getRequestHeaders().getFirst("Authorization"))
+			.orElse(null);
+		String caller = accountOf(accessKeyId);
+		this.accountCallCounts.computeIfAbsent(caller, (name) -> new ConcurrentHashMap<>())
+			.computeIfAbsent(operation, (name) -> new LongAdder())
+			.increment();
+		if (accessKeyId != null) {
+			this.accessKeyCallCounts.computeIfAbsent(accessKeyId, (name) -> new LongAdder()).increment();
+		}
 		this.faults.beforeExecution(operation);
-		Function<JsonRequest, Map<String, Object>> handler = this.operations.get(operation);
+		Function<JsonRequest, Map<String, Object>> handler = account(caller).operations().get(operation);
 		if (handler == null) {
 			throw new KmsServiceError("UnknownOperationException", 400, "Unknown operation " + operation);
 		}
 		Map<String, Object> response = handler.apply(new JsonRequest(parse(content)));
 		this.faults.afterExecution(operation);
 		return response;
+	}
+
+	/**
+	 * STS speaks the query protocol: a form POST without {@code X-Amz-Target}. Anything
+	 * else goes to KMS, which answers as before.
+	 */
+	private static boolean isStsRequest(HttpExchange exchange) {
+		String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+		return exchange.getRequestHeaders().getFirst("X-Amz-Target") == null && contentType != null
+				&& contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+	}
+
+	private void handleSts(HttpExchange exchange) throws IOException {
+		try (exchange) {
+			int status;
+			String body;
+			try {
+				String caller = accountOf(
+						EmulatedSts.accessKeyIdOf(exchange.getRequestHeaders().getFirst("Authorization")).orElse(null));
+				body = this.sts.handle(form(readBody(exchange)), caller);
+				status = 200;
+			}
+			catch (EmulatedSts.StsError error) {
+				status = error.status();
+				body = EmulatedSts.errorBody(error);
+			}
+			catch (KmsServiceError error) {
+				status = error.status();
+				body = EmulatedSts.errorBody(new EmulatedSts.StsError("ValidationError", status, error.getMessage()));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("STS emulator failed", ex);
+				status = 500;
+				body = EmulatedSts.errorBody(new EmulatedSts.StsError("InternalFailure", 500, "Internal error"));
+			}
+			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", "text/xml");
+			exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+			exchange.sendResponseHeaders(status, bytes.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(bytes);
+			}
+		}
+	}
+
+	private static Map<String, String> form(byte[] content) {
+		Map<String, String> form = new LinkedHashMap<>();
+		String body = new String(content, StandardCharsets.UTF_8);
+		for (String pair : body.split("&")) {
+			if (pair.isEmpty()) {
+				continue;
+			}
+			int equals = pair.indexOf('=');
+			String name = (equals < 0) ? pair : pair.substring(0, equals);
+			String value = (equals < 0) ? "" : pair.substring(equals + 1);
+			form.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+		}
+		return form;
 	}
 
 	private byte[] readBody(HttpExchange exchange) throws IOException {
@@ -307,7 +492,15 @@ public final class KmsEmulator implements AutoCloseable {
 
 		private Duration parametersValidity = Duration.ofHours(24);
 
+		private final Map<String, String> trustedRoles = new LinkedHashMap<>();
+
 		private Builder() {
+		}
+
+		/** See {@link KmsEmulator#trustRole(String, String)}. */
+		public Builder trustRole(String roleArn, String externalId) {
+			this.trustedRoles.put(Objects.requireNonNull(roleArn), externalId);
+			return this;
 		}
 
 		/** Port to listen on; 0 (the default) picks a free one. */

@@ -226,6 +226,9 @@ class AwsKmsProvider implements KmsProvider {
 		catch (SdkException ex) {
 			throw translate(operation, ex);
 		}
+		catch (AssumedRoleCredentials.Failure ex) {
+			throw new KmsException(ex.code(), operation, ex.getMessage(), ex.getCause());
+		}
 	}
 
 	static KmsException translate(String operation, SdkException ex) {
