@@ -80,6 +80,17 @@ public final class TestInfrastructure {
 		return chinaEmulator;
 	}
 
+	private static io.keyport.emulator.huawei.HuaweiKmsEmulator huaweiEmulator;
+
+	/** The Huawei Cloud KMS emulator, signing checked against the shared clock. */
+	public static synchronized io.keyport.emulator.huawei.HuaweiKmsEmulator huaweiEmulator() {
+		if (huaweiEmulator == null) {
+			huaweiEmulator = io.keyport.emulator.huawei.HuaweiKmsEmulator.builder().port(0).clock(CLOCK).start();
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> huaweiEmulator.close()));
+		}
+		return huaweiEmulator;
+	}
+
 	/**
 	 * Settings of a Keyport instance on the shared database, issuer and the given
 	 * emulator, as every test context uses them: faults reach Keyport's own handling (no
