@@ -243,24 +243,24 @@ final class HuaweiImportRules implements ImportRules {
 	}
 
 	private static String lengthHint(KeySpec keySpec, int found) {
-		if (found == 2 * keySpec.materialBytes()) {
-			return " (hex text? the material must be raw binary)";
-		}
-		if (found == Refusals.base64Length(keySpec.materialBytes())) {
-			return " (base64 text? the material must be raw binary)";
-		}
 		if (keySpec == KeySpec.SYMMETRIC_DEFAULT && found == KeySpec.SM4.materialBytes()) {
 			return " (16 bytes is an SM4 key: create the key with key spec SM4)";
 		}
 		if (keySpec == KeySpec.SM4 && found == KeySpec.SYMMETRIC_DEFAULT.materialBytes()) {
 			return " (32 bytes is an AES-256 key: create the key with key spec AES_256)";
 		}
+		if (found == 2 * keySpec.materialBytes()) {
+			return " (hex text? the material must be raw binary)";
+		}
+		if (found == Refusals.base64Length(keySpec.materialBytes())) {
+			return " (base64 text? the material must be raw binary)";
+		}
 		return "";
 	}
 
 	private static WrappingException notImportable(KeySpec keySpec) {
 		String why = switch (keySpec.kind()) {
-			case HMAC -> "Huawei Cloud KMS does not import HMAC key material";
+			case HMAC -> "Huawei Cloud KMS does not import HMAC key material (" + keySpec + ")";
 			case EC -> "Huawei Cloud KMS imports EC keys on P-256 (EC_P256) and P-384 (EC_P384) only, not " + keySpec;
 			default -> "Huawei Cloud KMS does not import key material for " + keySpec;
 		};
