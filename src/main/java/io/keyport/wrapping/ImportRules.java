@@ -50,7 +50,7 @@ public interface ImportRules {
 
 	/**
 	 * The rule set's name, as the wrapping options report it: {@code aws} or
-	 * {@code aws-cn} for AWS.
+	 * {@code aws-cn} for AWS, {@code huawei} for Huawei Cloud.
 	 */
 	String id();
 

@@ -1,5 +1,7 @@
 package io.keyport.wrapping;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -9,6 +11,7 @@ import java.util.HexFormat;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +23,7 @@ import static io.keyport.wrapping.WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256;
 import static io.keyport.wrapping.WrappingAlgorithm.SM2_SM4_KEY_WRAP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link HuaweiEnvelope}: which algorithms travel in two parts, their wire names, and the
@@ -181,6 +185,45 @@ class HuaweiEnvelopeTests {
 		ImportSpec spec = new ImportSpec(KeySpec.SM2, SM2_SM4_KEY_WRAP, WrappingKeySpec.SM2, HUAWEI);
 		assertThatThrownBy(() -> scheme.wrap(new byte[6009], spec, SM2_KEY, new SecureRandom())).isInstanceOfSatisfying(
 				WrappingException.class, (ex) -> assertThat(ex.reason()).isEqualTo(Reason.KEY_MATERIAL_TOO_LARGE));
+	}
+
+	/**
+	 * The client-side recipe for Huawei (seed 003's commands, as the README shows them):
+	 * an OpenSSL EC_P256 key, a random AES-256 key under OAEP SHA-256, the PKCS#8 under
+	 * AES-KWP, the two files concatenated; Keyport accepts the upload, splits it back
+	 * into exactly the two files, and OpenSSL's PKCS#8 already carries the public key.
+	 */
+	@Test
+	void openSslTwoFilesConcatenatedPassTheCheckAndSplitBackIntoThoseFiles(@TempDir Path work) throws Exception {
+		assumeTrue(OpenSsl.available(), "openssl is not on the PATH");
+		WrappingPublicKey wrappingKey = TestKeys.wrappingKey(WrappingKeySpec.RSA_2048);
+		Files.write(work.resolve("PublicKey.bin"), wrappingKey.der());
+		OpenSsl.run(work, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ec.pem");
+		OpenSsl.run(work, "pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in", "ec.pem", "-out", "PrivateKey.der");
+		OpenSsl.run(work, "rand", "-out", "aes.bin", "32");
+		OpenSsl.run(work, "pkeyutl", "-encrypt", "-in", "aes.bin", "-inkey", "PublicKey.bin", "-keyform", "der",
+				"-pubin", "-out", "key.enc", "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256");
+		OpenSsl.run(work, "enc", "-id-aes256-wrap-pad", "-K",
+				HexFormat.of().formatHex(Files.readAllBytes(work.resolve("aes.bin"))), "-iv", "A65959A6", "-in",
+				"PrivateKey.der", "-out", "priv.enc");
+		byte[] keyEnc = Files.readAllBytes(work.resolve("key.enc"));
+		byte[] privEnc = Files.readAllBytes(work.resolve("priv.enc"));
+		EncryptedKeyMaterial upload = EncryptedKeyMaterial.of(concat(keyEnc, privEnc));
+		ImportSpec spec = new ImportSpec(KeySpec.ECC_NIST_P256, RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_2048,
+				HUAWEI);
+
+		this.wrapper.checkEncrypted(upload, spec, wrappingKey);
+		HuaweiEnvelope.Parts parts = HuaweiEnvelope.split(upload, RSA_AES_KEY_WRAP_SHA_256, WrappingKeySpec.RSA_2048);
+
+		assertThat(parts.encryptedKeyMaterial()).isEqualTo(keyEnc);
+		assertThat(parts.encryptedPrivateKey()).isEqualTo(privEnc);
+		byte[] pkcs8 = Files.readAllBytes(work.resolve("PrivateKey.der"));
+		assertThat(Unwrap.rsaAesKeyWrap(TestKeys.rsa(WrappingKeySpec.RSA_2048).getPrivate(), Hash.SHA_256, 256,
+				upload.bytes()))
+			.isEqualTo(pkcs8);
+		try (KeyMaterial material = TestKeys.material(pkcs8)) {
+			assertThat(HUAWEI.prepare(material, KeySpec.ECC_NIST_P256)).isSameAs(material);
+		}
 	}
 
 	private static void assertNotSplit(byte[] bytes, WrappingAlgorithm algorithm, WrappingKeySpec wrappingKeySpec,
