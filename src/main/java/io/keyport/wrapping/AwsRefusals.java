@@ -88,6 +88,14 @@ final class AwsRefusals {
 		if (keySpec.kind() == KeySpec.Kind.NOT_IMPORTABLE) {
 			return notImportable(keySpec);
 		}
+		if (keySpec == KeySpec.SM4) {
+			// Huawei Cloud's key spec; AWS's SM4 keys (China only) are SYMMETRIC_DEFAULT
+			return new WrappingException(Reason.UNSUPPORTED_KEY_SPEC,
+					"SM4 is Huawei Cloud KMS's key spec; AWS KMS " + "has none of that name: "
+							+ (this.partition.hasSm2()
+									? "in the AWS China regions (aws-cn) an SM4 key is SYMMETRIC_DEFAULT (16 bytes)"
+									: "use SYMMETRIC_DEFAULT (AES-256, 32 bytes; SM4 in the AWS China regions)"));
+		}
 		if (keySpec.kind() == KeySpec.Kind.SM2 && !this.partition.hasSm2()) {
 			return new WrappingException(Reason.UNSUPPORTED_KEY_SPEC, "SM2 KMS keys exist only in the AWS China "
 					+ "regions (aws-cn), not in " + this.partition.describe());
@@ -117,6 +125,11 @@ final class AwsRefusals {
 					: new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
 							"SM2PKE and SM2 wrapping keys exist only in the AWS China regions (aws-cn)"
 									+ useInstead(keySpec, rsaKey, true));
+			case SM2_SM4_KEY_WRAP -> new WrappingException(Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+					"SM2_SM4_KEY_WRAP is Huawei Cloud KMS's SM2_ENCRYPT envelope; AWS KMS does not take it"
+							+ (this.partition.hasSm2()
+									? " (its SM2PKE wraps private keys directly under the SM2 wrapping key)" : "")
+							+ useInstead(keySpec, rsaKey, true));
 			default -> null;
 		};
 	}

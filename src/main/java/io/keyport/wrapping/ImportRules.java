@@ -50,7 +50,7 @@ public interface ImportRules {
 
 	/**
 	 * The rule set's name, as the wrapping options report it: {@code aws} or
-	 * {@code aws-cn} for AWS.
+	 * {@code aws-cn} for AWS, {@code huawei} for Huawei Cloud.
 	 */
 	String id();
 
@@ -116,6 +116,18 @@ public interface ImportRules {
 	 * {@code INVALID_KEY_MATERIAL}
 	 */
 	void checkMaterial(KeyMaterial material, KeySpec keySpec);
+
+	/**
+	 * The material as this provider needs it, after {@link #checkMaterial} accepted it:
+	 * {@link KeyMaterialWrapper} wraps what this returns. The same instance when nothing
+	 * changes (AWS: always); otherwise a new {@link KeyMaterial} holding the same key,
+	 * which the caller destroys as well (Huawei: an EC or SM2 PKCS#8 without its public
+	 * key gets it embedded, as Huawei's import requires). Material a client wraps itself
+	 * never passes here, so such uploads are the client's responsibility.
+	 */
+	default KeyMaterial prepare(KeyMaterial material, KeySpec keySpec) {
+		return material;
+	}
 
 	/**
 	 * What to use instead when {@code length} bytes of the key spec's material are too

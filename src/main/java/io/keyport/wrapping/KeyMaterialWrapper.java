@@ -25,9 +25,11 @@ public final class KeyMaterialWrapper {
 	}
 
 	/**
-	 * Checks the material against the spec's key spec under its rules, then wraps it
-	 * under the wrapping key (which must be of the spec's wrapping key spec). Temporary
-	 * buffers (such as an ephemeral AES key) are overwritten before returning.
+	 * Checks the material against the spec's key spec under its rules, lets the rules
+	 * prepare it ({@link ImportRules#prepare}: Huawei embeds an EC key's public key),
+	 * then wraps it under the wrapping key (which must be of the spec's wrapping key
+	 * spec). Temporary buffers (such as an ephemeral AES key or a prepared copy) are
+	 * overwritten before returning.
 	 * @throws WrappingException with {@code INVALID_KEY_MATERIAL*},
 	 * {@code WRAPPING_KEY_SPEC_MISMATCH} or {@code KEY_MATERIAL_TOO_LARGE}
 	 */
@@ -37,8 +39,17 @@ public final class KeyMaterialWrapper {
 		Objects.requireNonNull(wrappingKey, "wrappingKey");
 		spec.rules().checkMaterial(material, spec.keySpec());
 		wrappingKey.checkSpec(spec.wrappingKeySpec());
-		// the live buffer: never copied here, only handed to the scheme
-		return WrappingSchemes.forAlgorithm(spec.algorithm()).wrap(material.bytes(), spec, wrappingKey, this.random);
+		KeyMaterial prepared = spec.rules().prepare(material, spec.keySpec());
+		try {
+			// the live buffer: never copied here, only handed to the scheme
+			return WrappingSchemes.forAlgorithm(spec.algorithm())
+				.wrap(prepared.bytes(), spec, wrappingKey, this.random);
+		}
+		finally {
+			if (prepared != material) {
+				prepared.destroy();
+			}
+		}
 	}
 
 	/**

@@ -174,14 +174,67 @@ final class Pkcs8Conversion {
 	}
 
 	/**
-	 * PrivateKeyInfo { 0, { id-ecPublicKey, curve }, OCTET STRING { ECPrivateKey { 1, d,
-	 * [1] publicKey } } }.
+	 * An EC or SM2 private key in DER PKCS#8 (that {@link Pkcs8#check} accepts) with its
+	 * public key embedded in the ECPrivateKey, as OpenSSL writes it and Huawei Cloud KMS
+	 * requires: {@code pkcs8} itself when it is there already, else a new array the
+	 * caller owns, in OpenSSL's layout (PKCS#8 attributes and a curve repeated inside the
+	 * ECPrivateKey are not carried over). The point is derived from the private scalar
+	 * ({@link PublicKeyDerivation}); the private key stays the same.
+	 * @throws WrappingException with {@code INVALID_KEY_MATERIAL} when it is not such a
+	 * key
 	 */
+	static byte[] withEcPublicKey(byte[] pkcs8, KeySpec spec) {
+		byte[] spki = PublicKeyDerivation.publicKey(pkcs8, spec);
+		try {
+			Reader top = new Reader(pkcs8);
+			Reader info = top.inside(top.next(Der.SEQUENCE, "PrivateKeyInfo"));
+			info.next(Der.INTEGER, "version");
+			Reader algorithm = info.inside(info.next(Der.SEQUENCE, "AlgorithmIdentifier"));
+			Reader privateKey = info.inside(info.next(Der.OCTET_STRING, "privateKey"));
+			algorithm.next(Der.OID, "algorithm OID");
+			Tlv curveTlv = algorithm.next(Der.OID, "curve");
+			Tlv sequence = privateKey.next(Der.SEQUENCE, "ECPrivateKey SEQUENCE");
+			EcFields ec = ecFields(pkcs8, privateKey.inside(sequence));
+			if (ec.publicKey() != null) {
+				return pkcs8;
+			}
+			// SubjectPublicKeyInfo { AlgorithmIdentifier, BIT STRING }: the BIT STRING
+			// (public) becomes the ECPrivateKey's [1] publicKey
+			Reader spkiTop = new Reader(spki);
+			Reader spkiFields = spkiTop.inside(spkiTop.next(Der.SEQUENCE, "SubjectPublicKeyInfo"));
+			spkiFields.next(Der.SEQUENCE, "AlgorithmIdentifier");
+			Tlv bits = spkiFields.next(Der.BIT_STRING, "subjectPublicKey");
+			int bitsLength = DerWriter.length(bits);
+			byte[] publicKey = new byte[DerWriter.header(bitsLength) + bitsLength];
+			int pos = DerWriter.writeHeader(publicKey, 0, Der.explicit(1), bitsLength);
+			DerWriter.put(publicKey, pos, spki, bits.start(), bitsLength);
+			byte[] curve = Arrays.copyOfRange(pkcs8, curveTlv.start(), curveTlv.end());
+			return ecPkcs8(pkcs8, ec.version(), ec.scalar(), curve, publicKey);
+		}
+		catch (MalformedException ex) {
+			// Pkcs8.check accepted it, so this cannot happen
+			throw new WrappingException(WrappingException.Reason.INVALID_KEY_MATERIAL,
+					"expected " + Pkcs8.expectation(spec) + "; " + ex.getMessage());
+		}
+	}
+
 	private static byte[] ecPkcs8(byte[] source, EcFields ec, byte[] curve) {
+		// the public key is public: a copy of it is no secret left behind
+		byte[] publicKey = (ec.publicKey() != null)
+				? Arrays.copyOfRange(source, ec.publicKey().start(), ec.publicKey().end()) : null;
+		return ecPkcs8(source, ec.version(), ec.scalar(), curve, publicKey);
+	}
+
+	/**
+	 * PrivateKeyInfo { 0, { id-ecPublicKey, curve }, OCTET STRING { ECPrivateKey { 1, d,
+	 * [1] publicKey } } }, the version and scalar copied from {@code source},
+	 * {@code publicKey} the whole [1] element or {@code null}.
+	 */
+	private static byte[] ecPkcs8(byte[] source, Tlv version, Tlv scalar, byte[] curve, byte[] publicKey) {
 		byte[] ecAlgorithm = Der.encoded(Oids.EC_PUBLIC_KEY);
 		int algorithm = ecAlgorithm.length + curve.length;
-		int innerContent = DerWriter.length(ec.version()) + DerWriter.length(ec.scalar())
-				+ ((ec.publicKey() != null) ? DerWriter.length(ec.publicKey()) : 0);
+		int innerContent = DerWriter.length(version) + DerWriter.length(scalar)
+				+ ((publicKey != null) ? publicKey.length : 0);
 		int inner = DerWriter.header(innerContent) + innerContent;
 		int content = VERSION_0.length + DerWriter.header(algorithm) + algorithm + DerWriter.header(inner) + inner;
 		byte[] out = new byte[DerWriter.header(content) + content];
@@ -192,10 +245,10 @@ final class Pkcs8Conversion {
 		pos = DerWriter.put(out, pos, curve, 0, curve.length);
 		pos = DerWriter.writeHeader(out, pos, Der.OCTET_STRING, inner);
 		pos = DerWriter.writeHeader(out, pos, Der.SEQUENCE, innerContent);
-		pos = DerWriter.put(out, pos, source, ec.version().start(), DerWriter.length(ec.version()));
-		pos = DerWriter.put(out, pos, source, ec.scalar().start(), DerWriter.length(ec.scalar()));
-		if (ec.publicKey() != null) {
-			DerWriter.put(out, pos, source, ec.publicKey().start(), DerWriter.length(ec.publicKey()));
+		pos = DerWriter.put(out, pos, source, version.start(), DerWriter.length(version));
+		pos = DerWriter.put(out, pos, source, scalar.start(), DerWriter.length(scalar));
+		if (publicKey != null) {
+			DerWriter.put(out, pos, publicKey, 0, publicKey.length);
 		}
 		return out;
 	}

@@ -121,12 +121,65 @@ final class Sm2Pke {
 	}
 
 	/**
+	 * Length of the ciphertext (C2), which is the message's length, of an SM2 ciphertext
+	 * that {@link #problem} accepted.
+	 */
+	static int messageLength(byte[] der) {
+		try {
+			ASN1Sequence sequence = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
+			return ASN1OctetString.getInstance(sequence.getObjectAt(3)).getOctets().length;
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	/**
 	 * DER length of a ciphertext of {@code n} bytes, at most (coordinates with a leading
 	 * zero byte).
 	 */
 	static int maxLength(int n) {
 		int content = 2 * (2 + COORDINATE_LENGTH + 1) + (2 + HASH_LENGTH) + 1 + lengthOctets(n) + n;
 		return 1 + lengthOctets(content) + content;
+	}
+
+	/**
+	 * Length (header and content) of the DER SEQUENCE that starts {@code bytes}, read
+	 * from its header alone, or -1 when the bytes do not start with a SEQUENCE header in
+	 * DER's minimal form whose content fits in them. Splits an SM2 ciphertext from what
+	 * follows it.
+	 */
+	static int leadingSequenceLength(byte[] bytes) {
+		if (bytes.length < 2 || (bytes[0] & 0xff) != 0x30) {
+			return -1;
+		}
+		int first = bytes[1] & 0xff;
+		int header;
+		int length;
+		if (first < 0x80) {
+			header = 2;
+			length = first;
+		}
+		else if (first == 0x81 && bytes.length >= 3) {
+			header = 3;
+			length = bytes[2] & 0xff;
+			if (length < 0x80) {
+				return -1;
+			}
+		}
+		else if (first == 0x82 && bytes.length >= 4) {
+			header = 4;
+			length = ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+			if (length < 0x100) {
+				return -1;
+			}
+		}
+		else {
+			// longer than any ciphertext within the upload limit, indefinite (BER) or
+			// truncated
+			return -1;
+		}
+		return (header + length <= bytes.length) ? header + length : -1;
 	}
 
 	private static int lengthOctets(int length) {

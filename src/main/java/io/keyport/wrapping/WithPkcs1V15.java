@@ -74,6 +74,21 @@ final class WithPkcs1V15 implements ImportRules {
 	}
 
 	@Override
+	public KeyMaterial prepare(KeyMaterial material, KeySpec keySpec) {
+		return this.rules.prepare(material, keySpec);
+	}
+
+	@Override
+	public KeySpec keySpecNamed(String name) {
+		return this.rules.keySpecNamed(name);
+	}
+
+	@Override
+	public String providerName(KeySpec keySpec) {
+		return this.rules.providerName(keySpec);
+	}
+
+	@Override
 	public String alternatives(KeySpec keySpec, WrappingKeySpec wrappingKeySpec, int length) {
 		return this.rules.alternatives(keySpec, wrappingKeySpec, length);
 	}

@@ -30,8 +30,20 @@ public enum WrappingAlgorithm {
 	/** RSAES-PKCS1-v1_5. AWS refuses it since 2023-10-10; kept for other providers. */
 	RSAES_PKCS1_V1_5(null),
 
-	/** SM2 public-key encryption with an SM2 wrapping key (AWS China regions). */
-	SM2PKE(null);
+	/**
+	 * SM2 public-key encryption with an SM2 wrapping key (AWS China regions; Huawei Cloud
+	 * KMS's {@code SM2_ENCRYPT} for SM4 material).
+	 */
+	SM2PKE(null),
+
+	/**
+	 * Huawei Cloud KMS's {@code SM2_ENCRYPT} envelope for SM2 private keys: a fresh
+	 * 16-byte SM4 key under SM2PKE with the SM2 wrapping key (GM/T 0009 DER), then the
+	 * PKCS#8 under that key with SM4 Key Wrap with Padding (RFC 5649 over SM4); held as
+	 * the SM2 ciphertext followed by the SM4-KWP output. Keyport's name; not an AWS
+	 * algorithm, and AWS's rules refuse it.
+	 */
+	SM2_SM4_KEY_WRAP(null);
 
 	private final Hash oaepHash;
 

@@ -9,7 +9,8 @@ import java.security.SecureRandom;
  * {@link ImportRules}'; a scheme trusts the {@link ImportSpec} it is given. Chosen by
  * {@link WrappingSchemes#forAlgorithm}; stateless and thread-safe.
  */
-sealed interface WrappingScheme permits RsaOaepScheme, RsaAesKeyWrapScheme, Sm2PkeScheme, Pkcs1V15Scheme {
+sealed interface WrappingScheme
+		permits RsaOaepScheme, RsaAesKeyWrapScheme, Sm2PkeScheme, Pkcs1V15Scheme, Sm2Sm4KeyWrapScheme {
 
 	WrappingAlgorithm algorithm();
 

@@ -19,6 +19,8 @@ final class WrappingSchemes {
 
 	private static final Pkcs1V15Scheme PKCS1_V1_5 = new Pkcs1V15Scheme();
 
+	private static final Sm2Sm4KeyWrapScheme SM2_SM4_KEY_WRAP = new Sm2Sm4KeyWrapScheme();
+
 	private WrappingSchemes() {
 	}
 
@@ -30,6 +32,7 @@ final class WrappingSchemes {
 			case RSA_AES_KEY_WRAP_SHA_256 -> KEY_WRAP_SHA_256;
 			case SM2PKE -> SM2PKE;
 			case RSAES_PKCS1_V1_5 -> PKCS1_V1_5;
+			case SM2_SM4_KEY_WRAP -> SM2_SM4_KEY_WRAP;
 		};
 	}
 

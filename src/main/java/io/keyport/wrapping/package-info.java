@@ -10,12 +10,14 @@
  * {@code EncryptedKeyMaterial}, {@code WrappingPublicKey}, the spec enums,
  * {@code WrappingException}).</li>
  * <li>Rules per provider: {@code AwsImportRules} (standard partition and China) with
- * their refusal texts in {@code AwsRefusals}; {@code WithPkcs1V15} for providers that
- * still take RSAES_PKCS1_V1_5.</li>
+ * their refusal texts in {@code AwsRefusals}; {@code HuaweiImportRules} (Huawei Cloud
+ * KMS, legacy algorithms per target) with {@link io.keyport.wrapping.HuaweiEnvelope}, the
+ * split of its two-part private-key envelopes for the wire; {@code WithPkcs1V15} for
+ * providers that still take RSAES_PKCS1_V1_5.</li>
  * <li>Schemes, one per algorithm, chosen by {@code WrappingSchemes}:
  * {@code RsaOaepScheme}, {@code RsaAesKeyWrapScheme}, {@code Sm2PkeScheme},
- * {@code Pkcs1V15Scheme}, on the primitives {@code Oaep}, {@code Kwp}, {@code Sm2Pke} and
- * {@code Pkcs1V15}.</li>
+ * {@code Pkcs1V15Scheme}, {@code Sm2Sm4KeyWrapScheme}, on the primitives {@code Oaep},
+ * {@code Kwp}, {@code Sm2Pke}, {@code Sm4Kwp} and {@code Pkcs1V15}.</li>
  * <li>Material formats: {@code Der} (reading) and {@code DerWriter} (writing),
  * {@code Pkcs8} (checks), {@code Pkcs8Conversion}, {@code PemPrivateKeys},
  * {@code PublicKeyDerivation}, {@code Oids}; wrapping public keys in

@@ -87,7 +87,9 @@ final class ImportMatrix {
 		}
 		boolean rsaKey = keySpec.name().startsWith("RSA_");
 		boolean privateKey = rsaKey || keySpec.name().startsWith("ECC_") || keySpec == KeySpec.SM2;
-		if (algorithm == WrappingAlgorithm.RSAES_PKCS1_V1_5 || (algorithm == WrappingAlgorithm.SM2PKE && !china)) {
+		// SM2_SM4_KEY_WRAP is Huawei Cloud's SM2_ENCRYPT envelope, not an AWS algorithm
+		if (algorithm == WrappingAlgorithm.RSAES_PKCS1_V1_5 || algorithm == WrappingAlgorithm.SM2_SM4_KEY_WRAP
+				|| (algorithm == WrappingAlgorithm.SM2PKE && !china)) {
 			return "unsupported-wrapping-algorithm";
 		}
 		if (algorithm == WrappingAlgorithm.SM2PKE) {
@@ -104,7 +106,9 @@ final class ImportMatrix {
 
 	private static boolean creatable(KeySpec keySpec, boolean china) {
 		return switch (keySpec) {
-			case ECC_NIST_EDWARDS25519, ML_DSA_44, ML_DSA_65, ML_DSA_87 -> false;
+			// SM4 is Huawei Cloud's key spec (AWS China calls its SM4 keys
+			// SYMMETRIC_DEFAULT)
+			case ECC_NIST_EDWARDS25519, ML_DSA_44, ML_DSA_65, ML_DSA_87, SM4 -> false;
 			case SM2 -> china;
 			default -> true;
 		};

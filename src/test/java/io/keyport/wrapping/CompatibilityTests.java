@@ -20,6 +20,7 @@ import static io.keyport.wrapping.WrappingAlgorithm.RSAES_PKCS1_V1_5;
 import static io.keyport.wrapping.WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_1;
 import static io.keyport.wrapping.WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256;
 import static io.keyport.wrapping.WrappingAlgorithm.SM2PKE;
+import static io.keyport.wrapping.WrappingAlgorithm.SM2_SM4_KEY_WRAP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,7 +39,8 @@ class CompatibilityTests {
 	static Stream<Arguments> symmetricAndHmacWithOaepOnEveryRsaKey() {
 		List<Arguments> arguments = new ArrayList<>();
 		for (KeySpec keySpec : KeySpec.values()) {
-			if (keySpec.isSymmetricOrHmac()) {
+			// SM4 is Huawei Cloud's key spec, which AWS refuses
+			if (keySpec.isSymmetricOrHmac() && keySpec != KeySpec.SM4) {
 				for (WrappingAlgorithm algorithm : List.of(RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256)) {
 					for (WrappingKeySpec wrappingKey : RSA_KEYS) {
 						arguments.add(Arguments.of(keySpec, algorithm, wrappingKey));
@@ -259,6 +261,43 @@ class CompatibilityTests {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(WrappingAlgorithm.class)
+	void sm4IsHuaweisKeySpecWhichAwsRefusesInEveryPartition(WrappingAlgorithm algorithm) {
+		assertRefused(KeySpec.SM4, algorithm, WrappingKeySpec.RSA_2048, Partition.STANDARD, Reason.UNSUPPORTED_KEY_SPEC,
+				"SM4 is Huawei Cloud KMS's key spec; AWS KMS has none of that name: use SYMMETRIC_DEFAULT (AES-256, "
+						+ "32 bytes; SM4 in the AWS China regions)");
+		assertRefused(KeySpec.SM4, algorithm, WrappingKeySpec.SM2, Partition.CHINA, Reason.UNSUPPORTED_KEY_SPEC,
+				"SM4 is Huawei Cloud KMS's key spec; AWS KMS has none of that name: in the AWS China regions (aws-cn) "
+						+ "an SM4 key is SYMMETRIC_DEFAULT (16 bytes)");
+		for (Partition partition : Partition.values()) {
+			assertThatThrownBy(() -> this.wrapper.checkImportable(KeySpec.SM4, partition)).isInstanceOfSatisfying(
+					WrappingException.class, (ex) -> assertThat(ex.reason()).isEqualTo(Reason.UNSUPPORTED_KEY_SPEC));
+		}
+	}
+
+	@Test
+	void huaweisSm2EnvelopeIsNotAnAwsAlgorithm() {
+		assertRefused(KeySpec.SM2, SM2_SM4_KEY_WRAP, WrappingKeySpec.SM2, Partition.CHINA,
+				Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+				"SM2_SM4_KEY_WRAP is Huawei Cloud KMS's SM2_ENCRYPT envelope; AWS KMS does not take it (its SM2PKE "
+						+ "wraps private keys directly under the SM2 wrapping key); use an RSA wrapping key (RSA_4096, "
+						+ "RSA_3072 or RSA_2048) with RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1");
+		assertRefused(KeySpec.ECC_NIST_P256, SM2_SM4_KEY_WRAP, WrappingKeySpec.RSA_2048, Partition.STANDARD,
+				Reason.UNSUPPORTED_WRAPPING_ALGORITHM,
+				"SM2_SM4_KEY_WRAP is Huawei Cloud KMS's SM2_ENCRYPT envelope; AWS KMS does not take it; use an RSA "
+						+ "wrapping key (RSA_4096, RSA_3072 or RSA_2048) with RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, "
+						+ "RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1");
+		for (Partition partition : Partition.values()) {
+			for (KeySpec keySpec : KeySpec.values()) {
+				for (WrappingKeySpec wrappingKey : WrappingKeySpec.values()) {
+					assertThat(this.wrapper.compatibleAlgorithms(keySpec, wrappingKey, partition))
+						.doesNotContain(SM2_SM4_KEY_WRAP);
+				}
+			}
+		}
+	}
+
 	@Test
 	void partitionFollowsTheRegionName() {
 		assertThat(Partition.ofRegion("cn-north-1")).isEqualTo(Partition.CHINA);
@@ -330,7 +369,8 @@ class CompatibilityTests {
 	void everyKeySpecImportableInTheStandardRegionsHasAnAlgorithmWithEveryRsaWrappingKey() {
 		Set<KeySpec> importable = EnumSet.noneOf(KeySpec.class);
 		for (KeySpec keySpec : KeySpec.values()) {
-			if (keySpec.kind() != KeySpec.Kind.NOT_IMPORTABLE && keySpec.kind() != KeySpec.Kind.SM2) {
+			if (keySpec.kind() != KeySpec.Kind.NOT_IMPORTABLE && keySpec.kind() != KeySpec.Kind.SM2
+					&& keySpec != KeySpec.SM4) {
 				importable.add(keySpec);
 			}
 		}

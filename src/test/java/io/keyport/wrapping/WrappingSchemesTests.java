@@ -30,6 +30,8 @@ class WrappingSchemesTests {
 			.isInstanceOf(RsaAesKeyWrapScheme.class);
 		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.SM2PKE)).isInstanceOf(Sm2PkeScheme.class);
 		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.RSAES_PKCS1_V1_5)).isInstanceOf(Pkcs1V15Scheme.class);
+		assertThat(WrappingSchemes.forAlgorithm(WrappingAlgorithm.SM2_SM4_KEY_WRAP))
+			.isInstanceOf(Sm2Sm4KeyWrapScheme.class);
 	}
 
 	@ParameterizedTest

@@ -1,0 +1,97 @@
+package io.keyport.wrapping;
+
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.engines.RFC5649WrapEngine;
+import org.bouncycastle.crypto.engines.SM4Engine;
+import org.bouncycastle.crypto.params.KeyParameter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * SM4 Key Wrap with Padding, the second step of SM2_SM4_KEY_WRAP. No published SM4-KWP
+ * vector was found, so the parts are pinned separately: SM4 itself by GB/T 32907's
+ * example, Bouncy Castle's RFC 5649 engine by RFC 5649's AES examples and by the JDK's
+ * AES/KWP, and the test's own RFC 5649 unwrap ({@link Unwrap#rfc5649}) by RFC 5649's
+ * examples; then Keyport's SM4-KWP output is undone by that independent unwrap.
+ */
+class Sm4KwpTests {
+
+	private static final HexFormat HEX = HexFormat.of();
+
+	@Test
+	void sm4BlockCipherMatchesTheGbT32907Example() {
+		byte[] key = HEX.parseHex("0123456789abcdeffedcba9876543210");
+		byte[] out = new byte[16];
+		SM4Engine sm4 = new SM4Engine();
+		sm4.init(true, new KeyParameter(key));
+		sm4.processBlock(key, 0, out, 0);
+		assertThat(out).isEqualTo(HEX.parseHex("681edf34d206965e86b3e94f536e4246"));
+	}
+
+	/** RFC 5649 section 6: 20 and 7 bytes under a 192-bit KEK. */
+	@Test
+	void theIndependentUnwrapAndBouncyCastlesEngineMatchRfc5649Examples() throws GeneralSecurityException {
+		byte[] kek = HEX.parseHex("5840df6e29b02af1ab493b705bf16ea1ae8338f4dcc176a8");
+		byte[] key20 = HEX.parseHex("c37b7e6492584340bed12207808941155068f738");
+		byte[] wrapped20 = HEX.parseHex("138bdeaa9b8fa7fc61f97742e72248ee5ae6ae5360d1ae6a5f54f373fa543b6a");
+		byte[] key7 = HEX.parseHex("466f7250617369");
+		byte[] wrapped7 = HEX.parseHex("afbeb0f07dfbf5419200f2ccb50bb24f");
+		assertThat(Unwrap.aesKwpByHand(kek, wrapped20)).isEqualTo(key20);
+		assertThat(Unwrap.aesKwpByHand(kek, wrapped7)).isEqualTo(key7);
+		assertThat(bcAesKwp(kek, key20)).isEqualTo(wrapped20);
+		assertThat(bcAesKwp(kek, key7)).isEqualTo(wrapped7);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 7, 8, 9, 16, 32, 138, 185, 1217, 2373 })
+	void bouncyCastlesRfc5649EngineOverAesEqualsTheJdksAesKwp(int length) throws GeneralSecurityException {
+		byte[] kek = TestKeys.random(32);
+		byte[] material = TestKeys.random(length);
+		assertThat(bcAesKwp(kek, material)).isEqualTo(Kwp.wrap(kek.clone(), material));
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 7, 8, 9, 16, 32, 138, 185, 1217, 2373 })
+	void sm4KwpOutputUnwrapsIndependentlyToTheMaterial(int length) throws GeneralSecurityException {
+		byte[] kek = TestKeys.random(16);
+		byte[] material = TestKeys.random(length);
+		byte[] wrapped = Sm4Kwp.wrap(kek, material);
+		assertThat(wrapped).hasSize(Kwp.wrappedLength(length));
+		assertThat(Unwrap.sm4Kwp(kek, wrapped)).isEqualTo(material);
+	}
+
+	@Test
+	void sm4KwpIsNotAesKwpUnderTheSameKey() throws GeneralSecurityException {
+		byte[] kek = TestKeys.random(16);
+		byte[] material = TestKeys.random(138);
+		byte[] sm4 = Sm4Kwp.wrap(kek, material);
+		assertThat(sm4).isNotEqualTo(Kwp.wrap(kek.clone(), material));
+		byte[] tampered = sm4.clone();
+		tampered[20] ^= 1;
+		assertThatThrownBy(() -> Unwrap.sm4Kwp(kek, tampered)).isInstanceOf(GeneralSecurityException.class);
+	}
+
+	@Test
+	void sm4KwpTakesOnly128BitKeysAndLeavesTheCallersKeyAlone() {
+		byte[] kek = TestKeys.random(16);
+		byte[] copy = kek.clone();
+		Sm4Kwp.wrap(kek, TestKeys.random(32));
+		assertThat(kek).isEqualTo(copy);
+		assertThatThrownBy(() -> Sm4Kwp.wrap(new byte[32], new byte[32])).isInstanceOf(IllegalArgumentException.class)
+			.hasMessage("an SM4 key is 16 bytes, got 32");
+	}
+
+	private static byte[] bcAesKwp(byte[] kek, byte[] material) {
+		RFC5649WrapEngine engine = new RFC5649WrapEngine(AESEngine.newInstance());
+		engine.init(true, new KeyParameter(kek));
+		return engine.wrap(material, 0, material.length);
+	}
+
+}
