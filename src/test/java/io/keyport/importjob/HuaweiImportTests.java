@@ -1,0 +1,289 @@
+package io.keyport.importjob;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.keyport.emulator.huawei.HuaweiKmsEmulator;
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.ApiClient.Response;
+import io.keyport.testsupport.MultiTargetIntegrationTest;
+import io.keyport.wrapping.OpenSsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Seed 003's flow through Keyport against the Huawei Cloud KMS emulator: client-side
+ * wrapping with the seed's OpenSSL commands, server-side wrapping, private keys as
+ * OpenSSL writes them, expiring material, refusals before any KMS call, throttling, a
+ * wrong secret key, the lifecycle and renewal by delete-then-import.
+ */
+class HuaweiImportTests extends MultiTargetIntegrationTest {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	ImportJobLifecycle lifecycle;
+
+	@TempDir
+	Path dir;
+
+	private ApiClient api() {
+		return new ApiClient(this.port);
+	}
+
+	private String createKey(String keySpec, String... usage) {
+		Map<String, Object> body = usage.length > 0 ? Map.of("keySpec", keySpec, "keyUsage", usage[0], "target", HUAWEI)
+				: Map.of("keySpec", keySpec, "target", HUAWEI);
+		Response created = api().postJson("/api/v1/kms-keys", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return created.json().get("keyId").asString();
+	}
+
+	private JsonNode createJob(String keyId, String algorithm, String wrappingKeySpec, Map<String, Object> extra) {
+		Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("kmsKeyId", keyId, "target", HUAWEI,
+				"wrappingAlgorithm", algorithm, "wrappingKeySpec", wrappingKeySpec));
+		body.putAll(extra);
+		Response job = api().postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(job.status()).as(job.toString()).isEqualTo(201);
+		return job.json();
+	}
+
+	private String keyState(String keyId) {
+		return api().get("/api/v1/kms-keys/" + keyId + "?target=" + HUAWEI).json().get("keyState").asString();
+	}
+
+	@Test
+	void materialWrappedWithTheSeedsOpenSslOaepCommandImportsAndEnablesTheKey() throws Exception {
+		assumeTrue(OpenSsl.available(), "openssl is not on the PATH");
+		String keyId = createKey("AES_256");
+		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		Files.write(this.dir.resolve("PublicKey.bin"),
+				api().get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream").body());
+		OpenSsl.run(this.dir, "rand", "-out", "PlainKeyMaterial.bin", "32");
+		// seed 003: openssl pkeyutl -encrypt ... -pkeyopt rsa_padding_mode:oaep
+		// -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256
+		OpenSsl.run(this.dir, "pkeyutl", "-encrypt", "-in", "PlainKeyMaterial.bin", "-inkey", "PublicKey.bin",
+				"-keyform", "DER", "-pubin", "-out", "EncryptedKeyMaterial.bin", "-pkeyopt", "rsa_padding_mode:oaep",
+				"-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256");
+
+		Response imported = api().putBytes("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
+				Files.readAllBytes(this.dir.resolve("EncryptedKeyMaterial.bin")));
+
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(keyState(keyId)).isEqualTo("ENABLED");
+		assertThat(this.huawei.materialDigest(keyId))
+			.isEqualTo(HuaweiKmsEmulator.materialDigest(Files.readAllBytes(this.dir.resolve("PlainKeyMaterial.bin"))));
+		assertThat(this.huawei.requests("import-key-material").getLast().wrappingAlgorithm())
+			.isEqualTo("RSAES_OAEP_SHA_256");
+	}
+
+	@Test
+	void plaintextIsWrappedByKeyportAndExpiringMaterialReachesHuaweiAsSecondsForSm4AndAes() {
+		for (String keySpec : List.of("AES_256", "SM4")) {
+			String keyId = createKey(keySpec);
+			Instant validTo = this.clock.instant().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
+			String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048",
+					Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString())))
+				.get("id")
+				.asString();
+			byte[] material = new byte[keySpec.equals("SM4") ? 16 : 32];
+			RANDOM.nextBytes(material);
+			Response imported = api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+			assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+			assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
+			assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+			HuaweiKmsEmulator.RecordedRequest sent = this.huawei.requests("import-key-material").getLast();
+			assertThat(sent.keyId()).isEqualTo(keyId);
+			assertThat(sent.expirationTime()).isEqualTo(validTo.getEpochSecond());
+			assertThat(this.huawei.materialExpiry(keyId)).isEqualTo(validTo);
+		}
+	}
+
+	@Test
+	void openSslPrivateKeysImportAsPemAndHuaweiPublishesTheirPublicKey() throws Exception {
+		assumeTrue(OpenSsl.available(), "openssl is not on the PATH");
+		Map<String, List<String>> keys = Map.of("RSA_3072",
+				List.of("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072", "-out", "RSA_3072.pem"),
+				"EC_P256",
+				List.of("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "EC_P256.pem"));
+		for (Map.Entry<String, List<String>> key : keys.entrySet()) {
+			OpenSsl.run(this.dir, key.getValue().toArray(String[]::new));
+			String keyId = createKey(key.getKey(), "SIGN_VERIFY");
+			String jobId = createJob(keyId, "RSA_AES_KEY_WRAP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+			Response imported = api().post("/api/v1/import-jobs/" + jobId + "/key-material",
+					Files.readAllBytes(this.dir.resolve(key.getKey() + ".pem")), "application/x-pem-file");
+			assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+			assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
+			// the private key travelled as Huawei's two parts
+			assertThat(this.huawei.requests("import-key-material").getLast().hasPrivateKey()).isTrue();
+			OpenSsl.run(this.dir, "pkey", "-in", key.getKey() + ".pem", "-pubout", "-outform", "DER", "-out",
+					key.getKey() + ".pub.der");
+			Response published = api().get("/api/v1/kms-keys/" + keyId + "/public-key?target=" + HUAWEI,
+					"application/octet-stream");
+			assertThat(published.status()).as(published.toString()).isEqualTo(200);
+			assertThat(published.body()).isEqualTo(Files.readAllBytes(this.dir.resolve(key.getKey() + ".pub.der")));
+		}
+	}
+
+	@Test
+	void badInputOnAHuaweiTargetIsRefusedBeforeAnyKmsCallNamingTheAlternatives() {
+		String keyId = createKey("AES_256");
+		long downloads = this.huawei.callCount("get-parameters-for-import");
+		// an algorithm Huawei does not offer here (legacy is off for the target)
+		Response legacy = api().postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "target",
+				HUAWEI, "wrappingAlgorithm", "RSAES_OAEP_SHA_1", "wrappingKeySpec", "RSA_2048")));
+		ImportJobApiTests.assertProblem(legacy, 422, "unsupported-wrapping-algorithm");
+		assertThat(legacy.json().get("detail").asString()).contains("RSAES_OAEP_SHA_256").contains("legacy-algorithms");
+		// Huawei's wrapping key is RSA 2048
+		Response wrappingKey = api().postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "target",
+				HUAWEI, "wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_4096")));
+		ImportJobApiTests.assertProblem(wrappingKey, 422, "incompatible-wrapping-algorithm");
+		assertThat(wrappingKey.json().get("detail").asString()).contains("RSA_2048");
+		// HMAC keys cannot be imported into Huawei Cloud KMS
+		Response hmac = api().postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "HMAC_256", "target", HUAWEI)));
+		ImportJobApiTests.assertProblem(hmac, 422, "unsupported-key-spec");
+		assertThat(this.huawei.callCount("get-parameters-for-import")).isEqualTo(downloads);
+
+		// 31 bytes of AES material: refused before ImportKeyMaterial, the job still waits
+		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		long imports = this.huawei.callCount("import-key-material");
+		Response shortMaterial = api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[31]))));
+		ImportJobApiTests.assertProblem(shortMaterial, 422, "invalid-key-material-length");
+		assertThat(shortMaterial.json().get("detail").asString()).contains("32").contains("SM4");
+		assertThat(this.huawei.callCount("import-key-material")).isEqualTo(imports);
+		assertThat(api().get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
+			.isEqualTo("PARAMETERS_FETCHED");
+	}
+
+	@Test
+	void withEveryThirdHuaweiCallThrottledEveryJobStillImports() {
+		this.huawei.faults().throttleEvery(3);
+		try {
+			for (int i = 0; i < 4; i++) {
+				String keyId = createKey("AES_256");
+				String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+				byte[] material = new byte[32];
+				RANDOM.nextBytes(material);
+				Response imported = api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+						ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+				assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+				assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
+			}
+		}
+		finally {
+			this.huawei.faults().clear();
+		}
+	}
+
+	@Test
+	void aWrongSecretKeyIsAClearProblemWithoutARetryStorm() {
+		String keyId = createKey("AES_256");
+		long failures = this.huawei.signatureFailures();
+		this.huawei.removeCredentials(HuaweiKmsEmulator.DEFAULT_ACCESS_KEY);
+		this.huawei.addCredentials(HuaweiKmsEmulator.DEFAULT_ACCESS_KEY, "another-secret-key-than-keyport-has", null);
+		try {
+			Response refused = api().postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "target",
+					HUAWEI, "wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")));
+			assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
+			assertThat(refused.json().get("code").asString()).isEqualTo("kms-access-denied");
+			assertThat(refused.json().get("detail").asString()).containsIgnoringCase("signature");
+			// one signed request, refused once: never retried
+			assertThat(this.huawei.signatureFailures()).isEqualTo(failures + 1);
+		}
+		finally {
+			this.huawei.removeCredentials(HuaweiKmsEmulator.DEFAULT_ACCESS_KEY);
+			this.huawei.addCredentials(HuaweiKmsEmulator.DEFAULT_ACCESS_KEY, HuaweiKmsEmulator.DEFAULT_SECRET_KEY,
+					null);
+		}
+	}
+
+	@Test
+	void waitingHuaweiJobsGetNewParametersBeforeTheirsLapse() {
+		String keyId = createKey("AES_256");
+		JsonNode job = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of());
+		String jobId = job.get("id").asString();
+		Instant firstValidTo = Instant.parse(job.at("/parameters/validTo").asString());
+		this.clock.set(firstValidTo.minusSeconds(1));
+		this.lifecycle.refreshDueParameters();
+		JsonNode refreshed = api().get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(refreshed.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(Instant.parse(refreshed.at("/parameters/validTo").asString())).isAfter(firstValidTo);
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		Response imported = api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		assertThat(imported.json().get("state").asString()).as(imported.toString()).isEqualTo("IMPORTED");
+	}
+
+	@Test
+	void renewingAHuaweiKeyDeletesItsMaterialThenImportsTheSameAgainBothInTheHistory() {
+		String keyId = createKey("AES_256");
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		String encoded = Base64.getEncoder().encodeToString(material);
+		for (int round = 0; round < 2; round++) {
+			Instant validTo = this.clock.instant().plus(Duration.ofDays(10 + round)).truncatedTo(ChronoUnit.SECONDS);
+			String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048",
+					Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString())))
+				.get("id")
+				.asString();
+			long deletes = this.huawei.callCount("delete-imported-key-material");
+			Response imported = api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", encoded)));
+			assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+			assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
+			assertThat(this.huawei.materialExpiry(keyId)).isEqualTo(validTo);
+			assertThat(keyState(keyId)).isEqualTo("ENABLED");
+			JsonNode events = api().get("/api/v1/import-jobs/" + jobId + "/events").json();
+			boolean deletedFirst = events.valueStream()
+				.anyMatch(e -> e.get("cause").asString().startsWith("key material deleted before the re-import"));
+			// the first import goes into a key without material; the renewal deletes
+			// first
+			assertThat(deletedFirst).isEqualTo(round == 1);
+			assertThat(this.huawei.callCount("delete-imported-key-material")).isEqualTo(deletes + round);
+		}
+		assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+	}
+
+	@Test
+	void asymmetricMaterialOnHuaweiCannotBeReplacedAndSaysSo() {
+		String keyId = createKey("EC_P256", "SIGN_VERIFY");
+		java.security.KeyPair pair = ImportMatrix.privateKey(io.keyport.wrapping.KeySpec.ECC_NIST_P256);
+		String jobId = createJob(keyId, "RSA_AES_KEY_WRAP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		Response imported = api().postJson("/api/v1/import-jobs/" + jobId + "/key-material", ApiClient
+			.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()))));
+		assertThat(imported.json().get("state").asString()).as(imported.toString()).isEqualTo("IMPORTED");
+		Response again = api().postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "target",
+				HUAWEI, "wrappingAlgorithm", "RSA_AES_KEY_WRAP_SHA_256", "wrappingKeySpec", "RSA_2048")));
+		ImportJobApiTests.assertProblem(again, 409, "kms-key-state-forbids-import");
+		assertThat(again.json().get("detail").asString()).contains("asymmetric material cannot be deleted");
+	}
+
+	static String hex(byte[] bytes) {
+		return HexFormat.of().formatHex(bytes);
+	}
+
+}
