@@ -1,5 +1,6 @@
 package io.keyport;
 
+import java.nio.file.Files;
 import java.time.Duration;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -9,12 +10,14 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.keyport.emulator.KmsEmulator;
+import io.keyport.emulator.huawei.HuaweiKmsEmulator;
 import io.keyport.testsupport.IntegrationTest;
 import io.keyportdev.localauth.LocalAuthorizationServer;
 
 /**
  * The local run ({@code ./mvnw spring-boot:test-run}): Keyport on port 8080 with a real
- * PostgreSQL (embedded binary), the KMS emulator on 127.0.0.1:4566 and an OAuth2
+ * PostgreSQL (embedded binary), the KMS emulator on 127.0.0.1:4566, the Huawei Cloud KMS
+ * emulator on 127.0.0.1:4580 (target {@code huawei}) and an OAuth2
  * authorization server with demo clients on 127.0.0.1:9000. No Docker, no AWS account.
  * These localhost defaults exist only here; the packaged application takes its settings
  * from the environment.
@@ -27,10 +30,12 @@ public final class TestKeyportApplication {
 	public static void main(String[] args) throws Exception {
 		EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30)).start();
 		KmsEmulator emulator = KmsEmulator.builder().port(KmsEmulator.DEFAULT_PORT).start();
+		HuaweiKmsEmulator huawei = HuaweiKmsEmulator.builder().port(HuaweiKmsEmulator.DEFAULT_PORT).start();
 		ConfigurableApplicationContext authorizationServer = LocalAuthorizationServer
 			.start(LocalAuthorizationServer.DEFAULT_PORT);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			emulator.close();
+			huawei.close();
 			authorizationServer.close();
 			try {
 				postgres.close();
@@ -42,8 +47,15 @@ public final class TestKeyportApplication {
 		setDefault("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
 		setDefault("spring.datasource.username", "postgres");
 		setDefault("spring.datasource.password", "postgres");
-		setDefault("keyport.kms.aws.endpoint", emulator.endpoint().toString());
-		setDefault("keyport.kms.aws.region", emulator.region());
+		// two KMS targets: "default", AWS on the KMS emulator (what the quickstart uses
+		// without naming a target), and "huawei", Huawei Cloud KMS on its emulator, with
+		// credentials in owner-only files as a mounted secret would hold them
+		setDefault("keyport.kms.default-target", "default");
+		setDefault("keyport.kms.targets.default.provider", "aws");
+		setDefault("keyport.kms.targets.default.endpoint", emulator.endpoint().toString());
+		setDefault("keyport.kms.targets.default.region", emulator.region());
+		huawei.targetProperties("huawei", Files.createTempDirectory("keyport-huawei-credentials"))
+			.forEach(TestKeyportApplication::setDefault);
 		setDefault("spring.security.oauth2.resourceserver.jwt.issuer-uri",
 				LocalAuthorizationServer.issuer(authorizationServer));
 		// the local authorization server runs beside Keyport, not inside it
