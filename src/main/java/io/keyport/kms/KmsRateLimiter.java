@@ -22,6 +22,9 @@ public final class KmsRateLimiter {
 
 	private final Duration maxWait;
 
+	/** Whether all operations share one bucket. */
+	private final boolean total;
+
 	/**
 	 * @param ratesPerSecond permits per second by operation name (e.g.
 	 * {@code GetParametersForImport})
@@ -31,9 +34,25 @@ public final class KmsRateLimiter {
 	 * throttled
 	 */
 	public KmsRateLimiter(Map<String, Double> ratesPerSecond, double defaultRate, Duration maxWait) {
+		this(ratesPerSecond, defaultRate, maxWait, false);
+	}
+
+	private KmsRateLimiter(Map<String, Double> ratesPerSecond, double defaultRate, Duration maxWait, boolean total) {
 		this.ratesPerSecond = Map.copyOf(ratesPerSecond);
 		this.defaultRate = defaultRate;
 		this.maxWait = maxWait;
+		this.total = total;
+	}
+
+	/**
+	 * One pace for all operations together (a quota per user, as Huawei's 20 requests/s).
+	 */
+	public static KmsRateLimiter total(double ratePerSecond, Duration maxWait) {
+		return new KmsRateLimiter(Map.of(), ratePerSecond, maxWait, true);
+	}
+
+	private String bucket(String operation) {
+		return this.total ? "all operations" : operation;
 	}
 
 	/**
@@ -46,7 +65,7 @@ public final class KmsRateLimiter {
 		if (rate <= 0) {
 			return;
 		}
-		TokenBucket bucket = this.buckets.computeIfAbsent(operation, op -> new TokenBucket(rate));
+		TokenBucket bucket = this.buckets.computeIfAbsent(bucket(operation), op -> new TokenBucket(rate));
 		long waitNanos = bucket.reserve(this.maxWait.toNanos());
 		if (waitNanos < 0) {
 			throw new KmsException(KmsErrorCode.THROTTLED, operation,
@@ -65,8 +84,8 @@ public final class KmsRateLimiter {
 	/** Whether a permit would be available now, without taking it. */
 	public boolean available(String operation) {
 		double rate = this.ratesPerSecond.getOrDefault(operation, this.defaultRate);
-		return rate <= 0
-				|| this.buckets.computeIfAbsent(operation, op -> new TokenBucket(rate)).nanosUntilAvailable() == 0;
+		return rate <= 0 || this.buckets.computeIfAbsent(bucket(operation), op -> new TokenBucket(rate))
+			.nanosUntilAvailable() == 0;
 	}
 
 }
