@@ -76,13 +76,30 @@ class HuaweiKmsProviderFactoryTests {
 
 		KmsRateLimiter limiter = this.factory.defaultLimiter(rateLimits);
 
-		// 20 permits at once, whichever operations take them; the 21st waits
-		for (int i = 0; i < 10; i++) {
-			limiter.acquire("DescribeKey");
-			limiter.acquire("GetParametersForImport");
+		// 20 permits at once, whichever operations take them; then one every 50 ms for
+		// all of them together (40 calls cannot all pass unless they took a second)
+		String[] operations = { "DescribeKey", "GetParametersForImport", "ImportKeyMaterial", "CreateKey" };
+		int granted = 0;
+		for (int i = 0; i < 40; i++) {
+			try {
+				limiter.acquire(operations[i % operations.length]);
+				granted++;
+			}
+			catch (KmsException ex) {
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED);
+			}
 		}
-		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> limiter.acquire("ImportKeyMaterial"))
-			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED));
+		assertThat(granted).isBetween(20, 39);
+	}
+
+	@Test
+	void aTotalPaceIsSharedByEveryOperation() {
+		KmsRateLimiter limiter = KmsRateLimiter.total(0.5, Duration.ZERO);
+
+		limiter.acquire("DescribeKey");
+
+		assertThat(limiter.available("ImportKeyMaterial")).isFalse();
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> limiter.acquire("GetPublicKey"));
 	}
 
 	private static KmsTargetSettings settings(String region, String projectId, String roleArn, String externalId) {
