@@ -11,7 +11,7 @@ import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
  * The KMS key specs the emulator supports, with what DescribeKey and GetPublicKey report
  * for them.
  */
-enum EmulatedKeySpec {
+public enum EmulatedKeySpec {
 
 	SYMMETRIC_DEFAULT(Family.SYMMETRIC, 32, 0, null), HMAC_224(Family.HMAC, 28, 0, null),
 	HMAC_256(Family.HMAC, 32, 0, null), HMAC_384(Family.HMAC, 48, 0, null), HMAC_512(Family.HMAC, 64, 0, null),

@@ -50,7 +50,7 @@ import org.bouncycastle.util.BigIntegers;
  * private Bouncy Castle provider instance (SM2 key generation) only, so nothing is
  * registered globally and the emulator shares no code with the wrapping code it checks.
  */
-final class ImportCrypto {
+public final class ImportCrypto {
 
 	private static final int AES_KEY_BYTES = 32;
 
@@ -61,7 +61,7 @@ final class ImportCrypto {
 	 * What is kept of validated material: an identity to compare reimports with, and the
 	 * public key.
 	 */
-	record ValidatedMaterial(byte[] identity, byte[] publicKey) {
+	public record ValidatedMaterial(byte[] identity, byte[] publicKey) {
 	}
 
 	/**
@@ -69,7 +69,7 @@ final class ImportCrypto {
 	 * {@code InvalidCiphertextException}, as in AWS: a wrong algorithm, hash, MGF1 hash,
 	 * public key or concatenation cannot be told apart.
 	 */
-	static byte[] unwrap(String algorithm, PrivateKey privateKey, byte[] encrypted) {
+	public static byte[] unwrap(String algorithm, PrivateKey privateKey, byte[] encrypted) {
 		if (algorithm.equals("SM2PKE")) {
 			return sm2(privateKey, encrypted);
 		}
@@ -91,7 +91,7 @@ final class ImportCrypto {
 	 * A fresh SM2 wrapping key pair (China regions); the provider instance stays private
 	 * to the emulator.
 	 */
-	static KeyPair generateSm2WrappingKey() {
+	public static KeyPair generateSm2WrappingKey() {
 		try {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Bc.PROVIDER);
 			generator.initialize(new ECGenParameterSpec("sm2p256v1"));
@@ -212,7 +212,7 @@ final class ImportCrypto {
 	 * @param symmetricLength length of SYMMETRIC_DEFAULT material (16 in China regions,
 	 * 32 elsewhere)
 	 */
-	static ValidatedMaterial validate(EmulatedKeySpec spec, byte[] material, int symmetricLength) {
+	public static ValidatedMaterial validate(EmulatedKeySpec spec, byte[] material, int symmetricLength) {
 		return switch (spec.family()) {
 			case SYMMETRIC -> raw(spec, material, symmetricLength);
 			case HMAC -> raw(spec, material, spec.materialLength());
@@ -325,7 +325,7 @@ final class ImportCrypto {
 		return new ValidatedMaterial(sha256(publicKey), publicKey);
 	}
 
-	static byte[] encode(SubjectPublicKeyInfo info) {
+	public static byte[] encode(SubjectPublicKeyInfo info) {
 		try {
 			return info.getEncoded(ASN1Encoding.DER);
 		}
@@ -334,7 +334,7 @@ final class ImportCrypto {
 		}
 	}
 
-	static byte[] sha256(byte[] data) {
+	public static byte[] sha256(byte[] data) {
 		try {
 			return MessageDigest.getInstance("SHA-256").digest(data);
 		}

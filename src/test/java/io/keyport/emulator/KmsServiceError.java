@@ -5,7 +5,7 @@ package io.keyport.emulator;
  * status. The status codes follow the KMS service model (what the SDK registers for each
  * exception).
  */
-final class KmsServiceError extends RuntimeException {
+public final class KmsServiceError extends RuntimeException {
 
 	private final String type;
 

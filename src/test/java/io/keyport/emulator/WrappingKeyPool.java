@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * parameter sets usually have different public keys, which catches clients that wrap with
  * the public key of another parameter set.
  */
-final class WrappingKeyPool {
+public final class WrappingKeyPool {
 
 	private static final WrappingKeyPool SHARED = new WrappingKeyPool(Map.of(2048, 3, 3072, 1, 4096, 1));
 
@@ -42,12 +42,12 @@ final class WrappingKeyPool {
 			.collect(Collectors.toMap(Map.Entry::getKey, (e) -> new Slot(e.getKey(), e.getValue()))));
 	}
 
-	static WrappingKeyPool shared() {
+	public static WrappingKeyPool shared() {
 		return SHARED;
 	}
 
 	/** Starts generating the key pairs of a size in the background. */
-	void warmUp(int bits) {
+	public void warmUp(int bits) {
 		slot(bits).start();
 	}
 
@@ -55,7 +55,7 @@ final class WrappingKeyPool {
 	 * A key pair of the size: a ready one round-robin, or the first one once it is
 	 * generated.
 	 */
-	KeyPair next(int bits) {
+	public KeyPair next(int bits) {
 		return slot(bits).next();
 	}
 
