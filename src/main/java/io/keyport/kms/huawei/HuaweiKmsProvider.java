@@ -167,7 +167,19 @@ final class HuaweiKmsProvider implements KmsProvider {
 		if (request.description() != null) {
 			body.put("key_description", request.description());
 		}
-		JsonNode info = this.client.call(Operation.CREATE_KEY, body, deadline).path("key_info");
+		JsonNode info;
+		try {
+			info = this.client.call(Operation.CREATE_KEY, body, deadline).path("key_info");
+		}
+		catch (KmsException ex) {
+			// a generated alias is this call's own: taken means an attempt that seemed to
+			// fail created the key after all
+			if (ex.errorCode() != KmsErrorCode.ALREADY_EXISTS || request.alias() != null) {
+				throw ex;
+			}
+			String keyId = keyIdOfAlias(alias, Operation.CREATE_KEY, deadline);
+			info = this.client.body().put("key_id", keyId).put("domain_id", this.domainId);
+		}
 		String keyId = HuaweiKmsClient.text(info, "key_id");
 		if (keyId == null) {
 			throw new KmsException(KmsErrorCode.INTERNAL, operation, "Huawei KMS answered without a key id", null);
