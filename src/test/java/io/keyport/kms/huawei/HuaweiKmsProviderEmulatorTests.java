@@ -55,6 +55,11 @@ class HuaweiKmsProviderEmulatorTests {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
+	/** Quick retries, but patient attempts: the emulator shares a busy machine. */
+	private static final HuaweiKmsClient.Settings SETTINGS = new HuaweiKmsClient.Settings(Duration.ofSeconds(5),
+			Duration.ofSeconds(10), Duration.ofSeconds(30), 4, Duration.ofMillis(10), Duration.ofMillis(50),
+			Duration.ofSeconds(60));
+
 	private static HuaweiKmsEmulator emulator;
 
 	private KmsProvider kms;
@@ -230,7 +235,7 @@ class HuaweiKmsProviderEmulatorTests {
 				emulator.projectId(), null, null, null, false, null);
 		Map<String, String> env = Map.of("HUAWEICLOUD_SDK_AK", HuaweiKmsEmulator.DEFAULT_ACCESS_KEY,
 				"HUAWEICLOUD_SDK_SK", secretKey);
-		return new HuaweiKmsProviderFactory(env::get, Clock.systemUTC(), HuaweiKmsClientTests.FAST,
+		return new HuaweiKmsProviderFactory(env::get, Clock.systemUTC(), SETTINGS,
 				HuaweiKmsProviderTests.SPLIT_AFTER_RSA_BLOCK)
 			.create("hw-e2e", settings);
 	}
