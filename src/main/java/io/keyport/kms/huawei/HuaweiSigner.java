@@ -36,16 +36,16 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code Host} (with the port when the URI has one) and {@code X-Sdk-Date} are always
  * signed. Plain JDK crypto; nothing here logs or keeps the secret key.
  */
-public final class HuaweiSigner {
+final class HuaweiSigner {
 
-	public static final String ALGORITHM = "SDK-HMAC-SHA256";
+	static final String ALGORITHM = "SDK-HMAC-SHA256";
 
-	public static final String DATE_HEADER = "X-Sdk-Date";
+	static final String DATE_HEADER = "X-Sdk-Date";
 
-	public static final String AUTHORIZATION_HEADER = "Authorization";
+	static final String AUTHORIZATION_HEADER = "Authorization";
 
 	/** {@code X-Sdk-Date}: basic ISO 8601 in UTC, within 15 minutes of the server. */
-	public static final DateTimeFormatter DATE_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+	static final DateTimeFormatter DATE_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
 		.withZone(ZoneOffset.UTC);
 
 	private static final HexFormat HEX = HexFormat.of();
@@ -62,8 +62,8 @@ public final class HuaweiSigner {
 	 * @return the headers to add to the request: {@code X-Sdk-Date} and
 	 * {@code Authorization}
 	 */
-	public static Map<String, String> sign(String method, URI uri, Map<String, String> headers, byte[] body,
-			String accessKey, byte[] secretKey, Instant now) {
+	static Map<String, String> sign(String method, URI uri, Map<String, String> headers, byte[] body, String accessKey,
+			byte[] secretKey, Instant now) {
 		String date = DATE_FORMAT.format(now);
 		TreeMap<String, String> signed = signedHeaders(uri, headers, date);
 		String signedNames = String.join(";", signed.keySet());
