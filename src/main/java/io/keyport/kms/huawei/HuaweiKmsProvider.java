@@ -318,7 +318,7 @@ final class HuaweiKmsProvider implements KmsProvider {
 			.put("key_id", id)
 			.put("import_token", new String(request.importToken(), StandardCharsets.US_ASCII));
 		Base64.Encoder base64 = Base64.getEncoder();
-		if (this.envelope.isTwoPart(request.algorithm())) {
+		if (request.algorithm() != null && this.envelope.isTwoPart(request.algorithm())) {
 			HuaweiEnvelope.Parts parts;
 			try {
 				parts = this.envelope.split(request.encryptedKeyMaterial(), request.algorithm(),
