@@ -17,10 +17,10 @@ import io.keyportdev.localauth.LocalAuthorizationServer;
 /**
  * The local run ({@code ./mvnw spring-boot:test-run}): Keyport on port 8080 with a real
  * PostgreSQL (embedded binary), the KMS emulator on 127.0.0.1:4566, the Huawei Cloud KMS
- * emulator on 127.0.0.1:4580 (target {@code huawei}) and an OAuth2
- * authorization server with demo clients on 127.0.0.1:9000. No Docker, no AWS account.
- * These localhost defaults exist only here; the packaged application takes its settings
- * from the environment.
+ * emulator on 127.0.0.1:4580 (target {@code huawei}) and an OAuth2 authorization server
+ * with demo clients on 127.0.0.1:9000. No Docker, no AWS account. These localhost
+ * defaults exist only here; the packaged application takes its settings from the
+ * environment.
  */
 public final class TestKeyportApplication {
 

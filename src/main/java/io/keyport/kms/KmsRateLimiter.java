@@ -50,7 +50,7 @@ public final class KmsRateLimiter {
 	/**
 	 * A pace for all operations together: {@code ratePerSecond} calls of any kind.
 	 */
-	public static KmsRateLimiter allOperations(double ratePerSecond, Duration maxWait) {
+	public static KmsRateLimiter total(double ratePerSecond, Duration maxWait) {
 		return new KmsRateLimiter(Map.of(), ratePerSecond, maxWait, true);
 	}
 

@@ -35,7 +35,7 @@ class KmsTargetsConfiguration {
 						+ "' is not available; providers: " + byProvider.keySet());
 			}
 			KmsRateLimiter limiter = settings.requestsPerSecond() != null
-					? KmsRateLimiter.allOperations(settings.requestsPerSecond(), rateLimits.maxWait())
+					? KmsRateLimiter.total(settings.requestsPerSecond(), rateLimits.maxWait())
 					: factory.defaultLimiter(rateLimits);
 			KmsProvider adapter = factory.create(name, settings);
 			targets.add(new KmsTarget(name, settings.provider(),

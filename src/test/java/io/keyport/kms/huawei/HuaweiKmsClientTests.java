@@ -1,0 +1,286 @@
+package io.keyport.kms.huawei;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import io.keyport.kms.KmsErrorCode;
+import io.keyport.kms.KmsException;
+import io.keyport.kms.KmsTargetSettings;
+import io.keyport.kms.huawei.HuaweiKmsClient.Operation;
+
+import static io.keyport.kms.huawei.HuaweiStub.gatewayError;
+import static io.keyport.kms.huawei.HuaweiStub.kmsError;
+import static io.keyport.kms.huawei.HuaweiStub.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class HuaweiKmsClientTests {
+
+	static final HuaweiKmsClient.Settings FAST = new HuaweiKmsClient.Settings(Duration.ofSeconds(2),
+			Duration.ofMillis(500), Duration.ofSeconds(5), 4, Duration.ofMillis(10), Duration.ofMillis(50),
+			Duration.ofSeconds(60));
+
+	private final HuaweiStub stub = newStub();
+
+	@AfterEach
+	void stop() {
+		this.stub.close();
+	}
+
+	@Test
+	void signsEveryRequestSoThatHuaweiAcceptsItWithTheHostAndPortAsSent() {
+		this.stub.on("describe-key", ok("{\"key_info\":{\"key_id\":\"k\"}}"));
+
+		JsonNode response = client(FAST).call(Operation.DESCRIBE_KEY, client(FAST).body().put("key_id", "k"),
+				client(FAST).deadline());
+
+		assertThat(response.path("key_info").path("key_id").asString()).isEqualTo("k");
+		HuaweiStub.Request request = this.stub.requests().getFirst();
+		assertThat(request.host()).isEqualTo("127.0.0.1:" + this.stub.endpoint().getPort());
+		assertThat(request.authorization())
+			.contains("SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=");
+		assertThat(request.body().path("key_id").asString()).isEqualTo("k");
+	}
+
+	@Test
+	void temporaryCredentialsSendAndSignTheSecurityToken() {
+		KmsTargetSettings settings = settings();
+		HuaweiCredentials credentials = HuaweiCredentials.of("hw", settings, name -> switch (name) {
+			case HuaweiCredentials.ENV_ACCESS_KEY -> HuaweiStub.AK;
+			case HuaweiCredentials.ENV_SECRET_KEY -> new String(HuaweiStub.SK);
+			case HuaweiCredentials.ENV_SECURITY_TOKEN -> "temporary-token";
+			default -> null;
+		});
+		HuaweiKmsClient client = new HuaweiKmsClient("hw", this.stub.endpoint(), HuaweiStub.PROJECT, credentials, FAST,
+				Clock.systemUTC());
+
+		client.call(Operation.LIST_KEYS, client.body().put("limit", "1"), client.deadline());
+
+		HuaweiStub.Request request = this.stub.requests().getFirst();
+		assertThat(request.securityToken()).isEqualTo("temporary-token");
+		assertThat(request.authorization())
+			.contains("SignedHeaders=content-type;host;x-project-id;x-sdk-date;x-security-token,");
+	}
+
+	@Test
+	void throttlingIsRetriedUntilItPasses() {
+		this.stub.on("describe-key", gatewayError(429, "APIG.0308", "The throttling threshold has been reached"),
+				gatewayError(429, "APIGW.0308", "throttled"), ok("{\"key_info\":{\"key_id\":\"k\"}}"));
+
+		HuaweiKmsClient client = client(FAST);
+		client.call(Operation.DESCRIBE_KEY, client.body().put("key_id", "k"), client.deadline());
+
+		assertThat(this.stub.requests("describe-key")).hasSize(3);
+	}
+
+	@Test
+	void throttlingIsRetriedEvenForCallsThatAreNotSafeToRepeat() {
+		this.stub.on("import-key-material", gatewayError(429, "APIG.0308", "throttled"), ok(""));
+
+		HuaweiKmsClient client = client(FAST);
+		client.call(Operation.IMPORT_KEY_MATERIAL, client.body(), client.deadline());
+
+		assertThat(this.stub.requests("import-key-material")).hasSize(2);
+	}
+
+	@Test
+	void persistentThrottlingEndsAfterTheAttemptsAsThrottled() {
+		this.stub.on("describe-key", gatewayError(429, "APIG.0308", "throttled"));
+
+		HuaweiKmsClient client = client(FAST);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.DESCRIBE_KEY, client.body(), client.deadline()))
+			.satisfies(ex -> {
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED);
+				assertThat(ex.operation()).isEqualTo("DescribeKey");
+				assertThat(ex.getMessage()).contains("APIG.0308").contains("gw-APIG.0308");
+			});
+		assertThat(this.stub.requests("describe-key")).hasSize(FAST.maxAttempts());
+	}
+
+	@Test
+	void aRefusedSignatureIsNeverRetriedAndSaysToCheckTheKeys() {
+		this.stub.expectSecretKey("another-secret".getBytes());
+
+		HuaweiKmsClient client = client(FAST);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.DESCRIBE_KEY, client.body(), client.deadline()))
+			.satisfies(ex -> {
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.ACCESS_DENIED);
+				assertThat(ex.isTransient()).isFalse();
+				assertThat(ex.getMessage()).contains("APIG.0301")
+					.contains("access key and secret key (AK/SK) of target 'hw'")
+					.doesNotContain(new String(HuaweiStub.SK));
+			});
+		assertThat(this.stub.requests()).hasSize(1);
+	}
+
+	@Test
+	void afterARefusedSignatureTheSameCredentialsAreHeldBackInsteadOfLockingTheAccessKey() {
+		this.stub.expectSecretKey("another-secret".getBytes());
+		HuaweiKmsClient client = client(FAST);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.DESCRIBE_KEY, client.body(), client.deadline()));
+
+		for (int i = 0; i < 5; i++) {
+			assertThatExceptionOfType(KmsException.class)
+				.isThrownBy(() -> client.call(Operation.LIST_KEYS, client.body(), client.deadline()))
+				.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.ACCESS_DENIED))
+				.withMessageContaining("not sent again");
+		}
+		assertThat(this.stub.requests()).hasSize(1);
+	}
+
+	@Test
+	void kmsErrorsAreReadFromTheNestedShapeByTheirCodeNotTheStatus() {
+		this.stub.on("describe-key", kmsError(400, "KMS.0207", "The key does not exist"));
+
+		HuaweiKmsClient client = client(FAST);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.DESCRIBE_KEY, client.body(), client.deadline()))
+			.satisfies(ex -> {
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.KEY_NOT_FOUND);
+				assertThat(ex.getMessage())
+					.isEqualTo("Huawei KMS KMS.0207: The key does not exist (request id req-KMS.0207)");
+			});
+		assertThat(this.stub.requests()).hasSize(1);
+	}
+
+	@Test
+	void gatewayErrorsAreReadFromTheTopLevelShape() {
+		this.stub.on("describe-key", gatewayError(400, "KMS.0205", "Invalid key id"));
+
+		HuaweiKmsClient client = client(FAST);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.DESCRIBE_KEY, client.body(), client.deadline()))
+			.satisfies(ex -> {
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.INVALID_KEY_ID);
+				assertThat(ex.getMessage()).contains("(request id gw-KMS.0205)");
+			});
+	}
+
+	@Test
+	void huaweiCodesMapOntoKeyportCodes() {
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.0310")).isEqualTo(KmsErrorCode.INVALID_KEY_STATE);
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.2702")).isEqualTo(KmsErrorCode.UNSUPPORTED_OPERATION);
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.2601")).isEqualTo(KmsErrorCode.EXPIRED_IMPORT_TOKEN);
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.2605")).isEqualTo(KmsErrorCode.INVALID_IMPORT_TOKEN);
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.0311")).isEqualTo(KmsErrorCode.INVALID_CIPHERTEXT);
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.2610")).isEqualTo(KmsErrorCode.INVALID_CIPHERTEXT);
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.2606")).isEqualTo(KmsErrorCode.INCORRECT_KEY_MATERIAL);
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.1104")).isEqualTo(KmsErrorCode.ALREADY_EXISTS);
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.1105")).isEqualTo(KmsErrorCode.LIMIT_EXCEEDED);
+		assertThat(HuaweiKmsClient.errorCode(500, "KMS.0104")).isEqualTo(KmsErrorCode.UNAVAILABLE);
+		assertThat(HuaweiKmsClient.errorCode(403, "KMS.0306")).isEqualTo(KmsErrorCode.ACCESS_DENIED);
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.0308")).isEqualTo(KmsErrorCode.VALIDATION);
+		// the status decides only without a code Keyport knows
+		assertThat(HuaweiKmsClient.errorCode(429, null)).isEqualTo(KmsErrorCode.THROTTLED);
+		assertThat(HuaweiKmsClient.errorCode(502, "APIG.0202")).isEqualTo(KmsErrorCode.UNAVAILABLE);
+		assertThat(HuaweiKmsClient.errorCode(400, "KMS.9999")).isEqualTo(KmsErrorCode.VALIDATION);
+	}
+
+	@Test
+	void kmsInternalErrorsAreRetriedForEveryOperation() {
+		this.stub.on("create-key", kmsError(500, "KMS.0101", "internal error"),
+				ok("{\"key_info\":{\"key_id\":\"k\"}}"));
+
+		HuaweiKmsClient client = client(FAST);
+		client.call(Operation.CREATE_KEY, client.body(), client.deadline());
+
+		assertThat(this.stub.requests("create-key")).hasSize(2);
+	}
+
+	@Test
+	void aGatewayFailureIsRetriedOnlyForOperationsSafeToRepeat() {
+		this.stub.on("describe-key", gatewayError(502, "APIG.0202", "backend unavailable"), ok("{}"));
+		this.stub.on("import-key-material", gatewayError(502, "APIG.0202", "backend unavailable"), ok("{}"));
+		HuaweiKmsClient client = client(FAST);
+
+		client.call(Operation.DESCRIBE_KEY, client.body(), client.deadline());
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.IMPORT_KEY_MATERIAL, client.body(), client.deadline()))
+			.satisfies(ex -> assertThat(ex.isTransient()).isTrue());
+
+		assertThat(this.stub.requests("describe-key")).hasSize(2);
+		assertThat(this.stub.requests("import-key-material")).hasSize(1);
+	}
+
+	@Test
+	void otherClientErrorsAreNotRetried() {
+		this.stub.on("import-key-material", kmsError(400, "KMS.0310", "state"));
+
+		HuaweiKmsClient client = client(FAST);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.IMPORT_KEY_MATERIAL, client.body(), client.deadline()))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.INVALID_KEY_STATE));
+		assertThat(this.stub.requests()).hasSize(1);
+	}
+
+	@Test
+	void anAttemptWithoutAnswerTimesOutAndTheCallEndsWithinItsTimeout() {
+		this.stub.on("describe-key", ok("{}").after(3_000));
+		HuaweiKmsClient.Settings settings = new HuaweiKmsClient.Settings(Duration.ofSeconds(1), Duration.ofMillis(300),
+				Duration.ofMillis(1_000), 10, Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(60));
+		HuaweiKmsClient client = client(settings);
+
+		long start = System.nanoTime();
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.DESCRIBE_KEY, client.body(), client.deadline()))
+			.satisfies(ex -> {
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNAVAILABLE);
+				assertThat(ex.isTransient()).isTrue();
+			});
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_800));
+		assertThat(this.stub.requests("describe-key")).hasSizeBetween(2, 4);
+	}
+
+	@Test
+	void aConnectionFailureIsUnavailable() {
+		HuaweiKmsClient client = new HuaweiKmsClient("hw", java.net.URI.create("http://127.0.0.1:1"),
+				HuaweiStub.PROJECT, credentials(), FAST, Clock.systemUTC());
+
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.LIST_KEYS, client.body(), client.deadline()))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNAVAILABLE))
+			.withMessageContaining("cannot connect to Huawei KMS at 127.0.0.1");
+	}
+
+	@Test
+	void messagesDropLongTokensHuaweiMightEcho() {
+		String token = "A".repeat(300);
+		assertThat(HuaweiKmsClient.sanitize("import token " + token + " is invalid"))
+			.isEqualTo("import token [...] is invalid");
+	}
+
+	private HuaweiKmsClient client(HuaweiKmsClient.Settings settings) {
+		return new HuaweiKmsClient("hw", this.stub.endpoint(), HuaweiStub.PROJECT, credentials(), settings,
+				Clock.systemUTC());
+	}
+
+	static KmsTargetSettings settings() {
+		return new KmsTargetSettings("huawei", "ap-southeast-1", null, null, null, HuaweiStub.PROJECT, null, null, null,
+				false, null);
+	}
+
+	static HuaweiCredentials credentials() {
+		return HuaweiCredentials.of("hw", settings(), name -> switch (name) {
+			case HuaweiCredentials.ENV_ACCESS_KEY -> HuaweiStub.AK;
+			case HuaweiCredentials.ENV_SECRET_KEY -> new String(HuaweiStub.SK);
+			default -> null;
+		});
+	}
+
+	private static HuaweiStub newStub() {
+		try {
+			return new HuaweiStub();
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
