@@ -93,7 +93,7 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 		assertThat(keyState(keyId)).isEqualTo("ENABLED");
 		assertThat(this.huawei.materialDigest(keyId))
 			.isEqualTo(HuaweiKmsEmulator.materialDigest(Files.readAllBytes(this.dir.resolve("PlainKeyMaterial.bin"))));
-		assertThat(this.huawei.requests("import-key-material").getLast().wrappingAlgorithm())
+		assertThat(this.huawei.requests("get-parameters-for-import").getLast().wrappingAlgorithm())
 			.isEqualTo("RSAES_OAEP_SHA_256");
 	}
 
@@ -199,25 +199,33 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	}
 
 	@Test
-	void aWrongSecretKeyIsAClearProblemWithoutARetryStorm() {
+	void aWrongSecretKeyIsAClearProblemWithoutARetryStormAndARotatedSecretFileFixesIt() throws Exception {
 		String keyId = createKey("AES_256");
+		Path secretKeyFile = huaweiCredentials.resolve(HUAWEI + "-huawei-sk");
+		byte[] rightSecret = Files.readAllBytes(secretKeyFile);
 		long failures = this.huawei.signatureFailures();
-		this.huawei.removeCredentials(HuaweiKmsEmulator.DEFAULT_ACCESS_KEY);
-		this.huawei.addCredentials(HuaweiKmsEmulator.DEFAULT_ACCESS_KEY, "another-secret-key-than-keyport-has", null);
+		Files.writeString(secretKeyFile, "a-wrong-secret");
 		try {
-			Response refused = api().postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "target",
-					HUAWEI, "wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")));
-			assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
-			assertThat(refused.json().get("code").asString()).isEqualTo("kms-access-denied");
-			assertThat(refused.json().get("detail").asString()).containsIgnoringCase("signature");
-			// one signed request, refused once: never retried
+			for (int i = 0; i < 3; i++) {
+				Response refused = api().postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId,
+						"target", HUAWEI, "wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")));
+				assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
+				assertThat(refused.json().get("code").asString()).isEqualTo("kms-access-denied");
+				assertThat(refused.json().get("detail").asString()).contains("signature")
+					.contains("'" + HUAWEI + "'")
+					.doesNotContain("a-wrong-secret");
+			}
+			// one signed request reached Huawei and was refused; it was neither retried
+			// nor
+			// followed by the next requests, so Huawei never locks the access key
 			assertThat(this.huawei.signatureFailures()).isEqualTo(failures + 1);
 		}
 		finally {
-			this.huawei.removeCredentials(HuaweiKmsEmulator.DEFAULT_ACCESS_KEY);
-			this.huawei.addCredentials(HuaweiKmsEmulator.DEFAULT_ACCESS_KEY, HuaweiKmsEmulator.DEFAULT_SECRET_KEY,
-					null);
+			Files.write(secretKeyFile, rightSecret);
 		}
+		// the rotated file is read again at once
+		assertThat(createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("state").asString())
+			.isEqualTo("PARAMETERS_FETCHED");
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.keyport.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -46,6 +47,12 @@ public abstract class MultiTargetIntegrationTest {
 
 	public static final String EXTERNAL_ID_B = "keyport-test-external-id";
 
+	/**
+	 * Where the Huawei target's credential files are ({@code huawei-huawei-ak},
+	 * {@code huawei-huawei-sk}), as a mounted secret would hold them.
+	 */
+	protected static Path huaweiCredentials;
+
 	protected final MutableClock clock = TestInfrastructure.CLOCK;
 
 	protected final KmsEmulator aws = TestInfrastructure.emulator();
@@ -67,8 +74,8 @@ public abstract class MultiTargetIntegrationTest {
 		properties.put("keyport.kms.targets." + AWS_B + ".role-arn", ROLE_B);
 		properties.put("keyport.kms.targets." + AWS_B + ".external-id", EXTERNAL_ID_B);
 		try {
-			properties.putAll(TestInfrastructure.huaweiEmulator()
-				.targetProperties(HUAWEI, Files.createTempDirectory("keyport-huawei-credentials")));
+			huaweiCredentials = Files.createTempDirectory("keyport-huawei-credentials");
+			properties.putAll(TestInfrastructure.huaweiEmulator().targetProperties(HUAWEI, huaweiCredentials));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
