@@ -4,6 +4,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,6 +23,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.keyport.audit.AuditLog;
+import io.keyport.kms.KmsTargets;
 import io.keyport.wrapping.WrappingException;
 
 /**
@@ -45,8 +49,11 @@ class LifecycleClaims {
 
 	private final TransactionTemplate tx;
 
+	private final KmsTargets targets;
+
 	LifecycleClaims(ImportJobStore store, LifecycleProperties properties, ImportJobProperties jobProperties,
-			JdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager) {
+			JdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager, KmsTargets targets) {
+		this.targets = targets;
 		this.store = store;
 		this.properties = properties;
 		this.jobProperties = jobProperties;
@@ -137,32 +144,35 @@ class LifecycleClaims {
 	 * written and the version bumped.
 	 */
 	List<JobClaim> claim(String condition, String order, Instant now, Object... parameters) {
-		Object[] arguments = new Object[parameters.length + 5];
-		arguments[0] = this.properties.instanceId();
-		arguments[1] = Timestamp.from(now.plus(this.properties.leaseDuration()));
-		System.arraycopy(parameters, 0, arguments, 2, parameters.length);
-		arguments[parameters.length + 2] = Timestamp.from(now);
-		arguments[parameters.length + 3] = Timestamp.from(now);
-		arguments[parameters.length + 4] = this.properties.batchSize();
+		List<Object> arguments = new ArrayList<>();
+		arguments.add(this.properties.instanceId());
+		arguments.add(Timestamp.from(now.plus(this.properties.leaseDuration())));
+		arguments.addAll(Arrays.asList(parameters));
+		// only jobs of targets this instance can reach: during a rollout that adds a
+		// target, replicas without it leave its jobs to those that have it
+		List<String> targets = List.copyOf(this.targets.names());
+		arguments.addAll(targets);
+		arguments.add(Timestamp.from(now));
+		arguments.add(Timestamp.from(now));
+		arguments.add(this.properties.batchSize());
 		// jobs backed off after failures wait their turn instead of heading every batch;
-		// RETURNING has no order of its
-		// own, so the claims are sorted again by the same key to be worked most urgent
-		// first
+		// RETURNING has no order of its own, so the claims are sorted again by the same
+		// key to be worked most urgent first
 		String sql = """
 				with claimed as (
 				    update import_job set lease_owner = ?, lease_until = ?, version = version + 1
 				    where id in (
 				        select id from import_job
-				        where (%s) and (lease_until is null or lease_until < ?)
+				        where (%s) and kms_target in (%s) and (lease_until is null or lease_until < ?)
 				          and (work_not_before is null or work_not_before <= ?)
 				        order by %s
 				        limit ?
 				        for update skip locked)
 				    returning id, version, work_failures, %s as claim_order)
-				select id, version, work_failures from claimed order by claim_order, id""".formatted(condition, order,
-				order);
+				select id, version, work_failures from claimed order by claim_order, id""".formatted(condition,
+				String.join(", ", Collections.nCopies(targets.size(), "?")), order, order);
 		return this.tx.execute(status -> this.jdbc.query(sql, (rs, row) -> new JobClaim(rs.getObject("id", UUID.class),
-				rs.getLong("version"), rs.getInt("work_failures")), arguments));
+				rs.getLong("version"), rs.getInt("work_failures")), arguments.toArray()));
 	}
 
 	/**

@@ -2,15 +2,11 @@ package io.keyport.importjob;
 
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
@@ -46,18 +42,6 @@ class HuaweiApiImportMatrixTests extends MultiTargetIntegrationTest {
 	@LocalServerPort
 	int port;
 
-	static Stream<Arguments> cells() {
-		List<Arguments> cells = new ArrayList<>();
-		for (KeySpec keySpec : KeySpec.values()) {
-			for (WrappingAlgorithm algorithm : WrappingAlgorithm.values()) {
-				for (WrappingKeySpec wrappingKeySpec : WrappingKeySpec.values()) {
-					cells.add(Arguments.of(keySpec, algorithm, wrappingKeySpec));
-				}
-			}
-		}
-		return cells.stream();
-	}
-
 	static boolean creatable(KeySpec keySpec) {
 		return switch (keySpec) {
 			case SYMMETRIC_DEFAULT, SM4, RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, SM2 -> true;
@@ -88,7 +72,7 @@ class HuaweiApiImportMatrixTests extends MultiTargetIntegrationTest {
 	}
 
 	@ParameterizedTest(name = "{0} with {1} under {2}")
-	@MethodSource("cells")
+	@MethodSource("io.keyport.importjob.ImportMatrix#cells")
 	void cellImportsEndToEndOrIsRefusedWithItsDocumentedCode(KeySpec keySpec, WrappingAlgorithm algorithm,
 			WrappingKeySpec wrappingKeySpec) {
 		ApiClient api = new ApiClient(this.port);

@@ -104,4 +104,43 @@ class KmsTargetsApiTests extends IntegrationTest {
 		assertThat(options.json().get("code").asString()).isEqualTo("invalid-parameter");
 	}
 
+	@Test
+	void theLifecycleLeavesJobsOfTargetsThisInstanceDoesNotHaveToInstancesThatHaveThem() {
+		ApiClient api = new ApiClient(this.port);
+		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")))
+			.json()
+			.get("keyId")
+			.asString();
+		String jobId = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)))
+			.json()
+			.get("id")
+			.asString();
+		// as if created by a replica that has a target this one lacks (a rollout adding
+		// one)
+		this.jdbc.update("update import_job set kms_target = 'elsewhere' where id = ?::uuid", jobId);
+		try {
+			this.clock.advance(java.time.Duration.ofHours(24).plusMinutes(1));
+			long downloads = this.emulator.callCount("GetParametersForImport");
+			this.lifecycle.refreshDueParameters();
+			Map<String, Object> row = this.jdbc.queryForMap(
+					"select lease_owner, last_error_code, work_failures from import_job where id = ?::uuid", jobId);
+			assertThat(row.get("lease_owner")).isNull();
+			assertThat(row.get("last_error_code")).isNull();
+			assertThat(row.get("work_failures")).isEqualTo(0);
+			assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+		}
+		finally {
+			// no other test's instance knows that target either: back to this one's, and
+			// done with
+			this.jdbc.update("update import_job set kms_target = 'default' where id = ?::uuid", jobId);
+			assertThat(api.post("/api/v1/import-jobs/" + jobId + "/cancel").status()).isEqualTo(200);
+		}
+	}
+
+	@org.springframework.beans.factory.annotation.Autowired
+	org.springframework.jdbc.core.JdbcTemplate jdbc;
+
+	@org.springframework.beans.factory.annotation.Autowired
+	io.keyport.importjob.ImportJobLifecycle lifecycle;
+
 }
