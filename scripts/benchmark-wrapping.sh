@@ -17,7 +17,7 @@ openssl_seconds="${BENCH_OPENSSL_SECONDS:-3}"
 openssl="${OPENSSL:-openssl}"
 out=target/benchmark
 
-# JDK selection as in .ci/run
+# JMH runs below with a plain `java`, which must be 21+ (Maven finds its own JDK 21+ through the toolchains plugin)
 java_major() { "$1" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print v[1]; exit}'; }
 
 if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ] 2>/dev/null; then
