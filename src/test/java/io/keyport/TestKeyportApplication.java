@@ -63,6 +63,9 @@ public final class TestKeyportApplication {
 		// the emulator has no request quota; AWS's 0.25/s pace would only slow the
 		// quickstart down
 		setDefault("keyport.kms.rate-limits.get-parameters-for-import", "2");
+		// Swagger UI at http://localhost:8080/swagger-ui/index.html (Authorize with a
+		// demo client's id and secret); off in the packaged application
+		setDefault("springdoc.swagger-ui.enabled", "true");
 		// the SDK's default credential chain reads these; the emulator accepts any
 		// credentials
 		setDefault("aws.accessKeyId", "AKIAKEYPORTLOCAL");

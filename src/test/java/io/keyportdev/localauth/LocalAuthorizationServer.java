@@ -11,6 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * A real OAuth2 authorization server (Spring Authorization Server) for the local run and
@@ -136,6 +138,23 @@ public class LocalAuthorizationServer {
 	public static String issuer(ConfigurableApplicationContext context) {
 		String port = context.getEnvironment().getProperty("local.server.port");
 		return "http://127.0.0.1:" + port;
+	}
+
+	/**
+	 * Swagger UI in the browser asks for tokens across origins (Keyport on 8080, this
+	 * server on 9000): local pages may call the token and metadata endpoints. Spring
+	 * Security applies CORS to the server's filter chains once this bean exists.
+	 */
+	@Bean
+	UrlBasedCorsConfigurationSource corsConfigurationSource() {
+		CorsConfiguration cors = new CorsConfiguration();
+		cors.setAllowedOriginPatterns(List.of("http://localhost:[*]", "http://127.0.0.1:[*]"));
+		cors.setAllowedMethods(List.of("GET", "POST"));
+		cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "X-Requested-With"));
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		source.registerCorsConfiguration("/oauth2/token", cors);
+		source.registerCorsConfiguration("/.well-known/**", cors);
+		return source;
 	}
 
 	/** Tokens name the tenant and the client, as Keyport reads them. */
