@@ -90,6 +90,10 @@ final class ContractCustomizer implements OpenApiCustomizer {
 				"string");
 		header(headers, "Retry-After", "Seconds to wait before retrying", false, "integer");
 		header(headers, "Content-Disposition", "attachment with the file name to save the body as", false, "string");
+		header(headers, "Content-Disposition-Inline",
+				"inline;filename=f.txt where the request path could pass for a file name (Spring's guard against "
+						+ "reflected file downloads)",
+				false, "string");
 		header(headers, "WWW-Authenticate", "Bearer: the call needs a bearer token", true, "string");
 		((ObjectNode) headers.get("Idempotent-Replayed").get("schema")).putArray("enum").add("true");
 		ObjectNode schemes = components.with("securitySchemes");
@@ -407,13 +411,18 @@ final class ContractCustomizer implements OpenApiCustomizer {
 
 	private static ObjectNode problem(int status, List<String> codes) {
 		ObjectNode response = JsonNodeFactory.instance.objectNode();
-		StringBuilder description = new StringBuilder(HttpStatus.valueOf(status).getReasonPhrase()).append(": ");
-		description.append(String.join("; ", codes.stream()
-			.map(code -> "`" + code + "` " + ProblemCatalog.entry(code).meaning().toLowerCase(java.util.Locale.ROOT))
-			.toList()));
+		StringBuilder description = new StringBuilder(HttpStatus.valueOf(status).getReasonPhrase())
+			.append(". Problem codes:\n");
+		codes.forEach(code -> description.append("\n- `")
+			.append(code)
+			.append("`: ")
+			.append(ProblemCatalog.entry(code).meaning()));
 		response.put("description", description.toString());
 		ObjectNode headers = response.putObject("headers");
 		headers.putObject("X-Request-Id").put("$ref", "#/components/headers/X-Request-Id");
+		if (status != 401 && status != 403) {
+			headers.putObject("Content-Disposition").put("$ref", "#/components/headers/Content-Disposition-Inline");
+		}
 		if (status == 401) {
 			headers.putObject("WWW-Authenticate").put("$ref", "#/components/headers/WWW-Authenticate");
 		}

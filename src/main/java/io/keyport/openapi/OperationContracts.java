@@ -36,9 +36,12 @@ final class OperationContracts {
 		TAGS.put(OPERATIONS, "Operational views: configured KMS targets and expiring key material.");
 	}
 
-	/** Every operation answers these (security, rate limit, database, unexpected). */
-	static final List<String> COMMON = List.of("unauthorized", "insufficient-scope", "invalid-tenant-claim",
-			"not-acceptable", "too-many-requests", "internal-error", "database-unavailable");
+	/**
+	 * Every operation answers these (a request the container refuses, security, rate
+	 * limit, database, unexpected).
+	 */
+	static final List<String> COMMON = List.of("bad-request", "unauthorized", "insufficient-scope",
+			"invalid-tenant-claim", "not-acceptable", "too-many-requests", "internal-error", "database-unavailable");
 
 	/** Operations with a JSON request body. */
 	static final List<String> JSON_BODY = List.of("validation-failed", "malformed-request-body", "unknown-field",
@@ -77,8 +80,9 @@ final class OperationContracts {
 						+ "(Idempotent-Replayed: true).",
 				List.of("keyport:keys"), 201, "The key was created; Location names it",
 				codes(JSON_BODY, TARGET, IDEMPOTENCY, KMS,
-						List.of("invalid-alias", "invalid-key-spec", "alias-already-exists", "kms-already-exists",
-								"kms-validation-error", "kms-unsupported-operation", "kms-invalid-key-state")));
+						List.of("invalid-alias", "invalid-key-spec", "unsupported-key-spec", "alias-already-exists",
+								"kms-already-exists", "kms-validation-error", "kms-unsupported-operation",
+								"kms-invalid-key-state")));
 		add("describeKmsKey", KMS_KEYS, "Describe a KMS key",
 				"The key as KMS describes it, if it belongs to the caller's tenant. The key id may be a key id, an "
 						+ "ARN or an alias name (alias/...).",
@@ -166,7 +170,7 @@ final class OperationContracts {
 				"The wrapping algorithms and wrapping key specs the target accepts for the key spec, the recommended "
 						+ "one first.",
 				List.of("keyport:read", "keyport:admin"), 200, "The options",
-				codes(QUERY, TARGET, List.of("missing-parameter")));
+				codes(QUERY, TARGET, List.of("missing-parameter", "unsupported-key-spec")));
 		add("listAuditEvents", AUDIT, "List audit events",
 				"Newest first, filtered by key, tenant and time range; every change and every refused request.",
 				List.of("keyport:admin"), 200, "One page of audit events", codes(QUERY));

@@ -49,6 +49,15 @@ public final class OpenApiResponseValidator {
 
 	private static final AtomicInteger EXCHANGES = new AtomicInteger();
 
+	static {
+		// how many exchanges a test JVM checked, for the record
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			if (EXCHANGES.get() > 0) {
+				report(EXCHANGES.get() + " exchanges validated", "openapi-exchanges.txt");
+			}
+		}));
+	}
+
 	private final JsonNode document;
 
 	private final List<Route> routes = new ArrayList<>();
@@ -91,7 +100,7 @@ public final class OpenApiResponseValidator {
 				+ " does not document:\n  - " + String.join("\n  - ", violations) + "\n  body: "
 				+ abbreviated(response.body());
 		if ("report".equals(mode)) {
-			report(message);
+			report(message, "openapi-violations.txt");
 			return;
 		}
 		throw new AssertionError(message);
@@ -104,10 +113,11 @@ public final class OpenApiResponseValidator {
 	 */
 	List<String> violations(String method, String uri, int status, Map<String, List<String>> headers, byte[] body) {
 		String path = uri.replaceFirst("^https?://[^/]+", "").replaceFirst("[?#].*$", "");
-		JsonNode operation = operation(method.toLowerCase(Locale.ROOT), path);
-		if (operation == null) {
+		Route route = route(method.toLowerCase(Locale.ROOT), path);
+		if (route == null) {
 			return List.of();
 		}
+		JsonNode operation = route.item().get(method.toLowerCase(Locale.ROOT));
 		List<String> violations = new ArrayList<>();
 		String at = operation.path("operationId").asString();
 		JsonNode response = operation.path("responses").path(String.valueOf(status));
@@ -160,7 +170,7 @@ public final class OpenApiResponseValidator {
 				violations.add("the " + mediaType + " body is not JSON");
 				return violations;
 			}
-			String pointer = "/paths/" + escape(path(method, path)) + "/" + method.toLowerCase(Locale.ROOT)
+			String pointer = "/paths/" + escape(route.template()) + "/" + method.toLowerCase(Locale.ROOT)
 					+ "/responses/" + status + "/content/" + escape(mediaType) + "/schema";
 			if (!operation.path("responses").path(String.valueOf(status)).has("content")) {
 				// the response is a $ref to components/responses
@@ -173,27 +183,19 @@ public final class OpenApiResponseValidator {
 		return violations;
 	}
 
-	private String path(String method, String path) {
-		for (Route route : this.routes) {
-			if (route.pattern().matcher(path).matches() && route.item().has(method.toLowerCase(Locale.ROOT))) {
-				return route.template();
-			}
-		}
-		throw new IllegalStateException(path);
-	}
-
-	private JsonNode operation(String method, String path) {
-		// a literal path wins over a template (kms-keys/{keyId} would match the
-		// public-key
-		// path too)
-		JsonNode found = null;
+	/**
+	 * The route of the operation: a more literal template wins ({kms-keys/{keyId}} would
+	 * match the public-key path too, key references carry slashes).
+	 */
+	private Route route(String method, String path) {
+		Route found = null;
 		int literal = -1;
 		for (Route route : this.routes) {
 			if (route.pattern().matcher(path).matches() && route.item().has(method)) {
 				int weight = route.template().replaceAll("\\{[^}]+}", "").length();
 				if (weight > literal) {
 					literal = weight;
-					found = route.item().get(method);
+					found = route;
 				}
 			}
 		}
@@ -231,9 +233,9 @@ public final class OpenApiResponseValidator {
 		return text.length() > 400 ? text.substring(0, 400) + "..." : text;
 	}
 
-	private static synchronized void report(String message) {
+	private static synchronized void report(String message, String name) {
 		try {
-			Path file = Path.of("target", "openapi-violations.txt");
+			Path file = Path.of("target", name);
 			Files.createDirectories(file.getParent());
 			Files.writeString(file, message + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
 					StandardOpenOption.APPEND);
