@@ -426,7 +426,8 @@ final class ContractCustomizer implements OpenApiCustomizer {
 		if (status == 401) {
 			headers.putObject("WWW-Authenticate").put("$ref", "#/components/headers/WWW-Authenticate");
 		}
-		if (status == 429 || status == 503) {
+		// a busy job (409), a rate or quota (429) and an outage (503) say when to retry
+		if (status == 409 || status == 429 || status == 503) {
 			headers.putObject("Retry-After").put("$ref", "#/components/headers/Retry-After");
 		}
 		ObjectNode media = response.putObject("content").putObject(PROBLEM_JSON);

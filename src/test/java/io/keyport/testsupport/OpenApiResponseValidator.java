@@ -86,7 +86,7 @@ public final class OpenApiResponseValidator {
 
 	/** Checks an exchange of the test client against the committed document. */
 	static void check(String method, String uri, ApiClient.Response response) {
-		String mode = System.getProperty("openapi.validation", "off");
+		String mode = System.getProperty("openapi.validation", "fail");
 		if ("off".equals(mode)) {
 			return;
 		}
