@@ -19,8 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The committed OpenAPI document is the contract: it must equal what the running service
- * describes. To accept a deliberate API change, run with {@code -Dopenapi.update=true}
- * and commit the file.
+ * describes (springdoc plus io.keyport.openapi.ContractCustomizer). To accept a
+ * deliberate API change, run with {@code -Dopenapi.update=true} and commit the file. That
+ * the service behaves as the document says is checked on every exchange of the
+ * integration suite by {@link io.keyport.testsupport.OpenApiResponseValidator}.
  */
 class OpenApiDocumentTests extends IntegrationTest {
 
