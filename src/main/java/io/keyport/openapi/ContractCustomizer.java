@@ -274,11 +274,13 @@ final class ContractCustomizer implements OpenApiCustomizer {
 		operation.put("description", contract.description() + "\n\nRequires scope "
 				+ String.join(" or ", contract.scopes().stream().map(s -> "`" + s + "`").toList()) + ".");
 		ArrayNode security = operation.putArray("security");
-		for (String scope : contract.scopes()) {
-			// an oauth2 scheme (client credentials) states scopes; the plain bearer
-			// scheme
-			// names them as roles, which OpenAPI 3.1 allows
-			security.addObject().putArray(oauth2 ? "oauth2" : "bearer").add(scope);
+		// an oauth2 scheme (client credentials) states the scopes; the plain bearer
+		// scheme
+		// names them as roles, which OpenAPI 3.1 allows. Any one alternative suffices.
+		for (String scheme : oauth2 ? List.of("oauth2", "bearer") : List.of("bearer")) {
+			for (String scope : contract.scopes()) {
+				security.addObject().putArray(scheme).add(scope);
+			}
 		}
 		parameters(operation);
 		requestBody(operation, contract);
