@@ -80,9 +80,9 @@ final class OperationContracts {
 						+ "(Idempotent-Replayed: true).",
 				List.of("keyport:keys"), 201, "The key was created; Location names it",
 				codes(JSON_BODY, TARGET, IDEMPOTENCY, KMS,
-						List.of("invalid-alias", "invalid-key-spec", "unsupported-key-spec", "alias-already-exists",
-								"kms-already-exists", "kms-validation-error", "kms-unsupported-operation",
-								"kms-invalid-key-state")));
+						List.of("invalid-alias", "invalid-key-spec", "unsupported-key-spec", "concurrent-modification",
+								"alias-already-exists", "kms-already-exists", "kms-validation-error",
+								"kms-unsupported-operation", "kms-invalid-key-state")));
 		add("describeKmsKey", KMS_KEYS, "Describe a KMS key",
 				"The key as KMS describes it, if it belongs to the caller's tenant. The key id may be a key id, an "
 						+ "ARN or an alias name (alias/...).",
@@ -110,7 +110,7 @@ final class OperationContracts {
 								"kms-key-state-forbids-import", "unsupported-key-spec", "invalid-valid-to",
 								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm",
 								"wrapping-key-spec-mismatch", "kms-validation-error", "kms-invalid-key-state",
-								"kms-unsupported-operation", "kms-quota-exceeded")));
+								"kms-unsupported-operation", "kms-quota-exceeded", "concurrent-modification")));
 		add("listImportJobs", IMPORT_JOBS, "List the tenant's import jobs",
 				"Newest first, one page at a time, optionally filtered by state and KMS key id.",
 				List.of("keyport:read", "keyport:admin"), 200, "One page of jobs", codes(QUERY));
