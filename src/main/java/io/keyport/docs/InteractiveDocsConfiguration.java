@@ -63,7 +63,28 @@ class InteractiveDocsConfiguration {
 			}
 			// an alternative to the plain bearer scheme: either carries the same token
 			openApi.addSecurityItem(new SecurityRequirement().addList(SCHEME));
+			// operations that already name their bearer scopes get the same through
+			// oauth2, first, so Swagger UI's Authorize applies to every call (whichever
+			// customizer runs first)
+			if (openApi.getPaths() != null) {
+				openApi.getPaths()
+					.values()
+					.forEach(path -> path.readOperations().forEach(InteractiveDocsConfiguration::offerOauth2));
+			}
 		};
+	}
+
+	private static void offerOauth2(io.swagger.v3.oas.models.Operation operation) {
+		if (operation.getSecurity() == null
+				|| operation.getSecurity().stream().anyMatch(requirement -> requirement.containsKey(SCHEME))) {
+			return;
+		}
+		operation.getSecurity()
+			.stream()
+			.filter(requirement -> requirement.containsKey("bearer"))
+			.findFirst()
+			.ifPresent(bearer -> operation.getSecurity()
+				.addFirst(new SecurityRequirement().addList(SCHEME, bearer.get("bearer"))));
 	}
 
 }

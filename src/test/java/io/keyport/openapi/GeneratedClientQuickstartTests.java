@@ -1,5 +1,6 @@
 package io.keyport.openapi;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -59,27 +60,17 @@ class GeneratedClientQuickstartTests extends IntegrationTest {
 			.createKmsKey(new CreateKmsKeyRequest().keySpec("SYMMETRIC_DEFAULT").description("quickstart"), null);
 		assertThat(key.getKeyId()).isNotBlank();
 
-		// 2. an import job; the document declares its answer as a bare object, so the
-		// client's own mapper reads it as the job
-		Object created = api.createImportJob(new CreateImportJobRequest().kmsKeyId(key.getKeyId())
+		// 2. an import job: Keyport checks the key and downloads a wrapping key and token
+		ImportJobResponse job = api.createImportJob(new CreateImportJobRequest().kmsKeyId(key.getKeyId())
 			.wrappingAlgorithm(CreateImportJobRequest.WrappingAlgorithmEnum.RSAES_OAEP_SHA_256)
 			.wrappingKeySpec(CreateImportJobRequest.WrappingKeySpecEnum.RSA_2048), null);
-		ImportJobResponse job = client.getObjectMapper().convertValue(created, ImportJobResponse.class);
 		assertThat(job.getState()).isEqualTo(ImportJobResponse.StateEnum.PARAMETERS_FETCHED);
 		UUID jobId = UUID.fromString(job.getId());
 
 		// 3. the wrapping public key (DER), 32 bytes of material wrapped as the AWS docs
-		// show. The document declares the binary bodies as base64 strings (format: byte),
-		// so the generated getWrappingKey and uploadEncryptedRaw cannot carry raw bytes:
-		// these two calls go through the client's own HttpClient, base URI and token.
-		HttpResponse<byte[]> wrappingKey = send(client,
-				HttpRequest
-					.newBuilder(URI.create(client.getBaseUri() + "/api/v1/import-jobs/" + jobId + "/wrapping-key"))
-					.header("Accept", "application/octet-stream")
-					.GET());
-		assertThat(wrappingKey.statusCode()).isEqualTo(200);
-		assertThat(wrappingKey.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
-		Files.write(this.dir.resolve("WrappingPublicKey.bin"), wrappingKey.body());
+		// show
+		File wrappingKey = api.getWrappingKey(jobId);
+		Files.move(wrappingKey.toPath(), this.dir.resolve("WrappingPublicKey.bin"));
 		OpenSsl.run(this.dir, "rand", "-out", "PlaintextKeyMaterial.bin", "32");
 		PlaintextRegistry.register(Files.readAllBytes(this.dir.resolve("PlaintextKeyMaterial.bin")));
 		OpenSsl.run(this.dir, "pkeyutl", "-encrypt", "-in", "PlaintextKeyMaterial.bin", "-out",
@@ -87,7 +78,10 @@ class GeneratedClientQuickstartTests extends IntegrationTest {
 				"rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256");
 		Files.delete(this.dir.resolve("PlaintextKeyMaterial.bin"));
 
-		// 4. upload the wrapped material; then job, key and history through the client
+		// 4. upload the wrapped material; the operation also takes a JSON body, and the
+		// generator makes a method only for the first media type (JSON, base64), so the
+		// raw upload goes through the client's own HttpClient, base URI and token. Then
+		// job, key and history through the client
 		HttpResponse<byte[]> upload = send(client, HttpRequest
 			.newBuilder(URI.create(client.getBaseUri() + "/api/v1/import-jobs/" + jobId + "/encrypted-key-material"))
 			.header("Content-Type", "application/octet-stream")

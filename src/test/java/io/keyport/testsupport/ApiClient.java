@@ -107,8 +107,12 @@ public final class ApiClient {
 
 	private Response send(HttpRequest.Builder request) {
 		try {
-			HttpResponse<byte[]> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-			return new Response(response.statusCode(), response.headers(), response.body());
+			HttpRequest built = request.build();
+			HttpResponse<byte[]> response = this.http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+			Response answer = new Response(response.statusCode(), response.headers(), response.body());
+			// every exchange of the suite is checked against the committed contract
+			OpenApiResponseValidator.check(built.method(), built.uri().toString(), answer);
+			return answer;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
