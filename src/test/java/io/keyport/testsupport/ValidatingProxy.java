@@ -1,0 +1,98 @@
+package io.keyport.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A validating proxy for the local run: forwards every request to Keyport and checks
+ * every answer against the committed OpenAPI document with the same validator the test
+ * client uses, printing each violation. Point a client (the README quickstart, a portal)
+ * at it instead of Keyport, for example with
+ * {@code java -cp <test class path> io.keyport.testsupport.ValidatingProxy 8081 http://localhost:8080}.
+ */
+public final class ValidatingProxy {
+
+	private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect", "upgrade",
+			"transfer-encoding", "keep-alive");
+
+	private ValidatingProxy() {
+	}
+
+	public static void main(String[] args) throws IOException {
+		int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
+		URI target = URI.create(args.length > 1 ? args[1] : "http://localhost:8080");
+		OpenApiResponseValidator validator = new OpenApiResponseValidator(OpenApiResponseValidator.COMMITTED);
+		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		AtomicInteger exchanges = new AtomicInteger();
+		AtomicInteger broken = new AtomicInteger();
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+		server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+		server.createContext("/", exchange -> {
+			try (exchange) {
+				forward(exchange, target, client, validator, exchanges, broken);
+			}
+			catch (IOException | InterruptedException | RuntimeException ex) {
+				System.err.println("proxy failed on " + exchange.getRequestURI() + ": " + ex);
+			}
+		});
+		server.start();
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> System.out.println(
+					"validating proxy: " + exchanges.get() + " exchanges, " + broken.get() + " broke the document")));
+		System.out.println("validating proxy on http://127.0.0.1:" + port + " -> " + target);
+	}
+
+	private static void forward(HttpExchange exchange, URI target, HttpClient client,
+			OpenApiResponseValidator validator, AtomicInteger exchanges, AtomicInteger broken)
+			throws IOException, InterruptedException {
+		byte[] requestBody;
+		try (InputStream in = exchange.getRequestBody()) {
+			requestBody = in.readAllBytes();
+		}
+		String method = exchange.getRequestMethod();
+		HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+			.method(method, requestBody.length == 0 ? HttpRequest.BodyPublishers.noBody()
+					: HttpRequest.BodyPublishers.ofByteArray(requestBody));
+		exchange.getRequestHeaders().forEach((name, values) -> {
+			if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+				values.forEach(value -> request.header(name, value));
+			}
+		});
+		HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+		List<String> violations = validator.violations(method, exchange.getRequestURI().toString(),
+				response.statusCode(), response.headers().map(), response.body());
+		exchanges.incrementAndGet();
+		if (!violations.isEmpty()) {
+			broken.incrementAndGet();
+			System.out.println("VIOLATION " + method + " " + exchange.getRequestURI() + " -> " + response.statusCode()
+					+ ": " + String.join("; ", violations));
+		}
+		response.headers().map().forEach((name, values) -> {
+			if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+				exchange.getResponseHeaders().put(name, values);
+			}
+		});
+		byte[] body = response.body();
+		exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
+		if (body.length > 0) {
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		}
+	}
+
+}
