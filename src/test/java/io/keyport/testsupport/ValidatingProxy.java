@@ -21,8 +21,11 @@ import com.sun.net.httpserver.HttpServer;
  * A validating proxy for the local run: forwards every request to Keyport and checks
  * every answer against the committed OpenAPI document with the same validator the test
  * client uses, printing each violation. Point a client (the README quickstart, a portal)
- * at it instead of Keyport, for example with
- * {@code java -cp <test class path> io.keyport.testsupport.ValidatingProxy 8081 http://localhost:8080}.
+ * at it instead of Keyport:
+ * {@code ValidatingProxy.start(8081, URI.create("http://localhost:8080"))} from a test or
+ * a scratch launcher. No {@code main} method: the local run
+ * ({@code spring-boot:test-run}) needs {@code TestKeyportApplication} to be the only one
+ * in the test classes.
  */
 public final class ValidatingProxy {
 
@@ -32,9 +35,11 @@ public final class ValidatingProxy {
 	private ValidatingProxy() {
 	}
 
-	public static void main(String[] args) throws IOException {
-		int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
-		URI target = URI.create(args.length > 1 ? args[1] : "http://localhost:8080");
+	/**
+	 * Starts the proxy on 127.0.0.1 (port 0: any free port); stop it with
+	 * {@link HttpServer#stop(int)}.
+	 */
+	public static HttpServer start(int port, URI target) throws IOException {
 		OpenApiResponseValidator validator = new OpenApiResponseValidator(OpenApiResponseValidator.COMMITTED);
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 		AtomicInteger exchanges = new AtomicInteger();
@@ -53,7 +58,8 @@ public final class ValidatingProxy {
 		Runtime.getRuntime()
 			.addShutdownHook(new Thread(() -> System.out.println(
 					"validating proxy: " + exchanges.get() + " exchanges, " + broken.get() + " broke the document")));
-		System.out.println("validating proxy on http://127.0.0.1:" + port + " -> " + target);
+		System.out.println("validating proxy on http://127.0.0.1:" + server.getAddress().getPort() + " -> " + target);
+		return server;
 	}
 
 	private static void forward(HttpExchange exchange, URI target, HttpClient client,
