@@ -22,6 +22,7 @@ import io.keyport.audit.AuditLog;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
+import io.keyport.kms.KeyState;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsTarget;
 import io.keyport.kms.KmsTargets;
@@ -337,7 +338,7 @@ public class ImportJobService {
 	}
 
 	private static String importableStates(KmsTarget target) {
-		if (target.kms().acceptsImportIn(io.keyport.kms.KeyState.ENABLED)) {
+		if (target.kms().acceptsImportIn(KeyState.ENABLED)) {
 			return "material can be imported only into keys that are PENDING_IMPORT, ENABLED or DISABLED";
 		}
 		return "target '" + target.name() + "' imports only into keys PENDING_IMPORT; a key holding symmetric "

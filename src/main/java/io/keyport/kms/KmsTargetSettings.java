@@ -36,6 +36,14 @@ public record KmsTargetSettings(@NotBlank @Pattern(regexp = "aws|huawei") String
 		String roleArn, String externalId, String projectId, Path accessKeyFile, Path secretKeyFile,
 		Path securityTokenFile, @DefaultValue("false") boolean legacyAlgorithms, @Positive Double requestsPerSecond) {
 
+	/**
+	 * The full name of one of a target's properties, for startup messages:
+	 * {@code keyport.kms.targets.<target>.<property>}.
+	 */
+	public static String property(String target, String property) {
+		return "keyport.kms.targets." + target + "." + property;
+	}
+
 	/** The implicit target when none is configured: AWS from the SDK's environment. */
 	public static KmsTargetSettings implicitAws() {
 		return new KmsTargetSettings("aws", null, null, null, null, null, null, null, null, false, null);

@@ -1,6 +1,7 @@
 package io.keyport.kms;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,11 @@ public final class KmsTargets {
 
 	private final Map<String, KmsTarget> targets;
 
+	/** Sorted by name once: the registry never changes. */
+	private final List<KmsTarget> sorted;
+
+	private final List<String> names;
+
 	private final String defaultName;
 
 	public KmsTargets(List<KmsTarget> targets, String defaultName) {
@@ -26,6 +32,8 @@ public final class KmsTargets {
 					+ "', which is not among the configured targets " + byName.keySet());
 		}
 		this.targets = Map.copyOf(byName);
+		this.sorted = byName.values().stream().sorted(Comparator.comparing(KmsTarget::name)).toList();
+		this.names = this.sorted.stream().map(KmsTarget::name).toList();
 		this.defaultName = defaultName;
 	}
 
@@ -54,11 +62,11 @@ public final class KmsTargets {
 
 	/** Every target, sorted by name. */
 	public List<KmsTarget> all() {
-		return this.targets.values().stream().sorted(java.util.Comparator.comparing(KmsTarget::name)).toList();
+		return this.sorted;
 	}
 
 	public Collection<String> names() {
-		return all().stream().map(KmsTarget::name).toList();
+		return this.names;
 	}
 
 }

@@ -31,8 +31,8 @@ class KmsTargetsConfiguration {
 		new TreeMap<>(properties.effectiveTargets()).forEach((name, settings) -> {
 			KmsProviderFactory factory = byProvider.get(settings.provider());
 			if (factory == null) {
-				throw new IllegalStateException("keyport.kms.targets." + name + ".provider: '" + settings.provider()
-						+ "' is not available; providers: " + byProvider.keySet());
+				throw new IllegalStateException(KmsTargetSettings.property(name, "provider") + ": '"
+						+ settings.provider() + "' is not available; providers: " + byProvider.keySet());
 			}
 			KmsRateLimiter limiter = settings.requestsPerSecond() != null
 					? KmsRateLimiter.total(settings.requestsPerSecond(), rateLimits.maxWait())

@@ -1,6 +1,8 @@
 package io.keyport.kms;
 
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import jakarta.validation.Valid;
 
@@ -21,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("keyport.kms")
 public record KmsTargetsProperties(String defaultTarget, Map<String, @Valid KmsTargetSettings> targets) {
 
-	static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+	static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
 	public KmsTargetsProperties {
 		targets = targets != null ? Map.copyOf(targets) : Map.of();
@@ -50,7 +52,7 @@ public record KmsTargetsProperties(String defaultTarget, Map<String, @Valid KmsT
 			return effective.keySet().iterator().next();
 		}
 		throw new IllegalStateException("keyport.kms.default-target must name one of the configured targets "
-				+ new java.util.TreeSet<>(effective.keySet()));
+				+ new TreeSet<>(effective.keySet()));
 	}
 
 }

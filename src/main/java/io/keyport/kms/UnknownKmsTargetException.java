@@ -1,6 +1,7 @@
 package io.keyport.kms;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 import io.keyport.support.DescribedFailure;
@@ -34,7 +35,7 @@ public class UnknownKmsTargetException extends RuntimeException implements Descr
 
 	@Override
 	public Map<String, Object> problemMembers() {
-		return Map.of("targets", java.util.List.copyOf(this.configured));
+		return Map.of("targets", List.copyOf(this.configured));
 	}
 
 }

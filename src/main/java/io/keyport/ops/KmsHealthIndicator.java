@@ -35,7 +35,7 @@ class KmsHealthIndicator implements HealthIndicator {
 		for (KmsTarget target : this.targets.all()) {
 			KmsTargetHealth.Reachability reachability = this.health.of(target.name());
 			Map<String, Object> detail = new LinkedHashMap<>();
-			detail.put("status", reachability.up() ? "UP" : "DOWN");
+			detail.put("status", reachability.status());
 			detail.put("provider", target.provider());
 			detail.put("region", target.region());
 			if (reachability.error() != null) {

@@ -62,6 +62,12 @@ public class KmsTargetHealth {
 	 * @param checkedAt when the answer was obtained
 	 */
 	public record Reachability(boolean up, String error, String checkedAt) {
+
+		/** {@code UP} or {@code DOWN}, as health endpoints spell it. */
+		public String status() {
+			return this.up ? "UP" : "DOWN";
+		}
+
 	}
 
 }

@@ -2,6 +2,7 @@ package io.keyport.ops;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
 
 import org.springframework.http.MediaType;
@@ -65,7 +66,7 @@ class KmsTargetsController {
 	 * @param error the failure's stable code when DOWN
 	 * @param checkedAt when the target was last asked
 	 */
-	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record TargetHealth(String status, String error, String checkedAt) {
 	}
 

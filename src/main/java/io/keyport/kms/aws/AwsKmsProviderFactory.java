@@ -100,8 +100,8 @@ class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
 	 */
 	private static void check(String name, KmsTargetSettings settings) {
 		if (!PROVIDER.equals(settings.provider())) {
-			throw new IllegalStateException(
-					property(name, "provider") + " is '" + settings.provider() + "', not " + PROVIDER);
+			throw new IllegalStateException(KmsTargetSettings.property(name, "provider") + " is '" + settings.provider()
+					+ "', not " + PROVIDER);
 		}
 		refuse(name, "project-id", settings.projectId() != null, "is a Huawei setting");
 		refuse(name, "access-key-file", settings.accessKeyFile() != null,
@@ -113,26 +113,22 @@ class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
 		refuse(name, "legacy-algorithms", settings.legacyAlgorithms(),
 				"cannot be enabled: AWS offers no legacy wrapping algorithm (RSAES_PKCS1_V1_5 is refused since 2023)");
 		if (settings.roleArn() != null && !ROLE_ARN.matcher(settings.roleArn()).matches()) {
-			throw new IllegalStateException(property(name, "role-arn") + " '" + settings.roleArn()
+			throw new IllegalStateException(KmsTargetSettings.property(name, "role-arn") + " '" + settings.roleArn()
 					+ "' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
 		}
 		refuse(name, "external-id", settings.externalId() != null && settings.roleArn() == null,
 				"is set without role-arn (an external id is given when assuming a role)");
 		if (settings.externalId() != null && !EXTERNAL_ID.matcher(settings.externalId()).matches()) {
-			throw new IllegalStateException(
-					property(name, "external-id") + " must be 2 to 1224 letters, digits or characters of +=,.@:/-");
+			throw new IllegalStateException(KmsTargetSettings.property(name, "external-id")
+					+ " must be 2 to 1224 letters, digits or characters of +=,.@:/-");
 		}
 	}
 
 	private static void refuse(String name, String property, boolean set, String why) {
 		if (set) {
-			throw new IllegalStateException(
-					property(name, property) + " " + why + "; AWS target '" + name + "' cannot use it");
+			throw new IllegalStateException(KmsTargetSettings.property(name, property) + " " + why + "; AWS target '"
+					+ name + "' cannot use it");
 		}
-	}
-
-	private static String property(String name, String property) {
-		return "keyport.kms.targets." + name + "." + property;
 	}
 
 	/** The target's region, else the shared one; null leaves it to the SDK's chain. */

@@ -58,7 +58,7 @@ final class HuaweiCredentials {
 	 * the AK or SK is missing or a configured file cannot be read
 	 */
 	static HuaweiCredentials of(String target, KmsTargetSettings settings, Function<String, String> env) {
-		String prefix = "keyport.kms.targets." + target + ".";
+		String prefix = KmsTargetSettings.property(target, "");
 		Source accessKey = source(settings.accessKeyFile(), prefix + "access-key-file", ENV_ACCESS_KEY, env);
 		Source secretKey = source(settings.secretKeyFile(), prefix + "secret-key-file", ENV_SECRET_KEY, env);
 		// a token from the environment belongs to the AK/SK there: not combined with

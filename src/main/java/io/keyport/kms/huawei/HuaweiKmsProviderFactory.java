@@ -71,7 +71,7 @@ public class HuaweiKmsProviderFactory implements KmsProviderFactory {
 	}
 
 	HuaweiKmsProvider createProvider(String name, KmsTargetSettings settings) {
-		String prefix = "keyport.kms.targets." + name + ".";
+		String prefix = KmsTargetSettings.property(name, "");
 		if (!PROVIDER.equals(settings.provider())) {
 			throw new IllegalStateException(
 					"KMS target '" + name + "' has provider '" + settings.provider() + "', not " + PROVIDER);
