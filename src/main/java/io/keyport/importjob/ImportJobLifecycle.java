@@ -76,10 +76,16 @@ public class ImportJobLifecycle {
 
 	private final Supersession supersession;
 
+	private final RefreshBudget budget;
+
+	private final ClientActivity activity;
+
 	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, LifecycleProperties properties,
 			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
-			ObservationRegistry observations, PlatformTransactionManager transactionManager,
-			Supersession supersession) {
+			ObservationRegistry observations, PlatformTransactionManager transactionManager, Supersession supersession,
+			RefreshBudget budget, ClientActivity activity) {
+		this.budget = budget;
+		this.activity = activity;
 		this.supersession = supersession;
 		this.expiringKeys = expiringKeys;
 		this.metrics = metrics;
@@ -98,35 +104,94 @@ public class ImportJobLifecycle {
 		return Observation.createNotStarted("keyport.lifecycle.run", this.observations)
 			.lowCardinalityKeyValue("instance.role", "lifecycle")
 			.observe(() -> {
-				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs());
+				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs(),
+						settleOnDemandJobs());
 				this.expiringKeys.refreshGauge();
 				return summary;
 			});
 	}
 
-	/** Counts of jobs worked on in one run. */
-	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks) {
+	/**
+	 * Counts of jobs worked on in one run.
+	 *
+	 * @param onDemandSettled ON_DEMAND jobs abandoned, or whose token lapsed while
+	 * wrapped, handled without a KMS call
+	 */
+	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled) {
 	}
 
 	// --- parameters
 	// ----------------------------------------------------------------------------------------------
 
 	/**
-	 * Waiting jobs whose parameters lapse within the margin, jobs whose parameters
-	 * already expired, and wrapped jobs whose token expired before the import succeeded
-	 * get new parameters; jobs waiting past their lifetime are cancelled as abandoned.
+	 * EAGER jobs only (ON_DEMAND jobs get parameters when a client asks): waiting jobs
+	 * whose parameters lapse within the margin, jobs whose parameters already expired,
+	 * and wrapped jobs whose token expired before the import succeeded get new
+	 * parameters; jobs waiting past their lifetime are cancelled as abandoned. Per target
+	 * at most what is left of the day's budget ({@link RefreshBudget}), in priority
+	 * order: jobs with a due date, then jobs with recent client activity, then the
+	 * others, each by when their parameters lapse.
 	 */
 	public int refreshDueParameters() {
 		Instant now = this.clock.instant();
+		// activity that is no longer recent stops putting jobs ahead
+		this.activity.expireOldActivity(now);
+		int refreshed = 0;
+		for (String target : this.targets.names()) {
+			int allowance = this.budget.allowance(target, this.properties.batchSize());
+			if (allowance == 0) {
+				log.debug("Target {}: the day's GetParametersForImport budget is used up; refreshes wait", target);
+				continue;
+			}
+			List<JobClaim> claims = this.claims.claimFor(List.of(target), allowance, """
+					refresh_policy = 'EAGER' and ((state = 'PARAMETERS_FETCHED' and parameters_valid_to <= ?)
+					or state = 'PARAMETERS_EXPIRED'
+					or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= ?))""",
+					"refresh_priority, parameters_valid_to", now,
+					Timestamp.from(now.plus(this.properties.refreshMargin())), Timestamp.from(now));
+			for (JobClaim claim : claims) {
+				this.claims.work(claim, this::refreshOne);
+			}
+			refreshed += claims.size();
+		}
+		return refreshed;
+	}
+
+	/**
+	 * ON_DEMAND jobs need no KMS call from the scheduler, only this: jobs waiting past
+	 * their lifetime are cancelled as abandoned, and a wrapped job whose token lapsed
+	 * before the import succeeded drops the material wrapped under it and waits for the
+	 * client again.
+	 */
+	public int settleOnDemandJobs() {
+		Instant now = this.clock.instant();
 		List<JobClaim> claims = this.claims.claim("""
-				(state = 'PARAMETERS_FETCHED' and parameters_valid_to <= ?)
-				or state = 'PARAMETERS_EXPIRED'
-				or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= ?)""", "parameters_valid_to", now,
-				Timestamp.from(now.plus(this.properties.refreshMargin())), Timestamp.from(now));
+				refresh_policy = 'ON_DEMAND' and ((state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')
+				    and waiting_since < ?) or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= ?))""",
+				"waiting_since", now, Timestamp.from(now.minus(this.properties.jobLifetime())), Timestamp.from(now));
 		for (JobClaim claim : claims) {
-			this.claims.work(claim, this::refreshOne);
+			this.claims.work(claim, this::settleOnDemand);
 		}
 		return claims.size();
+	}
+
+	private void settleOnDemand(JobClaim claim) {
+		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
+		Instant now = this.clock.instant();
+		if (job.state() == ImportJobState.MATERIAL_WRAPPED) {
+			this.claims.update(claim, j -> j.expireParameters(ACTOR, now));
+		}
+		else if (job.abandonedAt(now, this.properties.jobLifetime())) {
+			this.claims.update(claim, j -> j.cancel(abandoned(), ACTOR, now));
+		}
+		else {
+			this.claims.update(claim, ImportJob::releaseLease);
+		}
+	}
+
+	private String abandoned() {
+		return "abandoned: no material arrived within " + this.properties.jobLifetime().toDays()
+				+ " days of the job's start of waiting for it";
 	}
 
 	private void refreshOne(JobClaim claim) {
@@ -134,14 +199,13 @@ public class ImportJobLifecycle {
 		Instant now = this.clock.instant();
 		// counted from when the job last started waiting: a re-import after expiry gets
 		// the whole lifetime
-		if (job.waitingSince().plus(this.properties.jobLifetime()).isBefore(now)) {
-			this.claims.update(claim,
-					j -> j.cancel("abandoned: no material arrived within " + this.properties.jobLifetime().toDays()
-							+ " days of the job's start of waiting for it", ACTOR, now));
+		if (job.abandonedAt(now, this.properties.jobLifetime())) {
+			this.claims.update(claim, j -> j.cancel(abandoned(), ACTOR, now));
 			return;
 		}
 		ImportParameters parameters;
 		try {
+			this.budget.recordDownload(job.kmsTarget());
 			parameters = this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(), job.wrappingAlgorithm(),
 					job.wrappingKeySpec(), job.id(), switch (job.state()) {
 						case PARAMETERS_EXPIRED -> ImportJobMetrics.DownloadCause.AFTER_EXPIRY;

@@ -83,9 +83,9 @@ public class ImportJobStatistics {
 		Timestamp earliestDue = this.jdbc.queryForObject("""
 				select min(due) from (
 				    select greatest(parameters_valid_to - make_interval(secs => ?), work_not_before) as due
-				        from import_job where state = 'PARAMETERS_FETCHED'
+				        from import_job where state = 'PARAMETERS_FETCHED' and refresh_policy = 'EAGER'
 				    union all select greatest(updated_at, work_not_before) from import_job
-				        where state = 'PARAMETERS_EXPIRED'
+				        where state = 'PARAMETERS_EXPIRED' and refresh_policy = 'EAGER'
 				    union all select greatest(least(next_attempt_at, parameters_valid_to), work_not_before)
 				        from import_job where state = 'MATERIAL_WRAPPED'
 				    union all select greatest(next_check_at, work_not_before) from import_job where state = 'IMPORTED'

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
@@ -144,17 +145,30 @@ class LifecycleClaims {
 	 * written and the version bumped.
 	 */
 	List<JobClaim> claim(String condition, String order, Instant now, Object... parameters) {
+		return claimFor(this.targets.names(), this.properties.batchSize(), condition, order, now, parameters);
+	}
+
+	/**
+	 * Claims up to {@code limit} due jobs of the given targets (of those this instance
+	 * can reach).
+	 * @param order plain column names, most significant first
+	 */
+	List<JobClaim> claimFor(Collection<String> targetNames, int limit, String condition, String order, Instant now,
+			Object... parameters) {
 		List<Object> arguments = new ArrayList<>();
 		arguments.add(this.properties.instanceId());
 		arguments.add(Timestamp.from(now.plus(this.properties.leaseDuration())));
 		arguments.addAll(Arrays.asList(parameters));
 		// only jobs of targets this instance can reach: during a rollout that adds a
 		// target, replicas without it leave its jobs to those that have it
-		List<String> targets = List.copyOf(this.targets.names());
+		List<String> targets = targetNames.stream().filter(this.targets::contains).toList();
+		if (targets.isEmpty() || limit <= 0) {
+			return List.of();
+		}
 		arguments.addAll(targets);
 		arguments.add(Timestamp.from(now));
 		arguments.add(Timestamp.from(now));
-		arguments.add(this.properties.batchSize());
+		arguments.add(limit);
 		// jobs backed off after failures wait their turn instead of heading every batch;
 		// RETURNING has no order of its own, so the claims are sorted again by the same
 		// key to be worked most urgent first
@@ -168,9 +182,9 @@ class LifecycleClaims {
 				        order by %s
 				        limit ?
 				        for update skip locked)
-				    returning id, version, work_failures, %s as claim_order)
-				select id, version, work_failures from claimed order by claim_order, id""".formatted(condition,
-				String.join(", ", Collections.nCopies(targets.size(), "?")), order, order);
+				    returning id, version, work_failures, %s)
+				select id, version, work_failures from claimed order by %s, id""".formatted(condition,
+				String.join(", ", Collections.nCopies(targets.size(), "?")), order, order, order);
 		return this.tx.execute(status -> this.jdbc.query(sql, (rs, row) -> new JobClaim(rs.getObject("id", UUID.class),
 				rs.getLong("version"), rs.getInt("work_failures")), arguments.toArray()));
 	}

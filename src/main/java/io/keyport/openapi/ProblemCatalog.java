@@ -33,6 +33,7 @@ final class ProblemCatalog {
 		add("invalid-alias", "The alias is not a valid alias name for the target's KMS", 400);
 		add("invalid-key-spec", "The key spec is not one the target's KMS can create", 400);
 		add("invalid-tenant", "The tenant name is not valid", 400);
+		add("invalid-due-by", "The job's dueBy is not in the future", 400);
 		add("invalid-valid-to", "The expiration's validTo is missing, in the past or too far ahead", 400, 422);
 		add("empty-key-material", "The request carries no key material", 400);
 		add("empty-encrypted-key-material", "The request carries no encrypted key material", 400);
@@ -52,7 +53,9 @@ final class ProblemCatalog {
 		add("concurrent-modification", "Another request changed the resource at the same time; read it again", 409);
 		add("illegal-state-transition", "The job's state does not allow this step; state names it", 409);
 		add("job-busy", "The job is being worked on (an import or a parameter refresh); retry shortly", 409);
-		add("parameters-expired", "The job's wrapping key and import token expired; refresh the parameters", 409);
+		add("parameters-expired", "The job's wrapping key and import token expired; refresh the parameters (an "
+				+ "ON_DEMAND job: get the new wrapping key); material wrapped under the old key cannot be imported",
+				409);
 		add("no-import-parameters", "The job has no current wrapping key and import token", 409);
 		add("valid-to-passed", "The material's expiration passed; refresh the parameters with a new validTo", 409);
 		add("kms-key-state-forbids-import", "The KMS key's state does not accept key material", 409);
@@ -88,7 +91,8 @@ final class ProblemCatalog {
 		add("kms-validation-error", "KMS refused the request as invalid", 422);
 		add("too-many-requests", "The client exceeded its request rate; wait for Retry-After", 429);
 		add("refresh-too-soon", "Parameters were refreshed moments ago; wait for Retry-After", 429);
-		add("kms-quota-exceeded", "The share of KMS parameter downloads is used up; wait for Retry-After", 429);
+		add("kms-quota-exceeded", "The share of KMS parameter downloads is used up (for an ON_DEMAND job: not "
+				+ "available within the bounded wait); wait for Retry-After", 429);
 		add("internal-error", "An unexpected error on Keyport's side; it has been logged", 500);
 		add("kms-access-denied", "KMS denied Keyport's credentials; an operator must fix the role", 502);
 		add("kms-limit-exceeded", "A KMS account limit is reached; an operator must raise it", 502);
