@@ -33,7 +33,6 @@ final class ProblemCatalog {
 		add("invalid-alias", "The alias is not a valid alias name for the target's KMS", 400);
 		add("invalid-key-spec", "The key spec is not one the target's KMS can create", 400);
 		add("invalid-tenant", "The tenant name is not valid", 400);
-		add("invalid-due-by", "The job's dueBy is not in the future", 400);
 		add("invalid-valid-to", "The expiration's validTo is missing, in the past or too far ahead", 400, 422);
 		add("empty-key-material", "The request carries no key material", 400);
 		add("empty-encrypted-key-material", "The request carries no encrypted key material", 400);
@@ -67,6 +66,7 @@ final class ProblemCatalog {
 		add("unsupported-media-type", "The request's content type is not accepted here", 415);
 		// semantic refusals
 		add("idempotency-key-reused", "The Idempotency-Key was used for a different request", 422);
+		add("invalid-due-by", "The job's dueBy is not in the future", 422);
 		add("kms-key-not-external", "The KMS key's origin is not EXTERNAL, so it takes no imported material", 422);
 		add("unsupported-key-spec", "Keyport cannot import material for this key spec", 422);
 		add("key-not-asymmetric", "The key is symmetric or HMAC and has no public key", 422);
