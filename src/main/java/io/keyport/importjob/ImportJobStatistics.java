@@ -79,7 +79,9 @@ public class ImportJobStatistics {
 		// its claims see it: imported
 		// jobs are due at next_check_at (never later than ValidTo), and a job backed off
 		// after failures is due again
-		// only at work_not_before (greatest ignores nulls)
+		// only at work_not_before (greatest ignores nulls). ON_DEMAND jobs have no
+		// refresh
+		// due: their lapsed parameters wait for a client
 		Timestamp earliestDue = this.jdbc.queryForObject("""
 				select min(due) from (
 				    select greatest(parameters_valid_to - make_interval(secs => ?), work_not_before) as due

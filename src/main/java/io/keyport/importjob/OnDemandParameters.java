@@ -3,6 +3,7 @@ package io.keyport.importjob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -104,8 +105,8 @@ class OnDemandParameters {
 			if (leased == null) {
 				return;
 			}
-			download(id, leased, caller, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))
-				.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+			download(id, leased, caller,
+					Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).truncatedTo(ChronoUnit.MILLIS));
 			return;
 		}
 	}
