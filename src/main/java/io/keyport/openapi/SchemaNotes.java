@@ -34,13 +34,8 @@ final class SchemaNotes {
 					"\"2026-12-01T12:00:00Z\""),
 			new Note("ImportJobResponse", "refreshPolicy", POLICY, "\"EAGER\""),
 			new Note("ImportJobResponse", "dueBy",
-					"When the client means to import, as given at creation; absent " + "when none was given.",
-					"\"2026-12-01T12:00:00Z\""),
-			new Note("ImportJobResponse", "lastClientActivityAt",
-					"The last read of the job or its wrapping key, or upload, by the owning tenant (minute "
-							+ "precision); absent before the first. Recent activity puts an EAGER job ahead of idle "
-							+ "ones when the KMS budget is short.",
-					"\"2026-11-27T10:04:00Z\""));
+					"When the client means to import, as given at creation; absent when none was given.",
+					"\"2026-12-01T12:00:00Z\""));
 
 	private SchemaNotes() {
 	}

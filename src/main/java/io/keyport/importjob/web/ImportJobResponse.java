@@ -20,15 +20,13 @@ import io.keyport.wrapping.WrappingKeySpec;
  *
  * @param refreshPolicy who keeps the parameters valid
  * @param dueBy when the client means to import, if it said so
- * @param lastClientActivityAt the last read of the job or its wrapping key, or upload, by
- * the owning tenant (minute precision)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, String kmsKeyArn, KeySpec keySpec,
 		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
 		ParametersState parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError,
 		String keyMaterialId, Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, long version,
-		String target, RefreshPolicy refreshPolicy, Instant dueBy, Instant lastClientActivityAt) {
+		String target, RefreshPolicy refreshPolicy, Instant dueBy) {
 
 	static ImportJobResponse of(ImportJobView job) {
 		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(), job.keySpec(),
@@ -38,7 +36,7 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 				job.importAttempts(), job.nextAttemptAt(),
 				job.lastErrorCode() != null ? new ImportJobError(job.lastErrorCode(), job.lastErrorMessage()) : null,
 				job.keyMaterialId(), job.importedAt(), job.createdAt(), job.updatedAt(), job.createdBy(), job.version(),
-				job.target(), job.refreshPolicy(), job.dueBy(), job.lastClientActivityAt());
+				job.target(), job.refreshPolicy(), job.dueBy());
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)
