@@ -276,6 +276,38 @@ class RefreshPolicyTests {
 	}
 
 	@Test
+	void eagerRefreshClaimWalksThePriorityIndexInItsOrderWithoutSortingTheBacklog() {
+		String template = createJob(createKey(), Map.of("refreshPolicy", "EAGER")).get("id").asString();
+		// a backlog: 5,000 EAGER jobs whose parameters all lapsed, a few with a due date
+		this.jdbc.update("""
+				insert into import_job (id, version, state, kms_key_id, kms_key_arn, key_spec, wrapping_algorithm,
+				    wrapping_key_spec, expiration_model, wrapping_public_key, import_token, parameters_fetched_at,
+				    parameters_valid_to, parameter_downloads, created_at, updated_at, created_by, tenant, waiting_since,
+				    kms_target, refresh_policy, refresh_priority)
+				select gen_random_uuid(), 0, state, kms_key_id, kms_key_arn, key_spec, wrapping_algorithm,
+				    wrapping_key_spec, expiration_model, wrapping_public_key, import_token, parameters_fetched_at,
+				    parameters_valid_to - interval '2 days' - n * interval '1 second', 1, created_at, updated_at,
+				    created_by, tenant,
+				    waiting_since, kms_target, refresh_policy, case when n % 1000 = 0 then 0 else 2 end
+				from import_job, generate_series(1, 5000) n where id = ?::uuid""", template);
+		this.jdbc.execute("analyze import_job");
+
+		List<String> plan = this.jdbc.queryForList("""
+				explain select id from import_job
+				where (refresh_policy = 'EAGER' and ((state = 'PARAMETERS_FETCHED' and parameters_valid_to <= now())
+				    or state = 'PARAMETERS_EXPIRED' or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= now())))
+				  and kms_target in ('policy') and (lease_until is null or lease_until < now())
+				  and (work_not_before is null or work_not_before <= now())
+				order by refresh_priority, parameters_valid_to
+				limit 50
+				for update skip locked""", String.class);
+
+		assertThat(String.join("\n", plan)).as(String.join("\n", plan))
+			.contains("import_job_eager_refresh")
+			.doesNotContain("Sort");
+	}
+
+	@Test
 	void dueByInThePastIsRefusedAndTheTenantDefaultIsEager() {
 		String key = createKey();
 		assertProblem(
