@@ -118,7 +118,8 @@ public class ImportJobService {
 		}
 		if (key.state() == null || !KmsImports.canImportInto(target.kms(), key)) {
 			throw new ImportJobException(ImportJobException.KEY_STATE_FORBIDS_IMPORT, Kind.CONFLICT, null, null,
-					"Key " + key.arn() + " is " + key.state() + "; " + importableStates(target) + ".");
+					"Key " + key.arn() + " is " + (key.state() != null ? key.state() : "in an unknown state") + "; "
+							+ importableStates(target) + ".");
 		}
 		if (key.keySpec() == null) {
 			throw new ImportJobException(ImportJobException.UNSUPPORTED_KEY_SPEC, Kind.INVALID, null, null,
