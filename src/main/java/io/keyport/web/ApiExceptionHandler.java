@@ -90,7 +90,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(ConstraintViolationException.class)
 	ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException ex) {
 		ProblemDetail problem = ProblemResponses.problem(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
-				"The request parameters are not valid; see errors for which.");
+				invalid("Parameter",
+						ex.getConstraintViolations()
+							.stream()
+							.map(v -> new String[] { leaf(v.getPropertyPath().toString()), v.getMessage() })
+							.toList()));
 		problem.setProperty("errors",
 				ex.getConstraintViolations()
 					.stream()
@@ -162,14 +166,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static Detail describe(Exception ex, HttpStatusCode status) {
 		return switch (ex) {
-			case MethodArgumentNotValidException e ->
-				new Detail(ProblemCodes.VALIDATION_FAILED, "The request is not valid; see errors for which field.",
-						Map.of("errors", e.getFieldErrors()
-							.stream()
-							.map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
-							.toList()));
+			case MethodArgumentNotValidException e -> new Detail(ProblemCodes.VALIDATION_FAILED,
+					invalid("Field",
+							e.getFieldErrors()
+								.stream()
+								.map(f -> new String[] { f.getField(), String.valueOf(f.getDefaultMessage()) })
+								.toList()),
+					Map.of("errors", e.getFieldErrors()
+						.stream()
+						.map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
+						.toList()));
 			case HandlerMethodValidationException e -> new Detail(ProblemCodes.VALIDATION_FAILED,
-					"The request parameters are not valid; see errors for which.",
+					invalid("Parameter", e.getParameterValidationResults()
+						.stream()
+						.flatMap(r -> r.getResolvableErrors()
+							.stream()
+							.map(err -> new String[] { String.valueOf(r.getMethodParameter().getParameterName()),
+									String.valueOf(err.getDefaultMessage()) }))
+						.toList()),
 					Map.of("errors",
 							e.getParameterValidationResults()
 								.stream()
@@ -267,6 +281,26 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return "true or false";
 		}
 		return "a valid value";
+	}
+
+	/**
+	 * "Field 'kmsKeyId' must not be blank.", and how many more there are: the first
+	 * broken constraint in words, the {@code errors} member lists them all.
+	 */
+	private static String invalid(String what, List<String[]> errors) {
+		if (errors.isEmpty()) {
+			return "The request is not valid.";
+		}
+		String first = what + " '" + errors.get(0)[0] + "' " + errors.get(0)[1] + ".";
+		int more = errors.size() - 1;
+		String noun = what.toLowerCase(java.util.Locale.ROOT);
+		return (more == 0) ? first
+				: first + " " + more + " more " + (more == 1 ? noun + " is" : noun + "s are") + " not valid either.";
+	}
+
+	/** "create.size" (method.parameter) as the caller knows it: "size". */
+	private static String leaf(String path) {
+		return path.substring(path.lastIndexOf('.') + 1);
 	}
 
 	/** "application/json" without parameters such as charset. */
