@@ -29,6 +29,7 @@ import io.keyport.kms.KmsTargets;
 import io.keyport.kmskey.KmsKeys;
 import io.keyport.security.Caller;
 import io.keyport.support.DescribedFailure.Kind;
+import io.keyport.support.Sentences;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.ImportSpec;
 import io.keyport.wrapping.KeyMaterial;
@@ -113,15 +114,16 @@ public class ImportJobService {
 		if (!key.isExternal()) {
 			throw new ImportJobException(ImportJobException.KEY_NOT_EXTERNAL, Kind.INVALID, null, null,
 					"Key " + key.arn() + " has origin " + key.origin()
-							+ "; only keys with origin EXTERNAL accept imported key material");
+							+ "; only keys with origin EXTERNAL accept imported key material.");
 		}
 		if (key.state() == null || !KmsImports.canImportInto(target.kms(), key)) {
 			throw new ImportJobException(ImportJobException.KEY_STATE_FORBIDS_IMPORT, Kind.CONFLICT, null, null,
-					"Key " + key.arn() + " is " + key.state() + "; " + importableStates(target));
+					"Key " + key.arn() + " is " + (key.state() != null ? key.state() : "in an unknown state") + "; "
+							+ importableStates(target) + ".");
 		}
 		if (key.keySpec() == null) {
 			throw new ImportJobException(ImportJobException.UNSUPPORTED_KEY_SPEC, Kind.INVALID, null, null,
-					"Key " + key.arn() + " has a key spec Keyport does not know");
+					"Key " + key.arn() + " has a key spec Keyport does not know.");
 		}
 		// refuses, before any KMS call, what the provider's rules never accept
 		ImportSpec spec = new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
@@ -273,7 +275,7 @@ public class ImportJobService {
 		if (claim == null) {
 			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id,
 					ImportJobState.PARAMETERS_EXPIRED, "The wrapping key and import token of job " + id
-							+ " expired before the material arrived; refresh the parameters and wrap again");
+							+ " expired before the material arrived. Refresh the parameters and wrap the material again.");
 		}
 		return this.kmsImports.execute(id, claim.version(), claim.target(), claim.request(), actor);
 	}
@@ -319,8 +321,9 @@ public class ImportJobService {
 				return this.store.save(job).toView();
 			});
 			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id, expired.state(),
-					"The wrapping key and import token of job " + id + " expired at " + expired.parametersValidTo()
-							+ "; refresh the parameters and wrap the material again with the new wrapping key");
+					"The wrapping key and import token of job " + id + " expired at "
+							+ Sentences.time(expired.parametersValidTo()) + ". Refresh the parameters and wrap the "
+							+ "material again with the new wrapping key.");
 		}
 		return context;
 	}
@@ -332,8 +335,9 @@ public class ImportJobService {
 		Instant latest = now.plus(this.properties.maxValidity());
 		if (!expiration.validTo().isAfter(now) || expiration.validTo().isAfter(latest)) {
 			throw new ImportJobException(ImportJobException.INVALID_VALID_TO, Kind.INVALID, jobId, null,
-					"expiration.validTo must be in the future and at most " + this.properties.maxValidity().toDays()
-							+ " days ahead (before " + latest + "); got " + expiration.validTo());
+					"Field 'expiration.validTo' must be in the future and at most "
+							+ this.properties.maxValidity().toDays() + " days ahead (before " + Sentences.time(latest)
+							+ ").");
 		}
 	}
 

@@ -20,6 +20,8 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
+import io.keyport.support.Sentences;
+
 /**
  * Turns what springdoc reads from the controllers into the contract: tags, summaries,
  * descriptions, scopes, real success statuses, every problem answer with its codes,
@@ -222,11 +224,11 @@ final class ContractCustomizer implements OpenApiCustomizer {
 		ObjectNode problem = read(
 				"""
 						{"type": "object",
-						 "description": "An RFC 9457 problem with Keyport's members. title is stable per code; detail is a sentence for the end user.",
+						 "description": "An RFC 9457 problem with Keyport's members. title is fixed per code; detail is a sentence for the end user. Key on code, never on detail.",
 						 "required": ["type", "title", "status", "detail", "code"],
 						 "properties": {
 						  "type": {"type": "string", "format": "uri", "description": "https://keyport.io/problems/{code}"},
-						  "title": {"type": "string", "description": "The code in words, stable per code"},
+						  "title": {"type": "string", "description": "A short human title, fixed per code"},
 						  "status": {"type": "integer", "format": "int32", "description": "The HTTP status"},
 						  "detail": {"type": "string", "description": "What went wrong and what to do, for the end user"},
 						  "instance": {"type": "string", "format": "uri-reference", "description": "The request path"},
@@ -443,7 +445,7 @@ final class ContractCustomizer implements OpenApiCustomizer {
 			.put("type", TYPE_BASE + first)
 			.put("title", ProblemCatalog.title(first))
 			.put("status", status)
-			.put("detail", ProblemCatalog.entry(first).meaning())
+			.put("detail", Sentences.sentence(ProblemCatalog.entry(first).meaning()))
 			.put("code", first);
 		response.putArray("x-problem-codes").addAll(allowed);
 		return response;

@@ -171,7 +171,7 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		assertProblem(response, 422, "invalid-key-material");
 		assertThat(response.json().get("detail").asString())
 			.contains(
-					"expected an unencrypted DER PKCS#8 rsaEncryption private key with a 3072-bit modulus for RSA_3072")
+					"Expected an unencrypted DER PKCS#8 rsaEncryption private key with a 3072-bit modulus for RSA_3072")
 			.contains("found")
 			.contains("id-ecPublicKey")
 			.contains("P-384");

@@ -112,6 +112,7 @@ public final class ApiClient {
 			Response answer = new Response(response.statusCode(), response.headers(), response.body());
 			// every exchange of the suite is checked against the committed contract
 			OpenApiResponseValidator.check(built.method(), built.uri().toString(), answer);
+			ProblemWording.check(built.method(), built.uri().toString(), answer);
 			return answer;
 		}
 		catch (IOException ex) {

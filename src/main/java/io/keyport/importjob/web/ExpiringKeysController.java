@@ -57,13 +57,13 @@ class ExpiringKeysController {
 			Duration window = Duration.parse(within);
 			if (window.isNegative() || window.isZero() || window.compareTo(MAX_WINDOW) > 0) {
 				throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-						"Parameter 'within' must be a positive duration of at most P366D");
+						"Parameter 'within' must be a positive duration of at most P366D.");
 			}
 			return window;
 		}
 		catch (DateTimeParseException ex) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-					"Parameter 'within' must be an ISO-8601 duration such as P7D or PT12H");
+					"Parameter 'within' must be an ISO-8601 duration such as P7D or PT12H.");
 		}
 	}
 

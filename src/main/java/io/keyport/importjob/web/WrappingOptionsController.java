@@ -68,7 +68,7 @@ class WrappingOptionsController {
 		String effectiveRegion = (region != null) ? region : kms.region();
 		if (region != null && !REGION.matcher(region).matches()) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-					"Parameter 'region' must be a region name such as eu-central-1 or cn-north-1");
+					"Parameter 'region' must be a region name such as eu-central-1 or cn-north-1.");
 		}
 		ImportRules rules = (region != null) ? kms.importRules(region) : kms.importRules();
 		KeySpec spec;
@@ -77,7 +77,7 @@ class WrappingOptionsController {
 		}
 		catch (WrappingException ex) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-					"Parameter 'keySpec': " + ex.getMessage());
+					"Parameter 'keySpec' is not valid here. " + ex.detail());
 		}
 		List<WrappingOption> options = rules.wrappingOptions(spec);
 		List<Option> items = options.stream()

@@ -198,8 +198,8 @@ class KmsKeyController {
 	static String checkedReference(String reference) {
 		if (!KEY_REFERENCE.matcher(reference).matches()) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-					"keyId must be a key id, key ARN, "
-							+ "alias name (alias/...) or alias ARN: letters, digits, ':', '/', '_' and '-', at most 2048");
+					"Parameter 'keyId' must be a key ID, key ARN, "
+							+ "alias name (alias/...) or alias ARN: letters, digits, ':', '/', '_' and '-', at most 2048.");
 		}
 		return reference;
 	}

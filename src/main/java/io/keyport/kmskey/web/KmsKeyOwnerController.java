@@ -57,7 +57,7 @@ class KmsKeyOwnerController {
 			@RequestParam(required = false) String target) {
 		String path = reference.startsWith("/") ? reference.substring(1) : reference;
 		if (!path.endsWith(OWNER_SUFFIX)) {
-			throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "No such resource");
+			throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "There is no such resource.");
 		}
 		return assign(target, path.substring(0, path.length() - OWNER_SUFFIX.length()), request);
 	}
