@@ -26,6 +26,7 @@ import io.keyport.client.model.KmsKeyResponse;
 import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.PlaintextRegistry;
 import io.keyport.testsupport.Tokens;
+import io.keyport.testsupport.ValidatingHttpClient;
 import io.keyport.wrapping.OpenSsl;
 import io.keyportdev.localauth.LocalAuthorizationServer;
 
@@ -51,6 +52,8 @@ class GeneratedClientQuickstartTests extends IntegrationTest {
 		String token = Tokens.of(LocalAuthorizationServer.PLATFORM_A, "keyport:read keyport:import keyport:keys");
 		ApiClient client = new ApiClient();
 		client.updateBaseUri("http://127.0.0.1:" + this.port);
+		// every exchange, the raw upload's too, checked against the document
+		client.setHttpClientBuilder(ValidatingHttpClient.newBuilder());
 		client.setRequestInterceptor((request) -> request.header("Authorization", "Bearer " + token))
 			.setReadTimeout(Duration.ofSeconds(30));
 		KeyportApi api = new KeyportApi(client);
