@@ -218,6 +218,9 @@ public final class OpenApiRequestValidator {
 				case "header" -> headers.get(name.toLowerCase(Locale.ROOT));
 				default -> null;
 			};
+			if (value != null && value.isEmpty() && parameter.path("allowEmptyValue").asBoolean(false)) {
+				value = null; // the document lets an empty value stand for an absent one
+			}
 			if (value == null) {
 				if (parameter.path("required").asBoolean(false)) {
 					violations.add("required " + in + " parameter " + name + " is missing");

@@ -59,7 +59,7 @@ class WrappingOptionsController {
 					+ "KMS region; China regions (cn-*) have their own rules.")
 	WrappingOptionsResponse options(@RequestParam @Parameter(schema = @Schema(maxLength = 64)) String keySpec,
 			@RequestParam(required = false) @Parameter(description = "AWS region, e.g. eu-central-1 or cn-north-1",
-					schema = @Schema(pattern = "[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")) String region,
+					schema = @Schema(pattern = "^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$")) String region,
 			@RequestParam(required = false) @Parameter(
 					description = "The KMS target (GET /api/v1/kms-targets); the default target when omitted",
 					schema = @Schema(maxLength = 63)) String target) {
