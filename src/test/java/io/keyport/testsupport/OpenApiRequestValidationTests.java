@@ -27,6 +27,9 @@ class OpenApiRequestValidationTests {
 	static final Map<String, List<String>> JSON_REQUEST = Map.of("Content-Type", List.of("application/json"),
 			"Authorization", List.of(TOKEN));
 
+	static final Map<String, List<String>> READER = Map.of("Authorization",
+			List.of("Bearer " + jwt("{\"scope\":\"keyport:read\"}")));
+
 	static final Map<String, List<String>> JSON = Map.of("Content-Type", List.of("application/json"));
 
 	static final Map<String, List<String>> PROBLEM = Map.of("Content-Type", List.of("application/problem+json"));
@@ -131,6 +134,36 @@ class OpenApiRequestValidationTests {
 		assertThat(VALIDATOR.exchange("DELETE", JOB, JSON_REQUEST, null, 405, PROBLEM,
 				bytes("{\"code\": \"method-not-allowed\"}")))
 			.isEmpty();
+	}
+
+	@Test
+	void keyReferenceWithACharacterTheServerRefusesIsInvalid() {
+		// the pattern was unanchored: one valid character anywhere passed
+		assertThat(VALIDATOR.violations("GET", "/api/v1/kms-keys/alias%2Fkey%40x", READER, null)).singleElement()
+			.asString()
+			.contains("path parameter keyId");
+		assertThat(VALIDATOR.violations("GET", "/api/v1/kms-keys/alias/payments_key-1", READER, null)).isEmpty();
+	}
+
+	@Test
+	void windowThatIsNoIsoDurationIsInvalid() {
+		assertThat(VALIDATOR.violations("GET", "/api/v1/expiring-keys?within=banana", READER, null)).singleElement()
+			.asString()
+			.contains("query parameter within");
+		assertThat(VALIDATOR.violations("GET", "/api/v1/expiring-keys?within=", READER, null)).hasSize(1);
+		assertThat(VALIDATOR.violations("GET", "/api/v1/expiring-keys?within=P1DT12H", READER, null)).isEmpty();
+		assertThat(VALIDATOR.violations("GET", "/api/v1/expiring-keys?within=PT0.5S", READER, null)).isEmpty();
+	}
+
+	@Test
+	void emptyFilterAndPagingValuesStandForAbsentOnes() {
+		// Spring reads ?state= or ?page= as absent and answers 200
+		assertThat(VALIDATOR.exchange("GET", "/api/v1/import-jobs?state=&page=&size=", READER, null, 200, JSON,
+				bytes("{}")))
+			.isEmpty();
+		assertThat(VALIDATOR.violations("GET", "/api/v1/import-jobs?state=DONE", READER, null)).singleElement()
+			.asString()
+			.contains("query parameter state");
 	}
 
 	@Test
