@@ -218,8 +218,12 @@ public final class OpenApiRequestValidator {
 				case "header" -> headers.get(name.toLowerCase(Locale.ROOT));
 				default -> null;
 			};
-			if (value != null && value.isEmpty() && parameter.path("allowEmptyValue").asBoolean(false)) {
-				value = null; // the document lets an empty value stand for an absent one
+			if (value != null && parameter.path("allowEmptyValue").asBoolean(false) && (value.isEmpty()
+					|| value.isBlank() && this.contract.resolve(parameter.path("schema")).has("enum"))) {
+				// the document lets an empty value stand for an absent one (Spring trims
+				// enum
+				// names, so a blank one is empty too)
+				value = null;
 			}
 			if (value == null) {
 				if (parameter.path("required").asBoolean(false)) {

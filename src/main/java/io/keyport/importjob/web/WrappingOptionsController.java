@@ -76,7 +76,9 @@ class WrappingOptionsController {
 			spec = rules.keySpecNamed(keySpec);
 		}
 		catch (WrappingException ex) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
+			// which names exist depends on the target's provider, so the document cannot
+			// list them: the code of an unknown key spec, as when creating a key
+			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-key-spec",
 					"Parameter 'keySpec': " + ex.getMessage());
 		}
 		List<WrappingOption> options = rules.wrappingOptions(spec);
