@@ -314,9 +314,20 @@ final class ContractCustomizer implements OpenApiCustomizer {
 				((ObjectNode) copy.get("schema")).put("minLength", 1).put("maxLength", 255).put("pattern", "^[!-~]+$");
 				copy.put("example", "3f1c2a9e-create-payments-key");
 			}
+			if ("query".equals(parameter.path("in").asText()) && !parameter.path("required").asBoolean(false)
+					&& converted(parameter.path("schema"))) {
+				// Spring reads an empty value (?state=) of a converted parameter as
+				// absent
+				copy.put("allowEmptyValue", true);
+			}
 			kept.add(copy);
 		}
 		operation.set("parameters", kept);
+	}
+
+	/** A number, enum or formatted value, which Spring converts from the text. */
+	private static boolean converted(JsonNode schema) {
+		return !"string".equals(schema.path("type").asText("string")) || schema.has("enum") || schema.has("format");
 	}
 
 	private static final Map<String, String> PARAMETERS = Map.ofEntries(
@@ -329,7 +340,7 @@ final class ContractCustomizer implements OpenApiCustomizer {
 			Map.entry("state", "Only jobs in this state"), Map.entry("kmsKeyId", "Only jobs or events of this key"),
 			Map.entry("tenant", "Only events of this tenant"), Map.entry("from", "Only events at or after this time"),
 			Map.entry("to", "Only events before this time"),
-			Map.entry("within", "The window as an ISO-8601 duration, for example P30D"),
+			Map.entry("within", "The window as an ISO-8601 duration, for example P30D; positive and at most P366D"),
 			Map.entry("keySpec", "The key spec of the KMS key to import into"),
 			Map.entry("region", "The region to ask for (AWS partitions differ); the target's region when omitted"));
 

@@ -333,7 +333,7 @@ class AsymmetricImportApiTests extends IntegrationTest {
 
 	@Test
 	void wrappingOptionsRefuseWhatCannotBeAskedOrImported() {
-		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=AES_256"), 400, "invalid-parameter");
+		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=AES_256"), 400, "invalid-key-spec");
 		assertProblem(this.api.get("/api/v1/wrapping-options"), 400, "missing-parameter");
 		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=HMAC_256&region=Mars"), 400, "invalid-parameter");
 		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=SM2"), 422, "unsupported-key-spec");
