@@ -59,6 +59,44 @@ free_port() {
   return 1
 }
 
+# Where Keyport's request work goes, from JFR's execution samples: each sample is counted once for every area one of
+# its frames belongs to (so the shares overlap; a request's sample is in "Tomcat and the servlet stack" and usually in
+# a more specific area too), and once by its innermost frame outside java.*/jdk.*/sun.* (self time by library).
+jfr_areas() {
+  awk '
+    function area(frame) {
+      if (frame ~ /^io\.keyport\.audit\./) return "Keyport audit (io.keyport.audit)"
+      if (frame ~ /^io\.keyport\.wrapping\./) return "Keyport wrapping (io.keyport.wrapping)"
+      if (frame ~ /^io\.keyport\.kms\.aws\.|^software\.amazon\.awssdk\./) return "AWS SDK client (kms.aws, software.amazon.awssdk)"
+      if (frame ~ /^org\.springframework\.transaction\.|TransactionTemplate|TransactionInterceptor/) return "Spring transactions"
+      if (frame ~ /^org\.hibernate\./) return "Hibernate"
+      if (frame ~ /^org\.postgresql\.|^com\.zaxxer\.hikari\./) return "JDBC driver and pool"
+      if (frame ~ /^org\.springframework\.security\./) return "Spring Security (filters, JWT)"
+      if (frame ~ /^tools\.jackson\.|^com\.fasterxml\.jackson\./) return "JSON (Jackson)"
+      if (frame ~ /^io\.micrometer\.|^io\.opentelemetry\./) return "Observations, metrics, tracing"
+      if (frame ~ /^org\.apache\.(catalina|coyote|tomcat)\./) return "Tomcat and the servlet stack"
+      return ""
+    }
+    /^jdk\.ExecutionSample/ { inside = 1; delete seen; first = ""; next }
+    inside && /^}/ { samples++; for (a in seen) hits[a]++; self[(first == "") ? "JDK only" : first]++; inside = 0; next }
+    inside && /line:/ {
+      frame = $1
+      a = area(frame); if (a != "") seen[a] = 1
+      if (first == "" && frame !~ /^(java|javax|jdk|sun|com\.sun)\./) {
+        n = split(frame, parts, "."); first = parts[1] "." parts[2] (n > 3 ? "." parts[3] : "")
+      }
+    }
+    END {
+      printf "%d execution samples\n\nSamples with a frame in (overlapping):\n", samples
+      for (a in hits) printf "%5.1f%%  %s\n", 100 * hits[a] / samples, a | "sort -rn"
+      close("sort -rn")
+      printf "\nInnermost non-JDK package (self time by library, top 15):\n"
+      for (p in self) printf "%5.1f%%  %s\n", 100 * self[p] / samples, p | "sort -rn | head -15"
+      close("sort -rn | head -15")
+    }
+  ' "$1"
+}
+
 keyport_pid=""
 driver_pid=""
 pgdata=""
@@ -118,7 +156,8 @@ java -cp "target/test-classes:target/classes:$(cat "$out/classpath.txt")" io.key
   --dir="$out" --keyport="$keyport_url" --imports="$imports" --warmup="$warmup" --first-warmup="$first_warmup" \
   --rounds="$rounds" --latencies-ms="$latencies" --clients="$clients" --modes="$modes" \
   --jdbc-url="jdbc:postgresql://127.0.0.1:$pg_port/keyport" --jdbc-user=postgres \
-  --jdbc-password="$superuser_password" --app-role=keyport >"$out/driver.log" 2>&1 &
+  --jdbc-password="$superuser_password" --app-role=keyport --clock-ticks="$(getconf CLK_TCK)" \
+  >"$out/driver.log" 2>&1 &
 driver_pid=$!
 for _ in $(seq 1200); do
   [ -f "$out/endpoints.env" ] && break
@@ -156,10 +195,14 @@ ready_ns="$(date +%s%N)"
 startup_seconds="$(awk -v a="$start_ns" -v b="$ready_ns" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')"
 spring_started="$(sed -n 's/.*Started [A-Za-z]* in \([0-9.]*\) seconds.*/\1/p' "$out/keyport.log" | head -1)"
 rss_idle_kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$keyport_pid/status")"
+# user + system CPU seconds to readiness (fields 14 and 15 after the parenthesised command name): steadier than the
+# wall time where other work shares the cores
+startup_cpu="$(sed 's/.*) //' "/proc/$keyport_pid/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($12 + $13) / hz }')"
 
 if [ -n "$profile" ]; then
   jcmd "$keyport_pid" JFR.start name=benchmark settings=profile filename="$PWD/$out/keyport.jfr" >/dev/null
 fi
+echo "$keyport_pid" >"$out/keyport.pid"
 touch "$out/go"
 # progress: the driver's cell lines and tables
 tail -n +1 -f --pid="$driver_pid" "$out/driver.log" | grep --line-buffered -E '^(Cell |\||KMS calls)' || true
@@ -173,7 +216,8 @@ if [ -n "$profile" ]; then
   jcmd "$keyport_pid" JFR.stop name=benchmark >/dev/null
   jfr summary "$out/keyport.jfr" >"$out/jfr-summary.txt"
   jfr view --width 200 hot-methods "$out/keyport.jfr" >"$out/jfr-hot-methods.txt"
-  jfr print --events jdk.ExecutionSample --stack-depth 64 "$out/keyport.jfr" >"$out/jfr-execution-samples.txt"
+  jfr print --events jdk.ExecutionSample --stack-depth 512 "$out/keyport.jfr" >"$out/jfr-execution-samples.txt"
+  jfr_areas "$out/jfr-execution-samples.txt" >"$out/jfr-areas.txt"
 fi
 
 echo
@@ -186,6 +230,7 @@ echo
   echo "| Keyport | measured | goal |"
   echo "|---|---:|---:|"
   echo "| startup: process start to readiness UP | $startup_seconds s | ≤ 10 s |"
+  echo "| CPU time (user + system) to readiness | $startup_cpu s | |"
   echo "| Spring Boot's \"Started ... in\" | ${spring_started:-?} s | |"
   echo "| RSS when ready | $((rss_idle_kb / 1024)) MB | |"
   echo "| RSS after the load | $((rss_kb / 1024)) MB | ≤ 400 MB |"

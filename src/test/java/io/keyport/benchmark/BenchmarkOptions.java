@@ -22,10 +22,13 @@ import java.util.Map;
  * @param rounds measured blocks per mode and cell, the modes alternating
  * @param modes {@code bare}, {@code keyport} or both
  * @param jdbcUrl database to read {@code pg_stat_statements} from, or {@code null}
+ * @param keyportPid Keyport's process, for its CPU time; read from {@code keyport.pid} in
+ * the directory once the go file is there (see {@link #withKeyportPid})
+ * @param clockTicks the kernel's clock ticks per second ({@code getconf CLK_TCK})
  */
 record BenchmarkOptions(Path directory, URI keyport, List<Duration> latencies, List<Integer> clients, int imports,
 		int warmup, int firstWarmup, int rounds, List<String> modes, String jdbcUrl, String jdbcUser,
-		String jdbcPassword, String applicationRole, Duration goTimeout) {
+		String jdbcPassword, String applicationRole, Duration goTimeout, Long keyportPid, long clockTicks) {
 
 	static BenchmarkOptions parse(String... args) {
 		Map<String, String> values = new HashMap<>();
@@ -47,7 +50,8 @@ record BenchmarkOptions(Path directory, URI keyport, List<Duration> latencies, L
 				Integer.parseInt(values.getOrDefault("rounds", "4")),
 				list(values.getOrDefault("modes", "bare,keyport")), values.get("jdbc-url"), values.get("jdbc-user"),
 				values.get("jdbc-password"), values.getOrDefault("app-role", "keyport"),
-				Duration.ofSeconds(Long.parseLong(values.getOrDefault("go-timeout-seconds", "300"))));
+				Duration.ofSeconds(Long.parseLong(values.getOrDefault("go-timeout-seconds", "300"))), null,
+				Long.parseLong(values.getOrDefault("clock-ticks", "100")));
 		if (options.imports < options.rounds || options.rounds < 1) {
 			throw new IllegalArgumentException("need at least one import per round and one round");
 		}
@@ -55,6 +59,12 @@ record BenchmarkOptions(Path directory, URI keyport, List<Duration> latencies, L
 			throw new IllegalArgumentException("modes are bare and/or keyport");
 		}
 		return options;
+	}
+
+	BenchmarkOptions withKeyportPid(Long pid) {
+		return new BenchmarkOptions(this.directory, this.keyport, this.latencies, this.clients, this.imports,
+				this.warmup, this.firstWarmup, this.rounds, this.modes, this.jdbcUrl, this.jdbcUser, this.jdbcPassword,
+				this.applicationRole, this.goTimeout, pid, this.clockTicks);
 	}
 
 	boolean runs(String mode) {

@@ -1,5 +1,6 @@
 package io.keyport.benchmark;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,7 @@ import java.util.Map;
  * application's SQL statements; both absent where not measured).
  */
 record CellResult(Cell cell, ModeResult bare, ModeResult keyport, Map<String, Long> kmsCallsOfKeyport,
-		List<PostgresStatements.Statement> statements) {
+		List<PostgresStatements.Statement> statements, Duration keyportCpu) {
 
 	/** Keyport against bare; both modes must have run. */
 	ModeResult.Ratios ratios() {
@@ -37,6 +38,11 @@ record CellResult(Cell cell, ModeResult bare, ModeResult keyport, Map<String, Lo
 			.filter((s) -> s.query().regionMatches(true, 0, "begin", 0, 5))
 			.mapToLong(PostgresStatements.Statement::calls)
 			.sum() / (double) this.keyport.count();
+	}
+
+	/** Keyport's CPU milliseconds per import through it. */
+	double cpuMillisPerImport() {
+		return this.keyportCpu.toNanos() / 1e6 / this.keyport.count();
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.keyport.benchmark;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,9 @@ import io.keyport.emulator.KmsFaults;
 /**
  * Runs one cell: sets the emulator's latency, warms both modes up, then measures them in
  * alternating blocks (bare then Keyport, Keyport then bare, ...) so both see the same
- * machine load. Around Keyport's blocks it counts the emulator's calls; around the whole
- * measurement the application's SQL statements (only Keyport's blocks touch the
- * database).
+ * machine load. Around Keyport's blocks it counts the emulator's calls and Keyport's CPU
+ * time; around the whole measurement the application's SQL statements (only Keyport's
+ * blocks touch the database).
  */
 final class CellRunner {
 
@@ -26,10 +27,13 @@ final class CellRunner {
 
 	private final PostgresStatements statements;
 
+	private final ProcessCpu keyportCpu;
+
 	private final BenchmarkOptions options;
 
 	CellRunner(KmsEmulator emulator, BareKmsImport bare, KeyportApiImport keyport, PostgresStatements statements,
-			BenchmarkOptions options) {
+			ProcessCpu keyportCpu, BenchmarkOptions options) {
+		this.keyportCpu = keyportCpu;
 		this.emulator = emulator;
 		this.bare = bare;
 		this.keyport = keyport;
@@ -54,6 +58,7 @@ final class CellRunner {
 		}
 		Map<String, Accumulator> results = new TreeMap<>();
 		Map<String, Long> kmsCalls = new TreeMap<>();
+		Duration cpu = Duration.ZERO;
 		int rounds = this.options.rounds();
 		for (int round = 0; round < rounds; round++) {
 			int imports = this.options.imports() / rounds + ((round < this.options.imports() % rounds) ? 1 : 0);
@@ -61,8 +66,10 @@ final class CellRunner {
 				// bare first in even rounds, Keyport first in odd ones
 				ImportFlow flow = flows.get((round % 2 == 0) ? i : flows.size() - 1 - i);
 				Map<String, Long> before = this.emulator.callCounts();
+				Duration cpuBefore = (this.keyportCpu != null) ? this.keyportCpu.used() : Duration.ZERO;
 				ClosedLoop.Block block = ClosedLoop.run(flow, cell.clients(), imports);
 				if (flow == this.keyport) {
+					cpu = cpu.plus((this.keyportCpu != null) ? this.keyportCpu.used().minus(cpuBefore) : Duration.ZERO);
 					this.emulator.callCounts()
 						.forEach((operation, count) -> kmsCalls.merge(operation,
 								count - before.getOrDefault(operation, 0L), Long::sum));
@@ -72,7 +79,8 @@ final class CellRunner {
 		}
 		kmsCalls.values().removeIf((count) -> count == 0);
 		List<PostgresStatements.Statement> sql = (this.statements != null) ? this.statements.read() : List.of();
-		return new CellResult(cell, result(results, this.bare), result(results, this.keyport), kmsCalls, sql);
+		return new CellResult(cell, result(results, this.bare), result(results, this.keyport), kmsCalls, sql,
+				(this.keyportCpu != null) ? cpu : null);
 	}
 
 	private static ModeResult result(Map<String, Accumulator> results, ImportFlow flow) {

@@ -18,10 +18,11 @@ import io.keyportdev.localauth.LocalAuthorizationServer;
  * the bare KMS calls, both against the same KMS emulator in this JVM. Starts the emulator
  * and the local OAuth2 authorization server on free ports and writes them to
  * {@code endpoints.env} for the script, which then starts the packaged jar against them;
- * waits for the script's {@code go} file (written once Keyport is ready), runs every cell
- * (KMS latency × clients) and writes {@code results.md} and {@code statements.md}. Not a
- * test: the name does not end in {@code Tests}, so surefire leaves it alone. Nothing
- * secret is printed: no material, tokens or wrapped keys.
+ * waits for the script's {@code go} file (written once Keyport is ready, beside
+ * {@code keyport.pid}), runs every cell (KMS latency × clients) and writes
+ * {@code results.md} and {@code statements.md}. Not a test: the name does not end in
+ * {@code Tests}, so surefire leaves it alone. Nothing secret is printed: no material,
+ * tokens or wrapped keys.
  */
 public final class ImportBenchmark {
 
@@ -35,6 +36,7 @@ public final class ImportBenchmark {
 				ConfigurableApplicationContext authorizationServer = LocalAuthorizationServer.start(0)) {
 			writeEndpoints(options.directory(), emulator, LocalAuthorizationServer.issuer(authorizationServer));
 			awaitGo(options);
+			options = options.withKeyportPid(keyportPid(options.directory()));
 			run(options, emulator, LocalAuthorizationServer.issuer(authorizationServer));
 			status = 0;
 		}
@@ -54,8 +56,10 @@ public final class ImportBenchmark {
 		try (BareKmsImport bare = new BareKmsImport(emulator.endpoint(), emulator.region(), maxClients);
 				PostgresStatements statements = (options.jdbcUrl() != null) ? new PostgresStatements(options.jdbcUrl(),
 						options.jdbcUser(), options.jdbcPassword(), options.applicationRole()) : null) {
+			ProcessCpu keyportCpu = (options.keyportPid() != null)
+					? new ProcessCpu(options.keyportPid(), options.clockTicks()) : null;
 			CellRunner runner = new CellRunner(emulator, bare, new KeyportApiImport(http, options.keyport(), tokens),
-					statements, options);
+					statements, keyportCpu, options);
 			List<CellResult> results = new ArrayList<>();
 			for (Duration latency : options.latencies()) {
 				for (int clients : options.clients()) {
@@ -84,6 +88,12 @@ public final class ImportBenchmark {
 		Files.writeString(temporary, "KMS_ENDPOINT=" + emulator.endpoint() + "\nKMS_REGION=" + emulator.region()
 				+ "\nISSUER_URI=" + issuer + "\n");
 		Files.move(temporary, directory.resolve("endpoints.env"), StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	/** Keyport's process id, when the script wrote it (Linux only: read from /proc). */
+	private static Long keyportPid(Path directory) throws Exception {
+		Path file = directory.resolve("keyport.pid");
+		return Files.exists(file) ? Long.valueOf(Files.readString(file).strip()) : null;
 	}
 
 	/** Keyport starts (and its startup is timed) with no load from this JVM. */
