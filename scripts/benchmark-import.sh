@@ -59,40 +59,61 @@ free_port() {
   return 1
 }
 
-# Where Keyport's request work goes, from JFR's execution samples: each sample is counted once for every area one of
-# its frames belongs to (so the shares overlap; a request's sample is in "Tomcat and the servlet stack" and usually in
-# a more specific area too), and once by its innermost frame outside java.*/jdk.*/sun.* (self time by library).
+# Where Keyport's work goes, from JFR's execution samples. Each sample is charged to the innermost frame (nearest the
+# top of its stack) that belongs to a known area; JDK frames (java.*, jdk.*, sun.*) are charged to their caller, so
+# RSA arithmetic under the JWT check counts as token checking and under wrapping as wrapping. A second list counts
+# every sample that has the area anywhere on its stack (overlapping): the time spent inside transactions, for one.
 jfr_areas() {
   awk '
     function area(frame) {
       if (frame ~ /^io\.keyport\.audit\./) return "Keyport audit (io.keyport.audit)"
       if (frame ~ /^io\.keyport\.wrapping\./) return "Keyport wrapping (io.keyport.wrapping)"
-      if (frame ~ /^io\.keyport\.kms\.aws\.|^software\.amazon\.awssdk\./) return "AWS SDK client (kms.aws, software.amazon.awssdk)"
-      if (frame ~ /^org\.springframework\.transaction\.|TransactionTemplate|TransactionInterceptor/) return "Spring transactions"
+      if (frame ~ /^io\.keyport\./) return "Keyport other (io.keyport)"
+      if (frame ~ /^software\.amazon\.awssdk\.|^org\.apache\.http\./) return "AWS SDK and its Apache HTTP client"
+      if (frame ~ /^org\.springframework\.(transaction|orm)\./) return "Spring transactions and JPA support"
       if (frame ~ /^org\.hibernate\./) return "Hibernate"
       if (frame ~ /^org\.postgresql\.|^com\.zaxxer\.hikari\./) return "JDBC driver and pool"
-      if (frame ~ /^org\.springframework\.security\./) return "Spring Security (filters, JWT)"
+      if (frame ~ /^com\.nimbusds\.|^org\.springframework\.security\.oauth2\./) return "JWT decoding and checks (Nimbus, Spring OAuth2)"
+      if (frame ~ /^org\.springframework\.security\./) return "Spring Security filters"
       if (frame ~ /^tools\.jackson\.|^com\.fasterxml\.jackson\./) return "JSON (Jackson)"
       if (frame ~ /^io\.micrometer\.|^io\.opentelemetry\./) return "Observations, metrics, tracing"
-      if (frame ~ /^org\.apache\.(catalina|coyote|tomcat)\./) return "Tomcat and the servlet stack"
+      if (frame ~ /^ch\.qos\.logback\.|^org\.slf4j\./) return "Logging"
+      if (frame ~ /^org\.springframework\.boot\.loader\./) return "Class loading from the jar"
+      if (frame ~ /^org\.springframework\.web\./) return "Spring MVC"
+      if (frame ~ /^org\.apache\.(catalina|coyote|tomcat)\./) return "Tomcat"
+      if (frame ~ /^org\.springframework\./) return "Spring other"
       return ""
     }
-    /^jdk\.ExecutionSample/ { inside = 1; delete seen; first = ""; next }
-    inside && /^}/ { samples++; for (a in seen) hits[a]++; self[(first == "") ? "JDK only" : first]++; inside = 0; next }
-    inside && /line:/ {
+    function within(frame) {
+      if (frame ~ /TransactionTemplate\.execute|TransactionInterceptor\.invoke/) return "inside a transaction"
+      if (frame ~ /^io\.keyport\.audit\./) return "audit"
+      if (frame ~ /^software\.amazon\.awssdk\./) return "an AWS SDK call"
+      if (frame ~ /^org\.hibernate\./) return "Hibernate"
+      if (frame ~ /^com\.nimbusds\.|JwtDecoder\./) return "JWT decoding and checks"
+      if (frame ~ /^io\.keyport\.wrapping\./) return "wrapping"
+      if (frame ~ /^org\.springframework\.boot\.loader\./) return "class loading from the jar"
+      return ""
+    }
+    /^jdk\.ExecutionSample/ { inside = 1; delete seen; charged = ""; next }
+    inside && /^}/ {
+      samples++; for (a in seen) hits[a]++; own[(charged == "") ? "JDK only (threads, GC, I/O)" : charged]++
+      inside = 0; next
+    }
+    inside && /line:|\)$/ && $1 ~ /\(/ {
       frame = $1
-      a = area(frame); if (a != "") seen[a] = 1
-      if (first == "" && frame !~ /^(java|javax|jdk|sun|com\.sun)\./) {
-        n = split(frame, parts, "."); first = parts[1] "." parts[2] (n > 3 ? "." parts[3] : "")
+      w = within(frame); if (w != "") seen[w] = 1
+      if (charged == "" && frame !~ /^(java|javax|jdk|sun|com\.sun)\./) {
+        charged = area(frame)
+        if (charged == "") { n = split(frame, parts, "."); charged = "other: " parts[1] "." parts[2] }
       }
     }
     END {
-      printf "%d execution samples\n\nSamples with a frame in (overlapping):\n", samples
+      printf "%d execution samples\n\nBy area (innermost non-JDK frame; adds up to 100%%):\n", samples
+      for (a in own) printf "%5.1f%%  %s\n", 100 * own[a] / samples, a | "sort -rn"
+      close("sort -rn")
+      printf "\nSamples with this on the stack (overlapping):\n"
       for (a in hits) printf "%5.1f%%  %s\n", 100 * hits[a] / samples, a | "sort -rn"
       close("sort -rn")
-      printf "\nInnermost non-JDK package (self time by library, top 15):\n"
-      for (p in self) printf "%5.1f%%  %s\n", 100 * self[p] / samples, p | "sort -rn | head -15"
-      close("sort -rn | head -15")
     }
   ' "$1"
 }

@@ -3,6 +3,7 @@ package io.keyport.benchmark;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -101,7 +102,7 @@ final class CellRunner {
 		}
 
 		ModeResult result() {
-			long[] all = this.latencies.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+			long[] all = this.latencies.stream().flatMapToLong(Arrays::stream).toArray();
 			return new ModeResult(all, this.elapsedNanos);
 		}
 
