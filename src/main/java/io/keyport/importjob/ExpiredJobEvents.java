@@ -56,8 +56,14 @@ class ExpiredJobEvents implements ExpiredRows {
 
 	@Override
 	public Deleted deleteBatch(Instant cutoff, int limit) {
-		return Deleted.of("import_job_event", this.jdbc
-			.update("delete from import_job_event where id in (" + BATCH + ")", Timestamp.from(cutoff), limit));
+		// materialized once, as for audit entries: an IN subquery may delete more than
+		// the
+		// limit
+		return Deleted.of("import_job_event",
+				this.jdbc.update(
+						"with batch as materialized (" + BATCH
+								+ ") delete from import_job_event e using batch where e.id = batch.id",
+						Timestamp.from(cutoff), limit));
 	}
 
 }

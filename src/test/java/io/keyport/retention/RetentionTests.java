@@ -115,12 +115,6 @@ class RetentionTests extends IntegrationTest {
 				Instant cutoff = kind.cutoff(this.now);
 				ExpiredRows.Deleted deleted = tx.execute(status -> {
 					declareCutoff(cutoff);
-					// the plan that once deleted everything: the batch as the inner side
-					// of a
-					// nested loop, run again for every row
-					this.jdbc.execute("set local enable_hashjoin = off");
-					this.jdbc.execute("set local enable_mergejoin = off");
-					this.jdbc.execute("set local enable_material = off");
 					return kind.deleteBatch(cutoff, limit);
 				});
 				assertThat(deleted.selected()).as("%s, limit %d: %s", kind.name(), limit, deleted)
