@@ -17,8 +17,8 @@ import org.springframework.stereotype.Service;
 /**
  * Keys whose imported material expires soon, so operators hear of it before workloads
  * stop. The gauge {@code keyport.keys.expiring} counts keys within the configured lead
- * time; it is refreshed by the lifecycle runs (at most once per
- * {@link #GAUGE_MAX_AGE}) and on each query, not on every scrape.
+ * time; it is refreshed by the lifecycle runs (at most once per {@link #GAUGE_MAX_AGE})
+ * and on each query, not on every scrape.
  */
 @Service
 public class ExpiringKeys {

@@ -216,9 +216,10 @@ class SchedulerBenchmark {
 		double attained = gpfiCalls / refreshSeconds;
 		double limit = rate * keys.size();
 		String row = String.format(Locale.ROOT,
-				"| %,d | %d / %d | %,d | %,d | %,d | %,d | %,d | %.1f (%.1f) | %.0f | %.2f/s of %.2f/s (%.0f %%) |", size,
-				refreshed / runs, checked / runs, median.calls(), median.rows(), median.buffers(), median.tuplesRead(),
-				median.tuplesWritten(), median.dbMillis(), wall, attained, limit, 100 * attained / limit);
+				"| %,d | %d / %d | %,d | %,d | %,d | %,d | %,d | %.1f (%.1f) | %.0f | %.2f/s of %.2f/s (%.0f %%) |",
+				size, refreshed / runs, checked / runs, median.calls(), median.rows(), median.buffers(),
+				median.tuplesRead(), median.tuplesWritten(), median.dbMillis(), wall, attained, limit,
+				100 * attained / limit);
 		return new Result(row, topStatements(db));
 	}
 
