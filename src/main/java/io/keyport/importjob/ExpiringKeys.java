@@ -90,15 +90,30 @@ public class ExpiringKeys {
 	}
 
 	/**
-	 * Recomputes the gauge (every lifecycle run): a count of the keys expiring within the
-	 * lead time, read through the ValidTo index, not a list of them.
+	 * Recomputes the gauge: a count of the keys expiring within the lead time, read
+	 * through the ValidTo index, not a list of them.
 	 */
 	public int refreshGauge() {
 		Instant now = this.clock.instant();
 		Integer count = this.jdbc.queryForObject("select count(*) " + CURRENT_MATERIAL_EXPIRING, Integer.class,
 				Timestamp.from(now), Timestamp.from(now.plus(this.properties.expiryLeadTime())), null, null);
 		this.expiringWithinLeadTime.set(count != null ? count : 0);
+		this.gaugeRefreshedAt = now;
 		return this.expiringWithinLeadTime.get();
+	}
+
+	/**
+	 * Recomputes the gauge if it is older than {@link #GAUGE_MAX_AGE}; what every
+	 * lifecycle run calls. The count reads every key expiring within the lead time
+	 * (thousands at 100,000 jobs), which a lead time of days does not need every few
+	 * seconds.
+	 */
+	public void refreshGaugeIfStale() {
+		Instant refreshedAt = this.gaugeRefreshedAt;
+		Instant now = this.clock.instant();
+		if (refreshedAt == null || !refreshedAt.plus(GAUGE_MAX_AGE).isAfter(now) || refreshedAt.isAfter(now)) {
+			refreshGauge();
+		}
 	}
 
 	public Duration defaultWindow() {
