@@ -225,7 +225,7 @@ class SchedulerBenchmark {
 		String row = String.format(Locale.ROOT,
 				"| %,d | %d / %d | %,d | %,d | %,d | %,d | %,d | %.1f (%.1f) | %.0f | %.2f/s of %.2f/s (%.0f %%) |",
 				size, refreshed / runs, checked / runs, median.calls(), median.rows(), median.buffers(),
-				median.tuplesRead(), median.tuplesWritten(), median.dbMillis(), wall, attained, limit,
+				median.tuplesRead(), median.tuplesWritten(), median.dbMillis(), slowest, wall, attained, limit,
 				100 * attained / limit);
 		return new Result(row, topStatements(db));
 	}
