@@ -3,6 +3,7 @@ package io.keyport.importjob;
 import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -18,6 +19,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.keyport.importjob.LifecycleClaims.Due;
+import io.keyport.importjob.LifecycleClaims.DueWork;
 import io.keyport.importjob.LifecycleClaims.JobClaim;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
@@ -99,13 +102,56 @@ public class ImportJobLifecycle {
 			.lowCardinalityKeyValue("instance.role", "lifecycle")
 			.observe(() -> {
 				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs());
-				this.expiringKeys.refreshGauge();
+				this.expiringKeys.refreshGaugeIfStale();
 				return summary;
 			});
 	}
 
 	/** Counts of jobs worked on in one run. */
 	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks) {
+	}
+
+	// --- due work: each arm matches a partial index of V9 (state, target, due time). The
+	// due time is the later of the work's own time and work_not_before; the claim also
+	// requires work_not_before to have passed, so "due time <= t" means "the work's time
+	// <= t" for jobs not backed off. (greatest ignores nulls; the work's time is always
+	// set
+	// in the arm's state: ValidTo by a check constraint, next_attempt_at by markWrapped
+	// and
+	// importFailed, next_check_at by recordImported and V7.)
+	// --------------------------------------------------------------
+
+	/**
+	 * Waiting jobs whose parameters lapse within the margin, jobs whose parameters
+	 * already expired, and wrapped jobs whose token expired; most urgent (earliest
+	 * ValidTo) first.
+	 */
+	static DueWork refreshDue(Instant now, Duration margin) {
+		Timestamp lapsing = Timestamp.from(now.plus(margin));
+		Timestamp at = Timestamp.from(now);
+		return new DueWork("parameters_valid_to",
+				List.of(new Due("state = 'PARAMETERS_FETCHED'", "greatest(parameters_valid_to, work_not_before)",
+						lapsing),
+						// expired parameters are due at once, or when the backoff ends
+						new Due("state = 'PARAMETERS_EXPIRED'", "coalesce(work_not_before, '-infinity')", at),
+						new Due("state = 'MATERIAL_WRAPPED'", "greatest(parameters_valid_to, work_not_before)", at)));
+	}
+
+	/** Wrapped jobs whose next import attempt is due and whose token is still valid. */
+	static DueWork retryDue(Instant now) {
+		Timestamp at = Timestamp.from(now);
+		return new DueWork("next_attempt_at", List.of(new Due("state = 'MATERIAL_WRAPPED' and parameters_valid_to > ?",
+				"greatest(next_attempt_at, work_not_before)", at, at)));
+	}
+
+	/**
+	 * Imported jobs whose check with KMS is due: next_check_at is never later than the
+	 * material's ValidTo.
+	 */
+	static DueWork checkDue(Instant now) {
+		Timestamp at = Timestamp.from(now);
+		return new DueWork("next_check_at",
+				List.of(new Due("state = 'IMPORTED'", "greatest(next_check_at, work_not_before)", at)));
 	}
 
 	// --- parameters
@@ -118,11 +164,7 @@ public class ImportJobLifecycle {
 	 */
 	public int refreshDueParameters() {
 		Instant now = this.clock.instant();
-		List<JobClaim> claims = this.claims.claim("""
-				(state = 'PARAMETERS_FETCHED' and parameters_valid_to <= ?)
-				or state = 'PARAMETERS_EXPIRED'
-				or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= ?)""", "parameters_valid_to", now,
-				Timestamp.from(now.plus(this.properties.refreshMargin())), Timestamp.from(now));
+		List<JobClaim> claims = this.claims.claim(refreshDue(now, this.properties.refreshMargin()), now);
 		for (JobClaim claim : claims) {
 			this.claims.work(claim, this::refreshOne);
 		}
@@ -193,9 +235,7 @@ public class ImportJobLifecycle {
 	 */
 	public int retryDueImports() {
 		Instant now = this.clock.instant();
-		List<JobClaim> claims = this.claims.claim(
-				"state = 'MATERIAL_WRAPPED' and next_attempt_at <= ? and parameters_valid_to > ?", "next_attempt_at",
-				now, Timestamp.from(now), Timestamp.from(now));
+		List<JobClaim> claims = this.claims.claim(retryDue(now), now);
 		for (JobClaim claim : claims) {
 			this.claims.work(claim, this::importOne);
 		}
@@ -288,9 +328,7 @@ public class ImportJobLifecycle {
 	 */
 	public int watchImportedJobs() {
 		Instant now = this.clock.instant();
-		// only due work: next_check_at is never later than the material's ValidTo
-		List<JobClaim> claims = this.claims.claim("state = 'IMPORTED' and next_check_at <= ?", "next_check_at", now,
-				Timestamp.from(now));
+		List<JobClaim> claims = this.claims.claim(checkDue(now), now);
 		for (JobClaim claim : claims) {
 			this.claims.work(claim, this::checkImported);
 		}
