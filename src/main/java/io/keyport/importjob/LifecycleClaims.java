@@ -184,7 +184,9 @@ class LifecycleClaims {
 	 * (so each reads O(batch) rows whatever the table holds), then the most urgent batch
 	 * of those by the work's order. Jobs backed off after failures wait their turn
 	 * instead of heading every batch; RETURNING has no order of its own, so the claims
-	 * are sorted again by the same key to be worked most urgent first.
+	 * are sorted again by the same key to be worked most urgent first. The locked rows
+	 * are materialized once: a subquery with LIMIT and SKIP LOCKED that the planner ran
+	 * again could lock and claim another set of rows.
 	 */
 	static ClaimQuery claimQuery(DueWork work, Instant now, String instanceId, Instant leaseUntil,
 			Collection<String> targets, int batchSize) {
@@ -215,7 +217,7 @@ class LifecycleClaims {
 		arguments.add(Timestamp.from(leaseUntil));
 		arguments.add(batchSize);
 		String sql = """
-				with due as (
+				with due as materialized (
 				%s),
 				claimed as (
 				    update import_job set lease_owner = ?, lease_until = ?, version = version + 1
