@@ -77,7 +77,7 @@ public class IdempotentRequests {
 			Supplier<ResponseEntity<?>> action) {
 		if (!SANE.matcher(key).matches()) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-idempotency-key",
-					"Idempotency-Key must be 1 to 255 visible ASCII characters");
+					"Idempotency-Key must be 1 to 255 visible ASCII characters.");
 		}
 		byte[] hash = sha256(this.json.writeValueAsBytes(request));
 		Instant now = this.clock.instant();
@@ -130,16 +130,16 @@ public class IdempotentRequests {
 			.queryForList("select * from idempotency_key where tenant = ? and idempotency_key = ?", tenant, key);
 		if (rows.isEmpty()) {
 			throw new ApiException(HttpStatus.CONFLICT, "idempotency-key-in-flight",
-					"A request with this Idempotency-Key is being processed; retry shortly");
+					"A request with this Idempotency-Key is being processed. Retry shortly.");
 		}
 		Map<String, Object> row = rows.getFirst();
 		if (!operation.equals(row.get("operation")) || !Arrays.equals(hash, (byte[]) row.get("request_hash"))) {
 			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
-					"This Idempotency-Key was used for a different request; use a new key for a new request");
+					"This Idempotency-Key was used for a different request. Use a new key for a new request.");
 		}
 		if (!"COMPLETED".equals(row.get("state"))) {
 			throw new ApiException(HttpStatus.CONFLICT, "idempotency-key-in-flight",
-					"A request with this Idempotency-Key is being processed; retry shortly");
+					"A request with this Idempotency-Key is being processed. Retry shortly.");
 		}
 		ResponseEntity.BodyBuilder replay = ResponseEntity.status((Integer) row.get("response_status"))
 			.cacheControl(CacheControl.noStore())

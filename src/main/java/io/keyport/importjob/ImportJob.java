@@ -25,6 +25,7 @@ import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
 import io.keyport.kms.KmsErrorCode;
 import io.keyport.support.DescribedFailure;
+import io.keyport.support.Sentences;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -277,8 +278,8 @@ class ImportJob {
 		requireValidToAhead(now);
 		if (parametersExpiredAt(now)) {
 			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, id(), this.state,
-					"The wrapping key and import token expired at " + this.parametersValidTo
-							+ "; refresh the parameters and wrap the material again with the new wrapping key");
+					"The wrapping key and import token expired at " + Sentences.time(this.parametersValidTo)
+							+ ". Refresh the parameters and wrap the material again with the new wrapping key.");
 		}
 		transition(ImportJobState.MATERIAL_WRAPPED, "upload material to", cause, null, actor, now);
 		this.encryptedKeyMaterial = material.bytes();
@@ -491,10 +492,10 @@ class ImportJob {
 	ImportJobException validToPassed(Instant now) {
 		return new ImportJobException(ImportJobException.VALID_TO_PASSED, DescribedFailure.Kind.CONFLICT, id(),
 				this.state,
-				"The material's ValidTo " + this.materialValidTo + " has passed (now " + now + "); KMS accepts only "
-						+ "a ValidTo in the future: refresh the parameters with a new expiration (POST "
-						+ "/api/v1/import-jobs/" + this.id + "/refresh-parameters with {\"expiration\": {\"model\": "
-						+ "\"KEY_MATERIAL_EXPIRES\", \"validTo\": ...}}), then upload the same material again");
+				"The material's validTo (" + Sentences.time(this.materialValidTo) + ") has passed, and KMS accepts "
+						+ "only a validTo in the future. Refresh the parameters with a new 'expiration.validTo' (POST "
+						+ "/api/v1/import-jobs/" + this.id + "/refresh-parameters), then upload the same material "
+						+ "again.");
 	}
 
 	/**
@@ -573,9 +574,9 @@ class ImportJob {
 		if (now.isBefore(allowedAt)) {
 			throw new ImportJobException(ImportJobException.REFRESH_TOO_SOON, DescribedFailure.Kind.TOO_MANY_REQUESTS,
 					id(), this.state,
-					"The parameters of job " + id() + " were downloaded at " + this.parametersFetchedAt
-							+ " and are valid until " + this.parametersValidTo + "; they can be refreshed on request "
-							+ "again from " + allowedAt,
+					"The parameters of job " + id() + " were downloaded moments ago and are valid until "
+							+ Sentences.time(this.parametersValidTo) + ". Refresh them again after the number of "
+							+ "seconds in Retry-After.",
 					secondsUntil(now, allowedAt));
 		}
 	}
@@ -629,10 +630,10 @@ class ImportJob {
 	private void requireNotBusy(Instant now, String action) {
 		if (this.leaseUntil != null && this.leaseUntil.isAfter(now)) {
 			throw new ImportJobException(ImportJobException.JOB_BUSY, DescribedFailure.Kind.CONFLICT, id(), this.state,
-					"Cannot " + action + " job " + id() + " now: "
+					"Cannot " + action + " job " + id() + " now because "
 							+ (this.state == ImportJobState.MATERIAL_WRAPPED ? "its material is being imported"
 									: "background work on it is in progress")
-							+ "; retry after " + this.leaseUntil,
+							+ ". Retry after the number of seconds in Retry-After.",
 					secondsUntil(now, this.leaseUntil));
 		}
 	}
@@ -695,12 +696,12 @@ class ImportJob {
 			throw new ImportJobException(ImportJobException.NO_IMPORT_PARAMETERS, id(), this.state,
 					"The job holds no wrapping key in state " + this.state
 							+ (this.state.canTransitionTo(ImportJobState.PARAMETERS_FETCHED)
-									? "; refresh the parameters to get a new one" : ""));
+									? "; refresh the parameters to get a new one." : "."));
 		}
 		if (parametersExpiredAt(now)) {
 			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, id(), this.state,
-					"The wrapping key expired at " + this.parametersValidTo
-							+ "; refresh the parameters to get a new one");
+					"The wrapping key expired at " + Sentences.time(this.parametersValidTo)
+							+ ". Refresh the parameters to get a new one.");
 		}
 		return this.wrappingPublicKey.clone();
 	}

@@ -3,11 +3,13 @@ package io.keyport.importjob;
 import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -18,6 +20,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.keyport.importjob.LifecycleClaims.Due;
+import io.keyport.importjob.LifecycleClaims.DueWork;
 import io.keyport.importjob.LifecycleClaims.JobClaim;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
@@ -106,7 +110,7 @@ public class ImportJobLifecycle {
 			.observe(() -> {
 				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs(),
 						settleOnDemandJobs());
-				this.expiringKeys.refreshGauge();
+				this.expiringKeys.refreshGaugeIfStale();
 				return summary;
 			});
 	}
@@ -118,6 +122,74 @@ public class ImportJobLifecycle {
 	 * wrapped, handled without a KMS call
 	 */
 	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled) {
+	}
+
+	// --- due work: each arm matches a partial index of V9 or V11 (target, due time).
+	// The due time is the later of the work's own time and work_not_before; the claim
+	// also requires work_not_before to have passed, so "due time <= t" means "the work's
+	// time <= t" for jobs not backed off. (greatest ignores nulls; the work's time is
+	// always set in the arm's state: ValidTo by a check constraint, next_attempt_at by
+	// markWrapped and importFailed, next_check_at by recordImported and V7.)
+	// ----------------------------------------------------------------------------------
+
+	/**
+	 * The due time of an EAGER refresh as import_job_eager_refresh (V11) has it: expired
+	 * parameters are due at once (or when the backoff ends), whatever their ValidTo (KMS
+	 * may call a token invalid before it); waiting and wrapped jobs at their ValidTo (or
+	 * when the backoff ends).
+	 */
+	static final String EAGER_REFRESH_DUE_AT = "case when state = 'PARAMETERS_EXPIRED' "
+			+ "then coalesce(work_not_before, '-infinity') else greatest(parameters_valid_to, work_not_before) end";
+
+	/**
+	 * EAGER jobs only: waiting jobs whose parameters lapse within the margin, jobs whose
+	 * parameters already expired, and wrapped jobs whose token expired; by priority (a
+	 * due date, recent client activity, neither), then most urgent (earliest ValidTo)
+	 * first. One arm per priority, so each reads its jobs in the order of
+	 * import_job_eager_refresh (target, priority, due time) and stops at the batch.
+	 */
+	static DueWork refreshDue(Instant now, Duration margin) {
+		Timestamp lapsing = Timestamp.from(now.plus(margin));
+		Timestamp at = Timestamp.from(now);
+		List<Due> arms = IntStream.rangeClosed(ImportJob.PRIORITY_DUE_DATE, ImportJob.PRIORITY_IDLE)
+			.mapToObj(priority -> new Due("""
+					refresh_policy = 'EAGER' and refresh_priority = %d
+					      and state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED', 'MATERIAL_WRAPPED')
+					      and (state <> 'MATERIAL_WRAPPED' or parameters_valid_to <= ?)""".formatted(priority),
+					EAGER_REFRESH_DUE_AT, lapsing, at))
+			.toList();
+		return new DueWork("refresh_priority, parameters_valid_to", arms);
+	}
+
+	/**
+	 * ON_DEMAND jobs the scheduler settles without KMS: jobs waiting past their lifetime
+	 * (by waiting_since, import_job_on_demand_waiting), and wrapped jobs whose token
+	 * lapsed (import_job_on_demand_token_lapsed).
+	 */
+	static DueWork settleDue(Instant now, Duration jobLifetime) {
+		Timestamp at = Timestamp.from(now);
+		return new DueWork("waiting_since", List.of(
+				new Due("refresh_policy = 'ON_DEMAND' and state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')",
+						"waiting_since", Timestamp.from(now.minus(jobLifetime))),
+				new Due("state = 'MATERIAL_WRAPPED' and refresh_policy = 'ON_DEMAND'",
+						"greatest(parameters_valid_to, work_not_before)", at)));
+	}
+
+	/** Wrapped jobs whose next import attempt is due and whose token is still valid. */
+	static DueWork retryDue(Instant now) {
+		Timestamp at = Timestamp.from(now);
+		return new DueWork("next_attempt_at", List.of(new Due("state = 'MATERIAL_WRAPPED' and parameters_valid_to > ?",
+				"greatest(next_attempt_at, work_not_before)", at, at)));
+	}
+
+	/**
+	 * Imported jobs whose check with KMS is due: next_check_at is never later than the
+	 * material's ValidTo.
+	 */
+	static DueWork checkDue(Instant now) {
+		Timestamp at = Timestamp.from(now);
+		return new DueWork("next_check_at",
+				List.of(new Due("state = 'IMPORTED'", "greatest(next_check_at, work_not_before)", at)));
 	}
 
 	// --- parameters
@@ -143,12 +215,8 @@ public class ImportJobLifecycle {
 				log.debug("Target {}: the day's GetParametersForImport budget is used up; refreshes wait", target);
 				continue;
 			}
-			List<JobClaim> claims = this.claims.claimFor(List.of(target), allowance, """
-					refresh_policy = 'EAGER' and ((state = 'PARAMETERS_FETCHED' and parameters_valid_to <= ?)
-					or state = 'PARAMETERS_EXPIRED'
-					or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= ?))""",
-					"refresh_priority, parameters_valid_to", now,
-					Timestamp.from(now.plus(this.properties.refreshMargin())), Timestamp.from(now));
+			List<JobClaim> claims = this.claims.claim(refreshDue(now, this.properties.refreshMargin()), now,
+					List.of(target), allowance);
 			for (JobClaim claim : claims) {
 				this.claims.work(claim, this::refreshOne);
 			}
@@ -165,10 +233,7 @@ public class ImportJobLifecycle {
 	 */
 	public int settleOnDemandJobs() {
 		Instant now = this.clock.instant();
-		List<JobClaim> claims = this.claims.claim("""
-				refresh_policy = 'ON_DEMAND' and ((state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')
-				    and waiting_since < ?) or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= ?))""",
-				"waiting_since", now, Timestamp.from(now.minus(this.properties.jobLifetime())), Timestamp.from(now));
+		List<JobClaim> claims = this.claims.claim(settleDue(now, this.properties.jobLifetime()), now);
 		for (JobClaim claim : claims) {
 			this.claims.work(claim, this::settleOnDemand);
 		}
@@ -257,9 +322,7 @@ public class ImportJobLifecycle {
 	 */
 	public int retryDueImports() {
 		Instant now = this.clock.instant();
-		List<JobClaim> claims = this.claims.claim(
-				"state = 'MATERIAL_WRAPPED' and next_attempt_at <= ? and parameters_valid_to > ?", "next_attempt_at",
-				now, Timestamp.from(now), Timestamp.from(now));
+		List<JobClaim> claims = this.claims.claim(retryDue(now), now);
 		for (JobClaim claim : claims) {
 			this.claims.work(claim, this::importOne);
 		}
@@ -352,9 +415,7 @@ public class ImportJobLifecycle {
 	 */
 	public int watchImportedJobs() {
 		Instant now = this.clock.instant();
-		// only due work: next_check_at is never later than the material's ValidTo
-		List<JobClaim> claims = this.claims.claim("state = 'IMPORTED' and next_check_at <= ?", "next_check_at", now,
-				Timestamp.from(now));
+		List<JobClaim> claims = this.claims.claim(checkDue(now), now);
 		for (JobClaim claim : claims) {
 			this.claims.work(claim, this::checkImported);
 		}

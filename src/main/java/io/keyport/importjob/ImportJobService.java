@@ -29,6 +29,7 @@ import io.keyport.kms.KmsTargets;
 import io.keyport.kmskey.KmsKeys;
 import io.keyport.security.Caller;
 import io.keyport.support.DescribedFailure.Kind;
+import io.keyport.support.Sentences;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.ImportSpec;
 import io.keyport.wrapping.KeyMaterial;
@@ -117,7 +118,7 @@ public class ImportJobService {
 		checkValidTo(command.expiration(), now, null);
 		if (command.dueBy() != null && !command.dueBy().isAfter(now)) {
 			throw new ImportJobException(ImportJobException.INVALID_DUE_BY, Kind.INVALID, null, null,
-					"dueBy must be in the future; got " + command.dueBy());
+					"Field 'dueBy' must be in the future (it was " + Sentences.time(command.dueBy()) + ").");
 		}
 		RefreshPolicy policy = command.refreshPolicy() != null ? command.refreshPolicy()
 				: this.refreshPolicies.defaultFor(caller.tenant());
@@ -129,15 +130,16 @@ public class ImportJobService {
 		if (!key.isExternal()) {
 			throw new ImportJobException(ImportJobException.KEY_NOT_EXTERNAL, Kind.INVALID, null, null,
 					"Key " + key.arn() + " has origin " + key.origin()
-							+ "; only keys with origin EXTERNAL accept imported key material");
+							+ "; only keys with origin EXTERNAL accept imported key material.");
 		}
 		if (key.state() == null || !KmsImports.canImportInto(target.kms(), key)) {
 			throw new ImportJobException(ImportJobException.KEY_STATE_FORBIDS_IMPORT, Kind.CONFLICT, null, null,
-					"Key " + key.arn() + " is " + key.state() + "; " + importableStates(target));
+					"Key " + key.arn() + " is " + (key.state() != null ? key.state() : "in an unknown state") + "; "
+							+ importableStates(target) + ".");
 		}
 		if (key.keySpec() == null) {
 			throw new ImportJobException(ImportJobException.UNSUPPORTED_KEY_SPEC, Kind.INVALID, null, null,
-					"Key " + key.arn() + " has a key spec Keyport does not know");
+					"Key " + key.arn() + " has a key spec Keyport does not know.");
 		}
 		// refuses, before any KMS call, what the provider's rules never accept
 		ImportSpec spec = new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
@@ -314,7 +316,7 @@ public class ImportJobService {
 		if (claim == null) {
 			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id,
 					ImportJobState.PARAMETERS_EXPIRED, "The wrapping key and import token of job " + id
-							+ " expired before the material arrived; refresh the parameters and wrap again");
+							+ " expired before the material arrived. Refresh the parameters and wrap the material again.");
 		}
 		return this.kmsImports.execute(id, claim.version(), claim.target(), claim.request(), actor);
 	}
@@ -364,13 +366,13 @@ public class ImportJobService {
 			}
 			return this.store.save(current).toView();
 		});
-		String detail = onDemandJob ? "The wrapping key and import token of job " + id + " expired at "
-				+ expired.parametersValidTo() + ". Material wrapped under that wrapping key cannot be imported any "
-				+ "more: get the wrapping key again (GET /api/v1/import-jobs/" + id + "/wrapping-key downloads new "
+		String expiredAt = "The wrapping key and import token of job " + id + " expired at "
+				+ Sentences.time(expired.parametersValidTo()) + ".";
+		String detail = onDemandJob ? expiredAt + " Material wrapped under that wrapping key cannot be imported any "
+				+ "more. Get the wrapping key again (GET /api/v1/import-jobs/" + id + "/wrapping-key downloads new "
 				+ "parameters for this ON_DEMAND job), wrap the material with it and upload it again, or upload the "
-				+ "plaintext for Keyport to wrap"
-				: "The wrapping key and import token of job " + id + " expired at " + expired.parametersValidTo()
-						+ "; refresh the parameters and wrap the material again with the new wrapping key";
+				+ "plaintext for Keyport to wrap."
+				: expiredAt + " Refresh the parameters and wrap the material again with the new wrapping key.";
 		throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id, expired.state(), detail);
 	}
 
@@ -381,8 +383,9 @@ public class ImportJobService {
 		Instant latest = now.plus(this.properties.maxValidity());
 		if (!expiration.validTo().isAfter(now) || expiration.validTo().isAfter(latest)) {
 			throw new ImportJobException(ImportJobException.INVALID_VALID_TO, Kind.INVALID, jobId, null,
-					"expiration.validTo must be in the future and at most " + this.properties.maxValidity().toDays()
-							+ " days ahead (before " + latest + "); got " + expiration.validTo());
+					"Field 'expiration.validTo' must be in the future and at most "
+							+ this.properties.maxValidity().toDays() + " days ahead (before " + Sentences.time(latest)
+							+ ").");
 		}
 	}
 

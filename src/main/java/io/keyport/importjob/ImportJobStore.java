@@ -47,7 +47,7 @@ class ImportJobStore {
 		if (job.version() != version) {
 			throw new ImportJobException(CONCURRENT_MODIFICATION, Kind.CONFLICT, id, job.state(),
 					"Job " + id + " was changed by another request (now " + job.state()
-							+ "); read it again and retry if still needed");
+							+ "). Read it again and retry if still needed.");
 		}
 		return job;
 	}
@@ -57,7 +57,7 @@ class ImportJobStore {
 	}
 
 	private static ImportJobException notFound(ImportJobId id) {
-		return new ImportJobException(JOB_NOT_FOUND, Kind.NOT_FOUND, id, null, "No import job " + id);
+		return new ImportJobException(JOB_NOT_FOUND, Kind.NOT_FOUND, id, null, "There is no import job " + id + ".");
 	}
 
 }

@@ -2,7 +2,6 @@ package io.keyport.importjob;
 
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
@@ -83,11 +82,16 @@ class KmsImports {
 		catch (KmsException ex) {
 			ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
 			this.metrics.importFailed(target, ex.errorCode(), failed.state());
+			// KMS's own words are for operators (here and in the job's history), not for
+			// the caller's end user
+			log.warn("Import job {}: KMS refused {} with {}: {}", id, ex.operation(), ex.errorCode().code(),
+					ex.getMessage());
+			boolean exhausted = failed.state() == ImportJobState.FAILED && ex.isTransient();
 			throw new ImportJobException(
-					failed.state() == ImportJobState.FAILED && ex.isTransient()
-							? ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED : ex.errorCode().code(),
+					exhausted ? ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED : ex.errorCode().code(),
 					ex.errorCode().importKind(), id, failed.state(),
-					"KMS refused the import: " + ex.getMessage() + ". " + nextStep(failed.state()));
+					exhausted ? "KMS failed on every import attempt, so the job failed. Start a new job."
+							: ex.errorCode().detail() + " " + nextStep(failed.state()));
 		}
 		// KMS has the material: recorded from whatever the job became meanwhile, never
 		// lost to a version check
@@ -216,7 +220,7 @@ class KmsImports {
 			// would be refused
 			throw new ImportJobException(ImportJobException.WRAPPING_KEY_SPEC_MISMATCH, Kind.UPSTREAM_FAILED, jobId,
 					null, "KMS returned a " + wrappingKey.spec() + " wrapping key where " + wrappingKeySpec
-							+ " was requested");
+							+ " was requested.");
 		}
 		return parameters;
 	}
@@ -224,10 +228,10 @@ class KmsImports {
 	private static String nextStep(ImportJobState state) {
 		return switch (state) {
 			case MATERIAL_WRAPPED -> "The job keeps the wrapped material and retries the import later.";
-			case PARAMETERS_FETCHED -> "The job waits for material again: check the material and how it was wrapped.";
-			case PARAMETERS_EXPIRED -> "Refresh the parameters and wrap the material again with the new wrapping key.";
+			case PARAMETERS_FETCHED -> "The job waits for newly wrapped material.";
+			case PARAMETERS_EXPIRED -> "The job needs new parameters before it takes material again.";
 			case FAILED -> "The job failed; fix the KMS key and start a new job.";
-			default -> "The job is " + state.name().toLowerCase(Locale.ROOT) + ".";
+			default -> "The job is now in state " + state.name() + ".";
 		};
 	}
 

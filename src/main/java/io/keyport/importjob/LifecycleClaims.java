@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -140,53 +139,105 @@ class LifecycleClaims {
 	// --------------------------------------------------------------------------------------------------
 
 	/**
+	 * Jobs in one state that are due: a condition on the state (matching a partial index)
+	 * and a due time, the index's key, that must not be later than {@code dueBy}. Jobs
+	 * backed off after failures are due at their {@code work_not_before} at the earliest,
+	 * so the due time includes it: the index then yields only jobs that can be claimed
+	 * now (or soon), never every job ever backed off.
+	 *
+	 * @param condition SQL on import_job, with {@code ?} for the parameters
+	 * @param dueAt the due time as the index has it
+	 * @param dueBy claim jobs due at or before this
+	 */
+	record Due(String condition, String dueAt, Timestamp dueBy, Object... parameters) {
+	}
+
+	/**
+	 * A kind of work: jobs due in any of the arms, worked most urgent first by
+	 * {@code order} (one or more columns, most significant first).
+	 */
+	record DueWork(String order, List<Due> arms) {
+	}
+
+	/** A claim statement and its arguments, in the order of the placeholders. */
+	record ClaimQuery(String sql, Object[] arguments) {
+	}
+
+	/**
 	 * Claims up to a batch of due jobs that nobody else holds: one short transaction,
 	 * rows locked with SKIP LOCKED so concurrent instances claim disjoint sets, the lease
 	 * written and the version bumped.
 	 */
-	List<JobClaim> claim(String condition, String order, Instant now, Object... parameters) {
-		return claimFor(this.targets.names(), this.properties.batchSize(), condition, order, now, parameters);
+	List<JobClaim> claim(DueWork work, Instant now) {
+		return claim(work, now, this.targets.names(), this.properties.batchSize());
 	}
 
 	/**
 	 * Claims up to {@code limit} due jobs of the given targets (of those this instance
 	 * can reach).
-	 * @param order plain column names, most significant first
 	 */
-	List<JobClaim> claimFor(Collection<String> targetNames, int limit, String condition, String order, Instant now,
-			Object... parameters) {
-		List<Object> arguments = new ArrayList<>();
-		arguments.add(this.properties.instanceId());
-		arguments.add(Timestamp.from(now.plus(this.properties.leaseDuration())));
-		arguments.addAll(Arrays.asList(parameters));
+	List<JobClaim> claim(DueWork work, Instant now, Collection<String> targetNames, int limit) {
 		// only jobs of targets this instance can reach: during a rollout that adds a
 		// target, replicas without it leave its jobs to those that have it
 		List<String> targets = targetNames.stream().filter(this.targets::contains).toList();
 		if (targets.isEmpty() || limit <= 0) {
 			return List.of();
 		}
-		arguments.addAll(targets);
-		arguments.add(Timestamp.from(now));
-		arguments.add(Timestamp.from(now));
-		arguments.add(limit);
-		// jobs backed off after failures wait their turn instead of heading every batch;
-		// RETURNING has no order of its own, so the claims are sorted again by the same
-		// key to be worked most urgent first
+		ClaimQuery query = claimQuery(work, now, this.properties.instanceId(),
+				now.plus(this.properties.leaseDuration()), targets, limit);
+		return this.tx
+			.execute(status -> this.jdbc.query(query.sql(), (rs, row) -> new JobClaim(rs.getObject("id", UUID.class),
+					rs.getLong("version"), rs.getInt("work_failures")), query.arguments()));
+	}
+
+	/**
+	 * The claim of up to {@code batchSize} jobs due for the work: per target and arm, the
+	 * most urgent batch by the arm's due time, read in the order of its index and locked
+	 * (so each reads O(batch) rows whatever the table holds), then the most urgent batch
+	 * of those by the work's order. Jobs backed off after failures wait their turn
+	 * instead of heading every batch; RETURNING has no order of its own, so the claims
+	 * are sorted again by the same key to be worked most urgent first. The locked rows
+	 * are materialized once: a subquery with LIMIT and SKIP LOCKED that the planner ran
+	 * again could lock and claim another set of rows.
+	 */
+	static ClaimQuery claimQuery(DueWork work, Instant now, String instanceId, Instant leaseUntil,
+			Collection<String> targets, int batchSize) {
+		List<Object> arguments = new ArrayList<>();
+		List<String> arms = new ArrayList<>();
+		for (String target : targets) {
+			for (Due due : work.arms()) {
+				arms.add(
+						"""
+								select * from (select id, (%s) as claim_order from import_job
+								    where kms_target = ? and %s and %s <= ?
+								      and (lease_until is null or lease_until < ?) and (work_not_before is null or work_not_before <= ?)
+								    order by %s limit ? for update skip locked) arm"""
+							.formatted(work.order(), due.condition(), due.dueAt(), due.dueAt()));
+				arguments.add(target);
+				arguments.addAll(Arrays.asList(due.parameters()));
+				arguments.add(due.dueBy());
+				arguments.add(Timestamp.from(now));
+				arguments.add(Timestamp.from(now));
+				arguments.add(batchSize);
+			}
+		}
+		if (arms.isEmpty()) {
+			// no target configured: nothing can be claimed
+			arms.add("select id, (%s) as claim_order from import_job where false".formatted(work.order()));
+		}
+		arguments.add(instanceId);
+		arguments.add(Timestamp.from(leaseUntil));
+		arguments.add(batchSize);
 		String sql = """
-				with claimed as (
+				with due as materialized (
+				%s),
+				claimed as (
 				    update import_job set lease_owner = ?, lease_until = ?, version = version + 1
-				    where id in (
-				        select id from import_job
-				        where (%s) and kms_target in (%s) and (lease_until is null or lease_until < ?)
-				          and (work_not_before is null or work_not_before <= ?)
-				        order by %s
-				        limit ?
-				        for update skip locked)
-				    returning id, version, work_failures, %s)
-				select id, version, work_failures from claimed order by %s, id""".formatted(condition,
-				String.join(", ", Collections.nCopies(targets.size(), "?")), order, order, order);
-		return this.tx.execute(status -> this.jdbc.query(sql, (rs, row) -> new JobClaim(rs.getObject("id", UUID.class),
-				rs.getLong("version"), rs.getInt("work_failures")), arguments.toArray()));
+				    where id in (select id from due order by claim_order, id limit ?)
+				    returning id, version, work_failures, (%s) as claim_order)
+				select id, version, work_failures from claimed order by claim_order, id"""
+			.formatted(String.join("\nunion all\n", arms), work.order());
+		return new ClaimQuery(sql, arguments.toArray());
 	}
 
 	/**

@@ -157,7 +157,8 @@ class OnDemandParameters {
 
 	private static ImportJobException busy(ImportJobId id) {
 		return new ImportJobException(ImportJobException.JOB_BUSY, Kind.CONFLICT, id, null,
-				"New parameters for job " + id + " are being downloaded by another request; retry shortly",
+				"New parameters for job " + id + " are being downloaded by another request. Retry after the "
+						+ "number of seconds in Retry-After.",
 				Duration.ofSeconds(1));
 	}
 

@@ -94,7 +94,7 @@ final class ParameterDownloadShare {
 			.ofSeconds(Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1)));
 		throw new ImportJobException(ImportJobException.KMS_QUOTA_EXCEEDED, Kind.TOO_MANY_REQUESTS, jobId, null,
 				"The share of KMS's GetParametersForImport quota for requests of tenant '" + caller.tenant()
-						+ "' is used up for now; retry after " + retryAfter.toSeconds() + " s",
+						+ "' is used up for now. Retry after " + retryAfter.toSeconds() + " seconds.",
 				retryAfter);
 	}
 

@@ -5,9 +5,10 @@ import java.util.Map;
 import io.keyport.support.DescribedFailure;
 
 /**
- * A KMS call failed. The message is the provider's (it never contains material or
- * tokens); {@link #operation()} names the call. Answered as {@link KmsErrorCode} says
- * when it reaches the API.
+ * A KMS call failed. The message is the provider's (it never contains material or tokens)
+ * and is for operators; {@link #operation()} names the call. Answered as
+ * {@link KmsErrorCode} says when it reaches the API, with Keyport's own sentence as the
+ * detail and, where Keyport adds one, a note of what it did about it.
  */
 public class KmsException extends RuntimeException implements DescribedFailure {
 
@@ -15,10 +16,25 @@ public class KmsException extends RuntimeException implements DescribedFailure {
 
 	private final String operation;
 
+	private final String note;
+
 	public KmsException(KmsErrorCode errorCode, String operation, String message, Throwable cause) {
+		this(errorCode, operation, message, cause, null);
+	}
+
+	private KmsException(KmsErrorCode errorCode, String operation, String message, Throwable cause, String note) {
 		super(message, cause);
 		this.errorCode = errorCode;
 		this.operation = operation;
+		this.note = note;
+	}
+
+	/**
+	 * The same failure with a sentence of Keyport's own appended to the detail (for
+	 * example what Keyport undid because of it).
+	 */
+	public KmsException withNote(String note) {
+		return new KmsException(this.errorCode, this.operation, getMessage(), this, note);
 	}
 
 	public KmsErrorCode errorCode() {
@@ -45,7 +61,7 @@ public class KmsException extends RuntimeException implements DescribedFailure {
 
 	@Override
 	public String detail() {
-		return this.operation + ": " + getMessage();
+		return (this.note != null) ? this.errorCode.detail() + " " + this.note : this.errorCode.detail();
 	}
 
 	@Override

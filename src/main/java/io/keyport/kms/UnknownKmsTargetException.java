@@ -14,7 +14,8 @@ public class UnknownKmsTargetException extends RuntimeException implements Descr
 	private final Collection<String> configured;
 
 	public UnknownKmsTargetException(String name, Collection<String> configured) {
-		super("KMS target '" + name + "' is not configured; configured targets: " + String.join(", ", configured));
+		super("KMS target '" + name + "' is not configured; the configured targets are " + String.join(", ", configured)
+				+ ".");
 		this.configured = configured;
 	}
 

@@ -80,8 +80,7 @@ class KmsKeyCreation {
 			}
 			catch (KmsException ex) {
 				scheduleDeletion(kms, key, ex);
-				throw new KmsException(ex.errorCode(), ex.operation(), ex.getMessage() + " (the key " + key.arn()
-						+ " created for the alias was scheduled for deletion)", ex);
+				throw ex.withNote("The key " + key.arn() + " created for the alias was scheduled for deletion.");
 			}
 		}
 		return key;

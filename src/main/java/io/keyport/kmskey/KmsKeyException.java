@@ -39,25 +39,25 @@ public final class KmsKeyException extends RuntimeException implements Described
 	 * the caller wrote it, so that key ids cannot be probed.
 	 */
 	public static KmsKeyException keyNotFound(String reference) {
-		return new KmsKeyException(Kind.NOT_FOUND, KEY_NOT_FOUND, "Key '" + reference + "' does not exist");
+		return new KmsKeyException(Kind.NOT_FOUND, KEY_NOT_FOUND, "Key '" + reference + "' does not exist.");
 	}
 
 	static KmsKeyException notAsymmetric(String keyArn, Object keySpec) {
 		return new KmsKeyException(Kind.INVALID, KEY_NOT_ASYMMETRIC, "Key " + keyArn + " is a " + keySpec
-				+ " key; only asymmetric keys (RSA_*, ECC_*, SM2) have a public key");
+				+ " key; only asymmetric keys (RSA, ECC and SM2 key specs) have a public key.");
 	}
 
 	static KmsKeyException pendingImport(String keyArn) {
 		return new KmsKeyException(Kind.CONFLICT, KEY_PENDING_IMPORT, "Key " + keyArn + " has no key material yet "
-				+ "(PENDING_IMPORT); its public key exists once the private key is imported");
+				+ "(PENDING_IMPORT); its public key exists once the private key is imported.");
 	}
 
 	static KmsKeyException invalidAlias(String provider) {
 		return new KmsKeyException(Kind.BAD_REQUEST, INVALID_ALIAS,
 				"huawei".equals(provider)
-						? "alias must be 1 to 255 letters, digits, ':', '/', '_' or '-' (Huawei Cloud KMS)"
-						: "alias must be 'alias/' followed by letters, "
-								+ "digits, '/', '_' or '-' (at most 256 characters), and not start with 'alias/aws/'");
+						? "Field 'alias' must be 1 to 255 letters, digits, ':', '/', '_' or '-' (Huawei Cloud KMS)."
+						: "Field 'alias' must be 'alias/' followed by letters, "
+								+ "digits, '/', '_' or '-' (at most 256 characters), and not start with 'alias/aws/'.");
 	}
 
 	static KmsKeyException invalidKeySpec(String message) {
@@ -66,17 +66,17 @@ public final class KmsKeyException extends RuntimeException implements Described
 
 	static KmsKeyException aliasTaken(String alias) {
 		return new KmsKeyException(Kind.CONFLICT, ALIAS_ALREADY_EXISTS,
-				"The alias " + alias + " is already in use; choose another alias");
+				"The alias " + alias + " is already in use. Choose another alias.");
 	}
 
 	static KmsKeyException invalidTenant() {
 		return new KmsKeyException(Kind.BAD_REQUEST, INVALID_TENANT,
-				"tenant must be 1 to 128 letters, digits or '.', '_', ':', '@', '-'");
+				"Field 'tenant' must be 1 to 128 letters, digits or '.', '_', ':', '@', '-'.");
 	}
 
 	static KmsKeyException ownedByAnother(String keyArn) {
 		return new KmsKeyException(Kind.CONFLICT, KEY_ALREADY_OWNED,
-				"Key " + keyArn + " already belongs to another tenant; an owned key is never reassigned");
+				"Key " + keyArn + " already belongs to another tenant; an owned key is never reassigned.");
 	}
 
 	@Override

@@ -20,6 +20,8 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
+import io.keyport.support.Sentences;
+
 /**
  * Turns what springdoc reads from the controllers into the contract: tags, summaries,
  * descriptions, scopes, real success statuses, every problem answer with its codes,
@@ -223,11 +225,11 @@ final class ContractCustomizer implements OpenApiCustomizer {
 		ObjectNode problem = read(
 				"""
 						{"type": "object",
-						 "description": "An RFC 9457 problem with Keyport's members. title is stable per code; detail is a sentence for the end user.",
+						 "description": "An RFC 9457 problem with Keyport's members. title is fixed per code; detail is a sentence for the end user. Key on code, never on detail.",
 						 "required": ["type", "title", "status", "detail", "code"],
 						 "properties": {
 						  "type": {"type": "string", "format": "uri", "description": "https://keyport.io/problems/{code}"},
-						  "title": {"type": "string", "description": "The code in words, stable per code"},
+						  "title": {"type": "string", "description": "A short human title, fixed per code"},
 						  "status": {"type": "integer", "format": "int32", "description": "The HTTP status"},
 						  "detail": {"type": "string", "description": "What went wrong and what to do, for the end user"},
 						  "instance": {"type": "string", "format": "uri-reference", "description": "The request path"},
@@ -313,9 +315,20 @@ final class ContractCustomizer implements OpenApiCustomizer {
 				((ObjectNode) copy.get("schema")).put("minLength", 1).put("maxLength", 255).put("pattern", "^[!-~]+$");
 				copy.put("example", "3f1c2a9e-create-payments-key");
 			}
+			if ("query".equals(parameter.path("in").asText()) && !parameter.path("required").asBoolean(false)
+					&& converted(parameter.path("schema"))) {
+				// Spring reads an empty value (?state=) of a converted parameter as
+				// absent
+				copy.put("allowEmptyValue", true);
+			}
 			kept.add(copy);
 		}
 		operation.set("parameters", kept);
+	}
+
+	/** A number, enum or formatted value, which Spring converts from the text. */
+	private static boolean converted(JsonNode schema) {
+		return !"string".equals(schema.path("type").asText("string")) || schema.has("enum") || schema.has("format");
 	}
 
 	private static final Map<String, String> PARAMETERS = Map.ofEntries(
@@ -328,7 +341,7 @@ final class ContractCustomizer implements OpenApiCustomizer {
 			Map.entry("state", "Only jobs in this state"), Map.entry("kmsKeyId", "Only jobs or events of this key"),
 			Map.entry("tenant", "Only events of this tenant"), Map.entry("from", "Only events at or after this time"),
 			Map.entry("to", "Only events before this time"),
-			Map.entry("within", "The window as an ISO-8601 duration, for example P30D"),
+			Map.entry("within", "The window as an ISO-8601 duration, for example P30D; positive and at most P366D"),
 			Map.entry("keySpec", "The key spec of the KMS key to import into"),
 			Map.entry("region", "The region to ask for (AWS partitions differ); the target's region when omitted"));
 
@@ -444,7 +457,7 @@ final class ContractCustomizer implements OpenApiCustomizer {
 			.put("type", TYPE_BASE + first)
 			.put("title", ProblemCatalog.title(first))
 			.put("status", status)
-			.put("detail", ProblemCatalog.entry(first).meaning())
+			.put("detail", Sentences.sentence(ProblemCatalog.entry(first).meaning()))
 			.put("code", first);
 		response.putArray("x-problem-codes").addAll(allowed);
 		return response;

@@ -180,7 +180,7 @@ final class OperationContracts {
 				"The wrapping algorithms and wrapping key specs the target accepts for the key spec, the recommended "
 						+ "one first.",
 				List.of("keyport:read", "keyport:admin"), 200, "The options",
-				codes(QUERY, TARGET, List.of("missing-parameter", "unsupported-key-spec")));
+				codes(QUERY, TARGET, List.of("missing-parameter", "invalid-key-spec", "unsupported-key-spec")));
 		add("listAuditEvents", AUDIT, "List audit events",
 				"Newest first, filtered by key, tenant and time range; every change and every refused request.",
 				List.of("keyport:admin"), 200, "One page of audit events", codes(QUERY));

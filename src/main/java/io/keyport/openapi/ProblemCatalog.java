@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.keyport.web.ProblemTitles;
+
 /**
  * Every problem {@code code} the API answers with, its statuses and its meaning: the
  * document lists each once (in the {@code Problem} schema) and names per operation and
@@ -119,10 +121,9 @@ final class ProblemCatalog {
 		return entry;
 	}
 
-	/** Title as the API writes it: the code in words. */
+	/** Title as the API writes it, from the one title source. */
 	static String title(String code) {
-		String words = code.replace('-', ' ');
-		return words.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + words.substring(1);
+		return ProblemTitles.title(code);
 	}
 
 	static List<Integer> statuses(String code) {

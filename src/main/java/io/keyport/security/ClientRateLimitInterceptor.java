@@ -55,7 +55,7 @@ class ClientRateLimitInterceptor implements ApiInterceptor {
 		request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller);
 		ProblemResponses.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "too-many-requests",
 				"Client " + caller.clientId() + " exceeded " + this.properties.requestsPerSecond()
-						+ " requests per second; retry after the time in Retry-After");
+						+ " requests per second. Retry after the number of seconds in Retry-After.");
 		return false;
 	}
 

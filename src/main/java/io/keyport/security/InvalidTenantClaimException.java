@@ -13,7 +13,7 @@ final class InvalidTenantClaimException extends AuthenticationException {
 
 	InvalidTenantClaimException(String claim, Caller caller) {
 		super("The token's '" + claim + "' claim must name the tenant: 1 to " + CallerResolver.MAX_TENANT
-				+ " letters, digits or '.', '_', ':', '@', '-'");
+				+ " letters, digits or '.', '_', ':', '@', '-'.");
 		this.caller = caller;
 	}
 

@@ -48,13 +48,13 @@ class SecurityConfiguration {
 				problem(request, response, HttpStatus.FORBIDDEN, "invalid-tenant-claim", invalid.getMessage());
 				return;
 			}
-			problem(request, response, HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required");
+			problem(request, response, HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required.");
 		};
 		AccessDeniedHandler forbidden = (request, response, ex) -> {
 			request.setAttribute(Caller.REQUEST_ATTRIBUTE,
 					Caller.of(SecurityContextHolder.getContext().getAuthentication()));
 			problem(request, response, HttpStatus.FORBIDDEN, "insufficient-scope",
-					"The token lacks the scope this operation requires");
+					"The token lacks the scope this operation requires.");
 		};
 		return http
 			.authorizeHttpRequests(requests -> requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class))

@@ -49,7 +49,7 @@ public class ApiException extends RuntimeException {
 	 */
 	public static ApiException parameterAbove(String parameter, int maximum) {
 		return new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
-				"The request parameters are not valid", Map.of("errors", List
+				"Parameter '" + parameter + "' must be less than or equal to " + maximum + ".", Map.of("errors", List
 					.of(Map.of("parameter", parameter, "message", "[must be less than or equal to " + maximum + "]"))));
 	}
 

@@ -1,9 +1,11 @@
 package io.keyport.web;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.validation.ConstraintViolationException;
@@ -39,6 +41,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import io.keyport.support.DescribedFailure.Kind;
 import io.keyport.support.DescribedFailure;
+import io.keyport.support.Sentences;
 
 /**
  * Every error leaves as RFC 9457 problem+json with a stable {@code code}. Details never
@@ -75,8 +78,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemResponses.problem(HttpStatus.valueOf(failure.kind().status()), failure.code(),
 				failure.detail());
 		failure.problemMembers().forEach(problem::setProperty);
-		if (failure.kind() == Kind.UPSTREAM_UNAVAILABLE && failure.retryAfter() == null) {
-			log.warn("Upstream failed transiently: {}: {}", failure.code(), failure.detail());
+		if (failure.kind() == Kind.UPSTREAM_UNAVAILABLE && failure.retryAfter() == null
+				|| !Objects.equals(failure.getMessage(), failure.detail())) {
+			// the detail is Keyport's sentence for the end user; the underlying message
+			// (KMS's own words) is for operators
+			log.warn("Answered {} {}: {}", failure.kind().status(), failure.code(), failure.getMessage());
 		}
 		return respond(problem, failure.retryAfter());
 	}
@@ -84,7 +90,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(ConstraintViolationException.class)
 	ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException ex) {
 		ProblemDetail problem = ProblemResponses.problem(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
-				"The request parameters are not valid");
+				invalid("Parameter",
+						ex.getConstraintViolations()
+							.stream()
+							.map(v -> new String[] { leaf(v.getPropertyPath().toString()), v.getMessage() })
+							.toList()));
 		problem.setProperty("errors",
 				ex.getConstraintViolations()
 					.stream()
@@ -99,7 +109,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(InvalidParameterException.class)
 	ResponseEntity<ProblemDetail> malformedQuery(RuntimeException ex) {
 		return respond(ProblemResponses.problem(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-				"The query string is malformed"));
+				"The query string is malformed."));
 	}
 
 	@ExceptionHandler(Exception.class)
@@ -113,17 +123,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			// two requests raced past the version check to the same row: the loser reads
 			// again
 			return respond(ProblemResponses.problem(HttpStatus.CONFLICT, ProblemCodes.CONCURRENT_MODIFICATION,
-					"The resource was changed by another request at the same time; read it again and retry if still "
-							+ "needed"));
+					"The resource was changed by another request at the same time. Read it again and retry if still "
+							+ "needed."));
 		}
 		if (database == DatabaseFailures.Kind.UNAVAILABLE) {
 			log.warn("Database unavailable: {}", ex.toString());
 			return respond(ProblemResponses.problem(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable",
-					"The database is not reachable right now; retry later"), DATABASE_RETRY_AFTER);
+					"The database is not reachable right now. Retry after the number of seconds in Retry-After."),
+					DATABASE_RETRY_AFTER);
 		}
 		log.error("Unexpected error", ex);
 		return respond(ProblemResponses.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
-				"An unexpected error occurred; it has been logged"));
+				"An unexpected error occurred. It has been logged."));
 	}
 
 	@Override
@@ -155,38 +166,53 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static Detail describe(Exception ex, HttpStatusCode status) {
 		return switch (ex) {
-			case MethodArgumentNotValidException e ->
-				new Detail(ProblemCodes.VALIDATION_FAILED, "The request is not valid",
-						Map.of("errors", e.getFieldErrors()
-							.stream()
-							.map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
-							.toList()));
-			case HandlerMethodValidationException e ->
-				new Detail(ProblemCodes.VALIDATION_FAILED, "The request parameters are not valid", Map.of("errors", e
-					.getParameterValidationResults()
-					.stream()
-					.map(r -> Map.of("parameter", String.valueOf(r.getMethodParameter().getParameterName()), "message",
-							r.getResolvableErrors()
+			case MethodArgumentNotValidException e -> new Detail(ProblemCodes.VALIDATION_FAILED,
+					invalid("Field",
+							e.getFieldErrors()
 								.stream()
-								.map(err -> String.valueOf(err.getDefaultMessage()))
-								.toList()
-								.toString()))
-					.toList()));
+								.map(f -> new String[] { f.getField(), String.valueOf(f.getDefaultMessage()) })
+								.toList()),
+					Map.of("errors", e.getFieldErrors()
+						.stream()
+						.map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
+						.toList()));
+			case HandlerMethodValidationException e -> new Detail(ProblemCodes.VALIDATION_FAILED,
+					invalid("Parameter", e.getParameterValidationResults()
+						.stream()
+						.flatMap(r -> r.getResolvableErrors()
+							.stream()
+							.map(err -> new String[] { String.valueOf(r.getMethodParameter().getParameterName()),
+									String.valueOf(err.getDefaultMessage()) }))
+						.toList()),
+					Map.of("errors",
+							e.getParameterValidationResults()
+								.stream()
+								.map(r -> Map.of("parameter", String.valueOf(r.getMethodParameter().getParameterName()),
+										"message",
+										r.getResolvableErrors()
+											.stream()
+											.map(err -> String.valueOf(err.getDefaultMessage()))
+											.toList()
+											.toString()))
+								.toList()));
 			case HttpMessageNotReadableException e -> unreadable(e);
 			case TypeMismatchException e -> new Detail(ProblemCodes.INVALID_PARAMETER,
-					"Parameter '" + e.getPropertyName() + "' must be " + describeType(e.getRequiredType()));
+					"Parameter '" + e.getPropertyName() + "' must be " + describeType(e.getRequiredType()) + ".");
 			case MissingServletRequestParameterException e ->
-				new Detail("missing-parameter", "Parameter '" + e.getParameterName() + "' is required");
-			case HttpMediaTypeNotSupportedException e -> new Detail("unsupported-media-type", "Content type "
-					+ e.getContentType() + " is not supported here; use one of " + e.getSupportedMediaTypes());
-			case HttpMediaTypeNotAcceptableException e -> new Detail("not-acceptable",
-					"None of the accepted media types can be produced; available: " + e.getSupportedMediaTypes());
+				new Detail("missing-parameter", "Parameter '" + e.getParameterName() + "' is required.");
+			case HttpMediaTypeNotSupportedException e -> new Detail("unsupported-media-type",
+					(e.getContentType() != null ? "Content type " + mediaType(e.getContentType())
+							: "A request without a content type") + " is not accepted here. Send one of "
+							+ mediaTypes(e.getSupportedMediaTypes()) + ".");
+			case HttpMediaTypeNotAcceptableException e ->
+				new Detail("not-acceptable", "None of the media types in Accept can be produced here. Ask for one of "
+						+ mediaTypes(e.getSupportedMediaTypes()) + ".");
 			case HttpRequestMethodNotSupportedException e ->
-				new Detail("method-not-allowed", "Method " + e.getMethod() + " is not supported here");
-			case NoResourceFoundException e -> new Detail("not-found", "No such resource");
+				new Detail("method-not-allowed", "Method " + e.getMethod() + " is not supported on this path.");
+			case NoResourceFoundException e -> new Detail("not-found", "There is no such resource.");
 			default ->
 				new Detail(status.is4xxClientError() ? "bad-request" : "internal-error", status.is4xxClientError()
-						? "The request could not be processed" : "An unexpected error occurred; it has been logged");
+						? "The request could not be processed." : "An unexpected error occurred. It has been logged.");
 		};
 	}
 
@@ -194,25 +220,25 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	private static Detail unreadable(HttpMessageNotReadableException ex) {
 		Throwable cause = ex.getCause();
 		if (tooLarge(ex)) {
-			return new Detail("request-too-large", "The request body exceeds the size limit");
+			return new Detail("request-too-large", "The request body exceeds the size limit.");
 		}
 		if (cause instanceof UnrecognizedPropertyException e) {
-			return new Detail("unknown-field", "Unknown field '" + e.getPropertyName() + "'");
+			return new Detail("unknown-field", "The body has an unknown field '" + e.getPropertyName() + "'.");
 		}
 		if (cause instanceof InvalidFormatException e && e.getTargetType() != null && e.getTargetType().isEnum()) {
-			return new Detail("invalid-enum-value",
-					"Field '" + path(e) + "' must be one of " + Arrays.toString(e.getTargetType().getEnumConstants()));
+			return new Detail("invalid-enum-value", "Field '" + path(e) + "' must be one of "
+					+ Sentences.list(e.getTargetType().getEnumConstants()) + ".");
 		}
 		if (cause instanceof MismatchedInputException e && e.getTargetType() == byte[].class
 				|| cause instanceof JacksonException j && j.getOriginalMessage() != null
 						&& j.getOriginalMessage().contains("base64")) {
 			return new Detail("invalid-base64",
-					"Field '" + path((JacksonException) cause) + "' must be standard base64 (RFC 4648)");
+					"Field '" + path((JacksonException) cause) + "' must be standard base64 (RFC 4648).");
 		}
 		if (cause instanceof JacksonException e && !e.getPath().isEmpty()) {
-			return new Detail("malformed-request-body", "Field '" + path(e) + "' has a value of the wrong type");
+			return new Detail("malformed-request-body", "Field '" + path(e) + "' has a value of the wrong type.");
 		}
-		return new Detail("malformed-request-body", "The request body is not valid JSON for this operation");
+		return new Detail("malformed-request-body", "The request body is not valid JSON for this operation.");
 	}
 
 	private static boolean tooLarge(Throwable ex) {
@@ -237,7 +263,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return "of another type";
 		}
 		if (type.isEnum()) {
-			return "one of " + Arrays.toString(type.getEnumConstants());
+			return "one of " + Sentences.list(type.getEnumConstants());
 		}
 		if (type == UUID.class) {
 			return "a UUID";
@@ -245,7 +271,45 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
 			return "an integer";
 		}
-		return "a valid " + type.getSimpleName();
+		if (type == Instant.class || type == OffsetDateTime.class) {
+			return "a date and time such as 2026-01-31T12:00:00Z";
+		}
+		if (type == Duration.class) {
+			return "an ISO-8601 duration such as P7D";
+		}
+		if (type == boolean.class || type == Boolean.class) {
+			return "true or false";
+		}
+		return "a valid value";
+	}
+
+	/**
+	 * "Field 'kmsKeyId' must not be blank.", and how many more there are: the first
+	 * broken constraint in words, the {@code errors} member lists them all.
+	 */
+	private static String invalid(String what, List<String[]> errors) {
+		if (errors.isEmpty()) {
+			return "The request is not valid.";
+		}
+		String first = what + " '" + errors.get(0)[0] + "' " + errors.get(0)[1] + ".";
+		int more = errors.size() - 1;
+		String noun = what.toLowerCase(java.util.Locale.ROOT);
+		return (more == 0) ? first
+				: first + " " + more + " more " + (more == 1 ? noun + " is" : noun + "s are") + " not valid either.";
+	}
+
+	/** "create.size" (method.parameter) as the caller knows it: "size". */
+	private static String leaf(String path) {
+		return path.substring(path.lastIndexOf('.') + 1);
+	}
+
+	/** "application/json" without parameters such as charset. */
+	private static String mediaType(MediaType type) {
+		return type.getType() + "/" + type.getSubtype();
+	}
+
+	private static String mediaTypes(List<MediaType> types) {
+		return Sentences.list(types.stream().map(ApiExceptionHandler::mediaType).distinct().toList());
 	}
 
 	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {

@@ -57,7 +57,7 @@ public final class Base64JsonBody {
 			int length = in.readNBytes(body, 0, body.length);
 			if (length > maxBody) {
 				throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "The request body exceeds "
-						+ maxBody + " bytes (field '" + field + "' is limited to " + maxDecoded + " bytes)");
+						+ maxBody + " bytes (field '" + field + "' is limited to " + maxDecoded + " bytes).");
 			}
 			return parse(body, length, field);
 		}
@@ -134,7 +134,7 @@ public final class Base64JsonBody {
 			}
 			if (value == null) {
 				throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
-						"Field '" + this.field + "' is required");
+						"Field '" + this.field + "' is required.");
 			}
 			return value;
 		}
@@ -165,7 +165,7 @@ public final class Base64JsonBody {
 				// the name is the caller's text and might be material sent in the wrong
 				// place: not echoed
 				throw new ApiException(HttpStatus.BAD_REQUEST, "unknown-field",
-						"Unknown field at byte " + start + "; the only field is '" + this.field + "'");
+						"The body has an unknown field at byte " + start + "; the only field is '" + this.field + "'.");
 			}
 			skipWhitespace();
 			expect(':');
@@ -273,12 +273,12 @@ public final class Base64JsonBody {
 
 		private ApiException malformed(String detail) {
 			return new ApiException(HttpStatus.BAD_REQUEST, "malformed-request-body",
-					"The request body is not the JSON object this operation takes: " + detail);
+					"The request body is not the JSON object this operation takes. " + detail + ".");
 		}
 
 		private ApiException invalid(int position, String why) {
 			return new ApiException(HttpStatus.BAD_REQUEST, "invalid-base64", "Field '" + this.field
-					+ "' must be standard base64 with padding (RFC 4648): " + why + " (byte " + position + ")");
+					+ "' must be standard base64 with padding (RFC 4648); " + why + " at byte " + position + ".");
 		}
 
 		private static void zero(byte[] value) {

@@ -34,8 +34,8 @@ class ProblemErrorController implements ErrorController {
 			default -> status.is4xxClientError() ? "bad-request" : "internal-error";
 		};
 		String detail = status.is4xxClientError()
-				? "The request could not be processed (" + status.getReasonPhrase() + ")"
-				: "An unexpected error occurred; it has been logged";
+				? "The request could not be processed (" + status.getReasonPhrase() + ")."
+				: "An unexpected error occurred. It has been logged.";
 		return ResponseEntity.status(status)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.body(ProblemResponses.problem(status, problemCode, detail));

@@ -3,7 +3,6 @@ package io.keyport.web;
 import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,6 +14,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
+
+import io.keyport.support.Sentences;
 
 /**
  * Builds RFC 9457 problems with Keyport's stable {@code code} member and a type URI
@@ -36,7 +37,8 @@ public final class ProblemResponses {
 	}
 
 	public static ProblemDetail problem(HttpStatusCode status, String code, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		// a detail is a sentence a portal shows its end user
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, Sentences.sentence(detail));
 		problem.setType(URI.create(TYPE_BASE + code));
 		problem.setTitle(title(code));
 		problem.setProperty("code", code);
@@ -84,8 +86,7 @@ public final class ProblemResponses {
 	}
 
 	static String title(String code) {
-		String words = code.replace('-', ' ');
-		return words.substring(0, 1).toUpperCase(Locale.ROOT) + words.substring(1);
+		return ProblemTitles.title(code);
 	}
 
 }

@@ -36,7 +36,7 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > this.limit) {
 			ProblemResponses.write(request, response, HttpStatus.CONTENT_TOO_LARGE, "request-too-large",
-					"The request body exceeds " + this.limit + " bytes");
+					"The request body exceeds " + this.limit + " bytes.");
 			return;
 		}
 		chain.doFilter(new LimitedRequest(request, this.limit), response);
@@ -49,7 +49,7 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
 	static final class RequestTooLargeException extends IOException {
 
 		RequestTooLargeException(long limit) {
-			super("The request body exceeds " + limit + " bytes");
+			super("The request body exceeds " + limit + " bytes.");
 		}
 
 	}

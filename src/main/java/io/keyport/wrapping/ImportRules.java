@@ -67,7 +67,7 @@ public interface ImportRules {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new WrappingException(WrappingException.Reason.UNSUPPORTED_KEY_SPEC, "Key spec '" + name
-					+ "' does not exist; key specs: " + java.util.Arrays.toString(KeySpec.values()));
+					+ "' does not exist; key specs are " + io.keyport.support.Sentences.list(KeySpec.values()) + ".");
 		}
 	}
 

@@ -1,9 +1,6 @@
 package io.keyport.audit;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +19,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.keyport.security.SecurityProperties;
 
+import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.Tokens;
 import io.keyportdev.localauth.LocalAuthorizationServer;
@@ -42,8 +40,6 @@ class RefusedRequestAuditTests extends IntegrationTest {
 	@Autowired
 	JdbcTemplate jdbc;
 
-	final HttpClient http = HttpClient.newHttpClient();
-
 	/**
 	 * Per-client limits on (the shared test settings switch them off): a burst of 3, then
 	 * one every 5 seconds.
@@ -60,7 +56,7 @@ class RefusedRequestAuditTests extends IntegrationTest {
 	}
 
 	@Test
-	void missingTokenIsAuditedAs401() throws Exception {
+	void missingTokenIsAuditedAs401() {
 		String id = send("POST", "/api/v1/import-jobs", null, "{\"kmsKeyId\":\"secret-looking-body\"}", 401);
 		Map<String, Object> row = refusal(id);
 		assertThat(row.get("outcome")).isEqualTo("401");
@@ -70,7 +66,7 @@ class RefusedRequestAuditTests extends IntegrationTest {
 	}
 
 	@Test
-	void missingScopeIsAuditedAs403WithTheCaller() throws Exception {
+	void missingScopeIsAuditedAs403WithTheCaller() {
 		String id = send("POST", "/api/v1/kms-keys", Tokens.of(LocalAuthorizationServer.READER_A),
 				"{\"keySpec\":\"SYMMETRIC_DEFAULT\"}", 403);
 		Map<String, Object> row = refusal(id);
@@ -81,7 +77,7 @@ class RefusedRequestAuditTests extends IntegrationTest {
 	}
 
 	@Test
-	void unusableTenantClaimIsAuditedAs403WithTheTokensSubject() throws Exception {
+	void unusableTenantClaimIsAuditedAs403WithTheTokensSubject() {
 		String id = send("GET", "/api/v1/import-jobs", Tokens.of(LocalAuthorizationServer.WITHOUT_TENANT), null, 403);
 		Map<String, Object> row = refusal(id);
 		assertThat(row.get("subject")).isEqualTo("tenant-a");
@@ -90,7 +86,7 @@ class RefusedRequestAuditTests extends IntegrationTest {
 	}
 
 	@Test
-	void oversizedBodyIsAuditedAs413WithoutTheBody() throws Exception {
+	void oversizedBodyIsAuditedAs413WithoutTheBody() {
 		String body = "{\"kmsKeyId\":\"" + "x".repeat(70 * 1024) + "\"}";
 		String id = send("POST", "/api/v1/import-jobs", Tokens.of(LocalAuthorizationServer.OPERATOR), body, 413);
 		Map<String, Object> row = refusal(id);
@@ -100,12 +96,12 @@ class RefusedRequestAuditTests extends IntegrationTest {
 	}
 
 	@Test
-	void clientOverItsRateIsAuditedAs429() throws Exception {
+	void clientOverItsRateIsAuditedAs429() {
 		String token = Tokens.of(LocalAuthorizationServer.PLATFORM_B);
 		String refused = null;
 		for (int i = 0; i < 10 && refused == null; i++) {
 			String id = UUID.randomUUID().toString();
-			if (request("GET", "/api/v1/import-jobs", token, null, id).statusCode() == 429) {
+			if (request("GET", "/api/v1/import-jobs", token, null, id).status() == 429) {
 				refused = id;
 			}
 		}
@@ -117,24 +113,17 @@ class RefusedRequestAuditTests extends IntegrationTest {
 		assertThat((String) row.get("detail")).startsWith("too-many-requests: GET /api/v1/import-jobs");
 	}
 
-	String send(String method, String path, String token, String body, int expected) throws Exception {
+	String send(String method, String path, String token, String body, int expected) {
 		String id = UUID.randomUUID().toString();
-		HttpResponse<String> response = request(method, path, token, body, id);
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
+		ApiClient.Response response = request(method, path, token, body, id);
+		assertThat(response.status()).as(response.text()).isEqualTo(expected);
 		return id;
 	}
 
-	HttpResponse<String> request(String method, String path, String token, String body, String requestId)
-			throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-			.header("X-Request-Id", requestId)
-			.header("Content-Type", "application/json")
-			.method(method,
-					body != null ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
-		if (token != null) {
-			request.header("Authorization", "Bearer " + token);
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	ApiClient.Response request(String method, String path, String token, String body, String requestId) {
+		return new ApiClient(this.port, token).exchange(method, path,
+				Map.of("X-Request-Id", requestId, "Content-Type", "application/json"),
+				(body != null) ? body.getBytes(StandardCharsets.UTF_8) : null);
 	}
 
 	/**

@@ -171,7 +171,7 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		assertProblem(response, 422, "invalid-key-material");
 		assertThat(response.json().get("detail").asString())
 			.contains(
-					"expected an unencrypted DER PKCS#8 rsaEncryption private key with a 3072-bit modulus for RSA_3072")
+					"Expected an unencrypted DER PKCS#8 rsaEncryption private key with a 3072-bit modulus for RSA_3072")
 			.contains("found")
 			.contains("id-ecPublicKey")
 			.contains("P-384");
@@ -333,7 +333,7 @@ class AsymmetricImportApiTests extends IntegrationTest {
 
 	@Test
 	void wrappingOptionsRefuseWhatCannotBeAskedOrImported() {
-		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=AES_256"), 400, "invalid-parameter");
+		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=AES_256"), 400, "invalid-key-spec");
 		assertProblem(this.api.get("/api/v1/wrapping-options"), 400, "missing-parameter");
 		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=HMAC_256&region=Mars"), 400, "invalid-parameter");
 		assertProblem(this.api.get("/api/v1/wrapping-options?keySpec=SM2"), 422, "unsupported-key-spec");

@@ -292,19 +292,22 @@ class RefreshPolicyTests {
 				from import_job, generate_series(1, 5000) n where id = ?::uuid""", template);
 		this.jdbc.execute("analyze import_job");
 
-		List<String> plan = this.jdbc.queryForList("""
-				explain select id from import_job
-				where (refresh_policy = 'EAGER' and ((state = 'PARAMETERS_FETCHED' and parameters_valid_to <= now())
-				    or state = 'PARAMETERS_EXPIRED' or (state = 'MATERIAL_WRAPPED' and parameters_valid_to <= now())))
-				  and kms_target in ('policy') and (lease_until is null or lease_until < now())
-				  and (work_not_before is null or work_not_before <= now())
-				order by refresh_priority, parameters_valid_to
-				limit 50
-				for update skip locked""", String.class);
+		Instant now = this.clock.instant();
+		LifecycleClaims.ClaimQuery claim = LifecycleClaims.claimQuery(
+				ImportJobLifecycle.refreshDue(now, Duration.ofHours(1)), now, "plan-test",
+				now.plus(Duration.ofMinutes(2)), List.of(TARGET), 50);
+		List<String> plan = this.jdbc.queryForList("explain " + claim.sql(), String.class, claim.arguments());
 
-		assertThat(String.join("\n", plan)).as(String.join("\n", plan))
-			.contains("import_job_eager_refresh")
-			.doesNotContain("Sort");
+		String text = String.join("\n", plan);
+		// one arm per priority, each reading the index in its order up to the batch
+		assertThat(
+				plan.stream().filter(line -> line.contains("Index Scan using import_job_eager_refresh on import_job")))
+			.as(text)
+			.hasSize(3);
+		assertThat(text).as(text).doesNotContain("Seq Scan on import_job");
+		// only the arms' few rows are sorted (as the CTE due), and the claimed ones
+		assertThat(plan.stream().filter(line -> line.contains("Sort Key:"))).as(text)
+			.allSatisfy(line -> assertThat(line).containsPattern("Sort Key: (due|claimed)\\.claim_order"));
 	}
 
 	@Test

@@ -101,7 +101,7 @@ class KmsTargetsApiTests extends IntegrationTest {
 		assertThat(refused.json().get("code").asString()).isEqualTo("invalid-key-spec");
 		Response options = new ApiClient(this.port).get("/api/v1/wrapping-options?keySpec=AES_512");
 		assertThat(options.status()).as(options.toString()).isEqualTo(400);
-		assertThat(options.json().get("code").asString()).isEqualTo("invalid-parameter");
+		assertThat(options.json().get("code").asString()).isEqualTo("invalid-key-spec");
 	}
 
 	@Test

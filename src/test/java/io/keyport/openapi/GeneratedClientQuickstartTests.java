@@ -26,6 +26,7 @@ import io.keyport.client.model.KmsKeyResponse;
 import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.PlaintextRegistry;
 import io.keyport.testsupport.Tokens;
+import io.keyport.testsupport.ValidatingHttpClient;
 import io.keyport.wrapping.OpenSsl;
 import io.keyportdev.localauth.LocalAuthorizationServer;
 
@@ -51,6 +52,8 @@ class GeneratedClientQuickstartTests extends IntegrationTest {
 		String token = Tokens.of(LocalAuthorizationServer.PLATFORM_A, "keyport:read keyport:import keyport:keys");
 		ApiClient client = new ApiClient();
 		client.updateBaseUri("http://127.0.0.1:" + this.port);
+		// every exchange, the raw upload's too, checked against the document
+		client.setHttpClientBuilder(ValidatingHttpClient.newBuilder());
 		client.setRequestInterceptor((request) -> request.header("Authorization", "Bearer " + token))
 			.setReadTimeout(Duration.ofSeconds(30));
 		KeyportApi api = new KeyportApi(client);
@@ -78,10 +81,13 @@ class GeneratedClientQuickstartTests extends IntegrationTest {
 				"rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256");
 		Files.delete(this.dir.resolve("PlaintextKeyMaterial.bin"));
 
-		// 4. upload the wrapped material; the operation also takes a JSON body, and the
-		// generator makes a method only for the first media type (JSON, base64), so the
-		// raw upload goes through the client's own HttpClient, base URI and token. Then
-		// job, key and history through the client
+		// 4. upload the wrapped material as raw bytes. The generator makes a method for
+		// the
+		// first media type only (JSON, base64); and whatever the document says, its
+		// native library cannot send a raw body: a binary schema becomes a File that it
+		// serializes with Jackson (the file's path as a JSON string). So the raw upload
+		// goes through the client's own HttpClient, base URI and token (validated like
+		// the rest). Then job, key and history through the client
 		HttpResponse<byte[]> upload = send(client, HttpRequest
 			.newBuilder(URI.create(client.getBaseUri() + "/api/v1/import-jobs/" + jobId + "/encrypted-key-material"))
 			.header("Content-Type", "application/octet-stream")

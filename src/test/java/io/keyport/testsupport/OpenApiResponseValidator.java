@@ -112,8 +112,7 @@ public final class OpenApiResponseValidator {
 	 * or methods).
 	 */
 	List<String> violations(String method, String uri, int status, Map<String, List<String>> headers, byte[] body) {
-		String path = uri.replaceFirst("^https?://[^/]+", "").replaceFirst("[?#].*$", "");
-		Route route = route(method.toLowerCase(Locale.ROOT), path);
+		Route route = route(method.toLowerCase(Locale.ROOT), path(uri));
 		if (route == null) {
 			return List.of();
 		}
@@ -183,6 +182,25 @@ public final class OpenApiResponseValidator {
 		return violations;
 	}
 
+	/** The request path of a URI or path, without query and fragment. */
+	static String path(String uri) {
+		return uri.replaceFirst("^https?://[^/]+", "").replaceFirst("[?#].*$", "");
+	}
+
+	/** The document's path template of the operation, or {@code null} when none. */
+	String template(String method, String path) {
+		Route route = route(method.toLowerCase(Locale.ROOT), path);
+		return route == null ? null : route.template();
+	}
+
+	JsonNode document() {
+		return this.document;
+	}
+
+	static OpenApiResponseValidator committed() {
+		return COMMITTED_DOCUMENT;
+	}
+
 	/**
 	 * The route of the operation: a more literal template wins ({kms-keys/{keyId}} would
 	 * match the public-key path too, key references carry slashes).
@@ -214,18 +232,18 @@ public final class OpenApiResponseValidator {
 		});
 	}
 
-	private JsonNode resolve(JsonNode node) {
+	JsonNode resolve(JsonNode node) {
 		if (node.has("$ref")) {
 			return this.document.at(node.get("$ref").asString().substring(1));
 		}
 		return node;
 	}
 
-	private static String escape(String segment) {
+	static String escape(String segment) {
 		return segment.replace("~", "~0").replace("/", "~1");
 	}
 
-	private static String abbreviated(byte[] body) {
+	static String abbreviated(byte[] body) {
 		if (body == null) {
 			return "";
 		}
@@ -233,7 +251,7 @@ public final class OpenApiResponseValidator {
 		return text.length() > 400 ? text.substring(0, 400) + "..." : text;
 	}
 
-	private static synchronized void report(String message, String name) {
+	static synchronized void report(String message, String name) {
 		try {
 			Path file = Path.of("target", name);
 			Files.createDirectories(file.getParent());

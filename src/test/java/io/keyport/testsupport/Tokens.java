@@ -8,10 +8,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.keyportdev.localauth.LocalAuthorizationServer;
@@ -23,7 +26,16 @@ import io.keyportdev.localauth.LocalAuthorizationServer.DemoClient;
  */
 public final class Tokens {
 
-	private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
+	/**
+	 * Fetched again this long before they expire: the service checks expiry on the system
+	 * clock (not the tests' clock), and a long suite outlives a token.
+	 */
+	private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofSeconds(90);
+
+	private static final Map<String, Token> CACHE = new ConcurrentHashMap<>();
+
+	private record Token(String value, Instant expiresAt) {
+	}
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -31,8 +43,8 @@ public final class Tokens {
 	}
 
 	/**
-	 * A token for the client with all its scopes; cached for the test run (tokens live 5
-	 * minutes).
+	 * A token for the client with all its scopes; cached until shortly before it expires
+	 * (the local server's tokens live 5 minutes, a suite run longer).
 	 */
 	public static String of(DemoClient client) {
 		return of(client, String.join(" ", client.scopes()));
@@ -40,10 +52,13 @@ public final class Tokens {
 
 	/** A token for the client restricted to some of its scopes. */
 	public static String of(DemoClient client, String scope) {
-		return CACHE.computeIfAbsent(client.id() + " " + scope, id -> fetch(client, scope));
+		return CACHE.compute(client.id() + " " + scope,
+				(id, cached) -> cached != null && Instant.now().plus(RENEW_BEFORE_EXPIRY).isBefore(cached.expiresAt())
+						? cached : fetch(client, scope))
+			.value();
 	}
 
-	private static String fetch(DemoClient client, String scope) {
+	private static Token fetch(DemoClient client, String scope) {
 		String form = "grant_type=client_credentials&scope=" + scope.replace(" ", "%20");
 		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(TestInfrastructure.issuer() + "/oauth2/token"))
 			.header("Content-Type", "application/x-www-form-urlencoded");
@@ -64,7 +79,9 @@ public final class Tokens {
 				throw new IllegalStateException(
 						"token request failed: " + response.statusCode() + " " + response.body());
 			}
-			return JsonMapper.builder().build().readTree(response.body()).get("access_token").asString();
+			JsonNode token = JsonMapper.builder().build().readTree(response.body());
+			return new Token(token.get("access_token").asString(),
+					Instant.now().plusSeconds(token.get("expires_in").asLong()));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,9 +20,10 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A validating proxy for the local run: forwards every request to Keyport and checks
- * every answer against the committed OpenAPI document with the same validator the test
- * client uses, printing each violation. Point a client (the README quickstart, a portal)
- * at it instead of Keyport:
+ * every request and answer against the committed OpenAPI document with the same
+ * validators the test client uses, printing each violation
+ * ({@code -Dopenapi.validation=off} turns the checks off). Point a client (the README
+ * quickstart, a portal) at it instead of Keyport:
  * {@code ValidatingProxy.start(8081, URI.create("http://localhost:8080"))} from a test or
  * a scratch launcher. No {@code main} method: the local run
  * ({@code spring-boot:test-run}) needs {@code TestKeyportApplication} to be the only one
@@ -41,6 +43,7 @@ public final class ValidatingProxy {
 	 */
 	public static HttpServer start(int port, URI target) throws IOException {
 		OpenApiResponseValidator validator = new OpenApiResponseValidator(OpenApiResponseValidator.COMMITTED);
+		OpenApiRequestValidator requests = new OpenApiRequestValidator(validator);
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 		AtomicInteger exchanges = new AtomicInteger();
 		AtomicInteger broken = new AtomicInteger();
@@ -48,7 +51,7 @@ public final class ValidatingProxy {
 		server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
 		server.createContext("/", exchange -> {
 			try (exchange) {
-				forward(exchange, target, client, validator, exchanges, broken);
+				forward(exchange, target, client, validator, requests, exchanges, broken);
 			}
 			catch (IOException | InterruptedException | RuntimeException ex) {
 				System.err.println("proxy failed on " + exchange.getRequestURI() + ": " + ex);
@@ -63,8 +66,8 @@ public final class ValidatingProxy {
 	}
 
 	private static void forward(HttpExchange exchange, URI target, HttpClient client,
-			OpenApiResponseValidator validator, AtomicInteger exchanges, AtomicInteger broken)
-			throws IOException, InterruptedException {
+			OpenApiResponseValidator validator, OpenApiRequestValidator requests, AtomicInteger exchanges,
+			AtomicInteger broken) throws IOException, InterruptedException {
 		byte[] requestBody;
 		try (InputStream in = exchange.getRequestBody()) {
 			requestBody = in.readAllBytes();
@@ -79,8 +82,15 @@ public final class ValidatingProxy {
 			}
 		});
 		HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-		List<String> violations = validator.violations(method, exchange.getRequestURI().toString(),
-				response.statusCode(), response.headers().map(), response.body());
+		List<String> violations = new ArrayList<>();
+		if (!"off".equals(System.getProperty("openapi.validation", "fail"))) {
+			// the request as the client sent it, then the answer
+			violations
+				.addAll(requests.exchange(method, exchange.getRequestURI().toString(), exchange.getRequestHeaders(),
+						requestBody, response.statusCode(), response.headers().map(), response.body()));
+			violations.addAll(validator.violations(method, exchange.getRequestURI().toString(), response.statusCode(),
+					response.headers().map(), response.body()));
+		}
 		exchanges.incrementAndGet();
 		if (!violations.isEmpty()) {
 			broken.incrementAndGet();

@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,6 +32,13 @@ class ExpiringKeysController {
 	/** A year is as far as AWS lets material be valid. */
 	private static final Duration MAX_WINDOW = Duration.ofDays(366);
 
+	/**
+	 * The durations {@link Duration#parse} reads, without signs: days, then a time part,
+	 * at least one of them. Range (positive, at most {@link #MAX_WINDOW}) is checked on
+	 * parsing.
+	 */
+	static final String WITHIN_PATTERN = "^P(?!$)([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+([.,][0-9]{0,9})?S)?)?$";
+
 	private final ExpiringKeys expiringKeys;
 
 	ExpiringKeysController(ExpiringKeys expiringKeys) {
@@ -40,7 +50,8 @@ class ExpiringKeysController {
 	 * the configured lead time
 	 */
 	@GetMapping
-	ExpiringKeysResponse listExpiringKeys(@RequestParam(required = false) String within) {
+	ExpiringKeysResponse listExpiringKeys(
+			@RequestParam(required = false) @Parameter(schema = @Schema(pattern = WITHIN_PATTERN)) String within) {
 		Duration window = within != null ? parse(within) : this.expiringKeys.defaultWindow();
 		Caller caller = Caller.current();
 		// every tenant sees its own keys; administrators see all
@@ -57,13 +68,13 @@ class ExpiringKeysController {
 			Duration window = Duration.parse(within);
 			if (window.isNegative() || window.isZero() || window.compareTo(MAX_WINDOW) > 0) {
 				throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-						"Parameter 'within' must be a positive duration of at most P366D");
+						"Parameter 'within' must be a positive duration of at most P366D.");
 			}
 			return window;
 		}
 		catch (DateTimeParseException ex) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-					"Parameter 'within' must be an ISO-8601 duration such as P7D or PT12H");
+					"Parameter 'within' must be an ISO-8601 duration such as P7D or PT12H.");
 		}
 	}
 

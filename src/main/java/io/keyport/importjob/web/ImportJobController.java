@@ -330,7 +330,7 @@ class ImportJobController {
 			int length = in.readNBytes(buffer, 0, buffer.length);
 			if (length > MAX_PLAINTEXT_MATERIAL) {
 				throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "Key material is limited to "
-						+ MAX_PLAINTEXT_MATERIAL + " bytes (an RSA-4096 private key in PEM is about 3300)");
+						+ MAX_PLAINTEXT_MATERIAL + " bytes (an RSA-4096 private key in PEM is about 3300).");
 			}
 			if (length == 0) {
 				throw new InvalidRequestException(EMPTY_KEY_MATERIAL, "The request carries no key material");

@@ -59,7 +59,7 @@ class WrappingOptionsController {
 					+ "KMS region; China regions (cn-*) have their own rules.")
 	WrappingOptionsResponse options(@RequestParam @Parameter(schema = @Schema(maxLength = 64)) String keySpec,
 			@RequestParam(required = false) @Parameter(description = "AWS region, e.g. eu-central-1 or cn-north-1",
-					schema = @Schema(pattern = "[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")) String region,
+					schema = @Schema(pattern = "^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$")) String region,
 			@RequestParam(required = false) @Parameter(
 					description = "The KMS target (GET /api/v1/kms-targets); the default target when omitted",
 					schema = @Schema(maxLength = 63)) String target) {
@@ -68,7 +68,7 @@ class WrappingOptionsController {
 		String effectiveRegion = (region != null) ? region : kms.region();
 		if (region != null && !REGION.matcher(region).matches()) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-					"Parameter 'region' must be a region name such as eu-central-1 or cn-north-1");
+					"Parameter 'region' must be a region name such as eu-central-1 or cn-north-1.");
 		}
 		ImportRules rules = (region != null) ? kms.importRules(region) : kms.importRules();
 		KeySpec spec;
@@ -76,8 +76,10 @@ class WrappingOptionsController {
 			spec = rules.keySpecNamed(keySpec);
 		}
 		catch (WrappingException ex) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-					"Parameter 'keySpec': " + ex.getMessage());
+			// which names exist depends on the target's provider, so the document cannot
+			// list them: the code of an unknown key spec, as when creating a key
+			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-key-spec",
+					"Parameter 'keySpec' is not valid here. " + ex.detail());
 		}
 		List<WrappingOption> options = rules.wrappingOptions(spec);
 		List<Option> items = options.stream()

@@ -68,7 +68,11 @@ class KmsKeyController {
 	 * Key ids, ARNs, alias names and alias ARNs use these characters (AWS's KeyId and
 	 * AliasName patterns).
 	 */
-	private static final String KEY_REFERENCE_PATTERN = "[A-Za-z0-9:/_-]+";
+	/**
+	 * The document's form of {@link #KEY_REFERENCE} (JSON Schema patterns are
+	 * unanchored).
+	 */
+	static final String KEY_REFERENCE_PATTERN = "^[A-Za-z0-9:/_-]+$";
 
 	static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9:/_-]{1,2048}");
 
@@ -198,8 +202,8 @@ class KmsKeyController {
 	static String checkedReference(String reference) {
 		if (!KEY_REFERENCE.matcher(reference).matches()) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
-					"keyId must be a key id, key ARN, "
-							+ "alias name (alias/...) or alias ARN: letters, digits, ':', '/', '_' and '-', at most 2048");
+					"Parameter 'keyId' must be a key ID, key ARN, "
+							+ "alias name (alias/...) or alias ARN: letters, digits, ':', '/', '_' and '-', at most 2048.");
 		}
 		return reference;
 	}

@@ -44,7 +44,8 @@ class KmsKeyOwnerController {
 			+ "name or alias ARN. A key nobody owns is assigned; assigning a key to the tenant that owns it changes "
 			+ "nothing; a key owned by another tenant is refused with 409 key-already-owned.")
 	KeyOwnerResponse assignOwner(
-			@PathVariable @Parameter(schema = @Schema(pattern = "[A-Za-z0-9:/_-]+", maxLength = 2048)) String keyId,
+			@PathVariable @Parameter(
+					schema = @Schema(pattern = KmsKeyController.KEY_REFERENCE_PATTERN, maxLength = 2048)) String keyId,
 			@Valid @RequestBody KeyOwnerRequest request,
 			@RequestParam(required = false) @Parameter(description = KmsKeyController.TARGET_PARAMETER) String target) {
 		return assign(target, keyId, request);
@@ -57,7 +58,7 @@ class KmsKeyOwnerController {
 			@RequestParam(required = false) String target) {
 		String path = reference.startsWith("/") ? reference.substring(1) : reference;
 		if (!path.endsWith(OWNER_SUFFIX)) {
-			throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "No such resource");
+			throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "There is no such resource.");
 		}
 		return assign(target, path.substring(0, path.length() - OWNER_SUFFIX.length()), request);
 	}

@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# An import through Keyport (the packaged jar on a real PostgreSQL 15) against the bare KMS calls a script would make,
+# both against the project's KMS emulator, for KMS latency 0 and 20 ms × 1 and 8 clients; plus Keyport's startup time
+# and RSS after the load. Driver: io.keyport.benchmark.ImportBenchmark (test scope). Prints markdown tables; raw
+# output in target/benchmark/import/. See docs/performance.md.
+#
+# Defaults take about five minutes. Settings (environment):
+#   BENCH_IMPORTS=200 measured imports per mode and cell      BENCH_WARMUP=40 / BENCH_FIRST_WARMUP=200 per mode
+#   BENCH_ROUNDS=4 alternating blocks per mode and cell        BENCH_LATENCIES_MS=0,20   BENCH_CLIENTS=1,8
+#   BENCH_MODES=bare,keyport                                   PG_BIN=/usr/lib/postgresql/15/bin
+#   BENCH_PROFILE=1: JFR recording (settings=profile) of Keyport during the load, summarised in jfr-*.txt
+#   BENCH_SKIP_BUILD=1 reuses the last build
+#   BENCH_KEYPORT_JAVA_OPTS: JVM flags of the jar (default: the image's, sized as for the chart's 768Mi limit)
+# One profiled cell, Keyport only:
+#   BENCH_PROFILE=1 BENCH_MODES=keyport BENCH_LATENCIES_MS=20 BENCH_CLIENTS=8 scripts/benchmark-import.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+imports="${BENCH_IMPORTS:-200}"
+warmup="${BENCH_WARMUP:-40}"
+first_warmup="${BENCH_FIRST_WARMUP:-200}"
+rounds="${BENCH_ROUNDS:-4}"
+latencies="${BENCH_LATENCIES_MS:-0,20}"
+clients="${BENCH_CLIENTS:-1,8}"
+modes="${BENCH_MODES:-bare,keyport}"
+profile="${BENCH_PROFILE:-}"
+pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+# what the image sets (Dockerfile), with MaxRAM standing in for the chart's container memory limit (768Mi)
+keyport_java_opts="${BENCH_KEYPORT_JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError}"
+out=target/benchmark/import
+
+java_major() { "$1" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print v[1]; exit}'; }
+if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ] 2>/dev/null; then
+  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
+    if [ -x "$candidate/bin/java" ]; then export JAVA_HOME="$candidate"; break; fi
+  done
+fi
+if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ]; then
+  echo "No JDK >= 21 found (set JAVA_HOME)" >&2
+  exit 1
+fi
+export PATH="$JAVA_HOME/bin:$PATH"
+[ -x "$pg_bin/postgres" ] || { echo "No PostgreSQL binaries in $pg_bin (set PG_BIN)" >&2; exit 1; }
+for tool in curl; do command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }; done
+
+# PostgreSQL refuses to run as root: as root (a CI container), its commands run as the postgres user
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A port nobody listens on (bash's /dev/tcp connects only where something does)
+free_port() {
+  local port
+  for _ in $(seq 100); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
+# Where Keyport's work goes, from JFR's execution samples. Each sample is charged to the innermost frame (nearest the
+# top of its stack) that belongs to a known area; JDK frames (java.*, jdk.*, sun.*) are charged to their caller, so
+# RSA arithmetic under the JWT check counts as token checking and under wrapping as wrapping. A second list counts
+# every sample that has the area anywhere on its stack (overlapping): the time spent inside transactions, for one.
+jfr_areas() {
+  awk '
+    function area(frame) {
+      if (frame ~ /^io\.keyport\.audit\./) return "Keyport audit (io.keyport.audit)"
+      if (frame ~ /^io\.keyport\.wrapping\./) return "Keyport wrapping (io.keyport.wrapping)"
+      if (frame ~ /^io\.keyport\./) return "Keyport other (io.keyport)"
+      if (frame ~ /^software\.amazon\.awssdk\.|^org\.apache\.http\./) return "AWS SDK and its Apache HTTP client"
+      if (frame ~ /^org\.springframework\.(transaction|orm)\./) return "Spring transactions and JPA support"
+      if (frame ~ /^org\.hibernate\./) return "Hibernate"
+      if (frame ~ /^org\.postgresql\.|^com\.zaxxer\.hikari\./) return "JDBC driver and pool"
+      if (frame ~ /^com\.nimbusds\.|^org\.springframework\.security\.oauth2\./) return "JWT decoding and checks (Nimbus, Spring OAuth2)"
+      if (frame ~ /^org\.springframework\.security\./) return "Spring Security filters"
+      if (frame ~ /^tools\.jackson\.|^com\.fasterxml\.jackson\./) return "JSON (Jackson)"
+      if (frame ~ /^io\.micrometer\.|^io\.opentelemetry\./) return "Observations, metrics, tracing"
+      if (frame ~ /^ch\.qos\.logback\.|^org\.slf4j\./) return "Logging"
+      if (frame ~ /^org\.springframework\.boot\.loader\./) return "Class loading from the jar"
+      if (frame ~ /^org\.springframework\.web\./) return "Spring MVC"
+      if (frame ~ /^org\.apache\.(catalina|coyote|tomcat)\./) return "Tomcat"
+      if (frame ~ /^org\.springframework\./) return "Spring other"
+      return ""
+    }
+    function within(frame) {
+      if (frame ~ /TransactionTemplate\.execute|TransactionInterceptor\.invoke/) return "inside a transaction"
+      if (frame ~ /^io\.keyport\.audit\./) return "audit"
+      if (frame ~ /^software\.amazon\.awssdk\./) return "an AWS SDK call"
+      if (frame ~ /^org\.hibernate\./) return "Hibernate"
+      if (frame ~ /^com\.nimbusds\.|JwtDecoder\./) return "JWT decoding and checks"
+      if (frame ~ /^io\.keyport\.wrapping\./) return "wrapping"
+      if (frame ~ /^org\.springframework\.boot\.loader\./) return "class loading from the jar"
+      return ""
+    }
+    /^jdk\.ExecutionSample/ { inside = 1; delete seen; charged = ""; next }
+    inside && /^}/ {
+      samples++; for (a in seen) hits[a]++; own[(charged == "") ? "JDK only (threads, GC, I/O)" : charged]++
+      inside = 0; next
+    }
+    inside && /line:|\)$/ && $1 ~ /\(/ {
+      frame = $1
+      w = within(frame); if (w != "") seen[w] = 1
+      if (charged == "" && frame !~ /^(java|javax|jdk|sun|com\.sun)\./) {
+        charged = area(frame)
+        if (charged == "") { n = split(frame, parts, "."); charged = "other: " parts[1] "." parts[2] }
+      }
+    }
+    END {
+      printf "%d execution samples\n\nBy area (innermost non-JDK frame; adds up to 100%%):\n", samples
+      for (a in own) printf "%5.1f%%  %s\n", 100 * own[a] / samples, a | "sort -rn"
+      close("sort -rn")
+      printf "\nSamples with this on the stack (overlapping):\n"
+      for (a in hits) printf "%5.1f%%  %s\n", 100 * hits[a] / samples, a | "sort -rn"
+      close("sort -rn")
+    }
+  ' "$1"
+}
+
+keyport_pid=""
+driver_pid=""
+pgdata=""
+cleanup() {
+  local status=$?
+  set +e
+  for pid in "$keyport_pid" "$driver_pid"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null
+    fi
+  done
+  if [ -n "$pgdata" ] && [ -f "$pgdata/postmaster.pid" ]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null
+  fi
+  [ -n "$pgdata" ] && rm -rf "$pgdata"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# the packaged jar as released, and the test classes (driver, emulator, authorization server); BENCH_SKIP_BUILD=1
+# reuses the last build
+[ -n "${BENCH_SKIP_BUILD:-}" ] || ./mvnw -B -ntp -q -DskipTests package
+rm -rf "$out"
+mkdir -p "$out/postgres"
+./mvnw -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt"
+jar="$(ls target/keyport-*.jar | grep -v -- '-plain\.jar$' | head -1)"
+
+# PostgreSQL 15: a fresh cluster under target/, passwords required, pg_stat_statements for the statement counts
+pgdata="$PWD/$out/pgdata"
+pg_port="$(free_port)"
+mkdir -p "$pgdata"
+superuser_password="benchmark-$RANDOM$RANDOM"
+printf '%s\n' "$superuser_password" >"$out/pgpass"
+chmod 600 "$out/pgpass"
+if [ "$(id -u)" -eq 0 ]; then chown postgres "$pgdata" "$out/pgpass" "$out/postgres"; fi
+as_postgres "$pg_bin/initdb" -D "$pgdata" -U postgres --pwfile="$PWD/$out/pgpass" --auth=scram-sha-256 \
+  --no-locale -E UTF8 >"$out/initdb.log"
+rm -f "$out/pgpass"
+as_postgres "$pg_bin/pg_ctl" -D "$pgdata" -l "$PWD/$out/postgres/postgres.log" -w -o "-p $pg_port -k $pgdata \
+  -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top" \
+  start >/dev/null
+psql_admin() { PGPASSWORD="$superuser_password" "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qAt -v ON_ERROR_STOP=1 "$@"; }
+psql_admin -d postgres -c "create role keyport login password 'keyport-benchmark'" \
+  -c "create database keyport owner keyport"
+psql_admin -d keyport -c "create extension pg_stat_statements"
+pg_version="$(psql_admin -d keyport -c 'show server_version')"
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# the driver: KMS emulator and authorization server first, the load once Keyport is ready
+keyport_port="$(free_port)"
+keyport_url="http://127.0.0.1:$keyport_port"
+java -cp "target/test-classes:target/classes:$(cat "$out/classpath.txt")" io.keyport.benchmark.ImportBenchmark \
+  --dir="$out" --keyport="$keyport_url" --imports="$imports" --warmup="$warmup" --first-warmup="$first_warmup" \
+  --rounds="$rounds" --latencies-ms="$latencies" --clients="$clients" --modes="$modes" \
+  --jdbc-url="jdbc:postgresql://127.0.0.1:$pg_port/keyport" --jdbc-user=postgres \
+  --jdbc-password="$superuser_password" --app-role=keyport --clock-ticks="$(getconf CLK_TCK)" \
+  >"$out/driver.log" 2>&1 &
+driver_pid=$!
+for _ in $(seq 1200); do
+  [ -f "$out/endpoints.env" ] && break
+  kill -0 "$driver_pid" 2>/dev/null || { echo "driver ended early:" >&2; tail -30 "$out/driver.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -f "$out/endpoints.env" ] || { echo "driver wrote no endpoints" >&2; exit 1; }
+# shellcheck disable=SC1090,SC1091
+. "$out/endpoints.env"
+
+# Keyport as an operator configures it: environment only. The request-rate and KMS-quota limits are raised far above
+# what the load reaches, so that they do not decide the result (see docs/performance.md).
+start_ns="$(date +%s%N)"
+env SERVER_PORT="$keyport_port" \
+  SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$pg_port/keyport" \
+  SPRING_DATASOURCE_USERNAME=keyport SPRING_DATASOURCE_PASSWORD=keyport-benchmark \
+  SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI="$ISSUER_URI" \
+  AWS_REGION="$KMS_REGION" AWS_ENDPOINT_URL_KMS="$KMS_ENDPOINT" \
+  AWS_ACCESS_KEY_ID=AKIABENCHMARKKEYPORT AWS_SECRET_ACCESS_KEY=benchmark \
+  KEYPORT_SECURITY_REQUESTSPERSECOND=0 \
+  KEYPORT_KMS_RATELIMITS_GETPARAMETERSFORIMPORT=1000 KEYPORT_KMS_RATELIMITS_IMPORTKEYMATERIAL=1000 \
+  KEYPORT_KMS_RATELIMITS_DESCRIBEKEY=1000 KEYPORT_KMS_RATELIMITS_OTHER=1000 \
+  KEYPORT_KMS_RATELIMITS_SCHEDULERSHARE=0 KEYPORT_KMS_RATELIMITS_TENANTSHARE=1 KEYPORT_KMS_RATELIMITS_TENANTBURST=1000 \
+  JAVA_TOOL_OPTIONS="$keyport_java_opts" \
+  java -jar "$jar" >"$out/keyport.log" 2>&1 &
+keyport_pid=$!
+ready=""
+for _ in $(seq 1800); do
+  if curl -fsS -m 2 "$keyport_url/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; then ready=yes; break; fi
+  kill -0 "$keyport_pid" 2>/dev/null || { echo "Keyport ended early:" >&2; tail -30 "$out/keyport.log" >&2; exit 1; }
+  sleep 0.1
+done
+ready_ns="$(date +%s%N)"
+[ -n "$ready" ] || { echo "Keyport not ready within 180 s" >&2; tail -30 "$out/keyport.log" >&2; exit 1; }
+startup_seconds="$(awk -v a="$start_ns" -v b="$ready_ns" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')"
+spring_started="$(sed -n 's/.*Started [A-Za-z]* in \([0-9.]*\) seconds.*/\1/p' "$out/keyport.log" | head -1)"
+rss_idle_kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$keyport_pid/status")"
+# user + system CPU seconds to readiness (fields 14 and 15 after the parenthesised command name): steadier than the
+# wall time where other work shares the cores
+startup_cpu="$(sed 's/.*) //' "/proc/$keyport_pid/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($12 + $13) / hz }')"
+
+if [ -n "$profile" ]; then
+  jcmd "$keyport_pid" JFR.start name=benchmark settings=profile filename="$PWD/$out/keyport.jfr" >/dev/null
+fi
+echo "$keyport_pid" >"$out/keyport.pid"
+touch "$out/go"
+# progress: the driver's cell lines and tables
+tail -n +1 -f --pid="$driver_pid" "$out/driver.log" | grep --line-buffered -E '^(Cell |\||KMS calls)' || true
+wait "$driver_pid" || { driver_pid=""; echo "driver failed:" >&2; tail -30 "$out/driver.log" >&2; exit 1; }
+driver_pid=""
+rss_kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$keyport_pid/status")"
+hwm_kb="$(awk '/^VmHWM:/ {print $2}' "/proc/$keyport_pid/status")"
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [ -n "$profile" ]; then
+  jcmd "$keyport_pid" JFR.stop name=benchmark >/dev/null
+  jfr summary "$out/keyport.jfr" >"$out/jfr-summary.txt"
+  jfr view --width 200 hot-methods "$out/keyport.jfr" >"$out/jfr-hot-methods.txt"
+  jfr print --events jdk.ExecutionSample --stack-depth 512 "$out/keyport.jfr" >"$out/jfr-execution-samples.txt"
+  jfr_areas "$out/jfr-execution-samples.txt" >"$out/jfr-areas.txt"
+fi
+
+echo
+echo "CPU: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores;" \
+  "load average before/after: $load_before / $load_after"
+echo "Java: $(java -version 2>&1 | head -1); Keyport JVM flags: $keyport_java_opts; PostgreSQL $pg_version"
+echo "Imports per mode and cell: $imports in $rounds alternating blocks, after $warmup warm-up ($first_warmup in the first cell)"
+echo
+{
+  echo "| Keyport | measured | goal |"
+  echo "|---|---:|---:|"
+  echo "| startup: process start to readiness UP | $startup_seconds s | ≤ 10 s |"
+  echo "| CPU time (user + system) to readiness | $startup_cpu s | |"
+  echo "| Spring Boot's \"Started ... in\" | ${spring_started:-?} s | |"
+  echo "| RSS when ready | $((rss_idle_kb / 1024)) MB | |"
+  echo "| RSS after the load | $((rss_kb / 1024)) MB | ≤ 400 MB |"
+  echo "| peak RSS (VmHWM) | $((hwm_kb / 1024)) MB | |"
+  echo
+  cat "$out/results.md"
+} | tee "$out/table.md"
+echo
+echo "Raw output: $out/ (driver.log, keyport.log, statements.md${profile:+, jfr-*.txt, keyport.jfr})"

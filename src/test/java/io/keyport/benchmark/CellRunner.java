@@ -1,0 +1,111 @@
+package io.keyport.benchmark;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.keyport.emulator.KmsEmulator;
+import io.keyport.emulator.KmsFaults;
+
+/**
+ * Runs one cell: sets the emulator's latency, warms both modes up, then measures them in
+ * alternating blocks (bare then Keyport, Keyport then bare, ...) so both see the same
+ * machine load. Around Keyport's blocks it counts the emulator's calls and Keyport's CPU
+ * time; around the whole measurement the application's SQL statements (only Keyport's
+ * blocks touch the database).
+ */
+final class CellRunner {
+
+	private final KmsEmulator emulator;
+
+	private final BareKmsImport bare;
+
+	private final KeyportApiImport keyport;
+
+	private final PostgresStatements statements;
+
+	private final ProcessCpu keyportCpu;
+
+	private final BenchmarkOptions options;
+
+	CellRunner(KmsEmulator emulator, BareKmsImport bare, KeyportApiImport keyport, PostgresStatements statements,
+			ProcessCpu keyportCpu, BenchmarkOptions options) {
+		this.keyportCpu = keyportCpu;
+		this.emulator = emulator;
+		this.bare = bare;
+		this.keyport = keyport;
+		this.statements = statements;
+		this.options = options;
+	}
+
+	CellResult run(Cell cell, int warmup) throws InterruptedException, SQLException {
+		this.emulator.faults().latency(KmsFaults.ALL_OPERATIONS, cell.kmsLatency());
+		List<ImportFlow> flows = new ArrayList<>();
+		if (this.options.runs("bare")) {
+			flows.add(this.bare);
+		}
+		if (this.options.runs("keyport")) {
+			flows.add(this.keyport);
+		}
+		for (ImportFlow flow : flows) {
+			ClosedLoop.run(flow, cell.clients(), Math.max(warmup, cell.clients()));
+		}
+		if (this.statements != null) {
+			this.statements.reset();
+		}
+		Map<String, Accumulator> results = new TreeMap<>();
+		Map<String, Long> kmsCalls = new TreeMap<>();
+		Duration cpu = Duration.ZERO;
+		int rounds = this.options.rounds();
+		for (int round = 0; round < rounds; round++) {
+			int imports = this.options.imports() / rounds + ((round < this.options.imports() % rounds) ? 1 : 0);
+			for (int i = 0; i < flows.size(); i++) {
+				// bare first in even rounds, Keyport first in odd ones
+				ImportFlow flow = flows.get((round % 2 == 0) ? i : flows.size() - 1 - i);
+				Map<String, Long> before = this.emulator.callCounts();
+				Duration cpuBefore = (this.keyportCpu != null) ? this.keyportCpu.used() : Duration.ZERO;
+				ClosedLoop.Block block = ClosedLoop.run(flow, cell.clients(), imports);
+				if (flow == this.keyport) {
+					cpu = cpu.plus((this.keyportCpu != null) ? this.keyportCpu.used().minus(cpuBefore) : Duration.ZERO);
+					this.emulator.callCounts()
+						.forEach((operation, count) -> kmsCalls.merge(operation,
+								count - before.getOrDefault(operation, 0L), Long::sum));
+				}
+				results.computeIfAbsent(flow.name(), (name) -> new Accumulator()).add(block);
+			}
+		}
+		kmsCalls.values().removeIf((count) -> count == 0);
+		List<PostgresStatements.Statement> sql = (this.statements != null) ? this.statements.read() : List.of();
+		return new CellResult(cell, result(results, this.bare), result(results, this.keyport), kmsCalls, sql,
+				(this.keyportCpu != null) ? cpu : null);
+	}
+
+	private static ModeResult result(Map<String, Accumulator> results, ImportFlow flow) {
+		Accumulator accumulator = results.get(flow.name());
+		return (accumulator != null) ? accumulator.result() : null;
+	}
+
+	/** A mode's blocks of one cell, joined. */
+	private static final class Accumulator {
+
+		private final List<long[]> latencies = new ArrayList<>();
+
+		private long elapsedNanos;
+
+		void add(ClosedLoop.Block block) {
+			this.latencies.add(block.latenciesNanos());
+			this.elapsedNanos += block.elapsedNanos();
+		}
+
+		ModeResult result() {
+			long[] all = this.latencies.stream().flatMapToLong(Arrays::stream).toArray();
+			return new ModeResult(all, this.elapsedNanos);
+		}
+
+	}
+
+}
