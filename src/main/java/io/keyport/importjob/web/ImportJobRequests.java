@@ -2,6 +2,7 @@ package io.keyport.importjob.web;
 
 import java.time.Instant;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -29,8 +30,9 @@ final class ImportJobRequests {
 	 * @param target the KMS target the key lives in (GET /api/v1/kms-targets); the
 	 * default target when omitted
 	 */
-	record CreateImportJobRequest(@NotBlank @Size(max = 2048) String kmsKeyId, WrappingAlgorithm wrappingAlgorithm,
-			WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration, @Size(max = 63) String target) {
+	record CreateImportJobRequest(@NotBlank @Size(max = 2048) @Schema(minLength = 1, pattern = "\\S") String kmsKeyId,
+			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration,
+			@Size(max = 63) String target) {
 	}
 
 	/**
