@@ -284,14 +284,25 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * "Field 'kmsKeyId' must not be blank.", and how many more there are: the first
-	 * broken constraint in words, the {@code errors} member lists them all.
+	 * Bean Validation's message as a portal's user reads it: "must not be null" means
+	 * nothing to them.
+	 */
+	private static String inWords(String message) {
+		return switch (message) {
+			case "must not be null", "must not be blank", "must not be empty" -> "is required";
+			default -> message;
+		};
+	}
+
+	/**
+	 * "Field 'kmsKeyId' is required.", and how many more there are: the first broken
+	 * constraint in words, the {@code errors} member lists them all.
 	 */
 	private static String invalid(String what, List<String[]> errors) {
 		if (errors.isEmpty()) {
 			return "The request is not valid.";
 		}
-		String first = what + " '" + errors.get(0)[0] + "' " + errors.get(0)[1] + ".";
+		String first = what + " '" + errors.get(0)[0] + "' " + inWords(errors.get(0)[1]) + ".";
 		int more = errors.size() - 1;
 		String noun = what.toLowerCase(java.util.Locale.ROOT);
 		return (more == 0) ? first

@@ -34,7 +34,9 @@ class ErrorCodesDocTests {
 			"role-arn", "access-key-file", "project-id", "legacy-algorithms", "x-sdk-date", "create-key",
 			"describe-key", "list-keys", "get-parameters-for-import", "import-key-material",
 			"delete-imported-key-material", "get-publickey", "schedule-key-deletion", "eu-west-101", "aws-cn",
-			"uri-reference", "x-problem-codes", "audit-events", "finished-jobs", "job-events");
+			"uri-reference", "x-problem-codes",
+			// retention property names
+			"audit-events", "finished-jobs", "job-events");
 
 	/**
 	 * Codes that appear only in a job's history or last error, listed below the table.

@@ -2,6 +2,7 @@ package io.keyport.importjob.web;
 
 import java.time.Instant;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -35,9 +36,9 @@ final class ImportJobRequests {
 	 * @param dueBy when the material is expected; EAGER jobs with one are refreshed first
 	 * when the KMS quota is short
 	 */
-	record CreateImportJobRequest(@NotBlank @Size(max = 2048) String kmsKeyId, WrappingAlgorithm wrappingAlgorithm,
-			WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration, @Size(max = 63) String target,
-			RefreshPolicy refreshPolicy, Instant dueBy) {
+	record CreateImportJobRequest(@NotBlank @Size(max = 2048) @Schema(minLength = 1, pattern = "\\S") String kmsKeyId,
+			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration,
+			@Size(max = 63) String target, RefreshPolicy refreshPolicy, Instant dueBy) {
 	}
 
 	/**
