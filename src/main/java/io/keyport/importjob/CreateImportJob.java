@@ -1,5 +1,7 @@
 package io.keyport.importjob;
 
+import java.time.Instant;
+
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
@@ -7,7 +9,16 @@ import io.keyport.wrapping.WrappingKeySpec;
  * A request to start importing material into a KMS key.
  *
  * @param target the KMS target the key lives in; {@code null} for the default target
+ * @param refreshPolicy who keeps the parameters valid; {@code null} for the tenant's
+ * default
+ * @param dueBy when the client means to import, or {@code null}
  */
 public record CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
-		ExpirationPolicy expiration, String target) {
+		ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy) {
+
+	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
+			ExpirationPolicy expiration, String target) {
+		this(kmsKeyId, wrappingAlgorithm, wrappingKeySpec, expiration, target, null, null);
+	}
+
 }

@@ -46,6 +46,15 @@ import io.keyport.wrapping.WrappingKeySpec;
 @Table(name = "import_job")
 class ImportJob {
 
+	/** {@link #refreshPriority} of a job with a due date. */
+	static final int PRIORITY_DUE_DATE = 0;
+
+	/** {@link #refreshPriority} of a job with recent client activity. */
+	static final int PRIORITY_ACTIVE = 1;
+
+	/** {@link #refreshPriority} of every other job. */
+	static final int PRIORITY_IDLE = 2;
+
 	@Id
 	private UUID id;
 
@@ -139,6 +148,29 @@ class ImportJob {
 	 */
 	private byte[] expectedPublicKey;
 
+	/** Who keeps the parameters valid: the scheduler (EAGER) or a client's ask. */
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false, updatable = false)
+	private RefreshPolicy refreshPolicy = RefreshPolicy.EAGER;
+
+	/** When the client means to import, if it said so: refreshed first when short. */
+	@Column(updatable = false)
+	private Instant dueBy;
+
+	/**
+	 * The last client read or upload; written by {@link ClientActivity}'s own statement,
+	 * never by a save, so recording it never conflicts with a change of the job.
+	 */
+	@Column(insertable = false, updatable = false)
+	private Instant lastClientActivityAt;
+
+	/**
+	 * Order of EAGER refreshes when the budget is short (0 a due date, 1 recent activity,
+	 * 2 neither); kept by {@link ClientActivity} and the lifecycle, not by saves.
+	 */
+	@Column(updatable = false)
+	private int refreshPriority = PRIORITY_IDLE;
+
 	/** Background work that failed on this job in a row; reset by any progress. */
 	private int workFailures;
 
@@ -175,15 +207,32 @@ class ImportJob {
 		this.waitingSince = now;
 	}
 
-	/** A new job with its first parameters; it waits for material. */
+	/** A new EAGER job with its first parameters; it waits for material. */
 	static ImportJob start(ImportJobId id, String tenant, TargetKey key, WrappingAlgorithm algorithm,
 			WrappingKeySpec wrappingKeySpec, ExpirationPolicy expiration, ImportParameters parameters, String actor,
 			Instant now) {
+		return start(id, tenant, key, algorithm, wrappingKeySpec, expiration, RefreshPolicy.EAGER, null, parameters,
+				actor, now);
+	}
+
+	/**
+	 * A new job with its first parameters; it waits for material.
+	 * @param dueBy when the client means to import, or {@code null}
+	 */
+	static ImportJob start(ImportJobId id, String tenant, TargetKey key, WrappingAlgorithm algorithm,
+			WrappingKeySpec wrappingKeySpec, ExpirationPolicy expiration, RefreshPolicy refreshPolicy, Instant dueBy,
+			ImportParameters parameters, String actor, Instant now) {
 		ImportJob job = new ImportJob(id, tenant, key, algorithm, wrappingKeySpec, expiration, actor, now);
+		job.refreshPolicy = refreshPolicy;
+		job.dueBy = dueBy;
+		job.refreshPriority = dueBy != null ? PRIORITY_DUE_DATE : PRIORITY_IDLE;
 		job.holdParameters(parameters, now);
 		job.events.add(new ImportJobEvent(null, ImportJobState.PARAMETERS_FETCHED,
-				"job created; wrapping key and import token downloaded, valid until " + parameters.validTo(), null,
-				actor, now));
+				"job created; wrapping key and import token downloaded, valid until " + parameters.validTo()
+						+ (refreshPolicy == RefreshPolicy.ON_DEMAND
+								? "; refresh policy ON_DEMAND: new parameters only when a client asks after they lapse"
+								: ""),
+				null, actor, now));
 		job.state = ImportJobState.PARAMETERS_FETCHED;
 		return job;
 	}
@@ -542,6 +591,39 @@ class ImportJob {
 	}
 
 	/**
+	 * Whether a client's ask for the wrapping key or plaintext upload must download new
+	 * parameters first: an ON_DEMAND job waiting for material whose parameters lapsed.
+	 */
+	boolean needsOnDemandRefresh(Instant now) {
+		return this.refreshPolicy == RefreshPolicy.ON_DEMAND && (this.state == ImportJobState.PARAMETERS_EXPIRED
+				|| (this.state == ImportJobState.PARAMETERS_FETCHED && parametersExpiredAt(now)));
+	}
+
+	/**
+	 * Holds an ON_DEMAND job for the download a client's ask needs, so a second ask waits
+	 * for this one's parameters instead of downloading its own ({@code job-busy} while
+	 * the lease lives). The download's outcome is recorded with
+	 * {@link #recordParameters}, which releases the lease, or dropped with
+	 * {@link #releaseLease}.
+	 */
+	void leaseForOnDemandRefresh(Lease lease, Instant now) {
+		if (!needsOnDemandRefresh(now)) {
+			throw new IllegalTransitionException(id(), this.state, ImportJobState.PARAMETERS_FETCHED,
+					"download parameters on demand for");
+		}
+		requireNotBusy(now, "download parameters for");
+		lease(lease);
+	}
+
+	/**
+	 * Whether an ON_DEMAND job has waited for material past its lifetime: abandoned, with
+	 * no KMS call.
+	 */
+	boolean abandonedAt(Instant now, Duration lifetime) {
+		return this.waitingSince.plus(lifetime).isBefore(now);
+	}
+
+	/**
 	 * Refuses a caller's change while a live lease says KMS work on this job is in
 	 * flight.
 	 */
@@ -710,6 +792,10 @@ class ImportJob {
 		return this.expectedPublicKey != null ? this.expectedPublicKey.clone() : null;
 	}
 
+	RefreshPolicy refreshPolicy() {
+		return this.refreshPolicy;
+	}
+
 	int workFailures() {
 		return this.workFailures;
 	}
@@ -752,7 +838,8 @@ class ImportJob {
 				new ExpirationPolicy(this.expirationModel, this.materialValidTo), this.parametersFetchedAt,
 				this.parametersValidTo, this.parameterDownloads, this.importAttempts, this.nextAttemptAt,
 				this.lastErrorCode, this.lastErrorMessage, this.keyMaterialId, this.importedAt, this.createdAt,
-				this.updatedAt, this.createdBy, this.tenant, this.kmsTarget);
+				this.updatedAt, this.createdBy, this.tenant, this.kmsTarget, this.refreshPolicy, this.dueBy,
+				this.lastClientActivityAt);
 	}
 
 	@Override

@@ -17,6 +17,8 @@ public class ImportJobException extends RuntimeException implements DescribedFai
 
 	public static final String IMPORT_ATTEMPTS_EXHAUSTED = "import-attempts-exhausted";
 
+	public static final String INVALID_DUE_BY = "invalid-due-by";
+
 	public static final String INVALID_VALID_TO = "invalid-valid-to";
 
 	public static final String JOB_BUSY = "job-busy";

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -79,10 +80,16 @@ public class ImportJobLifecycle {
 
 	private final Supersession supersession;
 
+	private final RefreshBudget budget;
+
+	private final ClientActivity activity;
+
 	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, LifecycleProperties properties,
 			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
-			ObservationRegistry observations, PlatformTransactionManager transactionManager,
-			Supersession supersession) {
+			ObservationRegistry observations, PlatformTransactionManager transactionManager, Supersession supersession,
+			RefreshBudget budget, ClientActivity activity) {
+		this.budget = budget;
+		this.activity = activity;
 		this.supersession = supersession;
 		this.expiringKeys = expiringKeys;
 		this.metrics = metrics;
@@ -101,40 +108,71 @@ public class ImportJobLifecycle {
 		return Observation.createNotStarted("keyport.lifecycle.run", this.observations)
 			.lowCardinalityKeyValue("instance.role", "lifecycle")
 			.observe(() -> {
-				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs());
+				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs(),
+						settleOnDemandJobs());
 				this.expiringKeys.refreshGaugeIfStale();
 				return summary;
 			});
 	}
 
-	/** Counts of jobs worked on in one run. */
-	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks) {
+	/**
+	 * Counts of jobs worked on in one run.
+	 *
+	 * @param onDemandSettled ON_DEMAND jobs abandoned, or whose token lapsed while
+	 * wrapped, handled without a KMS call
+	 */
+	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled) {
 	}
 
-	// --- due work: each arm matches a partial index of V9 (state, target, due time). The
-	// due time is the later of the work's own time and work_not_before; the claim also
-	// requires work_not_before to have passed, so "due time <= t" means "the work's time
-	// <= t" for jobs not backed off. (greatest ignores nulls; the work's time is always
-	// set
-	// in the arm's state: ValidTo by a check constraint, next_attempt_at by markWrapped
-	// and
-	// importFailed, next_check_at by recordImported and V7.)
-	// --------------------------------------------------------------
+	// --- due work: each arm matches a partial index of V9 or V11 (target, due time).
+	// The due time is the later of the work's own time and work_not_before; the claim
+	// also requires work_not_before to have passed, so "due time <= t" means "the work's
+	// time <= t" for jobs not backed off. (greatest ignores nulls; the work's time is
+	// always set in the arm's state: ValidTo by a check constraint, next_attempt_at by
+	// markWrapped and importFailed, next_check_at by recordImported and V7.)
+	// ----------------------------------------------------------------------------------
 
 	/**
-	 * Waiting jobs whose parameters lapse within the margin, jobs whose parameters
-	 * already expired, and wrapped jobs whose token expired; most urgent (earliest
-	 * ValidTo) first.
+	 * The due time of an EAGER refresh as import_job_eager_refresh (V11) has it: expired
+	 * parameters are due at once (or when the backoff ends), whatever their ValidTo (KMS
+	 * may call a token invalid before it); waiting and wrapped jobs at their ValidTo (or
+	 * when the backoff ends).
+	 */
+	static final String EAGER_REFRESH_DUE_AT = "case when state = 'PARAMETERS_EXPIRED' "
+			+ "then coalesce(work_not_before, '-infinity') else greatest(parameters_valid_to, work_not_before) end";
+
+	/**
+	 * EAGER jobs only: waiting jobs whose parameters lapse within the margin, jobs whose
+	 * parameters already expired, and wrapped jobs whose token expired; by priority (a
+	 * due date, recent client activity, neither), then most urgent (earliest ValidTo)
+	 * first. One arm per priority, so each reads its jobs in the order of
+	 * import_job_eager_refresh (target, priority, due time) and stops at the batch.
 	 */
 	static DueWork refreshDue(Instant now, Duration margin) {
 		Timestamp lapsing = Timestamp.from(now.plus(margin));
 		Timestamp at = Timestamp.from(now);
-		return new DueWork("parameters_valid_to",
-				List.of(new Due("state = 'PARAMETERS_FETCHED'", "greatest(parameters_valid_to, work_not_before)",
-						lapsing),
-						// expired parameters are due at once, or when the backoff ends
-						new Due("state = 'PARAMETERS_EXPIRED'", "coalesce(work_not_before, '-infinity')", at),
-						new Due("state = 'MATERIAL_WRAPPED'", "greatest(parameters_valid_to, work_not_before)", at)));
+		List<Due> arms = IntStream.rangeClosed(ImportJob.PRIORITY_DUE_DATE, ImportJob.PRIORITY_IDLE)
+			.mapToObj(priority -> new Due("""
+					refresh_policy = 'EAGER' and refresh_priority = %d
+					      and state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED', 'MATERIAL_WRAPPED')
+					      and (state <> 'MATERIAL_WRAPPED' or parameters_valid_to <= ?)""".formatted(priority),
+					EAGER_REFRESH_DUE_AT, lapsing, at))
+			.toList();
+		return new DueWork("refresh_priority, parameters_valid_to", arms);
+	}
+
+	/**
+	 * ON_DEMAND jobs the scheduler settles without KMS: jobs waiting past their lifetime
+	 * (by waiting_since, import_job_on_demand_waiting), and wrapped jobs whose token
+	 * lapsed (import_job_on_demand_token_lapsed).
+	 */
+	static DueWork settleDue(Instant now, Duration jobLifetime) {
+		Timestamp at = Timestamp.from(now);
+		return new DueWork("waiting_since", List.of(
+				new Due("refresh_policy = 'ON_DEMAND' and state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')",
+						"waiting_since", Timestamp.from(now.minus(jobLifetime))),
+				new Due("state = 'MATERIAL_WRAPPED' and refresh_policy = 'ON_DEMAND'",
+						"greatest(parameters_valid_to, work_not_before)", at)));
 	}
 
 	/** Wrapped jobs whose next import attempt is due and whose token is still valid. */
@@ -158,17 +196,67 @@ public class ImportJobLifecycle {
 	// ----------------------------------------------------------------------------------------------
 
 	/**
-	 * Waiting jobs whose parameters lapse within the margin, jobs whose parameters
-	 * already expired, and wrapped jobs whose token expired before the import succeeded
-	 * get new parameters; jobs waiting past their lifetime are cancelled as abandoned.
+	 * EAGER jobs only (ON_DEMAND jobs get parameters when a client asks): waiting jobs
+	 * whose parameters lapse within the margin, jobs whose parameters already expired,
+	 * and wrapped jobs whose token expired before the import succeeded get new
+	 * parameters; jobs waiting past their lifetime are cancelled as abandoned. Per target
+	 * at most what is left of the day's budget ({@link RefreshBudget}), in priority
+	 * order: jobs with a due date, then jobs with recent client activity, then the
+	 * others, each by when their parameters lapse.
 	 */
 	public int refreshDueParameters() {
 		Instant now = this.clock.instant();
-		List<JobClaim> claims = this.claims.claim(refreshDue(now, this.properties.refreshMargin()), now);
+		// activity that is no longer recent stops putting jobs ahead
+		this.activity.expireOldActivity(now);
+		int refreshed = 0;
+		for (String target : this.targets.names()) {
+			int allowance = this.budget.allowance(target, this.properties.batchSize());
+			if (allowance == 0) {
+				log.debug("Target {}: the day's GetParametersForImport budget is used up; refreshes wait", target);
+				continue;
+			}
+			List<JobClaim> claims = this.claims.claim(refreshDue(now, this.properties.refreshMargin()), now,
+					List.of(target), allowance);
+			for (JobClaim claim : claims) {
+				this.claims.work(claim, this::refreshOne);
+			}
+			refreshed += claims.size();
+		}
+		return refreshed;
+	}
+
+	/**
+	 * ON_DEMAND jobs need no KMS call from the scheduler, only this: jobs waiting past
+	 * their lifetime are cancelled as abandoned, and a wrapped job whose token lapsed
+	 * before the import succeeded drops the material wrapped under it and waits for the
+	 * client again.
+	 */
+	public int settleOnDemandJobs() {
+		Instant now = this.clock.instant();
+		List<JobClaim> claims = this.claims.claim(settleDue(now, this.properties.jobLifetime()), now);
 		for (JobClaim claim : claims) {
-			this.claims.work(claim, this::refreshOne);
+			this.claims.work(claim, this::settleOnDemand);
 		}
 		return claims.size();
+	}
+
+	private void settleOnDemand(JobClaim claim) {
+		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
+		Instant now = this.clock.instant();
+		if (job.state() == ImportJobState.MATERIAL_WRAPPED) {
+			this.claims.update(claim, j -> j.expireParameters(ACTOR, now));
+		}
+		else if (job.abandonedAt(now, this.properties.jobLifetime())) {
+			this.claims.update(claim, j -> j.cancel(abandoned(), ACTOR, now));
+		}
+		else {
+			this.claims.update(claim, ImportJob::releaseLease);
+		}
+	}
+
+	private String abandoned() {
+		return "abandoned: no material arrived within " + this.properties.jobLifetime().toDays()
+				+ " days of the job's start of waiting for it";
 	}
 
 	private void refreshOne(JobClaim claim) {
@@ -176,14 +264,13 @@ public class ImportJobLifecycle {
 		Instant now = this.clock.instant();
 		// counted from when the job last started waiting: a re-import after expiry gets
 		// the whole lifetime
-		if (job.waitingSince().plus(this.properties.jobLifetime()).isBefore(now)) {
-			this.claims.update(claim,
-					j -> j.cancel("abandoned: no material arrived within " + this.properties.jobLifetime().toDays()
-							+ " days of the job's start of waiting for it", ACTOR, now));
+		if (job.abandonedAt(now, this.properties.jobLifetime())) {
+			this.claims.update(claim, j -> j.cancel(abandoned(), ACTOR, now));
 			return;
 		}
 		ImportParameters parameters;
 		try {
+			this.budget.recordDownload(job.kmsTarget());
 			parameters = this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(), job.wrappingAlgorithm(),
 					job.wrappingKeySpec(), job.id(), switch (job.state()) {
 						case PARAMETERS_EXPIRED -> ImportJobMetrics.DownloadCause.AFTER_EXPIRY;

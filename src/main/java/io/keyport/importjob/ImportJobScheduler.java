@@ -30,7 +30,8 @@ class ImportJobScheduler {
 	void run() {
 		try {
 			ImportJobLifecycle.RunSummary summary = this.lifecycle.runOnce();
-			if (summary.parameterRefreshes() + summary.importAttempts() + summary.importedChecks() > 0) {
+			if (summary.parameterRefreshes() + summary.importAttempts() + summary.importedChecks()
+					+ summary.onDemandSettled() > 0) {
 				log.info("Lifecycle run: {}", summary);
 			}
 		}

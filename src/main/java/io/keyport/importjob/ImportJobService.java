@@ -79,9 +79,19 @@ public class ImportJobService {
 
 	private final ParameterDownloadQuota quota;
 
+	private final RefreshPolicyProperties refreshPolicies;
+
+	private final OnDemandParameters onDemand;
+
+	private final ClientActivity activity;
+
 	ImportJobService(ImportJobRepository jobs, ImportJobStore store, KmsImports kmsImports, KmsTargets targets,
 			KeyMaterialWrapper wrapper, ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
-			PlatformTransactionManager transactionManager, KmsKeys kmsKeys, ParameterDownloadQuota quota) {
+			PlatformTransactionManager transactionManager, KmsKeys kmsKeys, ParameterDownloadQuota quota,
+			RefreshPolicyProperties refreshPolicies, OnDemandParameters onDemand, ClientActivity activity) {
+		this.refreshPolicies = refreshPolicies;
+		this.onDemand = onDemand;
+		this.activity = activity;
 		this.jobs = jobs;
 		this.store = store;
 		this.kmsImports = kmsImports;
@@ -106,6 +116,12 @@ public class ImportJobService {
 		String actor = caller.actor();
 		Instant now = this.clock.instant();
 		checkValidTo(command.expiration(), now, null);
+		if (command.dueBy() != null && !command.dueBy().isAfter(now)) {
+			throw new ImportJobException(ImportJobException.INVALID_DUE_BY, Kind.INVALID, null, null,
+					"Field 'dueBy' must be in the future (it was " + Sentences.time(command.dueBy()) + ").");
+		}
+		RefreshPolicy policy = command.refreshPolicy() != null ? command.refreshPolicy()
+				: this.refreshPolicies.defaultFor(caller.tenant());
 		// a missing, invalid, unowned or foreign key: one answer, so key ids cannot be
 		// probed through job creation
 		KmsTarget target = this.targets.get(command.target());
@@ -134,15 +150,21 @@ public class ImportJobService {
 				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(),
 				new TargetKey(target.name(), key.keyId(), key.arn(), key.keySpec()), command.wrappingAlgorithm(),
-				command.wrappingKeySpec(), command.expiration(), parameters, actor, this.clock.instant());
+				command.wrappingKeySpec(), command.expiration(), policy, command.dueBy(), parameters, actor,
+				this.clock.instant());
 		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
-		log.info("Import job {} created for key {} ({}, {} with {})", view.id(), key.arn(), key.keySpec(),
-				command.wrappingAlgorithm(), command.wrappingKeySpec());
+		log.info("Import job {} created for key {} ({}, {} with {}, refresh policy {})", view.id(), key.arn(),
+				key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(), policy);
 		return view;
 	}
 
 	public ImportJobView get(ImportJobId id, Caller caller) {
-		return this.readTx.execute(status -> this.store.load(id, caller, false).toView());
+		ImportJobView job = this.readTx.execute(status -> this.store.load(id, caller, false).toView());
+		if (job.tenant().equals(caller.tenant())) {
+			// the owner's read: an admin looking around is no sign the job will be used
+			this.activity.record(job, this.clock.instant());
+		}
+		return job;
 	}
 
 	/** Jobs newest first, optionally filtered by state and by key (key id or ARN). */
@@ -172,18 +194,35 @@ public class ImportJobService {
 		});
 	}
 
-	/** The current wrapping key and token; refused once they expired or were dropped. */
+	/**
+	 * The current wrapping key and token; refused once they expired or were dropped,
+	 * except that an ON_DEMAND job whose parameters lapsed gets new ones now (waiting at
+	 * most {@code keyport.refresh-policy.on-demand-wait} for the quota).
+	 */
 	public ImportParametersDownload importParameters(ImportJobId id, Caller caller) {
+		ImportParametersDownload download = readParameters(id, caller, true);
+		if (download == null) {
+			this.onDemand.ensureUsable(id, caller);
+			download = readParameters(id, caller, false);
+		}
+		return download;
+	}
+
+	/** {@code null} when an ON_DEMAND job needs new parameters first. */
+	private ImportParametersDownload readParameters(ImportJobId id, Caller caller, boolean onDemand) {
 		Instant now = this.clock.instant();
-		return this.readTx.execute(status -> {
-			ImportJob job = this.store.load(id, caller, true);
-			return new ImportParametersDownload(job.toView(), job.usableWrappingKey(now), job.usableImportToken(now));
-		});
+		ImportJob job = this.readTx.execute(status -> this.store.load(id, caller, true));
+		this.activity.record(job.toView(), now);
+		if (onDemand && job.needsOnDemandRefresh(now)) {
+			return null;
+		}
+		return new ImportParametersDownload(job.toView(), job.usableWrappingKey(now), job.usableImportToken(now));
 	}
 
 	/** Material the client wrapped itself: the service never sees plaintext. */
 	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, Caller caller) {
-		WrappingContext context = wrappingContext(id, caller);
+		// never new parameters here: the material was wrapped under the old wrapping key
+		WrappingContext context = wrappingContext(id, caller, false);
 		this.wrapper.checkEncrypted(encrypted, context.importSpec(this.targets), context.wrappingKey());
 		ImportJobView imported = importWrapped(id, context.version(), encrypted, null,
 				"encrypted key material uploaded by the client", caller.actor());
@@ -202,7 +241,8 @@ public class ImportJobService {
 		EncryptedKeyMaterial encrypted;
 		byte[] derivedPublicKey;
 		try (material) {
-			context = wrappingContext(id, caller);
+			// an ON_DEMAND job whose parameters lapsed gets new ones first: Keyport wraps
+			context = wrappingContext(id, caller, true);
 			try (KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, context.keySpec())) {
 				encrypted = this.wrapper.wrap(importable, context.importSpec(this.targets), context.wrappingKey());
 				// only the public half is kept, to confirm the import afterwards
@@ -230,6 +270,7 @@ public class ImportJobService {
 			checkValidTo(newExpiration, this.clock.instant(), id);
 		}
 		ImportJob current = this.readTx.execute(status -> this.store.load(id, caller, true));
+		this.activity.record(current.toView(), this.clock.instant());
 		current.checkRefreshOnRequest(this.clock.instant(), this.properties.refreshCooldown());
 		this.quota.acquire(this.targets.get(current.kmsTarget()), caller, id);
 		ImportParameters parameters = this.kmsImports.download(current.kmsTarget(), current.kmsKeyArn(),
@@ -297,35 +338,42 @@ public class ImportJobService {
 	/**
 	 * What wrapping needs, read in a short transaction; refuses jobs that cannot take
 	 * material now.
+	 * @param onDemand whether an ON_DEMAND job whose parameters lapsed gets new ones
+	 * first (Keyport wraps the material, so it can wrap under them)
 	 */
-	private WrappingContext wrappingContext(ImportJobId id, Caller caller) {
+	private WrappingContext wrappingContext(ImportJobId id, Caller caller, boolean onDemand) {
 		Instant now = this.clock.instant();
-		WrappingContext context = this.readTx.execute(status -> {
-			ImportJob job = this.store.load(id, caller, true);
-			if (job.state() != ImportJobState.PARAMETERS_FETCHED) {
-				throw new IllegalTransitionException(id, job.state(), ImportJobState.MATERIAL_WRAPPED,
-						"upload material to");
-			}
-			if (job.parametersExpiredAt(now)) {
-				return null;
-			}
+		ImportJob job = this.readTx.execute(status -> this.store.load(id, caller, true));
+		this.activity.record(job.toView(), now);
+		if (onDemand && job.needsOnDemandRefresh(now)) {
+			this.onDemand.ensureUsable(id, caller);
+			return wrappingContext(id, caller, false);
+		}
+		boolean onDemandJob = job.refreshPolicy() == RefreshPolicy.ON_DEMAND;
+		if (job.state() != ImportJobState.PARAMETERS_FETCHED
+				&& !(onDemandJob && job.state() == ImportJobState.PARAMETERS_EXPIRED)) {
+			throw new IllegalTransitionException(id, job.state(), ImportJobState.MATERIAL_WRAPPED,
+					"upload material to");
+		}
+		if (!job.parametersExpiredAt(now) && job.state() == ImportJobState.PARAMETERS_FETCHED) {
 			return new WrappingContext(job.version(), job.kmsTarget(), job.keySpec(), job.wrappingAlgorithm(),
 					WrappingPublicKey.fromDer(job.usableWrappingKey(now)));
-		});
-		if (context == null) {
-			ImportJobView expired = this.tx.execute(status -> {
-				ImportJob job = this.store.load(id);
-				if (job.state() == ImportJobState.PARAMETERS_FETCHED) {
-					job.expireParameters("system", this.clock.instant());
-				}
-				return this.store.save(job).toView();
-			});
-			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id, expired.state(),
-					"The wrapping key and import token of job " + id + " expired at "
-							+ Sentences.time(expired.parametersValidTo()) + ". Refresh the parameters and wrap the "
-							+ "material again with the new wrapping key.");
 		}
-		return context;
+		ImportJobView expired = this.tx.execute(status -> {
+			ImportJob current = this.store.load(id);
+			if (current.state() == ImportJobState.PARAMETERS_FETCHED) {
+				current.expireParameters("system", this.clock.instant());
+			}
+			return this.store.save(current).toView();
+		});
+		String expiredAt = "The wrapping key and import token of job " + id + " expired at "
+				+ Sentences.time(expired.parametersValidTo()) + ".";
+		String detail = onDemandJob ? expiredAt + " Material wrapped under that wrapping key cannot be imported any "
+				+ "more. Get the wrapping key again (GET /api/v1/import-jobs/" + id + "/wrapping-key downloads new "
+				+ "parameters for this ON_DEMAND job), wrap the material with it and upload it again, or upload the "
+				+ "plaintext for Keyport to wrap."
+				: expiredAt + " Refresh the parameters and wrap the material again with the new wrapping key.";
+		throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id, expired.state(), detail);
 	}
 
 	private void checkValidTo(ExpirationPolicy expiration, Instant now, ImportJobId jobId) {

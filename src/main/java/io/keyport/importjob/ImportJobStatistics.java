@@ -43,17 +43,20 @@ public class ImportJobStatistics {
 	 * The earliest due time of any work the lifecycle should already have done, as its
 	 * claims see it: imported jobs are due at next_check_at (never later than ValidTo),
 	 * and a job backed off after failures is due again only at work_not_before (greatest
-	 * ignores nulls). Each branch is bounded on its state's due column, so the (state,
-	 * due column) indexes yield only overdue (and backed-off) jobs, not every job of the
-	 * state. Parameters: refresh margin in seconds, overdue time plus the margin, then
-	 * the overdue time four times.
+	 * ignores nulls). ON_DEMAND jobs have no refresh due: their lapsed parameters wait
+	 * for a client (their wrapped jobs whose token lapsed are settled by the lifecycle).
+	 * Each branch is bounded on its state's due column, so the (state, due column)
+	 * indexes yield only overdue (and backed-off) jobs, not every job of the state.
+	 * Parameters: refresh margin in seconds, overdue time plus the margin, then the
+	 * overdue time four times.
 	 */
 	static final String EARLIEST_DUE = """
 			select min(due) from (
 			    select greatest(parameters_valid_to - make_interval(secs => ?), work_not_before) as due
 			        from import_job where state = 'PARAMETERS_FETCHED' and parameters_valid_to <= ?
+			            and refresh_policy = 'EAGER'
 			    union all select greatest(updated_at, work_not_before) from import_job
-			        where state = 'PARAMETERS_EXPIRED'
+			        where state = 'PARAMETERS_EXPIRED' and refresh_policy = 'EAGER'
 			    union all select greatest(least(next_attempt_at, parameters_valid_to), work_not_before)
 			        from import_job where state = 'MATERIAL_WRAPPED' and (next_attempt_at <= ? or parameters_valid_to <= ?)
 			    union all select greatest(next_check_at, work_not_before) from import_job

@@ -6,10 +6,18 @@ import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
-/** Read model of a job: everything but the token and the material. */
+/**
+ * Read model of a job: everything but the token and the material.
+ *
+ * @param refreshPolicy who keeps the parameters valid
+ * @param dueBy when the client means to import, or {@code null}
+ * @param lastClientActivityAt the last client read or upload (minute precision), or
+ * {@code null}
+ */
 public record ImportJobView(ImportJobId id, long version, ImportJobState state, String kmsKeyId, String kmsKeyArn,
 		KeySpec keySpec, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
 		ExpirationPolicy expiration, Instant parametersFetchedAt, Instant parametersValidTo, int parameterDownloads,
 		int importAttempts, Instant nextAttemptAt, String lastErrorCode, String lastErrorMessage, String keyMaterialId,
-		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, String tenant, String target) {
+		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, String tenant, String target,
+		RefreshPolicy refreshPolicy, Instant dueBy, Instant lastClientActivityAt) {
 }

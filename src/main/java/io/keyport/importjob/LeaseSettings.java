@@ -22,15 +22,29 @@ class LeaseSettings {
 
 	static final String FORMER_PROPERTY = "keyport.import-jobs.lease-duration";
 
-	LeaseSettings(LifecycleProperties lifecycle, KmsTargets targets, Environment environment) {
+	LeaseSettings(LifecycleProperties lifecycle, KmsTargets targets, Environment environment,
+			RefreshPolicyProperties refreshPolicies) {
 		checkNotFormerName(Binder.get(environment).bind(FORMER_PROPERTY, Duration.class).isBound());
 		// a lease must outlast the slowest target's longest call
-		check(lifecycle.leaseDuration(),
-				targets.all()
-					.stream()
-					.map(target -> target.kms().longestCall())
-					.max(Duration::compareTo)
-					.orElse(Duration.ZERO));
+		Duration longestCall = targets.all()
+			.stream()
+			.map(target -> target.kms().longestCall())
+			.max(Duration::compareTo)
+			.orElse(Duration.ZERO);
+		check(lifecycle.leaseDuration(), longestCall);
+		checkOnDemand(lifecycle.leaseDuration(), longestCall, refreshPolicies.onDemandWait());
+	}
+
+	/**
+	 * An on-demand download holds its lease while it waits for the quota and then calls
+	 * KMS: a lease lapsing meanwhile would let a second request download too.
+	 */
+	static void checkOnDemand(Duration leaseDuration, Duration longestCall, Duration onDemandWait) {
+		if (leaseDuration.compareTo(longestCall.plus(onDemandWait)) <= 0) {
+			throw new IllegalStateException(
+					PROPERTY + " (" + leaseDuration + ") must exceed " + "keyport.refresh-policy.on-demand-wait ("
+							+ onDemandWait + ") plus the longest KMS call (" + longestCall + ")");
+		}
 	}
 
 	static void checkNotFormerName(boolean formerNameSet) {

@@ -154,7 +154,7 @@ class LifecycleClaims {
 
 	/**
 	 * A kind of work: jobs due in any of the arms, worked most urgent first by
-	 * {@code order}.
+	 * {@code order} (one or more columns, most significant first).
 	 */
 	record DueWork(String order, List<Due> arms) {
 	}
@@ -169,10 +169,22 @@ class LifecycleClaims {
 	 * written and the version bumped.
 	 */
 	List<JobClaim> claim(DueWork work, Instant now) {
+		return claim(work, now, this.targets.names(), this.properties.batchSize());
+	}
+
+	/**
+	 * Claims up to {@code limit} due jobs of the given targets (of those this instance
+	 * can reach).
+	 */
+	List<JobClaim> claim(DueWork work, Instant now, Collection<String> targetNames, int limit) {
 		// only jobs of targets this instance can reach: during a rollout that adds a
 		// target, replicas without it leave its jobs to those that have it
+		List<String> targets = targetNames.stream().filter(this.targets::contains).toList();
+		if (targets.isEmpty() || limit <= 0) {
+			return List.of();
+		}
 		ClaimQuery query = claimQuery(work, now, this.properties.instanceId(),
-				now.plus(this.properties.leaseDuration()), this.targets.names(), this.properties.batchSize());
+				now.plus(this.properties.leaseDuration()), targets, limit);
 		return this.tx
 			.execute(status -> this.jdbc.query(query.sql(), (rs, row) -> new JobClaim(rs.getObject("id", UUID.class),
 					rs.getLong("version"), rs.getInt("work_failures")), query.arguments()));
@@ -196,7 +208,7 @@ class LifecycleClaims {
 			for (Due due : work.arms()) {
 				arms.add(
 						"""
-								select * from (select id, %s as claim_order from import_job
+								select * from (select id, (%s) as claim_order from import_job
 								    where kms_target = ? and %s and %s <= ?
 								      and (lease_until is null or lease_until < ?) and (work_not_before is null or work_not_before <= ?)
 								    order by %s limit ? for update skip locked) arm"""
@@ -211,7 +223,7 @@ class LifecycleClaims {
 		}
 		if (arms.isEmpty()) {
 			// no target configured: nothing can be claimed
-			arms.add("select id, %s as claim_order from import_job where false".formatted(work.order()));
+			arms.add("select id, (%s) as claim_order from import_job where false".formatted(work.order()));
 		}
 		arguments.add(instanceId);
 		arguments.add(Timestamp.from(leaseUntil));
@@ -222,7 +234,7 @@ class LifecycleClaims {
 				claimed as (
 				    update import_job set lease_owner = ?, lease_until = ?, version = version + 1
 				    where id in (select id from due order by claim_order, id limit ?)
-				    returning id, version, work_failures, %s as claim_order)
+				    returning id, version, work_failures, (%s) as claim_order)
 				select id, version, work_failures from claimed order by claim_order, id"""
 			.formatted(String.join("\nunion all\n", arms), work.order());
 		return new ClaimQuery(sql, arguments.toArray());

@@ -1,5 +1,6 @@
 package io.keyport.importjob;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,10 +35,19 @@ public class ParameterDownloadQuota {
 	 * permit is available
 	 */
 	public void acquire(KmsTarget target, Caller caller, ImportJobId jobId) {
+		acquire(target, caller, jobId, Duration.ZERO);
+	}
+
+	/**
+	 * Takes a permit, waiting for it at most {@code maxWait}.
+	 * @throws ImportJobException {@code kms-quota-exceeded} (429) with the wait until a
+	 * permit is available, when that is longer
+	 */
+	void acquire(KmsTarget target, Caller caller, ImportJobId jobId, Duration maxWait) {
 		this.shares
 			.computeIfAbsent(target.name(),
 					name -> new ParameterDownloadShare(target.limiter().rate(OPERATION), this.rates))
-			.acquire(caller, jobId);
+			.acquire(caller, jobId, maxWait);
 	}
 
 }

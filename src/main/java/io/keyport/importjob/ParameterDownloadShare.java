@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.springframework.stereotype.Component;
 
@@ -58,19 +59,36 @@ final class ParameterDownloadShare {
 	 * permit is available
 	 */
 	void acquire(Caller caller, ImportJobId jobId) {
+		acquire(caller, jobId, Duration.ZERO);
+	}
+
+	/**
+	 * Takes a permit on behalf of the caller's tenant, waiting for it at most
+	 * {@code maxWait} (a client's ask that needs the download to be answered at all).
+	 * @throws ImportJobException {@code kms-quota-exceeded} (429) with the wait until a
+	 * permit is available, when that is longer than {@code maxWait}
+	 */
+	void acquire(Caller caller, ImportJobId jobId, Duration maxWait) {
 		if (this.apiRate <= 0) {
 			// pacing of GetParametersForImport is off
 			return;
 		}
 		TokenBucket tenant = tenantBucket(caller.tenant());
 		long waitNanos;
+		long sleepNanos = 0;
 		synchronized (this) {
 			waitNanos = Math.max(tenant.nanosUntilAvailable(), this.api.nanosUntilAvailable());
-			if (waitNanos == 0) {
-				tenant.reserve(0);
-				this.api.reserve(0);
-				return;
+			if (waitNanos <= maxWait.toNanos()) {
+				// both go into debt by the wait: later callers queue behind this one
+				sleepNanos = Math.max(tenant.reserve(Long.MAX_VALUE), this.api.reserve(Long.MAX_VALUE));
+				waitNanos = -1;
 			}
+		}
+		if (waitNanos < 0) {
+			if (sleepNanos > 0) {
+				LockSupport.parkNanos(sleepNanos);
+			}
+			return;
 		}
 		Duration retryAfter = Duration
 			.ofSeconds(Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1)));

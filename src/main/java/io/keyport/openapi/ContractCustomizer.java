@@ -132,8 +132,8 @@ final class ContractCustomizer implements OpenApiCustomizer {
 			Map.entry("ImportJobPage", List.of("items", "page", "size", "totalItems", "totalPages")),
 			Map.entry("ImportJobResponse",
 					List.of("id", "state", "kmsKeyId", "kmsKeyArn", "keySpec", "wrappingAlgorithm", "wrappingKeySpec",
-							"expiration", "parameters", "importAttempts", "createdAt", "updatedAt", "version",
-							"target")),
+							"expiration", "parameters", "importAttempts", "createdAt", "updatedAt", "version", "target",
+							"refreshPolicy")),
 			Map.entry("ImportParameters", List.of("downloads")), Map.entry("MaterialExpiration", List.of("model")),
 			Map.entry("KeyOwnerResponse", List.of("keyId", "arn", "tenant", "assigned", "target")),
 			Map.entry("KmsKeyResponse", List.of("keyId", "arn", "keyState", "keySpec", "target")),
@@ -174,6 +174,7 @@ final class ContractCustomizer implements OpenApiCustomizer {
 				properties.set(name, nullable((ObjectNode) properties.get(name)));
 			}
 		}
+		SchemaNotes.apply(schemas, ContractCustomizer::readAny);
 		base64(schemas, "KeyMaterialRequest", "keyMaterial", "The plaintext key material, base64 (RFC 4648)");
 		base64(schemas, "EncryptedKeyMaterialRequest", "encryptedKeyMaterial",
 				"The wrapped key material, base64 (RFC 4648)");

@@ -20,7 +20,8 @@ final class Examples {
 			 "expiration": {"model": "KEY_MATERIAL_DOES_NOT_EXPIRE"},
 			 "parameters": {"fetchedAt": "2026-11-27T10:00:00Z", "validTo": "2026-11-28T10:00:00Z", "downloads": 0},
 			 "importAttempts": 0, "createdAt": "2026-11-27T10:00:00Z", "updatedAt": "2026-11-27T10:00:00Z",
-			 "createdBy": "platform-a", "version": 0, "target": "aws"}""".formatted(JOB_ID, KEY_ID, ARN);
+			 "createdBy": "platform-a", "version": 0, "target": "aws", "refreshPolicy": "EAGER"}""".formatted(JOB_ID,
+			KEY_ID, ARN);
 
 	private static final String IMPORTED_JOB = JOB.replace("\"PARAMETERS_FETCHED\"", "\"IMPORTED\"")
 		.replace("\"importAttempts\": 0", "\"importAttempts\": 1, \"importedAt\": \"2026-11-27T10:05:00Z\"")
@@ -38,11 +39,11 @@ final class Examples {
 			{"keySpec": "SYMMETRIC_DEFAULT", "keyUsage": "ENCRYPT_DECRYPT", "alias": "alias/payments",
 			 "description": "payments master key"}""", "createImportJob", """
 			{"kmsKeyId": "%s", "wrappingAlgorithm": "RSAES_OAEP_SHA_256", "wrappingKeySpec": "RSA_2048",
-			 "expiration": {"model": "KEY_MATERIAL_EXPIRES", "validTo": "2027-11-27T00:00:00Z"}}""".formatted(KEY_ID),
-			"assignOwner", """
-					{"tenant": "tenant-a"}""", "refreshParameters", """
-					{"expiration": {"model": "KEY_MATERIAL_EXPIRES", "validTo": "2027-11-27T00:00:00Z"}}""",
-			"uploadPlaintext", """
+			 "expiration": {"model": "KEY_MATERIAL_EXPIRES", "validTo": "2027-11-27T00:00:00Z"},
+			 "refreshPolicy": "EAGER", "dueBy": "2026-12-01T12:00:00Z"}""".formatted(KEY_ID), "assignOwner", """
+			{"tenant": "tenant-a"}""", "refreshParameters", """
+			{"expiration": {"model": "KEY_MATERIAL_EXPIRES", "validTo": "2027-11-27T00:00:00Z"}}""", "uploadPlaintext",
+			"""
 					{"keyMaterial": "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="}""", "uploadEncryptedRaw", """
 					{"encryptedKeyMaterial": "bXkgd3JhcHBlZCBrZXkgbWF0ZXJpYWw="}""");
 

@@ -102,13 +102,16 @@ final class OperationContracts {
 						"key-already-owned", "not-found", "concurrent-modification")));
 		add("createImportJob", IMPORT_JOBS, "Start an import job for a KMS key",
 				"Checks the key (origin EXTERNAL, a state that accepts material, a key spec Keyport can import) and "
-						+ "fetches a wrapping key and import token from KMS. With an Idempotency-Key a retry answers "
-						+ "the first answer again (Idempotent-Replayed: true).",
+						+ "fetches a wrapping key and import token from KMS. refreshPolicy says who keeps them valid "
+						+ "while the job waits (EAGER: the scheduler; ON_DEMAND: a client's ask after they lapsed; the "
+						+ "tenant's default when omitted); dueBy, when the material is expected, puts the job ahead "
+						+ "when the KMS quota is short. With an Idempotency-Key a retry answers the first answer again "
+						+ "(Idempotent-Replayed: true).",
 				List.of("keyport:import"), 201, "The job was created; Location names it",
 				codes(JSON_BODY, TARGET, IDEMPOTENCY, KMS,
 						List.of("kms-key-not-found", "kms-invalid-key-id", "kms-key-not-external",
 								"kms-key-state-forbids-import", "unsupported-key-spec", "invalid-valid-to",
-								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm",
+								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm", "invalid-due-by",
 								"wrapping-key-spec-mismatch", "kms-validation-error", "kms-invalid-key-state",
 								"kms-unsupported-operation", "kms-quota-exceeded", "concurrent-modification")));
 		add("listImportJobs", IMPORT_JOBS, "List the tenant's import jobs",
@@ -121,8 +124,10 @@ final class OperationContracts {
 				List.of("keyport:read", "keyport:admin"), 200, "The job's events in order", codes(JOB));
 		add("getWrappingKey", IMPORT_JOBS, "Download the job's wrapping public key",
 				"The wrapping key to wrap the key material with, as DER (application/octet-stream) or PEM "
-						+ "(application/x-pem-file) by the Accept header. Fetches new parameters from KMS when the "
-						+ "current ones expired and the job allows it.",
+						+ "(application/x-pem-file) by the Accept header. For an ON_DEMAND job whose parameters "
+						+ "lapsed, new ones are downloaded from KMS first (one download however many clients ask at "
+						+ "once), waiting a bounded time for the KMS quota: beyond it 429 kms-quota-exceeded, 409 "
+						+ "job-busy or 503 kms-throttled with Retry-After.",
 				List.of("keyport:import"), 200, "The wrapping public key",
 				codes(JOB, KMS,
 						List.of("no-import-parameters", "parameters-expired", "job-busy", "illegal-state-transition",
@@ -130,7 +135,8 @@ final class OperationContracts {
 								"kms-invalid-key-state", "wrapping-key-spec-mismatch")));
 		add("importParametersZip", IMPORT_JOBS, "Download wrapping key and import token as a ZIP",
 				"The files the AWS console's import offers: wrappingKey_..., importToken_... and a README, for "
-						+ "wrapping the material with OpenSSL or an HSM outside Keyport.",
+						+ "wrapping the material with OpenSSL or an HSM outside Keyport. An ON_DEMAND job whose "
+						+ "parameters lapsed gets new ones first, as for the wrapping key.",
 				List.of("keyport:import"), 200, "The ZIP file",
 				codes(JOB, KMS,
 						List.of("no-import-parameters", "parameters-expired", "job-busy", "illegal-state-transition",
@@ -139,16 +145,20 @@ final class OperationContracts {
 		add("uploadEncryptedRaw", IMPORT_JOBS, "Upload wrapped key material and import it",
 				"The key material wrapped outside Keyport with the job's wrapping key and algorithm, as raw bytes "
 						+ "(application/octet-stream) or as JSON {encryptedKeyMaterial: base64}. Keyport imports it "
-						+ "into KMS at once; KMS refusals leave the job FAILED or waiting for new parameters.",
+						+ "into KMS at once; KMS refusals leave the job FAILED or waiting for new parameters. Material "
+						+ "uploaded after the parameters lapsed is refused (409 parameters-expired) whatever the refresh "
+						+ "policy: it was wrapped under the old wrapping key.",
 				List.of("keyport:import"), 200, "The job after the import", codes(JOB, JSON_BODY, KMS, importRefusals(),
 						List.of("invalid-base64", "empty-encrypted-key-material", "invalid-encrypted-key-material")));
 		add("uploadPlaintext", IMPORT_JOBS, "Upload plaintext key material: Keyport wraps it, then imports",
 				"JSON {keyMaterial: base64}, or the raw file: application/x-pem-file for a PEM private key (PRIVATE "
 						+ "KEY, RSA PRIVATE KEY, EC PRIVATE KEY), application/octet-stream for DER (PKCS#8, PKCS#1, "
 						+ "SEC1) or raw symmetric and HMAC bytes. Private keys are imported as unencrypted DER PKCS#8. "
-						+ "The plaintext is overwritten after wrapping and never stored.",
+						+ "The plaintext is overwritten after wrapping and never stored. For an ON_DEMAND job whose "
+						+ "parameters lapsed, new ones are downloaded first (bounded wait for the KMS quota, as for the "
+						+ "wrapping key).",
 				List.of("keyport:import"), 200, "The job after the import",
-				codes(JOB, JSON_BODY, KMS, importRefusals(),
+				codes(JOB, JSON_BODY, KMS, importRefusals(), List.of("kms-quota-exceeded"),
 						List.of("invalid-base64", "empty-key-material", "invalid-key-material-length",
 								"invalid-key-material", "key-material-too-large", "invalid-wrapping-key",
 								"unsupported-key-spec", "incompatible-wrapping-algorithm",

@@ -54,7 +54,9 @@ final class ProblemCatalog {
 		add("concurrent-modification", "Another request changed the resource at the same time; read it again", 409);
 		add("illegal-state-transition", "The job's state does not allow this step; state names it", 409);
 		add("job-busy", "The job is being worked on (an import or a parameter refresh); retry shortly", 409);
-		add("parameters-expired", "The job's wrapping key and import token expired; refresh the parameters", 409);
+		add("parameters-expired", "The job's wrapping key and import token expired; refresh the parameters (an "
+				+ "ON_DEMAND job: get the new wrapping key); material wrapped under the old key cannot be imported",
+				409);
 		add("no-import-parameters", "The job has no current wrapping key and import token", 409);
 		add("valid-to-passed", "The material's expiration passed; refresh the parameters with a new validTo", 409);
 		add("kms-key-state-forbids-import", "The KMS key's state does not accept key material", 409);
@@ -66,6 +68,7 @@ final class ProblemCatalog {
 		add("unsupported-media-type", "The request's content type is not accepted here", 415);
 		// semantic refusals
 		add("idempotency-key-reused", "The Idempotency-Key was used for a different request", 422);
+		add("invalid-due-by", "The job's dueBy is not in the future", 422);
 		add("kms-key-not-external", "The KMS key's origin is not EXTERNAL, so it takes no imported material", 422);
 		add("unsupported-key-spec", "Keyport cannot import material for this key spec", 422);
 		add("key-not-asymmetric", "The key is symmetric or HMAC and has no public key", 422);
@@ -90,7 +93,8 @@ final class ProblemCatalog {
 		add("kms-validation-error", "KMS refused the request as invalid", 422);
 		add("too-many-requests", "The client exceeded its request rate; wait for Retry-After", 429);
 		add("refresh-too-soon", "Parameters were refreshed moments ago; wait for Retry-After", 429);
-		add("kms-quota-exceeded", "The share of KMS parameter downloads is used up; wait for Retry-After", 429);
+		add("kms-quota-exceeded", "The share of KMS parameter downloads is used up (for an ON_DEMAND job: not "
+				+ "available within the bounded wait); wait for Retry-After", 429);
 		add("internal-error", "An unexpected error on Keyport's side; it has been logged", 500);
 		add("kms-access-denied", "KMS denied Keyport's credentials; an operator must fix the role", 502);
 		add("kms-limit-exceeded", "A KMS account limit is reached; an operator must raise it", 502);

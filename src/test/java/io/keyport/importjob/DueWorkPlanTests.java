@@ -79,10 +79,21 @@ class DueWorkPlanTests {
 	@Test
 	void refreshClaimReadsEachTargetsDueJobsInIndexOrderUpToTheBatch() throws SQLException {
 		JsonNode plan = explainClaim(ImportJobLifecycle.refreshDue(NOW, Duration.ofHours(1)));
-		// three arms (waiting, expired, token expired) per target
+		// EAGER jobs only: three arms (due date, recent activity, neither) per target
 		assertThat(limitedIndexScans(plan)).hasSize(6)
-			.allSatisfy(scan -> assertThat(scan.path("Index Name").asString()).isIn("import_job_refresh_due",
-					"import_job_expired_due"))
+			.allSatisfy(scan -> assertThat(scan.path("Index Name").asString()).isEqualTo("import_job_eager_refresh"))
+			.allSatisfy(DueWorkPlanTests::filtersTargetInIndex)
+			.allSatisfy(scan -> assertThat(scan.path("Index Cond").asString()).contains("refresh_priority"));
+		assertNoTableScanOrSort(plan);
+	}
+
+	@Test
+	void onDemandSettleClaimReadsEachTargetsDueJobsInIndexOrderUpToTheBatch() throws SQLException {
+		JsonNode plan = explainClaim(ImportJobLifecycle.settleDue(NOW, Duration.ofDays(30)));
+		// abandoned and token lapsed per target
+		assertThat(limitedIndexScans(plan)).hasSize(4)
+			.allSatisfy(scan -> assertThat(scan.path("Index Name").asString()).isIn("import_job_on_demand_waiting",
+					"import_job_on_demand_token_lapsed"))
 			.allSatisfy(DueWorkPlanTests::filtersTargetInIndex);
 		assertNoTableScanOrSort(plan);
 	}

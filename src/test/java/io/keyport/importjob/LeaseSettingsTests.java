@@ -27,6 +27,17 @@ class LeaseSettingsTests {
 			.withMessageContaining("max-wait");
 	}
 
+	@Test
+	void leaseNoLongerThanOnDemandWaitPlusTheLongestCallIsRefusedAtStartup() {
+		assertThatNoException().isThrownBy(() -> LeaseSettings.checkOnDemand(Duration.ofMinutes(2),
+				Duration.ofSeconds(25), Duration.ofSeconds(10)));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> LeaseSettings.checkOnDemand(Duration.ofSeconds(30), Duration.ofSeconds(25),
+					Duration.ofSeconds(10)))
+			.withMessageContaining("keyport.lifecycle.lease-duration")
+			.withMessageContaining("keyport.refresh-policy.on-demand-wait");
+	}
+
 	/**
 	 * The lease settings are one group now; the former name would otherwise be ignored
 	 * without a word.

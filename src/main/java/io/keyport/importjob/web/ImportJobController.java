@@ -108,7 +108,8 @@ class ImportJobController {
 				request.wrappingAlgorithm() != null ? request.wrappingAlgorithm()
 						: WrappingAlgorithm.RSAES_OAEP_SHA_256,
 				request.wrappingKeySpec() != null ? request.wrappingKeySpec() : WrappingKeySpec.RSA_2048,
-				expiration(request.expiration()), request.target() != null ? request.target().trim() : null);
+				expiration(request.expiration()), request.target() != null ? request.target().trim() : null,
+				request.refreshPolicy(), request.dueBy());
 		if (idempotencyKey == null) {
 			return create(command);
 		}

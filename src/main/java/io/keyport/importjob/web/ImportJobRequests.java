@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import io.keyport.importjob.RefreshPolicy;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
@@ -29,10 +30,15 @@ final class ImportJobRequests {
 	 * @param expiration defaults to material that does not expire
 	 * @param target the KMS target the key lives in (GET /api/v1/kms-targets); the
 	 * default target when omitted
+	 * @param refreshPolicy EAGER (the scheduler keeps the parameters valid) or ON_DEMAND
+	 * (new parameters only when a client asks after they lapsed); the tenant's default
+	 * when omitted
+	 * @param dueBy when the material is expected; EAGER jobs with one are refreshed first
+	 * when the KMS quota is short
 	 */
 	record CreateImportJobRequest(@NotBlank @Size(max = 2048) @Schema(minLength = 1, pattern = "\\S") String kmsKeyId,
 			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration,
-			@Size(max = 63) String target) {
+			@Size(max = 63) String target, RefreshPolicy refreshPolicy, Instant dueBy) {
 	}
 
 	/**

@@ -9,18 +9,24 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.keyport.importjob.ImportJobEventView;
 import io.keyport.importjob.ImportJobState;
 import io.keyport.importjob.ImportJobView;
+import io.keyport.importjob.RefreshPolicy;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
-/** An import job as the API shows it: no token, no material. */
+/**
+ * An import job as the API shows it: no token, no material.
+ *
+ * @param refreshPolicy who keeps the parameters valid
+ * @param dueBy when the client means to import, if it said so
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, String kmsKeyArn, KeySpec keySpec,
 		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
 		ParametersState parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError,
 		String keyMaterialId, Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, long version,
-		String target) {
+		String target, RefreshPolicy refreshPolicy, Instant dueBy) {
 
 	static ImportJobResponse of(ImportJobView job) {
 		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(), job.keySpec(),
@@ -30,7 +36,7 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 				job.importAttempts(), job.nextAttemptAt(),
 				job.lastErrorCode() != null ? new ImportJobError(job.lastErrorCode(), job.lastErrorMessage()) : null,
 				job.keyMaterialId(), job.importedAt(), job.createdAt(), job.updatedAt(), job.createdBy(), job.version(),
-				job.target());
+				job.target(), job.refreshPolicy(), job.dueBy());
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

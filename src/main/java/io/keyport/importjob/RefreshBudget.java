@@ -1,0 +1,243 @@
+package io.keyport.importjob;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+import io.keyport.kms.KmsRateLimitProperties;
+import io.keyport.kms.KmsTarget;
+import io.keyport.kms.KmsTargets;
+
+/**
+ * The scheduler's GetParametersForImport budget per KMS target and what is planned
+ * against it. The day's budget is the target's pace times a day times the scheduler's
+ * share ({@code keyport.kms.rate-limits.get-parameters-for-import} × 86,400 ×
+ * {@code scheduler-share}, per instance like the pace); used is what this instance's
+ * scheduler downloaded in the last 24 hours; planned is the EAGER jobs whose refresh
+ * falls due within the next 24 hours. The scheduler refreshes at most what remains of the
+ * budget, in priority order; when more is planned than the budget allows, the health
+ * details say so.
+ * <p>
+ * Exposed as the {@code keyport.kms.budget.*} gauges (tag {@code target}) and read by the
+ * {@code keyport} health indicator. The plan is one grouped query over the waiting jobs,
+ * taken at most once per {@link #MAX_AGE}, not on every scrape.
+ */
+@Service
+public class RefreshBudget {
+
+	static final Duration MAX_AGE = Duration.ofSeconds(15);
+
+	static final Duration DAY = Duration.ofDays(1);
+
+	private static final String OPERATION = "GetParametersForImport";
+
+	private final JdbcTemplate jdbc;
+
+	private final Clock clock;
+
+	private final KmsTargets targets;
+
+	private final KmsRateLimitProperties rates;
+
+	private final LifecycleProperties lifecycle;
+
+	private final Map<String, RollingDay> used = new ConcurrentHashMap<>();
+
+	private volatile Plan plan;
+
+	RefreshBudget(JdbcTemplate jdbc, Clock clock, KmsTargets targets, KmsRateLimitProperties rates,
+			LifecycleProperties lifecycle, MeterRegistry registry) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+		this.targets = targets;
+		this.rates = rates;
+		this.lifecycle = lifecycle;
+		for (KmsTarget target : targets.all()) {
+			String name = target.name();
+			this.used.put(name, new RollingDay());
+			gauge(registry, "keyport.kms.budget.daily.limit",
+					"The scheduler's GetParametersForImport budget for a day (rate x 86,400 x scheduler share)", name,
+					b -> b.dailyLimit(name));
+			gauge(registry, "keyport.kms.budget.used",
+					"GetParametersForImport calls of the scheduler in the last 24 hours", name, b -> b.used(name));
+			gauge(registry, "keyport.kms.budget.remaining", "What is left of the day's budget", name,
+					b -> Math.max(0, b.dailyLimit(name) - b.used(name)));
+			gauge(registry, "keyport.kms.budget.planned.refreshes",
+					"EAGER jobs whose parameters are to be refreshed within the next 24 hours", name,
+					b -> b.plan().of(name).plannedRefreshes());
+			for (RefreshPolicy policy : RefreshPolicy.values()) {
+				Gauge
+					.builder("keyport.kms.budget.waiting.jobs", this,
+							b -> b.plan().of(name).waitingJobs().getOrDefault(policy, 0L))
+					.description("Jobs waiting for material, by refresh policy")
+					.tag("target", name)
+					.tag("policy", policy.name().toLowerCase(java.util.Locale.ROOT))
+					.register(registry);
+			}
+		}
+	}
+
+	private void gauge(MeterRegistry registry, String name, String description, String target,
+			java.util.function.ToDoubleFunction<RefreshBudget> value) {
+		Gauge.builder(name, this, value).description(description).tag("target", target).register(registry);
+	}
+
+	/**
+	 * The day's budget of the target: {@code +Infinity} when GetParametersForImport is
+	 * not paced.
+	 */
+	public double dailyLimit(String target) {
+		double rate = this.targets.get(target).limiter().rate(OPERATION);
+		if (rate <= 0) {
+			return Double.POSITIVE_INFINITY;
+		}
+		return Math.floor(rate * DAY.toSeconds() * this.rates.schedulerShare());
+	}
+
+	/** The scheduler's downloads for the target in the last 24 hours. */
+	public long used(String target) {
+		RollingDay day = this.used.get(target);
+		return day != null ? day.total(this.clock.instant()) : 0;
+	}
+
+	/**
+	 * How many refreshes the scheduler may still start for the target now, at most
+	 * {@code max}.
+	 */
+	int allowance(String target, int max) {
+		double left = dailyLimit(target) - used(target);
+		return (int) Math.max(0, Math.min(max, left));
+	}
+
+	/** One GetParametersForImport of the scheduler for the target. */
+	void recordDownload(String target) {
+		this.used.computeIfAbsent(target, t -> new RollingDay()).add(this.clock.instant());
+	}
+
+	/** The plan, at most {@link #MAX_AGE} old. */
+	public Plan plan() {
+		Plan current = this.plan;
+		Instant now = this.clock.instant();
+		if (current == null || current.takenAt().plus(MAX_AGE).isBefore(now) || current.takenAt().isAfter(now)) {
+			current = take(now);
+			this.plan = current;
+		}
+		return current;
+	}
+
+	private Plan take(Instant now) {
+		Map<String, Map<RefreshPolicy, Long>> waiting = new LinkedHashMap<>();
+		Map<String, Long> planned = new LinkedHashMap<>();
+		// a refresh falls due refresh-margin before the parameters lapse
+		Timestamp horizon = Timestamp.from(now.plus(DAY).plus(this.lifecycle.refreshMargin()));
+		this.jdbc.query("""
+				select kms_target, refresh_policy, count(*),
+				       count(*) filter (where refresh_policy = 'EAGER'
+				           and (state = 'PARAMETERS_EXPIRED' or parameters_valid_to <= ?))
+				from import_job where state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')
+				group by kms_target, refresh_policy""", rs -> {
+			String target = rs.getString(1);
+			waiting.computeIfAbsent(target, t -> new EnumMap<>(RefreshPolicy.class))
+				.put(RefreshPolicy.valueOf(rs.getString(2)), rs.getLong(3));
+			planned.merge(target, rs.getLong(4), Long::sum);
+		}, horizon);
+		Map<String, TargetPlan> byTarget = new LinkedHashMap<>();
+		for (KmsTarget target : this.targets.all()) {
+			String name = target.name();
+			double limit = dailyLimit(name);
+			long usedSoFar = used(name);
+			byTarget.put(name, new TargetPlan(name, limit, usedSoFar, Math.max(0, limit - usedSoFar),
+					planned.getOrDefault(name, 0L), Map.copyOf(waiting.getOrDefault(name, Map.of()))));
+		}
+		return new Plan(now, Map.copyOf(byTarget));
+	}
+
+	/** The plan of every target, when it was taken. */
+	public record Plan(Instant takenAt, Map<String, TargetPlan> targets) {
+
+		TargetPlan of(String target) {
+			return this.targets.getOrDefault(target, new TargetPlan(target, 0, 0, 0, 0, Map.of()));
+		}
+
+	}
+
+	/**
+	 * One target's day.
+	 *
+	 * @param dailyLimit the scheduler's budget for a day; {@code +Infinity} when unpaced
+	 * @param used the scheduler's downloads in the last 24 hours (this instance)
+	 * @param remaining what is left of the budget
+	 * @param plannedRefreshes EAGER jobs whose refresh falls due within the next 24 hours
+	 * (already lapsed ones included)
+	 * @param waitingJobs jobs waiting for material, by refresh policy
+	 */
+	public record TargetPlan(String target, double dailyLimit, long used, double remaining, long plannedRefreshes,
+			Map<RefreshPolicy, Long> waitingJobs) {
+
+		/** Whether more refreshes are planned than the day's budget allows. */
+		public boolean overBudget() {
+			return this.plannedRefreshes > this.dailyLimit;
+		}
+
+		public long waiting() {
+			return this.waitingJobs.values().stream().mapToLong(Long::longValue).sum();
+		}
+
+		/** "N waiting jobs, M refreshes planned, quota left", as operators read it. */
+		public String summary() {
+			return waiting() + " waiting jobs (" + this.waitingJobs.getOrDefault(RefreshPolicy.EAGER, 0L) + " EAGER, "
+					+ this.waitingJobs.getOrDefault(RefreshPolicy.ON_DEMAND, 0L) + " ON_DEMAND), "
+					+ this.plannedRefreshes + " refreshes planned in the next 24 h, "
+					+ (Double.isInfinite(this.dailyLimit) ? "quota not paced"
+							: (long) this.remaining + " of " + (long) this.dailyLimit + " left");
+		}
+
+	}
+
+	/**
+	 * Counts per minute over the last 24 hours: a slot per minute of the day, each
+	 * remembering which minute it counts.
+	 */
+	static final class RollingDay {
+
+		private static final int SLOTS = (int) DAY.toMinutes();
+
+		private final long[] minutes = new long[SLOTS];
+
+		private final long[] counts = new long[SLOTS];
+
+		synchronized void add(Instant at) {
+			long minute = at.getEpochSecond() / 60;
+			int slot = (int) Math.floorMod(minute, SLOTS);
+			if (this.minutes[slot] != minute) {
+				this.minutes[slot] = minute;
+				this.counts[slot] = 0;
+			}
+			this.counts[slot]++;
+		}
+
+		synchronized long total(Instant now) {
+			long minute = now.getEpochSecond() / 60;
+			long total = 0;
+			for (int slot = 0; slot < SLOTS; slot++) {
+				if (this.minutes[slot] > minute - SLOTS && this.minutes[slot] <= minute) {
+					total += this.counts[slot];
+				}
+			}
+			return total;
+		}
+
+	}
+
+}
