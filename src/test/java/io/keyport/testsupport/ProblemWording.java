@@ -38,6 +38,8 @@ public final class ProblemWording {
 	/** A bearer token (JWT) or a long base64 run such as material or an import token. */
 	private static final Pattern SECRET_LIKE = Pattern.compile("eyJ[\\w-]{10,}|[A-Za-z0-9+/=]{64,}");
 
+	private static final Pattern QUOTED = Pattern.compile("(^|[\\s(])'.*?'(?=[\\s.,;:)]|$)");
+
 	private static final Pattern NULL_WORD = Pattern.compile("\\bnull\\b");
 
 	private ProblemWording() {
@@ -88,20 +90,22 @@ public final class ProblemWording {
 		if (detail.chars().anyMatch(c -> c == '\n' || c == '\r' || c == '\t')) {
 			violations.add("has a line break or tab");
 		}
-		String unquoted = detail.replaceAll("'[^']*'", "''");
+		// a caller's value quoted in the detail may hold anything, quotes too: a quoted
+		// value starts after a space or parenthesis and ends before one or punctuation
+		String unquoted = QUOTED.matcher(detail).replaceAll("$1''");
 		if (BRACKETS.matcher(unquoted).find()) {
 			violations.add("has brackets or braces outside quotes (a Java list or a JSON echo)");
 		}
 		if (JAVA_NAMES.matcher(unquoted).find()) {
 			violations.add("names a Java type, class or exception");
 		}
-		if (FRACTIONAL_TIME.matcher(detail).find()) {
+		if (FRACTIONAL_TIME.matcher(unquoted).find()) {
 			violations.add("has a timestamp with fractions of a second");
 		}
 		if (KMS_TEXT.matcher(detail).find()) {
 			violations.add("passes a KMS or SDK message through");
 		}
-		if (SECRET_LIKE.matcher(detail).find()) {
+		if (SECRET_LIKE.matcher(unquoted).find()) {
 			violations.add("has something that looks like a token or material");
 		}
 		if (NULL_WORD.matcher(unquoted).find()) {

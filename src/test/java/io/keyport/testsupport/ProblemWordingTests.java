@@ -24,6 +24,14 @@ class ProblemWordingTests {
 	}
 
 	@Test
+	void acceptsACallersQuotedValueHoldingQuotesBracketsOrALongRun() {
+		// random request bodies send key ids like these; Keyport quotes them back
+		assertThat(ProblemWording.detailViolations("Key 'a'[b' does not exist.")).isEmpty();
+		assertThat(ProblemWording.detailViolations("Key '" + "k".repeat(80) + "' does not exist.")).isEmpty();
+		assertThat(ProblemWording.detailViolations("Key 'x' does not exist [y].")).isNotEmpty();
+	}
+
+	@Test
 	void refusesFragmentsJavaListsTypeNamesAndExceptionText() {
 		assertThat(ProblemWording.detailViolations("expiration.validTo must be in the future"))
 			.contains("does not start with a capital letter", "does not end with a period");
