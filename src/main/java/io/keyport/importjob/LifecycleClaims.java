@@ -241,6 +241,22 @@ class LifecycleClaims {
 	}
 
 	/**
+	 * The claims of several targets in turn (the first of each, then the second of each,
+	 * ...), each target's own order kept.
+	 */
+	static <T> List<T> inTurn(List<List<T>> perTarget) {
+		List<T> inTurn = new ArrayList<>();
+		for (int i = 0; inTurn.size() < perTarget.stream().mapToInt(List::size).sum(); i++) {
+			for (List<T> claims : perTarget) {
+				if (i < claims.size()) {
+					inTurn.add(claims.get(i));
+				}
+			}
+		}
+		return inTurn;
+	}
+
+	/**
 	 * Applies an outcome to a claimed job, unless someone changed it since the claim;
 	 * whether it was applied.
 	 */
