@@ -29,17 +29,7 @@ pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 keyport_java_opts="${BENCH_KEYPORT_JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError}"
 out=target/benchmark/import
 
-java_major() { "$1" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print v[1]; exit}'; }
-if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ] 2>/dev/null; then
-  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
-    if [ -x "$candidate/bin/java" ]; then export JAVA_HOME="$candidate"; break; fi
-  done
-fi
-if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ]; then
-  echo "No JDK >= 21 found (set JAVA_HOME)" >&2
-  exit 1
-fi
-export PATH="$JAVA_HOME/bin:$PATH"
+. scripts/lib/select-jdk.sh
 [ -x "$pg_bin/postgres" ] || { echo "No PostgreSQL binaries in $pg_bin (set PG_BIN)" >&2; exit 1; }
 for tool in curl; do command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }; done
 

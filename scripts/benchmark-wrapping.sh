@@ -17,19 +17,7 @@ openssl_seconds="${BENCH_OPENSSL_SECONDS:-3}"
 openssl="${OPENSSL:-openssl}"
 out=target/benchmark
 
-# JMH runs below with a plain `java`, which must be 21+ (Maven finds its own JDK 21+ through the toolchains plugin)
-java_major() { "$1" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print v[1]; exit}'; }
-
-if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ] 2>/dev/null; then
-  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
-    if [ -x "$candidate/bin/java" ]; then export JAVA_HOME="$candidate"; break; fi
-  done
-fi
-if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ]; then
-  echo "No JDK >= 21 found (set JAVA_HOME)" >&2
-  exit 1
-fi
-export PATH="$JAVA_HOME/bin:$PATH"
+. scripts/lib/select-jdk.sh
 command -v "$openssl" >/dev/null || { echo "openssl not found (set OPENSSL)" >&2; exit 1; }
 echo "Using JAVA_HOME=$JAVA_HOME"
 
