@@ -38,6 +38,8 @@ class AuditInterceptor implements ApiInterceptor {
 
 	@Override
 	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+		// the request's entries are written with its changes, or together at its end
+		this.auditLog.openScope();
 		String jobId = pathVariable(request, "id");
 		if (jobId != null) {
 			MDC.put(AuditLog.MDC_JOB_ID, jobId);
@@ -68,6 +70,7 @@ class AuditInterceptor implements ApiInterceptor {
 			}
 		}
 		finally {
+			this.auditLog.closeScope();
 			MDC.remove(AuditLog.MDC_JOB_ID);
 			MDC.remove(AuditLog.MDC_KMS_TARGET);
 		}

@@ -21,8 +21,14 @@ import io.keyport.security.Caller;
  * The append-only audit trail: who (subject, client, tenant), what (operation, job, KMS
  * key), when, from where (remote address, request id) and the outcome, for every
  * state-changing API call and every KMS call, scheduler calls included. It never records
- * material or import tokens; entries are written outside the business transaction so a
- * rolled-back change is still recorded as attempted.
+ * material or import tokens.
+ * <p>
+ * Within a scope (an API request, one job's turn in the scheduler) entries wait on the
+ * thread and go into the next transaction that commits a change, so the entry of a KMS
+ * call is written atomically with the job change that records the call's outcome, and the
+ * rest (the request's own entry, a call whose outcome changed nothing) in one statement
+ * as the scope ends. A rolled-back change leaves its entries pending, so it is still
+ * recorded as attempted. Outside a scope an entry is written at once.
  */
 @Service
 public class AuditLog implements KmsCallListener {
@@ -38,6 +44,9 @@ public class AuditLog implements KmsCallListener {
 	public static final String MDC_KMS_TARGET = "kmsTarget";
 
 	private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+	/** The entries of the scope open on this thread, or {@code null} outside one. */
+	private static final ThreadLocal<List<Entry>> PENDING = new ThreadLocal<>();
 
 	private final JdbcTemplate jdbc;
 
@@ -64,23 +73,113 @@ public class AuditLog implements KmsCallListener {
 	 */
 	public void record(Caller caller, String operation, String jobId, String kmsKeyArn, String kmsTarget,
 			String outcome, String detail) {
+		Entry entry = new Entry(Timestamp.from(this.clock.instant()), cut(caller.tenant(), 128),
+				cut(caller.subject() != null ? caller.subject() : "unknown", 256), cut(caller.clientId(), 256),
+				cut(operation, 128), uuidOrNull(jobId), cut(kmsKeyArn, 2048), cut(MDC.get(MDC_REMOTE_ADDR), 64),
+				cut(MDC.get(MDC_REQUEST_ID), 128), cut(outcome, 64), cut(detail, 1000), cut(kmsTarget, 63));
+		List<Entry> pending = PENDING.get();
+		if (pending != null) {
+			pending.add(entry);
+			return;
+		}
+		write(List.of(entry), "autocommit");
+	}
+
+	/**
+	 * Runs work whose entries are written together: with the next change a transaction of
+	 * this thread commits (the entry of a KMS call goes into the transaction that records
+	 * its outcome), and whatever is left when the work ends, in one statement. Scopes do
+	 * not nest: an inner one joins the outer.
+	 */
+	public void inScope(Runnable work) {
+		if (PENDING.get() != null) {
+			work.run();
+			return;
+		}
+		PENDING.set(new ArrayList<>());
 		try {
-			// every identifier comes from a token, a request or KMS: cut to its column so
-			// the row is always written
-			this.jdbc.update("""
-					insert into audit_event (occurred_at, tenant, subject, client_id, operation, job_id, kms_key_arn,
-					    remote_addr, request_id, outcome, detail, kms_target)
-					values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Timestamp.from(this.clock.instant()),
-					cut(caller.tenant(), 128), cut(caller.subject() != null ? caller.subject() : "unknown", 256),
-					cut(caller.clientId(), 256), cut(operation, 128), uuidOrNull(jobId), cut(kmsKeyArn, 2048),
-					cut(MDC.get(MDC_REMOTE_ADDR), 64), cut(MDC.get(MDC_REQUEST_ID), 128), cut(outcome, 64),
-					cut(detail, 1000), cut(kmsTarget, 63));
+			work.run();
+		}
+		finally {
+			closeScope();
+		}
+	}
+
+	/** Opens a scope on this thread (an API request's); {@link #closeScope()} ends it. */
+	public void openScope() {
+		if (PENDING.get() == null) {
+			PENDING.set(new ArrayList<>());
+		}
+	}
+
+	/** Writes what the scope still holds and ends it. */
+	public void closeScope() {
+		List<Entry> pending = PENDING.get();
+		PENDING.remove();
+		if (pending != null && !pending.isEmpty()) {
+			write(pending, "autocommit");
+		}
+	}
+
+	/**
+	 * The entries waiting on this thread, written in the transaction about to commit;
+	 * called from {@link AuditTransactions}. They stay pending until it commits, so a
+	 * rollback still leaves them to be written (a change attempted is on the record).
+	 */
+	List<Entry> pendingEntries() {
+		List<Entry> pending = PENDING.get();
+		return pending == null ? List.of() : List.copyOf(pending);
+	}
+
+	void writeInTransaction(List<Entry> entries) {
+		insert(entries);
+	}
+
+	void written(List<Entry> entries) {
+		List<Entry> pending = PENDING.get();
+		if (pending != null) {
+			// identity, not equality: two equal entries are two calls
+			pending.removeIf(e -> entries.stream().anyMatch(w -> w == e));
+		}
+	}
+
+	private void write(List<Entry> entries, String how) {
+		try {
+			insert(entries);
 		}
 		catch (RuntimeException ex) {
 			// losing an audit entry must be visible to operators, but must not undo what
 			// already happened at KMS
-			log.error("Audit entry for {} ({}) could not be written", operation, outcome, ex);
+			log.error("{} audit entries ({}, {}) could not be written ({})", entries.size(),
+					entries.getFirst().operation(), entries.getFirst().outcome(), how, ex);
 		}
+	}
+
+	private void insert(List<Entry> entries) {
+		// every identifier comes from a token, a request or KMS: cut to its column so the
+		// row is always written
+		this.jdbc.batchUpdate("""
+				insert into audit_event (occurred_at, tenant, subject, client_id, operation, job_id, kms_key_arn,
+				    remote_addr, request_id, outcome, detail, kms_target)
+				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", entries, entries.size(), (ps, e) -> {
+			ps.setTimestamp(1, e.occurredAt());
+			ps.setString(2, e.tenant());
+			ps.setString(3, e.subject());
+			ps.setString(4, e.clientId());
+			ps.setString(5, e.operation());
+			ps.setObject(6, e.jobId());
+			ps.setString(7, e.kmsKeyArn());
+			ps.setString(8, e.remoteAddr());
+			ps.setString(9, e.requestId());
+			ps.setString(10, e.outcome());
+			ps.setString(11, e.detail());
+			ps.setString(12, e.kmsTarget());
+		});
+	}
+
+	/** An entry not written yet. */
+	record Entry(Timestamp occurredAt, String tenant, String subject, String clientId, String operation, UUID jobId,
+			String kmsKeyArn, String remoteAddr, String requestId, String outcome, String detail, String kmsTarget) {
 	}
 
 	@Override

@@ -13,11 +13,14 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
+
+import org.hibernate.annotations.DynamicUpdate;
 
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
@@ -44,6 +47,10 @@ import io.keyport.wrapping.WrappingKeySpec;
  */
 @Entity
 @Table(name = "import_job")
+// an update writes the columns a verb changed, not the whole row (parameters included):
+// less to send and to write, and a column changed outside the job's version (client
+// activity) is not overwritten with what the job read
+@DynamicUpdate
 class ImportJob {
 
 	/** {@link #refreshPriority} of a job with a due date. */
@@ -180,10 +187,18 @@ class ImportJob {
 	 */
 	private Instant workNotBefore;
 
-	@OneToMany(cascade = CascadeType.ALL)
-	@JoinColumn(name = "job_id", nullable = false, updatable = false)
+	/**
+	 * The history. Mapped from the event's side, so Hibernate queues an added event and
+	 * inserts it on flush without loading the history first (appending must not cost a
+	 * read of every earlier event); the API reads it with its own query.
+	 */
+	@OneToMany(mappedBy = "job", cascade = CascadeType.PERSIST)
 	@OrderBy("id")
 	private List<ImportJobEvent> events = new ArrayList<>();
+
+	/** Created by {@link #start} and not stored yet: stored by persist, not merge. */
+	@Transient
+	private boolean unsaved;
 
 	protected ImportJob() {
 		// for JPA
@@ -227,13 +242,14 @@ class ImportJob {
 		job.dueBy = dueBy;
 		job.refreshPriority = dueBy != null ? PRIORITY_DUE_DATE : PRIORITY_IDLE;
 		job.holdParameters(parameters, now);
-		job.events.add(new ImportJobEvent(null, ImportJobState.PARAMETERS_FETCHED,
+		job.events.add(new ImportJobEvent(job, null, ImportJobState.PARAMETERS_FETCHED,
 				"job created; wrapping key and import token downloaded, valid until " + parameters.validTo()
 						+ (refreshPolicy == RefreshPolicy.ON_DEMAND
 								? "; refresh policy ON_DEMAND: new parameters only when a client asks after they lapse"
 								: ""),
 				null, actor, now));
 		job.state = ImportJobState.PARAMETERS_FETCHED;
+		job.unsaved = true;
 		return job;
 	}
 
@@ -421,7 +437,7 @@ class ImportJob {
 	 * appended to its history with the current state as both ends.
 	 */
 	void recordNote(String cause, String errorCode, String actor, Instant now) {
-		this.events.add(new ImportJobEvent(this.state, this.state, cause, errorCode, actor, now));
+		this.events.add(new ImportJobEvent(this, this.state, this.state, cause, errorCode, actor, now));
 		this.updatedAt = now;
 	}
 
@@ -738,7 +754,7 @@ class ImportJob {
 		if (!this.state.canTransitionTo(target)) {
 			throw new IllegalTransitionException(id(), this.state, target, action);
 		}
-		this.events.add(new ImportJobEvent(this.state, target, cause, errorCode, actor, now));
+		this.events.add(new ImportJobEvent(this, this.state, target, cause, errorCode, actor, now));
 		this.state = target;
 		this.updatedAt = now;
 		// a change of state is progress: earlier failures of background work no longer
@@ -826,6 +842,15 @@ class ImportJob {
 
 	WrappingKeySpec wrappingKeySpec() {
 		return this.wrappingKeySpec;
+	}
+
+	boolean unsaved() {
+		return this.unsaved;
+	}
+
+	@PostPersist
+	void stored() {
+		this.unsaved = false;
 	}
 
 	List<ImportJobEvent> events() {

@@ -6,9 +6,12 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
 /**
@@ -22,6 +25,10 @@ class ImportJobEvent {
 	@Id
 	@GeneratedValue(strategy = GenerationType.IDENTITY)
 	private Long id;
+
+	@ManyToOne(fetch = FetchType.LAZY, optional = false)
+	@JoinColumn(name = "job_id", nullable = false, updatable = false)
+	private ImportJob job;
 
 	@Enumerated(EnumType.STRING)
 	@Column(updatable = false)
@@ -47,8 +54,9 @@ class ImportJobEvent {
 		// for JPA
 	}
 
-	ImportJobEvent(ImportJobState fromState, ImportJobState toState, String cause, String errorCode, String actor,
-			Instant occurredAt) {
+	ImportJobEvent(ImportJob job, ImportJobState fromState, ImportJobState toState, String cause, String errorCode,
+			String actor, Instant occurredAt) {
+		this.job = job;
 		this.fromState = fromState;
 		this.toState = toState;
 		this.cause = cause.length() <= 2000 ? cause : cause.substring(0, 2000);

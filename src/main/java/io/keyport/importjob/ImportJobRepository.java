@@ -10,7 +10,7 @@ import org.springframework.data.jpa.repository.Query;
 
 interface ImportJobRepository extends JpaRepository<ImportJob, UUID>, JpaSpecificationExecutor<ImportJob> {
 
-	@Query("select e from ImportJob j join j.events e where j.id = :jobId order by e.id")
+	@Query("select e from ImportJobEvent e where e.job.id = :jobId order by e.id")
 	List<ImportJobEvent> findEvents(UUID jobId);
 
 	default Optional<ImportJob> findById(ImportJobId id) {

@@ -1,5 +1,7 @@
 package io.keyport.importjob;
 
+import jakarta.persistence.EntityManager;
+
 import org.springframework.stereotype.Component;
 
 import io.keyport.security.Caller;
@@ -20,8 +22,11 @@ class ImportJobStore {
 
 	private final ImportJobRepository jobs;
 
-	ImportJobStore(ImportJobRepository jobs) {
+	private final EntityManager entityManager;
+
+	ImportJobStore(ImportJobRepository jobs, EntityManager entityManager) {
 		this.jobs = jobs;
+		this.entityManager = entityManager;
 	}
 
 	ImportJob load(ImportJobId id) {
@@ -52,8 +57,21 @@ class ImportJobStore {
 		return job;
 	}
 
+	/**
+	 * Writes the job now (a version conflict surfaces here, inside the caller's
+	 * transaction): a new job is persisted (no select to find out whether it exists, as a
+	 * merge would), a loaded one is flushed with the events it gained.
+	 */
 	ImportJob save(ImportJob job) {
-		return this.jobs.saveAndFlush(job);
+		ImportJob saved = job;
+		if (job.unsaved()) {
+			this.entityManager.persist(job);
+		}
+		else if (!this.entityManager.contains(job)) {
+			saved = this.entityManager.merge(job);
+		}
+		this.entityManager.flush();
+		return saved;
 	}
 
 	private static ImportJobException notFound(ImportJobId id) {

@@ -51,9 +51,13 @@ class LifecycleClaims {
 
 	private final KmsTargets targets;
 
+	private final AuditLog auditLog;
+
 	LifecycleClaims(ImportJobStore store, LifecycleProperties properties, ImportJobProperties jobProperties,
-			JdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager, KmsTargets targets) {
+			JdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager, KmsTargets targets,
+			AuditLog auditLog) {
 		this.targets = targets;
+		this.auditLog = auditLog;
 		this.store = store;
 		this.properties = properties;
 		this.jobProperties = jobProperties;
@@ -80,7 +84,9 @@ class LifecycleClaims {
 				log.info("Import job {}: lease lost before its turn (taken over or changed); skipped", claim.id());
 				return;
 			}
-			work.accept(claim);
+			// the audit entries of the job's KMS calls go in with the change that records
+			// their outcome
+			this.auditLog.inScope(() -> work.accept(claim));
 		}
 		catch (RuntimeException ex) {
 			recordWorkFailure(claim, ex);

@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.keyport.security.Caller;
 
@@ -24,14 +26,20 @@ public class KeyOwnership {
 
 	private final Clock clock;
 
-	KeyOwnership(JdbcTemplate jdbc, Clock clock) {
+	private final TransactionTemplate tx;
+
+	KeyOwnership(JdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager) {
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.tx = new TransactionTemplate(transactionManager);
 	}
 
-	/** Records a key the caller's tenant just created as its own. */
+	/**
+	 * Records a key the caller's tenant just created as its own, in a transaction of its
+	 * own: the audit entry of the CreateKey call goes in with it.
+	 */
 	public void claimCreated(String target, String keyArn, Caller caller) {
-		insert(target, keyArn, caller.tenant(), caller);
+		this.tx.executeWithoutResult(status -> insert(target, keyArn, caller.tenant(), caller));
 	}
 
 	/** The outcome of an administrator's assignment. */

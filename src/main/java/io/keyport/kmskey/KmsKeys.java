@@ -27,15 +27,22 @@ public class KmsKeys {
 
 	private final KmsKeyCreation creation;
 
-	KmsKeys(KmsTargets targets, KeyOwnership ownership, KmsKeyCreation creation) {
+	private final RecentlyCreatedKeys recentlyCreated;
+
+	KmsKeys(KmsTargets targets, KeyOwnership ownership, KmsKeyCreation creation, RecentlyCreatedKeys recentlyCreated) {
 		this.targets = targets;
 		this.ownership = ownership;
 		this.creation = creation;
+		this.recentlyCreated = recentlyCreated;
 	}
 
 	/** Creates the key (and its alias) for the caller's tenant. */
 	public KmsKey create(NewKey command, Caller caller) {
-		return this.creation.create(command, caller);
+		KmsKey key = this.creation.create(command, caller);
+		if (key.isExternal() && key.state() == KeyState.PENDING_IMPORT && key.keySpec() != null) {
+			this.recentlyCreated.created(targetName(command.target()), key, caller.tenant());
+		}
+		return key;
 	}
 
 	/**
@@ -75,8 +82,15 @@ public class KmsKeys {
 		return key;
 	}
 
-	/** The key, if the caller's tenant owns it: required to import into it. */
+	/**
+	 * The key, if the caller's tenant owns it: required to import into it. A key this
+	 * instance created for the tenant a moment ago is not described again.
+	 */
 	public KmsKey ownedKey(String target, String reference, Caller caller) {
+		RecentlyCreatedKeys.Entry created = this.recentlyCreated.take(targetName(target), reference);
+		if (created != null && caller.mayAccess(created.tenant(), false)) {
+			return created.key();
+		}
 		KmsKey key = describe(target, reference);
 		if (!this.ownership.owns(key.arn(), caller)) {
 			throw KmsKeyException.keyNotFound(reference);

@@ -183,7 +183,7 @@ class AuthorizationMatrixTests extends IntegrationTest {
 			.valueStream()
 			.map(e -> e.get("operation").asString())
 			.toList();
-		assertThat(operations).contains("kms:CreateKey", "kms:DescribeKey", "kms:GetParametersForImport");
+		assertThat(operations).contains("kms:CreateKey", "kms:GetParametersForImport");
 		trail.json().get("items").forEach(e -> {
 			assertThat(e.get("tenant").asString()).isEqualTo("tenant-a");
 			assertThat(e.get("subject").asString()).isEqualTo("platform-a");
