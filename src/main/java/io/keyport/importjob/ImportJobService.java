@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import jakarta.persistence.criteria.Predicate;
 import org.slf4j.Logger;
@@ -222,10 +223,10 @@ public class ImportJobService {
 	/** Material the client wrapped itself: the service never sees plaintext. */
 	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, Caller caller) {
 		// never new parameters here: the material was wrapped under the old wrapping key
-		WrappingContext context = wrappingContext(id, caller, false);
-		this.wrapper.checkEncrypted(encrypted, context.importSpec(this.targets), context.wrappingKey());
-		ImportJobView imported = importWrapped(id, context.version(), encrypted, null,
-				"encrypted key material uploaded by the client", caller.actor());
+		ImportJobView imported = claimAndImport(id, caller, false, context -> {
+			this.wrapper.checkEncrypted(encrypted, context.importSpec(this.targets), context.wrappingKey());
+			return new Wrapped(encrypted, null, "encrypted key material uploaded by the client");
+		});
 		return this.kmsImports.confirmPublicKey(imported, null, caller.actor());
 	}
 
@@ -236,22 +237,25 @@ public class ImportJobService {
 	 * overwritten before this method returns, whatever happens.
 	 */
 	public ImportJobView importPlaintext(ImportJobId id, KeyMaterial material, Caller caller) {
-		String actor = caller.actor();
-		WrappingContext context;
-		EncryptedKeyMaterial encrypted;
-		byte[] derivedPublicKey;
+		ImportJobView imported;
+		byte[][] derivedPublicKey = new byte[1][];
 		try (material) {
 			// an ON_DEMAND job whose parameters lapsed gets new ones first: Keyport wraps
-			context = wrappingContext(id, caller, true);
-			try (KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, context.keySpec())) {
-				encrypted = this.wrapper.wrap(importable, context.importSpec(this.targets), context.wrappingKey());
-				// only the public half is kept, to confirm the import afterwards
-				derivedPublicKey = KeyMaterialFormats.derivePublicKey(importable, context.keySpec());
-			}
+			imported = claimAndImport(id, caller, true, context -> {
+				// the plaintext is overwritten once wrapped, before ImportKeyMaterial
+				// runs
+				try (material;
+						KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, context.keySpec())) {
+					EncryptedKeyMaterial encrypted = this.wrapper.wrap(importable, context.importSpec(this.targets),
+							context.wrappingKey());
+					// only the public half is kept, to confirm the import afterwards
+					derivedPublicKey[0] = KeyMaterialFormats.derivePublicKey(importable, context.keySpec());
+					return new Wrapped(encrypted, derivedPublicKey[0],
+							"key material wrapped by Keyport with " + context.algorithm());
+				}
+			});
 		}
-		ImportJobView imported = importWrapped(id, context.version(), encrypted, derivedPublicKey,
-				"key material wrapped by Keyport with " + context.algorithm(), actor);
-		return this.kmsImports.confirmPublicKey(imported, derivedPublicKey, actor);
+		return this.kmsImports.confirmPublicKey(imported, derivedPublicKey[0], caller.actor());
 	}
 
 	/** Downloads new parameters now, replacing the current ones. */
@@ -294,34 +298,12 @@ public class ImportJobService {
 		});
 	}
 
-	private ImportJobView importWrapped(ImportJobId id, long expectedVersion, EncryptedKeyMaterial encrypted,
-			byte[] expectedPublicKey, String cause, String actor) {
-		// 1. claim: the job moves to MATERIAL_WRAPPED, so a second upload is refused
-		// while this one runs
-		record WrappedClaim(long version, String target, ImportRequest request) {
-		}
-		WrappedClaim claim = this.tx.execute(status -> {
-			ImportJob job = this.store.loadAtVersion(id, expectedVersion);
-			Instant now = this.clock.instant();
-			if (job.state() == ImportJobState.PARAMETERS_FETCHED && job.parametersExpiredAt(now)) {
-				job.expireParameters(actor, now);
-				this.store.save(job);
-				return null;
-			}
-			job.markWrapped(encrypted, expectedPublicKey, cause,
-					new Lease(this.lifecycle.instanceId(), now.plus(this.lifecycle.leaseDuration())), actor, now);
-			ImportJob saved = this.store.save(job);
-			return new WrappedClaim(saved.version(), saved.kmsTarget(), saved.importRequest());
-		});
-		if (claim == null) {
-			throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id,
-					ImportJobState.PARAMETERS_EXPIRED, "The wrapping key and import token of job " + id
-							+ " expired before the material arrived. Refresh the parameters and wrap the material again.");
-		}
-		return this.kmsImports.execute(id, claim.version(), claim.target(), claim.request(), actor);
+	/** Material ready for the import, and how it came to be. */
+	private record Wrapped(EncryptedKeyMaterial encrypted, byte[] expectedPublicKey, String cause) {
 	}
 
-	private record WrappingContext(long version, String target, KeySpec keySpec, WrappingAlgorithm algorithm,
+	/** What wrapping needs to know of the job. */
+	private record WrappingContext(String target, KeySpec keySpec, WrappingAlgorithm algorithm,
 			WrappingPublicKey wrappingKey) {
 
 		/**
@@ -335,37 +317,75 @@ public class ImportJobService {
 
 	}
 
+	/** How the claim of an upload ended. */
+	private sealed interface UploadClaim {
+
+		/** The job holds the wrapped material: import it. */
+		record Claimed(long version, String target, ImportRequest request) implements UploadClaim {
+		}
+
+		/** An ON_DEMAND job needs new parameters before Keyport can wrap. */
+		record NeedsParameters() implements UploadClaim {
+		}
+
+		/**
+		 * The parameters lapsed (the job now says so): the material cannot be imported.
+		 */
+		record Expired(ImportJobView job, boolean onDemand) implements UploadClaim {
+		}
+
+	}
+
 	/**
-	 * What wrapping needs, read in a short transaction; refuses jobs that cannot take
-	 * material now.
+	 * One transaction reads the job, checks it takes material now, records the client's
+	 * activity, wraps or checks the material (no KMS call: local work) and claims the job
+	 * (MATERIAL_WRAPPED, so a second upload is refused while this one runs); then
+	 * ImportKeyMaterial runs with no transaction open. Material refused by the wrapper
+	 * changes nothing.
 	 * @param onDemand whether an ON_DEMAND job whose parameters lapsed gets new ones
 	 * first (Keyport wraps the material, so it can wrap under them)
 	 */
-	private WrappingContext wrappingContext(ImportJobId id, Caller caller, boolean onDemand) {
-		Instant now = this.clock.instant();
-		ImportJob job = this.readTx.execute(status -> this.store.load(id, caller, true));
-		this.activity.record(job.toView(), now);
-		if (onDemand && job.needsOnDemandRefresh(now)) {
-			this.onDemand.ensureUsable(id, caller);
-			return wrappingContext(id, caller, false);
-		}
-		boolean onDemandJob = job.refreshPolicy() == RefreshPolicy.ON_DEMAND;
-		if (job.state() != ImportJobState.PARAMETERS_FETCHED
-				&& !(onDemandJob && job.state() == ImportJobState.PARAMETERS_EXPIRED)) {
-			throw new IllegalTransitionException(id, job.state(), ImportJobState.MATERIAL_WRAPPED,
-					"upload material to");
-		}
-		if (!job.parametersExpiredAt(now) && job.state() == ImportJobState.PARAMETERS_FETCHED) {
-			return new WrappingContext(job.version(), job.kmsTarget(), job.keySpec(), job.wrappingAlgorithm(),
-					WrappingPublicKey.fromDer(job.usableWrappingKey(now)));
-		}
-		ImportJobView expired = this.tx.execute(status -> {
-			ImportJob current = this.store.load(id);
-			if (current.state() == ImportJobState.PARAMETERS_FETCHED) {
-				current.expireParameters("system", this.clock.instant());
+	private ImportJobView claimAndImport(ImportJobId id, Caller caller, boolean onDemand,
+			Function<WrappingContext, Wrapped> wrap) {
+		String actor = caller.actor();
+		UploadClaim claim = this.tx.execute(status -> {
+			Instant now = this.clock.instant();
+			ImportJob job = this.store.load(id, caller, true);
+			this.activity.record(job.toView(), now);
+			if (onDemand && job.needsOnDemandRefresh(now)) {
+				return new UploadClaim.NeedsParameters();
 			}
-			return this.store.save(current).toView();
+			boolean onDemandJob = job.refreshPolicy() == RefreshPolicy.ON_DEMAND;
+			if (job.state() != ImportJobState.PARAMETERS_FETCHED
+					&& !(onDemandJob && job.state() == ImportJobState.PARAMETERS_EXPIRED)) {
+				throw new IllegalTransitionException(id, job.state(), ImportJobState.MATERIAL_WRAPPED,
+						"upload material to");
+			}
+			if (job.state() != ImportJobState.PARAMETERS_FETCHED || job.parametersExpiredAt(now)) {
+				if (job.state() == ImportJobState.PARAMETERS_FETCHED) {
+					job.expireParameters(actor, now);
+				}
+				return new UploadClaim.Expired(this.store.save(job).toView(), onDemandJob);
+			}
+			Wrapped wrapped = wrap.apply(new WrappingContext(job.kmsTarget(), job.keySpec(), job.wrappingAlgorithm(),
+					WrappingPublicKey.fromDer(job.usableWrappingKey(now))));
+			job.markWrapped(wrapped.encrypted(), wrapped.expectedPublicKey(), wrapped.cause(),
+					new Lease(this.lifecycle.instanceId(), now.plus(this.lifecycle.leaseDuration())), actor, now);
+			ImportJob saved = this.store.save(job);
+			return new UploadClaim.Claimed(saved.version(), saved.kmsTarget(), saved.importRequest());
 		});
+		return switch (claim) {
+			case UploadClaim.Claimed claimed ->
+				this.kmsImports.execute(id, claimed.version(), claimed.target(), claimed.request(), actor);
+			case UploadClaim.NeedsParameters needs -> {
+				this.onDemand.ensureUsable(id, caller);
+				yield claimAndImport(id, caller, false, wrap);
+			}
+			case UploadClaim.Expired expired -> throw parametersExpired(id, expired.job(), expired.onDemand());
+		};
+	}
+
+	private static ImportJobException parametersExpired(ImportJobId id, ImportJobView expired, boolean onDemandJob) {
 		String expiredAt = "The wrapping key and import token of job " + id + " expired at "
 				+ Sentences.time(expired.parametersValidTo()) + ".";
 		String detail = onDemandJob ? expiredAt + " Material wrapped under that wrapping key cannot be imported any "
@@ -373,7 +393,8 @@ public class ImportJobService {
 				+ "parameters for this ON_DEMAND job), wrap the material with it and upload it again, or upload the "
 				+ "plaintext for Keyport to wrap."
 				: expiredAt + " Refresh the parameters and wrap the material again with the new wrapping key.";
-		throw new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id, expired.state(), detail);
+		return new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id, expired.state(),
+				detail);
 	}
 
 	private void checkValidTo(ExpirationPolicy expiration, Instant now, ImportJobId jobId) {

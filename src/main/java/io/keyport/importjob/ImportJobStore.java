@@ -2,6 +2,9 @@ package io.keyport.importjob;
 
 import jakarta.persistence.EntityManager;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.orm.jpa.EntityManagerFactoryUtils;
+
 import org.springframework.stereotype.Component;
 
 import io.keyport.security.Caller;
@@ -63,15 +66,23 @@ class ImportJobStore {
 	 * merge would), a loaded one is flushed with the events it gained.
 	 */
 	ImportJob save(ImportJob job) {
-		ImportJob saved = job;
-		if (job.unsaved()) {
-			this.entityManager.persist(job);
+		try {
+			ImportJob saved = job;
+			if (job.unsaved()) {
+				this.entityManager.persist(job);
+			}
+			else if (!this.entityManager.contains(job)) {
+				saved = this.entityManager.merge(job);
+			}
+			this.entityManager.flush();
+			return saved;
 		}
-		else if (!this.entityManager.contains(job)) {
-			saved = this.entityManager.merge(job);
+		catch (RuntimeException ex) {
+			// as a repository would: a version conflict is Spring's
+			// OptimisticLockingFailureException, which callers handle
+			DataAccessException translated = EntityManagerFactoryUtils.convertJpaAccessExceptionIfPossible(ex);
+			throw translated != null ? translated : ex;
 		}
-		this.entityManager.flush();
-		return saved;
 	}
 
 	private static ImportJobException notFound(ImportJobId id) {

@@ -27,15 +27,18 @@ class Supersession {
 
 	private final ImportJobRepository jobs;
 
+	private final ImportJobStore store;
+
 	private final JdbcTemplate jdbc;
 
 	private final Clock clock;
 
 	private final TransactionTemplate tx;
 
-	Supersession(ImportJobRepository jobs, JdbcTemplate jdbc, Clock clock,
+	Supersession(ImportJobRepository jobs, ImportJobStore store, JdbcTemplate jdbc, Clock clock,
 			PlatformTransactionManager transactionManager) {
 		this.jobs = jobs;
+		this.store = store;
 		this.jdbc = jdbc;
 		this.clock = clock;
 		this.tx = new TransactionTemplate(transactionManager);
@@ -89,7 +92,7 @@ class Supersession {
 					return false;
 				}
 				job.supersede(newer, actor, this.clock.instant());
-				this.jobs.saveAndFlush(job);
+				this.store.save(job);
 				return true;
 			}));
 		}
