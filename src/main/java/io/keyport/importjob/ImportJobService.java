@@ -24,6 +24,8 @@ import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.KeyState;
+import io.keyport.kms.KmsErrorCode;
+import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsTarget;
 import io.keyport.kms.KmsTargets;
@@ -128,27 +130,25 @@ public class ImportJobService {
 		KmsTarget target = this.targets.get(command.target());
 		MDC.put(AuditLog.MDC_KMS_TARGET, target.name());
 		KmsKey key = this.kmsKeys.ownedKey(target.name(), command.kmsKeyId(), caller);
-		if (!key.isExternal()) {
-			throw new ImportJobException(ImportJobException.KEY_NOT_EXTERNAL, Kind.INVALID, null, null,
-					"Key " + key.arn() + " has origin " + key.origin()
-							+ "; only keys with origin EXTERNAL accept imported key material.");
-		}
-		if (key.state() == null || !KmsImports.canImportInto(target.kms(), key)) {
-			throw new ImportJobException(ImportJobException.KEY_STATE_FORBIDS_IMPORT, Kind.CONFLICT, null, null,
-					"Key " + key.arn() + " is " + (key.state() != null ? key.state() : "in an unknown state") + "; "
-							+ importableStates(target) + ".");
-		}
-		if (key.keySpec() == null) {
-			throw new ImportJobException(ImportJobException.UNSUPPORTED_KEY_SPEC, Kind.INVALID, null, null,
-					"Key " + key.arn() + " has a key spec Keyport does not know.");
-		}
+		checkImportable(target, key);
 		// refuses, before any KMS call, what the provider's rules never accept
 		ImportSpec spec = new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				target.kms().importRules());
 		// the tenant's share of the parameter quota, before anything changes
 		this.quota.acquire(target, caller, null);
-		ImportParameters parameters = this.kmsImports.download(target.name(), key.arn(), command.wrappingAlgorithm(),
-				command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
+		ImportParameters parameters;
+		try {
+			parameters = this.kmsImports.download(target.name(), key.arn(), command.wrappingAlgorithm(),
+					command.wrappingKeySpec(), null, ImportJobMetrics.DownloadCause.JOB_CREATED);
+		}
+		catch (KmsException ex) {
+			if (ex.errorCode() == KmsErrorCode.INVALID_KEY_STATE || ex.errorCode().meansNoSuchKey()) {
+				// the key may have changed since it was created a moment ago (then it was
+				// not described again): answer from its state now, as for any other key
+				checkImportable(target, this.kmsKeys.ownedKey(target.name(), command.kmsKeyId(), caller));
+			}
+			throw ex;
+		}
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(),
 				new TargetKey(target.name(), key.keyId(), key.arn(), key.keySpec()), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), command.expiration(), policy, command.dueBy(), parameters, actor,
@@ -395,6 +395,24 @@ public class ImportJobService {
 				: expiredAt + " Refresh the parameters and wrap the material again with the new wrapping key.";
 		return new ImportJobException(ImportJobException.PARAMETERS_EXPIRED, Kind.CONFLICT, id, expired.state(),
 				detail);
+	}
+
+	/** Refuses a key that cannot take imported material, with the reason. */
+	private static void checkImportable(KmsTarget target, KmsKey key) {
+		if (!key.isExternal()) {
+			throw new ImportJobException(ImportJobException.KEY_NOT_EXTERNAL, Kind.INVALID, null, null,
+					"Key " + key.arn() + " has origin " + key.origin()
+							+ "; only keys with origin EXTERNAL accept imported key material.");
+		}
+		if (key.state() == null || !KmsImports.canImportInto(target.kms(), key)) {
+			throw new ImportJobException(ImportJobException.KEY_STATE_FORBIDS_IMPORT, Kind.CONFLICT, null, null,
+					"Key " + key.arn() + " is " + (key.state() != null ? key.state() : "in an unknown state") + "; "
+							+ importableStates(target) + ".");
+		}
+		if (key.keySpec() == null) {
+			throw new ImportJobException(ImportJobException.UNSUPPORTED_KEY_SPEC, Kind.INVALID, null, null,
+					"Key " + key.arn() + " has a key spec Keyport does not know.");
+		}
 	}
 
 	private void checkValidTo(ExpirationPolicy expiration, Instant now, ImportJobId jobId) {
