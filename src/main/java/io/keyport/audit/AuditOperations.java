@@ -19,6 +19,9 @@ public final class AuditOperations {
 
 	public static final String CREATE_IMPORT_JOB = "api:createImportJob";
 
+	/** A dry run of job creation: audited, since it reads the key at KMS. */
+	public static final String PLAN_IMPORT_JOB = "api:planImportJob";
+
 	public static final String UPLOAD_ENCRYPTED_KEY_MATERIAL = "api:uploadEncryptedKeyMaterial";
 
 	public static final String UPLOAD_KEY_MATERIAL = "api:uploadKeyMaterial";
@@ -34,7 +37,8 @@ public final class AuditOperations {
 			"PUT /api/v1/import-jobs/{id}/encrypted-key-material", UPLOAD_ENCRYPTED_KEY_MATERIAL,
 			"POST /api/v1/import-jobs/{id}/key-material", UPLOAD_KEY_MATERIAL,
 			"POST /api/v1/import-jobs/{id}/refresh-parameters", REFRESH_PARAMETERS,
-			"POST /api/v1/import-jobs/{id}/cancel", CANCEL_IMPORT_JOB);
+			"POST /api/v1/import-jobs/{id}/cancel", CANCEL_IMPORT_JOB, "POST /api/v1/import-job-plans",
+			PLAN_IMPORT_JOB);
 
 	private AuditOperations() {
 	}

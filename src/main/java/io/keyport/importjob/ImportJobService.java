@@ -117,23 +117,9 @@ public class ImportJobService {
 	 */
 	public ImportJobView create(CreateImportJob command, Caller caller) {
 		String actor = caller.actor();
-		Instant now = this.clock.instant();
-		checkValidTo(command.expiration(), now, null);
-		if (command.dueBy() != null && !command.dueBy().isAfter(now)) {
-			throw new ImportJobException(ImportJobException.INVALID_DUE_BY, Kind.INVALID, null, null,
-					"Field 'dueBy' must be in the future (it was " + Sentences.time(command.dueBy()) + ").");
-		}
-		RefreshPolicy policy = command.refreshPolicy() != null ? command.refreshPolicy()
-				: this.refreshPolicies.defaultFor(caller.tenant());
-		// a missing, invalid, unowned or foreign key: one answer, so key ids cannot be
-		// probed through job creation
-		KmsTarget target = this.targets.get(command.target());
-		MDC.put(AuditLog.MDC_KMS_TARGET, target.name());
-		KmsKey key = this.kmsKeys.ownedKey(target.name(), command.kmsKeyId(), caller);
-		checkImportable(target, key);
-		// refuses, before any KMS call, what the provider's rules never accept
-		ImportSpec spec = new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
-				target.kms().importRules());
+		Admission admitted = admit(command, caller);
+		KmsTarget target = admitted.target();
+		KmsKey key = admitted.key();
 		// the tenant's share of the parameter quota, before anything changes
 		this.quota.acquire(target, caller, null);
 		ImportParameters parameters;
@@ -151,12 +137,53 @@ public class ImportJobService {
 		}
 		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(),
 				new TargetKey(target.name(), key.keyId(), key.arn(), key.keySpec()), command.wrappingAlgorithm(),
-				command.wrappingKeySpec(), command.expiration(), policy, command.dueBy(), parameters, actor,
+				command.wrappingKeySpec(), command.expiration(), admitted.policy(), command.dueBy(), parameters, actor,
 				this.clock.instant());
 		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
 		log.info("Import job {} created for key {} ({}, {} with {}, refresh policy {})", view.id(), key.arn(),
-				key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(), policy);
+				key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(), admitted.policy());
 		return view;
+	}
+
+	/**
+	 * What {@link #create} would do, without doing it: every check the job's creation
+	 * makes (the request, the key's ownership, origin, state and spec, the provider's
+	 * rules, the tenant's share of the GetParametersForImport quota) with the same
+	 * refusals, but no GetParametersForImport, no quota spent and nothing stored.
+	 */
+	public ImportJobPlan plan(CreateImportJob command, Caller caller) {
+		Admission admitted = admit(command, caller);
+		this.quota.check(admitted.target(), caller);
+		KmsKey key = admitted.key();
+		boolean deletesFirst = !KmsImports.acceptsImportNow(admitted.target().kms(), key);
+		return new ImportJobPlan(admitted.target().name(), key.keyId(), key.arn(), key.state(), key.keySpec(),
+				command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), admitted.policy(),
+				command.dueBy(), deletesFirst);
+	}
+
+	/** A request to create a job that passed every check before KMS is asked. */
+	private record Admission(KmsTarget target, KmsKey key, RefreshPolicy policy) {
+	}
+
+	private Admission admit(CreateImportJob command, Caller caller) {
+		Instant now = this.clock.instant();
+		checkValidTo(command.expiration(), now, null);
+		if (command.dueBy() != null && !command.dueBy().isAfter(now)) {
+			throw new ImportJobException(ImportJobException.INVALID_DUE_BY, Kind.INVALID, null, null,
+					"Field 'dueBy' must be in the future (it was " + Sentences.time(command.dueBy()) + ").");
+		}
+		RefreshPolicy policy = command.refreshPolicy() != null ? command.refreshPolicy()
+				: this.refreshPolicies.defaultFor(caller.tenant());
+		// a missing, invalid, unowned or foreign key: one answer, so key ids cannot be
+		// probed through job creation
+		KmsTarget target = this.targets.get(command.target());
+		MDC.put(AuditLog.MDC_KMS_TARGET, target.name());
+		KmsKey key = this.kmsKeys.ownedKey(target.name(), command.kmsKeyId(), caller);
+		checkImportable(target, key);
+		// refuses, before any KMS call, what the provider's rules never accept
+		new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
+				target.kms().importRules());
+		return new Admission(target, key, policy);
 	}
 
 	public ImportJobView get(ImportJobId id, Caller caller) {

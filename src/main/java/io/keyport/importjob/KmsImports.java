@@ -166,6 +166,14 @@ class KmsImports {
 				&& key.keySpec().isSymmetricOrHmac());
 	}
 
+	/**
+	 * Whether the key takes an import as it is (false: its current material is deleted
+	 * first).
+	 */
+	static boolean acceptsImportNow(KmsProvider kms, KmsKey key) {
+		return !deletesBeforeReimport(kms, key.state());
+	}
+
 	private static boolean deletesBeforeReimport(KmsProvider kms, KeyState state) {
 		return !kms.acceptsImportIn(KeyState.ENABLED) && (state == KeyState.ENABLED || state == KeyState.DISABLED);
 	}

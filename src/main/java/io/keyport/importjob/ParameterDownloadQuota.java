@@ -44,10 +44,20 @@ public class ParameterDownloadQuota {
 	 * permit is available, when that is longer
 	 */
 	void acquire(KmsTarget target, Caller caller, ImportJobId jobId, Duration maxWait) {
-		this.shares
-			.computeIfAbsent(target.name(),
-					name -> new ParameterDownloadShare(target.limiter().rate(OPERATION), this.rates))
-			.acquire(caller, jobId, maxWait);
+		share(target).acquire(caller, jobId, maxWait);
+	}
+
+	/**
+	 * Whether the caller's tenant could take a permit now; takes none.
+	 * @throws ImportJobException {@code kms-quota-exceeded} (429), as acquiring would
+	 */
+	void check(KmsTarget target, Caller caller) {
+		share(target).check(caller);
+	}
+
+	private ParameterDownloadShare share(KmsTarget target) {
+		return this.shares.computeIfAbsent(target.name(),
+				name -> new ParameterDownloadShare(target.limiter().rate(OPERATION), this.rates));
 	}
 
 }

@@ -90,9 +90,33 @@ final class ParameterDownloadShare {
 			}
 			return;
 		}
+		throw quotaExceeded(caller, jobId, waitNanos);
+	}
+
+	/**
+	 * Whether the caller's tenant could take a permit now, without taking it (a plan of a
+	 * job spends nothing).
+	 * @throws ImportJobException {@code kms-quota-exceeded} (429), as {@link #acquire}
+	 * would
+	 */
+	void check(Caller caller) {
+		if (this.apiRate <= 0) {
+			return;
+		}
+		TokenBucket tenant = tenantBucket(caller.tenant());
+		long waitNanos;
+		synchronized (this) {
+			waitNanos = Math.max(tenant.nanosUntilAvailable(), this.api.nanosUntilAvailable());
+		}
+		if (waitNanos > 0) {
+			throw quotaExceeded(caller, null, waitNanos);
+		}
+	}
+
+	private static ImportJobException quotaExceeded(Caller caller, ImportJobId jobId, long waitNanos) {
 		Duration retryAfter = Duration
 			.ofSeconds(Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1)));
-		throw new ImportJobException(ImportJobException.KMS_QUOTA_EXCEEDED, Kind.TOO_MANY_REQUESTS, jobId, null,
+		return new ImportJobException(ImportJobException.KMS_QUOTA_EXCEEDED, Kind.TOO_MANY_REQUESTS, jobId, null,
 				"The share of KMS's GetParametersForImport quota for requests of tenant '" + caller.tenant()
 						+ "' is used up for now. Retry after " + retryAfter.toSeconds() + " seconds.",
 				retryAfter);

@@ -114,6 +114,18 @@ final class OperationContracts {
 								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm", "invalid-due-by",
 								"wrapping-key-spec-mismatch", "kms-validation-error", "kms-invalid-key-state",
 								"kms-unsupported-operation", "kms-quota-exceeded", "concurrent-modification")));
+		add("planImportJob", IMPORT_JOBS, "Plan an import job (dry run)",
+				"The same body, checks and refusals as creating the job (the key's ownership, origin, state and "
+						+ "spec, the provider's rules, the expiration, the tenant's share of the "
+						+ "GetParametersForImport quota), answered with what the job would be and which KMS calls it "
+						+ "would make. Nothing is downloaded (no GetParametersForImport, no quota spent) and nothing "
+						+ "is stored.",
+				List.of("keyport:import"), 200, "What creating the job would do now",
+				codes(JSON_BODY, TARGET, KMS,
+						List.of("kms-key-not-found", "kms-invalid-key-id", "kms-key-not-external",
+								"kms-key-state-forbids-import", "unsupported-key-spec", "invalid-valid-to",
+								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm", "invalid-due-by",
+								"kms-validation-error", "kms-quota-exceeded")));
 		add("listImportJobs", IMPORT_JOBS, "List the tenant's import jobs",
 				"Newest first, one page at a time, optionally filtered by state and KMS key id.",
 				List.of("keyport:read", "keyport:admin"), 200, "One page of jobs", codes(QUERY));

@@ -72,7 +72,8 @@ class SecurityConfiguration {
 				.hasAnyAuthority(authority(READ), authority(ADMIN))
 				.requestMatchers(HttpMethod.POST, "/api/v1/kms-keys")
 				.hasAuthority(authority(KEYS))
-				.requestMatchers(HttpMethod.POST, "/api/v1/import-jobs", "/api/v1/import-jobs/**")
+				.requestMatchers(HttpMethod.POST, "/api/v1/import-jobs", "/api/v1/import-jobs/**",
+						"/api/v1/import-job-plans")
 				.hasAuthority(authority(IMPORT))
 				.requestMatchers(HttpMethod.PUT, "/api/v1/import-jobs/**")
 				.hasAuthority(authority(IMPORT))

@@ -130,6 +130,44 @@ class FairKmsUseTests {
 	}
 
 	@Test
+	void planOverTheTenantsQuotaShareIsRefusedLikeTheRealRequestAndSpendsNoPermit() {
+		ApiClient tenantA = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_A));
+		String keyA = createKey(tenantA);
+		String body = ApiClient.json(Map.of("kmsKeyId", keyA));
+		// plans spend no permit: however many, the real request after them still gets one
+		for (int i = 0; i < 5; i++) {
+			Response plan = tenantA.postJson("/api/v1/import-job-plans", body);
+			if (plan.status() == 429) {
+				// a permit of an earlier test not yet back: wait for it
+				sleepSeconds(Long.parseLong(plan.header("Retry-After")));
+				continue;
+			}
+			assertThat(plan.status()).as(plan.toString()).isEqualTo(200);
+		}
+		Response created = tenantA.postJson("/api/v1/import-jobs", body);
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		long downloads = this.emulator.callCount("GetParametersForImport");
+
+		// the share is used up now: the plan answers as the real request does
+		Response plan = tenantA.postJson("/api/v1/import-job-plans", body);
+		Response real = tenantA.postJson("/api/v1/import-jobs", body);
+		assertProblem(plan, 429, "kms-quota-exceeded");
+		assertProblem(real, 429, "kms-quota-exceeded");
+		assertThat(Long.parseLong(plan.header("Retry-After"))).isBetween(1L, 5L);
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+	}
+
+	private static void sleepSeconds(long seconds) {
+		try {
+			Thread.sleep(Duration.ofSeconds(seconds));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
 	void refreshWithinTheCooldownIs429RefreshTooSoonAndChangesNothing() throws Exception {
 		ApiClient tenantB = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_B));
 		String jobId = withinQuota(

@@ -47,6 +47,23 @@ class ParameterDownloadQuotaTests {
 	}
 
 	@Test
+	void checkingTheShareTakesNoPermitButRefusesLikeAcquiringWhenItIsUsedUp() {
+		ParameterDownloadShare quota = new ParameterDownloadShare(DEFAULTS.getParametersForImport(), DEFAULTS);
+		for (int i = 0; i < 10; i++) {
+			quota.check(of("tenant-a"));
+		}
+		// the burst of 3 is still whole after ten checks
+		for (int i = 0; i < 3; i++) {
+			quota.acquire(of("tenant-a"), null);
+		}
+		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> quota.check(of("tenant-a")))
+			.satisfies(e -> {
+				assertThat(e.code()).isEqualTo("kms-quota-exceeded");
+				assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(19), Duration.ofSeconds(20));
+			});
+	}
+
+	@Test
 	void requestsTogetherNeverTakeTheSchedulersShare() {
 		ParameterDownloadShare quota = new ParameterDownloadShare(DEFAULTS.getParametersForImport(), DEFAULTS);
 		for (int i = 0; i < 3; i++) {

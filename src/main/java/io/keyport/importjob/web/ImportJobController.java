@@ -102,19 +102,25 @@ class ImportJobController {
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<?> createImportJob(@Valid @RequestBody CreateImportJobRequest request,
 			@RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
-		// the normalized command is what a retry is compared by: " abc " and "abc" name
-		// the same key
-		CreateImportJob command = new CreateImportJob(request.kmsKeyId().trim(),
-				request.wrappingAlgorithm() != null ? request.wrappingAlgorithm()
-						: WrappingAlgorithm.RSAES_OAEP_SHA_256,
-				request.wrappingKeySpec() != null ? request.wrappingKeySpec() : WrappingKeySpec.RSA_2048,
-				expiration(request.expiration()), request.target() != null ? request.target().trim() : null,
-				request.refreshPolicy(), request.dueBy());
+		CreateImportJob command = command(request);
 		if (idempotencyKey == null) {
 			return create(command);
 		}
 		return this.idempotentRequests.run(Caller.current().tenant(), idempotencyKey, "createImportJob", command,
 				() -> create(command));
+	}
+
+	/**
+	 * The request as a command, defaults applied. The normalized command is what a retry
+	 * is compared by: " abc " and "abc" name the same key.
+	 */
+	static CreateImportJob command(CreateImportJobRequest request) {
+		return new CreateImportJob(request.kmsKeyId().trim(),
+				request.wrappingAlgorithm() != null ? request.wrappingAlgorithm()
+						: WrappingAlgorithm.RSAES_OAEP_SHA_256,
+				request.wrappingKeySpec() != null ? request.wrappingKeySpec() : WrappingKeySpec.RSA_2048,
+				expiration(request.expiration()), request.target() != null ? request.target().trim() : null,
+				request.refreshPolicy(), request.dueBy());
 	}
 
 	private ResponseEntity<ImportJobResponse> create(CreateImportJob command) {

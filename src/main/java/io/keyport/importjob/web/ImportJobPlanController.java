@@ -1,0 +1,77 @@
+package io.keyport.importjob.web;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.Valid;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.keyport.importjob.ImportJobPlan;
+import io.keyport.importjob.ImportJobService;
+import io.keyport.importjob.RefreshPolicy;
+import io.keyport.importjob.web.ImportJobRequests.CreateImportJobRequest;
+import io.keyport.importjob.web.ImportJobResponse.MaterialExpiration;
+import io.keyport.kms.KeyState;
+import io.keyport.security.Caller;
+import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
+
+/**
+ * A dry run of job creation: the same request body and the same checks and refusals as
+ * {@code POST /api/v1/import-jobs}, answered with what would happen, without downloading
+ * parameters, spending the KMS quota or storing anything.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/import-job-plans",
+		produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+class ImportJobPlanController {
+
+	private final ImportJobService jobs;
+
+	ImportJobPlanController(ImportJobService jobs) {
+		this.jobs = jobs;
+	}
+
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<ImportJobPlanResponse> planImportJob(@Valid @RequestBody CreateImportJobRequest request) {
+		ImportJobPlan plan = this.jobs.plan(ImportJobController.command(request), Caller.current());
+		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(ImportJobPlanResponse.of(plan));
+	}
+
+	/**
+	 * What creating the job would do now.
+	 *
+	 * @param keyState the key's state now
+	 * @param deletesCurrentMaterialFirst whether the import would first delete the key's
+	 * current material (a provider that imports only into keys without material)
+	 * @param kmsCalls the KMS calls the job would make, in order: GetParametersForImport
+	 * at its creation, then (DeleteImportedKeyMaterial and) ImportKeyMaterial when the
+	 * material arrives
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record ImportJobPlanResponse(String target, String kmsKeyId, String kmsKeyArn, KeyState keyState, KeySpec keySpec,
+			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
+			RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst, List<String> kmsCalls) {
+
+		static ImportJobPlanResponse of(ImportJobPlan plan) {
+			List<String> calls = plan.deletesCurrentMaterialFirst()
+					? List.of("GetParametersForImport", "DeleteImportedKeyMaterial", "ImportKeyMaterial")
+					: List.of("GetParametersForImport", "ImportKeyMaterial");
+			return new ImportJobPlanResponse(plan.target(), plan.kmsKeyId(), plan.kmsKeyArn(), plan.keyState(),
+					plan.keySpec(), plan.wrappingAlgorithm(), plan.wrappingKeySpec(),
+					new MaterialExpiration(plan.expiration().model(), plan.expiration().validTo()),
+					plan.refreshPolicy(), plan.dueBy(), plan.deletesCurrentMaterialFirst(), calls);
+		}
+
+	}
+
+}
