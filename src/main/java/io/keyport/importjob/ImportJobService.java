@@ -117,7 +117,7 @@ public class ImportJobService {
 	 */
 	public ImportJobView create(CreateImportJob command, Caller caller) {
 		String actor = caller.actor();
-		Admission admitted = admit(command, caller);
+		Admission admitted = admit(command, caller, false);
 		KmsTarget target = admitted.target();
 		KmsKey key = admitted.key();
 		// the tenant's share of the parameter quota, before anything changes
@@ -152,7 +152,7 @@ public class ImportJobService {
 	 * refusals, but no GetParametersForImport, no quota spent and nothing stored.
 	 */
 	public ImportJobPlan plan(CreateImportJob command, Caller caller) {
-		Admission admitted = admit(command, caller);
+		Admission admitted = admit(command, caller, true);
 		this.quota.check(admitted.target(), caller);
 		KmsKey key = admitted.key();
 		boolean deletesFirst = !KmsImports.acceptsImportNow(admitted.target().kms(), key);
@@ -165,7 +165,11 @@ public class ImportJobService {
 	private record Admission(KmsTarget target, KmsKey key, RefreshPolicy policy) {
 	}
 
-	private Admission admit(CreateImportJob command, Caller caller) {
+	/**
+	 * @param describeNow whether the key is described now even if this instance created
+	 * it a moment ago
+	 */
+	private Admission admit(CreateImportJob command, Caller caller, boolean describeNow) {
 		Instant now = this.clock.instant();
 		checkValidTo(command.expiration(), now, null);
 		if (command.dueBy() != null && !command.dueBy().isAfter(now)) {
@@ -178,7 +182,8 @@ public class ImportJobService {
 		// probed through job creation
 		KmsTarget target = this.targets.get(command.target());
 		MDC.put(AuditLog.MDC_KMS_TARGET, target.name());
-		KmsKey key = this.kmsKeys.ownedKey(target.name(), command.kmsKeyId(), caller);
+		KmsKey key = describeNow ? this.kmsKeys.ownedKeyAsItIsNow(target.name(), command.kmsKeyId(), caller)
+				: this.kmsKeys.ownedKey(target.name(), command.kmsKeyId(), caller);
 		checkImportable(target, key);
 		// refuses, before any KMS call, what the provider's rules never accept
 		new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),

@@ -91,6 +91,14 @@ public class KmsKeys {
 		if (created != null && caller.mayAccess(created.tenant(), false)) {
 			return created.key();
 		}
+		return ownedKeyAsItIsNow(target, reference, caller);
+	}
+
+	/**
+	 * The key as KMS describes it now, if the caller's tenant owns it (a dry run answers
+	 * from the key's current state, not from its creation).
+	 */
+	public KmsKey ownedKeyAsItIsNow(String target, String reference, Caller caller) {
 		KmsKey key = describe(target, reference);
 		if (!this.ownership.owns(key.arn(), caller)) {
 			throw KmsKeyException.keyNotFound(reference);
