@@ -2,6 +2,7 @@ package io.keyport.kms;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -144,7 +145,7 @@ public interface KmsProvider {
 	 * its own expiry (AWS ListKeyRotations with all key material, every page).
 	 * @param keyId key id or key ARN
 	 */
-	java.util.List<KeyMaterialVersion> listKeyMaterials(String keyId);
+	List<KeyMaterialVersion> listKeyMaterials(String keyId);
 
 	/**
 	 * Creates a replica of a multi-Region primary key in another region of the same

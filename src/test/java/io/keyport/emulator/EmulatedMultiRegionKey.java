@@ -2,6 +2,7 @@ package io.keyport.emulator;
 
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,8 +30,8 @@ final class EmulatedMultiRegionKey {
 		return this.primary;
 	}
 
-	synchronized java.util.List<Member> replicas() {
-		return java.util.List.copyOf(this.replicas.values());
+	synchronized List<Member> replicas() {
+		return List.copyOf(this.replicas.values());
 	}
 
 	synchronized boolean hasMemberIn(String region) {

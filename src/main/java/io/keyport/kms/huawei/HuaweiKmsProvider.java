@@ -29,6 +29,8 @@ import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
+import io.keyport.kms.ImportType;
+import io.keyport.kms.KeyMaterialVersion;
 import io.keyport.kms.KeyOrigin;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KeyUsage;
@@ -317,7 +319,7 @@ final class HuaweiKmsProvider implements KmsProvider {
 		String operation = Operation.IMPORT_KEY_MATERIAL.keyportName();
 		// a Huawei key holds one material: a reimport is fine, new material or a
 		// material id is not
-		if (request.importType() == io.keyport.kms.ImportType.NEW_KEY_MATERIAL || request.keyMaterialId() != null) {
+		if (request.importType() == ImportType.NEW_KEY_MATERIAL || request.keyMaterialId() != null) {
 			throw unsupported(operation, "several materials per key (new key material, key material ids)");
 		}
 		long deadline = this.client.deadline();
@@ -390,7 +392,7 @@ final class HuaweiKmsProvider implements KmsProvider {
 	}
 
 	@Override
-	public List<io.keyport.kms.KeyMaterialVersion> listKeyMaterials(String keyId) {
+	public List<KeyMaterialVersion> listKeyMaterials(String keyId) {
 		throw unsupported("ListKeyRotations", "several materials per key");
 	}
 
