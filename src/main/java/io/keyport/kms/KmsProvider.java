@@ -2,6 +2,7 @@ package io.keyport.kms;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -107,5 +108,53 @@ public interface KmsProvider {
 	 * @throws KmsException when it is not
 	 */
 	void checkReachable();
+
+	// Rotation of imported symmetric keys and multi-Region keys (issue 15)
+
+	/**
+	 * Whether keys of this provider can hold several imported materials and rotate
+	 * between them ({@link ImportType#NEW_KEY_MATERIAL}, {@link #rotateOnDemand},
+	 * {@link #listKeyMaterials}); AWS: single-Region symmetric keys with imported
+	 * material. A service refuses a rotation early when this is {@code false}.
+	 */
+	default boolean supportsRotation() {
+		return false;
+	}
+
+	/**
+	 * Whether this provider has multi-Region keys
+	 * ({@link CreateKeyRequest#multiRegion()}, {@link #replicateKey}).
+	 */
+	default boolean supportsMultiRegion() {
+		return false;
+	}
+
+	/**
+	 * Makes the key's material pending rotation (imported with
+	 * {@link ImportType#NEW_KEY_MATERIAL}) its current material; the previous one stays
+	 * for decryption.
+	 * @param keyId key id or key ARN
+	 * @throws KmsException {@link KmsErrorCode#INVALID_KEY_STATE} when no imported
+	 * material is pending rotation or the key is not enabled,
+	 * {@link KmsErrorCode#UNSUPPORTED_OPERATION} for a key or provider that cannot rotate
+	 */
+	void rotateOnDemand(String keyId);
+
+	/**
+	 * Every material of the key, current, pending rotation and earlier ones, each with
+	 * its own expiry (AWS ListKeyRotations with all key material, every page).
+	 * @param keyId key id or key ARN
+	 */
+	List<KeyMaterialVersion> listKeyMaterials(String keyId);
+
+	/**
+	 * Creates a replica of a multi-Region primary key in another region of the same
+	 * provider. A replica of an external key starts pending import and needs its own
+	 * parameters and import of the primary's material, through a provider of that region.
+	 * @param keyId the primary key's id or ARN
+	 * @param replicaRegion the region to replicate into, as the provider spells it
+	 * @return the replica as the replica's region describes it
+	 */
+	KmsKey replicateKey(String keyId, String replicaRegion);
 
 }

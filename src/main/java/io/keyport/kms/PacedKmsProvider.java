@@ -146,6 +146,34 @@ public final class PacedKmsProvider implements KmsProvider {
 		});
 	}
 
+	@Override
+	public boolean supportsRotation() {
+		return this.delegate.supportsRotation();
+	}
+
+	@Override
+	public boolean supportsMultiRegion() {
+		return this.delegate.supportsMultiRegion();
+	}
+
+	@Override
+	public void rotateOnDemand(String keyId) {
+		call("RotateKeyOnDemand", keyId, () -> {
+			this.delegate.rotateOnDemand(keyId);
+			return null;
+		});
+	}
+
+	@Override
+	public List<KeyMaterialVersion> listKeyMaterials(String keyId) {
+		return call("ListKeyRotations", keyId, () -> this.delegate.listKeyMaterials(keyId));
+	}
+
+	@Override
+	public KmsKey replicateKey(String keyId, String replicaRegion) {
+		return call("ReplicateKey", keyId, () -> this.delegate.replicateKey(keyId, replicaRegion));
+	}
+
 	/**
 	 * One paced, observed call: the observation {@code keyport.kms.calls} (a timer per
 	 * operation and outcome, and a span where tracing is on; the key only as a

@@ -1,6 +1,8 @@
 package io.keyport.emulator;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One KMS key. Identity and configuration are immutable; the lifecycle fields are guarded
@@ -41,6 +43,12 @@ final class EmulatedKey {
 
 	final boolean multiRegion;
 
+	/**
+	 * The multi-Region key this key belongs to (primary or replica), shared by its
+	 * members in every region; {@code null} for single-Region keys.
+	 */
+	final EmulatedMultiRegionKey multiRegionKey;
+
 	// Guarded by this.
 
 	/**
@@ -49,24 +57,60 @@ final class EmulatedKey {
 	 */
 	boolean enabled = true;
 
-	boolean hasMaterial;
-
-	/** Digest of the first imported material; every reimport must match it. */
-	byte[] materialIdentity;
+	/**
+	 * Every material the key has had, oldest first: at most one current, at most one
+	 * pending rotation, the others non-current (kept for decryption).
+	 */
+	final List<Material> materials = new ArrayList<>();
 
 	/** DER SubjectPublicKeyInfo of asymmetric keys once their material exists. */
 	byte[] publicKey;
 
-	String keyMaterialId;
-
+	/** ExpirationModel of the last import of the current material. */
 	String expirationModel;
-
-	Instant validTo;
 
 	Instant deletionDate;
 
+	/** One key material (AWS: a KeyMaterialId), known by its digest only. */
+	static final class Material {
+
+		enum State {
+
+			CURRENT, NON_CURRENT, PENDING_ROTATION
+
+		}
+
+		final String id;
+
+		/** Digest of the material; a reimport must match it. */
+		final byte[] identity;
+
+		State state;
+
+		/** Whether the material is in KMS now (ImportState IMPORTED). */
+		boolean imported;
+
+		String description;
+
+		String expirationModel;
+
+		Instant validTo;
+
+		/** When it became current by a rotation, else {@code null}. */
+		Instant rotationDate;
+
+		String rotationType;
+
+		Material(String id, byte[] identity, State state) {
+			this.id = id;
+			this.identity = identity;
+			this.state = state;
+		}
+
+	}
+
 	EmulatedKey(String id, String arn, long sequence, Instant creationDate, EmulatedKeySpec spec, String usage,
-			String origin, String description, boolean multiRegion) {
+			String origin, String description, EmulatedMultiRegionKey multiRegionKey) {
 		this.id = id;
 		this.arn = arn;
 		this.sequence = sequence;
@@ -75,18 +119,47 @@ final class EmulatedKey {
 		this.usage = usage;
 		this.origin = origin;
 		this.description = description;
-		this.multiRegion = multiRegion;
+		this.multiRegion = multiRegionKey != null;
+		this.multiRegionKey = multiRegionKey;
 	}
 
 	boolean isExternal() {
 		return ORIGIN_EXTERNAL.equals(this.origin);
 	}
 
+	synchronized Material current() {
+		return find(Material.State.CURRENT);
+	}
+
+	synchronized Material pendingRotation() {
+		return find(Material.State.PENDING_ROTATION);
+	}
+
+	synchronized Material material(String keyMaterialId) {
+		return this.materials.stream().filter((m) -> m.id.equals(keyMaterialId)).findFirst().orElse(null);
+	}
+
+	private Material find(Material.State state) {
+		return this.materials.stream().filter((m) -> m.state == state).findFirst().orElse(null);
+	}
+
+	/** Whether the current material is in KMS, so the key can be used. */
+	synchronized boolean hasMaterial() {
+		Material current = current();
+		return current != null && current.imported;
+	}
+
+	/** ValidTo of the current material while it is in KMS. */
+	synchronized Instant validTo() {
+		Material current = current();
+		return (current != null && current.imported) ? current.validTo : null;
+	}
+
 	synchronized State state() {
 		if (this.deletionDate != null) {
 			return State.PendingDeletion;
 		}
-		if (!this.hasMaterial) {
+		if (!hasMaterial()) {
 			return State.PendingImport;
 		}
 		return this.enabled ? State.Enabled : State.Disabled;
@@ -94,21 +167,24 @@ final class EmulatedKey {
 
 	/**
 	 * Material past its ValidTo is deleted when the key is next looked at, as KMS does on
-	 * expiry.
+	 * expiry: the current material's expiry makes the key PendingImport, another
+	 * material's only that material (ImportState PENDING_IMPORT).
 	 */
 	synchronized void expireMaterial(Instant now) {
-		if (this.hasMaterial && this.validTo != null && !now.isBefore(this.validTo)) {
-			deleteMaterial();
+		for (Material material : this.materials) {
+			if (material.imported && material.validTo != null && !now.isBefore(material.validTo)) {
+				deleteMaterial(material);
+			}
 		}
 	}
 
 	/**
-	 * The key loses its material and goes back to PendingImport. ExpirationModel stays
-	 * (it describes the last import); ValidTo goes since no material is left to expire.
+	 * The material leaves KMS (it stays listed for a reimport). Its ExpirationModel stays
+	 * (it describes the last import); ValidTo goes since nothing is left to expire.
 	 */
-	synchronized void deleteMaterial() {
-		this.hasMaterial = false;
-		this.validTo = null;
+	synchronized void deleteMaterial(Material material) {
+		material.imported = false;
+		material.validTo = null;
 	}
 
 	synchronized boolean isDeleted(Instant now) {

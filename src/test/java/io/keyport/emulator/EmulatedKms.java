@@ -109,7 +109,25 @@ final class EmulatedKms {
 				Map.entry("ScheduleKeyDeletion", this::scheduleKeyDeletion),
 				Map.entry("CancelKeyDeletion", this::cancelKeyDeletion), Map.entry("EnableKey", this::enableKey),
 				Map.entry("DisableKey", this::disableKey), Map.entry("CreateAlias", this::createAlias),
-				Map.entry("DeleteAlias", this::deleteAlias), Map.entry("ListAliases", this::listAliases));
+				Map.entry("DeleteAlias", this::deleteAlias), Map.entry("ListAliases", this::listAliases),
+				Map.entry("RotateKeyOnDemand", this::rotateKeyOnDemand),
+				Map.entry("ListKeyRotations", this::listKeyRotations), Map.entry("ReplicateKey", this::replicateKey));
+	}
+
+	/**
+	 * This account's KMS in another region, created on first use; ReplicateKey puts
+	 * replicas there. Set by the emulator that owns the regions.
+	 */
+	private volatile Function<String, EmulatedKms> otherRegions = (region) -> {
+		throw KmsServiceError.unsupported("This KMS emulator has no other regions.");
+	};
+
+	void connectRegions(Function<String, EmulatedKms> otherRegions) {
+		this.otherRegions = otherRegions;
+	}
+
+	String region() {
+		return this.region;
 	}
 
 	Duration parametersValidity() {
@@ -195,12 +213,9 @@ final class EmulatedKms {
 		boolean multiRegion = Boolean.TRUE.equals(request.bool("MultiRegion"));
 		String id = multiRegion ? "mrk-" + HexFormat.of().formatHex(randomBytes(16)) : UUID.randomUUID().toString();
 		EmulatedKey key = new EmulatedKey(id, arn(id), this.keySequence.incrementAndGet(), now(), spec, usage, origin,
-				description, multiRegion);
+				description, multiRegion ? new EmulatedMultiRegionKey(this.region, arn(id)) : null);
 		if (!key.isExternal()) {
-			key.hasMaterial = true;
-			if (spec == EmulatedKeySpec.SYMMETRIC_DEFAULT) {
-				key.keyMaterialId = HexFormat.of().formatHex(randomBytes(32));
-			}
+			key.materials.add(generatedMaterial());
 			if (spec.family() == EmulatedKeySpec.Family.ECC) {
 				key.publicKey = generateEcPublicKey(spec);
 			}
@@ -330,6 +345,7 @@ final class EmulatedKms {
 		Instant validTo = request.timestamp("ValidTo");
 		String importType = request.enumValue("ImportType", List.of("NEW_KEY_MATERIAL", "EXISTING_KEY_MATERIAL"));
 		String description = request.string("KeyMaterialDescription");
+		String keyMaterialId = request.string("KeyMaterialId");
 		if (description != null && description.length() > 256) {
 			throw KmsServiceError.validation("1 validation error detected: Value at 'keyMaterialDescription' failed to "
 					+ "satisfy constraint: Member must have length less than or equal to 256");
@@ -384,52 +400,118 @@ final class EmulatedKms {
 			if (key.state() == State.PendingDeletion) {
 				throw pendingDeletion(key);
 			}
-			boolean first = key.materialIdentity == null;
-			boolean same = !first && MessageDigest.isEqual(key.materialIdentity, material.identity());
-			if ("NEW_KEY_MATERIAL".equals(importType) && !first) {
-				if (same) {
-					throw KmsServiceError.incorrectKeyMaterial(
-							"The key material is already associated with " + key.arn + "; it is not new key material.");
-				}
-				if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && !key.multiRegion) {
-					throw KmsServiceError.unsupported("Importing new key material for on-demand rotation is not "
-							+ "supported by the KMS emulator.");
-				}
-			}
-			if ("EXISTING_KEY_MATERIAL".equals(importType) && first) {
-				throw KmsServiceError
-					.incorrectKeyMaterial("No key material was previously imported into " + key.arn + " to reimport.");
-			}
-			if (!first && !same) {
+			EmulatedKey.Material target = materialToImport(key, importType, keyMaterialId, material.identity());
+			if (key.multiRegionKey != null && !key.multiRegionKey.acceptsMaterial(material.identity())) {
 				throw KmsServiceError.incorrectKeyMaterial("The key material is not the same key material that was "
-						+ "previously imported into " + key.arn + ".");
+						+ "imported into the other keys of the multi-Region key " + key.id + ".");
 			}
-			if (first) {
-				key.materialIdentity = material.identity();
-				key.publicKey = material.publicKey();
-				key.keyMaterialId = keyMaterialId(material.identity());
+			if (target == null) {
+				// the first material: it becomes the key's current material
+				target = new EmulatedKey.Material(keyMaterialId(key.id, material.identity()), material.identity(),
+						key.materials.isEmpty() ? EmulatedKey.Material.State.CURRENT
+								: EmulatedKey.Material.State.PENDING_ROTATION);
+				key.materials.add(target);
+				if (target.state == EmulatedKey.Material.State.CURRENT) {
+					key.publicKey = material.publicKey();
+				}
 			}
-			if (key.state() == State.PendingImport) {
-				key.enabled = true;
+			if (target.state == EmulatedKey.Material.State.CURRENT) {
+				if (key.state() == State.PendingImport) {
+					key.enabled = true;
+				}
+				key.expirationModel = expirationModel;
 			}
-			key.hasMaterial = true;
-			key.expirationModel = expirationModel;
+			target.imported = true;
+			target.expirationModel = expirationModel;
 			// KMS keeps ValidTo in whole seconds (what DescribeKey reports)
-			key.validTo = validTo != null ? validTo.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : null;
+			target.validTo = validTo != null ? validTo.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : null;
+			if (description != null) {
+				target.description = description;
+			}
 			Map<String, Object> response = response("KeyId", key.arn);
 			if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT) {
-				response.put("KeyMaterialId", key.keyMaterialId);
+				response.put("KeyMaterialId", target.id);
 			}
 			return response;
 		}
 	}
 
 	/**
-	 * 64 hex characters derived from the material, so the same material always has the
-	 * same id.
+	 * The material an import goes to, as AWS decides it: {@code null} for material the
+	 * key does not have yet (its first, or new material for a rotation), else the
+	 * existing material it must equal.
 	 */
-	private static String keyMaterialId(byte[] identity) {
-		byte[] prefix = "kms-emulator:key-material-id:".getBytes(StandardCharsets.US_ASCII);
+	private static EmulatedKey.Material materialToImport(EmulatedKey key, String importType, String keyMaterialId,
+			byte[] identity) {
+		boolean symmetric = key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT;
+		if (keyMaterialId != null && !symmetric) {
+			throw KmsServiceError.validation("KeyMaterialId is valid only for symmetric encryption KMS keys; " + key.arn
+					+ " has key spec " + key.spec + ".");
+		}
+		if ("NEW_KEY_MATERIAL".equals(importType) && keyMaterialId != null) {
+			throw KmsServiceError.validation("You cannot specify a KeyMaterialId with ImportType NEW_KEY_MATERIAL.");
+		}
+		EmulatedKey.Material matching = key.materials.stream()
+			.filter((m) -> m.identity != null && MessageDigest.isEqual(m.identity, identity))
+			.findFirst()
+			.orElse(null);
+		if (key.materials.isEmpty()) {
+			// a replica's first import brings material its multi-Region key already has
+			boolean existsInKey = key.multiRegionKey != null && key.multiRegionKey.hasMaterial();
+			if (keyMaterialId != null && existsInKey && !keyMaterialId.equals(keyMaterialId(key.id, identity))) {
+				throw KmsServiceError.incorrectKeyMaterial(
+						"Key material " + keyMaterialId + " is not the key material imported into " + key.arn + ".");
+			}
+			if (!existsInKey && ("EXISTING_KEY_MATERIAL".equals(importType) || keyMaterialId != null)) {
+				throw KmsServiceError
+					.incorrectKeyMaterial("No key material was previously imported into " + key.arn + " to reimport.");
+			}
+			return null;
+		}
+		if ("NEW_KEY_MATERIAL".equals(importType)) {
+			if (matching != null || !symmetric) {
+				// asymmetric and HMAC material never changes after the first import
+				throw KmsServiceError.incorrectKeyMaterial(
+						"The key material is already associated with " + key.arn + "; it is not new key material.");
+			}
+			if (key.multiRegion) {
+				throw KmsServiceError.unsupported("Importing new key material into multi-Region keys for rotation is "
+						+ "not supported by the KMS emulator.");
+			}
+			if (key.pendingRotation() != null) {
+				throw KmsServiceError.invalidState(key.arn + " already has key material pending rotation ("
+						+ key.pendingRotation().id + "). Rotate or delete it first.");
+			}
+			return null;
+		}
+		// EXISTING_KEY_MATERIAL, stated or implied: the named material, else the current
+		EmulatedKey.Material expected = (keyMaterialId != null) ? key.material(keyMaterialId) : key.current();
+		if (keyMaterialId != null && expected == null) {
+			throw KmsServiceError
+				.incorrectKeyMaterial("Key material " + keyMaterialId + " is not associated with " + key.arn + ".");
+		}
+		if (expected == null || matching != expected) {
+			throw KmsServiceError.incorrectKeyMaterial("The key material is not the same key material that was "
+					+ "previously imported into " + key.arn + ".");
+		}
+		return expected;
+	}
+
+	/** Material KMS generated (origin AWS_KMS), current and in KMS. */
+	private static EmulatedKey.Material generatedMaterial() {
+		EmulatedKey.Material material = new EmulatedKey.Material(HexFormat.of().formatHex(randomBytes(32)), null,
+				EmulatedKey.Material.State.CURRENT);
+		material.imported = true;
+		return material;
+	}
+
+	/**
+	 * 64 hex characters derived from the key id and the material (as AWS computes it), so
+	 * the same material in the same key, or in the members of a multi-Region key, always
+	 * has the same id.
+	 */
+	private static String keyMaterialId(String keyId, byte[] identity) {
+		byte[] prefix = ("kms-emulator:key-material-id:" + keyId + ":").getBytes(StandardCharsets.US_ASCII);
 		byte[] input = Arrays.copyOf(prefix, prefix.length + identity.length);
 		System.arraycopy(identity, 0, input, prefix.length, identity.length);
 		return HexFormat.of().formatHex(ImportCrypto.sha256(input));
@@ -442,16 +524,19 @@ final class EmulatedKms {
 		String keyMaterialId = request.string("KeyMaterialId");
 		synchronized (key) {
 			requireExternal(key);
-			if (keyMaterialId != null && !keyMaterialId.equals(key.keyMaterialId)) {
+			EmulatedKey.Material material = (keyMaterialId != null) ? key.material(keyMaterialId) : key.current();
+			if (keyMaterialId != null && material == null) {
 				throw KmsServiceError
 					.notFound("Key material " + keyMaterialId + " does not exist for " + key.arn + ".");
 			}
 			// Allowed in every state: a key pending deletion keeps that state, others go
-			// to PendingImport.
-			key.deleteMaterial();
+			// to PendingImport when their current material goes.
+			if (material != null) {
+				key.deleteMaterial(material);
+			}
 			Map<String, Object> response = response("KeyId", key.arn);
-			if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && key.keyMaterialId != null) {
-				response.put("KeyMaterialId", key.keyMaterialId);
+			if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && material != null) {
+				response.put("KeyMaterialId", material.id);
 			}
 			return response;
 		}
@@ -605,6 +690,180 @@ final class EmulatedKms {
 		return "arn:aws:kms:" + this.region + ":" + this.accountId + ":" + aliasName;
 	}
 
+	// RotateKeyOnDemand, ListKeyRotations
+
+	private Map<String, Object> rotateKeyOnDemand(JsonRequest request) {
+		EmulatedKey key = find(request.requiredString("KeyId"));
+		synchronized (key) {
+			if (key.spec != EmulatedKeySpec.SYMMETRIC_DEFAULT) {
+				throw KmsServiceError.unsupported(key.arn + " key spec " + key.spec + " is not valid for this "
+						+ "operation. On-demand rotation is supported only on symmetric encryption KMS keys.");
+			}
+			if (key.multiRegionKey != null && !key.multiRegionKey.isPrimary(this.region)) {
+				throw KmsServiceError.unsupported(key.arn + " is a multi-Region replica key. Rotate its primary key "
+						+ key.multiRegionKey.primary().arn() + " instead.");
+			}
+			switch (key.state()) {
+				case PendingDeletion -> throw pendingDeletion(key);
+				case PendingImport -> throw KmsServiceError.invalidState(key.arn + " is pending import.");
+				case Disabled -> throw KmsServiceError.disabled(key.arn + " is disabled.");
+				case Enabled -> {
+				}
+			}
+			EmulatedKey.Material next;
+			if (key.isExternal()) {
+				next = key.pendingRotation();
+				if (next == null) {
+					throw KmsServiceError.invalidState(key.arn + " has no key material pending rotation. Import new "
+							+ "key material with ImportType NEW_KEY_MATERIAL first.");
+				}
+				if (!next.imported) {
+					throw KmsServiceError.invalidState("The key material pending rotation (" + next.id + ") of "
+							+ key.arn + " is not imported. Reimport it first.");
+				}
+				key.expirationModel = next.expirationModel;
+			}
+			else {
+				next = generatedMaterial();
+				key.materials.add(next);
+			}
+			key.current().state = EmulatedKey.Material.State.NON_CURRENT;
+			next.state = EmulatedKey.Material.State.CURRENT;
+			next.rotationDate = now();
+			next.rotationType = "ON_DEMAND";
+			return response("KeyId", key.arn);
+		}
+	}
+
+	private Map<String, Object> listKeyRotations(JsonRequest request) {
+		EmulatedKey key = find(request.requiredString("KeyId"));
+		String include = request.enumValue("IncludeKeyMaterial", List.of("ALL_KEY_MATERIAL", "ROTATIONS_ONLY"));
+		Integer limit = request.integer("Limit");
+		if (limit != null && (limit < 1 || limit > 1000)) {
+			throw KmsServiceError.validation("1 validation error detected: Value '" + limit
+					+ "' at 'limit' failed to satisfy constraint: Member must have value between 1 and 1000");
+		}
+		int pageSize = (limit != null) ? limit : 100;
+		String marker = request.string("Marker");
+		int from = (marker != null) ? (int) decodeMarker(marker) : 0;
+		synchronized (key) {
+			if (key.spec != EmulatedKeySpec.SYMMETRIC_DEFAULT) {
+				throw KmsServiceError.unsupported(key.arn + " key spec " + key.spec
+						+ " is not valid for this operation. Only symmetric encryption KMS keys have rotations.");
+			}
+			// ROTATIONS_ONLY (the default) lists the materials that became current by a
+			// rotation; ALL_KEY_MATERIAL every material, the initial and pending ones too
+			List<EmulatedKey.Material> listed = "ALL_KEY_MATERIAL".equals(include) ? key.materials
+					: key.materials.stream().filter((m) -> m.rotationDate != null).toList();
+			int to = Math.min(listed.size(), from + pageSize);
+			List<Map<String, Object>> entries = new ArrayList<>();
+			for (EmulatedKey.Material material : listed.subList(Math.min(from, to), to)) {
+				entries.add(rotationsListEntry(key, material));
+			}
+			Map<String, Object> response = response("Rotations", entries, "Truncated", to < listed.size());
+			if (to < listed.size()) {
+				response.put("NextMarker", encodeMarker(to));
+			}
+			return response;
+		}
+	}
+
+	private static Map<String, Object> rotationsListEntry(EmulatedKey key, EmulatedKey.Material material) {
+		Map<String, Object> entry = response("KeyId", key.id, "KeyMaterialId", material.id, "KeyMaterialState",
+				material.state.name());
+		if (key.isExternal()) {
+			if (material.description != null) {
+				entry.put("KeyMaterialDescription", material.description);
+			}
+			entry.put("ImportState", material.imported ? "IMPORTED" : "PENDING_IMPORT");
+			if (material.expirationModel != null) {
+				entry.put("ExpirationModel", material.expirationModel);
+			}
+			if (material.validTo != null) {
+				entry.put("ValidTo", epochSeconds(material.validTo));
+			}
+		}
+		if (material.rotationDate != null) {
+			entry.put("RotationDate", epochSeconds(material.rotationDate));
+			entry.put("RotationType", material.rotationType);
+		}
+		return entry;
+	}
+
+	// ReplicateKey
+
+	private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+
+	private static final String DEFAULT_KEY_POLICY = "{\"Version\":\"2012-10-17\",\"Id\":\"key-default-1\","
+			+ "\"Statement\":[{\"Sid\":\"Enable IAM User Permissions\",\"Effect\":\"Allow\","
+			+ "\"Principal\":{\"AWS\":\"arn:aws:iam::%s:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
+
+	private Map<String, Object> replicateKey(JsonRequest request) {
+		String keyId = request.requiredString("KeyId");
+		String replicaRegion = request.requiredString("ReplicaRegion");
+		String description = request.string("Description");
+		if (!REGION.matcher(replicaRegion).matches()) {
+			throw KmsServiceError.validation("1 validation error detected: Value '" + replicaRegion
+					+ "' at 'replicaRegion' failed to satisfy constraint: Member must satisfy regular expression "
+					+ "pattern: ^([a-z]+-){2,3}\\d+$");
+		}
+		EmulatedKey primary = find(keyId);
+		EmulatedKms target;
+		EmulatedKey replica;
+		synchronized (primary) {
+			EmulatedMultiRegionKey group = primary.multiRegionKey;
+			if (group == null) {
+				throw KmsServiceError.unsupported(primary.arn + " is not a multi-Region key. Only multi-Region "
+						+ "primary keys can be replicated.");
+			}
+			if (!group.isPrimary(this.region)) {
+				throw KmsServiceError.unsupported(primary.arn + " is a multi-Region replica key. Replicate its "
+						+ "primary key " + group.primary().arn() + " instead.");
+			}
+			if (primary.state() == State.PendingDeletion) {
+				throw pendingDeletion(primary);
+			}
+			if (replicaRegion.startsWith("cn-") != isChinaRegion()) {
+				throw KmsServiceError.validation("The replica Region " + replicaRegion
+						+ " is not in the partition of the primary key's Region " + this.region + ".");
+			}
+			if (group.hasMemberIn(replicaRegion)) {
+				throw KmsServiceError.alreadyExists("A multi-Region key with the key ID " + primary.id
+						+ " already exists in " + replicaRegion + ".");
+			}
+			target = this.otherRegions.apply(replicaRegion);
+			replica = target.addReplica(primary, (description != null) ? description : primary.description);
+			group.addReplica(replicaRegion, replica.arn);
+		}
+		synchronized (replica) {
+			return response("ReplicaKeyMetadata", target.metadata(replica), "ReplicaPolicy",
+					DEFAULT_KEY_POLICY.formatted(this.accountId), "ReplicaTags", List.of());
+		}
+	}
+
+	/**
+	 * A replica of a primary key of another region: same id, spec, usage and origin; an
+	 * EXTERNAL replica waits for its own import, others share the primary's material.
+	 * Called holding the primary's lock.
+	 */
+	private EmulatedKey addReplica(EmulatedKey primary, String description) {
+		EmulatedKey replica = new EmulatedKey(primary.id, arn(primary.id), this.keySequence.incrementAndGet(), now(),
+				primary.spec, primary.usage, primary.origin, description, primary.multiRegionKey);
+		if (!primary.isExternal()) {
+			EmulatedKey.Material current = primary.current();
+			EmulatedKey.Material copy = new EmulatedKey.Material(current.id, current.identity,
+					EmulatedKey.Material.State.CURRENT);
+			copy.imported = true;
+			replica.materials.add(copy);
+			replica.publicKey = primary.publicKey;
+		}
+		if (this.keys.putIfAbsent(replica.id, replica) != null) {
+			throw KmsServiceError
+				.alreadyExists("A key with the key ID " + primary.id + " already exists in " + this.region + ".");
+		}
+		return replica;
+	}
+
 	// Key lookup
 
 	/**
@@ -704,8 +963,8 @@ final class EmulatedKms {
 		if (key.deletionDate != null) {
 			metadata.put("DeletionDate", epochSeconds(key.deletionDate));
 		}
-		if (key.hasMaterial && key.validTo != null) {
-			metadata.put("ValidTo", epochSeconds(key.validTo));
+		if (key.validTo() != null) {
+			metadata.put("ValidTo", epochSeconds(key.validTo()));
 		}
 		metadata.put("Origin", key.origin);
 		if (key.isExternal() && key.expirationModel != null) {
@@ -716,12 +975,19 @@ final class EmulatedKms {
 		metadata.put("KeySpec", key.spec.name());
 		putAlgorithms(metadata, key);
 		metadata.put("MultiRegion", key.multiRegion);
-		if (key.multiRegion) {
-			metadata.put("MultiRegionConfiguration", response("MultiRegionKeyType", "PRIMARY", "PrimaryKey",
-					response("Arn", key.arn, "Region", this.region), "ReplicaKeys", List.of()));
+		if (key.multiRegionKey != null) {
+			EmulatedMultiRegionKey group = key.multiRegionKey;
+			metadata.put("MultiRegionConfiguration",
+					response("MultiRegionKeyType", group.isPrimary(this.region) ? "PRIMARY" : "REPLICA", "PrimaryKey",
+							response("Arn", group.primary().arn(), "Region", group.primary().region()), "ReplicaKeys",
+							group.replicas()
+								.stream()
+								.map((replica) -> response("Arn", replica.arn(), "Region", replica.region()))
+								.toList()));
 		}
-		if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && key.keyMaterialId != null) {
-			metadata.put("CurrentKeyMaterialId", key.keyMaterialId);
+		EmulatedKey.Material current = key.current();
+		if (key.spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && current != null) {
+			metadata.put("CurrentKeyMaterialId", current.id);
 		}
 		return metadata;
 	}

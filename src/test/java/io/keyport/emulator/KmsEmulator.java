@@ -112,6 +112,7 @@ public final class KmsEmulator implements AutoCloseable {
 		this.wrappingKeys.warmUp(2048);
 		this.kms = new EmulatedKms(this.region, this.accountId, () -> this.clock.instant(), this.wrappingKeys);
 		this.kms.setParametersValidity(builder.parametersValidity);
+		this.kms.connectRegions((other) -> account(this.accountId, other).kms());
 		this.accounts.put(this.accountId, new Account(this.kms, this.kms.operations()));
 		this.sts = new EmulatedSts(() -> this.clock.instant());
 		builder.trustedRoles.forEach(this.sts::trustRole);
@@ -305,14 +306,37 @@ public final class KmsEmulator implements AutoCloseable {
 		return (count != null) ? count.sum() : 0;
 	}
 
-	private Account account(String accountId) {
-		return this.accounts.computeIfAbsent(accountId, (id) -> {
-			EmulatedKms kms = new EmulatedKms(this.region, id, () -> this.clock.instant(), this.wrappingKeys);
+	/**
+	 * An account's KMS in a region. Regions other than the emulator's own come into being
+	 * when ReplicateKey puts a replica there; from then on calls signed for that region
+	 * go to it.
+	 */
+	private Account account(String accountId, String region) {
+		return this.accounts.computeIfAbsent(accountKey(accountId, region), (id) -> {
+			EmulatedKms kms = new EmulatedKms(region, accountId, () -> this.clock.instant(), this.wrappingKeys);
+			kms.connectRegions((other) -> account(accountId, other).kms());
 			kms.setParametersValidity(this.kms.parametersValidity());
 			kms.answerWithForeignPublicKeys(this.foreignPublicKeys);
 			this.corruptWrappingKeys.keySet().forEach((keyId) -> kms.answerWithCorruptWrappingKey(keyId, true));
 			return new Account(kms, kms.operations());
 		});
+	}
+
+	private String accountKey(String accountId, String region) {
+		return region.equals(this.region) ? accountId : accountId + "@" + region;
+	}
+
+	/** The region of a SigV4 credential scope: {@code <key>/<date>/<region>/kms/...}. */
+	private static String regionOf(String authorization) {
+		if (authorization == null) {
+			return null;
+		}
+		int start = authorization.indexOf("Credential=");
+		if (start < 0) {
+			return null;
+		}
+		String[] scope = authorization.substring(start + "Credential=".length()).split("[/,]", 5);
+		return (scope.length >= 4) ? scope[2] : null;
 	}
 
 	@Override
@@ -380,7 +404,10 @@ public final class KmsEmulator implements AutoCloseable {
 			this.accessKeyCallCounts.computeIfAbsent(accessKeyId, (name) -> new LongAdder()).increment();
 		}
 		this.faults.beforeExecution(operation);
-		Function<JsonRequest, Map<String, Object>> handler = account(caller).operations().get(operation);
+		String region = regionOf(exchange.getRequestHeaders().getFirst("Authorization"));
+		boolean known = region != null && this.accounts.containsKey(accountKey(caller, region));
+		Function<JsonRequest, Map<String, Object>> handler = account(caller, known ? region : this.region).operations()
+			.get(operation);
 		if (handler == null) {
 			throw new KmsServiceError("UnknownOperationException", 400, "Unknown operation " + operation);
 		}

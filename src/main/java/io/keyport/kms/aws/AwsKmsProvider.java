@@ -2,6 +2,7 @@ package io.keyport.kms.aws;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -14,6 +15,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
+import software.amazon.awssdk.services.kms.model.AlreadyExistsException;
+import software.amazon.awssdk.services.kms.model.ConflictException;
 import software.amazon.awssdk.services.kms.model.DependencyTimeoutException;
 import software.amazon.awssdk.services.kms.model.DisabledException;
 import software.amazon.awssdk.services.kms.model.ExpiredImportTokenException;
@@ -26,10 +29,14 @@ import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
 import software.amazon.awssdk.services.kms.model.InvalidImportTokenException;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KmsInternalException;
+import software.amazon.awssdk.services.kms.model.IncludeKeyMaterial;
 import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
 import software.amazon.awssdk.services.kms.model.LimitExceededException;
+import software.amazon.awssdk.services.kms.model.ListKeyRotationsResponse;
+import software.amazon.awssdk.services.kms.model.MultiRegionKey;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.kms.model.OriginType;
+import software.amazon.awssdk.services.kms.model.RotationsListEntry;
 import software.amazon.awssdk.services.kms.model.UnsupportedOperationException;
 
 import io.keyport.kms.CreateKeyRequest;
@@ -37,6 +44,7 @@ import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
+import io.keyport.kms.KeyMaterialVersion;
 import io.keyport.kms.KeyOrigin;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KeyUsage;
@@ -45,6 +53,7 @@ import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
+import io.keyport.kms.MultiRegionConfiguration;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.Partition;
@@ -120,7 +129,8 @@ class AwsKmsProvider implements KmsProvider {
 					.createKey(r -> r.origin(OriginType.EXTERNAL)
 						.keySpec(request.keySpec().name())
 						.keyUsage(request.keyUsage().name())
-						.description(request.description()))
+						.description(request.description())
+						.multiRegion(request.multiRegion() ? Boolean.TRUE : null))
 					.keyMetadata()));
 	}
 
@@ -159,12 +169,15 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public ImportResult importKeyMaterial(ImportRequest request) {
-		ImportKeyMaterialResponse response = call("ImportKeyMaterial", () -> this.kms.importKeyMaterial(r -> r
-			.keyId(request.keyId())
-			.importToken(SdkBytes.fromByteArray(request.importToken()))
-			.encryptedKeyMaterial(SdkBytes.fromByteArray(request.encryptedKeyMaterial().bytes()))
-			.expirationModel(request.expirationModel().name())
-			.validTo(request.expirationModel() == ExpirationModel.KEY_MATERIAL_EXPIRES ? request.validTo() : null)));
+		ImportKeyMaterialResponse response = call("ImportKeyMaterial", () -> this.kms
+			.importKeyMaterial(r -> r.keyId(request.keyId())
+				.importToken(SdkBytes.fromByteArray(request.importToken()))
+				.encryptedKeyMaterial(SdkBytes.fromByteArray(request.encryptedKeyMaterial().bytes()))
+				.expirationModel(request.expirationModel().name())
+				.validTo(request.expirationModel() == ExpirationModel.KEY_MATERIAL_EXPIRES ? request.validTo() : null)
+				.importType((request.importType() != null) ? request.importType().name() : null)
+				.keyMaterialId(request.keyMaterialId())
+				.keyMaterialDescription(request.keyMaterialDescription())));
 		return new ImportResult(response.keyId(), response.keyMaterialId());
 	}
 
@@ -189,11 +202,73 @@ class AwsKmsProvider implements KmsProvider {
 		call("ListKeys", () -> this.kms.listKeys(r -> r.limit(1)));
 	}
 
+	@Override
+	public boolean supportsRotation() {
+		return true;
+	}
+
+	@Override
+	public boolean supportsMultiRegion() {
+		return true;
+	}
+
+	@Override
+	public void rotateOnDemand(String keyId) {
+		call("RotateKeyOnDemand", () -> this.kms.rotateKeyOnDemand(r -> r.keyId(keyId)));
+	}
+
+	@Override
+	public List<KeyMaterialVersion> listKeyMaterials(String keyId) {
+		List<KeyMaterialVersion> materials = new ArrayList<>();
+		String marker = null;
+		do {
+			String page = marker;
+			ListKeyRotationsResponse response = call("ListKeyRotations", () -> this.kms.listKeyRotations(
+					r -> r.keyId(keyId).includeKeyMaterial(IncludeKeyMaterial.ALL_KEY_MATERIAL).marker(page)));
+			response.rotations().forEach((entry) -> materials.add(toMaterial(entry)));
+			marker = Boolean.TRUE.equals(response.truncated()) ? response.nextMarker() : null;
+		}
+		while (marker != null);
+		return List.copyOf(materials);
+	}
+
+	@Override
+	public KmsKey replicateKey(String keyId, String replicaRegion) {
+		return call("ReplicateKey", () -> toKey(
+				this.kms.replicateKey(r -> r.keyId(keyId).replicaRegion(replicaRegion)).replicaKeyMetadata()));
+	}
+
+	private static KeyMaterialVersion toMaterial(RotationsListEntry e) {
+		return new KeyMaterialVersion(e.keyMaterialId(), e.keyMaterialDescription(),
+				enumOrNull(KeyMaterialVersion.State.class, e.keyMaterialStateAsString()),
+				// only EXTERNAL keys report an import state; generated material is always
+				// in
+				e.importStateAsString() == null || "IMPORTED".equals(e.importStateAsString()),
+				enumOrNull(ExpirationModel.class, e.expirationModelAsString()), e.validTo(), e.rotationDate(),
+				enumOrNull(KeyMaterialVersion.RotationType.class, e.rotationTypeAsString()));
+	}
+
 	private static KmsKey toKey(KeyMetadata m) {
 		return new KmsKey(m.keyId(), m.arn(), toState(m.keyStateAsString()),
 				enumOrNull(KeyOrigin.class, m.originAsString()), enumOrNull(KeySpec.class, m.keySpecAsString()),
 				enumOrNull(KeyUsage.class, m.keyUsageAsString()), m.description(), m.creationDate(),
-				enumOrNull(ExpirationModel.class, m.expirationModelAsString()), m.validTo(), m.deletionDate());
+				enumOrNull(ExpirationModel.class, m.expirationModelAsString()), m.validTo(), m.deletionDate(),
+				m.currentKeyMaterialId(), toMultiRegion(m));
+	}
+
+	private static MultiRegionConfiguration toMultiRegion(KeyMetadata m) {
+		if (!Boolean.TRUE.equals(m.multiRegion()) || m.multiRegionConfiguration() == null) {
+			return null;
+		}
+		var configuration = m.multiRegionConfiguration();
+		return new MultiRegionConfiguration(
+				enumOrNull(MultiRegionConfiguration.Role.class, configuration.multiRegionKeyTypeAsString()),
+				toRegionalKey(configuration.primaryKey()),
+				configuration.replicaKeys().stream().map(AwsKmsProvider::toRegionalKey).toList());
+	}
+
+	private static MultiRegionConfiguration.RegionalKey toRegionalKey(MultiRegionKey key) {
+		return (key != null) ? new MultiRegionConfiguration.RegionalKey(key.arn(), key.region()) : null;
 	}
 
 	/** AWS spells states in PascalCase ({@code PendingImport}). */
@@ -238,6 +313,10 @@ class AwsKmsProvider implements KmsProvider {
 			case KmsInvalidStateException e -> KmsErrorCode.INVALID_KEY_STATE;
 			case DisabledException e -> KmsErrorCode.INVALID_KEY_STATE;
 			case UnsupportedOperationException e -> KmsErrorCode.UNSUPPORTED_OPERATION;
+			case AlreadyExistsException e -> KmsErrorCode.ALREADY_EXISTS;
+			// another rotation of the key is in progress: its state does not allow this
+			// now
+			case ConflictException e -> KmsErrorCode.INVALID_KEY_STATE;
 			case ExpiredImportTokenException e -> KmsErrorCode.EXPIRED_IMPORT_TOKEN;
 			case InvalidImportTokenException e -> KmsErrorCode.INVALID_IMPORT_TOKEN;
 			case InvalidCiphertextException e -> KmsErrorCode.INVALID_CIPHERTEXT;

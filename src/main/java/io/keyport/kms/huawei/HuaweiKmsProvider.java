@@ -29,6 +29,8 @@ import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
+import io.keyport.kms.ImportType;
+import io.keyport.kms.KeyMaterialVersion;
 import io.keyport.kms.KeyOrigin;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KeyUsage;
@@ -147,6 +149,9 @@ final class HuaweiKmsProvider implements KmsProvider {
 	public KmsKey createExternalKey(CreateKeyRequest request) {
 		String operation = Operation.CREATE_KEY.keyportName();
 		long deadline = this.client.deadline();
+		if (request.multiRegion()) {
+			throw unsupported(operation, "multi-Region keys");
+		}
 		String keySpec = huaweiKeySpec(request.keySpec());
 		if (keySpec == null) {
 			throw new KmsException(KmsErrorCode.VALIDATION, operation, "key spec " + request.keySpec()
@@ -312,6 +317,11 @@ final class HuaweiKmsProvider implements KmsProvider {
 	@Override
 	public ImportResult importKeyMaterial(ImportRequest request) {
 		String operation = Operation.IMPORT_KEY_MATERIAL.keyportName();
+		// a Huawei key holds one material: a reimport is fine, new material or a
+		// material id is not
+		if (request.importType() == ImportType.NEW_KEY_MATERIAL || request.keyMaterialId() != null) {
+			throw unsupported(operation, "several materials per key (new key material, key material ids)");
+		}
 		long deadline = this.client.deadline();
 		String id = keyId(request.keyId(), Operation.IMPORT_KEY_MATERIAL, deadline);
 		ObjectNode body = this.client.body()
@@ -371,6 +381,29 @@ final class HuaweiKmsProvider implements KmsProvider {
 	@Override
 	public void checkReachable() {
 		this.client.call(Operation.LIST_KEYS, this.client.body().put("limit", "1"), this.client.deadline());
+	}
+
+	/**
+	 * Huawei keys hold one material: rotation means a new key (answered before any call).
+	 */
+	@Override
+	public void rotateOnDemand(String keyId) {
+		throw unsupported("RotateKeyOnDemand", "rotation of imported key material");
+	}
+
+	@Override
+	public List<KeyMaterialVersion> listKeyMaterials(String keyId) {
+		throw unsupported("ListKeyRotations", "several materials per key");
+	}
+
+	@Override
+	public KmsKey replicateKey(String keyId, String replicaRegion) {
+		throw unsupported("ReplicateKey", "multi-Region keys");
+	}
+
+	private static KmsException unsupported(String operation, String what) {
+		return new KmsException(KmsErrorCode.UNSUPPORTED_OPERATION, operation,
+				"Huawei Cloud KMS has no " + what + "; Keyport cannot do this on a Huawei target", null);
 	}
 
 	/** The bare key id of an id, a resource name or an alias. */

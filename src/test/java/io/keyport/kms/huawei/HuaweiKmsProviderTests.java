@@ -142,6 +142,32 @@ class HuaweiKmsProviderTests {
 	}
 
 	@Test
+	void rotationAndMultiRegionAreRefusedAsUnsupportedWithoutAnyCall() {
+		assertThat(this.provider.supportsRotation()).isFalse();
+		assertThat(this.provider.supportsMultiRegion()).isFalse();
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> this.provider.rotateOnDemand(KEY_ID))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNSUPPORTED_OPERATION));
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> this.provider.listKeyMaterials(KEY_ID))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNSUPPORTED_OPERATION));
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> this.provider.replicateKey(KEY_ID, "ap-southeast-3"))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNSUPPORTED_OPERATION));
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> this.provider.createExternalKey(
+				new CreateKeyRequest(KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, null, null).asMultiRegion()))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNSUPPORTED_OPERATION));
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> this.provider.importKeyMaterial(new io.keyport.kms.ImportRequest(KEY_ID,
+					"token".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+					io.keyport.wrapping.EncryptedKeyMaterial.of(new byte[256]),
+					io.keyport.kms.ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE, null, KeySpec.SYMMETRIC_DEFAULT,
+					io.keyport.wrapping.WrappingAlgorithm.RSAES_OAEP_SHA_256,
+					io.keyport.wrapping.WrappingKeySpec.RSA_2048)
+				.withMaterial(io.keyport.kms.ImportType.NEW_KEY_MATERIAL, null, null)))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNSUPPORTED_OPERATION));
+		assertThat(this.stub.requests()).isEmpty();
+	}
+
+	@Test
 	void importsOnlyIntoKeysPendingImport() {
 		assertThat(this.provider.acceptsImportIn(KeyState.PENDING_IMPORT)).isTrue();
 		assertThat(this.provider.acceptsImportIn(KeyState.ENABLED)).isFalse();
