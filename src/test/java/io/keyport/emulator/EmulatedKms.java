@@ -109,7 +109,13 @@ final class EmulatedKms {
 				Map.entry("ScheduleKeyDeletion", this::scheduleKeyDeletion),
 				Map.entry("CancelKeyDeletion", this::cancelKeyDeletion), Map.entry("EnableKey", this::enableKey),
 				Map.entry("DisableKey", this::disableKey), Map.entry("CreateAlias", this::createAlias),
-				Map.entry("DeleteAlias", this::deleteAlias), Map.entry("ListAliases", this::listAliases));
+				Map.entry("DeleteAlias", this::deleteAlias), Map.entry("ListAliases", this::listAliases),
+				Map.entry("GenerateDataKey",
+						request -> EmulatedDataKeys.generate(findKeyOrAlias(request.requiredString("KeyId")), request)),
+				Map.entry("Decrypt",
+						request -> EmulatedDataKeys.decrypt(
+								(request.string("KeyId") != null) ? findKeyOrAlias(request.string("KeyId")) : null,
+								request, this::find)));
 	}
 
 	Duration parametersValidity() {
@@ -203,6 +209,9 @@ final class EmulatedKms {
 			}
 			if (spec.family() == EmulatedKeySpec.Family.ECC) {
 				key.publicKey = generateEcPublicKey(spec);
+			}
+			if (spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && "ENCRYPT_DECRYPT".equals(usage)) {
+				key.secret = EmulatedDataKeys.newKeySecret();
 			}
 		}
 		this.keys.put(id, key);
