@@ -3,6 +3,7 @@ package io.keyport.kms;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -93,6 +94,24 @@ public interface KmsProvider {
 	 * @param keyId key id, key ARN, alias name ({@code alias/...}) or alias ARN
 	 */
 	KmsPublicKey getPublicKey(String keyId);
+
+	/**
+	 * GenerateDataKey with KeySpec AES_256 under a symmetric ENCRYPT_DECRYPT key (for
+	 * material custody): the plaintext data key and its ciphertext blob. The caller
+	 * destroys the returned key as soon as it has used it.
+	 * @param encryptionContext bound to the ciphertext; Decrypt needs the same
+	 * @throws KmsException as usual; {@code UNSUPPORTED_OPERATION} for providers without
+	 * data keys
+	 */
+	DataKey generateDataKey(String keyId, Map<String, String> encryptionContext);
+
+	/**
+	 * Decrypt of a data key's ciphertext blob from {@link #generateDataKey} under the
+	 * same key and encryption context. The caller destroys the returned key.
+	 * @throws KmsException with {@code INVALID_CIPHERTEXT} when the blob, key or context
+	 * does not match
+	 */
+	DataKey decrypt(String keyId, byte[] ciphertextBlob, Map<String, String> encryptionContext);
 
 	/**
 	 * The longest one call can take before it ends one way or another: the client's own

@@ -3,6 +3,7 @@ package io.keyport.kms;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
@@ -136,6 +137,16 @@ public final class PacedKmsProvider implements KmsProvider {
 	@Override
 	public KmsPublicKey getPublicKey(String keyId) {
 		return call("GetPublicKey", keyId, () -> this.delegate.getPublicKey(keyId));
+	}
+
+	@Override
+	public DataKey generateDataKey(String keyId, Map<String, String> encryptionContext) {
+		return call("GenerateDataKey", keyId, () -> this.delegate.generateDataKey(keyId, encryptionContext));
+	}
+
+	@Override
+	public DataKey decrypt(String keyId, byte[] ciphertextBlob, Map<String, String> encryptionContext) {
+		return call("Decrypt", keyId, () -> this.delegate.decrypt(keyId, ciphertextBlob, encryptionContext));
 	}
 
 	@Override

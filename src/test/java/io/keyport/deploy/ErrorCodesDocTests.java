@@ -36,13 +36,21 @@ class ErrorCodesDocTests {
 			"delete-imported-key-material", "get-publickey", "schedule-key-deletion", "eu-west-101", "aws-cn",
 			"uri-reference", "x-problem-codes",
 			// retention property names
-			"audit-events", "finished-jobs", "job-events");
+			"audit-events", "finished-jobs", "job-events",
+			// custody property names and custodian types
+			"kms-target", "key-id", "token-label", "pin-file", "key-file", "allow-insecure-local-file", "kms-envelope",
+			"local-file");
 
 	/**
 	 * Codes that appear only in a job's history or last error, listed below the table.
 	 */
 	private static final Set<String> JOB_HISTORY_CODES = Set.of("kms-key-pending-deletion", "lifecycle-work-failed",
-			"public-key-mismatch");
+			"public-key-mismatch",
+			// custody (io.keyport.custody) is not wired into the API yet: listed below
+			// the
+			// table until it is
+			"custody-unknown-custodian", "custody-material-not-found", "custody-integrity-failure", "custody-refused",
+			"custody-unavailable", "custody-unsupported");
 
 	@Test
 	void everyProblemCodeInTheCodeHasOneRowInTheReadme() throws IOException {

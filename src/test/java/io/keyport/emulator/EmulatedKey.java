@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * One KMS key. Identity and configuration are immutable; the lifecycle fields are guarded
- * by the key's monitor. No plaintext material is kept: symmetric and HMAC keys keep a
- * digest to recognise reimports, asymmetric keys their public key.
+ * by the key's monitor. No imported plaintext material is kept: symmetric and HMAC keys
+ * keep a digest to recognise reimports, asymmetric keys their public key.
  */
 final class EmulatedKey {
 
@@ -62,6 +62,12 @@ final class EmulatedKey {
 	 * pending rotation, the others non-current (kept for decryption).
 	 */
 	final List<Material> materials = new ArrayList<>();
+
+	/**
+	 * The emulator's own AES-256 secret of an AWS_KMS symmetric ENCRYPT_DECRYPT key, for
+	 * GenerateDataKey and Decrypt; never imported material.
+	 */
+	byte[] secret;
 
 	/** DER SubjectPublicKeyInfo of asymmetric keys once their material exists. */
 	byte[] publicKey;

@@ -111,7 +111,13 @@ final class EmulatedKms {
 				Map.entry("DisableKey", this::disableKey), Map.entry("CreateAlias", this::createAlias),
 				Map.entry("DeleteAlias", this::deleteAlias), Map.entry("ListAliases", this::listAliases),
 				Map.entry("RotateKeyOnDemand", this::rotateKeyOnDemand),
-				Map.entry("ListKeyRotations", this::listKeyRotations), Map.entry("ReplicateKey", this::replicateKey));
+				Map.entry("ListKeyRotations", this::listKeyRotations), Map.entry("ReplicateKey", this::replicateKey),
+				Map.entry("GenerateDataKey",
+						request -> EmulatedDataKeys.generate(findKeyOrAlias(request.requiredString("KeyId")), request)),
+				Map.entry("Decrypt",
+						request -> EmulatedDataKeys.decrypt(
+								(request.string("KeyId") != null) ? findKeyOrAlias(request.string("KeyId")) : null,
+								request, this::find)));
 	}
 
 	/**
@@ -218,6 +224,9 @@ final class EmulatedKms {
 			key.materials.add(generatedMaterial());
 			if (spec.family() == EmulatedKeySpec.Family.ECC) {
 				key.publicKey = generateEcPublicKey(spec);
+			}
+			if (spec == EmulatedKeySpec.SYMMETRIC_DEFAULT && "ENCRYPT_DECRYPT".equals(usage)) {
+				key.secret = EmulatedDataKeys.newKeySecret();
 			}
 		}
 		this.keys.put(id, key);

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -17,6 +18,12 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.AlreadyExistsException;
 import software.amazon.awssdk.services.kms.model.ConflictException;
+import software.amazon.awssdk.services.kms.model.DataKeySpec;
+import software.amazon.awssdk.services.kms.model.DecryptResponse;
+import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
+import software.amazon.awssdk.services.kms.model.IncorrectKeyException;
+import software.amazon.awssdk.services.kms.model.InvalidKeyUsageException;
+import software.amazon.awssdk.services.kms.model.KeyUnavailableException;
 import software.amazon.awssdk.services.kms.model.DependencyTimeoutException;
 import software.amazon.awssdk.services.kms.model.DisabledException;
 import software.amazon.awssdk.services.kms.model.ExpiredImportTokenException;
@@ -40,6 +47,7 @@ import software.amazon.awssdk.services.kms.model.RotationsListEntry;
 import software.amazon.awssdk.services.kms.model.UnsupportedOperationException;
 
 import io.keyport.kms.CreateKeyRequest;
+import io.keyport.kms.DataKey;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
@@ -197,6 +205,27 @@ class AwsKmsProvider implements KmsProvider {
 				enumOrNull(KeyUsage.class, response.keyUsageAsString()), List.copyOf(algorithms));
 	}
 
+	/**
+	 * The SDK keeps the plaintext in its response's {@code SdkBytes}, which cannot be
+	 * overwritten; Keyport's copy can.
+	 */
+	@Override
+	public DataKey generateDataKey(String keyId, Map<String, String> encryptionContext) {
+		GenerateDataKeyResponse response = call("GenerateDataKey", () -> this.kms
+			.generateDataKey(r -> r.keyId(keyId).keySpec(DataKeySpec.AES_256).encryptionContext(encryptionContext)));
+		return new DataKey(response.keyId(), response.plaintext().asByteArray(),
+				response.ciphertextBlob().asByteArray());
+	}
+
+	@Override
+	public DataKey decrypt(String keyId, byte[] ciphertextBlob, Map<String, String> encryptionContext) {
+		DecryptResponse response = call("Decrypt",
+				() -> this.kms.decrypt(r -> r.keyId(keyId)
+					.ciphertextBlob(SdkBytes.fromByteArray(ciphertextBlob))
+					.encryptionContext(encryptionContext)));
+		return new DataKey(response.keyId(), response.plaintext().asByteArray(), ciphertextBlob);
+	}
+
 	@Override
 	public void checkReachable() {
 		call("ListKeys", () -> this.kms.listKeys(r -> r.limit(1)));
@@ -320,6 +349,10 @@ class AwsKmsProvider implements KmsProvider {
 			case ExpiredImportTokenException e -> KmsErrorCode.EXPIRED_IMPORT_TOKEN;
 			case InvalidImportTokenException e -> KmsErrorCode.INVALID_IMPORT_TOKEN;
 			case InvalidCiphertextException e -> KmsErrorCode.INVALID_CIPHERTEXT;
+			// Decrypt with a key that did not encrypt the blob
+			case IncorrectKeyException e -> KmsErrorCode.INVALID_CIPHERTEXT;
+			case InvalidKeyUsageException e -> KmsErrorCode.UNSUPPORTED_OPERATION;
+			case KeyUnavailableException e -> KmsErrorCode.UNAVAILABLE;
 			case IncorrectKeyMaterialException e -> KmsErrorCode.INCORRECT_KEY_MATERIAL;
 			case LimitExceededException e -> KmsErrorCode.LIMIT_EXCEEDED;
 			case DependencyTimeoutException e -> KmsErrorCode.DEPENDENCY_TIMEOUT;

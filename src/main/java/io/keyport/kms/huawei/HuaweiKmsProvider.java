@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.keyport.kms.CreateKeyRequest;
+import io.keyport.kms.DataKey;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
@@ -376,6 +378,22 @@ final class HuaweiKmsProvider implements KmsProvider {
 		KmsKey key = describe(id, deadline);
 		return new KmsPublicKey(key.arn(), der, key.keySpec(), key.keyUsage(),
 				algorithms(key.keySpec(), key.keyUsage()));
+	}
+
+	/**
+	 * Not supported yet: Huawei's create-datakey / decrypt-datakey would serve envelope
+	 * custody, but custody keys are on AWS targets for now.
+	 */
+	@Override
+	public DataKey generateDataKey(String keyId, Map<String, String> encryptionContext) {
+		throw new KmsException(KmsErrorCode.UNSUPPORTED_OPERATION, "GenerateDataKey",
+				"Keyport's Huawei adapter does not create data keys; put the custody key in an AWS target", null);
+	}
+
+	@Override
+	public DataKey decrypt(String keyId, byte[] ciphertextBlob, Map<String, String> encryptionContext) {
+		throw new KmsException(KmsErrorCode.UNSUPPORTED_OPERATION, "Decrypt",
+				"Keyport's Huawei adapter does not decrypt data keys; put the custody key in an AWS target", null);
 	}
 
 	@Override
