@@ -63,7 +63,7 @@ COPY --chmod=0555 docker/healthcheck.sh /usr/local/bin/keyport-healthcheck
 #   filesystem.
 ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=12.5 -XX:MetaspaceSize=64m -XX:+UseCompactObjectHeaders -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 # AOT cache of the classes a start loads and links (JDK 25, JEP 483/514/515), written by a training run against this
-# image's JVM and jars with the flags above: start-up takes about half the time and CPU. No database or network is
+# image's JVM and jars with the flags above: start-up needs about half the CPU time. No database or network is
 # needed (docker/aot-cache.sh). It is rebuilt with every image; a cache that does not match the JVM, the jars or the
 # object-header setting is refused with a logged error, and Keyport starts without it.
 # The training run's temporary files (Tomcat's work directory, hsperfdata) are not shipped.

@@ -91,8 +91,8 @@ class ContainerArtifactsTests {
 			.matcher(Files.readString(DOCKERFILE));
 		assertThat(image.find()).as("ENV JAVA_TOOL_OPTIONS").isTrue();
 		String flags = image.group(1);
-		// pinned GC (the AOT cache needs the one it was trained with), heap with room
-		// beside it in 768Mi
+		// a pinned GC (the JVM's own choice depends on the machine), heap with room
+		// beside it in 768Mi, the object headers the AOT cache was trained with
 		assertThat(flags).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:+UseCompactObjectHeaders")
 			.doesNotContain("MaxRAMPercentage=75");
 		Map<String, Object> jvm = map(loadYaml(HelmChartTests.CHART.resolve("values.yaml")).get("jvm"));
