@@ -29,6 +29,10 @@ class ContainerArtifactsTests {
 
 	static final Path HEALTHCHECK_SCRIPT = Path.of("docker", "healthcheck.sh");
 
+	static final Path AOT_CACHE_SCRIPT = Path.of("docker", "aot-cache.sh");
+
+	static final Path IMPORT_BENCHMARK = Path.of("scripts", "benchmark-import.sh");
+
 	static final Path LOCALSTACK_HOOK = Path.of("docker", "localstack", "ready.d", "10-keyport-demo-key.sh");
 
 	@Test
@@ -44,18 +48,61 @@ class ContainerArtifactsTests {
 	}
 
 	@Test
-	void imageIsLayeredWithTheSpringBootLauncher() throws IOException {
+	void imageIsLayeredAsTheExtractedJar() throws IOException {
 		String dockerfile = Files.readString(DOCKERFILE);
-		assertThat(dockerfile).contains("-Djarmode=tools", "extract --layers --launcher")
-			.contains("ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
+		// keyport.jar and lib/*.jar, no launcher: the AOT cache covers jars on the class
+		// path only
+		assertThat(dockerfile)
+			.contains("-Djarmode=tools", "extract --layers --destination /workspace/extracted",
+					"--application-filename keyport.jar")
+			.doesNotContain("--launcher", "JarLauncher");
 		// one COPY per layer, least often changed first
 		assertThat(Pattern.compile("COPY --from=build /workspace/extracted/(\\S+)/")
 			.matcher(dockerfile)
 			.results()
 			.map(m -> m.group(1))
 			.toList()).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
-		assertThat(dockerfile).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
-				"-Djava.io.tmpdir=/tmp", "EXPOSE 8080");
+		assertThat(dockerfile).contains("-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", "EXPOSE 8080");
+	}
+
+	@Test
+	void imageStartsWithTheAotCacheOfATrainingRunWithItsOwnFlags() throws IOException {
+		String dockerfile = Files.readString(DOCKERFILE);
+		assertThat(dockerfile)
+			.contains("ENTRYPOINT [\"java\", \"-XX:AOTCache=/app/keyport.aot\", \"-jar\", \"/app/keyport.jar\"]");
+		// the training run comes after the JVM flags (it runs with them) and the last
+		// layer, in the runtime stage
+		int training = dockerfile.indexOf("source=docker/aot-cache.sh");
+		assertThat(training).as("training run with docker/aot-cache.sh").isPositive();
+		assertThat(dockerfile.indexOf("ENV JAVA_TOOL_OPTIONS=")).isBetween(0, training);
+		assertThat(dockerfile.indexOf("COPY --from=build /workspace/extracted/application/")).isBetween(0, training);
+		assertThat(dockerfile.lastIndexOf("FROM ")).isLessThan(training);
+		assertThat(Files.readString(AOT_CACHE_SCRIPT)).contains("-XX:AOTCacheOutput=\"$dir/keyport.aot\"",
+				"-Dspring.context.exit=onRefresh", "SPRING_FLYWAY_ENABLED=false", "-jar \"$dir/keyport.jar\"");
+		assertThat(Files.readAllLines(Path.of(".dockerignore"))).contains("!docker/aot-cache.sh");
+		// the benchmark starts Keyport the same way, with a cache from the same script
+		assertThat(Files.readString(IMPORT_BENCHMARK)).contains("sh docker/aot-cache.sh \"$app\"",
+				"-XX:AOTCache=\"$app/keyport.aot\" -jar \"$app/keyport.jar\"");
+	}
+
+	@Test
+	void imageChartAndImportBenchmarkUseTheSameJvmFlags() throws IOException {
+		Matcher image = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]+)\"$")
+			.matcher(Files.readString(DOCKERFILE));
+		assertThat(image.find()).as("ENV JAVA_TOOL_OPTIONS").isTrue();
+		String flags = image.group(1);
+		// a pinned GC (the JVM's own choice depends on the machine), heap with room
+		// beside it in 768Mi, the object headers the AOT cache was trained with
+		assertThat(flags).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:+UseCompactObjectHeaders")
+			.doesNotContain("MaxRAMPercentage=75");
+		Map<String, Object> jvm = map(loadYaml(HelmChartTests.CHART.resolve("values.yaml")).get("jvm"));
+		assertThat(jvm).containsEntry("options", flags);
+		Matcher benchmark = Pattern.compile("(?m)^keyport_java_opts=\"\\$\\{BENCH_KEYPORT_JAVA_OPTS:-([^}]+)}\"$")
+			.matcher(Files.readString(IMPORT_BENCHMARK));
+		assertThat(benchmark.find()).as("keyport_java_opts default").isTrue();
+		// MaxRAM stands in for the chart's memory limit; the temporary directory is /tmp
+		// anyway
+		assertThat(benchmark.group(1)).isEqualTo("-XX:MaxRAM=768m " + flags.replace(" -Djava.io.tmpdir=/tmp", ""));
 	}
 
 	@Test
@@ -73,7 +120,7 @@ class ContainerArtifactsTests {
 
 	@Test
 	void scriptsAreExecutable() throws IOException {
-		for (Path script : List.of(HEALTHCHECK_SCRIPT, LOCALSTACK_HOOK)) {
+		for (Path script : List.of(HEALTHCHECK_SCRIPT, AOT_CACHE_SCRIPT, LOCALSTACK_HOOK, IMPORT_BENCHMARK)) {
 			assertThat(Files.getPosixFilePermissions(script)).as(script.toString())
 				.contains(PosixFilePermission.OWNER_EXECUTE);
 		}
