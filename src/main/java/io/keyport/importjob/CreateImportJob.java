@@ -12,9 +12,16 @@ import io.keyport.wrapping.WrappingKeySpec;
  * @param refreshPolicy who keeps the parameters valid; {@code null} for the tenant's
  * default
  * @param dueBy when the client means to import, or {@code null}
+ * @param custody the configured custodian that keeps the material for re-imports, or
+ * {@code null} (not kept)
  */
 public record CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
-		ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy) {
+		ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody) {
+
+	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
+			ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy) {
+		this(kmsKeyId, wrappingAlgorithm, wrappingKeySpec, expiration, target, refreshPolicy, dueBy, null);
+	}
 
 	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
 			ExpirationPolicy expiration, String target) {

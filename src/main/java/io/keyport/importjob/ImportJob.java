@@ -22,6 +22,7 @@ import jakarta.persistence.Version;
 
 import org.hibernate.annotations.DynamicUpdate;
 
+import io.keyport.custody.CustodyReference;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
@@ -197,6 +198,16 @@ class ImportJob {
 	private List<ImportJobEvent> events = new ArrayList<>();
 
 	/** Created by {@link #start} and not stored yet: stored by persist, not merge. */
+	/** The custodian chosen at creation, or {@code null}: material is not kept. */
+	@Column(updatable = false)
+	private String custodian;
+
+	/** The custodian's opaque id of the material it keeps for this job, once uploaded. */
+	private String custodyId;
+
+	/** Re-imports of the kept material before its ValidTo. */
+	private int custodyRenewals;
+
 	@Transient
 	private boolean unsaved;
 
@@ -275,6 +286,60 @@ class ImportJob {
 		this.importAttempts = 0;
 		this.lastErrorCode = null;
 		this.lastErrorMessage = null;
+		releaseLease();
+	}
+
+	/** The job keeps its material with this custodian ({@code null}: not kept). */
+	void keepInCustody(String custodian) {
+		if (!this.unsaved) {
+			throw new IllegalStateException("custody is chosen when a job is created");
+		}
+		this.custodian = custodian;
+	}
+
+	/**
+	 * The custodian now keeps the uploaded material under this reference; the previous
+	 * reference, if any, is returned for the caller to destroy.
+	 */
+	CustodyReference holdCustodyReference(CustodyReference reference) {
+		if (this.custodian == null || !this.custodian.equals(reference.custodian())) {
+			throw new IllegalStateException("job " + this.id + " keeps no material with " + reference.custodian());
+		}
+		CustodyReference previous = custodyReference();
+		this.custodyId = reference.id();
+		return previous;
+	}
+
+	/** Where the custodian keeps this job's material, or {@code null}. */
+	CustodyReference custodyReference() {
+		return this.custodyId != null ? new CustodyReference(this.custodian, this.custodyId) : null;
+	}
+
+	String custodian() {
+		return this.custodian;
+	}
+
+	/**
+	 * The kept material was imported again with a new ValidTo: the job stays IMPORTED,
+	 * with the new expiration, and the next checks follow it.
+	 */
+	void recordCustodyRenewal(Instant validTo, String keyMaterialId, String cause, String actor, Instant now,
+			Instant nextCheck) {
+		if (this.state != ImportJobState.IMPORTED || this.custodyId == null
+				|| this.expirationModel != ExpirationModel.KEY_MATERIAL_EXPIRES) {
+			throw new IllegalTransitionException(id(), this.state, ImportJobState.IMPORTED, "renew the material of");
+		}
+		this.materialValidTo = validTo;
+		this.custodyRenewals++;
+		if (keyMaterialId != null) {
+			this.keyMaterialId = keyMaterialId;
+		}
+		this.importedAt = now;
+		this.nextCheckAt = validTo.isBefore(nextCheck) ? validTo : nextCheck;
+		this.lastErrorCode = null;
+		this.lastErrorMessage = null;
+		recordNote(cause, null, actor, now);
+		clearWorkFailures();
 		releaseLease();
 	}
 
@@ -864,7 +929,7 @@ class ImportJob {
 				this.parametersValidTo, this.parameterDownloads, this.importAttempts, this.nextAttemptAt,
 				this.lastErrorCode, this.lastErrorMessage, this.keyMaterialId, this.importedAt, this.createdAt,
 				this.updatedAt, this.createdBy, this.tenant, this.kmsTarget, this.refreshPolicy, this.dueBy,
-				this.lastClientActivityAt);
+				this.lastClientActivityAt, this.custodian, this.custodyId != null, this.custodyRenewals);
 	}
 
 	@Override

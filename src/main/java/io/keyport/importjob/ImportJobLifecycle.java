@@ -85,10 +85,13 @@ public class ImportJobLifecycle {
 
 	private final ClientActivity activity;
 
+	private final CustodyRenewals renewals;
+
 	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, LifecycleProperties properties,
 			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
 			ObservationRegistry observations, PlatformTransactionManager transactionManager, Supersession supersession,
-			RefreshBudget budget, ClientActivity activity) {
+			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals) {
+		this.renewals = renewals;
 		this.budget = budget;
 		this.activity = activity;
 		this.supersession = supersession;
@@ -109,8 +112,10 @@ public class ImportJobLifecycle {
 		return Observation.createNotStarted("keyport.lifecycle.run", this.observations)
 			.lowCardinalityKeyValue("instance.role", "lifecycle")
 			.observe(() -> {
+				// renewals before the watch: material renewed now is not seen expiring
+				int renewed = this.renewals.renewDueMaterial();
 				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs(),
-						settleOnDemandJobs());
+						settleOnDemandJobs(), renewed);
 				this.expiringKeys.refreshGaugeIfStale();
 				return summary;
 			});
@@ -121,8 +126,11 @@ public class ImportJobLifecycle {
 	 *
 	 * @param onDemandSettled ON_DEMAND jobs abandoned, or whose token lapsed while
 	 * wrapped, handled without a KMS call
+	 * @param custodyRenewals imported jobs in custody whose material was re-imported (or
+	 * the attempt failed and was backed off)
 	 */
-	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled) {
+	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled,
+			int custodyRenewals) {
 	}
 
 	// --- due work: each arm matches a partial index of V9 or V11 (target, due time).

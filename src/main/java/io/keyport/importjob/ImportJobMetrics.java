@@ -20,7 +20,7 @@ class ImportJobMetrics {
 	/** Why parameters were downloaded. */
 	enum DownloadCause {
 
-		JOB_CREATED, ON_REQUEST, ON_DEMAND, REFRESH_BEFORE_EXPIRY, AFTER_EXPIRY, TOKEN_EXPIRED;
+		JOB_CREATED, ON_REQUEST, ON_DEMAND, REFRESH_BEFORE_EXPIRY, AFTER_EXPIRY, TOKEN_EXPIRED, CUSTODY_RENEWAL;
 
 		String tag() {
 			return name().toLowerCase(Locale.ROOT);

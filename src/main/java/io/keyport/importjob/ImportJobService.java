@@ -20,6 +20,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.keyport.audit.AuditLog;
+import io.keyport.custody.Custodian;
+import io.keyport.custody.Custodians;
+import io.keyport.custody.CustodyReference;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
@@ -88,10 +91,14 @@ public class ImportJobService {
 
 	private final ClientActivity activity;
 
+	private final Custodians custodians;
+
 	ImportJobService(ImportJobRepository jobs, ImportJobStore store, KmsImports kmsImports, KmsTargets targets,
 			KeyMaterialWrapper wrapper, ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
 			PlatformTransactionManager transactionManager, KmsKeys kmsKeys, ParameterDownloadQuota quota,
-			RefreshPolicyProperties refreshPolicies, OnDemandParameters onDemand, ClientActivity activity) {
+			RefreshPolicyProperties refreshPolicies, OnDemandParameters onDemand, ClientActivity activity,
+			Custodians custodians) {
+		this.custodians = custodians;
 		this.refreshPolicies = refreshPolicies;
 		this.onDemand = onDemand;
 		this.activity = activity;
@@ -139,6 +146,7 @@ public class ImportJobService {
 				new TargetKey(target.name(), key.keyId(), key.arn(), key.keySpec()), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), command.expiration(), admitted.policy(), command.dueBy(), parameters, actor,
 				this.clock.instant());
+		job.keepInCustody(command.custody());
 		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
 		log.info("Import job {} created for key {} ({}, {} with {}, refresh policy {})", view.id(), key.arn(),
 				key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(), admitted.policy());
@@ -172,6 +180,10 @@ public class ImportJobService {
 	private Admission admit(CreateImportJob command, Caller caller, boolean describeNow) {
 		Instant now = this.clock.instant();
 		checkValidTo(command.expiration(), now, null);
+		if (command.custody() != null) {
+			// an unknown custodian is the caller's mistake, refused before any KMS call
+			this.custodians.get(command.custody());
+		}
 		if (command.dueBy() != null && !command.dueBy().isAfter(now)) {
 			throw new ImportJobException(ImportJobException.INVALID_DUE_BY, Kind.INVALID, null, null,
 					"Field 'dueBy' must be in the future (it was " + Sentences.time(command.dueBy()) + ").");
@@ -254,6 +266,15 @@ public class ImportJobService {
 
 	/** Material the client wrapped itself: the service never sees plaintext. */
 	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, Caller caller) {
+		// custody is chosen at creation and never changes, so this read decides
+		ImportJob current = this.readTx.execute(status -> this.store.load(id, caller, true));
+		if (current.custodian() != null) {
+			throw new ImportJobException(ImportJobException.CUSTODY_REQUIRES_PLAINTEXT, Kind.CONFLICT, id,
+					current.state(),
+					"Job " + id + " keeps its material with custodian '" + current.custodian() + "', which needs the "
+							+ "plaintext: Keyport never sees material the client wrapped. Upload the plaintext (POST "
+							+ "/api/v1/import-jobs/" + id + "/key-material) or start a job without custody.");
+		}
 		// never new parameters here: the material was wrapped under the old wrapping key
 		ImportJobView imported = claimAndImport(id, caller, false, context -> {
 			this.wrapper.checkEncrypted(encrypted, context.importSpec(this.targets), context.wrappingKey());
@@ -271,7 +292,16 @@ public class ImportJobService {
 	public ImportJobView importPlaintext(ImportJobId id, KeyMaterial material, Caller caller) {
 		ImportJobView imported;
 		byte[][] derivedPublicKey = new byte[1][];
+		CustodyReference[] kept = new CustodyReference[1];
+		// set once the claim gave the job kept[0]: {the reference it held before,
+		// kept[0]}
+		CustodyReference[][] replaced = new CustodyReference[1][];
 		try (material) {
+			ImportJob current = this.readTx.execute(status -> this.store.load(id, caller, true));
+			if (current.custodian() != null) {
+				// a network or HSM call: before the claim's transaction, never inside it
+				kept[0] = keepInCustody(current, material);
+			}
 			// an ON_DEMAND job whose parameters lapsed gets new ones first: Keyport wraps
 			imported = claimAndImport(id, caller, true, context -> {
 				// the plaintext is overwritten once wrapped, before ImportKeyMaterial
@@ -280,6 +310,9 @@ public class ImportJobService {
 						KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, context.keySpec())) {
 					EncryptedKeyMaterial encrypted = this.wrapper.wrap(importable, context.importSpec(this.targets),
 							context.wrappingKey());
+					if (kept[0] != null) {
+						replaced[0] = new CustodyReference[] { context.job().holdCustodyReference(kept[0]), kept[0] };
+					}
 					// only the public half is kept, to confirm the import afterwards
 					derivedPublicKey[0] = KeyMaterialFormats.derivePublicKey(importable, context.keySpec());
 					return new Wrapped(encrypted, derivedPublicKey[0],
@@ -287,7 +320,51 @@ public class ImportJobService {
 				}
 			});
 		}
+		catch (RuntimeException ex) {
+			if (kept[0] != null && replaced[0] == null) {
+				// the job never took the material: the custodian forgets it
+				destroyQuietly(kept[0]);
+			}
+			throw ex;
+		}
+		finally {
+			if (replaced[0] != null && replaced[0][0] != null) {
+				// an earlier upload's material, replaced by this one
+				destroyQuietly(replaced[0][0]);
+			}
+		}
 		return this.kmsImports.confirmPublicKey(imported, derivedPublicKey[0], caller.actor());
+	}
+
+	/**
+	 * Hands the plaintext to the job's custodian, in the form KMS imports; a custodian's
+	 * failure is the upload's error, with the custody code.
+	 */
+	private CustodyReference keepInCustody(ImportJob job, KeyMaterial material) {
+		Custodian custodian = this.custodians.get(job.custodian());
+		KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, job.keySpec());
+		try {
+			CustodyReference reference = custodian.store(importable, job.keySpec());
+			log.info("Import job {}: material kept by custodian {}", job.id(), custodian.name());
+			return reference;
+		}
+		finally {
+			// a converted copy is overwritten here; the upload itself is still to be
+			// wrapped
+			if (importable != material) {
+				importable.close();
+			}
+		}
+	}
+
+	private void destroyQuietly(CustodyReference reference) {
+		try {
+			this.custodians.of(reference).destroy(reference);
+		}
+		catch (RuntimeException ex) {
+			log.warn("Could not destroy custody material {} of custodian {}: {}", reference.id(), reference.custodian(),
+					ex.toString());
+		}
 	}
 
 	/** Downloads new parameters now, replacing the current ones. */
@@ -334,9 +411,12 @@ public class ImportJobService {
 	private record Wrapped(EncryptedKeyMaterial encrypted, byte[] expectedPublicKey, String cause) {
 	}
 
-	/** What wrapping needs to know of the job. */
+	/**
+	 * What wrapping needs to know of the job, and the job itself (claimed in the
+	 * transaction) to note where the custodian keeps the material.
+	 */
 	private record WrappingContext(String target, KeySpec keySpec, WrappingAlgorithm algorithm,
-			WrappingPublicKey wrappingKey) {
+			WrappingPublicKey wrappingKey, ImportJob job) {
 
 		/**
 		 * The job's import under the provider's rules (the job was created under them, so
@@ -400,7 +480,7 @@ public class ImportJobService {
 				return new UploadClaim.Expired(this.store.save(job).toView(), onDemandJob);
 			}
 			Wrapped wrapped = wrap.apply(new WrappingContext(job.kmsTarget(), job.keySpec(), job.wrappingAlgorithm(),
-					WrappingPublicKey.fromDer(job.usableWrappingKey(now))));
+					WrappingPublicKey.fromDer(job.usableWrappingKey(now)), job));
 			job.markWrapped(wrapped.encrypted(), wrapped.expectedPublicKey(), wrapped.cause(),
 					new Lease(this.lifecycle.instanceId(), now.plus(this.lifecycle.leaseDuration())), actor, now);
 			ImportJob saved = this.store.save(job);

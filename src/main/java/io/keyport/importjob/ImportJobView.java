@@ -13,11 +13,15 @@ import io.keyport.wrapping.WrappingKeySpec;
  * @param dueBy when the client means to import, or {@code null}
  * @param lastClientActivityAt the last client read or upload (minute precision), or
  * {@code null}
+ * @param custody the custodian that keeps the material, or {@code null} (not kept)
+ * @param custodyMaterialHeld whether the custodian holds the job's material
+ * @param custodyRenewals re-imports of the kept material before its ValidTo
  */
 public record ImportJobView(ImportJobId id, long version, ImportJobState state, String kmsKeyId, String kmsKeyArn,
 		KeySpec keySpec, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
 		ExpirationPolicy expiration, Instant parametersFetchedAt, Instant parametersValidTo, int parameterDownloads,
 		int importAttempts, Instant nextAttemptAt, String lastErrorCode, String lastErrorMessage, String keyMaterialId,
 		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, String tenant, String target,
-		RefreshPolicy refreshPolicy, Instant dueBy, Instant lastClientActivityAt) {
+		RefreshPolicy refreshPolicy, Instant dueBy, Instant lastClientActivityAt, String custody,
+		boolean custodyMaterialHeld, int custodyRenewals) {
 }

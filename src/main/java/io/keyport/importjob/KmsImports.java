@@ -105,6 +105,28 @@ class KmsImports {
 	}
 
 	/**
+	 * Sends material kept in custody again (a renewal, no job claim of its own to
+	 * record): a provider that imports only into keys without material has the key's
+	 * current material deleted first, as for any re-import.
+	 */
+	Reimported reimport(String target, ImportRequest request) {
+		KmsProvider kms = this.targets.get(target).kms();
+		boolean deleted = false;
+		if (!kms.acceptsImportIn(KeyState.ENABLED)
+				&& deletesBeforeReimport(kms, kms.describeKey(request.keyId()).state())) {
+			kms.deleteImportedKeyMaterial(request.keyId());
+			deleted = true;
+		}
+		ImportResult result = kms.importKeyMaterial(request);
+		this.metrics.imported(target);
+		return new Reimported(result, deleted);
+	}
+
+	/** KMS's answer to a re-import, and whether the key's material was deleted first. */
+	record Reimported(ImportResult result, boolean deletedFirst) {
+	}
+
+	/**
 	 * After an asymmetric import: KMS's public key (GetPublicKey, no transaction open)
 	 * compared with the one derived from the imported private key, or, for client-wrapped
 	 * material, only its fingerprint. The outcome goes into the job's history; a failure

@@ -11,6 +11,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
+import io.keyport.importjob.CustodyRenewals;
 import io.keyport.importjob.ExpiringKeys;
 import io.keyport.importjob.ImportJobState;
 import io.keyport.importjob.ImportJobStatistics;
@@ -38,17 +39,17 @@ class KeyportHealthIndicator implements HealthIndicator {
 	private final SingleFlightCache<Facts> facts;
 
 	private record Facts(Map<ImportJobState, Long> jobsByState, Duration lag, Instant oldestWaiting,
-			int keysExpiringSoon, RefreshBudget.Plan budget) {
+			int keysExpiringSoon, RefreshBudget.Plan budget, long custodyRenewalsFailing) {
 	}
 
 	KeyportHealthIndicator(ImportJobStatistics statistics, ExpiringKeys expiringKeys, Clock clock,
-			OpsProperties properties, RefreshBudget budget) {
+			OpsProperties properties, RefreshBudget budget, CustodyRenewals renewals) {
 		this.clock = clock;
 		this.expiryLeadTime = expiringKeys.defaultWindow();
 		this.facts = new SingleFlightCache<>(clock, properties.healthCacheTtl(), () -> {
 			ImportJobStatistics.Snapshot snapshot = statistics.snapshot();
 			return new Facts(snapshot.jobsByState(), snapshot.lag(), snapshot.oldestWaiting(),
-					expiringKeys.refreshGauge(), budget.plan());
+					expiringKeys.refreshGauge(), budget.plan(), renewals.failing());
 		});
 	}
 
@@ -60,7 +61,11 @@ class KeyportHealthIndicator implements HealthIndicator {
 			.withDetail("lifecycleLag", facts.lag().toString())
 			.withDetail("keysExpiringSoon", facts.keysExpiringSoon())
 			.withDetail("expiryLeadTime", this.expiryLeadTime.toString())
-			.withDetail("kmsBudget", budget(facts.budget()));
+			.withDetail("kmsBudget", budget(facts.budget()))
+			// imported jobs in custody whose renewal failed: they are retried, but expire
+			// if
+			// it keeps failing
+			.withDetail("custodyRenewalsFailing", facts.custodyRenewalsFailing());
 		if (facts.oldestWaiting() != null) {
 			// the age is computed now, so a cached answer does not understate it
 			health.withDetail("oldestWaitingJobSince", facts.oldestWaiting().toString())

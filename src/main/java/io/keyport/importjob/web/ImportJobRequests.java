@@ -35,10 +35,12 @@ final class ImportJobRequests {
 	 * when omitted
 	 * @param dueBy when the material is expected; EAGER jobs with one are refreshed first
 	 * when the KMS quota is short
+	 * @param custody a configured custodian that keeps the plaintext uploaded for this
+	 * job and re-imports it before its ValidTo; absent: the material is not kept
 	 */
 	record CreateImportJobRequest(@NotBlank @Size(max = 2048) @Schema(minLength = 1, pattern = "\\S") String kmsKeyId,
 			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration,
-			@Size(max = 63) String target, RefreshPolicy refreshPolicy, Instant dueBy) {
+			@Size(max = 63) String target, RefreshPolicy refreshPolicy, Instant dueBy, @Size(max = 63) String custody) {
 	}
 
 	/**

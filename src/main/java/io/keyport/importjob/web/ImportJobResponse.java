@@ -20,13 +20,17 @@ import io.keyport.wrapping.WrappingKeySpec;
  *
  * @param refreshPolicy who keeps the parameters valid
  * @param dueBy when the client means to import, if it said so
+ * @param custody the custodian that keeps the material, if the job chose one
+ * @param custodyMaterialHeld with custody: whether the custodian holds the material
+ * @param custodyRenewals with custody: re-imports of the kept material before its ValidTo
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, String kmsKeyArn, KeySpec keySpec,
 		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
 		ParametersState parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError,
 		String keyMaterialId, Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, long version,
-		String target, RefreshPolicy refreshPolicy, Instant dueBy) {
+		String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody, Boolean custodyMaterialHeld,
+		Integer custodyRenewals) {
 
 	static ImportJobResponse of(ImportJobView job) {
 		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(), job.keySpec(),
@@ -36,7 +40,9 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 				job.importAttempts(), job.nextAttemptAt(),
 				job.lastErrorCode() != null ? new ImportJobError(job.lastErrorCode(), job.lastErrorMessage()) : null,
 				job.keyMaterialId(), job.importedAt(), job.createdAt(), job.updatedAt(), job.createdBy(), job.version(),
-				job.target(), job.refreshPolicy(), job.dueBy());
+				job.target(), job.refreshPolicy(), job.dueBy(), job.custody(),
+				job.custody() != null ? job.custodyMaterialHeld() : null,
+				job.custody() != null ? job.custodyRenewals() : null);
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,0 +1,193 @@
+package io.keyport.importjob;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.keyport.custody.Custodians;
+import io.keyport.custody.CustodyReference;
+import io.keyport.importjob.LifecycleClaims.Due;
+import io.keyport.importjob.LifecycleClaims.DueWork;
+import io.keyport.importjob.LifecycleClaims.JobClaim;
+import io.keyport.kms.ImportParameters;
+import io.keyport.kms.ImportRequest;
+import io.keyport.kms.KmsTargets;
+import io.keyport.support.DescribedFailure;
+import io.keyport.wrapping.EncryptedKeyMaterial;
+import io.keyport.wrapping.ImportSpec;
+import io.keyport.wrapping.WrappingPublicKey;
+
+/**
+ * Keeps material in custody alive: an imported job whose material expires within
+ * {@code keyport.custody.renewal.before} gets new parameters, its custodian wraps the
+ * same material for the new wrapping key, and KMS imports it with a ValidTo
+ * {@code extend-by} ahead (Huawei: the key's material deleted first). The job stays one
+ * job, IMPORTED, with the new ValidTo, a renewal count and an entry in its history: the
+ * key and its material are the same, so a new job per renewal would only supersede the
+ * last one. Claims, leases and backoff are the lifecycle's ({@link LifecycleClaims}), so
+ * any number of replicas can run it; a failed renewal stays IMPORTED with its error and
+ * is retried after the backoff until the material expires (then MATERIAL_EXPIRED, as any
+ * job).
+ */
+@Component
+public class CustodyRenewals {
+
+	private static final Logger log = LoggerFactory.getLogger(CustodyRenewals.class);
+
+	private static final String ACTOR = "system:custody-renewal";
+
+	private final ImportJobStore store;
+
+	private final KmsImports kmsImports;
+
+	private final KmsTargets targets;
+
+	private final Custodians custodians;
+
+	private final LifecycleClaims claims;
+
+	private final LifecycleProperties lifecycle;
+
+	private final ImportJobProperties jobProperties;
+
+	private final CustodyRenewalProperties renewal;
+
+	private final RefreshBudget budget;
+
+	private final MeterRegistry registry;
+
+	private final JdbcTemplate jdbc;
+
+	private final Clock clock;
+
+	private final TransactionTemplate tx;
+
+	CustodyRenewals(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, Custodians custodians,
+			LifecycleClaims claims, LifecycleProperties lifecycle, ImportJobProperties jobProperties,
+			CustodyRenewalProperties renewal, RefreshBudget budget, MeterRegistry registry, JdbcTemplate jdbc,
+			Clock clock, PlatformTransactionManager transactionManager) {
+		this.store = store;
+		this.kmsImports = kmsImports;
+		this.targets = targets;
+		this.custodians = custodians;
+		this.claims = claims;
+		this.lifecycle = lifecycle;
+		this.jobProperties = jobProperties;
+		this.renewal = renewal;
+		this.budget = budget;
+		this.registry = registry;
+		this.jdbc = jdbc;
+		this.clock = clock;
+		this.tx = new TransactionTemplate(transactionManager);
+	}
+
+	/**
+	 * Imported jobs in custody whose material expires within the renewal margin and has
+	 * not expired yet (import_job_custody_renewal_due, V13).
+	 */
+	static DueWork renewalDue(Instant now, CustodyRenewalProperties renewal) {
+		return new DueWork("material_valid_to",
+				List.of(new Due(
+						"state = 'IMPORTED' and custody_id is not null and material_valid_to is not null "
+								+ "and material_valid_to > ?",
+						"material_valid_to", Timestamp.from(now.plus(renewal.before())), Timestamp.from(now))));
+	}
+
+	/**
+	 * Renews the due jobs, per target within what is left of the day's
+	 * GetParametersForImport budget; the number of jobs worked on.
+	 */
+	public int renewDueMaterial() {
+		Instant now = this.clock.instant();
+		List<List<JobClaim>> claimed = new ArrayList<>();
+		for (String target : this.targets.names()) {
+			int allowance = this.budget.allowance(target, this.lifecycle.batchSize());
+			if (allowance > 0) {
+				claimed.add(this.claims.claim(renewalDue(now, this.renewal), now, List.of(target), allowance));
+			}
+		}
+		List<JobClaim> claims = LifecycleClaims.inTurn(claimed);
+		for (JobClaim claim : claims) {
+			this.claims.work(claim, this::renewOne);
+		}
+		return claims.size();
+	}
+
+	/**
+	 * Imported jobs in custody whose last renewal failed (they keep their error until a
+	 * renewal succeeds), for the health details.
+	 */
+	public long failing() {
+		Long failing = this.jdbc.queryForObject("select count(*) from import_job where state = 'IMPORTED' "
+				+ "and custody_id is not null and last_error_code is not null", Long.class);
+		return (failing != null) ? failing : 0;
+	}
+
+	private void renewOne(JobClaim claim) {
+		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
+		CustodyReference reference = job.custodyReference();
+		Instant now = this.clock.instant();
+		Instant latest = now.plus(this.jobProperties.maxValidity());
+		Instant extended = now.plus(this.renewal.extendBy());
+		Instant validTo = extended.isAfter(latest) ? latest : extended;
+		KmsImports.Reimported outcome;
+		try {
+			this.budget.recordDownload(job.kmsTarget());
+			ImportParameters parameters = this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(),
+					job.wrappingAlgorithm(), job.wrappingKeySpec(), job.id(),
+					ImportJobMetrics.DownloadCause.CUSTODY_RENEWAL);
+			WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
+			ImportSpec spec = new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
+					this.targets.get(job.kmsTarget()).kms().importRules());
+			// the custodian wraps: the plaintext never leaves it (kms-envelope opens it
+			// only for this wrap)
+			EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
+			ImportRequest request = new ImportRequest(job.kmsKeyArn(), parameters.importToken(), wrapped,
+					job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec());
+			outcome = this.kmsImports.reimport(job.kmsTarget(), request);
+		}
+		catch (RuntimeException ex) {
+			String code = (ex instanceof DescribedFailure described) ? described.code() : "custody-renewal-failed";
+			count(job.kmsTarget(), "failed");
+			log.warn("Import job {}: renewal from custody {} failed ({}): {}", job.id(), reference.custodian(), code,
+					ex.getMessage());
+			this.claims.update(claim,
+					j -> j.deferWork(code,
+							"renewal from custody failed: " + ex.getMessage() + "; retried after a backoff until "
+									+ "the material expires at " + j.expiration().validTo(),
+							now.plus(this.claims.backoff(claim))));
+			return;
+		}
+		count(job.kmsTarget(), "renewed");
+		log.info("Import job {}: material re-imported from custody {}, valid until {}", job.id(), reference.custodian(),
+				validTo);
+		Instant done = this.clock.instant();
+		this.claims.update(claim,
+				j -> j.recordCustodyRenewal(validTo, outcome.result().keyMaterialId(),
+						"material re-imported from custody (" + reference.custodian() + "), valid until " + validTo
+								+ (outcome.deletedFirst() ? "; the key's material was deleted first" : ""),
+						ACTOR, done, done.plus(this.lifecycle.driftCheckInterval())));
+	}
+
+	private void count(String target, String outcome) {
+		Counter.builder("keyport.custody.renewals")
+			.description("Re-imports of material kept in custody before its ValidTo, by outcome")
+			.tag("target", target)
+			.tag("outcome", outcome)
+			.register(this.registry)
+			.increment();
+	}
+
+}

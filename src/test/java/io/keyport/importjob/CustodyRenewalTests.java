@@ -1,0 +1,273 @@
+package io.keyport.importjob;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.ApiClient.Response;
+import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.PlaintextRegistry;
+import io.keyport.testsupport.TestInfrastructure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Custody per job and the re-import before ValidTo (issue 15, points 1 and 2): a
+ * KMS-envelope custodian against the emulator keeps the plaintext uploaded for a job, and
+ * the lifecycle re-imports the same material under a new ValidTo before the old one
+ * passes, over a simulated month, with the key Enabled throughout.
+ */
+class CustodyRenewalTests extends IntegrationTest {
+
+	static final Duration BEFORE = Duration.ofHours(2);
+
+	static final Duration EXTEND_BY = Duration.ofDays(1);
+
+	static final Duration STEP = Duration.ofHours(1);
+
+	private static String custodyKeyArn;
+
+	final KmsClient kms = TestInfrastructure.kmsClient();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	ImportJobLifecycle lifecycle;
+
+	@Autowired
+	CustodyRenewals renewals;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@Autowired
+	@Qualifier("keyport")
+	HealthIndicator keyportHealth;
+
+	ApiClient api;
+
+	@DynamicPropertySource
+	static void custodian(DynamicPropertyRegistry registry) {
+		registry.add("keyport.custody.vault.type", () -> "kms-envelope");
+		registry.add("keyport.custody.vault.key-id", CustodyRenewalTests::custodyKey);
+		registry.add("keyport.custody.renewal.before", BEFORE::toString);
+		registry.add("keyport.custody.renewal.extend-by", EXTEND_BY::toString);
+	}
+
+	private static synchronized String custodyKey() {
+		if (custodyKeyArn == null) {
+			custodyKeyArn = TestInfrastructure.kmsClient()
+				.createKey(r -> r.description("keyport custody key"))
+				.keyMetadata()
+				.arn();
+		}
+		return custodyKeyArn;
+	}
+
+	@BeforeEach
+	void client() {
+		this.api = new ApiClient(this.port);
+		this.clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+	}
+
+	@Test
+	void materialInCustodyIsReimportedBeforeEachValidToForAMonthWithTheKeyEnabledAndTheSameMaterial() throws Exception {
+		Instant start = this.clock.instant();
+		byte[] material = random();
+		String keyId = createKey();
+		JsonNode job = importInCustody(keyId, start.plus(Duration.ofMinutes(10)), material);
+		assertThat(job.get("custody").asString()).isEqualTo("vault");
+		assertThat(job.get("custodyMaterialHeld").asBoolean()).isTrue();
+		assertThat(job.get("custodyRenewals").asInt()).isZero();
+		String jobId = job.get("id").asString();
+		String materialId = emulatorMaterialId(keyId, material);
+		assertThat(job.get("keyMaterialId").asString()).isEqualTo(materialId);
+
+		// the test's model of the policy: renewed at the first run with ValidTo within
+		// BEFORE, to now + EXTEND_BY
+		Instant expectedValidTo = start.plus(Duration.ofMinutes(10));
+		int expectedRenewals = 0;
+		long started = System.nanoTime();
+		for (Instant now = start; now.isBefore(start.plus(Duration.ofDays(30))); now = advance(STEP)) {
+			if (!expectedValidTo.isAfter(now.plus(BEFORE))) {
+				expectedValidTo = now.plus(EXTEND_BY);
+				expectedRenewals++;
+			}
+			// the arms that work on imported jobs (other classes' jobs in the shared
+			// database would make the whole lifecycle slow here)
+			this.renewals.renewDueMaterial();
+			this.lifecycle.watchImportedJobs();
+			KeyMetadata key = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
+			assertThat(key.keyState()).as("key state at %s", now).isEqualTo(KeyState.ENABLED);
+			assertThat(key.currentKeyMaterialId()).as("material at %s", now).isEqualTo(materialId);
+			assertThat(key.validTo()).as("ValidTo at %s", now)
+				.isEqualTo(expectedValidTo.truncatedTo(ChronoUnit.SECONDS));
+		}
+		assertThat(System.nanoTime() - started).isLessThan(Duration.ofSeconds(60).toNanos());
+
+		JsonNode renewed = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(renewed.get("state").asString()).isEqualTo("IMPORTED");
+		// a month over (extend-by less the margin, rounded to the steps): 30 d / 22 h
+		assertThat(expectedRenewals).isEqualTo(33);
+		assertThat(renewed.get("custodyRenewals").asInt()).isEqualTo(expectedRenewals);
+		assertThat(renewed.get("keyMaterialId").asString()).isEqualTo(materialId);
+		assertThat(Instant.parse(renewed.get("expiration").get("validTo").asString())).isEqualTo(expectedValidTo);
+		List<String> renewalEntries = events(jobId).stream()
+			.filter(cause -> cause.startsWith("material re-imported from custody (vault), valid until "))
+			.toList();
+		assertThat(renewalEntries).hasSize(expectedRenewals);
+		assertThat(renewalEntries.getLast()).endsWith(expectedValidTo.toString());
+	}
+
+	@Test
+	void unknownCustodianIsRefusedWith422BeforeAnyKmsCall() {
+		String keyId = createKey();
+		long downloads = this.emulator.callCount(this.emulator.accountId(), "GetParametersForImport");
+		long describes = this.emulator.callCount(this.emulator.accountId(), "DescribeKey");
+
+		Response refused = this.api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "no-such-vault")));
+
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+		assertThat(refused.json().get("code").asString()).isEqualTo("custody-unknown-custodian");
+		assertThat(this.emulator.callCount(this.emulator.accountId(), "GetParametersForImport")).isEqualTo(downloads);
+		assertThat(this.emulator.callCount(this.emulator.accountId(), "DescribeKey")).isEqualTo(describes);
+	}
+
+	@Test
+	void clientWrappedUploadToAJobInCustodyIsRefusedAndChangesNothing() {
+		String keyId = createKey();
+		Response created = this.api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault")));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+
+		Response refused = this.api.putJson("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
+				ApiClient.json(Map.of("encryptedKeyMaterial", Base64.getEncoder().encodeToString(new byte[256]))));
+
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+		assertThat(refused.json().get("code").asString()).isEqualTo("custody-requires-plaintext");
+		JsonNode unchanged = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(unchanged.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(unchanged.get("custodyMaterialHeld").asBoolean()).isFalse();
+	}
+
+	@Test
+	void refusedDecryptFailsTheRenewalVisiblyAndItIsRetriedAfterTheBackoffOnceTheKeyIsEnabled() throws Exception {
+		Instant start = this.clock.instant();
+		byte[] material = random();
+		String keyId = createKey();
+		// within the renewal margin at once
+		String jobId = importInCustody(keyId, start.plus(Duration.ofHours(1)), material).get("id").asString();
+		double failedBefore = renewalCount("failed");
+		this.kms.disableKey(r -> r.keyId(custodyKeyArn));
+		try {
+			this.renewals.renewDueMaterial();
+		}
+		finally {
+			this.kms.enableKey(r -> r.keyId(custodyKeyArn));
+		}
+
+		JsonNode failed = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(failed.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(failed.get("lastError").get("code").asString()).isEqualTo("custody-refused");
+		assertThat(failed.get("custodyRenewals").asInt()).isZero();
+		assertThat(renewalCount("failed")).isEqualTo(failedBefore + 1);
+		// backed off: not tried again at once
+		this.renewals.renewDueMaterial();
+		assertThat(renewalCount("failed")).isEqualTo(failedBefore + 1);
+		// operators see it in the health details (past the health cache's lifetime)
+		advance(Duration.ofMinutes(1));
+		assertThat(this.keyportHealth.health().getDetails().get("custodyRenewalsFailing")).isEqualTo(1L);
+
+		// after the backoff (at most keyport.import-jobs.retry-max-delay, 15 min)
+		Instant retried = advance(Duration.ofMinutes(16));
+		this.renewals.renewDueMaterial();
+
+		JsonNode renewed = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(renewed.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(renewed.has("lastError")).isFalse();
+		assertThat(renewed.get("custodyRenewals").asInt()).isEqualTo(1);
+		assertThat(Instant.parse(renewed.get("expiration").get("validTo").asString()))
+			.isEqualTo(retried.plus(EXTEND_BY));
+		KeyMetadata key = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
+		assertThat(key.keyState()).isEqualTo(KeyState.ENABLED);
+		assertThat(key.currentKeyMaterialId()).isEqualTo(emulatorMaterialId(keyId, material));
+	}
+
+	private Instant advance(Duration step) {
+		this.clock.advance(step);
+		return this.clock.instant();
+	}
+
+	private double renewalCount(String outcome) {
+		Counter counter = this.meters.find("keyport.custody.renewals").tag("outcome", outcome).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private JsonNode importInCustody(String keyId, Instant validTo, byte[] material) {
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "custody",
+				"vault", "expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()))));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+		Response imported = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
+		return imported.json();
+	}
+
+	private List<String> events(String jobId) {
+		JsonNode events = this.api.get("/api/v1/import-jobs/" + jobId + "/events").json();
+		JsonNode items = events.has("items") ? events.get("items") : events;
+		return items.valueStream().map(event -> event.get("cause").asString()).toList();
+	}
+
+	private String createKey() {
+		return this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")))
+			.json()
+			.get("keyId")
+			.asString();
+	}
+
+	/** As the emulator derives it: from the key id and the digest of the material. */
+	private static String emulatorMaterialId(String keyId, byte[] material) throws Exception {
+		byte[] identity = MessageDigest.getInstance("SHA-256").digest(material);
+		MessageDigest digest = MessageDigest.getInstance("SHA-256");
+		digest.update(("kms-emulator:key-material-id:" + keyId + ":").getBytes(StandardCharsets.US_ASCII));
+		return HexFormat.of().formatHex(digest.digest(identity));
+	}
+
+	private static byte[] random() {
+		byte[] bytes = new byte[32];
+		new SecureRandom().nextBytes(bytes);
+		PlaintextRegistry.register(bytes);
+		return bytes;
+	}
+
+}
