@@ -113,7 +113,8 @@ final class OperationContracts {
 								"kms-key-state-forbids-import", "unsupported-key-spec", "invalid-valid-to",
 								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm", "invalid-due-by",
 								"wrapping-key-spec-mismatch", "kms-validation-error", "kms-invalid-key-state",
-								"kms-unsupported-operation", "kms-quota-exceeded", "concurrent-modification")));
+								"kms-unsupported-operation", "kms-quota-exceeded", "concurrent-modification",
+								"custody-unknown-custodian")));
 		add("planImportJob", IMPORT_JOBS, "Plan an import job (dry run)",
 				"The same body, checks and refusals as creating the job (the key's ownership, origin, state and "
 						+ "spec, the provider's rules, the expiration, the tenant's share of the "
@@ -125,7 +126,7 @@ final class OperationContracts {
 						List.of("kms-key-not-found", "kms-invalid-key-id", "kms-key-not-external",
 								"kms-key-state-forbids-import", "unsupported-key-spec", "invalid-valid-to",
 								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm", "invalid-due-by",
-								"kms-validation-error", "kms-quota-exceeded")));
+								"kms-validation-error", "kms-quota-exceeded", "custody-unknown-custodian")));
 		add("listImportJobs", IMPORT_JOBS, "List the tenant's import jobs",
 				"Newest first, one page at a time, optionally filtered by state and KMS key id.",
 				List.of("keyport:read", "keyport:admin"), 200, "One page of jobs", codes(QUERY));
@@ -160,8 +161,9 @@ final class OperationContracts {
 						+ "into KMS at once; KMS refusals leave the job FAILED or waiting for new parameters. Material "
 						+ "uploaded after the parameters lapsed is refused (409 parameters-expired) whatever the refresh "
 						+ "policy: it was wrapped under the old wrapping key.",
-				List.of("keyport:import"), 200, "The job after the import", codes(JOB, JSON_BODY, KMS, importRefusals(),
-						List.of("invalid-base64", "empty-encrypted-key-material", "invalid-encrypted-key-material")));
+				List.of("keyport:import"), 200, "The job after the import",
+				codes(JOB, JSON_BODY, KMS, importRefusals(), List.of("invalid-base64", "empty-encrypted-key-material",
+						"invalid-encrypted-key-material", "custody-requires-plaintext")));
 		add("uploadPlaintext", IMPORT_JOBS, "Upload plaintext key material: Keyport wraps it, then imports",
 				"JSON {keyMaterial: base64}, or the raw file: application/x-pem-file for a PEM private key (PRIVATE "
 						+ "KEY, RSA PRIVATE KEY, EC PRIVATE KEY), application/octet-stream for DER (PKCS#8, PKCS#1, "
@@ -174,7 +176,9 @@ final class OperationContracts {
 						List.of("invalid-base64", "empty-key-material", "invalid-key-material-length",
 								"invalid-key-material", "key-material-too-large", "invalid-wrapping-key",
 								"unsupported-key-spec", "incompatible-wrapping-algorithm",
-								"unsupported-wrapping-algorithm")));
+								"unsupported-wrapping-algorithm"),
+						List.of("custody-unknown-custodian", "custody-refused", "custody-unavailable",
+								"custody-unsupported")));
 		add("refreshParameters", IMPORT_JOBS, "Fetch new wrapping key and import token",
 				"For a job whose parameters expired or that must import the same material again; with an "
 						+ "expiration also a new validTo. Refused moments after the last refresh (refresh-too-soon).",

@@ -58,6 +58,9 @@ final class ProblemCatalog {
 				+ "ON_DEMAND job: get the new wrapping key); material wrapped under the old key cannot be imported",
 				409);
 		add("no-import-parameters", "The job has no current wrapping key and import token", 409);
+		add("custody-requires-plaintext",
+				"The job keeps its material in custody, so it takes only plaintext uploads, never client-wrapped ones",
+				409);
 		add("valid-to-passed", "The material's expiration passed; refresh the parameters with a new validTo", 409);
 		add("kms-key-state-forbids-import", "The KMS key's state does not accept key material", 409);
 		add("kms-key-pending-import", "The KMS key has no key material yet, so no public key", 409);
@@ -77,6 +80,8 @@ final class ProblemCatalog {
 		add("invalid-key-material-length", "The key material's length does not fit the key spec", 422);
 		add("invalid-key-material", "The key material is not valid for the key spec", 422);
 		add("key-material-too-large", "The key material is too large for the wrapping algorithm", 422);
+		add("custody-unknown-custodian", "No custodian of that name is configured", 422);
+		add("custody-unsupported", "The job's custodian cannot keep this key spec or wrap with this algorithm", 422);
 		add("invalid-wrapping-key", "The job's wrapping key cannot be used", 422);
 		add("wrapping-key-spec-mismatch",
 				"The wrapping key does not match the job's wrapping key spec (422), or KMS returned another one (502)",
@@ -98,6 +103,9 @@ final class ProblemCatalog {
 		add("internal-error", "An unexpected error on Keyport's side; it has been logged", 500);
 		add("kms-access-denied", "KMS denied Keyport's credentials; an operator must fix the role", 502);
 		add("kms-limit-exceeded", "A KMS account limit is reached; an operator must raise it", 502);
+		add("custody-refused", "The job's custodian (its custody KMS key or HSM) refused; an operator must check it",
+				502);
+		add("custody-unavailable", "The job's custodian cannot be reached; retry after Retry-After", 503);
 		add("database-unavailable", "The database is not reachable; retry after Retry-After", 503);
 		add("kms-throttled", "KMS throttled the request; retry after Retry-After", 503);
 		add("kms-dependency-timeout", "KMS timed out; retry after Retry-After", 503);

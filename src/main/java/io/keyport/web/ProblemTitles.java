@@ -13,6 +13,7 @@ public final class ProblemTitles {
 	/** Codes whose title reads better than the code in words. */
 	private static final Map<String, String> WRITTEN = Map.ofEntries(Map.entry("invalid-valid-to", "Invalid validTo"),
 			Map.entry("invalid-due-by", "Invalid dueBy"), Map.entry("valid-to-passed", "Material expiration passed"),
+			Map.entry("custody-unknown-custodian", "Unknown custodian"),
 			Map.entry("invalid-idempotency-key", "Invalid Idempotency-Key"),
 			Map.entry("idempotency-key-in-flight", "Idempotency-Key in flight"),
 			Map.entry("idempotency-key-reused", "Idempotency-Key reused"),
