@@ -178,6 +178,32 @@ class CustodyRenewalTests extends IntegrationTest {
 	}
 
 	@Test
+	void custodianRefusingTheUploadIsTheUploadsErrorAndTheJobStillWaits() {
+		String keyId = createKey();
+		Response created = this.api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault")));
+		String jobId = created.json().get("id").asString();
+		long imports = this.emulator.callCount(this.emulator.accountId(), "ImportKeyMaterial");
+		this.kms.disableKey(r -> r.keyId(custodyKeyArn));
+		Response refused;
+		try {
+			refused = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(random()))));
+		}
+		finally {
+			this.kms.enableKey(r -> r.keyId(custodyKeyArn));
+		}
+
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
+		assertThat(refused.json().get("code").asString()).isEqualTo("custody-refused");
+		assertThat(refused.json().get("custodian").asString()).isEqualTo("vault");
+		assertThat(this.emulator.callCount(this.emulator.accountId(), "ImportKeyMaterial")).isEqualTo(imports);
+		JsonNode unchanged = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(unchanged.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(unchanged.get("custodyMaterialHeld").asBoolean()).isFalse();
+	}
+
+	@Test
 	void refusedDecryptFailsTheRenewalVisiblyAndItIsRetriedAfterTheBackoffOnceTheKeyIsEnabled() throws Exception {
 		Instant start = this.clock.instant();
 		byte[] material = random();
