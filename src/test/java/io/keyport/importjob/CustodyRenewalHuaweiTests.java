@@ -1,0 +1,99 @@
+package io.keyport.importjob;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.ApiClient.Response;
+import io.keyport.testsupport.MultiTargetIntegrationTest;
+import io.keyport.testsupport.PlaintextRegistry;
+import io.keyport.testsupport.TestInfrastructure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The re-import from custody on Huawei, which imports only into keys without material:
+ * the key's material is deleted, then the same material imported with the new ValidTo,
+ * and the job's history says so.
+ */
+class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
+
+	private static String custodyKeyArn;
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	CustodyRenewals renewals;
+
+	@DynamicPropertySource
+	static void custodian(DynamicPropertyRegistry registry) {
+		registry.add("keyport.custody.vault.type", () -> "kms-envelope");
+		registry.add("keyport.custody.vault.kms-target", () -> AWS_A);
+		registry.add("keyport.custody.vault.key-id", CustodyRenewalHuaweiTests::custodyKey);
+		registry.add("keyport.custody.renewal.before", () -> "2h");
+		registry.add("keyport.custody.renewal.extend-by", () -> "1d");
+	}
+
+	private static synchronized String custodyKey() {
+		if (custodyKeyArn == null) {
+			custodyKeyArn = TestInfrastructure.kmsClient()
+				.createKey(r -> r.description("keyport custody key"))
+				.keyMetadata()
+				.arn();
+		}
+		return custodyKeyArn;
+	}
+
+	@Test
+	void renewalFromCustodyDeletesTheHuaweiKeysMaterialThenImportsTheSameWithTheNewValidTo() {
+		this.clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+		ApiClient api = new ApiClient(this.port);
+		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "AES_256", "target", HUAWEI)))
+			.json()
+			.get("keyId")
+			.asString();
+		Instant validTo = this.clock.instant().plus(Duration.ofHours(1));
+		Response created = api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "target", HUAWEI, "custody", "vault", "expiration",
+						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()))));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+		byte[] material = new byte[32];
+		new SecureRandom().nextBytes(material);
+		PlaintextRegistry.register(material);
+		Response imported = api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		long deletes = this.huawei.callCount("delete-imported-key-material");
+
+		this.clock.advance(Duration.ofMinutes(30));
+		this.renewals.renewDueMaterial();
+
+		Instant renewedTo = this.clock.instant().plus(Duration.ofDays(1));
+		JsonNode job = api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(job.get("custodyRenewals").asInt()).isEqualTo(1);
+		assertThat(this.huawei.callCount("delete-imported-key-material")).isEqualTo(deletes + 1);
+		assertThat(this.huawei.materialExpiry(keyId)).isEqualTo(renewedTo);
+		assertThat(api.get("/api/v1/kms-keys/" + keyId + "?target=" + HUAWEI).json().get("keyState").asString())
+			.isEqualTo("ENABLED");
+		JsonNode events = api.get("/api/v1/import-jobs/" + jobId + "/events").json();
+		assertThat(events.valueStream().map(e -> e.get("cause").asString()))
+			.contains("material re-imported from custody (vault), valid until " + renewedTo
+					+ "; the key's material was deleted first");
+	}
+
+}
