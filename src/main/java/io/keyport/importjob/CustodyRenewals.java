@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,10 +75,13 @@ public class CustodyRenewals {
 
 	private final TransactionTemplate tx;
 
+	private final Supersession supersession;
+
 	CustodyRenewals(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, Custodians custodians,
 			LifecycleClaims claims, LifecycleProperties lifecycle, ImportJobProperties jobProperties,
 			CustodyRenewalProperties renewal, RefreshBudget budget, MeterRegistry registry, JdbcTemplate jdbc,
-			Clock clock, PlatformTransactionManager transactionManager) {
+			Clock clock, PlatformTransactionManager transactionManager, Supersession supersession) {
+		this.supersession = supersession;
 		this.store = store;
 		this.kmsImports = kmsImports;
 		this.targets = targets;
@@ -139,6 +143,13 @@ public class CustodyRenewals {
 		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
 		CustodyReference reference = job.custodyReference();
 		Instant now = this.clock.instant();
+		Optional<ImportJobId> newer = this.supersession.newerImport(job.id());
+		if (newer.isPresent()) {
+			// a later job imported into the key: its material is the key's now, never
+			// replaced by this job's
+			this.claims.update(claim, j -> j.supersede(newer.get(), ACTOR, now));
+			return;
+		}
 		Instant latest = now.plus(this.jobProperties.maxValidity());
 		Instant extended = now.plus(this.renewal.extendBy());
 		Instant validTo = extended.isAfter(latest) ? latest : extended;

@@ -238,6 +238,7 @@ final class ContractCustomizer implements OpenApiCustomizer {
 						  "state": {"type": "string", "description": "The import job's state when the request was refused"},
 						  "kmsOperation": {"type": "string", "description": "The KMS operation that failed"},
 						  "targets": {"type": "array", "items": {"type": "string"}, "description": "The configured KMS targets"},
+						  "custodian": {"type": "string", "description": "The custodian concerned (custody-* codes)"},
 						  "errors": {"type": "array", "description": "Which fields or parameters break which constraint",
 						   "items": {"type": "object", "additionalProperties": false, "required": ["message"],
 						    "properties": {"field": {"type": "string"}, "parameter": {"type": "string"},
