@@ -17,6 +17,8 @@ import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.keyport.audit.AuditLog;
@@ -311,7 +313,16 @@ public class ImportJobService {
 					EncryptedKeyMaterial encrypted = this.wrapper.wrap(importable, context.importSpec(this.targets),
 							context.wrappingKey());
 					if (kept[0] != null) {
-						replaced[0] = new CustodyReference[] { context.job().holdCustodyReference(kept[0]), kept[0] };
+						CustodyReference previous = context.job().holdCustodyReference(kept[0]);
+						// only once the claim committed does the job hold the new
+						// material
+						// (and no longer the previous one)
+						TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+							@Override
+							public void afterCommit() {
+								replaced[0] = new CustodyReference[] { previous, kept[0] };
+							}
+						});
 					}
 					// only the public half is kept, to confirm the import afterwards
 					derivedPublicKey[0] = KeyMaterialFormats.derivePublicKey(importable, context.keySpec());
