@@ -268,9 +268,11 @@ public class ImportJobService {
 
 	/** Material the client wrapped itself: the service never sees plaintext. */
 	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, Caller caller) {
-		// custody is chosen at creation and never changes, so this read decides
-		ImportJob current = this.readTx.execute(status -> this.store.load(id, caller, true));
-		if (current.custodian() != null) {
+		// custody is chosen at creation and never changes, so this read decides; with no
+		// custodian configured no job can have one, and the upload is not read twice
+		ImportJob current = this.custodians.names().isEmpty() ? null
+				: this.readTx.execute(status -> this.store.load(id, caller, true));
+		if (current != null && current.custodian() != null) {
 			throw new ImportJobException(ImportJobException.CUSTODY_REQUIRES_PLAINTEXT, Kind.CONFLICT, id,
 					current.state(),
 					"Job " + id + " keeps its material with custodian '" + current.custodian() + "', which needs the "
@@ -299,8 +301,9 @@ public class ImportJobService {
 		// kept[0]}
 		CustodyReference[][] replaced = new CustodyReference[1][];
 		try (material) {
-			ImportJob current = this.readTx.execute(status -> this.store.load(id, caller, true));
-			if (current.custodian() != null) {
+			ImportJob current = this.custodians.names().isEmpty() ? null
+					: this.readTx.execute(status -> this.store.load(id, caller, true));
+			if (current != null && current.custodian() != null) {
 				// a network or HSM call: before the claim's transaction, never inside it
 				kept[0] = keepInCustody(current, material);
 			}
