@@ -126,6 +126,11 @@ public class AuditLog implements KmsCallListener {
 	 * called from {@link AuditTransactions}. They stay pending until it commits, so a
 	 * rollback still leaves them to be written (a change attempted is on the record).
 	 */
+	boolean hasPending() {
+		List<Entry> pending = PENDING.get();
+		return pending != null && !pending.isEmpty();
+	}
+
 	List<Entry> pendingEntries() {
 		List<Entry> pending = PENDING.get();
 		return pending == null ? List.of() : List.copyOf(pending);

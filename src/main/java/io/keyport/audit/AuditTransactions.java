@@ -26,8 +26,7 @@ class AuditTransactions implements TransactionExecutionListener {
 	@Override
 	public void afterBegin(TransactionExecution transaction, Throwable beginFailure) {
 		if (beginFailure != null || transaction.isReadOnly() || !transaction.isNewTransaction()
-				|| !TransactionSynchronizationManager.isSynchronizationActive()
-				|| this.auditLog.pendingEntries().isEmpty()) {
+				|| !TransactionSynchronizationManager.isSynchronizationActive() || !this.auditLog.hasPending()) {
 			return;
 		}
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

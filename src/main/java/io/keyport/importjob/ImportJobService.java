@@ -296,16 +296,13 @@ public class ImportJobService {
 	public ImportJobView importPlaintext(ImportJobId id, KeyMaterial material, Caller caller) {
 		ImportJobView imported;
 		byte[][] derivedPublicKey = new byte[1][];
-		CustodyReference[] kept = new CustodyReference[1];
-		// set once the claim gave the job kept[0]: {the reference it held before,
-		// kept[0]}
-		CustodyReference[][] replaced = new CustodyReference[1][];
+		CustodyHandover handover = new CustodyHandover();
 		try (material) {
 			ImportJob current = this.custodians.names().isEmpty() ? null
 					: this.readTx.execute(status -> this.store.load(id, caller, true));
 			if (current != null && current.custodian() != null) {
 				// a network or HSM call: before the claim's transaction, never inside it
-				kept[0] = keepInCustody(current, material);
+				handover.kept = keepInCustody(current, material);
 			}
 			// an ON_DEMAND job whose parameters lapsed gets new ones first: Keyport wraps
 			imported = claimAndImport(id, caller, true, context -> {
@@ -315,17 +312,8 @@ public class ImportJobService {
 						KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, context.keySpec())) {
 					EncryptedKeyMaterial encrypted = this.wrapper.wrap(importable, context.importSpec(this.targets),
 							context.wrappingKey());
-					if (kept[0] != null) {
-						CustodyReference previous = context.job().holdCustodyReference(kept[0]);
-						// only once the claim committed does the job hold the new
-						// material
-						// (and no longer the previous one)
-						TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-							@Override
-							public void afterCommit() {
-								replaced[0] = new CustodyReference[] { previous, kept[0] };
-							}
-						});
+					if (handover.kept != null) {
+						handover.claim(context.job());
 					}
 					// only the public half is kept, to confirm the import afterwards
 					derivedPublicKey[0] = KeyMaterialFormats.derivePublicKey(importable, context.keySpec());
@@ -335,19 +323,45 @@ public class ImportJobService {
 			});
 		}
 		catch (RuntimeException ex) {
-			if (kept[0] != null && replaced[0] == null) {
+			if (handover.kept != null && !handover.committed) {
 				// the job never took the material: the custodian forgets it
-				destroyQuietly(kept[0]);
+				destroyQuietly(handover.kept);
 			}
 			throw ex;
 		}
 		finally {
-			if (replaced[0] != null && replaced[0][0] != null) {
+			if (handover.committed && handover.previous != null) {
 				// an earlier upload's material, replaced by this one
-				destroyQuietly(replaced[0][0]);
+				destroyQuietly(handover.previous);
 			}
 		}
 		return this.kmsImports.confirmPublicKey(imported, derivedPublicKey[0], caller.actor());
+	}
+
+	/**
+	 * Material an upload handed to the job's custodian, and what the job held before: the
+	 * job holds the new material (and no longer the previous one) only once the claim
+	 * that recorded it committed.
+	 */
+	private static final class CustodyHandover {
+
+		CustodyReference kept;
+
+		CustodyReference previous;
+
+		boolean committed;
+
+		/** Records the kept material on the job, within the claim's transaction. */
+		void claim(ImportJob job) {
+			this.previous = job.holdCustodyReference(this.kept);
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					CustodyHandover.this.committed = true;
+				}
+			});
+		}
+
 	}
 
 	/**

@@ -22,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.PlaintextRegistry;
+import io.keyport.testsupport.LazyKmsKey;
 import io.keyport.testsupport.TestInfrastructure;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.ImportRules;
@@ -43,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class KmsEnvelopeCustodyTests extends IntegrationTest {
 
-	private static String custodyKeyArn;
+	private static final LazyKmsKey CUSTODY_KEY = new LazyKmsKey("keyport custody key");
 
 	@Autowired
 	Custodians custodians;
@@ -54,14 +55,7 @@ class KmsEnvelopeCustodyTests extends IntegrationTest {
 	@DynamicPropertySource
 	static void custodian(DynamicPropertyRegistry registry) {
 		registry.add("keyport.custody.vault.type", () -> "kms-envelope");
-		registry.add("keyport.custody.vault.key-id", KmsEnvelopeCustodyTests::custodyKey);
-	}
-
-	private static synchronized String custodyKey() {
-		if (custodyKeyArn == null) {
-			custodyKeyArn = kms().createKey(r -> r.description("keyport custody key")).keyMetadata().arn();
-		}
-		return custodyKeyArn;
+		registry.add("keyport.custody.vault.key-id", CUSTODY_KEY::arn);
 	}
 
 	@Test
@@ -88,7 +82,7 @@ class KmsEnvelopeCustodyTests extends IntegrationTest {
 		assertThat(imported.keyMaterialId()).isEqualTo(emulatorMaterialId(keyArn, material));
 		String row = this.jdbc.queryForObject("select row_to_json(c)::text from custody_material c where id = ?",
 				String.class, UUID.fromString(reference.id()));
-		assertThat(row).contains(custodyKeyArn)
+		assertThat(row).contains(CUSTODY_KEY.arn())
 			.doesNotContainIgnoringCase(HexFormat.of().formatHex(material).substring(0, 32));
 		byte[] ciphertext = this.jdbc.queryForObject("select ciphertext from custody_material where id = ?",
 				byte[].class, UUID.fromString(reference.id()));
@@ -105,7 +99,7 @@ class KmsEnvelopeCustodyTests extends IntegrationTest {
 		String keyArn = kms().createKey(r -> r.origin(OriginType.EXTERNAL)).keyMetadata().arn();
 		GetParametersForImportResponse parameters = kms().getParametersForImport(
 				r -> r.keyId(keyArn).wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256).wrappingKeySpec("RSA_2048"));
-		kms().disableKey(r -> r.keyId(custodyKeyArn));
+		kms().disableKey(r -> r.keyId(CUSTODY_KEY.arn()));
 		try {
 			assertThatExceptionOfType(CustodyException.class)
 				.isThrownBy(() -> vault.wrapForImport(reference,
@@ -119,7 +113,7 @@ class KmsEnvelopeCustodyTests extends IntegrationTest {
 				});
 		}
 		finally {
-			kms().enableKey(r -> r.keyId(custodyKeyArn));
+			kms().enableKey(r -> r.keyId(CUSTODY_KEY.arn()));
 		}
 	}
 

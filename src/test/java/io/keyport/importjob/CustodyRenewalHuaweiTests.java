@@ -19,7 +19,7 @@ import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.MultiTargetIntegrationTest;
 import io.keyport.testsupport.PlaintextRegistry;
-import io.keyport.testsupport.TestInfrastructure;
+import io.keyport.testsupport.LazyKmsKey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 
-	private static String custodyKeyArn;
+	private static final LazyKmsKey CUSTODY_KEY = new LazyKmsKey("keyport custody key");
 
 	@LocalServerPort
 	int port;
@@ -42,19 +42,9 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 	static void custodian(DynamicPropertyRegistry registry) {
 		registry.add("keyport.custody.vault.type", () -> "kms-envelope");
 		registry.add("keyport.custody.vault.kms-target", () -> AWS_A);
-		registry.add("keyport.custody.vault.key-id", CustodyRenewalHuaweiTests::custodyKey);
+		registry.add("keyport.custody.vault.key-id", CUSTODY_KEY::arn);
 		registry.add("keyport.custody.renewal.before", () -> "2h");
 		registry.add("keyport.custody.renewal.extend-by", () -> "1d");
-	}
-
-	private static synchronized String custodyKey() {
-		if (custodyKeyArn == null) {
-			custodyKeyArn = TestInfrastructure.kmsClient()
-				.createKey(r -> r.description("keyport custody key"))
-				.keyMetadata()
-				.arn();
-		}
-		return custodyKeyArn;
 	}
 
 	@Test

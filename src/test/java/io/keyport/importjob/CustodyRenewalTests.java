@@ -31,6 +31,7 @@ import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.PlaintextRegistry;
+import io.keyport.testsupport.LazyKmsKey;
 import io.keyport.testsupport.TestInfrastructure;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,7 +50,7 @@ class CustodyRenewalTests extends IntegrationTest {
 
 	static final Duration STEP = Duration.ofHours(1);
 
-	private static String custodyKeyArn;
+	private static final LazyKmsKey CUSTODY_KEY = new LazyKmsKey("keyport custody key");
 
 	final KmsClient kms = TestInfrastructure.kmsClient();
 
@@ -74,19 +75,9 @@ class CustodyRenewalTests extends IntegrationTest {
 	@DynamicPropertySource
 	static void custodian(DynamicPropertyRegistry registry) {
 		registry.add("keyport.custody.vault.type", () -> "kms-envelope");
-		registry.add("keyport.custody.vault.key-id", CustodyRenewalTests::custodyKey);
+		registry.add("keyport.custody.vault.key-id", CUSTODY_KEY::arn);
 		registry.add("keyport.custody.renewal.before", BEFORE::toString);
 		registry.add("keyport.custody.renewal.extend-by", EXTEND_BY::toString);
-	}
-
-	private static synchronized String custodyKey() {
-		if (custodyKeyArn == null) {
-			custodyKeyArn = TestInfrastructure.kmsClient()
-				.createKey(r -> r.description("keyport custody key"))
-				.keyMetadata()
-				.arn();
-		}
-		return custodyKeyArn;
 	}
 
 	@BeforeEach
@@ -186,14 +177,14 @@ class CustodyRenewalTests extends IntegrationTest {
 				ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault")));
 		String jobId = created.json().get("id").asString();
 		long imports = this.emulator.callCount(this.emulator.accountId(), "ImportKeyMaterial");
-		this.kms.disableKey(r -> r.keyId(custodyKeyArn));
+		this.kms.disableKey(r -> r.keyId(CUSTODY_KEY.arn()));
 		Response refused;
 		try {
 			refused = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
 					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(random()))));
 		}
 		finally {
-			this.kms.enableKey(r -> r.keyId(custodyKeyArn));
+			this.kms.enableKey(r -> r.keyId(CUSTODY_KEY.arn()));
 		}
 
 		assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
@@ -213,12 +204,12 @@ class CustodyRenewalTests extends IntegrationTest {
 		// within the renewal margin at once
 		String jobId = importInCustody(keyId, start.plus(Duration.ofHours(1)), material).get("id").asString();
 		double failedBefore = renewalCount("failed");
-		this.kms.disableKey(r -> r.keyId(custodyKeyArn));
+		this.kms.disableKey(r -> r.keyId(CUSTODY_KEY.arn()));
 		try {
 			this.renewals.renewDueMaterial();
 		}
 		finally {
-			this.kms.enableKey(r -> r.keyId(custodyKeyArn));
+			this.kms.enableKey(r -> r.keyId(CUSTODY_KEY.arn()));
 		}
 
 		JsonNode failed = this.api.get("/api/v1/import-jobs/" + jobId).json();
