@@ -26,19 +26,24 @@ public final class AuditOperations {
 
 	public static final String UPLOAD_KEY_MATERIAL = "api:uploadKeyMaterial";
 
+	/** Material generated and wrapped by the job's custodian, then imported. */
+	public static final String GENERATE_KEY_MATERIAL = "api:generateKeyMaterial";
+
 	public static final String REFRESH_PARAMETERS = "api:refreshParameters";
 
 	public static final String CANCEL_IMPORT_JOB = "api:cancelImportJob";
 
 	/** Method and route (the mapping's pattern, not the request's path) to operation. */
-	static final Map<String, String> ROUTES = Map.of("POST /api/v1/kms-keys", CREATE_KMS_KEY,
-			"PUT /api/v1/kms-keys/{keyId}/owner", ASSIGN_KMS_KEY_OWNER, "PUT /api/v1/kms-keys/{*reference}",
-			ASSIGN_KMS_KEY_OWNER, "POST /api/v1/import-jobs", CREATE_IMPORT_JOB,
-			"PUT /api/v1/import-jobs/{id}/encrypted-key-material", UPLOAD_ENCRYPTED_KEY_MATERIAL,
-			"POST /api/v1/import-jobs/{id}/key-material", UPLOAD_KEY_MATERIAL,
-			"POST /api/v1/import-jobs/{id}/refresh-parameters", REFRESH_PARAMETERS,
-			"POST /api/v1/import-jobs/{id}/cancel", CANCEL_IMPORT_JOB, "POST /api/v1/import-job-plans",
-			PLAN_IMPORT_JOB);
+	static final Map<String, String> ROUTES = Map.ofEntries(Map.entry("POST /api/v1/kms-keys", CREATE_KMS_KEY),
+			Map.entry("PUT /api/v1/kms-keys/{keyId}/owner", ASSIGN_KMS_KEY_OWNER),
+			Map.entry("PUT /api/v1/kms-keys/{*reference}", ASSIGN_KMS_KEY_OWNER),
+			Map.entry("POST /api/v1/import-jobs", CREATE_IMPORT_JOB),
+			Map.entry("PUT /api/v1/import-jobs/{id}/encrypted-key-material", UPLOAD_ENCRYPTED_KEY_MATERIAL),
+			Map.entry("POST /api/v1/import-jobs/{id}/key-material", UPLOAD_KEY_MATERIAL),
+			Map.entry("POST /api/v1/import-jobs/{id}/generated-key-material", GENERATE_KEY_MATERIAL),
+			Map.entry("POST /api/v1/import-jobs/{id}/refresh-parameters", REFRESH_PARAMETERS),
+			Map.entry("POST /api/v1/import-jobs/{id}/cancel", CANCEL_IMPORT_JOB),
+			Map.entry("POST /api/v1/import-job-plans", PLAN_IMPORT_JOB));
 
 	private AuditOperations() {
 	}

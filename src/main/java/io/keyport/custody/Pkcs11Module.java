@@ -122,9 +122,13 @@ final class Pkcs11Module {
 	}
 
 	long[] findObjects(long session, Object[] template) {
+		return findObjects(session, template, 2);
+	}
+
+	long[] findObjects(long session, Object[] template, long max) {
 		call("C_FindObjectsInit", new Class<?>[] { long.class, this.attributeArray }, session, attributes(template));
 		try {
-			return (long[]) call("C_FindObjects", new Class<?>[] { long.class, long.class }, session, 2L);
+			return (long[]) call("C_FindObjects", new Class<?>[] { long.class, long.class }, session, max);
 		}
 		finally {
 			call("C_FindObjectsFinal", new Class<?>[] { long.class }, session);

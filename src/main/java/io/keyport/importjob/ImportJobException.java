@@ -15,6 +15,8 @@ public class ImportJobException extends RuntimeException implements DescribedFai
 
 	// the codes import jobs answer with, each written once
 
+	public static final String CUSTODY_REQUIRED = "custody-required";
+
 	public static final String CUSTODY_REQUIRES_PLAINTEXT = "custody-requires-plaintext";
 
 	public static final String IMPORT_ATTEMPTS_EXHAUSTED = "import-attempts-exhausted";

@@ -179,6 +179,14 @@ final class OperationContracts {
 								"unsupported-wrapping-algorithm"),
 						List.of("custody-unknown-custodian", "custody-refused", "custody-unavailable",
 								"custody-unsupported")));
+		add("generateKeyMaterial", IMPORT_JOBS, "Generate key material in the job's custodian, then import it",
+				"For a job with custody: the custodian generates the material and wraps it for the job's wrapping key "
+						+ "(a PKCS#11 HSM inside the token, so the plaintext never leaves it; kms-envelope seals random "
+						+ "bytes at once and opens them only for the wrap), and KMS imports it. No body. For an "
+						+ "ON_DEMAND job whose parameters lapsed, new ones are downloaded first.",
+				List.of("keyport:import"), 200, "The job after the import",
+				codes(JOB, KMS, importRefusals(), List.of("kms-quota-exceeded", "custody-required"),
+						List.of("custody-refused", "custody-unavailable", "custody-unsupported")));
 		add("refreshParameters", IMPORT_JOBS, "Fetch new wrapping key and import token",
 				"For a job whose parameters expired or that must import the same material again; with an "
 						+ "expiration also a new validTo. Refused moments after the last refresh (refresh-too-soon).",

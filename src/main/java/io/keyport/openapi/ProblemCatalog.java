@@ -58,6 +58,8 @@ final class ProblemCatalog {
 				+ "ON_DEMAND job: get the new wrapping key); material wrapped under the old key cannot be imported",
 				409);
 		add("no-import-parameters", "The job has no current wrapping key and import token", 409);
+		add("custody-required", "The job keeps no material in custody, so Keyport cannot generate material for it",
+				409);
 		add("custody-requires-plaintext",
 				"The job keeps its material in custody, so it takes only plaintext uploads, never client-wrapped ones",
 				409);

@@ -14,13 +14,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * target/) once, when the library is first loaded, so this writes that file first. Tests
  * skip when the library or the variable is absent (CI without softhsm2).
  */
-final class SoftHsmToken {
+public final class SoftHsmToken {
 
-	static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+	public static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
 
-	static final String LABEL = "keyport-custody-test";
+	public static final String LABEL = "keyport-custody-test";
 
-	static final String PIN = "1234";
+	public static final String PIN = "1234";
 
 	private static boolean created;
 
@@ -28,7 +28,7 @@ final class SoftHsmToken {
 	}
 
 	/** Skips the test unless SoftHSM2 is installed; creates the token on first use. */
-	static synchronized void assumeAvailable() throws IOException, InterruptedException {
+	public static synchronized void assumeAvailable() throws IOException, InterruptedException {
 		assumeTrue(Files.isReadable(LIBRARY), "SoftHSM2 is not installed (" + LIBRARY + ")");
 		String conf = System.getenv("SOFTHSM2_CONF");
 		assumeTrue(conf != null, "SOFTHSM2_CONF is not set (surefire sets it)");
@@ -54,10 +54,32 @@ final class SoftHsmToken {
 	}
 
 	/** A pin file for the custodian's settings. */
-	static Path pinFile() throws IOException {
+	public static Path pinFile() throws IOException {
 		Path pin = Files.createTempFile("keyport-pin-", ".txt");
 		Files.writeString(pin, PIN + "\n");
 		return pin;
+	}
+
+	/**
+	 * Secret key objects in the token now (custodians keep one per material): read
+	 * through the same binding the custodian uses, in a session of its own.
+	 */
+	public static int secretKeyObjects() {
+		Pkcs11Module module = new Pkcs11Module(LIBRARY);
+		for (long slot : module.slotsWithTokens()) {
+			if (LABEL.equals(module.tokenLabel(slot))) {
+				long session = module.openSession(slot);
+				try {
+					module.login(session, PIN.toCharArray());
+					return module.findObjects(session,
+							new Object[] { Pkcs11Module.CKA_CLASS, Pkcs11Module.CKO_SECRET_KEY }, 1_000_000).length;
+				}
+				finally {
+					module.closeSession(session);
+				}
+			}
+		}
+		throw new IllegalStateException("token " + LABEL + " is not present");
 	}
 
 }
