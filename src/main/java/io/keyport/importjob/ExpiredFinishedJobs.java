@@ -16,9 +16,10 @@ import io.keyport.retention.RetentionProperties;
 /**
  * Finished jobs (cancelled, failed, superseded) unchanged for longer than
  * {@code keyport.retention.finished-jobs} are deleted with their history. Never deleted:
- * a job that is not finished, and the latest import into a key even when it failed later
- * (it holds the key's current material and ValidTo, and supersession compares newer
- * imports with it).
+ * a job that is not finished, a job whose custodian still keeps material for it (until
+ * {@link CustodyReleases} destroyed it), and the latest import into a key even when it
+ * failed later (it holds the key's current material and ValidTo, and supersession
+ * compares newer imports with it).
  */
 @Component
 @Order(2)
@@ -33,7 +34,7 @@ class ExpiredFinishedJobs implements ExpiredRows {
 	 */
 	static final String BATCH = """
 			select j.id from import_job j
-			where j.state in ('SUPERSEDED', 'FAILED', 'CANCELLED') and j.updated_at < ?
+			where j.state in ('SUPERSEDED', 'FAILED', 'CANCELLED') and j.updated_at < ? and j.custody_id is null
 			  and (j.imported_at is null or exists (
 			      select 1 from import_job n
 			      where n.kms_key_arn = j.kms_key_arn and n.imported_at is not null

@@ -320,6 +320,31 @@ class ImportJob {
 	}
 
 	/**
+	 * The job ended (cancelled, failed or superseded) and its custodian destroyed the
+	 * material it kept for it: nothing can import it again.
+	 */
+	void releaseCustody(String cause, String actor, Instant now) {
+		if (!this.state.isTerminal() || this.custodyId == null) {
+			throw new IllegalStateException("job " + this.id + " in " + this.state + " has no custody to release");
+		}
+		this.custodyId = null;
+		recordNote(cause, null, actor, now);
+		clearWorkFailures();
+		releaseLease();
+	}
+
+	/**
+	 * The custodian could not destroy the material of this ended job: noted in the
+	 * history (the job's lastError keeps why it ended) and tried again after a backoff.
+	 */
+	void deferCustodyRelease(String errorCode, String cause, String actor, Instant now, Instant retryAt) {
+		recordNote(cause, errorCode, actor, now);
+		this.workFailures++;
+		this.workNotBefore = retryAt;
+		releaseLease();
+	}
+
+	/**
 	 * The kept material was imported again with a new ValidTo: the job stays IMPORTED,
 	 * with the new expiration, and the next checks follow it.
 	 */

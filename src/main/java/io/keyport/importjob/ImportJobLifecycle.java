@@ -87,11 +87,14 @@ public class ImportJobLifecycle {
 
 	private final CustodyRenewals renewals;
 
+	private final CustodyReleases releases;
+
 	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, LifecycleProperties properties,
 			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
 			ObservationRegistry observations, PlatformTransactionManager transactionManager, Supersession supersession,
-			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals) {
+			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals, CustodyReleases releases) {
 		this.renewals = renewals;
+		this.releases = releases;
 		this.budget = budget;
 		this.activity = activity;
 		this.supersession = supersession;
@@ -115,7 +118,7 @@ public class ImportJobLifecycle {
 				// renewals before the watch: material renewed now is not seen expiring
 				int renewed = this.renewals.renewDueMaterial();
 				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs(),
-						settleOnDemandJobs(), renewed);
+						settleOnDemandJobs(), renewed, this.releases.releaseEndedJobs());
 				this.expiringKeys.refreshGaugeIfStale();
 				return summary;
 			});
@@ -128,9 +131,11 @@ public class ImportJobLifecycle {
 	 * wrapped, handled without a KMS call
 	 * @param custodyRenewals imported jobs in custody whose material was re-imported (or
 	 * the attempt failed and was backed off)
+	 * @param custodyReleases ended jobs whose custody material was destroyed (or the
+	 * attempt failed and was backed off)
 	 */
 	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled,
-			int custodyRenewals) {
+			int custodyRenewals, int custodyReleases) {
 	}
 
 	// --- due work: each arm matches a partial index of V9 or V11 (target, due time).

@@ -95,6 +95,10 @@ class ContainerArtifactsTests {
 		// beside it in 768Mi, the object headers the AOT cache was trained with
 		assertThat(flags).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:+UseCompactObjectHeaders")
 			.doesNotContain("MaxRAMPercentage=75");
+		// the PKCS#11 custodian calls the JDK's own PKCS#11 binding (issue 15): in the
+		// flags the AOT cache is trained with, so a pkcs11 custodian works in the image
+		assertThat(flags).contains("--add-modules=jdk.crypto.cryptoki",
+				"--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED");
 		Map<String, Object> jvm = map(loadYaml(HelmChartTests.CHART.resolve("values.yaml")).get("jvm"));
 		assertThat(jvm).containsEntry("options", flags);
 		Matcher benchmark = Pattern.compile("(?m)^keyport_java_opts=\"\\$\\{BENCH_KEYPORT_JAVA_OPTS:-([^}]+)}\"$")

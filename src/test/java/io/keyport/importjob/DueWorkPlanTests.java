@@ -117,6 +117,16 @@ class DueWorkPlanTests {
 	}
 
 	@Test
+	void custodyReleaseClaimReadsEachTargetsEndedJobsInIndexOrderUpToTheBatch() throws SQLException {
+		JsonNode plan = explainClaim(CustodyReleases.releaseDue(NOW));
+		assertThat(limitedIndexScans(plan)).hasSize(2)
+			.allSatisfy(
+					scan -> assertThat(scan.path("Index Name").asString()).isEqualTo("import_job_custody_release_due"))
+			.allSatisfy(DueWorkPlanTests::filtersTargetInIndex);
+		assertNoTableScanOrSort(plan);
+	}
+
+	@Test
 	void expiringKeysCountReadsOnlyMaterialExpiringWithinTheWindow() throws SQLException {
 		JsonNode plan = explain("select count(*) " + ExpiringKeys.CURRENT_MATERIAL_EXPIRING, Timestamp.from(NOW),
 				Timestamp.from(NOW.plus(Duration.ofDays(7))), null, null);

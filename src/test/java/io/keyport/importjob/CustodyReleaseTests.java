@@ -1,0 +1,206 @@
+package io.keyport.importjob;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.keyport.emulator.KmsFaults;
+import io.keyport.retention.RetentionRun;
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.ApiClient.Response;
+import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.LazyKmsKey;
+import io.keyport.testsupport.PlaintextRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Custody ends with its job (issue 15, point 1): material a custodian keeps for a job
+ * that was cancelled, failed or superseded is destroyed by the lifecycle, recorded in the
+ * job's history, and retention never deletes a job whose material is still kept.
+ */
+class CustodyReleaseTests extends IntegrationTest {
+
+	private static final LazyKmsKey CUSTODY_KEY = new LazyKmsKey("keyport release custody key");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	ImportJobLifecycle lifecycle;
+
+	@Autowired
+	CustodyReleases releases;
+
+	@Autowired
+	RetentionRun retention;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	MeterRegistry meters;
+
+	ApiClient api;
+
+	@DynamicPropertySource
+	static void custodian(DynamicPropertyRegistry registry) {
+		registry.add("keyport.custody.vault.type", () -> "kms-envelope");
+		registry.add("keyport.custody.vault.key-id", CUSTODY_KEY::arn);
+	}
+
+	@BeforeEach
+	void client() {
+		this.api = new ApiClient(this.port);
+		this.clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+	}
+
+	@Test
+	void materialOfAJobSupersededByALaterImportIsDestroyedAndTheJobSaysSo() {
+		byte[] material = random();
+		String keyId = createKey();
+		String first = createJob(keyId, "vault");
+		assertThat(upload(first, material).status()).isEqualTo(200);
+		String custodyId = custodyId(first);
+		assertThat(sealedRows(custodyId)).isOne();
+		// the same material imported again by a job without custody: the first is
+		// superseded, and its custody has no purpose left
+		this.clock.advance(Duration.ofMinutes(1));
+		String second = createJob(keyId, null);
+		assertThat(upload(second, material).status()).isEqualTo(200);
+		assertThat(state(first)).isEqualTo("SUPERSEDED");
+		double destroyed = releases("destroyed");
+
+		this.releases.releaseEndedJobs();
+
+		assertThat(sealedRows(custodyId)).as("the sealed material's row").isZero();
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + first).json();
+		assertThat(job.get("state").asString()).isEqualTo("SUPERSEDED");
+		assertThat(job.get("custodyMaterialHeld").asBoolean()).isFalse();
+		assertThat(events(first).getLast())
+			.isEqualTo("custody material destroyed by custodian vault: the job ended " + "SUPERSEDED");
+		assertThat(releases("destroyed")).isEqualTo(destroyed + 1);
+		// a second run finds nothing more to do for it
+		this.releases.releaseEndedJobs();
+		assertThat(events(first)).filteredOn(cause -> cause.startsWith("custody material destroyed")).hasSize(1);
+	}
+
+	@Test
+	void materialOfACancelledJobIsDestroyedAndOnlyThenMayRetentionDeleteTheJob() {
+		String jobId = createJob(createKey(), "vault");
+		// the import fails transiently: the custodian keeps the material, the job waits
+		// for the retry
+		this.emulator.faults().failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		assertThat(upload(jobId, random()).status()).isEqualTo(503);
+		this.emulator.faults().clear();
+		String custodyId = custodyId(jobId);
+		assertThat(custodyId).isNotNull();
+		this.clock.advance(Duration.ofMinutes(10));
+		Response cancelled = this.api.postJson("/api/v1/import-jobs/" + jobId + "/cancel", "");
+		assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+		// far past the finished jobs' retention
+		this.clock.advance(Duration.ofDays(3650));
+
+		this.retention.runOnce();
+
+		assertThat(exists(jobId)).as("retention passes over a job whose material is still kept").isTrue();
+
+		this.releases.releaseEndedJobs();
+		// the release is the job's last change: retention counts from it
+		this.clock.advance(Duration.ofDays(3650));
+		this.retention.runOnce();
+
+		assertThat(sealedRows(custodyId)).isZero();
+		assertThat(exists(jobId)).as("deleted by retention once its material was destroyed").isFalse();
+	}
+
+	@Test
+	void importedJobsKeepTheirCustodyMaterial() {
+		String jobId = createJob(createKey(), "vault");
+		assertThat(upload(jobId, random()).status()).isEqualTo(200);
+
+		this.releases.releaseEndedJobs();
+
+		assertThat(sealedRows(custodyId(jobId))).isOne();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("custodyMaterialHeld").asBoolean()).isTrue();
+	}
+
+	private double releases(String outcome) {
+		Counter counter = this.meters.find("keyport.custody.releases").tag("outcome", outcome).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private String custodyId(String jobId) {
+		return this.jdbc.queryForObject("select custody_id from import_job where id = ?::uuid", String.class, jobId);
+	}
+
+	/** Rows of sealed material for a custody id ({@code <KEY_SPEC>.<uuid>} or a uuid). */
+	private int sealedRows(String custodyId) {
+		String uuid = custodyId.substring(custodyId.indexOf('.') + 1);
+		Integer rows = this.jdbc.queryForObject("select count(*) from custody_material where id = ?::uuid",
+				Integer.class, uuid);
+		return (rows != null) ? rows : 0;
+	}
+
+	private boolean exists(String jobId) {
+		return Boolean.TRUE.equals(this.jdbc
+			.queryForObject("select exists (select 1 from import_job where id = ?::uuid)", Boolean.class, jobId));
+	}
+
+	private String state(String jobId) {
+		return this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString();
+	}
+
+	private List<String> events(String jobId) {
+		JsonNode events = this.api.get("/api/v1/import-jobs/" + jobId + "/events").json();
+		JsonNode items = events.has("items") ? events.get("items") : events;
+		return items.valueStream().map(event -> event.get("cause").asString()).toList();
+	}
+
+	private String createKey() {
+		return this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")))
+			.json()
+			.get("keyId")
+			.asString();
+	}
+
+	private String createJob(String keyId, String custody) {
+		Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("kmsKeyId", keyId, "expiration", Map.of("model",
+				"KEY_MATERIAL_EXPIRES", "validTo", this.clock.instant().plus(Duration.ofDays(30)).toString())));
+		if (custody != null) {
+			body.put("custody", custody);
+		}
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return created.json().get("id").asString();
+	}
+
+	private Response upload(String jobId, byte[] material) {
+		return this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+	}
+
+	private static byte[] random() {
+		byte[] bytes = new byte[32];
+		new SecureRandom().nextBytes(bytes);
+		PlaintextRegistry.register(bytes);
+		return bytes;
+	}
+
+}
