@@ -42,6 +42,15 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 	@Autowired
 	JdbcTemplate jdbc;
 
+	private static final io.keyport.testsupport.LazyKmsKey CUSTODY_KEY = new io.keyport.testsupport.LazyKmsKey(
+			"keyport hygiene custody key");
+
+	@org.springframework.test.context.DynamicPropertySource
+	static void custodian(org.springframework.test.context.DynamicPropertyRegistry registry) {
+		registry.add("keyport.custody.vault.type", () -> "kms-envelope");
+		registry.add("keyport.custody.vault.key-id", CUSTODY_KEY::arn);
+	}
+
 	static final List<String> VERBOSE_LOGGERS = List.of("org.springframework.web", "io.keyport", "org.hibernate.SQL",
 			"org.hibernate.orm.jdbc.bind", "software.amazon.awssdk.request", "org.apache.http.wire");
 
@@ -124,6 +133,60 @@ class KeyMaterialHygieneTests extends IntegrationTest {
 																// ran
 		for (byte[] material : materials) {
 			for (String form : forms(material)) {
+				assertThat(output.getAll()).as("log output").doesNotContainIgnoringCase(form);
+				assertThat(database).as("database").doesNotContainIgnoringCase(form);
+				assertThat(responses).as("responses").noneMatch(r -> r.toLowerCase().contains(form.toLowerCase()));
+			}
+		}
+	}
+
+	/**
+	 * Material in custody (issue 15): uploaded to a KMS-envelope custodian, sealed and
+	 * re-wrapped; neither the material nor the data key that seals it (learnt here by the
+	 * test's own Decrypt of the stored blob) is in the log output, a table or a response,
+	 * with the HTTP wire log on.
+	 */
+	@Test
+	void custodyMaterialAndItsDataKeyAppearInNoLogNoTableAndNoResponse(CapturedOutput output) {
+		ApiClient api = new ApiClient(this.port);
+		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")))
+			.json()
+			.get("keyId")
+			.asString();
+		String jobId = api
+			.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault")))
+			.json()
+			.get("id")
+			.asString();
+		byte[] material = new byte[32];
+		new SecureRandom().nextBytes(material);
+		io.keyport.testsupport.PlaintextRegistry.register(material);
+		List<String> responses = new ArrayList<>();
+		ApiClient.Response imported = api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		assertThat(imported.json().get("state").asString()).as(imported.text()).isEqualTo("IMPORTED");
+		assertThat(imported.json().get("custodyMaterialHeld").asBoolean()).isTrue();
+		responses.add(imported.text());
+		responses.add(api.get("/api/v1/import-jobs/" + jobId + "/events").text());
+		String custodyId = this.jdbc.queryForObject("select custody_id from import_job where id = ?::uuid",
+				String.class, jobId);
+		Map<String, Object> row = this.jdbc.queryForMap(
+				"select kms_key_id, encrypted_data_key, key_spec from custody_material where id = ?::uuid", custodyId);
+		byte[] dataKey = io.keyport.testsupport.TestInfrastructure.kmsClient()
+			.decrypt(r -> r.keyId((String) row.get("kms_key_id"))
+				.ciphertextBlob(
+						software.amazon.awssdk.core.SdkBytes.fromByteArray((byte[]) row.get("encrypted_data_key")))
+				.encryptionContext(Map.of("keyport:custodian", "vault", "keyport:custody-id", custodyId,
+						"keyport:key-spec", (String) row.get("key_spec"))))
+			.plaintext()
+			.asByteArray();
+		assertThat(dataKey).hasSize(32);
+
+		String database = dumpEveryTable();
+		assertThat(database).contains(custodyId);
+		assertThat(output.getAll()).contains("material kept by custodian vault", "software.amazon.awssdk.request");
+		for (byte[] secret : List.of(material, dataKey)) {
+			for (String form : forms(secret)) {
 				assertThat(output.getAll()).as("log output").doesNotContainIgnoringCase(form);
 				assertThat(database).as("database").doesNotContainIgnoringCase(form);
 				assertThat(responses).as("responses").noneMatch(r -> r.toLowerCase().contains(form.toLowerCase()));
