@@ -1,7 +1,11 @@
 package io.keyport;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -70,6 +74,17 @@ public final class TestKeyportApplication {
 		// credentials
 		setDefault("aws.accessKeyId", "AKIAKEYPORTLOCAL");
 		setDefault("aws.secretAccessKey", "keyport-local-secret");
+		// a custodian to try custody with (README, "Material custody"): local-file, which
+		// only a local run may use, its key in an owner-only file of this run
+		Path custodyKey = Files.createTempFile("keyport-local-custody-", ".key",
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+		byte[] key = new byte[32];
+		new SecureRandom().nextBytes(key);
+		Files.write(custodyKey, key);
+		Arrays.fill(key, (byte) 0);
+		setDefault("keyport.custody.local.type", "local-file");
+		setDefault("keyport.custody.local.key-file", custodyKey.toString());
+		setDefault("keyport.custody.local.allow-insecure-local-file", "true");
 		SpringApplication.run(KeyportApplication.class, args);
 	}
 
