@@ -1,10 +1,14 @@
 package io.keyport.security;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
@@ -14,6 +18,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -92,6 +97,32 @@ class SecurityConfiguration {
 			.httpBasic(basic -> basic.disable())
 			.formLogin(form -> form.disable())
 			.build();
+	}
+
+	/**
+	 * Wraps the issuer's decoder (Spring Boot's, from {@code issuer-uri} or
+	 * {@code jwk-set-uri}) so that a token verified once is accepted again for a short
+	 * while ({@code keyport.security.verified-token-ttl}) without verifying it anew.
+	 */
+	@Bean
+	static BeanPostProcessor verifiedTokenCache(ObjectProvider<SecurityProperties> properties) {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				if (!(bean instanceof JwtDecoder decoder) || bean instanceof VerifiedTokens) {
+					return bean;
+				}
+				SecurityProperties settings = properties.getObject();
+				Duration ttl = settings.verifiedTokenTtl();
+				if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+					return bean;
+				}
+				// the system clock, as the decoder's own time checks use
+				return new VerifiedTokens(decoder, Clock.systemUTC(), ttl, settings.verifiedTokenCacheSize());
+			}
+
+		};
 	}
 
 	/** Caps request bodies at {@code keyport.security.max-request-body}. */

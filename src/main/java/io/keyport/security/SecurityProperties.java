@@ -1,5 +1,7 @@
 package io.keyport.security;
 
+import java.time.Duration;
+
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
@@ -19,10 +21,16 @@ import org.springframework.validation.annotation.Validated;
  * @param requestsPerSecond API requests per second allowed per client (0 disables the
  * limit)
  * @param burst requests a client may make at once before the per-second rate applies
+ * @param verifiedTokenTtl how long a bearer token verified once (signature, issuer,
+ * times) is accepted again without verifying it anew, never past its own expiry; 0
+ * verifies every request
+ * @param verifiedTokenCacheSize most verified tokens remembered at once
  */
 @Validated
 @ConfigurationProperties("keyport.security")
 public record SecurityProperties(@DefaultValue("tenant") @NotBlank String tenantClaim,
 		@DefaultValue("64KB") DataSize maxRequestBody, @DefaultValue("20") @Min(0) double requestsPerSecond,
-		@DefaultValue("40") @Min(1) int burst) {
+		@DefaultValue("40") @Min(1) int burst, @DefaultValue("60s") Duration verifiedTokenTtl,
+		@DefaultValue("10000") @Min(1) int verifiedTokenCacheSize) {
+
 }

@@ -50,7 +50,8 @@ class RefusedRequestAuditTests extends IntegrationTest {
 		@Bean
 		@Primary
 		SecurityProperties rateLimitedSecurity() {
-			return new SecurityProperties("tenant", DataSize.ofKilobytes(64), 0.2, 3);
+			return new SecurityProperties("tenant", DataSize.ofKilobytes(64), 0.2, 3, java.time.Duration.ofSeconds(60),
+					10_000);
 		}
 
 	}

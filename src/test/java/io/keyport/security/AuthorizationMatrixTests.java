@@ -31,6 +31,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AuthorizationMatrixTests extends IntegrationTest {
 
+	@org.springframework.beans.factory.annotation.Autowired
+	org.springframework.security.oauth2.jwt.JwtDecoder jwtDecoder;
+
+	@Test
+	void theIssuersDecoderRemembersTheTokensItVerified() {
+		// Spring Boot's decoder for the issuer, wrapped
+		// (keyport.security.verified-token-ttl)
+		assertThat(this.jwtDecoder).isInstanceOf(VerifiedTokens.class);
+	}
+
 	@LocalServerPort
 	int port;
 

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientRateLimitInterceptorTests {
 
 	final ClientRateLimitInterceptor interceptor = new ClientRateLimitInterceptor(
-			new SecurityProperties("tenant", DataSize.ofKilobytes(64), 1, 3));
+			new SecurityProperties("tenant", DataSize.ofKilobytes(64), 1, 3, java.time.Duration.ofSeconds(60), 10_000));
 
 	@AfterEach
 	void clear() {
