@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 @Component
 class WireLogGuard implements InitializingBean {
 
-	static final String NAME = "keyport-kms-wire-log-guard";
+	static final String NAME = WireLogGuard.class.getName();
 
 	@Override
 	public void afterPropertiesSet() {
