@@ -87,11 +87,14 @@ public class ImportJobLifecycle {
 
 	private final CustodyRenewals renewals;
 
+	private final ReplicaImports replicas;
+
 	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, LifecycleProperties properties,
 			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
 			ObservationRegistry observations, PlatformTransactionManager transactionManager, Supersession supersession,
-			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals) {
+			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals, ReplicaImports replicas) {
 		this.renewals = renewals;
+		this.replicas = replicas;
 		this.budget = budget;
 		this.activity = activity;
 		this.supersession = supersession;
@@ -114,8 +117,13 @@ public class ImportJobLifecycle {
 			.observe(() -> {
 				// renewals before the watch: material renewed now is not seen expiring
 				int renewed = this.renewals.renewDueMaterial();
-				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs(),
-						settleOnDemandJobs(), renewed);
+				int refreshed = refreshDueParameters();
+				int retried = retryDueImports();
+				// replicas right after the imports: a primary imported by a retry has its
+				// replicas imported in the same run
+				int replicated = this.replicas.retryDueReplicas();
+				RunSummary summary = new RunSummary(refreshed, retried, watchImportedJobs(), settleOnDemandJobs(),
+						renewed, replicated);
 				this.expiringKeys.refreshGaugeIfStale();
 				return summary;
 			});
@@ -128,9 +136,10 @@ public class ImportJobLifecycle {
 	 * wrapped, handled without a KMS call
 	 * @param custodyRenewals imported jobs in custody whose material was re-imported (or
 	 * the attempt failed and was backed off)
+	 * @param replicaTurns multi-Region jobs whose due replicas were worked on
 	 */
 	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled,
-			int custodyRenewals) {
+			int custodyRenewals, int replicaTurns) {
 	}
 
 	// --- due work: each arm matches a partial index of V9 or V11 (target, due time).
