@@ -47,7 +47,9 @@ class ErrorCodesDocTests {
 	private static final Set<String> JOB_HISTORY_CODES = Set.of("kms-key-pending-deletion", "lifecycle-work-failed",
 			"public-key-mismatch",
 			// custody failures only a re-import from custody meets (the API's have rows)
-			"custody-material-not-found", "custody-integrity-failure", "custody-renewal-failed");
+			"custody-material-not-found", "custody-integrity-failure", "custody-renewal-failed",
+			// multi-Region jobs: a job's or a replica's last error
+			"replica-import-failed", "replica-needs-upload", "replica-parameters-failed");
 
 	@Test
 	void everyProblemCodeInTheCodeHasOneRowInTheReadme() throws IOException {
