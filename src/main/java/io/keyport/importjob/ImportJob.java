@@ -507,6 +507,22 @@ class ImportJob {
 				+ "parameters are due", ImportJobException.PARAMETERS_EXPIRED, actor, now);
 	}
 
+	/**
+	 * The material kept in custody was imported into a replica again, with a new ValidTo
+	 * (a renewal before expiry; the primary's is recorded by
+	 * {@link #recordCustodyRenewal}).
+	 */
+	void recordReplicaRenewal(String target, Instant validTo, String keyMaterialId, String actor, Instant now) {
+		if (this.state != ImportJobState.IMPORTED || this.custodyId == null) {
+			throw new IllegalTransitionException(id(), this.state, ImportJobState.IMPORTED,
+					"renew the material of a replica of");
+		}
+		ImportJobReplica replica = replica(target);
+		replica.renewed(validTo, keyMaterialId, now);
+		recordNote("material re-imported from custody into replica " + replica.kmsKeyArn() + ", valid until " + validTo,
+				null, actor, now);
+	}
+
 	/** A replica's new parameters could not be had now: tried again then. */
 	void deferReplicaParameters(String target, String errorCode, String message, Instant retryAt, Instant now) {
 		replica(target).deferParameters(errorCode, message, retryAt);

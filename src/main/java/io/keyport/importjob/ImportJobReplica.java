@@ -193,6 +193,24 @@ class ImportJobReplica {
 		dropSecrets();
 	}
 
+	/** The kept material was imported into the replica again with a new ValidTo. */
+	void renewed(Instant validTo, String keyMaterialId, Instant now) {
+		require(this.state == State.IMPORTED, "renew its material");
+		this.materialValidTo = validTo;
+		if (keyMaterialId != null) {
+			this.keyMaterialId = keyMaterialId;
+		}
+		this.importedAt = now;
+	}
+
+	/**
+	 * Whether the replica's material is valid beyond this time (renewed in an earlier
+	 * turn that another member failed).
+	 */
+	boolean validBeyond(Instant time) {
+		return this.materialValidTo != null && this.materialValidTo.isAfter(time);
+	}
+
 	/**
 	 * KMS refused the replica's import: a transient fault is retried with the same token
 	 * after the delay (until the attempts run out); a lapsed or refused token needs new

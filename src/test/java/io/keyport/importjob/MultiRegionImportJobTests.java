@@ -35,6 +35,7 @@ import io.keyport.emulator.MutableClock;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.LazyKmsKey;
 import io.keyport.testsupport.TestInfrastructure;
 import io.keyport.testsupport.Tokens;
 import io.keyportdev.localauth.LocalAuthorizationServer;
@@ -79,6 +80,8 @@ class MultiRegionImportJobTests {
 
 	static final String OTHER_ROLE = "arn:aws:iam::333344445555:role/keyport-multi-region";
 
+	private static final LazyKmsKey CUSTODY_KEY = new LazyKmsKey("keyport multi-Region custody key");
+
 	final MutableClock clock = TestInfrastructure.CLOCK;
 
 	final KmsEmulator emulator = TestInfrastructure.emulator();
@@ -107,6 +110,8 @@ class MultiRegionImportJobTests {
 		}
 		properties.put("keyport.kms.targets." + HUAWEI + ".requests-per-second", "10000");
 		IntegrationTest.register(registry, properties);
+		registry.add("keyport.custody.vault.type", () -> "kms-envelope");
+		registry.add("keyport.custody.vault.key-id", CUSTODY_KEY::arn);
 	}
 
 	@LocalServerPort
@@ -261,6 +266,79 @@ class MultiRegionImportJobTests {
 		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 2L, 1L);
 		assertThat(client(WEST_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata().keyStateAsString())
 			.isEqualTo("Enabled");
+	}
+
+	@Test
+	void replicaWhoseTokenLapsedInACustodyJobIsWrappedAgainByTheCustodianWithoutANewUpload() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
+		body.put("custody", "vault");
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+
+		JsonNode job = uploadPlaintext(jobId, randomMaterial()).json();
+		assertThat(job.get("state").asString()).isEqualTo("REPLICATING");
+		assertThat(job.get("replicas").get(0).get("state").asString()).isEqualTo("NEEDS_PARAMETERS");
+
+		this.emulator.faultsIn(WEST_REGION).clear();
+		Map<String, Long> downloads = counts("GetParametersForImport");
+		this.lifecycle.runOnce();
+
+		job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(increase(downloads, counts("GetParametersForImport"))).containsExactly(0L, 1L, 0L);
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 2L, 1L);
+		assertThat(history(jobId)).anyMatch(c -> c.contains("the custodian wrapped the material again"));
+		assertThat(client(WEST_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata().keyStateAsString())
+			.isEqualTo("Enabled");
+	}
+
+	@Test
+	void custodyRenewalReimportsThePrimaryAndEveryReplicaAndRetriesOnlyTheReplicaThatFailed() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
+		body.put("custody", "vault");
+		// within the renewal margin (7 days) from the start
+		body.put("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+				this.clock.instant().plus(Duration.ofDays(2)).toString()));
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+		assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString()).isEqualTo("IMPORTED");
+		this.emulator.faultsIn(EUROPE_REGION).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+
+		this.lifecycle.runOnce();
+
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-internal-error");
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		assertThat(Instant.parse(job.get("replicas").get(0).get("materialValidTo").asString()))
+			.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		assertThat(Instant.parse(job.get("replicas").get(1).get("materialValidTo").asString()))
+			.isBefore(this.clock.instant().plus(Duration.ofDays(3)));
+
+		this.emulator.faultsIn(EUROPE_REGION).clear();
+		this.clock.advance(Duration.ofHours(1));
+		this.lifecycle.runOnce();
+
+		job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(job.get("lastError")).isNull();
+		assertThat(job.get("custodyRenewals").asInt()).isOne();
+		// the west replica, renewed in the first turn, was not imported again
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(2L, 1L, 2L);
+		Instant renewedTo = Instant.parse(job.get("expiration").get("validTo").asString());
+		assertThat(renewedTo).isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		for (String region : List.of(this.emulator.region(), WEST_REGION, EUROPE_REGION)) {
+			assertThat(client(region).describeKey(r -> r.keyId(key.keyId())).keyMetadata().validTo()).as(region)
+				.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		}
+		assertThat(history(jobId)).filteredOn(c -> c.startsWith("material re-imported from custody into replica"))
+			.hasSize(2);
 	}
 
 	@Test
