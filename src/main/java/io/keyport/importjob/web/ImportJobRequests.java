@@ -3,6 +3,7 @@ package io.keyport.importjob.web;
 import java.time.Instant;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -46,7 +47,8 @@ final class ImportJobRequests {
 	record CreateImportJobRequest(@NotBlank @Size(max = 2048) @Schema(minLength = 1, pattern = "\\S") String kmsKeyId,
 			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration,
 			@Size(max = 63) String target, RefreshPolicy refreshPolicy, Instant dueBy, @Size(max = 63) String custody,
-			@Size(max = 16) List<@NotBlank @Size(max = 63) String> replicas) {
+			@Size(max = 16) @ArraySchema(maxItems = 16, schema = @Schema(minLength = 1, maxLength = 63,
+					pattern = "\\S")) List<@NotBlank @Size(max = 63) String> replicas) {
 	}
 
 	/**

@@ -60,9 +60,10 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 	 */
 	@Schema(name = "ImportJobReplica")
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record ReplicaResponse(String target, String region, String kmsKeyArn, String state, Instant parametersValidTo,
-			int importAttempts, Instant nextAttemptAt, ImportJobError lastError, String keyMaterialId,
-			Instant importedAt, Instant materialValidTo) {
+	record ReplicaResponse(String target, String region, String kmsKeyArn, @Schema(allowableValues = {
+			"WAITING_FOR_MATERIAL", "MATERIAL_WRAPPED", "NEEDS_PARAMETERS", "NEEDS_UPLOAD", "IMPORTED",
+			"FAILED" }) String state, Instant parametersValidTo, int importAttempts, Instant nextAttemptAt,
+			ImportJobError lastError, String keyMaterialId, Instant importedAt, Instant materialValidTo){
 
 		static ReplicaResponse of(ImportJobView.ReplicaView replica) {
 			return new ReplicaResponse(replica.target(), replica.region(), replica.kmsKeyArn(), replica.state(),
