@@ -162,6 +162,11 @@ class MultiRegionImportJobTests {
 			.isEqualTo(key.arn().replace(this.emulator.region(), EUROPE_REGION));
 		// each member's own parameters, from its own region
 		assertThat(increase(downloads, counts("GetParametersForImport"))).containsExactly(1L, 1L, 1L);
+		// audited like every KMS call
+		assertThat(this.jdbc.queryForList(
+				"select operation from audit_event where kms_key_arn in (?, ?) and operation = 'kms:ReplicateKey'",
+				String.class, key.arn(), key.keyId()))
+			.hasSize(1);
 
 		Map<String, Long> imports = counts("ImportKeyMaterial");
 		Response imported = uploadPlaintext(job.get("id").asString(), randomMaterial());
@@ -178,6 +183,10 @@ class MultiRegionImportJobTests {
 				.as(region)
 				.isEqualTo("Enabled");
 		}
+		// a page of jobs shows the replicas too
+		JsonNode listed = this.api.get("/api/v1/import-jobs?kmsKeyId=" + key.arn()).json().get("items").get(0);
+		assertThat(listed.get("replicas").valueStream().map(r -> r.get("state").asString())).containsExactly("IMPORTED",
+				"IMPORTED");
 		assertThat(history(job.get("id").asString())).anyMatch(c -> c.startsWith("material wrapped for replica"))
 			.anyMatch(c -> c.startsWith("key material imported into the primary key"))
 			.anyMatch(c -> c.startsWith("key material imported into replica") && c.contains(WEST_REGION))
