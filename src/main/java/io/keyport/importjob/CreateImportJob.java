@@ -1,6 +1,7 @@
 package io.keyport.importjob;
 
 import java.time.Instant;
+import java.util.List;
 
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
@@ -14,9 +15,22 @@ import io.keyport.wrapping.WrappingKeySpec;
  * @param dueBy when the client means to import, or {@code null}
  * @param custody the configured custodian that keeps the material for re-imports, or
  * {@code null} (not kept)
+ * @param replicas KMS targets naming the replicas of a multi-Region primary key that get
+ * the same material in the same job; empty for a single key
  */
 public record CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
-		ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody) {
+		ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody,
+		List<String> replicas) {
+
+	public CreateImportJob {
+		replicas = (replicas != null) ? List.copyOf(replicas) : List.of();
+	}
+
+	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
+			ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody) {
+		this(kmsKeyId, wrappingAlgorithm, wrappingKeySpec, expiration, target, refreshPolicy, dueBy, custody,
+				List.of());
+	}
 
 	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
 			ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy) {

@@ -4,7 +4,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
@@ -154,6 +156,9 @@ public class CustodyRenewals {
 		Instant extended = now.plus(this.renewal.extendBy());
 		Instant validTo = extended.isAfter(latest) ? latest : extended;
 		KmsImports.Reimported outcome;
+		// replicas of a multi-Region key renewed in this turn, by target: their material
+		// id
+		Map<String, String> renewedReplicas = new LinkedHashMap<>();
 		try {
 			this.budget.recordDownload(job.kmsTarget());
 			ImportParameters parameters = this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(),
@@ -168,28 +173,63 @@ public class CustodyRenewals {
 			ImportRequest request = new ImportRequest(job.kmsKeyArn(), parameters.importToken(), wrapped,
 					job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec());
 			outcome = this.kmsImports.reimport(job.kmsTarget(), request);
+			renewReplicas(job, reference, validTo, now, renewedReplicas);
 		}
 		catch (RuntimeException ex) {
 			String code = (ex instanceof DescribedFailure described) ? described.code() : "custody-renewal-failed";
 			count(job.kmsTarget(), "failed");
 			log.warn("Import job {}: renewal from custody {} failed ({}): {}", job.id(), reference.custodian(), code,
 					ex.getMessage());
-			this.claims.update(claim,
-					j -> j.deferWork(code,
-							"renewal from custody failed: " + ex.getMessage() + "; retried after a backoff until "
-									+ "the material expires at " + j.expiration().validTo(),
-							now.plus(this.claims.backoff(claim))));
+			this.claims.update(claim, j -> {
+				// replicas renewed before the failure keep their new ValidTo and are not
+				// renewed again by the retry
+				renewedReplicas
+					.forEach((target, materialId) -> j.recordReplicaRenewal(target, validTo, materialId, ACTOR, now));
+				j.deferWork(code,
+						"renewal from custody failed: " + ex.getMessage() + "; retried after a backoff until "
+								+ "the material expires at " + j.expiration().validTo(),
+						now.plus(this.claims.backoff(claim)));
+			});
 			return;
 		}
 		count(job.kmsTarget(), "renewed");
 		log.info("Import job {}: material re-imported from custody {}, valid until {}", job.id(), reference.custodian(),
 				validTo);
 		Instant done = this.clock.instant();
-		this.claims.update(claim,
-				j -> j.recordCustodyRenewal(validTo, outcome.result().keyMaterialId(),
-						"material re-imported from custody (" + reference.custodian() + "), valid until " + validTo
-								+ (outcome.deletedFirst() ? "; the key's material was deleted first" : ""),
-						ACTOR, done, done.plus(this.lifecycle.driftCheckInterval())));
+		this.claims.update(claim, j -> {
+			renewedReplicas
+				.forEach((target, materialId) -> j.recordReplicaRenewal(target, validTo, materialId, ACTOR, done));
+			j.recordCustodyRenewal(validTo, outcome.result().keyMaterialId(),
+					"material re-imported from custody (" + reference.custodian() + "), valid until " + validTo
+							+ (outcome.deletedFirst() ? "; the key's material was deleted first" : ""),
+					ACTOR, done, done.plus(this.lifecycle.driftCheckInterval()));
+		});
+	}
+
+	/**
+	 * The replicas of a multi-Region job get the same material with the same ValidTo,
+	 * each with its own parameters from its own region; a replica renewed in an earlier
+	 * turn that another member failed is left alone.
+	 */
+	private void renewReplicas(ImportJob job, CustodyReference reference, Instant validTo, Instant now,
+			Map<String, String> renewed) {
+		for (ImportJobReplica replica : job.replicas()) {
+			if (replica.state() != ImportJobReplica.State.IMPORTED
+					|| replica.validBeyond(now.plus(this.renewal.before()))) {
+				continue;
+			}
+			String target = replica.target();
+			this.budget.recordDownload(target);
+			ImportParameters parameters = this.kmsImports.download(target, replica.kmsKeyArn(), job.wrappingAlgorithm(),
+					job.wrappingKeySpec(), job.id(), ImportJobMetrics.DownloadCause.CUSTODY_RENEWAL);
+			WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
+			ImportSpec spec = new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
+					this.targets.get(target).kms().importRules());
+			EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
+			ImportRequest request = new ImportRequest(replica.kmsKeyArn(), parameters.importToken(), wrapped,
+					job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec());
+			renewed.put(target, this.kmsImports.reimport(target, request).result().keyMaterialId());
+		}
 	}
 
 	private void count(String target, String outcome) {

@@ -3,8 +3,11 @@ package io.keyport.importjob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.persistence.CascadeType;
@@ -12,6 +15,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
@@ -20,6 +24,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 
+import org.hibernate.annotations.BatchSize;
 import org.hibernate.annotations.DynamicUpdate;
 
 import io.keyport.custody.CustodyReference;
@@ -208,6 +213,15 @@ class ImportJob {
 	/** Re-imports of the kept material before its ValidTo. */
 	private int custodyRenewals;
 
+	/**
+	 * A multi-Region job's replicas (none for most jobs): read with the job (a join when
+	 * one job is found by id, batches for a page of jobs), written with it.
+	 */
+	@OneToMany(mappedBy = "job", cascade = CascadeType.ALL, fetch = FetchType.EAGER)
+	@OrderBy("position")
+	@BatchSize(size = 100)
+	private List<ImportJobReplica> replicas = new ArrayList<>();
+
 	@Transient
 	private boolean unsaved;
 
@@ -282,6 +296,7 @@ class ImportJob {
 		}
 		holdParameters(parameters, now);
 		this.encryptedKeyMaterial = null;
+		this.replicas.forEach(ImportJobReplica::discardMaterial);
 		this.nextAttemptAt = null;
 		this.importAttempts = 0;
 		this.lastErrorCode = null;
@@ -368,6 +383,237 @@ class ImportJob {
 		releaseLease();
 	}
 
+	// --- multi-Region jobs: the primary (this job's key) and its replicas
+
+	/**
+	 * A replica of the new job's multi-Region key, with its own first parameters from its
+	 * own region.
+	 */
+	void addReplica(String target, String region, String keyArn, ImportParameters parameters, String actor,
+			Instant now) {
+		if (!this.unsaved) {
+			throw new IllegalStateException("replicas are chosen when a job is created");
+		}
+		this.replicas.add(new ImportJobReplica(this, this.replicas.size(), target, region, keyArn, parameters));
+		recordNote("replica " + keyArn + " (target " + target + ", " + region + ") added: its own wrapping key and "
+				+ "import token downloaded, valid until " + parameters.validTo(), null, actor, now);
+	}
+
+	boolean hasReplicas() {
+		return !this.replicas.isEmpty();
+	}
+
+	/** The replica a target names. */
+	ImportJobReplica replica(String target) {
+		return this.replicas.stream()
+			.filter(r -> r.target().equals(target))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("job " + this.id + " has no replica in target " + target));
+	}
+
+	/**
+	 * The job's replicas, in the order they were named (read-only: change them by verbs).
+	 */
+	List<ImportJobReplica> replicas() {
+		return List.copyOf(this.replicas);
+	}
+
+	/** The wrapping keys (DER) of the replicas that take material now, by target. */
+	Map<String, byte[]> replicaWrappingKeys(Instant now) {
+		Map<String, byte[]> keys = new LinkedHashMap<>();
+		this.replicas.stream()
+			.filter(r -> r.takesMaterialAt(now))
+			.forEach(r -> keys.put(r.target(), r.wrappingPublicKey()));
+		return keys;
+	}
+
+	/**
+	 * The targets of replicas waiting for material whose parameters lapsed: they need new
+	 * ones before an upload can be wrapped for them.
+	 */
+	List<String> replicasWithLapsedParameters(Instant now) {
+		return this.replicas.stream().filter(r -> r.waitsWithLapsedParameters(now)).map(r -> r.target()).toList();
+	}
+
+	/**
+	 * Material wrapped under a replica's own wrapping key, held for its import after the
+	 * primary's (or, in a REPLICATING job, a new upload for a replica that needed one).
+	 */
+	void markReplicaWrapped(String target, EncryptedKeyMaterial material, String actor, Instant now) {
+		if (this.state != ImportJobState.PARAMETERS_FETCHED && this.state != ImportJobState.REPLICATING) {
+			throw new IllegalTransitionException(id(), this.state, this.state, "upload material for a replica of");
+		}
+		ImportJobReplica replica = replica(target);
+		replica.wrap(material, now);
+		recordNote("material wrapped for replica " + replica.kmsKeyArn() + " under its own wrapping key", null, actor,
+				now);
+		if (this.state == ImportJobState.REPLICATING) {
+			this.nextAttemptAt = now;
+		}
+	}
+
+	/**
+	 * Holds a REPLICATING job for one turn of replica work (an upload's or the
+	 * scheduler's); released by {@link #finishReplicationTurn}.
+	 */
+	void leaseForReplication(Lease lease, Instant now) {
+		requireState(ImportJobState.REPLICATING, ImportJobState.IMPORTED, "import the replicas of");
+		requireNotBusy(now, "import the replicas of");
+		lease(lease);
+	}
+
+	/** The targets of replicas with work due now: an import, or new parameters. */
+	List<String> replicasDue(Instant now) {
+		if (this.state != ImportJobState.REPLICATING) {
+			return List.of();
+		}
+		return this.replicas.stream()
+			.filter(r -> r.importDueAt(now) || r.parametersDueAt(now))
+			.map(ImportJobReplica::target)
+			.toList();
+	}
+
+	/** The ImportKeyMaterial call for a replica: its own token and wrapped copy. */
+	ImportRequest replicaImportRequest(String target) {
+		ImportJobReplica replica = replica(target);
+		return new ImportRequest(replica.kmsKeyArn(), replica.importToken(), replica.encryptedKeyMaterial(),
+				this.expirationModel, this.materialValidTo, this.keySpec, this.wrappingAlgorithm, this.wrappingKeySpec);
+	}
+
+	void recordReplicaImported(String target, ImportResult result, String actor, Instant now) {
+		ImportJobReplica replica = replica(target);
+		replica.imported(result.keyMaterialId(), this.materialValidTo, now);
+		recordNote("key material imported into replica " + replica.kmsKeyArn() + " (target " + target + ", "
+				+ replica.region() + ")", null, actor, now);
+	}
+
+	void recordReplicaImportFailed(String target, KmsErrorCode error, String message, Duration retryDelay,
+			int maxAttempts, String actor, Instant now) {
+		ImportJobReplica replica = replica(target);
+		ImportJobReplica.State next = replica.importFailed(error, message, retryDelay, maxAttempts, now);
+		String outcome = switch (next) {
+			case MATERIAL_WRAPPED -> "retried on its own at " + replica.nextAttemptAt();
+			case NEEDS_PARAMETERS -> "its token can no longer be used: new parameters are due";
+			case NEEDS_UPLOAD -> "KMS refused the material: upload the plaintext again for this replica";
+			default -> "the replica cannot take the material";
+		};
+		recordNote("import into replica " + replica.kmsKeyArn() + " failed (" + error.code() + "): " + message + "; "
+				+ outcome, replica.lastErrorCode(), actor, now);
+	}
+
+	/**
+	 * New parameters for a replica, with the material wrapped again under them by the
+	 * custodian, or without (then a new upload is needed).
+	 */
+	void recordReplicaParameters(String target, ImportParameters parameters, EncryptedKeyMaterial rewrapped,
+			String actor, Instant now) {
+		ImportJobReplica replica = replica(target);
+		replica.newParameters(parameters, rewrapped, this.state == ImportJobState.REPLICATING, now);
+		recordNote("new wrapping key and import token for replica " + replica.kmsKeyArn() + ", valid until "
+				+ parameters.validTo()
+				+ (rewrapped != null ? "; the custodian wrapped the material again under them"
+						: this.state == ImportJobState.REPLICATING
+								? "; the material is not in custody: upload the plaintext again (POST "
+										+ "/api/v1/import-jobs/" + this.id + "/key-material) to import this replica"
+								: ""),
+				rewrapped == null && this.state == ImportJobState.REPLICATING ? ImportJobException.REPLICA_NEEDS_UPLOAD
+						: null,
+				actor, now);
+	}
+
+	/**
+	 * A replica's token lapsed before its import was sent: its wrapped copy is void, new
+	 * parameters are due now.
+	 */
+	void recordReplicaTokenLapsed(String target, String actor, Instant now) {
+		ImportJobReplica replica = replica(target);
+		replica.needParameters(now);
+		recordNote("the import token of replica " + replica.kmsKeyArn() + " lapsed before its import; new "
+				+ "parameters are due", ImportJobException.PARAMETERS_EXPIRED, actor, now);
+	}
+
+	/**
+	 * The material kept in custody was imported into a replica again, with a new ValidTo
+	 * (a renewal before expiry; the primary's is recorded by
+	 * {@link #recordCustodyRenewal}).
+	 */
+	void recordReplicaRenewal(String target, Instant validTo, String keyMaterialId, String actor, Instant now) {
+		if (this.state != ImportJobState.IMPORTED || this.custodyId == null) {
+			throw new IllegalTransitionException(id(), this.state, ImportJobState.IMPORTED,
+					"renew the material of a replica of");
+		}
+		ImportJobReplica replica = replica(target);
+		replica.renewed(validTo, keyMaterialId, now);
+		recordNote("material re-imported from custody into replica " + replica.kmsKeyArn() + ", valid until " + validTo,
+				null, actor, now);
+	}
+
+	/** A replica's new parameters could not be had now: tried again then. */
+	void deferReplicaParameters(String target, String errorCode, String message, Instant retryAt, Instant now) {
+		replica(target).deferParameters(errorCode, message, retryAt);
+		this.updatedAt = now;
+	}
+
+	/**
+	 * Ends a turn of replica work: IMPORTED once every replica holds the material; FAILED
+	 * when one never can (the primary and the replicas imported so far keep it); else
+	 * still REPLICATING, due again at the earliest replica's next attempt (none while
+	 * only new uploads are awaited).
+	 */
+	void finishReplicationTurn(String actor, Instant now, Instant nextCheck) {
+		if (this.state != ImportJobState.REPLICATING) {
+			releaseLease();
+			return;
+		}
+		ImportJobReplica failed = this.replicas.stream()
+			.filter(r -> r.state() == ImportJobReplica.State.FAILED)
+			.findFirst()
+			.orElse(null);
+		if (failed != null) {
+			fail(ImportJobException.REPLICA_IMPORT_FAILED,
+					"replica " + failed.kmsKeyArn() + " (target " + failed.target() + ") cannot take the material ("
+							+ failed.lastErrorCode() + "): " + failed.lastErrorMessage()
+							+ "; the primary and the replicas imported so far keep it",
+					actor, now);
+			return;
+		}
+		if (this.replicas.stream().allMatch(r -> r.state() == ImportJobReplica.State.IMPORTED)) {
+			transition(ImportJobState.IMPORTED, "complete the replication of",
+					"every replica holds the material: the multi-Region key is imported", null, actor, now);
+			this.lastErrorCode = null;
+			this.lastErrorMessage = null;
+			this.nextAttemptAt = null;
+			this.nextCheckAt = this.materialValidTo != null && this.materialValidTo.isBefore(nextCheck)
+					? this.materialValidTo : nextCheck;
+			releaseLease();
+			return;
+		}
+		this.nextAttemptAt = this.replicas.stream()
+			.filter(r -> r.state() == ImportJobReplica.State.MATERIAL_WRAPPED
+					|| r.state() == ImportJobReplica.State.NEEDS_PARAMETERS)
+			.map(ImportJobReplica::nextAttemptAt)
+			.filter(Objects::nonNull)
+			.min(Instant::compareTo)
+			.orElse(null);
+		ImportJobReplica erring = this.replicas.stream()
+			.filter(r -> r.state() == ImportJobReplica.State.NEEDS_UPLOAD)
+			.findFirst()
+			.or(() -> this.replicas.stream().filter(r -> r.lastErrorCode() != null).findFirst())
+			.orElse(null);
+		if (erring != null && erring.state() == ImportJobReplica.State.NEEDS_UPLOAD) {
+			this.lastErrorCode = ImportJobException.REPLICA_NEEDS_UPLOAD;
+			this.lastErrorMessage = "replica " + erring.kmsKeyArn() + " (target " + erring.target()
+					+ ") needs the material again: upload the plaintext to POST /api/v1/import-jobs/" + this.id
+					+ "/key-material";
+		}
+		else if (erring != null) {
+			this.lastErrorCode = erring.lastErrorCode();
+			this.lastErrorMessage = truncate("replica " + erring.kmsKeyArn() + ": " + erring.lastErrorMessage());
+		}
+		this.updatedAt = now;
+		releaseLease();
+	}
+
 	/** Material wrapped under the current wrapping key is held for the import. */
 	void markWrapped(EncryptedKeyMaterial material, String cause, Lease lease, String actor, Instant now) {
 		markWrapped(material, null, cause, lease, actor, now);
@@ -435,7 +681,7 @@ class ImportJob {
 								+ "the job held wrapped material, after the job had moved to " + this.state,
 						actor, now, nextCheck);
 			}
-			case IMPORTED -> {
+			case IMPORTED, REPLICATING -> {
 				// recorded meanwhile (by reconciliation): nothing to change
 				return true;
 			}
@@ -459,7 +705,16 @@ class ImportJob {
 	}
 
 	private void recordImported(String keyMaterialId, String cause, String actor, Instant now, Instant nextCheck) {
-		transition(ImportJobState.IMPORTED, "mark imported", cause, null, actor, now);
+		long pending = this.replicas.stream().filter(r -> r.state() != ImportJobReplica.State.IMPORTED).count();
+		if (pending > 0) {
+			transition(ImportJobState.REPLICATING, "mark imported",
+					cause.replaceFirst("^key material imported", "key material imported into the primary key") + "; "
+							+ pending + " replica(s) still to import",
+					null, actor, now);
+		}
+		else {
+			transition(ImportJobState.IMPORTED, "mark imported", cause, null, actor, now);
+		}
 		this.keyMaterialId = keyMaterialId;
 		this.importedAt = now;
 		// expiry is due work at ValidTo even when the next drift check would be later
@@ -473,6 +728,14 @@ class ImportJob {
 		this.nextAttemptAt = null;
 		this.lastErrorCode = null;
 		this.lastErrorMessage = null;
+		if (pending > 0) {
+			// the replicas are imported next (by the uploading request, else by the
+			// scheduler); one that missed the upload needs new parameters first
+			this.replicas.stream()
+				.filter(r -> r.state() == ImportJobReplica.State.WAITING_FOR_MATERIAL)
+				.forEach(r -> r.needParameters(now));
+			this.nextAttemptAt = now;
+		}
 	}
 
 	/**
@@ -518,6 +781,7 @@ class ImportJob {
 		}
 		else {
 			this.encryptedKeyMaterial = null;
+			this.replicas.forEach(ImportJobReplica::discardMaterial);
 			this.nextAttemptAt = null;
 		}
 	}
@@ -538,6 +802,7 @@ class ImportJob {
 						+ (this.encryptedKeyMaterial != null ? "; wrapped material discarded" : ""),
 				null, actor, now);
 		this.encryptedKeyMaterial = null;
+		this.replicas.forEach(ImportJobReplica::discardMaterial);
 		this.nextAttemptAt = null;
 		releaseLease();
 	}
@@ -616,6 +881,7 @@ class ImportJob {
 		this.lastErrorCode = refusal.code();
 		this.lastErrorMessage = truncate(refusal.getMessage());
 		this.encryptedKeyMaterial = null;
+		this.replicas.forEach(ImportJobReplica::discardMaterial);
 		this.nextAttemptAt = null;
 		releaseLease();
 	}
@@ -827,6 +1093,7 @@ class ImportJob {
 
 	private void dropSecrets() {
 		releaseLease();
+		this.replicas.forEach(ImportJobReplica::dropSecrets);
 		this.importToken = null;
 		this.wrappingPublicKey = null;
 		this.encryptedKeyMaterial = null;
@@ -954,7 +1221,8 @@ class ImportJob {
 				this.parametersValidTo, this.parameterDownloads, this.importAttempts, this.nextAttemptAt,
 				this.lastErrorCode, this.lastErrorMessage, this.keyMaterialId, this.importedAt, this.createdAt,
 				this.updatedAt, this.createdBy, this.tenant, this.kmsTarget, this.refreshPolicy, this.dueBy,
-				this.lastClientActivityAt, this.custodian, this.custodyId != null, this.custodyRenewals);
+				this.lastClientActivityAt, this.custodian, this.custodyId != null, this.custodyRenewals,
+				this.replicas.stream().map(ImportJobReplica::toView).toList());
 	}
 
 	@Override

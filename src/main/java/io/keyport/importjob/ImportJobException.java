@@ -27,7 +27,11 @@ public class ImportJobException extends RuntimeException implements DescribedFai
 
 	public static final String JOB_BUSY = "job-busy";
 
+	public static final String KEY_IS_REPLICA = "kms-key-is-replica";
+
 	public static final String KEY_NOT_EXTERNAL = "kms-key-not-external";
+
+	public static final String KEY_NOT_MULTI_REGION = "kms-key-not-multi-region";
 
 	public static final String KEY_STATE_FORBIDS_IMPORT = "kms-key-state-forbids-import";
 
@@ -38,6 +42,20 @@ public class ImportJobException extends RuntimeException implements DescribedFai
 	public static final String PARAMETERS_EXPIRED = "parameters-expired";
 
 	public static final String REFRESH_TOO_SOON = "refresh-too-soon";
+
+	public static final String REPLICA_IMPORT_FAILED = "replica-import-failed";
+
+	public static final String REPLICA_NEEDS_UPLOAD = "replica-needs-upload";
+
+	public static final String REPLICA_OTHER_ACCOUNT = "replica-other-account";
+
+	public static final String REPLICA_OTHER_PROVIDER = "replica-other-provider";
+
+	public static final String REPLICA_SAME_REGION = "replica-same-region";
+
+	public static final String REPLICAS_REQUIRE_PLAINTEXT = "replicas-require-plaintext";
+
+	public static final String MULTI_REGION_UNSUPPORTED = "multi-region-unsupported";
 
 	public static final String UNSUPPORTED_KEY_SPEC = "unsupported-key-spec";
 

@@ -89,12 +89,16 @@ public class ImportJobLifecycle {
 
 	private final CustodyReleases releases;
 
+	private final ReplicaImports replicas;
+
 	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, LifecycleProperties properties,
 			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
 			ObservationRegistry observations, PlatformTransactionManager transactionManager, Supersession supersession,
-			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals, CustodyReleases releases) {
+			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals, CustodyReleases releases,
+			ReplicaImports replicas) {
 		this.renewals = renewals;
 		this.releases = releases;
+		this.replicas = replicas;
 		this.budget = budget;
 		this.activity = activity;
 		this.supersession = supersession;
@@ -117,8 +121,13 @@ public class ImportJobLifecycle {
 			.observe(() -> {
 				// renewals before the watch: material renewed now is not seen expiring
 				int renewed = this.renewals.renewDueMaterial();
-				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs(),
-						settleOnDemandJobs(), renewed, this.releases.releaseEndedJobs());
+				int refreshed = refreshDueParameters();
+				int retried = retryDueImports();
+				// replicas right after the imports: a primary imported by a retry has its
+				// replicas imported in the same run
+				int replicated = this.replicas.retryDueReplicas();
+				RunSummary summary = new RunSummary(refreshed, retried, watchImportedJobs(), settleOnDemandJobs(),
+						renewed, replicated, this.releases.releaseEndedJobs());
 				this.expiringKeys.refreshGaugeIfStale();
 				return summary;
 			});
@@ -131,11 +140,12 @@ public class ImportJobLifecycle {
 	 * wrapped, handled without a KMS call
 	 * @param custodyRenewals imported jobs in custody whose material was re-imported (or
 	 * the attempt failed and was backed off)
+	 * @param replicaTurns multi-Region jobs whose due replicas were worked on
 	 * @param custodyReleases ended jobs whose custody material was destroyed (or the
 	 * attempt failed and was backed off)
 	 */
 	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled,
-			int custodyRenewals, int custodyReleases) {
+			int custodyRenewals, int replicaTurns, int custodyReleases) {
 	}
 
 	// --- due work: each arm matches a partial index of V9 or V11 (target, due time).

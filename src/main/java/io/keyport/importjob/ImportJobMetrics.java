@@ -20,7 +20,8 @@ class ImportJobMetrics {
 	/** Why parameters were downloaded. */
 	enum DownloadCause {
 
-		JOB_CREATED, ON_REQUEST, ON_DEMAND, REFRESH_BEFORE_EXPIRY, AFTER_EXPIRY, TOKEN_EXPIRED, CUSTODY_RENEWAL;
+		JOB_CREATED, ON_REQUEST, ON_DEMAND, REFRESH_BEFORE_EXPIRY, AFTER_EXPIRY, TOKEN_EXPIRED, CUSTODY_RENEWAL,
+		REPLICA;
 
 		String tag() {
 			return name().toLowerCase(Locale.ROOT);

@@ -1,6 +1,7 @@
 package io.keyport.importjob;
 
 import java.time.Instant;
+import java.util.List;
 
 import io.keyport.kms.KeyState;
 import io.keyport.wrapping.KeySpec;
@@ -16,8 +17,26 @@ import io.keyport.wrapping.WrappingKeySpec;
  * knows it
  * @param deletesCurrentMaterialFirst whether the import would first delete the key's
  * current material
+ * @param replicas the replicas a multi-Region job would import into, in the order named
  */
 public record ImportJobPlan(String target, String kmsKeyId, String kmsKeyArn, KeyState keyState, KeySpec keySpec,
 		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, ExpirationPolicy expiration,
-		RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst) {
+		RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst,
+		List<PlannedReplica> replicas) {
+
+	/**
+	 * A replica the job would import into.
+	 *
+	 * @param kmsKeyArn the replica's ARN, or {@code null} when the job would create it
+	 * (ReplicateKey)
+	 * @param keyState the replica's state now, or {@code null} when it would be created
+	 */
+	public record PlannedReplica(String target, String region, String kmsKeyArn, KeyState keyState) {
+
+		public boolean created() {
+			return this.kmsKeyArn == null;
+		}
+
+	}
+
 }

@@ -97,12 +97,18 @@ public class ImportJobService {
 
 	private final Custodians custodians;
 
+	private final MultiRegionReplicas multiRegion;
+
+	private final ReplicaImports replicaImports;
+
 	ImportJobService(ImportJobRepository jobs, ImportJobStore store, KmsImports kmsImports, KmsTargets targets,
 			KeyMaterialWrapper wrapper, ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
 			PlatformTransactionManager transactionManager, KmsKeys kmsKeys, ParameterDownloadQuota quota,
 			RefreshPolicyProperties refreshPolicies, OnDemandParameters onDemand, ClientActivity activity,
-			Custodians custodians) {
+			Custodians custodians, MultiRegionReplicas multiRegion, ReplicaImports replicaImports) {
 		this.custodians = custodians;
+		this.multiRegion = multiRegion;
+		this.replicaImports = replicaImports;
 		this.refreshPolicies = refreshPolicies;
 		this.onDemand = onDemand;
 		this.activity = activity;
@@ -131,8 +137,13 @@ public class ImportJobService {
 		Admission admitted = admit(command, caller, false);
 		KmsTarget target = admitted.target();
 		KmsKey key = admitted.key();
-		// the tenant's share of the parameter quota, before anything changes
+		// the tenant's share of the parameter quota, before anything changes (each
+		// replica's region has its own)
 		this.quota.acquire(target, caller, null);
+		for (MultiRegionReplicas.Replica replica : admitted.replicas()) {
+			this.quota.acquire(replica.target(), caller, null);
+		}
+		List<MultiRegionReplicas.Replica> replicas = this.multiRegion.ensureExist(target, key, admitted.replicas());
 		ImportParameters parameters;
 		try {
 			parameters = this.kmsImports.download(target.name(), key.arn(), command.wrappingAlgorithm(),
@@ -151,6 +162,14 @@ public class ImportJobService {
 				command.wrappingKeySpec(), command.expiration(), admitted.policy(), command.dueBy(), parameters, actor,
 				this.clock.instant());
 		job.keepInCustody(command.custody());
+		for (MultiRegionReplicas.Replica replica : replicas) {
+			// each replica's own parameters, from its own region (its target's pace)
+			ImportParameters replicaParameters = this.kmsImports.download(replica.target().name(),
+					replica.existing().arn(), command.wrappingAlgorithm(), command.wrappingKeySpec(), null,
+					ImportJobMetrics.DownloadCause.JOB_CREATED);
+			job.addReplica(replica.target().name(), replica.region(), replica.existing().arn(), replicaParameters,
+					actor, this.clock.instant());
+		}
 		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
 		log.info("Import job {} created for key {} ({}, {} with {}, refresh policy {})", view.id(), key.arn(),
 				key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(), admitted.policy());
@@ -166,15 +185,25 @@ public class ImportJobService {
 	public ImportJobPlan plan(CreateImportJob command, Caller caller) {
 		Admission admitted = admit(command, caller, true);
 		this.quota.check(admitted.target(), caller);
+		for (MultiRegionReplicas.Replica replica : admitted.replicas()) {
+			this.quota.check(replica.target(), caller);
+		}
 		KmsKey key = admitted.key();
 		boolean deletesFirst = !KmsImports.acceptsImportNow(admitted.target().kms(), key);
+		List<ImportJobPlan.PlannedReplica> replicas = admitted.replicas()
+			.stream()
+			.map(r -> new ImportJobPlan.PlannedReplica(r.target().name(), r.region(),
+					r.existing() != null ? r.existing().arn() : null,
+					r.existing() != null ? r.existing().state() : null))
+			.toList();
 		return new ImportJobPlan(admitted.target().name(), key.keyId(), key.arn(), key.state(), key.keySpec(),
 				command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), admitted.policy(),
-				command.dueBy(), deletesFirst);
+				command.dueBy(), deletesFirst, replicas);
 	}
 
 	/** A request to create a job that passed every check before KMS is asked. */
-	private record Admission(KmsTarget target, KmsKey key, RefreshPolicy policy) {
+	private record Admission(KmsTarget target, KmsKey key, RefreshPolicy policy,
+			List<MultiRegionReplicas.Replica> replicas) {
 	}
 
 	/**
@@ -198,13 +227,20 @@ public class ImportJobService {
 		// probed through job creation
 		KmsTarget target = this.targets.get(command.target());
 		MDC.put(AuditLog.MDC_KMS_TARGET, target.name());
-		KmsKey key = describeNow ? this.kmsKeys.ownedKeyAsItIsNow(target.name(), command.kmsKeyId(), caller)
+		// a job with replicas reads the key's multi-Region configuration as it is now
+		KmsKey key = (describeNow || !command.replicas().isEmpty())
+				? this.kmsKeys.ownedKeyAsItIsNow(target.name(), command.kmsKeyId(), caller)
 				: this.kmsKeys.ownedKey(target.name(), command.kmsKeyId(), caller);
 		checkImportable(target, key);
 		// refuses, before any KMS call, what the provider's rules never accept
 		new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				target.kms().importRules());
-		return new Admission(target, key, policy);
+		List<MultiRegionReplicas.Replica> replicas = this.multiRegion.admit(target, key, command.replicas());
+		for (MultiRegionReplicas.Replica replica : replicas) {
+			new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
+					replica.target().kms().importRules());
+		}
+		return new Admission(target, key, policy, replicas);
 	}
 
 	public ImportJobView get(ImportJobId id, Caller caller) {
@@ -272,8 +308,14 @@ public class ImportJobService {
 	public ImportJobView importEncrypted(ImportJobId id, EncryptedKeyMaterial encrypted, Caller caller) {
 		// custody is chosen at creation and never changes, so this read decides; with no
 		// custodian configured no job can have one, and the upload is not read twice
-		ImportJob current = this.custodians.names().isEmpty() ? null
-				: this.readTx.execute(status -> this.store.load(id, caller, true));
+		ImportJob current = readAheadOfUpload(id, caller);
+		if (current != null && current.hasReplicas()) {
+			throw new ImportJobException(ImportJobException.REPLICAS_REQUIRE_PLAINTEXT, Kind.CONFLICT, id,
+					current.state(),
+					"Job " + id + " imports into a multi-Region key and its replicas, each under its own wrapping "
+							+ "key: Keyport wraps the material once per key. Upload the plaintext (POST "
+							+ "/api/v1/import-jobs/" + id + "/key-material).");
+		}
 		if (current != null && current.custodian() != null) {
 			throw new ImportJobException(ImportJobException.CUSTODY_REQUIRES_PLAINTEXT, Kind.CONFLICT, id,
 					current.state(),
@@ -300,9 +342,15 @@ public class ImportJobService {
 		byte[][] derivedPublicKey = new byte[1][];
 		CustodyHandover handover = new CustodyHandover();
 		try (material) {
-			ImportJob current = this.custodians.names().isEmpty() ? null
-					: this.readTx.execute(status -> this.store.load(id, caller, true));
-			if (current != null && current.custodian() != null) {
+			ImportJob current = readAheadOfUpload(id, caller);
+			if (current != null && current.hasReplicas()) {
+				current = renewLapsedReplicaParameters(current, caller);
+				if (current.state() == ImportJobState.REPLICATING) {
+					// a new upload for replicas that need the material again
+					return uploadToReplicas(id, material, caller);
+				}
+			}
+			if (current != null && current.custodian() != null && current.state() != ImportJobState.REPLICATING) {
 				// a network or HSM call: before the claim's transaction, never inside it
 				handover.kept = keepInCustody(current, material);
 			}
@@ -314,6 +362,7 @@ public class ImportJobService {
 						KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, context.keySpec())) {
 					EncryptedKeyMaterial encrypted = this.wrapper.wrap(importable, context.importSpec(this.targets),
 							context.wrappingKey());
+					wrapForReplicas(context.job(), importable, caller.actor());
 					if (handover.kept != null) {
 						handover.claim(context.job());
 					}
@@ -336,6 +385,10 @@ public class ImportJobService {
 				// an earlier upload's material, replaced by this one
 				destroyQuietly(handover.previous);
 			}
+		}
+		if (imported.state() == ImportJobState.REPLICATING) {
+			// the primary holds the material: its replicas next, in this request
+			imported = this.replicaImports.importAfterUpload(id);
 		}
 		return this.kmsImports.confirmPublicKey(imported, derivedPublicKey[0], caller.actor());
 	}
@@ -433,6 +486,83 @@ public class ImportJobService {
 			throw new IllegalTransitionException(job.id(), job.state(), ImportJobState.MATERIAL_WRAPPED,
 					"generate material for");
 		}
+	}
+
+	/**
+	 * The job read ahead of an upload's claim, where it can matter: with a custodian
+	 * configured (custody jobs take uploads their own way) or several targets (a job may
+	 * have replicas); else {@code null}, and the upload is not read twice.
+	 */
+	private ImportJob readAheadOfUpload(ImportJobId id, Caller caller) {
+		if (this.custodians.names().isEmpty() && this.targets.names().size() < 2) {
+			return null;
+		}
+		return this.readTx.execute(status -> this.store.load(id, caller, true));
+	}
+
+	/**
+	 * Material wrapped under each replica's own wrapping key, within the upload's claim,
+	 * before the plaintext is overwritten: only the wrapped copies are kept.
+	 */
+	private void wrapForReplicas(ImportJob job, KeyMaterial importable, String actor) {
+		Instant now = this.clock.instant();
+		job.replicaWrappingKeys(now).forEach((target, der) -> {
+			WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(der);
+			ImportSpec spec = new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
+					this.targets.get(target).kms().importRules());
+			job.markReplicaWrapped(target, this.wrapper.wrap(importable, spec, wrappingKey), actor, now);
+		});
+	}
+
+	/**
+	 * New parameters, from their own regions, for replicas waiting for material whose
+	 * parameters lapsed (the scheduler keeps only the primary's fresh), before the upload
+	 * wraps for them; the job as it is after.
+	 */
+	private ImportJob renewLapsedReplicaParameters(ImportJob current, Caller caller) {
+		List<String> lapsed = current.replicasWithLapsedParameters(this.clock.instant());
+		if (lapsed.isEmpty()) {
+			return current;
+		}
+		ImportJob job = current;
+		for (String target : lapsed) {
+			this.quota.acquire(this.targets.get(target), caller, job.id());
+			ImportParameters parameters = this.kmsImports.download(target, job.replica(target).kmsKeyArn(),
+					job.wrappingAlgorithm(), job.wrappingKeySpec(), job.id(), ImportJobMetrics.DownloadCause.REPLICA);
+			long version = job.version();
+			job = this.tx.execute(status -> {
+				ImportJob loaded = this.store.loadAtVersion(current.id(), version);
+				loaded.recordReplicaParameters(target, parameters, null, caller.actor(), this.clock.instant());
+				return this.store.save(loaded);
+			});
+		}
+		return job;
+	}
+
+	/**
+	 * An upload to a REPLICATING job: the material is wrapped for each replica that needs
+	 * it again (the primary and imported replicas are left alone), the job is held, and
+	 * those replicas are imported in this request.
+	 */
+	private ImportJobView uploadToReplicas(ImportJobId id, KeyMaterial material, Caller caller) {
+		Long version;
+		try (material) {
+			version = this.tx.execute(status -> {
+				Instant now = this.clock.instant();
+				ImportJob job = this.store.load(id, caller, true);
+				this.activity.record(job.toView(), now);
+				if (job.state() != ImportJobState.REPLICATING || job.replicaWrappingKeys(now).isEmpty()) {
+					throw new IllegalTransitionException(id, job.state(), ImportJobState.REPLICATING,
+							"upload material to");
+				}
+				job.leaseForReplication(this.replicaImports.lease(now), now);
+				try (KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, job.keySpec())) {
+					wrapForReplicas(job, importable, caller.actor());
+				}
+				return this.store.save(job).version();
+			});
+		}
+		return this.replicaImports.importClaimed(id, version);
 	}
 
 	/**

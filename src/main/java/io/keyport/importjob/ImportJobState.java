@@ -15,7 +15,13 @@ public enum ImportJobState {
 	/** Encrypted material held; the import is pending or being retried. */
 	MATERIAL_WRAPPED,
 
-	/** The material is in the KMS key. */
+	/**
+	 * A multi-Region job: the primary key holds the material, one or more replicas still
+	 * wait for their own import (retried on their own, see the job's replicas).
+	 */
+	REPLICATING,
+
+	/** The material is in the KMS key (and in every replica of a multi-Region job). */
 	IMPORTED,
 
 	/**
@@ -49,16 +55,19 @@ public enum ImportJobState {
 		// the job was wrapped, after the
 		// job had moved on meanwhile; the key holds the material, so that is what the job
 		// records
-		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, IMPORTED, PARAMETERS_EXPIRED, FAILED,
-				CANCELLED);
+		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, REPLICATING, IMPORTED,
+				PARAMETERS_EXPIRED, FAILED, CANCELLED);
 		// back to PARAMETERS_FETCHED when KMS refused the material itself (wrong
 		// wrapping, wrong material)
-		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, IMPORTED, PARAMETERS_FETCHED, PARAMETERS_EXPIRED, FAILED,
-				CANCELLED);
+		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, REPLICATING, IMPORTED, PARAMETERS_FETCHED,
+				PARAMETERS_EXPIRED, FAILED, CANCELLED);
+		// a multi-Region job once its primary holds the material: IMPORTED when the last
+		// replica is; a replica that can never take it fails the job
+		REPLICATING.next = EnumSet.of(IMPORTED, SUPERSEDED, FAILED, CANCELLED);
 		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, SUPERSEDED, FAILED);
 		// IMPORTED from here when KMS accepted an import while the job moved on
 		// (recorded, never lost)
-		PARAMETERS_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, IMPORTED, FAILED, CANCELLED);
+		PARAMETERS_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, REPLICATING, IMPORTED, FAILED, CANCELLED);
 		// re-import of the same material starts with fresh parameters
 		MATERIAL_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, SUPERSEDED, FAILED, CANCELLED);
 		SUPERSEDED.next = EnumSet.noneOf(ImportJobState.class);

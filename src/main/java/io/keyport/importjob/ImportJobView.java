@@ -1,6 +1,7 @@
 package io.keyport.importjob;
 
 import java.time.Instant;
+import java.util.List;
 
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -16,6 +17,7 @@ import io.keyport.wrapping.WrappingKeySpec;
  * @param custody the custodian that keeps the material, or {@code null} (not kept)
  * @param custodyMaterialHeld whether the custodian holds the job's material
  * @param custodyRenewals re-imports of the kept material before its ValidTo
+ * @param replicas a multi-Region job's replicas and their progress; empty otherwise
  */
 public record ImportJobView(ImportJobId id, long version, ImportJobState state, String kmsKeyId, String kmsKeyArn,
 		KeySpec keySpec, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
@@ -23,5 +25,16 @@ public record ImportJobView(ImportJobId id, long version, ImportJobState state, 
 		int importAttempts, Instant nextAttemptAt, String lastErrorCode, String lastErrorMessage, String keyMaterialId,
 		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, String tenant, String target,
 		RefreshPolicy refreshPolicy, Instant dueBy, Instant lastClientActivityAt, String custody,
-		boolean custodyMaterialHeld, int custodyRenewals) {
+		boolean custodyMaterialHeld, int custodyRenewals, List<ReplicaView> replicas) {
+
+	/**
+	 * One replica of a multi-Region job.
+	 *
+	 * @param state one of {@link ImportJobReplica.State}'s names
+	 */
+	public record ReplicaView(String target, String region, String kmsKeyArn, String state, Instant parametersValidTo,
+			int importAttempts, Instant nextAttemptAt, String lastErrorCode, String lastErrorMessage,
+			String keyMaterialId, Instant importedAt, Instant materialValidTo) {
+	}
+
 }

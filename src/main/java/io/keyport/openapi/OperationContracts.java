@@ -59,6 +59,11 @@ final class OperationContracts {
 
 	static final List<String> TARGET = List.of("unknown-kms-target");
 
+	/** Job creation and its plan with replicas of a multi-Region key. */
+	static final List<String> MULTI_REGION = List.of("kms-key-not-multi-region", "kms-key-is-replica",
+			"multi-region-unsupported", "replica-other-provider", "replica-same-region", "replica-other-account",
+			"kms-already-exists");
+
 	static final List<String> IDEMPOTENCY = List.of("invalid-idempotency-key", "idempotency-key-reused",
 			"idempotency-key-in-flight");
 
@@ -114,7 +119,8 @@ final class OperationContracts {
 								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm", "invalid-due-by",
 								"wrapping-key-spec-mismatch", "kms-validation-error", "kms-invalid-key-state",
 								"kms-unsupported-operation", "kms-quota-exceeded", "concurrent-modification",
-								"custody-unknown-custodian")));
+								"custody-unknown-custodian"),
+						MULTI_REGION));
 		add("planImportJob", IMPORT_JOBS, "Plan an import job (dry run)",
 				"The same body, checks and refusals as creating the job (the key's ownership, origin, state and "
 						+ "spec, the provider's rules, the expiration, the tenant's share of the "
@@ -126,7 +132,8 @@ final class OperationContracts {
 						List.of("kms-key-not-found", "kms-invalid-key-id", "kms-key-not-external",
 								"kms-key-state-forbids-import", "unsupported-key-spec", "invalid-valid-to",
 								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm", "invalid-due-by",
-								"kms-validation-error", "kms-quota-exceeded", "custody-unknown-custodian")));
+								"kms-validation-error", "kms-quota-exceeded", "custody-unknown-custodian"),
+						MULTI_REGION));
 		add("listImportJobs", IMPORT_JOBS, "List the tenant's import jobs",
 				"Newest first, one page at a time, optionally filtered by state and KMS key id.",
 				List.of("keyport:read", "keyport:admin"), 200, "One page of jobs", codes(QUERY));
@@ -163,7 +170,7 @@ final class OperationContracts {
 						+ "policy: it was wrapped under the old wrapping key.",
 				List.of("keyport:import"), 200, "The job after the import",
 				codes(JOB, JSON_BODY, KMS, importRefusals(), List.of("invalid-base64", "empty-encrypted-key-material",
-						"invalid-encrypted-key-material", "custody-requires-plaintext")));
+						"invalid-encrypted-key-material", "custody-requires-plaintext", "replicas-require-plaintext")));
 		add("uploadPlaintext", IMPORT_JOBS, "Upload plaintext key material: Keyport wraps it, then imports",
 				"JSON {keyMaterial: base64}, or the raw file: application/x-pem-file for a PEM private key (PRIVATE "
 						+ "KEY, RSA PRIVATE KEY, EC PRIVATE KEY), application/octet-stream for DER (PKCS#8, PKCS#1, "

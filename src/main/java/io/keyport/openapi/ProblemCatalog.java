@@ -63,6 +63,8 @@ final class ProblemCatalog {
 		add("custody-requires-plaintext",
 				"The job keeps its material in custody, so it takes only plaintext uploads, never client-wrapped ones",
 				409);
+		add("replicas-require-plaintext", "The job imports into a multi-Region key and its replicas, so it takes only "
+				+ "plaintext uploads (Keyport wraps once per key)", 409);
 		add("valid-to-passed", "The material's expiration passed; refresh the parameters with a new validTo", 409);
 		add("kms-key-state-forbids-import", "The KMS key's state does not accept key material", 409);
 		add("kms-key-pending-import", "The KMS key has no key material yet, so no public key", 409);
@@ -74,6 +76,13 @@ final class ProblemCatalog {
 		// semantic refusals
 		add("idempotency-key-reused", "The Idempotency-Key was used for a different request", 422);
 		add("invalid-due-by", "The job's dueBy is not in the future", 422);
+		add("kms-key-not-multi-region", "The job names replicas but the KMS key is a single-Region key", 422);
+		add("kms-key-is-replica", "The KMS key is a replica; start the job on its primary key", 422);
+		add("multi-region-unsupported",
+				"The job's target has no multi-Region keys (Huawei), so it cannot name replicas", 422);
+		add("replica-other-provider", "A replica target is of another provider than the key's target", 422);
+		add("replica-same-region", "A replica target is in the key's region or another replica's region", 422);
+		add("replica-other-account", "A replica target does not see the key's replica in the key's account", 422);
 		add("kms-key-not-external", "The KMS key's origin is not EXTERNAL, so it takes no imported material", 422);
 		add("unsupported-key-spec", "Keyport cannot import material for this key spec", 422);
 		add("key-not-asymmetric", "The key is symmetric or HMAC and has no public key", 422);

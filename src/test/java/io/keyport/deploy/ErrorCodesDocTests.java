@@ -49,7 +49,9 @@ class ErrorCodesDocTests {
 			// custody failures only a re-import from custody meets (the API's have rows)
 			"custody-material-not-found", "custody-integrity-failure", "custody-renewal-failed",
 			// and only the destroy of an ended job's material
-			"custody-release-failed");
+			"custody-release-failed",
+			// multi-Region jobs: a job's or a replica's last error
+			"replica-import-failed", "replica-needs-upload", "replica-parameters-failed");
 
 	@Test
 	void everyProblemCodeInTheCodeHasOneRowInTheReadme() throws IOException {

@@ -96,6 +96,11 @@ public final class KmsEmulator implements AutoCloseable {
 
 	private final KmsFaults faults = new KmsFaults();
 
+	/** Faults of calls signed for one region, after the emulator-wide ones. */
+	private final Map<String, KmsFaults> regionFaults = new ConcurrentHashMap<>();
+
+	private final Map<String, Map<String, LongAdder>> regionCallCounts = new ConcurrentHashMap<>();
+
 	private final Map<String, LongAdder> callCounts = new ConcurrentHashMap<>();
 
 	private final JsonMapper json = JsonMapper.builder().build();
@@ -194,6 +199,23 @@ public final class KmsEmulator implements AutoCloseable {
 		return (count != null) ? count.sum() : 0;
 	}
 
+	/**
+	 * Faults that apply only to calls signed for one region (a multi-Region key's replica
+	 * there), checked after the emulator-wide {@link #faults()}.
+	 */
+	public KmsFaults faultsIn(String region) {
+		return this.regionFaults.computeIfAbsent(region, (name) -> new KmsFaults());
+	}
+
+	/**
+	 * Calls of an operation signed for one region (including those answered with an
+	 * injected fault).
+	 */
+	public long callCountIn(String region, String operation) {
+		LongAdder count = this.regionCallCounts.getOrDefault(region, Map.of()).get(operation);
+		return (count != null) ? count.sum() : 0;
+	}
+
 	/** Calls received per operation, sorted by name. */
 	public Map<String, Long> callCounts() {
 		Map<String, Long> counts = new TreeMap<>();
@@ -240,6 +262,8 @@ public final class KmsEmulator implements AutoCloseable {
 		this.foreignPublicKeys = false;
 		this.corruptWrappingKeys.clear();
 		this.faults.clear();
+		this.regionFaults.clear();
+		this.regionCallCounts.clear();
 		this.callCounts.clear();
 		this.accountCallCounts.clear();
 		this.accessKeyCallCounts.clear();
@@ -403,8 +427,16 @@ public final class KmsEmulator implements AutoCloseable {
 		if (accessKeyId != null) {
 			this.accessKeyCallCounts.computeIfAbsent(accessKeyId, (name) -> new LongAdder()).increment();
 		}
-		this.faults.beforeExecution(operation);
 		String region = regionOf(exchange.getRequestHeaders().getFirst("Authorization"));
+		String signedFor = (region != null) ? region : this.region;
+		this.regionCallCounts.computeIfAbsent(signedFor, (name) -> new ConcurrentHashMap<>())
+			.computeIfAbsent(operation, (name) -> new LongAdder())
+			.increment();
+		this.faults.beforeExecution(operation);
+		KmsFaults inRegion = this.regionFaults.get(signedFor);
+		if (inRegion != null) {
+			inRegion.beforeExecution(operation);
+		}
 		boolean known = region != null && this.accounts.containsKey(accountKey(caller, region));
 		Function<JsonRequest, Map<String, Object>> handler = account(caller, known ? region : this.region).operations()
 			.get(operation);
@@ -413,6 +445,9 @@ public final class KmsEmulator implements AutoCloseable {
 		}
 		Map<String, Object> response = handler.apply(new JsonRequest(parse(content)));
 		this.faults.afterExecution(operation);
+		if (inRegion != null) {
+			inRegion.afterExecution(operation);
+		}
 		return response;
 	}
 

@@ -108,6 +108,15 @@ class DueWorkPlanTests {
 	}
 
 	@Test
+	void replicationClaimReadsEachTargetsDueJobsInIndexOrderUpToTheBatch() throws SQLException {
+		JsonNode plan = explainClaim(ReplicaImports.replicationDue(NOW));
+		assertThat(limitedIndexScans(plan)).hasSize(2)
+			.allSatisfy(scan -> assertThat(scan.path("Index Name").asString()).isEqualTo("import_job_replication_due"))
+			.allSatisfy(DueWorkPlanTests::filtersTargetInIndex);
+		assertNoTableScanOrSort(plan);
+	}
+
+	@Test
 	void checkClaimReadsEachTargetsDueJobsInIndexOrderUpToTheBatch() throws SQLException {
 		JsonNode plan = explainClaim(ImportJobLifecycle.checkDue(NOW));
 		assertThat(limitedIndexScans(plan)).hasSize(2)

@@ -120,7 +120,8 @@ class ImportJobController {
 						: WrappingAlgorithm.RSAES_OAEP_SHA_256,
 				request.wrappingKeySpec() != null ? request.wrappingKeySpec() : WrappingKeySpec.RSA_2048,
 				expiration(request.expiration()), request.target() != null ? request.target().trim() : null,
-				request.refreshPolicy(), request.dueBy(), request.custody() != null ? request.custody().trim() : null);
+				request.refreshPolicy(), request.dueBy(), request.custody() != null ? request.custody().trim() : null,
+				request.replicas() != null ? request.replicas().stream().map(String::trim).toList() : List.of());
 	}
 
 	private ResponseEntity<ImportJobResponse> create(CreateImportJob command) {

@@ -1,6 +1,7 @@
 package io.keyport.importjob.web;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -55,22 +56,53 @@ class ImportJobPlanController {
 	 * current material (a provider that imports only into keys without material)
 	 * @param kmsCalls the KMS calls the job would make, in order: GetParametersForImport
 	 * at its creation, then (DeleteImportedKeyMaterial and) ImportKeyMaterial when the
-	 * material arrives
+	 * material arrives; with replicas, ReplicateKey for each replica to create, one
+	 * GetParametersForImport per replica at creation and one ImportKeyMaterial per
+	 * replica after the primary's
+	 * @param replicas the replicas the job would import into (absent for a single key)
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record ImportJobPlanResponse(String target, String kmsKeyId, String kmsKeyArn, KeyState keyState, KeySpec keySpec,
 			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
-			RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst, List<String> kmsCalls) {
+			RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst, List<String> kmsCalls,
+			List<PlannedReplicaResponse> replicas) {
 
 		static ImportJobPlanResponse of(ImportJobPlan plan) {
-			List<String> calls = plan.deletesCurrentMaterialFirst()
-					? List.of("GetParametersForImport", "DeleteImportedKeyMaterial", "ImportKeyMaterial")
-					: List.of("GetParametersForImport", "ImportKeyMaterial");
+			List<String> calls = new ArrayList<>();
+			plan.replicas()
+				.stream()
+				.filter(ImportJobPlan.PlannedReplica::created)
+				.forEach(r -> calls.add("ReplicateKey"));
+			calls.add("GetParametersForImport");
+			plan.replicas().forEach(r -> calls.add("GetParametersForImport"));
+			if (plan.deletesCurrentMaterialFirst()) {
+				calls.add("DeleteImportedKeyMaterial");
+			}
+			calls.add("ImportKeyMaterial");
+			plan.replicas().forEach(r -> calls.add("ImportKeyMaterial"));
 			return new ImportJobPlanResponse(plan.target(), plan.kmsKeyId(), plan.kmsKeyArn(), plan.keyState(),
 					plan.keySpec(), plan.wrappingAlgorithm(), plan.wrappingKeySpec(),
 					new MaterialExpiration(plan.expiration().model(), plan.expiration().validTo()),
-					plan.refreshPolicy(), plan.dueBy(), plan.deletesCurrentMaterialFirst(), calls);
+					plan.refreshPolicy(), plan.dueBy(), plan.deletesCurrentMaterialFirst(), List.copyOf(calls),
+					plan.replicas().isEmpty() ? null
+							: plan.replicas()
+								.stream()
+								.map(r -> new PlannedReplicaResponse(r.target(), r.region(), r.kmsKeyArn(),
+										r.keyState(), r.created()))
+								.toList());
 		}
+
+	}
+
+	/**
+	 * A replica the job would import into.
+	 *
+	 * @param kmsKeyArn absent when the job would create the replica
+	 * @param keyState the replica's state now; absent when it would be created
+	 * @param created whether the job would create the replica (ReplicateKey)
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record PlannedReplicaResponse(String target, String region, String kmsKeyArn, KeyState keyState, boolean created) {
 
 	}
 

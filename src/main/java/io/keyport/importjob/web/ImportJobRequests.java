@@ -1,7 +1,9 @@
 package io.keyport.importjob.web;
 
 import java.time.Instant;
+import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -37,10 +39,16 @@ final class ImportJobRequests {
 	 * when the KMS quota is short
 	 * @param custody a configured custodian that keeps the plaintext uploaded for this
 	 * job and re-imports it before its ValidTo; absent: the material is not kept
+	 * @param replicas KMS targets (same provider and account, other regions) naming the
+	 * replicas of a multi-Region primary key that get the same material in this job; a
+	 * region where the key has no replica yet gets one (ReplicateKey); absent: the key
+	 * alone
 	 */
 	record CreateImportJobRequest(@NotBlank @Size(max = 2048) @Schema(minLength = 1, pattern = "\\S") String kmsKeyId,
 			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration,
-			@Size(max = 63) String target, RefreshPolicy refreshPolicy, Instant dueBy, @Size(max = 63) String custody) {
+			@Size(max = 63) String target, RefreshPolicy refreshPolicy, Instant dueBy, @Size(max = 63) String custody,
+			@Size(max = 16) @ArraySchema(maxItems = 16, schema = @Schema(minLength = 1, maxLength = 63,
+					pattern = "\\S")) List<@NotBlank @Size(max = 63) String> replicas) {
 	}
 
 	/**

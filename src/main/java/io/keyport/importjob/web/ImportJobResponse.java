@@ -23,6 +23,8 @@ import io.keyport.wrapping.WrappingKeySpec;
  * @param custody the custodian that keeps the material, if the job chose one
  * @param custodyMaterialHeld with custody: whether the custodian holds the material
  * @param custodyRenewals with custody: re-imports of the kept material before its ValidTo
+ * @param replicas a multi-Region job's replicas and the progress of each (absent for a
+ * single key); the job is IMPORTED only once every replica is
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, String kmsKeyArn, KeySpec keySpec,
@@ -30,7 +32,7 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 		ParametersState parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError,
 		String keyMaterialId, Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, long version,
 		String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody, Boolean custodyMaterialHeld,
-		Integer custodyRenewals) {
+		Integer custodyRenewals, List<ReplicaResponse> replicas) {
 
 	static ImportJobResponse of(ImportJobView job) {
 		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(), job.keySpec(),
@@ -42,7 +44,35 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 				job.keyMaterialId(), job.importedAt(), job.createdAt(), job.updatedAt(), job.createdBy(), job.version(),
 				job.target(), job.refreshPolicy(), job.dueBy(), job.custody(),
 				job.custody() != null ? job.custodyMaterialHeld() : null,
-				job.custody() != null ? job.custodyRenewals() : null);
+				job.custody() != null ? job.custodyRenewals() : null,
+				job.replicas().isEmpty() ? null : job.replicas().stream().map(ReplicaResponse::of).toList());
+	}
+
+	/**
+	 * One replica of a multi-Region job and its own progress.
+	 *
+	 * @param state WAITING_FOR_MATERIAL, MATERIAL_WRAPPED (import pending or retried on
+	 * its own at nextAttemptAt), NEEDS_PARAMETERS (its token lapsed: new parameters due),
+	 * NEEDS_UPLOAD (new parameters held, the material is not in custody: upload the
+	 * plaintext again), IMPORTED or FAILED
+	 * @param parametersValidTo until when the replica's own wrapping key and token are
+	 * valid
+	 */
+	@Schema(name = "ImportJobReplica")
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record ReplicaResponse(String target, String region, String kmsKeyArn, @Schema(allowableValues = {
+			"WAITING_FOR_MATERIAL", "MATERIAL_WRAPPED", "NEEDS_PARAMETERS", "NEEDS_UPLOAD", "IMPORTED",
+			"FAILED" }) String state, Instant parametersValidTo, int importAttempts, Instant nextAttemptAt,
+			ImportJobError lastError, String keyMaterialId, Instant importedAt, Instant materialValidTo){
+
+		static ReplicaResponse of(ImportJobView.ReplicaView replica) {
+			return new ReplicaResponse(replica.target(), replica.region(), replica.kmsKeyArn(), replica.state(),
+					replica.parametersValidTo(), replica.importAttempts(), replica.nextAttemptAt(),
+					replica.lastErrorCode() != null
+							? new ImportJobError(replica.lastErrorCode(), replica.lastErrorMessage()) : null,
+					replica.keyMaterialId(), replica.importedAt(), replica.materialValidTo());
+		}
+
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,0 +1,129 @@
+package io.keyport.importjob;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import io.keyport.kms.ImportResult;
+import io.keyport.kms.KmsErrorCode;
+
+import static io.keyport.importjob.ImportJobTests.LEASE;
+import static io.keyport.importjob.ImportJobTests.T0;
+import static io.keyport.importjob.ImportJobTests.newJob;
+import static io.keyport.importjob.ImportJobTests.parameters;
+import static io.keyport.importjob.ImportJobTests.someCiphertext;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The replicas of a multi-Region job, owned by the {@link ImportJob} aggregate: the job
+ * is REPLICATING until every replica holds the material, each replica's failure is its
+ * own, and the history records each step (no Spring, no database).
+ */
+class ImportJobReplicaTests {
+
+	static final String WEST_ARN = ImportJobTests.ARN.replace("us-east-1", "us-west-2");
+
+	static final String EUROPE_ARN = ImportJobTests.ARN.replace("us-east-1", "eu-west-1");
+
+	static ImportJob jobWithTwoReplicas() {
+		ImportJob job = newJob();
+		job.addReplica("west", "us-west-2", WEST_ARN, parameters(T0), "alice", T0);
+		job.addReplica("europe", "eu-west-1", EUROPE_ARN, parameters(T0), "alice", T0);
+		return job;
+	}
+
+	static ImportJob primaryImported() {
+		ImportJob job = jobWithTwoReplicas();
+		job.replicaWrappingKeys(T0).keySet().forEach(t -> job.markReplicaWrapped(t, someCiphertext(), "alice", T0));
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.markImported(new ImportResult(ImportJobTests.ARN, "m1"), "alice", T0, T0.plus(Duration.ofHours(1)));
+		return job;
+	}
+
+	@Test
+	void jobWhosePrimaryIsImportedIsReplicatingUntilEveryReplicaIs() {
+		ImportJob job = primaryImported();
+		assertThat(job.state()).isEqualTo(ImportJobState.REPLICATING);
+		assertThat(job.replicasDue(T0)).containsExactly("west", "europe");
+
+		job.recordReplicaImported("west", new ImportResult(WEST_ARN, "m1"), "system", T0);
+		job.finishReplicationTurn("system", T0, T0.plus(Duration.ofHours(1)));
+		assertThat(job.state()).isEqualTo(ImportJobState.REPLICATING);
+
+		job.recordReplicaImported("europe", new ImportResult(EUROPE_ARN, "m1"), "system", T0);
+		job.finishReplicationTurn("system", T0, T0.plus(Duration.ofHours(1)));
+		assertThat(job.state()).isEqualTo(ImportJobState.IMPORTED);
+		assertThat(job.toView().replicas()).extracting(ImportJobView.ReplicaView::state)
+			.containsExactly("IMPORTED", "IMPORTED");
+		assertThat(job.events()).extracting(e -> e.toView().cause())
+			.anyMatch(c -> c.startsWith("key material imported into the primary key")
+					&& c.endsWith("2 replica(s) still to import"))
+			.anyMatch(c -> c.startsWith("every replica holds the material"));
+	}
+
+	@Test
+	void transientReplicaFailureIsRetriedOnItsOwnAfterTheDelay() {
+		ImportJob job = primaryImported();
+		job.recordReplicaImported("west", new ImportResult(WEST_ARN, "m1"), "system", T0);
+		job.recordReplicaImportFailed("europe", KmsErrorCode.INTERNAL, "boom", Duration.ofMinutes(5), 8, "system", T0);
+		job.finishReplicationTurn("system", T0, T0.plus(Duration.ofHours(1)));
+
+		assertThat(job.state()).isEqualTo(ImportJobState.REPLICATING);
+		assertThat(job.toView().nextAttemptAt()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+		assertThat(job.toView().lastErrorCode()).isEqualTo("kms-internal-error");
+		assertThat(job.replicasDue(T0.plus(Duration.ofMinutes(4)))).isEmpty();
+		assertThat(job.replicasDue(T0.plus(Duration.ofMinutes(5)))).containsExactly("europe");
+	}
+
+	@Test
+	void replicaThatCanNeverTakeTheMaterialFailsTheJobNamingIt() {
+		ImportJob job = primaryImported();
+		job.recordReplicaImportFailed("europe", KmsErrorCode.KEY_NOT_FOUND, "gone", Duration.ofMinutes(5), 8, "system",
+				T0);
+		job.finishReplicationTurn("system", T0, T0.plus(Duration.ofHours(1)));
+
+		assertThat(job.state()).isEqualTo(ImportJobState.FAILED);
+		assertThat(job.toView().lastErrorCode()).isEqualTo("replica-import-failed");
+		assertThat(job.toView().lastErrorMessage()).contains(EUROPE_ARN);
+	}
+
+	@Test
+	void replicaWhoseTokenLapsedWithoutCustodyWaitsForANewUpload() {
+		ImportJob job = primaryImported();
+		job.recordReplicaImportFailed("west", KmsErrorCode.EXPIRED_IMPORT_TOKEN, "expired", Duration.ofMinutes(5), 8,
+				"system", T0);
+		assertThat(job.replicasDue(T0)).contains("west");
+		job.recordReplicaParameters("west", parameters(T0), null, "system", T0);
+		job.finishReplicationTurn("system", T0, T0.plus(Duration.ofHours(1)));
+
+		assertThat(job.replica("west").state()).isEqualTo(ImportJobReplica.State.NEEDS_UPLOAD);
+		assertThat(job.replicaWrappingKeys(T0)).containsOnlyKeys("west");
+		// europe still has its import due; then only the new upload is awaited
+		job.recordReplicaImported("europe", new ImportResult(EUROPE_ARN, "m1"), "system", T0);
+		job.finishReplicationTurn("system", T0, T0.plus(Duration.ofHours(1)));
+		assertThat(job.toView().lastErrorCode()).isEqualTo("replica-needs-upload");
+		assertThat(job.toView().nextAttemptAt()).isNull();
+	}
+
+	@Test
+	void refusedPrimaryMaterialVoidsTheReplicasWrappedCopies() {
+		ImportJob job = jobWithTwoReplicas();
+		job.replicaWrappingKeys(T0).keySet().forEach(t -> job.markReplicaWrapped(t, someCiphertext(), "alice", T0));
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.importFailed(KmsErrorCode.INVALID_CIPHERTEXT, "bad", Duration.ofMinutes(1), 8, "system", T0);
+
+		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
+		assertThat(job.replicaWrappingKeys(T0)).containsOnlyKeys("west", "europe");
+	}
+
+	@Test
+	void replicasAreChosenOnlyWhenTheJobIsCreated() {
+		ImportJob job = newJob();
+		job.stored();
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> job.addReplica("west", "us-west-2", WEST_ARN, parameters(T0), "alice", T0));
+	}
+
+}

@@ -1,0 +1,496 @@
+package io.keyport.importjob;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.OriginType;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.keyport.emulator.KmsEmulator;
+import io.keyport.emulator.KmsFaults;
+import io.keyport.emulator.MutableClock;
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.ApiClient.Response;
+import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.LazyKmsKey;
+import io.keyport.testsupport.TestInfrastructure;
+import io.keyport.testsupport.Tokens;
+import io.keyportdev.localauth.LocalAuthorizationServer;
+
+import static io.keyport.importjob.ImportJobApiTests.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Multi-Region keys as one job (issue 15, point 4): a primary and its replicas get the
+ * same material in one job, each replica with its own parameters and import; a replica
+ * that fails is retried on its own by the lifecycle, never re-importing the others; a
+ * replica whose token lapsed asks for a new upload for itself; and the refusals, planned
+ * and real alike. A context of its own with four AWS targets on the shared emulator, one
+ * per region ({@value #EAST} the emulator's own, {@value #WEST}, {@value #EUROPE}, and
+ * {@value #OTHER} in another account through AssumeRole) and a Huawei target.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(IntegrationTest.SharedClock.class)
+class MultiRegionImportJobTests {
+
+	static {
+		// the AWS SDK's default credential chain reads these system properties
+		System.setProperty("aws.accessKeyId", "AKIAKEYPORTTEST");
+		System.setProperty("aws.secretAccessKey", "keyport-test-secret");
+	}
+
+	static final String EAST = "mr-east";
+
+	static final String WEST = "mr-west";
+
+	static final String EUROPE = "mr-europe";
+
+	static final String OTHER = "mr-other";
+
+	static final String HUAWEI = "mr-huawei";
+
+	static final String WEST_REGION = "us-west-2";
+
+	static final String EUROPE_REGION = "eu-west-1";
+
+	static final String OTHER_REGION = "eu-central-1";
+
+	static final String OTHER_ROLE = "arn:aws:iam::333344445555:role/keyport-multi-region";
+
+	private static final LazyKmsKey CUSTODY_KEY = new LazyKmsKey("keyport multi-Region custody key");
+
+	final MutableClock clock = TestInfrastructure.CLOCK;
+
+	final KmsEmulator emulator = TestInfrastructure.emulator();
+
+	@DynamicPropertySource
+	static void infrastructure(DynamicPropertyRegistry registry) {
+		KmsEmulator kms = TestInfrastructure.emulator();
+		kms.trustRole(OTHER_ROLE, null);
+		Map<String, String> properties = TestInfrastructure.instanceProperties("test-instance-multi-region", kms);
+		properties.put("keyport.kms.aws.sts-endpoint", kms.endpoint().toString());
+		properties.put("keyport.kms.default-target", EAST);
+		Map<String, String> regions = Map.of(EAST, kms.region(), WEST, WEST_REGION, EUROPE, EUROPE_REGION, OTHER,
+				OTHER_REGION);
+		regions.forEach((target, region) -> {
+			properties.put("keyport.kms.targets." + target + ".provider", "aws");
+			properties.put("keyport.kms.targets." + target + ".region", region);
+			properties.put("keyport.kms.targets." + target + ".endpoint", kms.endpoint().toString());
+		});
+		properties.put("keyport.kms.targets." + OTHER + ".role-arn", OTHER_ROLE);
+		try {
+			properties.putAll(TestInfrastructure.huaweiEmulator()
+				.targetProperties(HUAWEI, Files.createTempDirectory("keyport-mr-huawei-credentials")));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		properties.put("keyport.kms.targets." + HUAWEI + ".requests-per-second", "10000");
+		IntegrationTest.register(registry, properties);
+		registry.add("keyport.custody.vault.type", () -> "kms-envelope");
+		registry.add("keyport.custody.vault.key-id", CUSTODY_KEY::arn);
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	ImportJobLifecycle lifecycle;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	MeterRegistry meters;
+
+	ApiClient api;
+
+	ApiClient admin;
+
+	@BeforeEach
+	void reset() {
+		this.emulator.faults().clear();
+		for (String region : List.of(this.emulator.region(), WEST_REGION, EUROPE_REGION, OTHER_REGION)) {
+			this.emulator.faultsIn(region).clear();
+		}
+		this.clock.set(Instant.ofEpochMilli(System.currentTimeMillis()));
+		this.api = new ApiClient(this.port);
+		this.admin = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR));
+	}
+
+	@Test
+	void primaryAndTwoReplicasAreImportedAsOneJobWithTheSameMaterialInEveryRegion() {
+		KeyMetadata key = multiRegionKey(WEST_REGION);
+		Map<String, Long> downloads = counts("GetParametersForImport");
+		long replications = this.emulator.callCount("ReplicateKey");
+
+		Response created = createJob(key.keyId(), WEST, EUROPE);
+
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		JsonNode job = created.json();
+		assertThat(job.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(job.get("replicas").valueStream().map(r -> r.get("target").asString())).containsExactly(WEST,
+				EUROPE);
+		assertThat(job.get("replicas").valueStream().map(r -> r.get("state").asString()))
+			.containsOnly("WAITING_FOR_MATERIAL");
+		// the region without a replica got one, created by Keyport
+		assertThat(this.emulator.callCount("ReplicateKey") - replications).isOne();
+		assertThat(job.get("replicas").get(1).get("kmsKeyArn").asString())
+			.isEqualTo(key.arn().replace(this.emulator.region(), EUROPE_REGION));
+		// each member's own parameters, from its own region
+		assertThat(increase(downloads, counts("GetParametersForImport"))).containsExactly(1L, 1L, 1L);
+		// audited like every KMS call
+		assertThat(this.jdbc.queryForList(
+				"select operation from audit_event where kms_key_arn in (?, ?) and operation = 'kms:ReplicateKey'",
+				String.class, key.arn(), key.keyId()))
+			.hasSize(1);
+
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+		Response imported = uploadPlaintext(job.get("id").asString(), randomMaterial());
+
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(imported.json().get("replicas").valueStream().map(r -> r.get("state").asString()))
+			.containsExactly("IMPORTED", "IMPORTED");
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		// the emulator takes only the primary's material into a replica: every member
+		// enabled means every member holds the same material
+		for (String region : List.of(this.emulator.region(), WEST_REGION, EUROPE_REGION)) {
+			assertThat(client(region).describeKey(r -> r.keyId(key.keyId())).keyMetadata().keyStateAsString())
+				.as(region)
+				.isEqualTo("Enabled");
+		}
+		// a page of jobs shows the replicas too
+		JsonNode listed = this.api.get("/api/v1/import-jobs?kmsKeyId=" + key.arn()).json().get("items").get(0);
+		assertThat(listed.get("replicas").valueStream().map(r -> r.get("state").asString())).containsExactly("IMPORTED",
+				"IMPORTED");
+		assertThat(history(job.get("id").asString())).anyMatch(c -> c.startsWith("material wrapped for replica"))
+			.anyMatch(c -> c.startsWith("key material imported into the primary key"))
+			.anyMatch(c -> c.startsWith("key material imported into replica") && c.contains(WEST_REGION))
+			.anyMatch(c -> c.startsWith("key material imported into replica") && c.contains(EUROPE_REGION))
+			.anyMatch(c -> c.startsWith("every replica holds the material"));
+		// only wrapped copies were held, and none is left
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from import_job_replica where job_id = ?::uuid "
+						+ "and (encrypted_key_material is not null or import_token is not null)",
+				Long.class, job.get("id").asString()))
+			.isZero();
+	}
+
+	@Test
+	void replicaFailureIsRetriedOnItsOwnByTheLifecycleWithoutReimportingTheOthers() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faultsIn(EUROPE_REGION).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		double failedBefore = counter(EUROPE, "failed");
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+
+		Response uploaded = uploadPlaintext(jobId, randomMaterial());
+
+		assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(200);
+		JsonNode job = uploaded.json();
+		assertThat(job.get("state").asString()).isEqualTo("REPLICATING");
+		assertThat(job.get("replicas").get(0).get("state").asString()).isEqualTo("IMPORTED");
+		JsonNode europe = job.get("replicas").get(1);
+		assertThat(europe.get("state").asString()).isEqualTo("MATERIAL_WRAPPED");
+		assertThat(europe.get("lastError").get("code").asString()).isEqualTo("kms-internal-error");
+		assertThat(europe.get("nextAttemptAt")).isNotNull();
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-internal-error");
+		assertThat(counter(EUROPE, "failed") - failedBefore).isOne();
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+
+		// not before its backoff
+		this.emulator.faultsIn(EUROPE_REGION).clear();
+		this.lifecycle.runOnce();
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		this.clock.advance(Duration.ofHours(1));
+		this.lifecycle.runOnce();
+
+		JsonNode retried = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(retried.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(retried.get("replicas").get(1).get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(retried.get("replicas").get(1).get("importAttempts").asInt()).isEqualTo(2);
+		assertThat(retried.get("replicas").get(0).get("importAttempts").asInt()).isEqualTo(1);
+		// only the failed replica was imported again
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 2L);
+		assertThat(client(EUROPE_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata().keyStateAsString())
+			.isEqualTo("Enabled");
+		assertThat(history(jobId))
+			.anyMatch(c -> c.startsWith("import into replica") && c.contains("retried on its own"))
+			.anyMatch(c -> c.startsWith("every replica holds the material"));
+	}
+
+	@Test
+	void replicaWhoseTokenLapsedGetsNewParametersAndAsksForANewUploadForItselfOnly() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		byte[] material = randomMaterial();
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+
+		JsonNode job = uploadPlaintext(jobId, material.clone()).json();
+		assertThat(job.get("state").asString()).isEqualTo("REPLICATING");
+		assertThat(job.get("replicas").get(0).get("state").asString()).isEqualTo("NEEDS_PARAMETERS");
+		assertThat(job.get("replicas").get(1).get("state").asString()).isEqualTo("IMPORTED");
+
+		this.emulator.faultsIn(WEST_REGION).clear();
+		Map<String, Long> downloads = counts("GetParametersForImport");
+		this.lifecycle.runOnce();
+		job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		// new parameters for the west replica only; no custody, so a new upload is needed
+		assertThat(increase(downloads, counts("GetParametersForImport"))).containsExactly(0L, 1L, 0L);
+		assertThat(job.get("state").asString()).isEqualTo("REPLICATING");
+		assertThat(job.get("replicas").get(0).get("state").asString()).isEqualTo("NEEDS_UPLOAD");
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("replica-needs-upload");
+		assertThat(job.get("lastError").get("message").asString()).contains("/key-material");
+
+		Response uploaded = uploadPlaintext(jobId, material);
+
+		assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(200);
+		assertThat(uploaded.json().get("state").asString()).isEqualTo("IMPORTED");
+		// the primary and the europe replica were not imported again
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 2L, 1L);
+		assertThat(client(WEST_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata().keyStateAsString())
+			.isEqualTo("Enabled");
+	}
+
+	@Test
+	void replicaWhoseTokenLapsedInACustodyJobIsWrappedAgainByTheCustodianWithoutANewUpload() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
+		body.put("custody", "vault");
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+
+		JsonNode job = uploadPlaintext(jobId, randomMaterial()).json();
+		assertThat(job.get("state").asString()).isEqualTo("REPLICATING");
+		assertThat(job.get("replicas").get(0).get("state").asString()).isEqualTo("NEEDS_PARAMETERS");
+
+		this.emulator.faultsIn(WEST_REGION).clear();
+		Map<String, Long> downloads = counts("GetParametersForImport");
+		this.lifecycle.runOnce();
+
+		job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(increase(downloads, counts("GetParametersForImport"))).containsExactly(0L, 1L, 0L);
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 2L, 1L);
+		assertThat(history(jobId)).anyMatch(c -> c.contains("the custodian wrapped the material again"));
+		assertThat(client(WEST_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata().keyStateAsString())
+			.isEqualTo("Enabled");
+	}
+
+	@Test
+	void custodyRenewalReimportsThePrimaryAndEveryReplicaAndRetriesOnlyTheReplicaThatFailed() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
+		body.put("custody", "vault");
+		// within the renewal margin (7 days) from the start
+		body.put("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+				this.clock.instant().plus(Duration.ofDays(2)).toString()));
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+		assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString()).isEqualTo("IMPORTED");
+		this.emulator.faultsIn(EUROPE_REGION).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+
+		this.lifecycle.runOnce();
+
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-internal-error");
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		assertThat(Instant.parse(job.get("replicas").get(0).get("materialValidTo").asString()))
+			.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		assertThat(Instant.parse(job.get("replicas").get(1).get("materialValidTo").asString()))
+			.isBefore(this.clock.instant().plus(Duration.ofDays(3)));
+
+		this.emulator.faultsIn(EUROPE_REGION).clear();
+		this.clock.advance(Duration.ofHours(1));
+		this.lifecycle.runOnce();
+
+		job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(job.get("lastError")).isNull();
+		assertThat(job.get("custodyRenewals").asInt()).isOne();
+		// the west replica, renewed in the first turn, was not imported again
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(2L, 1L, 2L);
+		Instant renewedTo = Instant.parse(job.get("expiration").get("validTo").asString());
+		assertThat(renewedTo).isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		for (String region : List.of(this.emulator.region(), WEST_REGION, EUROPE_REGION)) {
+			assertThat(client(region).describeKey(r -> r.keyId(key.keyId())).keyMetadata().validTo()).as(region)
+				.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		}
+		assertThat(history(jobId)).filteredOn(c -> c.startsWith("material re-imported from custody into replica"))
+			.hasSize(2);
+	}
+
+	@Test
+	void encryptedUploadToAJobWithReplicasIsRefused() {
+		KeyMetadata key = multiRegionKey(WEST_REGION);
+		String jobId = createJob(key.keyId(), WEST).json().get("id").asString();
+
+		Response refused = this.api.putJson("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
+				ApiClient.json(Map.of("encryptedKeyMaterial", Base64.getEncoder().encodeToString(new byte[256]))));
+
+		assertProblem(refused, 409, "replicas-require-plaintext");
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
+			.isEqualTo("PARAMETERS_FETCHED");
+	}
+
+	@Test
+	void planAndRealRequestRefuseBadReplicasAlikeWithoutDownloadingOrCreatingAnything() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, OTHER_REGION);
+		String single = TestInfrastructure.kmsClient()
+			.createKey(r -> r.origin(OriginType.EXTERNAL))
+			.keyMetadata()
+			.keyId();
+		own(single, EAST);
+		// the west replica, owned too, to start a job on it
+		own(key.keyId(), WEST);
+		Response huaweiKey = this.api.postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "AES_256", "target", HUAWEI)));
+		assertThat(huaweiKey.status()).as(huaweiKey.toString()).isEqualTo(201);
+		long replications = this.emulator.callCount("ReplicateKey");
+
+		refusedAlike(body(key.keyId(), EAST, "nowhere"), 400, "unknown-kms-target");
+		refusedAlike(body(single, EAST, WEST), 422, "kms-key-not-multi-region");
+		refusedAlike(body(key.keyId(), WEST, EUROPE), 422, "kms-key-is-replica");
+		refusedAlike(body(key.keyId(), EAST, EAST), 422, "replica-same-region");
+		refusedAlike(body(key.keyId(), EAST, WEST, WEST), 422, "replica-same-region");
+		refusedAlike(body(key.keyId(), EAST, HUAWEI), 422, "replica-other-provider");
+		refusedAlike(body(key.keyId(), EAST, OTHER), 422, "replica-other-account");
+		refusedAlike(body(huaweiKey.json().get("keyId").asString(), HUAWEI, WEST), 422, "multi-region-unsupported");
+		assertThat(this.emulator.callCount("ReplicateKey")).isEqualTo(replications);
+
+		// a plan that would succeed: the calls it would make, none made
+		Map<String, Long> downloads = counts("GetParametersForImport");
+		Response plan = this.api.postJson("/api/v1/import-job-plans",
+				ApiClient.json(body(key.keyId(), EAST, WEST, EUROPE)));
+		assertThat(plan.status()).as(plan.toString()).isEqualTo(200);
+		assertThat(plan.json().get("kmsCalls").valueStream().map(JsonNode::asString)).containsExactly("ReplicateKey",
+				"GetParametersForImport", "GetParametersForImport", "GetParametersForImport", "ImportKeyMaterial",
+				"ImportKeyMaterial", "ImportKeyMaterial");
+		assertThat(plan.json().get("replicas").get(0).get("created").asBoolean()).isFalse();
+		assertThat(plan.json().get("replicas").get(0).get("keyState").asString()).isEqualTo("PENDING_IMPORT");
+		assertThat(plan.json().get("replicas").get(1).get("created").asBoolean()).isTrue();
+		assertThat(increase(downloads, counts("GetParametersForImport"))).containsExactly(0L, 0L, 0L);
+		assertThat(this.emulator.callCount("ReplicateKey")).isEqualTo(replications);
+	}
+
+	// --- helpers
+
+	void refusedAlike(Map<String, Object> body, int status, String code) {
+		long downloads = this.emulator.callCount("GetParametersForImport");
+		long jobs = this.jdbc.queryForObject("select count(*) from import_job", Long.class);
+		Response plan = this.api.postJson("/api/v1/import-job-plans", ApiClient.json(body));
+		Response real = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertProblem(plan, status, code);
+		assertProblem(real, status, code);
+		assertThat(this.emulator.callCount("GetParametersForImport")).as("downloads").isEqualTo(downloads);
+		assertThat(this.jdbc.queryForObject("select count(*) from import_job", Long.class)).isEqualTo(jobs);
+	}
+
+	static Map<String, Object> body(String keyId, String target, String... replicas) {
+		return Map.of("kmsKeyId", keyId, "target", target, "replicas", List.of(replicas));
+	}
+
+	/**
+	 * A multi-Region primary in the emulator's region, replicated where asked, owned by
+	 * tenant-a.
+	 */
+	KeyMetadata multiRegionKey(String... replicaRegions) {
+		KmsClient kms = TestInfrastructure.kmsClient();
+		KeyMetadata key = kms.createKey(r -> r.origin(OriginType.EXTERNAL).multiRegion(true)).keyMetadata();
+		for (String region : replicaRegions) {
+			kms.replicateKey(r -> r.keyId(key.keyId()).replicaRegion(region));
+		}
+		own(key.keyId(), EAST);
+		return key;
+	}
+
+	void own(String keyId, String target) {
+		Response assigned = this.admin.putJson("/api/v1/kms-keys/" + keyId + "/owner?target=" + target,
+				ApiClient.json(Map.of("tenant", "tenant-a")));
+		assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
+	}
+
+	Response createJob(String keyId, String... replicas) {
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body(keyId, EAST, replicas)));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return created;
+	}
+
+	Response uploadPlaintext(String jobId, byte[] material) {
+		return this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+	}
+
+	static byte[] randomMaterial() {
+		byte[] material = new byte[32];
+		new Random().nextBytes(material);
+		return material;
+	}
+
+	/** Calls of an operation per region: the primary's, west, europe. */
+	Map<String, Long> counts(String operation) {
+		return Map.of("east", this.emulator.callCountIn(this.emulator.region(), operation), "west",
+				this.emulator.callCountIn(WEST_REGION, operation), "europe",
+				this.emulator.callCountIn(EUROPE_REGION, operation));
+	}
+
+	static List<Long> increase(Map<String, Long> before, Map<String, Long> after) {
+		return List.of(after.get("east") - before.get("east"), after.get("west") - before.get("west"),
+				after.get("europe") - before.get("europe"));
+	}
+
+	List<String> history(String jobId) {
+		return this.api.get("/api/v1/import-jobs/" + jobId + "/events")
+			.json()
+			.valueStream()
+			.map(e -> e.get("cause").asString())
+			.toList();
+	}
+
+	double counter(String target, String outcome) {
+		var counter = this.meters.find("keyport.replica.imports")
+			.tag("target", target)
+			.tag("outcome", outcome)
+			.counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	KmsClient client(String region) {
+		return KmsClient.builder()
+			.endpointOverride(this.emulator.endpoint())
+			.region(Region.of(region))
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+			.build();
+	}
+
+}
