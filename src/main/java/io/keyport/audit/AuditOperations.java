@@ -30,6 +30,8 @@ public final class AuditOperations {
 
 	public static final String CANCEL_IMPORT_JOB = "api:cancelImportJob";
 
+	public static final String ROTATE_IMPORT_JOB = "api:rotateImportJob";
+
 	/** Method and route (the mapping's pattern, not the request's path) to operation. */
 	static final Map<String, String> ROUTES = Map.of("POST /api/v1/kms-keys", CREATE_KMS_KEY,
 			"PUT /api/v1/kms-keys/{keyId}/owner", ASSIGN_KMS_KEY_OWNER, "PUT /api/v1/kms-keys/{*reference}",
@@ -37,8 +39,8 @@ public final class AuditOperations {
 			"PUT /api/v1/import-jobs/{id}/encrypted-key-material", UPLOAD_ENCRYPTED_KEY_MATERIAL,
 			"POST /api/v1/import-jobs/{id}/key-material", UPLOAD_KEY_MATERIAL,
 			"POST /api/v1/import-jobs/{id}/refresh-parameters", REFRESH_PARAMETERS,
-			"POST /api/v1/import-jobs/{id}/cancel", CANCEL_IMPORT_JOB, "POST /api/v1/import-job-plans",
-			PLAN_IMPORT_JOB);
+			"POST /api/v1/import-jobs/{id}/cancel", CANCEL_IMPORT_JOB, "POST /api/v1/import-job-plans", PLAN_IMPORT_JOB,
+			"POST /api/v1/import-jobs/{id}/rotation", ROTATE_IMPORT_JOB);
 
 	private AuditOperations() {
 	}

@@ -14,9 +14,18 @@ import io.keyport.wrapping.WrappingKeySpec;
  * @param dueBy when the client means to import, or {@code null}
  * @param custody the configured custodian that keeps the material for re-imports, or
  * {@code null} (not kept)
+ * @param rotation set for a rotation job (new material, ImportType NEW_KEY_MATERIAL, into
+ * a key that has some), and how it rotates; {@code null} for an import of the key's
+ * material
  */
 public record CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
-		ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody) {
+		ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody,
+		Rotation rotation) {
+
+	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
+			ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody) {
+		this(kmsKeyId, wrappingAlgorithm, wrappingKeySpec, expiration, target, refreshPolicy, dueBy, custody, null);
+	}
 
 	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
 			ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy) {

@@ -26,6 +26,7 @@ import io.keyport.importjob.LifecycleClaims.DueWork;
 import io.keyport.importjob.LifecycleClaims.JobClaim;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
+import io.keyport.kms.KeyMaterialVersion;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
@@ -87,10 +88,13 @@ public class ImportJobLifecycle {
 
 	private final CustodyRenewals renewals;
 
+	private final KeyRotations rotations;
+
 	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, LifecycleProperties properties,
 			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
 			ObservationRegistry observations, PlatformTransactionManager transactionManager, Supersession supersession,
-			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals) {
+			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals, KeyRotations rotations) {
+		this.rotations = rotations;
 		this.renewals = renewals;
 		this.budget = budget;
 		this.activity = activity;
@@ -114,8 +118,14 @@ public class ImportJobLifecycle {
 			.observe(() -> {
 				// renewals before the watch: material renewed now is not seen expiring
 				int renewed = this.renewals.renewDueMaterial();
-				RunSummary summary = new RunSummary(refreshDueParameters(), retryDueImports(), watchImportedJobs(),
-						settleOnDemandJobs(), renewed);
+				int refreshed = refreshDueParameters();
+				int imports = retryDueImports();
+				// after the imports: an ON_IMPORT job whose first rotation failed is
+				// retried
+				// in the same run as its import
+				int rotated = this.rotations.rotateDue();
+				RunSummary summary = new RunSummary(refreshed, imports, watchImportedJobs(), settleOnDemandJobs(),
+						renewed, rotated);
 				this.expiringKeys.refreshGaugeIfStale();
 				return summary;
 			});
@@ -128,9 +138,11 @@ public class ImportJobLifecycle {
 	 * wrapped, handled without a KMS call
 	 * @param custodyRenewals imported jobs in custody whose material was re-imported (or
 	 * the attempt failed and was backed off)
+	 * @param rotations rotation jobs whose rotation was due (rotated, or the attempt
+	 * failed and was backed off)
 	 */
 	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled,
-			int custodyRenewals) {
+			int custodyRenewals, int rotations) {
 	}
 
 	// --- due work: each arm matches a partial index of V9 or V11 (target, due time).
@@ -462,6 +474,11 @@ public class ImportJobLifecycle {
 		ExpirationPolicy expiration = job.expiration();
 		boolean validToPassed = expiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES
 				&& !expiration.validTo().isAfter(now);
+		if (key.state() != KeyState.PENDING_DELETION && job.keyMaterialId() != null
+				&& key.currentKeyMaterialId() != null && !job.keyMaterialId().equals(key.currentKeyMaterialId())) {
+			checkOwnMaterial(claim, job, now, validToPassed);
+			return;
+		}
 		if (key.state() == KeyState.PENDING_DELETION) {
 			this.claims.update(claim,
 					j -> j.fail("kms-key-pending-deletion", "the KMS key is scheduled for deletion on "
@@ -479,6 +496,41 @@ public class ImportJobLifecycle {
 		else {
 			// past ValidTo with material still shown, KMS deletes it within a while: the
 			// next look backs off
+			this.claims.update(claim, j -> j
+				.recordCheck(j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
+		}
+	}
+
+	/**
+	 * A job whose material is not the key's current one (a rotation made another
+	 * current): the key's state says nothing about it, so the job is compared with its
+	 * own material as KMS lists it (ListKeyRotations), with its own ValidTo.
+	 */
+	private void checkOwnMaterial(JobClaim claim, ImportJob job, Instant now, boolean validToPassed) {
+		String materialId = job.keyMaterialId();
+		List<KeyMaterialVersion> materials;
+		try {
+			materials = kms(job).listKeyMaterials(job.kmsKeyArn());
+		}
+		catch (KmsException ex) {
+			this.claims.update(claim,
+					j -> j.deferWork(ex.errorCode().code(),
+							"check of the job's material with KMS failed: " + ex.getMessage(),
+							now.plus(this.claims.backoff(claim))));
+			return;
+		}
+		Optional<KeyMaterialVersion> own = materials.stream()
+			.filter(m -> materialId.equals(m.keyMaterialId()))
+			.findFirst();
+		if (own.isEmpty() || !own.get().imported()) {
+			this.claims.update(claim,
+					j -> j.expireMaterial(("material " + materialId + " (not the key's current material) ")
+							+ (validToPassed ? "expired at " + j.expiration().validTo() : "was deleted outside Keyport")
+							+ "; the key stays usable with its current material, but what this material encrypted "
+							+ "cannot be decrypted until the same material is imported again (refresh the parameters "
+							+ "and upload it)", ACTOR, now));
+		}
+		else {
 			this.claims.update(claim, j -> j
 				.recordCheck(j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
 		}

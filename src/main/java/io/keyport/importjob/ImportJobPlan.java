@@ -16,8 +16,9 @@ import io.keyport.wrapping.WrappingKeySpec;
  * knows it
  * @param deletesCurrentMaterialFirst whether the import would first delete the key's
  * current material
+ * @param rotation a rotation job's plan, else {@code null}
  */
 public record ImportJobPlan(String target, String kmsKeyId, String kmsKeyArn, KeyState keyState, KeySpec keySpec,
 		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, ExpirationPolicy expiration,
-		RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst) {
+		RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst, Rotation rotation) {
 }

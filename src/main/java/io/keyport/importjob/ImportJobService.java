@@ -95,12 +95,15 @@ public class ImportJobService {
 
 	private final Custodians custodians;
 
+	private final RotationAdmission rotationAdmission;
+
 	ImportJobService(ImportJobRepository jobs, ImportJobStore store, KmsImports kmsImports, KmsTargets targets,
 			KeyMaterialWrapper wrapper, ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
 			PlatformTransactionManager transactionManager, KmsKeys kmsKeys, ParameterDownloadQuota quota,
 			RefreshPolicyProperties refreshPolicies, OnDemandParameters onDemand, ClientActivity activity,
-			Custodians custodians) {
+			Custodians custodians, RotationAdmission rotationAdmission) {
 		this.custodians = custodians;
+		this.rotationAdmission = rotationAdmission;
 		this.refreshPolicies = refreshPolicies;
 		this.onDemand = onDemand;
 		this.activity = activity;
@@ -149,6 +152,9 @@ public class ImportJobService {
 				command.wrappingKeySpec(), command.expiration(), admitted.policy(), command.dueBy(), parameters, actor,
 				this.clock.instant());
 		job.keepInCustody(command.custody());
+		if (command.rotation() != null) {
+			job.planRotation(command.rotation());
+		}
 		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
 		log.info("Import job {} created for key {} ({}, {} with {}, refresh policy {})", view.id(), key.arn(),
 				key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(), admitted.policy());
@@ -168,7 +174,7 @@ public class ImportJobService {
 		boolean deletesFirst = !KmsImports.acceptsImportNow(admitted.target().kms(), key);
 		return new ImportJobPlan(admitted.target().name(), key.keyId(), key.arn(), key.state(), key.keySpec(),
 				command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), admitted.policy(),
-				command.dueBy(), deletesFirst);
+				command.dueBy(), deletesFirst && command.rotation() == null, command.rotation());
 	}
 
 	/** A request to create a job that passed every check before KMS is asked. */
@@ -202,6 +208,9 @@ public class ImportJobService {
 		// refuses, before any KMS call, what the provider's rules never accept
 		new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				target.kms().importRules());
+		if (command.rotation() != null) {
+			this.rotationAdmission.check(target, key, command.rotation(), now);
+		}
 		return new Admission(target, key, policy);
 	}
 

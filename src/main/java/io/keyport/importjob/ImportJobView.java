@@ -2,6 +2,7 @@ package io.keyport.importjob;
 
 import java.time.Instant;
 
+import io.keyport.kms.ImportType;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
@@ -16,6 +17,10 @@ import io.keyport.wrapping.WrappingKeySpec;
  * @param custody the custodian that keeps the material, or {@code null} (not kept)
  * @param custodyMaterialHeld whether the custodian holds the job's material
  * @param custodyRenewals re-imports of the kept material before its ValidTo
+ * @param importType NEW_KEY_MATERIAL for a rotation job, else {@code null}
+ * @param rotation a rotation job's plan ({@code at}: when the scheduler rotates it,
+ * {@code null} once rotated or on request only), else {@code null}
+ * @param rotatedAt when a rotation job's material became the key's current material
  */
 public record ImportJobView(ImportJobId id, long version, ImportJobState state, String kmsKeyId, String kmsKeyArn,
 		KeySpec keySpec, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
@@ -23,5 +28,5 @@ public record ImportJobView(ImportJobId id, long version, ImportJobState state, 
 		int importAttempts, Instant nextAttemptAt, String lastErrorCode, String lastErrorMessage, String keyMaterialId,
 		Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, String tenant, String target,
 		RefreshPolicy refreshPolicy, Instant dueBy, Instant lastClientActivityAt, String custody,
-		boolean custodyMaterialHeld, int custodyRenewals) {
+		boolean custodyMaterialHeld, int custodyRenewals, ImportType importType, Rotation rotation, Instant rotatedAt) {
 }

@@ -14,6 +14,7 @@ public final class ProblemTitles {
 	private static final Map<String, String> WRITTEN = Map.ofEntries(Map.entry("invalid-valid-to", "Invalid validTo"),
 			Map.entry("invalid-due-by", "Invalid dueBy"), Map.entry("valid-to-passed", "Material expiration passed"),
 			Map.entry("custody-unknown-custodian", "Unknown custodian"),
+			Map.entry("rotation-key-without-material", "Key has no material to rotate from"),
 			Map.entry("invalid-idempotency-key", "Invalid Idempotency-Key"),
 			Map.entry("idempotency-key-in-flight", "Idempotency-Key in flight"),
 			Map.entry("idempotency-key-reused", "Idempotency-Key reused"),

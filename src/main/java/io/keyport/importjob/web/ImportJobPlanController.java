@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.keyport.importjob.ImportJobPlan;
+import io.keyport.kms.ImportType;
 import io.keyport.importjob.ImportJobService;
 import io.keyport.importjob.RefreshPolicy;
 import io.keyport.importjob.web.ImportJobRequests.CreateImportJobRequest;
@@ -55,21 +56,31 @@ class ImportJobPlanController {
 	 * current material (a provider that imports only into keys without material)
 	 * @param kmsCalls the KMS calls the job would make, in order: GetParametersForImport
 	 * at its creation, then (DeleteImportedKeyMaterial and) ImportKeyMaterial when the
-	 * material arrives
+	 * material arrives (a rotation job: ImportKeyMaterial with NEW_KEY_MATERIAL, then
+	 * RotateKeyOnDemand)
+	 * @param importType NEW_KEY_MATERIAL for a rotation job
+	 * @param rotation a rotation job's plan
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record ImportJobPlanResponse(String target, String kmsKeyId, String kmsKeyArn, KeyState keyState, KeySpec keySpec,
 			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
-			RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst, List<String> kmsCalls) {
+			RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst, List<String> kmsCalls,
+			ImportType importType, ImportJobResponse.RotationState rotation) {
 
 		static ImportJobPlanResponse of(ImportJobPlan plan) {
-			List<String> calls = plan.deletesCurrentMaterialFirst()
-					? List.of("GetParametersForImport", "DeleteImportedKeyMaterial", "ImportKeyMaterial")
-					: List.of("GetParametersForImport", "ImportKeyMaterial");
+			List<String> calls = plan.rotation() != null
+					? List.of("GetParametersForImport", "ImportKeyMaterial", "RotateKeyOnDemand")
+					: plan.deletesCurrentMaterialFirst()
+							? List.of("GetParametersForImport", "DeleteImportedKeyMaterial", "ImportKeyMaterial")
+							: List.of("GetParametersForImport", "ImportKeyMaterial");
 			return new ImportJobPlanResponse(plan.target(), plan.kmsKeyId(), plan.kmsKeyArn(), plan.keyState(),
 					plan.keySpec(), plan.wrappingAlgorithm(), plan.wrappingKeySpec(),
 					new MaterialExpiration(plan.expiration().model(), plan.expiration().validTo()),
-					plan.refreshPolicy(), plan.dueBy(), plan.deletesCurrentMaterialFirst(), calls);
+					plan.refreshPolicy(), plan.dueBy(), plan.deletesCurrentMaterialFirst(), calls,
+					plan.rotation() != null ? ImportType.NEW_KEY_MATERIAL : null,
+					plan.rotation() != null
+							? new ImportJobResponse.RotationState(plan.rotation().when(), plan.rotation().at(), null)
+							: null);
 		}
 
 	}
