@@ -166,8 +166,7 @@ public class CustodyRenewals {
 			// only for this wrap)
 			EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
 			// the job's own material by its id (EXISTING_KEY_MATERIAL): after a rotation
-			// the
-			// key's current material may be another job's
+			// the key's current material may be another job's
 			ImportRequest request = job.withImportType(
 					new ImportRequest(job.kmsKeyArn(), parameters.importToken(), wrapped, job.expiration().model(),
 							validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec()));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.OriginType;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,6 +30,8 @@ import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.PlaintextRegistry;
 import io.keyport.testsupport.TestInfrastructure;
+import io.keyport.testsupport.Tokens;
+import io.keyportdev.localauth.LocalAuthorizationServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,6 +78,8 @@ class KeyRotationJobTests extends IntegrationTest {
 		String a = jobA.get("id").asString();
 		String m1 = emulatorMaterialId(keyId, first);
 		assertThat(jobA.get("keyMaterialId").asString()).isEqualTo(m1);
+		// imported later than the first, as rotations are
+		this.clock.advance(Duration.ofMinutes(1));
 
 		JsonNode jobB = importMaterial(create(keyId, secondValidTo, "NEW_KEY_MATERIAL", Map.of("when", "BY_API")),
 				second);
@@ -197,6 +202,15 @@ class KeyRotationJobTests extends IntegrationTest {
 		assertRefusedAlike(body(createKey("HMAC_256"), validTo, "NEW_KEY_MATERIAL", null), 422, "rotation-unsupported");
 		assertRefusedAlike(body(createKey("ECC_NIST_P256"), validTo, "NEW_KEY_MATERIAL", null), 422,
 				"rotation-unsupported");
+
+		// a multi-Region key made outside Keyport and given to the tenant
+		String multiRegion = this.kms.createKey(r -> r.origin(OriginType.EXTERNAL).multiRegion(true))
+			.keyMetadata()
+			.keyId();
+		Response assigned = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR))
+			.putJson("/api/v1/kms-keys/" + multiRegion + "/owner", ApiClient.json(Map.of("tenant", "tenant-a")));
+		assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
+		assertRefusedAlike(body(multiRegion, validTo, "NEW_KEY_MATERIAL", null), 422, "rotation-unsupported");
 
 		String keyId = createKey("SYMMETRIC_DEFAULT");
 		importMaterial(create(keyId, validTo, null, null), random());
