@@ -370,10 +370,6 @@ class ImportJob {
 		return this.keyMaterialId;
 	}
 
-	Rotation.When rotationWhen() {
-		return this.rotationWhen;
-	}
-
 	/** The job keeps its material with this custodian ({@code null}: not kept). */
 	void keepInCustody(String custodian) {
 		if (!this.unsaved) {
