@@ -1,10 +1,11 @@
 -- Multi-Region imports (issue 15, point 4): one job imports the same material into a multi-Region primary key and its
 -- replicas. A job whose primary holds the material while a replica still waits is REPLICATING; it becomes IMPORTED once
 -- every replica is.
+-- (Every state, IMPORTED_PENDING_ROTATION of V14 included.)
 alter table import_job drop constraint import_job_state_check;
 alter table import_job add constraint import_job_state_check check (state in ('PARAMETERS_FETCHED',
-    'MATERIAL_WRAPPED', 'REPLICATING', 'IMPORTED', 'PARAMETERS_EXPIRED', 'MATERIAL_EXPIRED', 'SUPERSEDED', 'FAILED',
-    'CANCELLED'));
+    'MATERIAL_WRAPPED', 'REPLICATING', 'IMPORTED', 'IMPORTED_PENDING_ROTATION', 'PARAMETERS_EXPIRED',
+    'MATERIAL_EXPIRED', 'SUPERSEDED', 'FAILED', 'CANCELLED'));
 
 -- One row per replica of a job: its own parameters (each region's GetParametersForImport), its own wrapped copy of the
 -- material (never plaintext), and its own progress, retries and error. Owned by the job (deleted with it).

@@ -33,6 +33,8 @@ public final class AuditOperations {
 
 	public static final String CANCEL_IMPORT_JOB = "api:cancelImportJob";
 
+	public static final String ROTATE_IMPORT_JOB = "api:rotateImportJob";
+
 	/** Method and route (the mapping's pattern, not the request's path) to operation. */
 	static final Map<String, String> ROUTES = Map.ofEntries(Map.entry("POST /api/v1/kms-keys", CREATE_KMS_KEY),
 			Map.entry("PUT /api/v1/kms-keys/{keyId}/owner", ASSIGN_KMS_KEY_OWNER),
@@ -43,7 +45,8 @@ public final class AuditOperations {
 			Map.entry("POST /api/v1/import-jobs/{id}/generated-key-material", GENERATE_KEY_MATERIAL),
 			Map.entry("POST /api/v1/import-jobs/{id}/refresh-parameters", REFRESH_PARAMETERS),
 			Map.entry("POST /api/v1/import-jobs/{id}/cancel", CANCEL_IMPORT_JOB),
-			Map.entry("POST /api/v1/import-job-plans", PLAN_IMPORT_JOB));
+			Map.entry("POST /api/v1/import-job-plans", PLAN_IMPORT_JOB),
+			Map.entry("POST /api/v1/import-jobs/{id}/rotation", ROTATE_IMPORT_JOB));
 
 	private AuditOperations() {
 	}

@@ -17,19 +17,36 @@ import io.keyport.wrapping.WrappingKeySpec;
  * {@code null} (not kept)
  * @param replicas KMS targets naming the replicas of a multi-Region primary key that get
  * the same material in the same job; empty for a single key
+ * @param rotation set for a rotation job (new material, ImportType NEW_KEY_MATERIAL, into
+ * a key that has some), and how it rotates; {@code null} for an import of the key's
+ * material
  */
 public record CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
 		ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody,
-		List<String> replicas) {
+		List<String> replicas, Rotation rotation) {
 
 	public CreateImportJob {
 		replicas = (replicas != null) ? List.copyOf(replicas) : List.of();
 	}
 
 	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
+			ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody,
+			List<String> replicas) {
+		this(kmsKeyId, wrappingAlgorithm, wrappingKeySpec, expiration, target, refreshPolicy, dueBy, custody, replicas,
+				null);
+	}
+
+	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
+			ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody,
+			Rotation rotation) {
+		this(kmsKeyId, wrappingAlgorithm, wrappingKeySpec, expiration, target, refreshPolicy, dueBy, custody, List.of(),
+				rotation);
+	}
+
+	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
 			ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody) {
-		this(kmsKeyId, wrappingAlgorithm, wrappingKeySpec, expiration, target, refreshPolicy, dueBy, custody,
-				List.of());
+		this(kmsKeyId, wrappingAlgorithm, wrappingKeySpec, expiration, target, refreshPolicy, dueBy, custody, List.of(),
+				null);
 	}
 
 	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,

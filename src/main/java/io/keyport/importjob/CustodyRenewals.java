@@ -170,8 +170,11 @@ public class CustodyRenewals {
 			// the custodian wraps: the plaintext never leaves it (kms-envelope opens it
 			// only for this wrap)
 			EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
-			ImportRequest request = new ImportRequest(job.kmsKeyArn(), parameters.importToken(), wrapped,
-					job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec());
+			// the job's own material by its id (EXISTING_KEY_MATERIAL): after a rotation
+			// the key's current material may be another job's
+			ImportRequest request = job.withImportType(
+					new ImportRequest(job.kmsKeyArn(), parameters.importToken(), wrapped, job.expiration().model(),
+							validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec()));
 			outcome = this.kmsImports.reimport(job.kmsTarget(), request);
 			renewReplicas(job, reference, validTo, now, renewedReplicas);
 		}

@@ -37,18 +37,21 @@ public class ExpiringKeys {
 	private volatile Instant gaugeRefreshedAt;
 
 	/**
-	 * Imported jobs whose material expires within (?, ?], of a tenant (? ?, or all for
-	 * null), that are their key's current import: no later import into the key (the same
-	 * instant: the lower id wins). Read by ValidTo through the index on (state,
-	 * material_valid_to), each key's later imports through (kms_key_arn, imported_at):
-	 * rows within the window only, not every imported job.
+	 * Imported jobs (pending rotation too) whose material expires within (?, ?], of a
+	 * tenant (? ?, or all for null), that are their material's current import: no later
+	 * import of the same material into the key (the same instant: the lower id wins). A
+	 * key holding several materials (rotation) is listed once per material, each with its
+	 * own ValidTo. Read by ValidTo through the index on (state, material_valid_to), each
+	 * key's later imports through (kms_key_arn, imported_at): rows within the window
+	 * only, not every imported job.
 	 */
 	static final String CURRENT_MATERIAL_EXPIRING = """
 			from import_job j
-			where j.state = 'IMPORTED' and j.material_valid_to > ? and j.material_valid_to <= ?
-			  and (cast(? as varchar) is null or j.tenant = ?)
+			where j.state in ('IMPORTED', 'IMPORTED_PENDING_ROTATION') and j.material_valid_to > ?
+			  and j.material_valid_to <= ? and (cast(? as varchar) is null or j.tenant = ?)
 			  and not exists (select 1 from import_job n
 			      where n.kms_key_arn = j.kms_key_arn and n.state = 'IMPORTED' and n.id <> j.id
+			        and (n.key_material_id is null or j.key_material_id is null or n.key_material_id = j.key_material_id)
 			        and (n.imported_at > j.imported_at or (n.imported_at = j.imported_at and n.id < j.id)))""";
 
 	ExpiringKeys(JdbcTemplate jdbc, Clock clock, LifecycleProperties properties, MeterRegistry registry) {
@@ -64,8 +67,8 @@ public class ExpiringKeys {
 	/**
 	 * One key whose material expires within the window, with the job that imported it.
 	 */
-	public record ExpiringKey(String kmsKeyId, String kmsKeyArn, Instant validTo, Duration remaining,
-			ImportJobId jobId) {
+	public record ExpiringKey(String kmsKeyId, String kmsKeyArn, Instant validTo, Duration remaining, ImportJobId jobId,
+			String keyMaterialId) {
 	}
 
 	/**
@@ -76,12 +79,14 @@ public class ExpiringKeys {
 	 */
 	public List<ExpiringKey> within(Duration window, String tenant) {
 		Instant now = this.clock.instant();
-		List<ExpiringKey> keys = this.jdbc.query("select j.kms_key_id, j.kms_key_arn, j.material_valid_to, j.id "
-				+ CURRENT_MATERIAL_EXPIRING + " order by j.material_valid_to", (rs, row) -> {
-					Instant validTo = rs.getTimestamp("material_valid_to").toInstant();
-					return new ExpiringKey(rs.getString("kms_key_id"), rs.getString("kms_key_arn"), validTo,
-							Duration.between(now, validTo), new ImportJobId(rs.getObject("id", UUID.class)));
-				}, Timestamp.from(now), Timestamp.from(now.plus(window)), tenant, tenant);
+		List<ExpiringKey> keys = this.jdbc
+			.query("select j.kms_key_id, j.kms_key_arn, j.material_valid_to, j.id, j.key_material_id "
+					+ CURRENT_MATERIAL_EXPIRING + " order by j.material_valid_to", (rs, row) -> {
+						Instant validTo = rs.getTimestamp("material_valid_to").toInstant();
+						return new ExpiringKey(rs.getString("kms_key_id"), rs.getString("kms_key_arn"), validTo,
+								Duration.between(now, validTo), new ImportJobId(rs.getObject("id", UUID.class)),
+								rs.getString("key_material_id"));
+					}, Timestamp.from(now), Timestamp.from(now.plus(window)), tenant, tenant);
 		if (tenant == null && window.equals(this.properties.expiryLeadTime())) {
 			this.expiringWithinLeadTime.set(keys.size());
 			this.gaugeRefreshedAt = now;

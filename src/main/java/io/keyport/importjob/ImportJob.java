@@ -32,6 +32,7 @@ import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
+import io.keyport.kms.ImportType;
 import io.keyport.kms.KmsErrorCode;
 import io.keyport.support.DescribedFailure;
 import io.keyport.support.Sentences;
@@ -222,6 +223,28 @@ class ImportJob {
 	@BatchSize(size = 100)
 	private List<ImportJobReplica> replicas = new ArrayList<>();
 
+	/**
+	 * NEW_KEY_MATERIAL for a rotation job (new material into a key that has some), else
+	 * {@code null}: the provider's default.
+	 */
+	@Enumerated(EnumType.STRING)
+	@Column(updatable = false)
+	private ImportType importType;
+
+	/** A rotation job's moment of rotation; {@code null} for other jobs. */
+	@Enumerated(EnumType.STRING)
+	@Column(updatable = false)
+	private Rotation.When rotationWhen;
+
+	/**
+	 * When the scheduler rotates a job pending rotation: the requested time (AT), the
+	 * import (ON_IMPORT), never (BY_API: {@code null}).
+	 */
+	private Instant rotationAt;
+
+	/** When the job's material became the key's current material. */
+	private Instant rotatedAt;
+
 	@Transient
 	private boolean unsaved;
 
@@ -302,6 +325,64 @@ class ImportJob {
 		this.lastErrorCode = null;
 		this.lastErrorMessage = null;
 		releaseLease();
+	}
+
+	/**
+	 * The job imports new material into a key that has some, and rotates to it as
+	 * planned.
+	 */
+	void planRotation(Rotation rotation) {
+		if (!this.unsaved) {
+			throw new IllegalStateException("rotation is chosen when a job is created");
+		}
+		this.importType = ImportType.NEW_KEY_MATERIAL;
+		this.rotationWhen = rotation.when();
+		this.rotationAt = rotation.when() == Rotation.When.AT ? rotation.at() : null;
+	}
+
+	/** Whether this job brings the key new material to rotate to. */
+	boolean isRotation() {
+		return this.importType == ImportType.NEW_KEY_MATERIAL;
+	}
+
+	/**
+	 * A caller may rotate this job now: its material waits for the rotation and nothing
+	 * else works on the job.
+	 */
+	void checkRotationOnRequest(Instant now) {
+		if (this.state == ImportJobState.IMPORTED && this.rotatedAt != null) {
+			throw new ImportJobException(ImportJobException.ROTATION_ALREADY_DONE, DescribedFailure.Kind.CONFLICT, id(),
+					this.state, "Job " + id() + " was rotated at " + Sentences.time(this.rotatedAt)
+							+ ": its material is the key's current material (or was, until a later rotation).");
+		}
+		if (this.state != ImportJobState.IMPORTED_PENDING_ROTATION) {
+			throw new ImportJobException(ImportJobException.ROTATION_NOT_PENDING, DescribedFailure.Kind.CONFLICT, id(),
+					this.state,
+					isRotation()
+							? "Job " + id() + " is " + this.state + ": only material KMS holds can be rotated to; "
+									+ "import it first."
+							: "Job " + id() + " is not a rotation job (importType NEW_KEY_MATERIAL).");
+		}
+		requireNotBusy(now, "rotate");
+	}
+
+	/**
+	 * The job's material became the key's current material: the job is watched from now
+	 * on like any imported job.
+	 */
+	void markRotated(String cause, String actor, Instant now, Instant nextCheck) {
+		transition(ImportJobState.IMPORTED, "rotate", cause, null, actor, now);
+		this.rotatedAt = now;
+		this.rotationAt = null;
+		this.nextCheckAt = this.materialValidTo != null && this.materialValidTo.isBefore(nextCheck)
+				? this.materialValidTo : nextCheck;
+		this.lastErrorCode = null;
+		this.lastErrorMessage = null;
+		releaseLease();
+	}
+
+	String keyMaterialId() {
+		return this.keyMaterialId;
 	}
 
 	/** The job keeps its material with this custodian ({@code null}: not kept). */
@@ -647,8 +728,26 @@ class ImportJob {
 		if (this.state != ImportJobState.MATERIAL_WRAPPED || this.encryptedKeyMaterial == null) {
 			throw new IllegalTransitionException(id(), this.state, ImportJobState.IMPORTED, "import");
 		}
-		return new ImportRequest(this.kmsKeyArn, this.importToken, EncryptedKeyMaterial.of(this.encryptedKeyMaterial),
-				this.expirationModel, this.materialValidTo, this.keySpec, this.wrappingAlgorithm, this.wrappingKeySpec);
+		return withImportType(new ImportRequest(this.kmsKeyArn, this.importToken,
+				EncryptedKeyMaterial.of(this.encryptedKeyMaterial), this.expirationModel, this.materialValidTo,
+				this.keySpec, this.wrappingAlgorithm, this.wrappingKeySpec));
+	}
+
+	/**
+	 * The import as this job's material needs it: a rotation job's first import brings
+	 * NEW_KEY_MATERIAL (described with the job's id); once KMS named the job's material,
+	 * every import of it (re-import after expiry, renewal) is EXISTING_KEY_MATERIAL with
+	 * that id, since the key's current material may be another job's. Otherwise the
+	 * provider decides.
+	 */
+	ImportRequest withImportType(ImportRequest request) {
+		if (this.keyMaterialId != null) {
+			return request.withMaterial(ImportType.EXISTING_KEY_MATERIAL, this.keyMaterialId, null);
+		}
+		if (isRotation()) {
+			return request.withMaterial(ImportType.NEW_KEY_MATERIAL, null, "Keyport import job " + this.id);
+		}
+		return request;
 	}
 
 	/**
@@ -681,7 +780,7 @@ class ImportJob {
 								+ "the job held wrapped material, after the job had moved to " + this.state,
 						actor, now, nextCheck);
 			}
-			case IMPORTED, REPLICATING -> {
+			case IMPORTED, REPLICATING, IMPORTED_PENDING_ROTATION -> {
 				// recorded meanwhile (by reconciliation): nothing to change
 				return true;
 			}
@@ -696,6 +795,14 @@ class ImportJob {
 		return true;
 	}
 
+	private String rotationPlan() {
+		return switch (this.rotationWhen) {
+			case ON_IMPORT -> "rotated right after the import";
+			case AT -> "rotated by the scheduler at " + this.rotationAt;
+			case BY_API -> "rotated on request: POST /api/v1/import-jobs/" + this.id + "/rotation";
+		};
+	}
+
 	/**
 	 * Reconciliation found the material already in KMS (the import was sent, its outcome
 	 * lost): imported without sending it again.
@@ -706,6 +813,7 @@ class ImportJob {
 
 	private void recordImported(String keyMaterialId, String cause, String actor, Instant now, Instant nextCheck) {
 		long pending = this.replicas.stream().filter(r -> r.state() != ImportJobReplica.State.IMPORTED).count();
+		boolean pendingRotation = isRotation() && this.rotatedAt == null;
 		if (pending > 0) {
 			transition(ImportJobState.REPLICATING, "mark imported",
 					cause.replaceFirst("^key material imported", "key material imported into the primary key") + "; "
@@ -713,9 +821,19 @@ class ImportJob {
 					null, actor, now);
 		}
 		else {
-			transition(ImportJobState.IMPORTED, "mark imported", cause, null, actor, now);
+			transition(pendingRotation ? ImportJobState.IMPORTED_PENDING_ROTATION : ImportJobState.IMPORTED,
+					"mark imported", pendingRotation ? cause + "; pending rotation (" + rotationPlan() + ")" : cause,
+					null, actor, now);
 		}
-		this.keyMaterialId = keyMaterialId;
+		if (pendingRotation && this.rotationWhen == Rotation.When.ON_IMPORT) {
+			// due for the scheduler at once, should the rotation right after the import
+			// fail
+			this.rotationAt = now;
+		}
+		if (keyMaterialId != null) {
+			// a reconciliation names none; the id KMS gave earlier stays the job's
+			this.keyMaterialId = keyMaterialId;
+		}
 		this.importedAt = now;
 		// expiry is due work at ValidTo even when the next drift check would be later
 		this.nextCheckAt = this.materialValidTo != null && this.materialValidTo.isBefore(nextCheck)
@@ -1222,7 +1340,8 @@ class ImportJob {
 				this.lastErrorCode, this.lastErrorMessage, this.keyMaterialId, this.importedAt, this.createdAt,
 				this.updatedAt, this.createdBy, this.tenant, this.kmsTarget, this.refreshPolicy, this.dueBy,
 				this.lastClientActivityAt, this.custodian, this.custodyId != null, this.custodyRenewals,
-				this.replicas.stream().map(ImportJobReplica::toView).toList());
+				this.replicas.stream().map(ImportJobReplica::toView).toList(), this.importType,
+				this.rotationWhen != null ? new Rotation(this.rotationWhen, this.rotationAt) : null, this.rotatedAt);
 	}
 
 	@Override

@@ -23,6 +23,8 @@ public class ImportJobException extends RuntimeException implements DescribedFai
 
 	public static final String INVALID_DUE_BY = "invalid-due-by";
 
+	public static final String INVALID_ROTATION = "invalid-rotation";
+
 	public static final String INVALID_VALID_TO = "invalid-valid-to";
 
 	public static final String JOB_BUSY = "job-busy";
@@ -56,6 +58,16 @@ public class ImportJobException extends RuntimeException implements DescribedFai
 	public static final String REPLICAS_REQUIRE_PLAINTEXT = "replicas-require-plaintext";
 
 	public static final String MULTI_REGION_UNSUPPORTED = "multi-region-unsupported";
+
+	public static final String ROTATION_ALREADY_DONE = "rotation-already-done";
+
+	public static final String ROTATION_ALREADY_PENDING = "rotation-already-pending";
+
+	public static final String ROTATION_KEY_WITHOUT_MATERIAL = "rotation-key-without-material";
+
+	public static final String ROTATION_NOT_PENDING = "rotation-not-pending";
+
+	public static final String ROTATION_UNSUPPORTED = "rotation-unsupported";
 
 	public static final String UNSUPPORTED_KEY_SPEC = "unsupported-key-spec";
 

@@ -26,6 +26,7 @@ import io.keyport.importjob.LifecycleClaims.DueWork;
 import io.keyport.importjob.LifecycleClaims.JobClaim;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.ImportParameters;
+import io.keyport.kms.KeyMaterialVersion;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
@@ -91,11 +92,14 @@ public class ImportJobLifecycle {
 
 	private final ReplicaImports replicas;
 
+	private final KeyRotations rotations;
+
 	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, LifecycleProperties properties,
 			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
 			ObservationRegistry observations, PlatformTransactionManager transactionManager, Supersession supersession,
 			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals, CustodyReleases releases,
-			ReplicaImports replicas) {
+			ReplicaImports replicas, KeyRotations rotations) {
+		this.rotations = rotations;
 		this.renewals = renewals;
 		this.releases = releases;
 		this.replicas = replicas;
@@ -126,8 +130,11 @@ public class ImportJobLifecycle {
 				// replicas right after the imports: a primary imported by a retry has its
 				// replicas imported in the same run
 				int replicated = this.replicas.retryDueReplicas();
+				// after the imports: an ON_IMPORT job whose first rotation failed is
+				// retried in the same run as its import
+				int rotated = this.rotations.rotateDue();
 				RunSummary summary = new RunSummary(refreshed, retried, watchImportedJobs(), settleOnDemandJobs(),
-						renewed, replicated, this.releases.releaseEndedJobs());
+						renewed, replicated, this.releases.releaseEndedJobs(), rotated);
 				this.expiringKeys.refreshGaugeIfStale();
 				return summary;
 			});
@@ -143,9 +150,11 @@ public class ImportJobLifecycle {
 	 * @param replicaTurns multi-Region jobs whose due replicas were worked on
 	 * @param custodyReleases ended jobs whose custody material was destroyed (or the
 	 * attempt failed and was backed off)
+	 * @param rotations rotation jobs whose rotation was due (rotated, or the attempt
+	 * failed and was backed off)
 	 */
 	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled,
-			int custodyRenewals, int replicaTurns, int custodyReleases) {
+			int custodyRenewals, int replicaTurns, int custodyReleases, int rotations) {
 	}
 
 	// --- due work: each arm matches a partial index of V9 or V11 (target, due time).
@@ -477,6 +486,11 @@ public class ImportJobLifecycle {
 		ExpirationPolicy expiration = job.expiration();
 		boolean validToPassed = expiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES
 				&& !expiration.validTo().isAfter(now);
+		if (key.state() != KeyState.PENDING_DELETION && job.keyMaterialId() != null
+				&& key.currentKeyMaterialId() != null && !job.keyMaterialId().equals(key.currentKeyMaterialId())) {
+			checkOwnMaterial(claim, job, now, validToPassed);
+			return;
+		}
 		if (key.state() == KeyState.PENDING_DELETION) {
 			this.claims.update(claim,
 					j -> j.fail("kms-key-pending-deletion", "the KMS key is scheduled for deletion on "
@@ -494,6 +508,41 @@ public class ImportJobLifecycle {
 		else {
 			// past ValidTo with material still shown, KMS deletes it within a while: the
 			// next look backs off
+			this.claims.update(claim, j -> j
+				.recordCheck(j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
+		}
+	}
+
+	/**
+	 * A job whose material is not the key's current one (a rotation made another
+	 * current): the key's state says nothing about it, so the job is compared with its
+	 * own material as KMS lists it (ListKeyRotations), with its own ValidTo.
+	 */
+	private void checkOwnMaterial(JobClaim claim, ImportJob job, Instant now, boolean validToPassed) {
+		String materialId = job.keyMaterialId();
+		List<KeyMaterialVersion> materials;
+		try {
+			materials = kms(job).listKeyMaterials(job.kmsKeyArn());
+		}
+		catch (KmsException ex) {
+			this.claims.update(claim,
+					j -> j.deferWork(ex.errorCode().code(),
+							"check of the job's material with KMS failed: " + ex.getMessage(),
+							now.plus(this.claims.backoff(claim))));
+			return;
+		}
+		Optional<KeyMaterialVersion> own = materials.stream()
+			.filter(m -> materialId.equals(m.keyMaterialId()))
+			.findFirst();
+		if (own.isEmpty() || !own.get().imported()) {
+			this.claims.update(claim,
+					j -> j.expireMaterial(("material " + materialId + " (not the key's current material) ")
+							+ (validToPassed ? "expired at " + j.expiration().validTo() : "was deleted outside Keyport")
+							+ "; the key stays usable with its current material, but what this material encrypted "
+							+ "cannot be decrypted until the same material is imported again (refresh the parameters "
+							+ "and upload it)", ACTOR, now));
+		}
+		else {
 			this.claims.update(claim, j -> j
 				.recordCheck(j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
 		}

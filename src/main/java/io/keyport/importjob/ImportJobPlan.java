@@ -18,11 +18,12 @@ import io.keyport.wrapping.WrappingKeySpec;
  * @param deletesCurrentMaterialFirst whether the import would first delete the key's
  * current material
  * @param replicas the replicas a multi-Region job would import into, in the order named
+ * @param rotation a rotation job's plan, else {@code null}
  */
 public record ImportJobPlan(String target, String kmsKeyId, String kmsKeyArn, KeyState keyState, KeySpec keySpec,
 		WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, ExpirationPolicy expiration,
-		RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst,
-		List<PlannedReplica> replicas) {
+		RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst, List<PlannedReplica> replicas,
+		Rotation rotation) {
 
 	/**
 	 * A replica the job would import into.

@@ -31,7 +31,7 @@ class ImportJobScheduler {
 		try {
 			ImportJobLifecycle.RunSummary summary = this.lifecycle.runOnce();
 			if (summary.parameterRefreshes() + summary.importAttempts() + summary.importedChecks()
-					+ summary.onDemandSettled() + summary.replicaTurns() > 0) {
+					+ summary.onDemandSettled() + summary.replicaTurns() + summary.rotations() > 0) {
 				log.info("Lifecycle run: {}", summary);
 			}
 		}

@@ -101,14 +101,18 @@ public class ImportJobService {
 
 	private final ReplicaImports replicaImports;
 
+	private final RotationAdmission rotationAdmission;
+
 	ImportJobService(ImportJobRepository jobs, ImportJobStore store, KmsImports kmsImports, KmsTargets targets,
 			KeyMaterialWrapper wrapper, ImportJobProperties properties, LifecycleProperties lifecycle, Clock clock,
 			PlatformTransactionManager transactionManager, KmsKeys kmsKeys, ParameterDownloadQuota quota,
 			RefreshPolicyProperties refreshPolicies, OnDemandParameters onDemand, ClientActivity activity,
-			Custodians custodians, MultiRegionReplicas multiRegion, ReplicaImports replicaImports) {
+			Custodians custodians, MultiRegionReplicas multiRegion, ReplicaImports replicaImports,
+			RotationAdmission rotationAdmission) {
 		this.custodians = custodians;
 		this.multiRegion = multiRegion;
 		this.replicaImports = replicaImports;
+		this.rotationAdmission = rotationAdmission;
 		this.refreshPolicies = refreshPolicies;
 		this.onDemand = onDemand;
 		this.activity = activity;
@@ -170,6 +174,9 @@ public class ImportJobService {
 			job.addReplica(replica.target().name(), replica.region(), replica.existing().arn(), replicaParameters,
 					actor, this.clock.instant());
 		}
+		if (command.rotation() != null) {
+			job.planRotation(command.rotation());
+		}
 		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
 		log.info("Import job {} created for key {} ({}, {} with {}, refresh policy {})", view.id(), key.arn(),
 				key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(), admitted.policy());
@@ -198,7 +205,7 @@ public class ImportJobService {
 			.toList();
 		return new ImportJobPlan(admitted.target().name(), key.keyId(), key.arn(), key.state(), key.keySpec(),
 				command.wrappingAlgorithm(), command.wrappingKeySpec(), command.expiration(), admitted.policy(),
-				command.dueBy(), deletesFirst, replicas);
+				command.dueBy(), deletesFirst && command.rotation() == null, replicas, command.rotation());
 	}
 
 	/** A request to create a job that passed every check before KMS is asked. */
@@ -239,6 +246,9 @@ public class ImportJobService {
 		for (MultiRegionReplicas.Replica replica : replicas) {
 			new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 					replica.target().kms().importRules());
+		}
+		if (command.rotation() != null) {
+			this.rotationAdmission.check(target, key, command.rotation(), now);
 		}
 		return new Admission(target, key, policy, replicas);
 	}

@@ -25,6 +25,13 @@ public enum ImportJobState {
 	IMPORTED,
 
 	/**
+	 * A rotation job's new material is in the KMS key (imported with ImportType
+	 * NEW_KEY_MATERIAL) and waits to become the key's current material; IMPORTED once
+	 * rotated (on import, at a set time or on request).
+	 */
+	IMPORTED_PENDING_ROTATION,
+
+	/**
 	 * The wrapping key and token lapsed (or were refused) before an import; new
 	 * parameters are needed.
 	 */
@@ -56,18 +63,22 @@ public enum ImportJobState {
 		// job had moved on meanwhile; the key holds the material, so that is what the job
 		// records
 		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, REPLICATING, IMPORTED,
-				PARAMETERS_EXPIRED, FAILED, CANCELLED);
+				IMPORTED_PENDING_ROTATION, PARAMETERS_EXPIRED, FAILED, CANCELLED);
 		// back to PARAMETERS_FETCHED when KMS refused the material itself (wrong
 		// wrapping, wrong material)
-		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, REPLICATING, IMPORTED, PARAMETERS_FETCHED,
-				PARAMETERS_EXPIRED, FAILED, CANCELLED);
+		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, REPLICATING, IMPORTED, IMPORTED_PENDING_ROTATION,
+				PARAMETERS_FETCHED, PARAMETERS_EXPIRED, FAILED, CANCELLED);
 		// a multi-Region job once its primary holds the material: IMPORTED when the last
 		// replica is; a replica that can never take it fails the job
 		REPLICATING.next = EnumSet.of(IMPORTED, SUPERSEDED, FAILED, CANCELLED);
 		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, SUPERSEDED, FAILED);
+		// rotated: the material became the key's current one; expired or deleted before
+		// the rotation: the same material is imported again, then rotated
+		IMPORTED_PENDING_ROTATION.next = EnumSet.of(IMPORTED, MATERIAL_EXPIRED, FAILED);
 		// IMPORTED from here when KMS accepted an import while the job moved on
 		// (recorded, never lost)
-		PARAMETERS_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, REPLICATING, IMPORTED, FAILED, CANCELLED);
+		PARAMETERS_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, REPLICATING, IMPORTED, IMPORTED_PENDING_ROTATION,
+				FAILED, CANCELLED);
 		// re-import of the same material starts with fresh parameters
 		MATERIAL_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, SUPERSEDED, FAILED, CANCELLED);
 		SUPERSEDED.next = EnumSet.noneOf(ImportJobState.class);

@@ -53,9 +53,12 @@ class KmsImports {
 
 	private final AcceptedImports acceptedImports;
 
+	private final KeyRotations rotations;
+
 	KmsImports(KmsTargets targets, ImportJobStore store, ImportJobProperties properties, LifecycleProperties lifecycle,
 			ImportJobMetrics metrics, Supersession supersession, Clock clock,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, KeyRotations rotations) {
+		this.rotations = rotations;
 		this.targets = targets;
 		this.store = store;
 		this.properties = properties;
@@ -101,7 +104,8 @@ class KmsImports {
 		// after the import is recorded, in transactions of their own: a conflict there
 		// cannot lose the import
 		this.supersession.supersedeEarlier(id, actor);
-		return imported;
+		// a rotation job planned ON_IMPORT rotates now (recorded on the job either way)
+		return this.rotations.rotateAfterImport(imported, actor);
 	}
 
 	/**

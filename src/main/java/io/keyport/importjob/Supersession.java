@@ -14,16 +14,26 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A key has one current import: the latest job imported into it. Earlier imported (or
- * expired) jobs on the key are superseded, each in its own short transaction, so that
- * they leave the watch instead of being compared with a key whose ValidTo a renewal
- * changed. Never part of the transaction that records an import: a conflict here cannot
- * lose an import; the watcher supersedes whatever is left when it next claims such a job.
+ * A key's material has one current import: the latest job that imported it. Earlier
+ * imported (or expired) jobs of the same material on the key are superseded, each in its
+ * own short transaction, so that they leave the watch instead of being compared with a
+ * key whose ValidTo a renewal changed. Never part of the transaction that records an
+ * import: a conflict here cannot lose an import; the watcher supersedes whatever is left
+ * when it next claims such a job.
  */
 @Component
 class Supersession {
 
 	private static final Logger log = LoggerFactory.getLogger(Supersession.class);
+
+	/**
+	 * Jobs e and n track the same material of their key: KMS named the same material, or
+	 * did not name one of them (a provider or key spec without material ids, where a key
+	 * has one material). A rotation job's new material leaves the earlier material's job
+	 * in the watch.
+	 */
+	static final String SAME_MATERIAL = "(e.key_material_id is null or n.key_material_id is null "
+			+ "or e.key_material_id = n.key_material_id)";
 
 	private final ImportJobRepository jobs;
 
@@ -52,11 +62,11 @@ class Supersession {
 	int supersedeEarlier(ImportJobId imported, String actor) {
 		try {
 			List<UUID> earlier = this.jdbc.queryForList("""
-					select e.id from import_job e join import_job j on j.id = ?
-					where e.kms_key_arn = j.kms_key_arn and e.id <> j.id
-					  and e.state in ('IMPORTED', 'MATERIAL_EXPIRED')
-					  and (e.imported_at < j.imported_at or (e.imported_at = j.imported_at and e.id < j.id))""",
-					UUID.class, imported.value());
+					select e.id from import_job e join import_job n on n.id = ?
+					where e.kms_key_arn = n.kms_key_arn and e.id <> n.id
+					  and e.state in ('IMPORTED', 'MATERIAL_EXPIRED') and %s
+					  and (e.imported_at < n.imported_at or (e.imported_at = n.imported_at and e.id < n.id))"""
+				.formatted(SAME_MATERIAL), UUID.class, imported.value());
 			int superseded = 0;
 			for (UUID id : earlier) {
 				if (supersede(new ImportJobId(id), imported, actor)) {
@@ -72,13 +82,16 @@ class Supersession {
 		}
 	}
 
-	/** The newest job imported into the same key after the given one, if any. */
+	/**
+	 * The newest job that imported the same material into the same key after the given
+	 * one, if any.
+	 */
 	Optional<ImportJobId> newerImport(ImportJobId id) {
 		return this.jdbc.queryForList("""
-				select n.id from import_job n join import_job j on j.id = ?
-				where n.kms_key_arn = j.kms_key_arn and n.id <> j.id and n.imported_at is not null
-				  and (n.imported_at > j.imported_at or (n.imported_at = j.imported_at and n.id > j.id))
-				order by n.imported_at desc, n.id desc limit 1""", UUID.class, id.value())
+				select n.id from import_job n join import_job e on e.id = ?
+				where n.kms_key_arn = e.kms_key_arn and n.id <> e.id and n.imported_at is not null and %s
+				  and (n.imported_at > e.imported_at or (n.imported_at = e.imported_at and n.id > e.id))
+				order by n.imported_at desc, n.id desc limit 1""".formatted(SAME_MATERIAL), UUID.class, id.value())
 			.stream()
 			.findFirst()
 			.map(ImportJobId::new);

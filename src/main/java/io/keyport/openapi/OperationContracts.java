@@ -64,6 +64,10 @@ final class OperationContracts {
 			"multi-region-unsupported", "replica-other-provider", "replica-same-region", "replica-other-account",
 			"kms-already-exists");
 
+	/** How a rotation job is refused before any KMS import call (and by its dry run). */
+	static final List<String> ROTATION_REFUSALS = List.of("invalid-rotation", "rotation-unsupported",
+			"rotation-key-without-material", "rotation-already-pending");
+
 	static final List<String> IDEMPOTENCY = List.of("invalid-idempotency-key", "idempotency-key-reused",
 			"idempotency-key-in-flight");
 
@@ -99,6 +103,13 @@ final class OperationContracts {
 				List.of("keyport:read", "keyport:admin"), 200, "The public key in the accepted format",
 				codes(TARGET, KMS, List.of("invalid-parameter", "kms-key-not-found", "key-not-asymmetric",
 						"kms-key-pending-import", "kms-invalid-key-state")));
+		add("listKeyMaterials", KMS_KEYS, "List the materials of a symmetric KMS key",
+				"Every material of the key as KMS lists it (ListKeyRotations): current, pending rotation and earlier "
+						+ "ones kept for decryption, each with its own state and ValidTo and the Keyport job that last "
+						+ "imported it. The key is named by its key id.",
+				List.of("keyport:read", "keyport:admin"), 200, "The key's materials",
+				codes(TARGET, KMS, List.of("invalid-parameter", "kms-key-not-found", "rotation-unsupported",
+						"kms-unsupported-operation")));
 		add("assignOwner", KMS_KEYS, "Assign a KMS key to a tenant",
 				"Gives an existing KMS key (created outside Keyport, or before owners were recorded) to a tenant. "
 						+ "Assigning the key to its current owner again changes nothing (assigned: false).",
@@ -120,7 +131,7 @@ final class OperationContracts {
 								"wrapping-key-spec-mismatch", "kms-validation-error", "kms-invalid-key-state",
 								"kms-unsupported-operation", "kms-quota-exceeded", "concurrent-modification",
 								"custody-unknown-custodian"),
-						MULTI_REGION));
+						MULTI_REGION, ROTATION_REFUSALS));
 		add("planImportJob", IMPORT_JOBS, "Plan an import job (dry run)",
 				"The same body, checks and refusals as creating the job (the key's ownership, origin, state and "
 						+ "spec, the provider's rules, the expiration, the tenant's share of the "
@@ -133,7 +144,7 @@ final class OperationContracts {
 								"kms-key-state-forbids-import", "unsupported-key-spec", "invalid-valid-to",
 								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm", "invalid-due-by",
 								"kms-validation-error", "kms-quota-exceeded", "custody-unknown-custodian"),
-						MULTI_REGION));
+						MULTI_REGION, ROTATION_REFUSALS));
 		add("listImportJobs", IMPORT_JOBS, "List the tenant's import jobs",
 				"Newest first, one page at a time, optionally filtered by state and KMS key id.",
 				List.of("keyport:read", "keyport:admin"), 200, "One page of jobs", codes(QUERY));
@@ -203,6 +214,16 @@ final class OperationContracts {
 								"illegal-state-transition", "kms-quota-exceeded", "concurrent-modification",
 								"kms-key-not-found", "kms-invalid-key-id", "kms-invalid-key-state",
 								"kms-validation-error", "wrapping-key-spec-mismatch")));
+		add("rotateImportJob", IMPORT_JOBS, "Rotate the key to the job's material",
+				"For a rotation job (importType NEW_KEY_MATERIAL) whose material is imported and pending rotation: "
+						+ "KMS makes it the key's current material (RotateKeyOnDemand); the previous material stays in "
+						+ "the key for decryption and its job stays watched with its own ValidTo. A refusal by KMS is "
+						+ "recorded on the job (lastError, history) and answered with KMS's code.",
+				List.of("keyport:import"), 200, "The rotated job",
+				codes(JOB, KMS,
+						List.of("rotation-not-pending", "rotation-already-done", "job-busy", "concurrent-modification",
+								"kms-key-not-found", "kms-invalid-key-state", "kms-unsupported-operation",
+								"kms-validation-error")));
 		add("cancelImportJob", IMPORT_JOBS, "Cancel an import job",
 				"Ends a job that has not imported yet; its parameters are forgotten.", List.of("keyport:import"), 200,
 				"The cancelled job",

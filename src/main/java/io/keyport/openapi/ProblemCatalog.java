@@ -36,6 +36,8 @@ final class ProblemCatalog {
 		add("invalid-key-spec", "The key spec is not one the target's KMS can create", 400);
 		add("invalid-tenant", "The tenant name is not valid", 400);
 		add("invalid-valid-to", "The expiration's validTo is missing, in the past or too far ahead", 400, 422);
+		add("invalid-rotation", "A rotation job's plan is malformed: rotation without importType NEW_KEY_MATERIAL, "
+				+ "at without AT or AT without at (400), or its time is not in the future (422)", 400, 422);
 		add("empty-key-material", "The request carries no key material", 400);
 		add("empty-encrypted-key-material", "The request carries no encrypted key material", 400);
 		add("invalid-encrypted-key-material", "The encrypted key material has an impossible length or form", 400, 422);
@@ -68,6 +70,15 @@ final class ProblemCatalog {
 		add("valid-to-passed", "The material's expiration passed; refresh the parameters with a new validTo", 409);
 		add("kms-key-state-forbids-import", "The KMS key's state does not accept key material", 409);
 		add("kms-key-pending-import", "The KMS key has no key material yet, so no public key", 409);
+		add("rotation-key-without-material",
+				"The key has no material yet (PENDING_IMPORT): import its material before rotating to new material",
+				409);
+		add("rotation-already-pending", "The key already has material pending rotation, or a rotation job on it is "
+				+ "not finished; KMS takes one at a time", 409);
+		add("rotation-not-pending",
+				"The job's material is not pending rotation (not a rotation job, or not imported " + "yet)", 409);
+		add("rotation-already-done", "The job was rotated already: its material became the key's current material",
+				409);
 		add("alias-already-exists", "The alias is taken", 409);
 		add("key-already-owned", "The key already belongs to a tenant", 409);
 		add("idempotency-key-in-flight", "A request with this Idempotency-Key is still being processed", 409);
@@ -92,6 +103,8 @@ final class ProblemCatalog {
 		add("invalid-key-material", "The key material is not valid for the key spec", 422);
 		add("key-material-too-large", "The key material is too large for the wrapping algorithm", 422);
 		add("custody-unknown-custodian", "No custodian of that name is configured", 422);
+		add("rotation-unsupported", "The target or the key cannot rotate imported material: only single-Region "
+				+ "symmetric keys in AWS KMS hold several materials", 422);
 		add("custody-unsupported", "The job's custodian cannot keep this key spec or wrap with this algorithm", 422);
 		add("invalid-wrapping-key", "The job's wrapping key cannot be used", 422);
 		add("wrapping-key-spec-mismatch",

@@ -20,6 +20,7 @@ public final class ProblemTitles {
 			Map.entry("replica-other-account", "Replica in another account"),
 			Map.entry("replica-other-provider", "Replica in another provider"),
 			Map.entry("replica-same-region", "Replica region already taken"),
+			Map.entry("rotation-key-without-material", "Key has no material to rotate from"),
 			Map.entry("invalid-idempotency-key", "Invalid Idempotency-Key"),
 			Map.entry("idempotency-key-in-flight", "Idempotency-Key in flight"),
 			Map.entry("idempotency-key-reused", "Idempotency-Key reused"),

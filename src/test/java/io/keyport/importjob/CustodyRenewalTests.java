@@ -138,6 +138,43 @@ class CustodyRenewalTests extends IntegrationTest {
 	}
 
 	@Test
+	void materialInCustodyThatARotationMadeNonCurrentIsRenewedAsItselfByItsOwnId() throws Exception {
+		Instant start = this.clock.instant();
+		byte[] first = random();
+		byte[] second = random();
+		String keyId = createKey();
+		Instant firstValidTo = start.plus(Duration.ofDays(5));
+		String custodyJob = importInCustody(keyId, firstValidTo, first).get("id").asString();
+		advance(Duration.ofMinutes(1));
+		// a rotation job (ON_IMPORT) makes new material current; the custody job's stays
+		// for decryption
+		Response rotation = this.api.postJson("/api/v1/import-jobs", ApiClient
+			.json(Map.of("kmsKeyId", keyId, "importType", "NEW_KEY_MATERIAL", "expiration",
+					Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", start.plus(Duration.ofDays(30)).toString()))));
+		assertThat(rotation.status()).as(rotation.toString()).isEqualTo(201);
+		Response rotated = this.api.postJson(
+				"/api/v1/import-jobs/" + rotation.json().get("id").asString() + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(second))));
+		assertThat(rotated.json().get("state").asString()).as(rotated.toString()).isEqualTo("IMPORTED");
+		String secondId = emulatorMaterialId(keyId, second);
+		assertThat(this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().currentKeyMaterialId()).isEqualTo(secondId);
+
+		// within the renewal margin of the custody job's own ValidTo
+		Instant due = advance(Duration.between(this.clock.instant(), firstValidTo.minus(Duration.ofHours(1))));
+		this.renewals.renewDueMaterial();
+
+		JsonNode renewed = this.api.get("/api/v1/import-jobs/" + custodyJob).json();
+		assertThat(renewed.has("lastError")).as(renewed.toString()).isFalse();
+		assertThat(renewed.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(renewed.get("custodyRenewals").asInt()).isEqualTo(1);
+		assertThat(renewed.get("keyMaterialId").asString()).isEqualTo(emulatorMaterialId(keyId, first));
+		assertThat(Instant.parse(renewed.get("expiration").get("validTo").asString())).isEqualTo(due.plus(EXTEND_BY));
+		KeyMetadata key = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
+		assertThat(key.keyState()).isEqualTo(KeyState.ENABLED);
+		assertThat(key.currentKeyMaterialId()).as("the rotation stands").isEqualTo(secondId);
+	}
+
+	@Test
 	void unknownCustodianIsRefusedWith422BeforeAnyKmsCall() {
 		String keyId = createKey();
 		long downloads = this.emulator.callCount(this.emulator.accountId(), "GetParametersForImport");

@@ -136,6 +136,15 @@ class DueWorkPlanTests {
 	}
 
 	@Test
+	void rotationClaimReadsEachTargetsDueJobsInIndexOrderUpToTheBatch() throws SQLException {
+		JsonNode plan = explainClaim(KeyRotations.rotationDue(NOW));
+		assertThat(limitedIndexScans(plan)).hasSize(2)
+			.allSatisfy(scan -> assertThat(scan.path("Index Name").asString()).isEqualTo("import_job_rotation_due"))
+			.allSatisfy(DueWorkPlanTests::filtersTargetInIndex);
+		assertNoTableScanOrSort(plan);
+	}
+
+	@Test
 	void expiringKeysCountReadsOnlyMaterialExpiringWithinTheWindow() throws SQLException {
 		JsonNode plan = explain("select count(*) " + ExpiringKeys.CURRENT_MATERIAL_EXPIRING, Timestamp.from(NOW),
 				Timestamp.from(NOW.plus(Duration.ofDays(7))), null, null);

@@ -272,17 +272,22 @@ class ImportJobTests {
 	void transitionTableMatchesTheDocumentedLifecycle(ImportJobState state) {
 		EnumSet<ImportJobState> expected = switch (state) {
 			case PARAMETERS_FETCHED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED,
-					ImportJobState.REPLICATING, ImportJobState.IMPORTED, ImportJobState.PARAMETERS_EXPIRED,
-					ImportJobState.FAILED, ImportJobState.CANCELLED);
-			case MATERIAL_WRAPPED -> EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.REPLICATING,
-					ImportJobState.IMPORTED, ImportJobState.PARAMETERS_FETCHED, ImportJobState.PARAMETERS_EXPIRED,
-					ImportJobState.FAILED, ImportJobState.CANCELLED);
+					ImportJobState.REPLICATING, ImportJobState.IMPORTED, ImportJobState.IMPORTED_PENDING_ROTATION,
+					ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
+			case MATERIAL_WRAPPED ->
+				EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.REPLICATING, ImportJobState.IMPORTED,
+						ImportJobState.IMPORTED_PENDING_ROTATION, ImportJobState.PARAMETERS_FETCHED,
+						ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
 			case REPLICATING -> EnumSet.of(ImportJobState.IMPORTED, ImportJobState.SUPERSEDED, ImportJobState.FAILED,
 					ImportJobState.CANCELLED);
 			case IMPORTED ->
 				EnumSet.of(ImportJobState.MATERIAL_EXPIRED, ImportJobState.SUPERSEDED, ImportJobState.FAILED);
-			case PARAMETERS_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.REPLICATING,
-					ImportJobState.IMPORTED, ImportJobState.FAILED, ImportJobState.CANCELLED);
+			// rotated, or its material left KMS before the rotation
+			case IMPORTED_PENDING_ROTATION ->
+				EnumSet.of(ImportJobState.IMPORTED, ImportJobState.MATERIAL_EXPIRED, ImportJobState.FAILED);
+			case PARAMETERS_EXPIRED ->
+				EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.REPLICATING, ImportJobState.IMPORTED,
+						ImportJobState.IMPORTED_PENDING_ROTATION, ImportJobState.FAILED, ImportJobState.CANCELLED);
 			case MATERIAL_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.SUPERSEDED,
 					ImportJobState.FAILED, ImportJobState.CANCELLED);
 			case SUPERSEDED, FAILED, CANCELLED -> EnumSet.noneOf(ImportJobState.class);

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -58,7 +59,7 @@ class ExpiringKeysController {
 		List<ExpiringKey> keys = this.expiringKeys.within(window, caller.isAdmin() ? null : caller.tenant())
 			.stream()
 			.map(k -> new ExpiringKey(k.kmsKeyId(), k.kmsKeyArn(), k.validTo(), k.remaining().toString(),
-					k.jobId().toString()))
+					k.jobId().toString(), k.keyMaterialId()))
 			.toList();
 		return new ExpiringKeysResponse(window.toString(), keys);
 	}
@@ -82,9 +83,15 @@ class ExpiringKeysController {
 	}
 
 	/**
+	 * One material that expires: a key holding several (rotation) is listed once per
+	 * material, each with its own ValidTo and job.
+	 *
 	 * @param remaining ISO-8601 duration until the material expires
+	 * @param keyMaterialId KMS's id of the expiring material (AWS, symmetric keys)
 	 */
-	record ExpiringKey(String kmsKeyId, String kmsKeyArn, Instant validTo, String remaining, String jobId) {
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record ExpiringKey(String kmsKeyId, String kmsKeyArn, Instant validTo, String remaining, String jobId,
+			String keyMaterialId) {
 	}
 
 }

@@ -51,10 +51,14 @@ import io.keyport.importjob.ImportJobService;
 import io.keyport.importjob.ImportJobState;
 import io.keyport.importjob.ImportJobView;
 import io.keyport.importjob.ImportParametersDownload;
+import io.keyport.importjob.KeyRotations;
+import io.keyport.importjob.Rotation;
 import io.keyport.importjob.web.ImportJobRequests.CreateImportJobRequest;
 import io.keyport.importjob.web.ImportJobRequests.EncryptedKeyMaterialRequest;
 import io.keyport.importjob.web.ImportJobRequests.KeyMaterialRequest;
+import io.keyport.importjob.web.ImportJobRequests.RotationRequest;
 import io.keyport.kms.ExpirationModel;
+import io.keyport.kms.ImportType;
 import io.keyport.security.Caller;
 import io.keyport.web.ApiException;
 import io.keyport.web.Base64JsonBody;
@@ -93,8 +97,12 @@ class ImportJobController {
 
 	private final ImportJobProperties properties;
 
-	ImportJobController(ImportJobService jobs, IdempotentRequests idempotentRequests, ImportJobProperties properties) {
+	private final KeyRotations rotations;
+
+	ImportJobController(ImportJobService jobs, IdempotentRequests idempotentRequests, ImportJobProperties properties,
+			KeyRotations rotations) {
 		this.jobs = jobs;
+		this.rotations = rotations;
 		this.idempotentRequests = idempotentRequests;
 		this.properties = properties;
 	}
@@ -121,7 +129,32 @@ class ImportJobController {
 				request.wrappingKeySpec() != null ? request.wrappingKeySpec() : WrappingKeySpec.RSA_2048,
 				expiration(request.expiration()), request.target() != null ? request.target().trim() : null,
 				request.refreshPolicy(), request.dueBy(), request.custody() != null ? request.custody().trim() : null,
-				request.replicas() != null ? request.replicas().stream().map(String::trim).toList() : List.of());
+				request.replicas() != null ? request.replicas().stream().map(String::trim).toList() : List.of(),
+				rotation(request));
+	}
+
+	/**
+	 * A rotation job's plan: NEW_KEY_MATERIAL with an optional rotation (ON_IMPORT when
+	 * absent); a rotation without NEW_KEY_MATERIAL, AT without a time or a time without
+	 * AT is refused.
+	 */
+	private static Rotation rotation(CreateImportJobRequest request) {
+		RotationRequest rotation = request.rotation();
+		if (request.importType() != ImportType.NEW_KEY_MATERIAL) {
+			if (rotation != null) {
+				throw new InvalidRequestException(ImportJobException.INVALID_ROTATION,
+						"Field 'rotation' is for rotation jobs only: set 'importType' to NEW_KEY_MATERIAL");
+			}
+			return null;
+		}
+		if (rotation == null) {
+			return Rotation.ON_IMPORT;
+		}
+		if ((rotation.when() == Rotation.When.AT) != (rotation.at() != null)) {
+			throw new InvalidRequestException(ImportJobException.INVALID_ROTATION,
+					"Field 'rotation.at' is required with 'rotation.when' AT and refused otherwise");
+		}
+		return new Rotation(rotation.when(), rotation.at());
 	}
 
 	private ResponseEntity<ImportJobResponse> create(CreateImportJob command) {
@@ -324,6 +357,15 @@ class ImportJobController {
 		ExpirationPolicy expiration = request != null && request.expiration() != null ? expiration(request.expiration())
 				: null;
 		return ok(this.jobs.refreshParameters(new ImportJobId(id), expiration, Caller.current()));
+	}
+
+	/**
+	 * Makes a rotation job's material, imported and pending rotation, the key's current
+	 * material (RotateKeyOnDemand).
+	 */
+	@PostMapping("/{id}/rotation")
+	ResponseEntity<ImportJobResponse> rotateImportJob(@PathVariable UUID id) {
+		return ok(this.rotations.rotateOnRequest(new ImportJobId(id), Caller.current()));
 	}
 
 	@PostMapping("/{id}/cancel")

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.keyport.importjob.ImportJobPlan;
+import io.keyport.kms.ImportType;
 import io.keyport.importjob.ImportJobService;
 import io.keyport.importjob.RefreshPolicy;
 import io.keyport.importjob.web.ImportJobRequests.CreateImportJobRequest;
@@ -60,12 +61,16 @@ class ImportJobPlanController {
 	 * GetParametersForImport per replica at creation and one ImportKeyMaterial per
 	 * replica after the primary's
 	 * @param replicas the replicas the job would import into (absent for a single key)
+	 * material arrives (a rotation job: ImportKeyMaterial with NEW_KEY_MATERIAL, then
+	 * RotateKeyOnDemand)
+	 * @param importType NEW_KEY_MATERIAL for a rotation job
+	 * @param rotation a rotation job's plan
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record ImportJobPlanResponse(String target, String kmsKeyId, String kmsKeyArn, KeyState keyState, KeySpec keySpec,
 			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, MaterialExpiration expiration,
 			RefreshPolicy refreshPolicy, Instant dueBy, boolean deletesCurrentMaterialFirst, List<String> kmsCalls,
-			List<PlannedReplicaResponse> replicas) {
+			List<PlannedReplicaResponse> replicas, ImportType importType, ImportJobResponse.RotationState rotation) {
 
 		static ImportJobPlanResponse of(ImportJobPlan plan) {
 			List<String> calls = new ArrayList<>();
@@ -80,6 +85,9 @@ class ImportJobPlanController {
 			}
 			calls.add("ImportKeyMaterial");
 			plan.replicas().forEach(r -> calls.add("ImportKeyMaterial"));
+			if (plan.rotation() != null) {
+				calls.add("RotateKeyOnDemand");
+			}
 			return new ImportJobPlanResponse(plan.target(), plan.kmsKeyId(), plan.kmsKeyArn(), plan.keyState(),
 					plan.keySpec(), plan.wrappingAlgorithm(), plan.wrappingKeySpec(),
 					new MaterialExpiration(plan.expiration().model(), plan.expiration().validTo()),
@@ -89,7 +97,11 @@ class ImportJobPlanController {
 								.stream()
 								.map(r -> new PlannedReplicaResponse(r.target(), r.region(), r.kmsKeyArn(),
 										r.keyState(), r.created()))
-								.toList());
+								.toList(),
+					plan.rotation() != null ? ImportType.NEW_KEY_MATERIAL : null,
+					plan.rotation() != null
+							? new ImportJobResponse.RotationState(plan.rotation().when(), plan.rotation().at(), null)
+							: null);
 		}
 
 	}

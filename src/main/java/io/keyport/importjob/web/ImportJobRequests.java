@@ -11,7 +11,9 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
 import io.keyport.importjob.RefreshPolicy;
+import io.keyport.importjob.Rotation;
 import io.keyport.kms.ExpirationModel;
+import io.keyport.kms.ImportType;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
@@ -43,12 +45,28 @@ final class ImportJobRequests {
 	 * replicas of a multi-Region primary key that get the same material in this job; a
 	 * region where the key has no replica yet gets one (ReplicateKey); absent: the key
 	 * alone
+	 * @param importType NEW_KEY_MATERIAL: a rotation job, new material for a symmetric
+	 * key that already has some (AWS), made the key's current material as
+	 * {@code rotation} says; absent or EXISTING_KEY_MATERIAL: the key's own material, as
+	 * before
+	 * @param rotation with NEW_KEY_MATERIAL only: when the job rotates; ON_IMPORT when
+	 * absent
 	 */
 	record CreateImportJobRequest(@NotBlank @Size(max = 2048) @Schema(minLength = 1, pattern = "\\S") String kmsKeyId,
 			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration,
 			@Size(max = 63) String target, RefreshPolicy refreshPolicy, Instant dueBy, @Size(max = 63) String custody,
-			@Size(max = 16) @ArraySchema(maxItems = 16, schema = @Schema(minLength = 1, maxLength = 63,
-					pattern = "\\S")) List<@NotBlank @Size(max = 63) String> replicas) {
+			@Size(max = 16) @ArraySchema(maxItems = 16,
+					schema = @Schema(minLength = 1, maxLength = 63,
+							pattern = "\\S")) List<@NotBlank @Size(max = 63) String> replicas,
+			ImportType importType, @Valid RotationRequest rotation) {
+	}
+
+	/**
+	 * @param when ON_IMPORT (right after the import), AT (by the scheduler at {@code at})
+	 * or BY_API (only on POST /api/v1/import-jobs/{id}/rotation)
+	 * @param at required with AT, in the future; refused otherwise
+	 */
+	record RotationRequest(@NotNull Rotation.When when, Instant at) {
 	}
 
 	/**

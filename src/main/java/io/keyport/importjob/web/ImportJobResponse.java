@@ -10,7 +10,9 @@ import io.keyport.importjob.ImportJobEventView;
 import io.keyport.importjob.ImportJobState;
 import io.keyport.importjob.ImportJobView;
 import io.keyport.importjob.RefreshPolicy;
+import io.keyport.importjob.Rotation;
 import io.keyport.kms.ExpirationModel;
+import io.keyport.kms.ImportType;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
@@ -25,6 +27,10 @@ import io.keyport.wrapping.WrappingKeySpec;
  * @param custodyRenewals with custody: re-imports of the kept material before its ValidTo
  * @param replicas a multi-Region job's replicas and the progress of each (absent for a
  * single key); the job is IMPORTED only once every replica is
+ * @param keyMaterialId KMS's id of this job's material (AWS, symmetric keys); the job's
+ * expiration is that material's own ValidTo
+ * @param importType NEW_KEY_MATERIAL for a rotation job
+ * @param rotation a rotation job's plan and progress
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, String kmsKeyArn, KeySpec keySpec,
@@ -32,7 +38,7 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 		ParametersState parameters, int importAttempts, Instant nextAttemptAt, ImportJobError lastError,
 		String keyMaterialId, Instant importedAt, Instant createdAt, Instant updatedAt, String createdBy, long version,
 		String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody, Boolean custodyMaterialHeld,
-		Integer custodyRenewals, List<ReplicaResponse> replicas) {
+		Integer custodyRenewals, List<ReplicaResponse> replicas, ImportType importType, RotationState rotation) {
 
 	static ImportJobResponse of(ImportJobView job) {
 		return new ImportJobResponse(job.id().toString(), job.state(), job.kmsKeyId(), job.kmsKeyArn(), job.keySpec(),
@@ -45,7 +51,9 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 				job.target(), job.refreshPolicy(), job.dueBy(), job.custody(),
 				job.custody() != null ? job.custodyMaterialHeld() : null,
 				job.custody() != null ? job.custodyRenewals() : null,
-				job.replicas().isEmpty() ? null : job.replicas().stream().map(ReplicaResponse::of).toList());
+				job.replicas().isEmpty() ? null : job.replicas().stream().map(ReplicaResponse::of).toList(),
+				job.importType(), job.rotation() != null
+						? new RotationState(job.rotation().when(), job.rotation().at(), job.rotatedAt()) : null);
 	}
 
 	/**
@@ -73,6 +81,19 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 					replica.keyMaterialId(), replica.importedAt(), replica.materialValidTo());
 		}
 
+	}
+
+	/**
+	 * A rotation job's plan and progress.
+	 *
+	 * @param when ON_IMPORT, AT or BY_API
+	 * @param at when the scheduler rotates the job (AT as requested; ON_IMPORT: its
+	 * import, while a rotation after it is retried); absent once rotated
+	 * @param rotatedAt when the job's material became the key's current material
+	 */
+	@Schema(name = "Rotation")
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record RotationState(Rotation.When when, Instant at, Instant rotatedAt) {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,0 +1,338 @@
+package io.keyport.importjob;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.OriginType;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.keyport.testsupport.ApiClient;
+import io.keyport.testsupport.ApiClient.Response;
+import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.PlaintextRegistry;
+import io.keyport.testsupport.TestInfrastructure;
+import io.keyport.testsupport.Tokens;
+import io.keyportdev.localauth.LocalAuthorizationServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Rotation of imported symmetric keys as jobs (issue 15, point 3): a rotation job imports
+ * new material (ImportType NEW_KEY_MATERIAL) into a key that has some and rotates to it
+ * on import, at a set time or on request; every material of the key is tracked with its
+ * own ValidTo by the job that imported it. Against the emulator over HTTP with the real
+ * AWS SDK.
+ */
+class KeyRotationJobTests extends IntegrationTest {
+
+	final KmsClient kms = TestInfrastructure.kmsClient();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	ImportJobLifecycle lifecycle;
+
+	@Autowired
+	KeyRotations rotations;
+
+	@Autowired
+	MeterRegistry meters;
+
+	ApiClient api;
+
+	@BeforeEach
+	void client() {
+		this.api = new ApiClient(this.port);
+		this.clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+	}
+
+	@Test
+	void twoMaterialsInOneKeyRotatedOnRequestAreEachTrackedWithTheirOwnValidTo() throws Exception {
+		Instant start = this.clock.instant();
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		byte[] first = random();
+		byte[] second = random();
+		Instant firstValidTo = start.plus(Duration.ofDays(2));
+		Instant secondValidTo = start.plus(Duration.ofDays(5));
+		JsonNode jobA = importMaterial(create(keyId, firstValidTo, null, null), first);
+		String a = jobA.get("id").asString();
+		String m1 = emulatorMaterialId(keyId, first);
+		assertThat(jobA.get("keyMaterialId").asString()).isEqualTo(m1);
+		// imported later than the first, as rotations are
+		this.clock.advance(Duration.ofMinutes(1));
+
+		JsonNode jobB = importMaterial(create(keyId, secondValidTo, "NEW_KEY_MATERIAL", Map.of("when", "BY_API")),
+				second);
+		String b = jobB.get("id").asString();
+		String m2 = emulatorMaterialId(keyId, second);
+		assertThat(jobB.get("state").asString()).isEqualTo("IMPORTED_PENDING_ROTATION");
+		assertThat(jobB.get("importType").asString()).isEqualTo("NEW_KEY_MATERIAL");
+		assertThat(jobB.get("rotation").get("when").asString()).isEqualTo("BY_API");
+		assertThat(jobB.get("keyMaterialId").asString()).isEqualTo(m2);
+		// the new material waits; the key still encrypts with the first, whose job stays
+		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(m1);
+		assertThat(job(a).get("state").asString()).isEqualTo("IMPORTED");
+
+		Response rotated = this.api.post("/api/v1/import-jobs/" + b + "/rotation");
+		assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+		assertThat(rotated.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(rotated.json().get("rotation").get("rotatedAt").asString()).isNotNull();
+		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(m2);
+		assertThat(events(b)).anySatisfy(cause -> assertThat(cause).startsWith("rotated: material " + m2));
+		Response again = this.api.post("/api/v1/import-jobs/" + b + "/rotation");
+		assertThat(again.status()).isEqualTo(409);
+		assertThat(again.json().get("code").asString()).isEqualTo("rotation-already-done");
+		Response notARotation = this.api.post("/api/v1/import-jobs/" + a + "/rotation");
+		assertThat(notARotation.status()).isEqualTo(409);
+		assertThat(notARotation.json().get("code").asString()).isEqualTo("rotation-not-pending");
+
+		// both materials in the key, each with its own ValidTo and job
+		JsonNode materials = this.api.get("/api/v1/kms-keys/" + keyId + "/key-materials").json();
+		assertThat(materials.get("currentKeyMaterialId").asString()).isEqualTo(m2);
+		Map<String, JsonNode> byId = new LinkedHashMap<>();
+		materials.get("materials").valueStream().forEach(m -> byId.put(m.get("keyMaterialId").asString(), m));
+		assertThat(byId).containsOnlyKeys(m1, m2);
+		assertThat(byId.get(m1).get("state").asString()).isEqualTo("NON_CURRENT");
+		assertThat(Instant.parse(byId.get(m1).get("validTo").asString())).isEqualTo(firstValidTo);
+		assertThat(byId.get(m1).get("importJobId").asString()).isEqualTo(a);
+		assertThat(byId.get(m2).get("state").asString()).isEqualTo("CURRENT");
+		assertThat(Instant.parse(byId.get(m2).get("validTo").asString())).isEqualTo(secondValidTo);
+		assertThat(byId.get(m2).get("importJobId").asString()).isEqualTo(b);
+		// and both expiring, each by its own job
+		JsonNode expiring = this.api.get("/api/v1/expiring-keys?within=P30D").json();
+		List<JsonNode> ofKey = expiring.get("keys")
+			.valueStream()
+			.filter(k -> k.get("kmsKeyId").asString().equals(keyId))
+			.toList();
+		assertThat(ofKey).extracting(k -> k.get("jobId").asString()).containsExactly(a, b);
+		assertThat(ofKey).extracting(k -> Instant.parse(k.get("validTo").asString()))
+			.containsExactly(firstValidTo, secondValidTo);
+
+		// the first job is not superseded by the rotation: it is watched, and its own
+		// material's expiry is seen although the key stays Enabled with the second
+		this.lifecycle.watchImportedJobs();
+		assertThat(job(a).get("state").asString()).isEqualTo("IMPORTED");
+		this.clock.set(firstValidTo.plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+		assertThat(job(a).get("state").asString()).isEqualTo("MATERIAL_EXPIRED");
+		assertThat(events(a).getLast()).startsWith("material " + m1 + " (not the key's current material) expired at");
+		assertThat(job(b).get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(describe(keyId).keyState()).isEqualTo(KeyState.ENABLED);
+
+		// the first material imported again: by its own id, while the key's current
+		// material is the second
+		Instant renewedValidTo = this.clock.instant().plus(Duration.ofDays(3));
+		Response refreshed = this.api.postJson("/api/v1/import-jobs/" + a + "/refresh-parameters", ApiClient
+			.json(Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", renewedValidTo.toString()))));
+		assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+		JsonNode reimported = importMaterial(a, first);
+		assertThat(reimported.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(reimported.get("keyMaterialId").asString()).isEqualTo(m1);
+		assertThat(job(b).get("state").asString()).as("the rotation job is not superseded by the re-import")
+			.isEqualTo("IMPORTED");
+		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(m2);
+	}
+
+	@Test
+	void aScheduledRotationIsMadeByTheSchedulerAtItsTime() throws Exception {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		importMaterial(create(keyId, this.clock.instant().plus(Duration.ofDays(2)), null, null), random());
+		byte[] second = random();
+		Instant at = this.clock.instant().plus(Duration.ofHours(1));
+		JsonNode job = importMaterial(create(keyId, this.clock.instant().plus(Duration.ofDays(4)), "NEW_KEY_MATERIAL",
+				Map.of("when", "AT", "at", at.toString())), second);
+		String id = job.get("id").asString();
+		assertThat(Instant.parse(job.get("rotation").get("at").asString())).isEqualTo(at);
+
+		this.lifecycle.runOnce();
+		assertThat(job(id).get("state").asString()).as("before its time").isEqualTo("IMPORTED_PENDING_ROTATION");
+		this.clock.set(at.plusSeconds(1));
+		ImportJobLifecycle.RunSummary run = this.lifecycle.runOnce();
+		assertThat(run.rotations()).isPositive();
+		JsonNode rotated = job(id);
+		assertThat(rotated.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(Instant.parse(rotated.get("rotation").get("rotatedAt").asString())).isEqualTo(at.plusSeconds(1));
+		assertThat(rotated.get("rotation").has("at")).isFalse();
+		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(emulatorMaterialId(keyId, second));
+	}
+
+	@Test
+	void aRotationJobWithoutAPlanRotatesRightAfterItsImport() throws Exception {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		String first = importMaterial(create(keyId, this.clock.instant().plus(Duration.ofDays(2)), null, null),
+				random())
+			.get("id")
+			.asString();
+		byte[] second = random();
+		JsonNode job = importMaterial(
+				create(keyId, this.clock.instant().plus(Duration.ofDays(3)), "NEW_KEY_MATERIAL", null), second);
+		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(job.get("rotation").get("when").asString()).isEqualTo("ON_IMPORT");
+		assertThat(job.get("rotation").get("rotatedAt").asString()).isNotNull();
+		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(emulatorMaterialId(keyId, second));
+		assertThat(job(first).get("state").asString()).isEqualTo("IMPORTED");
+	}
+
+	@Test
+	void refusedRotationJobsAreRefusedTheSameByTheDryRunWithoutAParameterDownload() {
+		Instant validTo = this.clock.instant().plus(Duration.ofDays(2));
+		String withoutMaterial = createKey("SYMMETRIC_DEFAULT");
+		assertRefusedAlike(body(withoutMaterial, validTo, "NEW_KEY_MATERIAL", null), 409,
+				"rotation-key-without-material");
+		assertRefusedAlike(body(createKey("HMAC_256"), validTo, "NEW_KEY_MATERIAL", null), 422, "rotation-unsupported");
+		assertRefusedAlike(body(createKey("ECC_NIST_P256"), validTo, "NEW_KEY_MATERIAL", null), 422,
+				"rotation-unsupported");
+
+		// a multi-Region key made outside Keyport and given to the tenant
+		String multiRegion = this.kms.createKey(r -> r.origin(OriginType.EXTERNAL).multiRegion(true))
+			.keyMetadata()
+			.keyId();
+		Response assigned = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR))
+			.putJson("/api/v1/kms-keys/" + multiRegion + "/owner", ApiClient.json(Map.of("tenant", "tenant-a")));
+		assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
+		assertRefusedAlike(body(multiRegion, validTo, "NEW_KEY_MATERIAL", null), 422, "rotation-unsupported");
+
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		importMaterial(create(keyId, validTo, null, null), random());
+		assertRefusedAlike(body(keyId, validTo, null, Map.of("when", "BY_API")), 400, "invalid-rotation");
+		assertRefusedAlike(body(keyId, validTo, "NEW_KEY_MATERIAL", Map.of("when", "AT")), 400, "invalid-rotation");
+		assertRefusedAlike(
+				body(keyId, validTo, "NEW_KEY_MATERIAL",
+						Map.of("when", "AT", "at", this.clock.instant().minusSeconds(60).toString())),
+				422, "invalid-rotation");
+		// one rotation job waiting for its material: a second is refused
+		create(keyId, validTo, "NEW_KEY_MATERIAL", Map.of("when", "BY_API"));
+		assertRefusedAlike(body(keyId, validTo, "NEW_KEY_MATERIAL", null), 409, "rotation-already-pending");
+	}
+
+	@Test
+	void aRotationKmsRefusesLeavesTheMaterialPendingWithItsErrorAndIsRetriedAfterTheBackoff() throws Exception {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		importMaterial(create(keyId, this.clock.instant().plus(Duration.ofDays(2)), null, null), random());
+		byte[] second = random();
+		Instant at = this.clock.instant().plus(Duration.ofMinutes(5));
+		String id = importMaterial(create(keyId, this.clock.instant().plus(Duration.ofDays(3)), "NEW_KEY_MATERIAL",
+				Map.of("when", "AT", "at", at.toString())), second)
+			.get("id")
+			.asString();
+		this.kms.disableKey(r -> r.keyId(keyId));
+		double failedBefore = rotationCount("failed");
+
+		this.clock.set(at.plusSeconds(1));
+		this.rotations.rotateDue();
+		JsonNode refused = job(id);
+		assertThat(refused.get("state").asString()).isEqualTo("IMPORTED_PENDING_ROTATION");
+		assertThat(refused.get("lastError").get("code").asString()).isEqualTo("kms-invalid-key-state");
+		assertThat(events(id).getLast()).startsWith("rotation refused by KMS (kms-invalid-key-state)");
+		assertThat(rotationCount("failed")).isEqualTo(failedBefore + 1);
+		// backed off: not tried again at once
+		this.rotations.rotateDue();
+		assertThat(rotationCount("failed")).isEqualTo(failedBefore + 1);
+
+		this.kms.enableKey(r -> r.keyId(keyId));
+		this.clock.advance(Duration.ofSeconds(31));
+		this.rotations.rotateDue();
+		JsonNode rotated = job(id);
+		assertThat(rotated.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(rotated.has("lastError")).isFalse();
+		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(emulatorMaterialId(keyId, second));
+	}
+
+	private void assertRefusedAlike(String body, int status, String code) {
+		long downloads = this.emulator.callCount("GetParametersForImport");
+		Response plan = this.api.postJson("/api/v1/import-job-plans", body);
+		assertThat(plan.status()).as("plan %s", plan).isEqualTo(status);
+		assertThat(plan.json().get("code").asString()).isEqualTo(code);
+		Response real = this.api.postJson("/api/v1/import-jobs", body);
+		assertThat(real.status()).as("create %s", real).isEqualTo(status);
+		assertThat(real.json().get("code").asString()).isEqualTo(code);
+		assertThat(this.emulator.callCount("GetParametersForImport")).as("downloads for %s", code).isEqualTo(downloads);
+	}
+
+	private double rotationCount(String outcome) {
+		Counter counter = this.meters.find("keyport.key.rotations").tag("outcome", outcome).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private static String body(String keyId, Instant validTo, String importType, Map<String, String> rotation) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("kmsKeyId", keyId);
+		body.put("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
+		if (importType != null) {
+			body.put("importType", importType);
+		}
+		if (rotation != null) {
+			body.put("rotation", rotation);
+		}
+		return ApiClient.json(body);
+	}
+
+	private String create(String keyId, Instant validTo, String importType, Map<String, String> rotation) {
+		Response created = this.api.postJson("/api/v1/import-jobs", body(keyId, validTo, importType, rotation));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return created.json().get("id").asString();
+	}
+
+	private JsonNode importMaterial(String jobId, byte[] material) {
+		Response imported = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		return imported.json();
+	}
+
+	private JsonNode job(String jobId) {
+		return this.api.get("/api/v1/import-jobs/" + jobId).json();
+	}
+
+	private List<String> events(String jobId) {
+		JsonNode events = this.api.get("/api/v1/import-jobs/" + jobId + "/events").json();
+		JsonNode items = events.has("items") ? events.get("items") : events;
+		return items.valueStream().map(event -> event.get("cause").asString()).toList();
+	}
+
+	private KeyMetadata describe(String keyId) {
+		return this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
+	}
+
+	private String createKey(String keySpec) {
+		Response created = this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", keySpec)));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return created.json().get("keyId").asString();
+	}
+
+	/** As the emulator derives it: from the key id and the digest of the material. */
+	private static String emulatorMaterialId(String keyId, byte[] material) throws Exception {
+		byte[] identity = MessageDigest.getInstance("SHA-256").digest(material);
+		MessageDigest digest = MessageDigest.getInstance("SHA-256");
+		digest.update(("kms-emulator:key-material-id:" + keyId + ":").getBytes(StandardCharsets.US_ASCII));
+		return HexFormat.of().formatHex(digest.digest(identity));
+	}
+
+	private static byte[] random() {
+		byte[] bytes = new byte[32];
+		new SecureRandom().nextBytes(bytes);
+		PlaintextRegistry.register(bytes);
+		return bytes;
+	}
+
+}
