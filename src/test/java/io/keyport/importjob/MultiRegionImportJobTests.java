@@ -306,6 +306,33 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void materialGeneratedByTheCustodianIsWrappedByItForThePrimaryAndEveryReplicaAndImportedIntoAll() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
+		body.put("custody", "vault");
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+
+		Response generated = this.api.postJson("/api/v1/import-jobs/" + jobId + "/generated-key-material", "");
+
+		assertThat(generated.status()).as(generated.toString()).isEqualTo(200);
+		assertThat(generated.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(generated.json().get("replicas").valueStream().map(r -> r.get("state").asString()))
+			.containsExactly("IMPORTED", "IMPORTED");
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		String materialId = client(this.emulator.region()).describeKey(r -> r.keyId(key.keyId()))
+			.keyMetadata()
+			.currentKeyMaterialId();
+		for (String region : List.of(WEST_REGION, EUROPE_REGION)) {
+			KeyMetadata replica = client(region).describeKey(r -> r.keyId(key.keyId())).keyMetadata();
+			assertThat(replica.keyStateAsString()).as(region).isEqualTo("Enabled");
+			assertThat(replica.currentKeyMaterialId()).as("the same material in %s", region).isEqualTo(materialId);
+		}
+	}
+
+	@Test
 	void custodyRenewalReimportsThePrimaryAndEveryReplicaAndRetriesOnlyTheReplicaThatFailed() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
