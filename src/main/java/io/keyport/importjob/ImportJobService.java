@@ -4,9 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 import jakarta.persistence.criteria.Predicate;
@@ -451,36 +449,19 @@ public class ImportJobService {
 			this.onDemand.ensureUsable(id, caller);
 			job = this.readTx.execute(status -> this.store.load(id, caller, true));
 		}
-		if (job.hasReplicas()) {
-			job = renewLapsedReplicaParameters(job, caller);
-		}
 		checkTakesMaterial(job, now);
 		byte[] wrappingKeyDer = job.usableWrappingKey(now);
 		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(wrappingKeyDer);
 		EncryptedKeyMaterial wrapped = custodian.wrapForImport(handover.kept, wrappingKey,
 				new WrappingContext(job.kmsTarget(), job.keySpec(), job.wrappingAlgorithm(), wrappingKey, job)
 					.importSpec(this.targets));
-		// a multi-Region job: the custodian wraps for each replica's own wrapping key too
-		Map<String, byte[]> replicaKeys = job.replicaWrappingKeys(now);
-		Map<String, EncryptedKeyMaterial> replicaWraps = new LinkedHashMap<>();
-		for (Map.Entry<String, byte[]> replica : replicaKeys.entrySet()) {
-			WrappingPublicKey replicaKey = WrappingPublicKey.fromDer(replica.getValue());
-			replicaWraps.put(replica.getKey(),
-					custodian.wrapForImport(handover.kept, replicaKey,
-							new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), replicaKey.spec(),
-									this.targets.get(replica.getKey()).kms().importRules())));
-		}
 		ImportJobView imported;
 		try {
 			imported = claimAndImport(id, caller, false, context -> {
-				Map<String, byte[]> replicaKeysNow = context.job().replicaWrappingKeys(this.clock.instant());
-				if (!Arrays.equals(context.wrappingKey().publicKey().getEncoded(), wrappingKeyDer)
-						|| !sameKeys(replicaKeysNow, replicaKeys)) {
+				if (!Arrays.equals(context.wrappingKey().publicKey().getEncoded(), wrappingKeyDer)) {
 					// new parameters arrived in between: wrap again under them
 					throw new WrappingKeyChanged();
 				}
-				replicaWraps.forEach((target, material) -> context.job()
-					.markReplicaWrapped(target, material, caller.actor(), this.clock.instant()));
 				handover.claim(context.job());
 				return new Wrapped(wrapped, publicKey,
 						"key material generated and wrapped by custodian " + custodian.name());
@@ -495,15 +476,11 @@ public class ImportJobService {
 			return importFromCustody(id, caller, custodian, handover, publicKey, attempt + 1);
 		}
 		if (imported.state() == ImportJobState.REPLICATING) {
-			// the primary holds the material: its replicas next, in this request
+			// the primary holds the material: its replicas next, in this request (the
+			// custodian wraps for each replica's own wrapping key as they are imported)
 			imported = this.replicaImports.importAfterUpload(id);
 		}
 		return imported;
-	}
-
-	private static boolean sameKeys(Map<String, byte[]> now, Map<String, byte[]> wrappedUnder) {
-		return now.keySet().equals(wrappedUnder.keySet())
-				&& now.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), wrappedUnder.get(e.getKey())));
 	}
 
 	/** The claim found other parameters than those the custodian wrapped under. */
