@@ -154,13 +154,8 @@ class KmsEnvelopeCustodyTests extends IntegrationTest {
 		return TestInfrastructure.kmsClient();
 	}
 
-	/** As the emulator derives it: from the key id and the digest of the material. */
-	private static String emulatorMaterialId(String keyArn, byte[] material) throws Exception {
-		byte[] identity = MessageDigest.getInstance("SHA-256").digest(material);
-		MessageDigest digest = MessageDigest.getInstance("SHA-256");
-		String keyId = keyArn.substring(keyArn.lastIndexOf('/') + 1);
-		digest.update(("kms-emulator:key-material-id:" + keyId + ":").getBytes(StandardCharsets.US_ASCII));
-		return HexFormat.of().formatHex(digest.digest(identity));
+	private static String emulatorMaterialId(String keyArn, byte[] material) {
+		return io.keyport.emulator.KmsEmulator.keyMaterialIdOf(keyArn.substring(keyArn.lastIndexOf('/') + 1), material);
 	}
 
 	private static byte[] random(int length) {

@@ -1,7 +1,5 @@
 package io.keyport.custody;
 
-import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -19,8 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
-
+import io.keyport.testsupport.HeapDumps;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.ImportSpec;
 import io.keyport.wrapping.KeyMaterial;
@@ -117,44 +114,16 @@ class Pkcs11CustodianTests {
 		CustodyReference reference = this.custodian.generate(KeySpec.SYMMETRIC_DEFAULT);
 		EncryptedKeyMaterial wrapped = this.custodian.wrapForImport(reference, wrappingKey(),
 				spec(WrappingAlgorithm.RSAES_OAEP_SHA_1));
-		Path dump = dir.resolve("heap.hprof");
-		ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(dump.toString(), false);
+		Path dump = HeapDumps.dump(dir);
 
 		byte[] value = unwrap(wrapped, "SHA-1", MGF1ParameterSpec.SHA1);
 
 		assertThat(value).hasSize(32);
 		assertThat(Files.size(dump)).isGreaterThan(1_000_000);
-		assertThat(contains(dump, value)).as("the token's value in a heap dump taken after the wrap").isFalse();
-		assertThat(contains(dump, Arrays.copyOf(wrapped.bytes(), 32))).as("the check finds what is there").isTrue();
-	}
-
-	private static boolean contains(Path file, byte[] needle) throws Exception {
-		byte[] buffer = new byte[8 * 1024 * 1024];
-		int kept = 0;
-		try (InputStream in = Files.newInputStream(file)) {
-			int read;
-			while ((read = in.read(buffer, kept, buffer.length - kept)) > 0) {
-				int end = kept + read;
-				if (indexOf(buffer, end, needle) >= 0) {
-					return true;
-				}
-				kept = Math.min(needle.length - 1, end);
-				System.arraycopy(buffer, end - kept, buffer, 0, kept);
-			}
-		}
-		return false;
-	}
-
-	private static int indexOf(byte[] haystack, int end, byte[] needle) {
-		outer: for (int i = 0; i <= end - needle.length; i++) {
-			for (int j = 0; j < needle.length; j++) {
-				if (haystack[i + j] != needle[j]) {
-					continue outer;
-				}
-			}
-			return i;
-		}
-		return -1;
+		assertThat(HeapDumps.contains(dump, value)).as("the token's value in a heap dump taken after the wrap")
+			.isFalse();
+		assertThat(HeapDumps.contains(dump, Arrays.copyOf(wrapped.bytes(), 32))).as("the check finds what is there")
+			.isTrue();
 	}
 
 	@Test

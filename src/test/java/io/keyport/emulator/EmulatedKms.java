@@ -519,7 +519,7 @@ final class EmulatedKms {
 	 * the same material in the same key, or in the members of a multi-Region key, always
 	 * has the same id.
 	 */
-	private static String keyMaterialId(String keyId, byte[] identity) {
+	static String keyMaterialId(String keyId, byte[] identity) {
 		byte[] prefix = ("kms-emulator:key-material-id:" + keyId + ":").getBytes(StandardCharsets.US_ASCII);
 		byte[] input = Arrays.copyOf(prefix, prefix.length + identity.length);
 		System.arraycopy(identity, 0, input, prefix.length, identity.length);

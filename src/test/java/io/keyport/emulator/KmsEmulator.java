@@ -186,6 +186,15 @@ public final class KmsEmulator implements AutoCloseable {
 		this.clock = Objects.requireNonNull(clock);
 	}
 
+	/**
+	 * The KeyMaterialId the emulator gives this material in this key (AWS computes its
+	 * own; the emulator derives it from the key id and the material's SHA-256), for tests
+	 * that check which material a key holds without reading it back.
+	 */
+	public static String keyMaterialIdOf(String keyId, byte[] material) {
+		return EmulatedKms.keyMaterialId(keyId, ImportCrypto.sha256(material));
+	}
+
 	/** Fault injection, changeable at any time. */
 	public KmsFaults faults() {
 		return this.faults;

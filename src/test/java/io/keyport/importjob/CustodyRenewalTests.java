@@ -27,11 +27,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.keyport.emulator.KmsEmulator;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
-import io.keyport.testsupport.PlaintextRegistry;
 import io.keyport.testsupport.LazyKmsKey;
+import io.keyport.testsupport.PlaintextRegistry;
 import io.keyport.testsupport.TestInfrastructure;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,7 +97,7 @@ class CustodyRenewalTests extends IntegrationTest {
 		assertThat(job.get("custodyMaterialHeld").asBoolean()).isTrue();
 		assertThat(job.get("custodyRenewals").asInt()).isZero();
 		String jobId = job.get("id").asString();
-		String materialId = emulatorMaterialId(keyId, material);
+		String materialId = KmsEmulator.keyMaterialIdOf(keyId, material);
 		assertThat(job.get("keyMaterialId").asString()).isEqualTo(materialId);
 
 		// the test's model of the policy: renewed at the first run with ValidTo within
@@ -156,7 +157,7 @@ class CustodyRenewalTests extends IntegrationTest {
 				"/api/v1/import-jobs/" + rotation.json().get("id").asString() + "/key-material",
 				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(second))));
 		assertThat(rotated.json().get("state").asString()).as(rotated.toString()).isEqualTo("IMPORTED");
-		String secondId = emulatorMaterialId(keyId, second);
+		String secondId = KmsEmulator.keyMaterialIdOf(keyId, second);
 		assertThat(this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().currentKeyMaterialId()).isEqualTo(secondId);
 
 		// within the renewal margin of the custody job's own ValidTo
@@ -167,7 +168,7 @@ class CustodyRenewalTests extends IntegrationTest {
 		assertThat(renewed.has("lastError")).as(renewed.toString()).isFalse();
 		assertThat(renewed.get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(renewed.get("custodyRenewals").asInt()).isEqualTo(1);
-		assertThat(renewed.get("keyMaterialId").asString()).isEqualTo(emulatorMaterialId(keyId, first));
+		assertThat(renewed.get("keyMaterialId").asString()).isEqualTo(KmsEmulator.keyMaterialIdOf(keyId, first));
 		assertThat(Instant.parse(renewed.get("expiration").get("validTo").asString())).isEqualTo(due.plus(EXTEND_BY));
 		KeyMetadata key = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
 		assertThat(key.keyState()).isEqualTo(KeyState.ENABLED);
@@ -273,7 +274,7 @@ class CustodyRenewalTests extends IntegrationTest {
 			.isEqualTo(retried.plus(EXTEND_BY));
 		KeyMetadata key = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
 		assertThat(key.keyState()).isEqualTo(KeyState.ENABLED);
-		assertThat(key.currentKeyMaterialId()).isEqualTo(emulatorMaterialId(keyId, material));
+		assertThat(key.currentKeyMaterialId()).isEqualTo(KmsEmulator.keyMaterialIdOf(keyId, material));
 	}
 
 	private Instant advance(Duration step) {
@@ -309,14 +310,6 @@ class CustodyRenewalTests extends IntegrationTest {
 			.json()
 			.get("keyId")
 			.asString();
-	}
-
-	/** As the emulator derives it: from the key id and the digest of the material. */
-	private static String emulatorMaterialId(String keyId, byte[] material) throws Exception {
-		byte[] identity = MessageDigest.getInstance("SHA-256").digest(material);
-		MessageDigest digest = MessageDigest.getInstance("SHA-256");
-		digest.update(("kms-emulator:key-material-id:" + keyId + ":").getBytes(StandardCharsets.US_ASCII));
-		return HexFormat.of().formatHex(digest.digest(identity));
 	}
 
 	private static byte[] random() {

@@ -1,7 +1,5 @@
 package io.keyport.importjob;
 
-import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,9 +36,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.keyport.custody.Custodians;
 import io.keyport.custody.CustodyReference;
 import io.keyport.custody.SoftHsmToken;
+import io.keyport.emulator.KmsEmulator;
 import io.keyport.emulator.KmsFaults;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
+import io.keyport.testsupport.HeapDumps;
 import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.PlaintextRegistry;
 import io.keyport.testsupport.TestInfrastructure;
@@ -127,8 +126,7 @@ class HsmCustodyImportTests extends IntegrationTest {
 		byte[] wrapped = this.jdbc.queryForObject("select encrypted_key_material from import_job where id = ?::uuid",
 				byte[].class, jobId);
 		assertThat(wrapped).as("the token's wrap, kept for the retry").hasSize(256);
-		Path dump = dir.resolve("heap.hprof");
-		ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(dump.toString(), false);
+		Path dump = HeapDumps.dump(dir);
 
 		this.emulator.faults().clear();
 		this.clock.advance(Duration.ofMinutes(10));
@@ -144,11 +142,11 @@ class HsmCustodyImportTests extends IntegrationTest {
 		KeyMetadata key = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
 		assertThat(key.keyState()).isEqualTo(KeyState.ENABLED);
 		assertThat(key.currentKeyMaterialId()).as("the emulator unwrapped exactly the token's value")
-			.isEqualTo(emulatorMaterialId(keyId, tokenValue))
+			.isEqualTo(KmsEmulator.keyMaterialIdOf(keyId, tokenValue))
 			.isEqualTo(job.get("keyMaterialId").asString());
 		assertThat(Files.size(dump)).isGreaterThan(1_000_000);
-		assertThat(contains(dump, tokenValue)).as("the token's value in the heap dump").isFalse();
-		assertThat(contains(dump, wrapped)).as("the scan finds what the heap held").isTrue();
+		assertThat(HeapDumps.contains(dump, tokenValue)).as("the token's value in the heap dump").isFalse();
+		assertThat(HeapDumps.contains(dump, wrapped)).as("the scan finds what the heap held").isTrue();
 	}
 
 	@Test
@@ -240,43 +238,6 @@ class HsmCustodyImportTests extends IntegrationTest {
 		JsonNode events = this.api.get("/api/v1/import-jobs/" + jobId + "/events").json();
 		JsonNode items = events.has("items") ? events.get("items") : events;
 		return items.valueStream().map(event -> event.get("cause").asString()).toList();
-	}
-
-	/** As the emulator derives it: from the key id and the digest of the material. */
-	private static String emulatorMaterialId(String keyId, byte[] material) throws Exception {
-		byte[] identity = MessageDigest.getInstance("SHA-256").digest(material);
-		MessageDigest digest = MessageDigest.getInstance("SHA-256");
-		digest.update(("kms-emulator:key-material-id:" + keyId + ":").getBytes(StandardCharsets.US_ASCII));
-		return HexFormat.of().formatHex(digest.digest(identity));
-	}
-
-	private static boolean contains(Path file, byte[] needle) throws Exception {
-		byte[] buffer = new byte[8 * 1024 * 1024];
-		int kept = 0;
-		try (InputStream in = Files.newInputStream(file)) {
-			int read;
-			while ((read = in.read(buffer, kept, buffer.length - kept)) > 0) {
-				int end = kept + read;
-				if (indexOf(buffer, end, needle) >= 0) {
-					return true;
-				}
-				kept = Math.min(needle.length - 1, end);
-				System.arraycopy(buffer, end - kept, buffer, 0, kept);
-			}
-		}
-		return false;
-	}
-
-	private static int indexOf(byte[] haystack, int end, byte[] needle) {
-		outer: for (int i = 0; i <= end - needle.length; i++) {
-			for (int j = 0; j < needle.length; j++) {
-				if (haystack[i + j] != needle[j]) {
-					continue outer;
-				}
-			}
-			return i;
-		}
-		return -1;
 	}
 
 }

@@ -25,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import io.keyport.emulator.KmsEmulator;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
@@ -76,7 +77,7 @@ class KeyRotationJobTests extends IntegrationTest {
 		Instant secondValidTo = start.plus(Duration.ofDays(5));
 		JsonNode jobA = importMaterial(create(keyId, firstValidTo, null, null), first);
 		String a = jobA.get("id").asString();
-		String m1 = emulatorMaterialId(keyId, first);
+		String m1 = KmsEmulator.keyMaterialIdOf(keyId, first);
 		assertThat(jobA.get("keyMaterialId").asString()).isEqualTo(m1);
 		// imported later than the first, as rotations are
 		this.clock.advance(Duration.ofMinutes(1));
@@ -84,7 +85,7 @@ class KeyRotationJobTests extends IntegrationTest {
 		JsonNode jobB = importMaterial(create(keyId, secondValidTo, "NEW_KEY_MATERIAL", Map.of("when", "BY_API")),
 				second);
 		String b = jobB.get("id").asString();
-		String m2 = emulatorMaterialId(keyId, second);
+		String m2 = KmsEmulator.keyMaterialIdOf(keyId, second);
 		assertThat(jobB.get("state").asString()).isEqualTo("IMPORTED_PENDING_ROTATION");
 		assertThat(jobB.get("importType").asString()).isEqualTo("NEW_KEY_MATERIAL");
 		assertThat(jobB.get("rotation").get("when").asString()).isEqualTo("BY_API");
@@ -173,7 +174,7 @@ class KeyRotationJobTests extends IntegrationTest {
 		assertThat(rotated.get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(Instant.parse(rotated.get("rotation").get("rotatedAt").asString())).isEqualTo(at.plusSeconds(1));
 		assertThat(rotated.get("rotation").has("at")).isFalse();
-		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(emulatorMaterialId(keyId, second));
+		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(KmsEmulator.keyMaterialIdOf(keyId, second));
 	}
 
 	@Test
@@ -189,7 +190,7 @@ class KeyRotationJobTests extends IntegrationTest {
 		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(job.get("rotation").get("when").asString()).isEqualTo("ON_IMPORT");
 		assertThat(job.get("rotation").get("rotatedAt").asString()).isNotNull();
-		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(emulatorMaterialId(keyId, second));
+		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(KmsEmulator.keyMaterialIdOf(keyId, second));
 		assertThat(job(first).get("state").asString()).isEqualTo("IMPORTED");
 	}
 
@@ -255,7 +256,7 @@ class KeyRotationJobTests extends IntegrationTest {
 		JsonNode rotated = job(id);
 		assertThat(rotated.get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(rotated.has("lastError")).isFalse();
-		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(emulatorMaterialId(keyId, second));
+		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(KmsEmulator.keyMaterialIdOf(keyId, second));
 	}
 
 	private void assertRefusedAlike(String body, int status, String code) {
@@ -318,14 +319,6 @@ class KeyRotationJobTests extends IntegrationTest {
 		Response created = this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", keySpec)));
 		assertThat(created.status()).as(created.toString()).isEqualTo(201);
 		return created.json().get("keyId").asString();
-	}
-
-	/** As the emulator derives it: from the key id and the digest of the material. */
-	private static String emulatorMaterialId(String keyId, byte[] material) throws Exception {
-		byte[] identity = MessageDigest.getInstance("SHA-256").digest(material);
-		MessageDigest digest = MessageDigest.getInstance("SHA-256");
-		digest.update(("kms-emulator:key-material-id:" + keyId + ":").getBytes(StandardCharsets.US_ASCII));
-		return HexFormat.of().formatHex(digest.digest(identity));
 	}
 
 	private static byte[] random() {

@@ -133,6 +133,9 @@ class MultiRegionImportJobTests {
 	@BeforeEach
 	void reset() {
 		this.emulator.faults().clear();
+		// the shared emulator: an earlier class may have shortened the parameters'
+		// validity (every region's)
+		this.emulator.setParametersValidity(Duration.ofHours(24));
 		for (String region : List.of(this.emulator.region(), WEST_REGION, EUROPE_REGION, OTHER_REGION)) {
 			this.emulator.faultsIn(region).clear();
 		}
