@@ -150,6 +150,47 @@ class HsmCustodyImportTests extends IntegrationTest {
 	}
 
 	@Test
+	void rotationJobImportsMaterialGeneratedInTheTokenAndRotatesToIt() throws Exception {
+		String keyId = createKey();
+		String first = createJob(keyId, null);
+		byte[] material = new byte[32];
+		new java.security.SecureRandom().nextBytes(material);
+		PlaintextRegistry.register(material);
+		assertThat(
+				this.api
+					.postJson("/api/v1/import-jobs/" + first + "/key-material",
+							ApiClient
+								.json(Map.of("keyMaterial", java.util.Base64.getEncoder().encodeToString(material))))
+					.status())
+			.isEqualTo(200);
+		Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("kmsKeyId", keyId, "wrappingAlgorithm",
+				"RSAES_OAEP_SHA_1", "custody", "hsm", "importType", "NEW_KEY_MATERIAL", "rotation",
+				Map.of("when", "BY_API"), "expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+						this.clock.instant().plus(Duration.ofDays(30)).toString())));
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String rotationJob = created.json().get("id").asString();
+
+		Response generated = this.api.postJson("/api/v1/import-jobs/" + rotationJob + "/generated-key-material", "");
+		assertThat(generated.status()).as(generated.toString()).isEqualTo(200);
+		assertThat(generated.json().get("state").asString()).isEqualTo("IMPORTED_PENDING_ROTATION");
+		Response rotated = this.api.postJson("/api/v1/import-jobs/" + rotationJob + "/rotation", "");
+
+		assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+		assertThat(rotated.json().get("state").asString()).isEqualTo("IMPORTED");
+		byte[] tokenValue = exportFromToken(rotationJob);
+		PlaintextRegistry.register(tokenValue);
+		String current = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().currentKeyMaterialId();
+		assertThat(current).as("the key rotated to the token's material")
+			.isEqualTo(KmsEmulator.keyMaterialIdOf(keyId, tokenValue))
+			.isEqualTo(rotated.json().get("keyMaterialId").asString())
+			.isNotEqualTo(KmsEmulator.keyMaterialIdOf(keyId, material));
+		assertThat(this.api.get("/api/v1/import-jobs/" + first).json().get("state").asString())
+			.as("the first material stays in the key, its job with it")
+			.isEqualTo("IMPORTED");
+	}
+
+	@Test
 	void generationForAJobWithoutCustodyIsRefusedWithoutAnyKmsOrTokenCall() {
 		String jobId = createJob(createKey(), null);
 		long imports = this.emulator.callCount("ImportKeyMaterial");
