@@ -64,6 +64,9 @@ COPY --chmod=0555 docker/healthcheck.sh /usr/local/bin/keyport-healthcheck
 #   full module graph.
 # - Tomcat's work directory and other temporary files go to /tmp, the only writable path with a read-only root
 #   filesystem.
+# glibc's malloc keeps up to 8 arenas per core for native allocations (JIT compiler, NIO buffers, threads); two keep
+# about 10 MB less resident after a load (docs/performance.md). The chart's jvm.mallocArenaMax and the benchmark agree.
+ENV MALLOC_ARENA_MAX=2
 ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=12.5 -XX:MetaspaceSize=64m -XX:+UseCompactObjectHeaders -XX:+ExitOnOutOfMemoryError --add-modules=jdk.crypto.cryptoki --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED -Djava.io.tmpdir=/tmp"
 # AOT cache of the classes a start loads and links (JDK 25, JEP 483/514/515), written by a training run against this
 # image's JVM and jars with the flags above: start-up needs about half the CPU time. No database or network is

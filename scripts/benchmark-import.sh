@@ -5,8 +5,9 @@
 # training run (docker/aot-cache.sh) and the image's JVM flags. Driver: io.keyport.benchmark.ImportBenchmark (test
 # scope). Prints markdown tables; raw output in target/benchmark/import/. See docs/performance.md.
 #
-# Defaults take about six minutes. Settings (environment):
-#   BENCH_IMPORTS=200 measured imports per mode and cell      BENCH_WARMUP=40 / BENCH_FIRST_WARMUP=200 per mode
+# Defaults take about twelve minutes. Settings (environment):
+#   BENCH_IMPORTS=200 measured imports per mode and cell      BENCH_WARMUP=300 / BENCH_FIRST_WARMUP=3000 per mode
+#     (the JIT compilers were still busy after 2,000 imports: a shorter warm-up measures a service still warming up)
 #   BENCH_ROUNDS=4 alternating blocks per mode and cell        BENCH_LATENCIES_MS=0,20   BENCH_CLIENTS=1,8
 #   BENCH_MODES=bare,keyport                                   PG_BIN=/usr/lib/postgresql/15/bin
 #   BENCH_MODES=startup: startup only, no load: BENCH_STARTUP_RUNS (3) starts of each variant, taken in turn, each on
@@ -21,8 +22,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 imports="${BENCH_IMPORTS:-200}"
-warmup="${BENCH_WARMUP:-40}"
-first_warmup="${BENCH_FIRST_WARMUP:-200}"
+warmup="${BENCH_WARMUP:-300}"
+first_warmup="${BENCH_FIRST_WARMUP:-3000}"
 rounds="${BENCH_ROUNDS:-4}"
 latencies="${BENCH_LATENCIES_MS:-0,20}"
 clients="${BENCH_CLIENTS:-1,8}"
@@ -229,7 +230,7 @@ start_keyport() {
     KEYPORT_KMS_RATELIMITS_GETPARAMETERSFORIMPORT=1000 KEYPORT_KMS_RATELIMITS_IMPORTKEYMATERIAL=1000 \
     KEYPORT_KMS_RATELIMITS_DESCRIBEKEY=1000 KEYPORT_KMS_RATELIMITS_OTHER=1000 \
     KEYPORT_KMS_RATELIMITS_SCHEDULERSHARE=0 KEYPORT_KMS_RATELIMITS_TENANTSHARE=1 KEYPORT_KMS_RATELIMITS_TENANTBURST=1000 \
-    JAVA_TOOL_OPTIONS="$java_opts" \
+    JAVA_TOOL_OPTIONS="$java_opts" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
     java "$@" >"$log" 2>&1 &
   keyport_pid=$!
   for _ in $(seq 1800); do

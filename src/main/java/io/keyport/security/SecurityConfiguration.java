@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
@@ -17,6 +18,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -96,6 +98,13 @@ class SecurityConfiguration {
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())
 			.formLogin(form -> form.disable())
+			// a stateless API: nothing to log out of, no saved request to replay after a
+			// login, and the caller comes from the security context (Caller.current()),
+			// not
+			// from a servlet request wrapped on every request
+			.logout(logout -> logout.disable())
+			.requestCache(cache -> cache.disable())
+			.servletApi(servletApi -> servletApi.disable())
 			.build();
 	}
 
@@ -123,6 +132,19 @@ class SecurityConfiguration {
 			}
 
 		};
+	}
+
+	/**
+	 * With Spring Security's observations switched off
+	 * ({@code management.observations.enable.spring.security=false}, application.yml),
+	 * its filter chain is not wrapped in an observing decorator either: the predicate
+	 * alone leaves every filter of every request wrapped in an observation that does
+	 * nothing.
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "management.observations.enable.spring.security", havingValue = false)
+	static SecurityObservationSettings noSecurityObservations() {
+		return SecurityObservationSettings.noObservations();
 	}
 
 	/** Caps request bodies at {@code keyport.security.max-request-body}. */

@@ -110,6 +110,16 @@ class ContainerArtifactsTests {
 	}
 
 	@Test
+	void imageChartAndImportBenchmarkLimitMallocArenasAlike() throws IOException {
+		assertThat(Files.readString(DOCKERFILE)).containsPattern("(?m)^ENV MALLOC_ARENA_MAX=2$");
+		Map<String, Object> jvm = map(loadYaml(HelmChartTests.CHART.resolve("values.yaml")).get("jvm"));
+		assertThat(jvm).containsEntry("mallocArenaMax", 2);
+		assertThat(Files.readString(HelmChartTests.CHART.resolve("templates/configmap.yaml")))
+			.contains("{{- with .Values.jvm.mallocArenaMax }}", "MALLOC_ARENA_MAX: {{ . | quote }}");
+		assertThat(Files.readString(IMPORT_BENCHMARK)).contains("MALLOC_ARENA_MAX=\"${MALLOC_ARENA_MAX:-2}\"");
+	}
+
+	@Test
 	void healthCheckScriptIsShippedAndUsedByImageAndChart() throws IOException {
 		String dockerfile = Files.readString(DOCKERFILE);
 		assertThat(dockerfile).contains("COPY --chmod=0555 docker/healthcheck.sh /usr/local/bin/keyport-healthcheck")

@@ -665,6 +665,8 @@ class HelmChartTests {
 		assertThat(volume).containsKey("emptyDir");
 		assertThat(volume.get("emptyDir")).isNotNull();
 		assertThat((String) manifests.configData().get("JAVA_TOOL_OPTIONS")).contains("-Djava.io.tmpdir=/tmp");
+		// the image's malloc arena limit, rendered from jvm.mallocArenaMax
+		assertThat(manifests.configData()).containsEntry("MALLOC_ARENA_MAX", "2");
 	}
 
 	static String probePath(Map<String, Object> container, String probe) {
