@@ -98,10 +98,8 @@ class SecurityConfiguration {
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())
 			.formLogin(form -> form.disable())
-			// a stateless API: nothing to log out of and no saved request to replay after
-			// a
-			// login. The servlet API filter stays: the actuator's show-details checks the
-			// ops scope with request.isUserInRole
+			// stateless: nothing to log out of, no saved request to replay. The servlet
+			// API filter stays: the actuator's show-details uses request.isUserInRole
 			.logout(logout -> logout.disable())
 			.requestCache(cache -> cache.disable())
 			.build();

@@ -283,11 +283,7 @@ class MultiRegionImportJobTests {
 	@Test
 	void replicaWhoseTokenLapsedInACustodyJobIsWrappedAgainByTheCustodianWithoutANewUpload() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
-		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
-		body.put("custody", "vault");
-		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
-		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-		String jobId = created.json().get("id").asString();
+		String jobId = createCustodyJob(key, Map.of());
 		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
 		Map<String, Long> imports = counts("ImportKeyMaterial");
 
@@ -311,11 +307,7 @@ class MultiRegionImportJobTests {
 	@Test
 	void materialGeneratedByTheCustodianIsWrappedByItForThePrimaryAndEveryReplicaAndImportedIntoAll() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
-		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
-		body.put("custody", "vault");
-		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
-		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-		String jobId = created.json().get("id").asString();
+		String jobId = createCustodyJob(key, Map.of());
 		Map<String, Long> imports = counts("ImportKeyMaterial");
 
 		Response generated = this.api.postJson("/api/v1/import-jobs/" + jobId + "/generated-key-material", "");
@@ -338,14 +330,9 @@ class MultiRegionImportJobTests {
 	@Test
 	void custodyRenewalReimportsThePrimaryAndEveryReplicaAndRetriesOnlyTheReplicaThatFailed() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
-		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
-		body.put("custody", "vault");
 		// within the renewal margin (7 days) from the start
-		body.put("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
-				this.clock.instant().plus(Duration.ofDays(2)).toString()));
-		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
-		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-		String jobId = created.json().get("id").asString();
+		String jobId = createCustodyJob(key, Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+				this.clock.instant().plus(Duration.ofDays(2)).toString())));
 		assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString()).isEqualTo("IMPORTED");
 		this.emulator.faultsIn(EUROPE_REGION).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
 		Map<String, Long> imports = counts("ImportKeyMaterial");
@@ -444,6 +431,19 @@ class MultiRegionImportJobTests {
 		assertProblem(real, status, code);
 		assertThat(this.emulator.callCount("GetParametersForImport")).as("downloads").isEqualTo(downloads);
 		assertThat(this.jdbc.queryForObject("select count(*) from import_job", Long.class)).isEqualTo(jobs);
+	}
+
+	/**
+	 * A job for the key's primary and both replicas whose material the vault custodian
+	 * keeps.
+	 */
+	private String createCustodyJob(KeyMetadata key, Map<String, Object> extra) {
+		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
+		body.put("custody", "vault");
+		body.putAll(extra);
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return created.json().get("id").asString();
 	}
 
 	static Map<String, Object> body(String keyId, String target, String... replicas) {
