@@ -5,15 +5,20 @@
 # training run (docker/aot-cache.sh) and the image's JVM flags. Driver: io.keyport.benchmark.ImportBenchmark (test
 # scope). Prints markdown tables; raw output in target/benchmark/import/. See docs/performance.md.
 #
-# Defaults take about twelve minutes. Settings (environment):
-#   BENCH_IMPORTS=200 measured imports per mode and cell      BENCH_WARMUP=300 / BENCH_FIRST_WARMUP=3000 per mode
-#     (the JIT compilers were still busy after 2,000 imports: a shorter warm-up measures a service still warming up)
+# Defaults take about fifteen minutes. Settings (environment):
+#   BENCH_IMPORTS=200 measured imports per mode and cell      BENCH_WARMUP=300 per mode and cell
+#   Before the first cell, each mode warms up (8 clients, no KMS latency) in blocks of BENCH_SETTLE_BLOCK=1000 imports
+#     until its process's JIT compiler threads used less than BENCH_SETTLE_SHARE=0.05 of its CPU in one, or for
+#     BENCH_SETTLE_MAX=30000 imports: with a fixed 3,000 the compilers still took a third of Keyport's CPU
 #   BENCH_ROUNDS=4 alternating blocks per mode and cell        BENCH_LATENCIES_MS=0,20   BENCH_CLIENTS=1,8
 #   BENCH_MODES=bare,keyport                                   PG_BIN=/usr/lib/postgresql/15/bin
 #   BENCH_MODES=startup: startup only, no load: BENCH_STARTUP_RUNS (3) starts of each variant, taken in turn, each on
 #     a fresh database: "image" (as above), "extracted" (the same without the AOT cache) and "reference" (plain
 #     `java -jar` with BENCH_REFERENCE_JAVA_OPTS, the image's flags before issue 14); medians printed
 #   BENCH_PROFILE=1: JFR recording (settings=profile) of Keyport during the load, summarised in jfr-*.txt
+#   BENCH_NMT=1: Native Memory Tracking (summary) in Keyport, its report after the load in nmt.txt the process's mappings in smaps.txt and
+#     the live heap by class in histogram.txt (NMT costs a
+#     little memory of its own: take RSS figures from a run without it)
 #   BENCH_SKIP_BUILD=1 reuses the last build (the AOT cache is always trained again, about a minute)
 #   BENCH_KEYPORT_JAVA_OPTS: JVM flags of Keyport (default: the image's, with MaxRAM for the chart's 768Mi limit)
 # One profiled cell, Keyport only:
@@ -23,16 +28,19 @@ cd "$(dirname "$0")/.."
 
 imports="${BENCH_IMPORTS:-200}"
 warmup="${BENCH_WARMUP:-300}"
-first_warmup="${BENCH_FIRST_WARMUP:-3000}"
+settle_block="${BENCH_SETTLE_BLOCK:-1000}"
+settle_max="${BENCH_SETTLE_MAX:-30000}"
+settle_share="${BENCH_SETTLE_SHARE:-0.05}"
 rounds="${BENCH_ROUNDS:-4}"
 latencies="${BENCH_LATENCIES_MS:-0,20}"
 clients="${BENCH_CLIENTS:-1,8}"
 modes="${BENCH_MODES:-bare,keyport}"
 profile="${BENCH_PROFILE:-}"
+nmt="${BENCH_NMT:-}"
 pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 # what the image sets (Dockerfile's JAVA_TOOL_OPTIONS, the chart's jvm.options; why: the Dockerfile), with MaxRAM
 # standing in for the chart's container memory limit (768Mi); -Djava.io.tmpdir=/tmp is left out (the default here)
-keyport_java_opts="${BENCH_KEYPORT_JAVA_OPTS:--XX:MaxRAM=768m -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=12.5 -XX:MetaspaceSize=64m -XX:+UseCompactObjectHeaders -XX:+ExitOnOutOfMemoryError --add-modules=jdk.crypto.cryptoki --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED}"
+keyport_java_opts="${BENCH_KEYPORT_JAVA_OPTS:--XX:MaxRAM=768m -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=12.5 -XX:MetaspaceSize=64m -XX:+UseCompactObjectHeaders -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 --add-modules=jdk.crypto.cryptoki --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED}"
 # the image's flags before issue 14 (G1 by default here, as MaxRAM does not change the JVM's choice of GC)
 reference_java_opts="${BENCH_REFERENCE_JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError}"
 startup_runs="${BENCH_STARTUP_RUNS:-3}"
@@ -196,7 +204,8 @@ keyport_url="http://127.0.0.1:$keyport_port"
 driver_modes="$modes"
 [ "$modes" != startup ] || driver_modes=keyport
 java -cp "target/test-classes:target/classes:$(cat "$out/classpath.txt")" io.keyport.benchmark.ImportBenchmark \
-  --dir="$out" --keyport="$keyport_url" --imports="$imports" --warmup="$warmup" --first-warmup="$first_warmup" \
+  --dir="$out" --keyport="$keyport_url" --imports="$imports" --warmup="$warmup" --settle-block="$settle_block" \
+  --settle-max="$settle_max" --settle-share="$settle_share" \
   --rounds="$rounds" --latencies-ms="$latencies" --clients="$clients" --modes="$driver_modes" \
   --jdbc-url="jdbc:postgresql://127.0.0.1:$pg_port/keyport" --jdbc-user=postgres \
   --jdbc-password="$superuser_password" --app-role=keyport --clock-ticks="$(getconf CLK_TCK)" \
@@ -302,7 +311,8 @@ if [ "$modes" = startup ]; then
 fi
 
 # the image's start, with the GC log (a log adds no work to speak of) for the pauses under load
-start_keyport "$out/keyport.log" "$keyport_java_opts" -Xlog:gc:file="$PWD/$out/gc.log" "${image_start[@]}"
+start_keyport "$out/keyport.log" "$keyport_java_opts${nmt:+ -XX:NativeMemoryTracking=summary}" \
+  -Xlog:gc:file="$PWD/$out/gc.log" "${image_start[@]}"
 
 if [ -n "$profile" ]; then
   jcmd "$keyport_pid" JFR.start name=benchmark settings=profile filename="$PWD/$out/keyport.jfr" >/dev/null
@@ -311,7 +321,7 @@ echo "$keyport_pid" >"$out/keyport.pid"
 load_start_ns="$(date +%s%N)"
 touch "$out/go"
 # progress: the driver's cell lines and tables
-tail -n +1 -f --pid="$driver_pid" "$out/driver.log" | grep --line-buffered -E '^(Cell |\||KMS calls)' || true
+tail -n +1 -f --pid="$driver_pid" "$out/driver.log" | grep --line-buffered -E '^(Cell |Warm-up|\||KMS calls)' || true
 wait "$driver_pid" || { driver_pid=""; echo "driver failed:" >&2; tail -30 "$out/driver.log" >&2; exit 1; }
 driver_pid=""
 load_seconds="$(awk -v a="$load_start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')"
@@ -319,7 +329,15 @@ rss_kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$keyport_pid/status")"
 rss_anon_kb="$(awk '/^RssAnon:/ {print $2}' "/proc/$keyport_pid/status")"
 rss_file_kb="$(awk '/^RssFile:/ {print $2}' "/proc/$keyport_pid/status")"
 hwm_kb="$(awk '/^VmHWM:/ {print $2}' "/proc/$keyport_pid/status")"
+if [ -n "$nmt" ]; then
+  jcmd "$keyport_pid" VM.native_memory summary scale=MB >"$out/nmt.txt"
+  cp "/proc/$keyport_pid/smaps" "$out/smaps.txt"
+  # how much of the C heap glibc could give back (it prints RSS before and after); after the figures above
+  jcmd "$keyport_pid" System.trim_native_heap >"$out/trim.txt" 2>&1 || true
+fi
 heap="$(jcmd "$keyport_pid" GC.heap_info 2>/dev/null | grep -E " total [0-9]+K" | tr -s " " | tr "\n" ";")"
+# a class histogram forces a full GC: only after the RSS above was read
+[ -z "$nmt" ] || jcmd "$keyport_pid" GC.class_histogram >"$out/histogram.txt"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 # GC pauses after readiness (JVM uptime stamps; the JVM starts a few ms after the process), against the load's wall time
 gc_load="$(awk -v from="$startup_seconds" -v wall="$load_seconds" '
@@ -340,7 +358,8 @@ echo
 echo "CPU: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores;" \
   "load average before/after: $load_before / $load_after"
 echo "Java: $(java -version 2>&1 | head -1); Keyport JVM flags: $keyport_java_opts; PostgreSQL $pg_version"
-echo "Imports per mode and cell: $imports in $rounds alternating blocks, after $warmup warm-up ($first_warmup in the first cell)"
+echo "Imports per mode and cell: $imports in $rounds alternating blocks, after $warmup warm-up; before the first cell, until the JIT compilers settled:"
+grep '^Warm-up' "$out/driver.log" || true
 echo
 {
   echo "| Keyport (extracted jar, AOT cache, the image's flags) | measured | goal |"
@@ -358,4 +377,4 @@ echo
   cat "$out/results.md"
 } | tee "$out/table.md"
 echo
-echo "Raw output: $out/ (driver.log, keyport.log, gc.log, statements.md${profile:+, jfr-*.txt, keyport.jfr})"
+echo "Raw output: $out/ (driver.log, keyport.log, gc.log, statements.md${profile:+, jfr-*.txt, keyport.jfr}${nmt:+, nmt.txt, smaps.txt, histogram.txt})"

@@ -18,7 +18,12 @@ import java.util.Map;
  * @param clients client counts of the cells
  * @param imports measured imports per mode and cell
  * @param warmup imports per mode before each cell's measurement
- * @param firstWarmup imports per mode before the first cell's measurement (JIT warm-up)
+ * @param settleBlock imports per block of the warm-up before the first cell, which goes
+ * on (mode by mode, at the largest client count and no KMS latency) until the process's
+ * JIT compiler threads used less than {@code settleShare} of its CPU in a block
+ * @param settleMax imports per mode after which that warm-up stops, settled or not
+ * @param settleShare the compilers' share of the process's CPU below which it counts as
+ * warm
  * @param rounds measured blocks per mode and cell, the modes alternating
  * @param modes {@code bare}, {@code keyport} or both
  * @param jdbcUrl database to read {@code pg_stat_statements} from, or {@code null}
@@ -27,8 +32,9 @@ import java.util.Map;
  * @param clockTicks the kernel's clock ticks per second ({@code getconf CLK_TCK})
  */
 record BenchmarkOptions(Path directory, URI keyport, List<Duration> latencies, List<Integer> clients, int imports,
-		int warmup, int firstWarmup, int rounds, List<String> modes, String jdbcUrl, String jdbcUser,
-		String jdbcPassword, String applicationRole, Duration goTimeout, Long keyportPid, long clockTicks) {
+		int warmup, int settleBlock, int settleMax, double settleShare, int rounds, List<String> modes, String jdbcUrl,
+		String jdbcUser, String jdbcPassword, String applicationRole, Duration goTimeout, Long keyportPid,
+		long clockTicks) {
 
 	static BenchmarkOptions parse(String... args) {
 		Map<String, String> values = new HashMap<>();
@@ -46,7 +52,9 @@ record BenchmarkOptions(Path directory, URI keyport, List<Duration> latencies, L
 				list(values.getOrDefault("clients", "1,8")).stream().map(Integer::valueOf).toList(),
 				Integer.parseInt(values.getOrDefault("imports", "200")),
 				Integer.parseInt(values.getOrDefault("warmup", "40")),
-				Integer.parseInt(values.getOrDefault("first-warmup", "200")),
+				Integer.parseInt(values.getOrDefault("settle-block", "1000")),
+				Integer.parseInt(values.getOrDefault("settle-max", "30000")),
+				Double.parseDouble(values.getOrDefault("settle-share", "0.05")),
 				Integer.parseInt(values.getOrDefault("rounds", "4")),
 				list(values.getOrDefault("modes", "bare,keyport")), values.get("jdbc-url"), values.get("jdbc-user"),
 				values.get("jdbc-password"), values.getOrDefault("app-role", "keyport"),
@@ -54,6 +62,9 @@ record BenchmarkOptions(Path directory, URI keyport, List<Duration> latencies, L
 				Long.parseLong(values.getOrDefault("clock-ticks", "100")));
 		if (options.imports < options.rounds || options.rounds < 1) {
 			throw new IllegalArgumentException("need at least one import per round and one round");
+		}
+		if (options.settleBlock < 1 || options.settleShare <= 0) {
+			throw new IllegalArgumentException("the settling warm-up needs blocks of one import or more and a share");
 		}
 		if (!List.of("bare", "keyport").containsAll(options.modes) || options.modes.isEmpty()) {
 			throw new IllegalArgumentException("modes are bare and/or keyport");
@@ -63,8 +74,8 @@ record BenchmarkOptions(Path directory, URI keyport, List<Duration> latencies, L
 
 	BenchmarkOptions withKeyportPid(Long pid) {
 		return new BenchmarkOptions(this.directory, this.keyport, this.latencies, this.clients, this.imports,
-				this.warmup, this.firstWarmup, this.rounds, this.modes, this.jdbcUrl, this.jdbcUser, this.jdbcPassword,
-				this.applicationRole, this.goTimeout, pid, this.clockTicks);
+				this.warmup, this.settleBlock, this.settleMax, this.settleShare, this.rounds, this.modes, this.jdbcUrl,
+				this.jdbcUser, this.jdbcPassword, this.applicationRole, this.goTimeout, pid, this.clockTicks);
 	}
 
 	boolean runs(String mode) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * application's SQL statements; both absent where not measured).
  */
 record CellResult(Cell cell, ModeResult bare, ModeResult keyport, Map<String, Long> kmsCallsOfKeyport,
-		List<PostgresStatements.Statement> statements, Duration keyportCpu) {
+		List<PostgresStatements.Statement> statements, ProcessCpu.Usage keyportCpu) {
 
 	/** Keyport against bare; both modes must have run. */
 	ModeResult.Ratios ratios() {
@@ -42,7 +42,7 @@ record CellResult(Cell cell, ModeResult bare, ModeResult keyport, Map<String, Lo
 
 	/** Keyport's CPU milliseconds per import through it. */
 	double cpuMillisPerImport() {
-		return this.keyportCpu.toNanos() / 1e6 / this.keyport.count();
+		return this.keyportCpu.process().toNanos() / 1e6 / this.keyport.count();
 	}
 
 }

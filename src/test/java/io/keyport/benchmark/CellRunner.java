@@ -30,11 +30,14 @@ final class CellRunner {
 
 	private final ProcessCpu keyportCpu;
 
+	private final ProcessCpu driverCpu;
+
 	private final BenchmarkOptions options;
 
 	CellRunner(KmsEmulator emulator, BareKmsImport bare, KeyportApiImport keyport, PostgresStatements statements,
-			ProcessCpu keyportCpu, BenchmarkOptions options) {
+			ProcessCpu keyportCpu, ProcessCpu driverCpu, BenchmarkOptions options) {
 		this.keyportCpu = keyportCpu;
+		this.driverCpu = driverCpu;
 		this.emulator = emulator;
 		this.bare = bare;
 		this.keyport = keyport;
@@ -42,15 +45,38 @@ final class CellRunner {
 		this.options = options;
 	}
 
+	/**
+	 * Warms each mode up until the process doing its work (Keyport, or this JVM for the
+	 * bare calls) has stopped compiling: blocks of imports until its JIT compiler threads
+	 * used less than the configured share of its CPU in one, or the configured maximum.
+	 * With a fixed warm-up the first cells measured a service still compiling itself (the
+	 * compilers took a third of Keyport's CPU after 3,000 imports).
+	 */
+	void settle(Cell cell) throws InterruptedException {
+		this.emulator.faults().latency(KmsFaults.ALL_OPERATIONS, cell.kmsLatency());
+		for (ImportFlow flow : flows()) {
+			ProcessCpu process = (flow == this.keyport) ? this.keyportCpu : this.driverCpu;
+			int done = 0;
+			while (done < this.options.settleMax()) {
+				ProcessCpu.Usage before = (process != null) ? process.usage() : null;
+				ClosedLoop.run(flow, cell.clients(), this.options.settleBlock());
+				done += this.options.settleBlock();
+				if (process == null) {
+					continue;
+				}
+				double share = process.usage().since(before).compilerShare();
+				System.out.printf("Warm-up %s: %,d imports, JIT compilers %.1f %% of its CPU in the last %,d%n",
+						flow.name(), done, 100 * share, this.options.settleBlock());
+				if (share < this.options.settleShare()) {
+					break;
+				}
+			}
+		}
+	}
+
 	CellResult run(Cell cell, int warmup) throws InterruptedException, SQLException {
 		this.emulator.faults().latency(KmsFaults.ALL_OPERATIONS, cell.kmsLatency());
-		List<ImportFlow> flows = new ArrayList<>();
-		if (this.options.runs("bare")) {
-			flows.add(this.bare);
-		}
-		if (this.options.runs("keyport")) {
-			flows.add(this.keyport);
-		}
+		List<ImportFlow> flows = flows();
 		for (ImportFlow flow : flows) {
 			ClosedLoop.run(flow, cell.clients(), Math.max(warmup, cell.clients()));
 		}
@@ -59,7 +85,7 @@ final class CellRunner {
 		}
 		Map<String, Accumulator> results = new TreeMap<>();
 		Map<String, Long> kmsCalls = new TreeMap<>();
-		Duration cpu = Duration.ZERO;
+		ProcessCpu.Usage cpu = new ProcessCpu.Usage(Duration.ZERO, Duration.ZERO);
 		int rounds = this.options.rounds();
 		for (int round = 0; round < rounds; round++) {
 			int imports = this.options.imports() / rounds + ((round < this.options.imports() % rounds) ? 1 : 0);
@@ -67,10 +93,13 @@ final class CellRunner {
 				// bare first in even rounds, Keyport first in odd ones
 				ImportFlow flow = flows.get((round % 2 == 0) ? i : flows.size() - 1 - i);
 				Map<String, Long> before = this.emulator.callCounts();
-				Duration cpuBefore = (this.keyportCpu != null) ? this.keyportCpu.used() : Duration.ZERO;
+				ProcessCpu.Usage cpuBefore = (flow == this.keyport && this.keyportCpu != null) ? this.keyportCpu.usage()
+						: null;
 				ClosedLoop.Block block = ClosedLoop.run(flow, cell.clients(), imports);
 				if (flow == this.keyport) {
-					cpu = cpu.plus((this.keyportCpu != null) ? this.keyportCpu.used().minus(cpuBefore) : Duration.ZERO);
+					if (cpuBefore != null) {
+						cpu = cpu.plus(this.keyportCpu.usage().since(cpuBefore));
+					}
 					this.emulator.callCounts()
 						.forEach((operation, count) -> kmsCalls.merge(operation,
 								count - before.getOrDefault(operation, 0L), Long::sum));
@@ -82,6 +111,17 @@ final class CellRunner {
 		List<PostgresStatements.Statement> sql = (this.statements != null) ? this.statements.read() : List.of();
 		return new CellResult(cell, result(results, this.bare), result(results, this.keyport), kmsCalls, sql,
 				(this.keyportCpu != null) ? cpu : null);
+	}
+
+	private List<ImportFlow> flows() {
+		List<ImportFlow> flows = new ArrayList<>();
+		if (this.options.runs("bare")) {
+			flows.add(this.bare);
+		}
+		if (this.options.runs("keyport")) {
+			flows.add(this.keyport);
+		}
+		return flows;
 	}
 
 	private static ModeResult result(Map<String, Accumulator> results, ImportFlow flow) {

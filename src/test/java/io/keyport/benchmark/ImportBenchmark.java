@@ -59,13 +59,18 @@ public final class ImportBenchmark {
 			ProcessCpu keyportCpu = (options.keyportPid() != null)
 					? new ProcessCpu(options.keyportPid(), options.clockTicks()) : null;
 			CellRunner runner = new CellRunner(emulator, bare, new KeyportApiImport(http, options.keyport(), tokens),
-					statements, keyportCpu, options);
+					statements, keyportCpu, new ProcessCpu(ProcessHandle.current().pid(), options.clockTicks()),
+					options);
+			Cell settling = new Cell(Duration.ZERO, maxClients);
+			System.out.println("Warm-up until the JIT compilers settle (" + settling + ", blocks of "
+					+ options.settleBlock() + ", at most " + options.settleMax() + " imports per mode)");
+			runner.settle(settling);
 			List<CellResult> results = new ArrayList<>();
 			for (Duration latency : options.latencies()) {
 				for (int clients : options.clients()) {
 					Cell cell = new Cell(latency, clients);
 					System.out.println("Cell " + cell + ": warm-up, then " + options.imports() + " imports per mode");
-					CellResult result = runner.run(cell, results.isEmpty() ? options.firstWarmup() : options.warmup());
+					CellResult result = runner.run(cell, options.warmup());
 					results.add(result);
 					System.out.print(ResultsReport.render(List.of(result)));
 				}

@@ -1,17 +1,22 @@
 package io.keyport.benchmark;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 /**
  * CPU time a process has used (user and system, from {@code /proc/<pid>/stat}): on a
  * machine shared with other work, Keyport's CPU per import is steadier than its latency.
+ * Also the part its JIT compiler threads used: while they are busy, the service is still
+ * warming up and its CPU per import is not yet the steady state's.
  */
 final class ProcessCpu {
 
-	private final Path stat;
+	private final Path process;
 
 	private final long nanosPerTick;
 
@@ -19,16 +24,34 @@ final class ProcessCpu {
 	 * @param clockTicks the kernel's clock ticks per second ({@code getconf CLK_TCK})
 	 */
 	ProcessCpu(long pid, long clockTicks) {
-		this.stat = Path.of("/proc", Long.toString(pid), "stat");
+		this.process = Path.of("/proc", Long.toString(pid));
 		this.nanosPerTick = 1_000_000_000L / clockTicks;
 	}
 
-	Duration used() {
-		try {
-			return Duration.ofNanos(ticks(Files.readString(this.stat)) * this.nanosPerTick);
+	Usage usage() {
+		long compiler = 0;
+		try (Stream<Path> tasks = Files.list(this.process.resolve("task"))) {
+			for (Path task : tasks.toList()) {
+				String stat = readThread(task.resolve("stat"));
+				if (stat != null && compilerThread(stat)) {
+					compiler += ticks(stat);
+				}
+			}
+			long all = ticks(Files.readString(this.process.resolve("stat")));
+			return new Usage(Duration.ofNanos(all * this.nanosPerTick), Duration.ofNanos(compiler * this.nanosPerTick));
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("cannot read " + this.stat, ex);
+			throw new UncheckedIOException("cannot read the CPU time of " + this.process, ex);
+		}
+	}
+
+	/** A thread may end between listing and reading. */
+	private static String readThread(Path stat) throws IOException {
+		try {
+			return Files.readString(stat);
+		}
+		catch (NoSuchFileException ex) {
+			return null;
 		}
 	}
 
@@ -40,6 +63,33 @@ final class ProcessCpu {
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 		// fields[0] is field 3 (state)
 		return Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]);
+	}
+
+	/**
+	 * HotSpot's C1 and C2 compiler threads ("C2 CompilerThread0", which the kernel cuts
+	 * to 15 characters).
+	 */
+	static boolean compilerThread(String stat) {
+		String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+		return name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler");
+	}
+
+	/** CPU time used by the whole process and by its JIT compiler threads. */
+	record Usage(Duration process, Duration compiler) {
+
+		Usage since(Usage earlier) {
+			return new Usage(this.process.minus(earlier.process), this.compiler.minus(earlier.compiler));
+		}
+
+		Usage plus(Usage other) {
+			return new Usage(this.process.plus(other.process), this.compiler.plus(other.compiler));
+		}
+
+		/** The compilers' share of the process's CPU time (0 when it used none). */
+		double compilerShare() {
+			return this.process.isZero() ? 0 : (double) this.compiler.toNanos() / this.process.toNanos();
+		}
+
 	}
 
 }

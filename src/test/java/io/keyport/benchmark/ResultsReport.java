@@ -30,16 +30,18 @@ final class ResultsReport {
 		}
 		if (results.stream().anyMatch((r) -> r.keyport() != null)) {
 			out.append("\nPer import through Keyport (measured blocks only):\n\n");
-			out.append("| KMS latency | clients | Keyport CPU | KMS calls | by operation | SQL statements "
-					+ "| transactions |\n");
-			out.append("|---:|---:|---:|---:|---|---:|---:|\n");
+			out.append("| KMS latency | clients | Keyport CPU | of it JIT compilers | KMS calls | by operation "
+					+ "| SQL statements | transactions |\n");
+			out.append("|---:|---:|---:|---:|---:|---|---:|---:|\n");
 			for (CellResult result : results) {
 				if (result.keyport() == null) {
 					continue;
 				}
-				out.append(format("| %d ms | %d | %s | %.2f | %s | %s | %s |%n", result.cell().kmsLatency().toMillis(),
-						result.cell().clients(),
+				out.append(format("| %d ms | %d | %s | %s | %.2f | %s | %s | %s |%n",
+						result.cell().kmsLatency().toMillis(), result.cell().clients(),
 						(result.keyportCpu() != null) ? format("%.1f ms", result.cpuMillisPerImport()) : "n/a",
+						(result.keyportCpu() != null) ? format("%.0f %%", 100 * result.keyportCpu().compilerShare())
+								: "n/a",
 						result.kmsCallsPerImport(), perImport(result),
 						result.statements().isEmpty() ? "n/a" : format("%.1f", result.statementsPerImport()),
 						result.statements().isEmpty() ? "n/a" : format("%.1f", result.transactionsPerImport())));

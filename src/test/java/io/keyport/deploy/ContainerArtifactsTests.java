@@ -95,6 +95,8 @@ class ContainerArtifactsTests {
 		// beside it in 768Mi, the object headers the AOT cache was trained with
 		assertThat(flags).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:+UseCompactObjectHeaders")
 			.doesNotContain("MaxRAMPercentage=75");
+		// glibc gives back what the JIT compilers freed (docs/performance.md, stop 23)
+		assertThat(flags).contains("-XX:TrimNativeHeapInterval=5000");
 		// the PKCS#11 custodian calls the JDK's own PKCS#11 binding (issue 15): in the
 		// flags the AOT cache is trained with, so a pkcs11 custodian works in the image
 		assertThat(flags).contains("--add-modules=jdk.crypto.cryptoki",
