@@ -40,7 +40,7 @@ nmt="${BENCH_NMT:-}"
 pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 # what the image sets (Dockerfile's JAVA_TOOL_OPTIONS, the chart's jvm.options; why: the Dockerfile), with MaxRAM
 # standing in for the chart's container memory limit (768Mi); -Djava.io.tmpdir=/tmp is left out (the default here)
-keyport_java_opts="${BENCH_KEYPORT_JAVA_OPTS:--XX:MaxRAM=768m -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=12.5 -XX:MetaspaceSize=64m -XX:+UseCompactObjectHeaders -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 --add-modules=jdk.crypto.cryptoki --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED}"
+keyport_java_opts="${BENCH_KEYPORT_JAVA_OPTS:--XX:MaxRAM=768m -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=12.5 -XX:NewRatio=3 -XX:MetaspaceSize=64m -XX:+UseCompactObjectHeaders -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 --add-modules=jdk.crypto.cryptoki --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED}"
 # the image's flags before issue 14 (G1 by default here, as MaxRAM does not change the JVM's choice of GC)
 reference_java_opts="${BENCH_REFERENCE_JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError}"
 startup_runs="${BENCH_STARTUP_RUNS:-3}"

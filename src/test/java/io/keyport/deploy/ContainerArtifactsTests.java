@@ -96,7 +96,7 @@ class ContainerArtifactsTests {
 		assertThat(flags).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:+UseCompactObjectHeaders")
 			.doesNotContain("MaxRAMPercentage=75");
 		// glibc gives back what the JIT compilers freed (docs/performance.md, stop 23)
-		assertThat(flags).contains("-XX:TrimNativeHeapInterval=5000");
+		assertThat(flags).contains("-XX:TrimNativeHeapInterval=5000", "-XX:NewRatio=3");
 		// the PKCS#11 custodian calls the JDK's own PKCS#11 binding (issue 15): in the
 		// flags the AOT cache is trained with, so a pkcs11 custodian works in the image
 		assertThat(flags).contains("--add-modules=jdk.crypto.cryptoki",
