@@ -5,7 +5,7 @@
 # training run (docker/aot-cache.sh) and the image's JVM flags. Driver: io.keyport.benchmark.ImportBenchmark (test
 # scope). Prints markdown tables; raw output in target/benchmark/import/. See docs/performance.md.
 #
-# Defaults take about fifteen minutes. Settings (environment):
+# Defaults take about seventeen minutes. Settings (environment):
 #   BENCH_IMPORTS=200 measured imports per mode and cell      BENCH_WARMUP=300 per mode and cell
 #   Before the first cell, each mode warms up (8 clients, no KMS latency) in blocks of BENCH_SETTLE_BLOCK=1000 imports
 #     until its process's JIT compiler threads used less than BENCH_SETTLE_SHARE=0.05 of its CPU in one, or for
