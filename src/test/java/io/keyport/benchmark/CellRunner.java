@@ -50,7 +50,7 @@ final class CellRunner {
 	 * bare calls) has stopped compiling: blocks of imports until its JIT compiler threads
 	 * used less than the configured share of its CPU in one, or the configured maximum.
 	 * With a fixed warm-up the first cells measured a service still compiling itself (the
-	 * compilers took a third of Keyport's CPU after 3,000 imports).
+	 * compilers took a fifth to a quarter of Keyport's CPU after 3,000 imports).
 	 */
 	void settle(Cell cell) throws InterruptedException {
 		this.emulator.faults().latency(KmsFaults.ALL_OPERATIONS, cell.kmsLatency());
@@ -58,12 +58,14 @@ final class CellRunner {
 			ProcessCpu process = (flow == this.keyport) ? this.keyportCpu : this.driverCpu;
 			int done = 0;
 			while (done < this.options.settleMax()) {
-				ProcessCpu.Usage before = (process != null) ? process.usage() : null;
+				if (process == null) {
+					// nothing to watch (no Keyport pid): one block, not the maximum
+					ClosedLoop.run(flow, cell.clients(), this.options.settleBlock());
+					break;
+				}
+				ProcessCpu.Usage before = process.usage();
 				ClosedLoop.run(flow, cell.clients(), this.options.settleBlock());
 				done += this.options.settleBlock();
-				if (process == null) {
-					continue;
-				}
 				double share = process.usage().since(before).compilerShare();
 				System.out.printf("Warm-up %s: %,d imports, JIT compilers %.1f %% of its CPU in the last %,d%n",
 						flow.name(), done, 100 * share, this.options.settleBlock());
