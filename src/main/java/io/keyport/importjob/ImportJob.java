@@ -172,17 +172,19 @@ class ImportJob {
 	private Instant dueBy;
 
 	/**
-	 * The last client read or upload; written by {@link ClientActivity}'s own statement,
-	 * never by a save, so recording it never conflicts with a change of the job.
+	 * The last client read or upload. A read is recorded by {@link ClientActivity}'s own
+	 * statement, so it never conflicts with a change of the job; an upload with the claim
+	 * it makes ({@link #usedByClient}), in the same update. Saves write it only when a
+	 * verb changed it ({@code @DynamicUpdate}).
 	 */
-	@Column(insertable = false, updatable = false)
+	@Column(insertable = false)
 	private Instant lastClientActivityAt;
 
 	/**
 	 * Order of EAGER refreshes when the budget is short (0 a due date, 1 recent activity,
-	 * 2 neither); kept by {@link ClientActivity} and the lifecycle, not by saves.
+	 * 2 neither); kept by {@link ClientActivity}, {@link #usedByClient} and the
+	 * lifecycle.
 	 */
-	@Column(updatable = false)
 	private int refreshPriority = PRIORITY_IDLE;
 
 	/** Background work that failed on this job in a row; reset by any progress. */
@@ -721,6 +723,25 @@ class ImportJob {
 		// the uploading request imports at once; the lease keeps schedulers away unless
 		// it dies meanwhile
 		lease(lease);
+	}
+
+	/**
+	 * A client used the job in the change being made (its upload): recorded with that
+	 * change, as {@link ClientActivity#record} would in a statement of its own (at most
+	 * once per {@link ClientActivity#PRECISION}).
+	 */
+	void usedByClient(Instant now) {
+		if (this.lastClientActivityAt != null
+				&& this.lastClientActivityAt.plus(ClientActivity.PRECISION).isAfter(now)) {
+			return;
+		}
+		this.lastClientActivityAt = now;
+		this.refreshPriority = Math.min(this.refreshPriority, PRIORITY_ACTIVE);
+	}
+
+	/** Where the job stands among EAGER refreshes when the budget is short. */
+	int refreshPriority() {
+		return this.refreshPriority;
 	}
 
 	/** The ImportKeyMaterial call for this job, with the held token and material. */

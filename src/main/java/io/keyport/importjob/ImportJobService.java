@@ -730,11 +730,11 @@ public class ImportJobService {
 	}
 
 	/**
-	 * One transaction reads the job, checks it takes material now, records the client's
-	 * activity, wraps or checks the material (no KMS call: local work) and claims the job
-	 * (MATERIAL_WRAPPED, so a second upload is refused while this one runs); then
-	 * ImportKeyMaterial runs with no transaction open. Material refused by the wrapper
-	 * changes nothing.
+	 * One transaction reads the job, checks it takes material now, wraps or checks the
+	 * material (no KMS call: local work) and claims the job (MATERIAL_WRAPPED, so a
+	 * second upload is refused while this one runs), the client's activity in the same
+	 * update; then ImportKeyMaterial runs with no transaction open. Material refused by
+	 * the wrapper changes nothing.
 	 * @param onDemand whether an ON_DEMAND job whose parameters lapsed gets new ones
 	 * first (Keyport wraps the material, so it can wrap under them)
 	 */
@@ -744,8 +744,8 @@ public class ImportJobService {
 		UploadClaim claim = this.tx.execute(status -> {
 			Instant now = this.clock.instant();
 			ImportJob job = this.store.load(id, caller, true);
-			this.activity.record(job.toView(), now);
 			if (onDemand && job.needsOnDemandRefresh(now)) {
+				this.activity.record(job.toView(), now);
 				return new UploadClaim.NeedsParameters();
 			}
 			boolean onDemandJob = job.refreshPolicy() == RefreshPolicy.ON_DEMAND;
@@ -758,12 +758,15 @@ public class ImportJobService {
 				if (job.state() == ImportJobState.PARAMETERS_FETCHED) {
 					job.expireParameters(actor, now);
 				}
+				this.activity.record(job.toView(), now);
 				return new UploadClaim.Expired(this.store.save(job).toView(), onDemandJob);
 			}
 			Wrapped wrapped = wrap.apply(new WrappingContext(job.kmsTarget(), job.keySpec(), job.wrappingAlgorithm(),
 					WrappingPublicKey.fromDer(job.usableWrappingKey(now)), job));
 			job.markWrapped(wrapped.encrypted(), wrapped.expectedPublicKey(), wrapped.cause(),
 					new Lease(this.lifecycle.instanceId(), now.plus(this.lifecycle.leaseDuration())), actor, now);
+			// in the claim's own update, not a statement of its own
+			job.usedByClient(now);
 			ImportJob saved = this.store.save(job);
 			return new UploadClaim.Claimed(saved.version(), saved.kmsTarget(), saved.importRequest());
 		});

@@ -46,6 +46,28 @@ class ImportJobTests {
 	}
 
 	@Test
+	void uploadMarksTheJobUsedByItsClientOncePerMinuteWithoutLoweringADueDatePriority() {
+		ImportJob job = newJob();
+		assertThat(job.toView().lastClientActivityAt()).isNull();
+		assertThat(job.refreshPriority()).isEqualTo(ImportJob.PRIORITY_IDLE);
+
+		job.usedByClient(T0.plusSeconds(10));
+		job.usedByClient(T0.plusSeconds(50));
+
+		assertThat(job.toView().lastClientActivityAt()).as("once per minute").isEqualTo(T0.plusSeconds(10));
+		assertThat(job.refreshPriority()).isEqualTo(ImportJob.PRIORITY_ACTIVE);
+		job.usedByClient(T0.plusSeconds(75));
+		assertThat(job.toView().lastClientActivityAt()).isEqualTo(T0.plusSeconds(75));
+
+		ImportJob due = ImportJob.start(ImportJobId.random(), "tenant-a",
+				new TargetKey("default", "1234abcd-12ab-34cd-56ef-1234567890ab", ARN, KeySpec.SYMMETRIC_DEFAULT),
+				WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048, ExpirationPolicy.doesNotExpire(),
+				RefreshPolicy.EAGER, T0.plus(Duration.ofDays(2)), parameters(T0), "alice", T0);
+		due.usedByClient(T0.plusSeconds(10));
+		assertThat(due.refreshPriority()).as("a due date stays first").isEqualTo(ImportJob.PRIORITY_DUE_DATE);
+	}
+
+	@Test
 	void newJobWaitsForMaterialAndRecordsItsCreation() {
 		ImportJob job = newJob();
 		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);

@@ -3,6 +3,7 @@ package io.keyport.importjob;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -149,6 +150,28 @@ class PerRequestCostTests extends IntegrationTest {
 				id.value()))
 			.as("a column the update had no reason to write")
 			.isEqualTo(7);
+	}
+
+	@Test
+	void uploadRecordsTheClientsActivityWithTheClaimAsTheClaimsTime() {
+		ApiClient api = api();
+		String jobId = createJob(api, createKey(api)).json().get("id").asString();
+		assertThat(this.jdbc.queryForObject("select last_client_activity_at from import_job where id = ?",
+				Timestamp.class, UUID.fromString(jobId)))
+			.isNull();
+		byte[] material = new byte[32];
+		new SecureRandom().nextBytes(material);
+
+		Response imported = api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		Map<String, Object> job = this.jdbc.queryForMap("""
+				select j.last_client_activity_at, j.refresh_priority, e.occurred_at as claimed_at
+				from import_job j join import_job_event e on e.job_id = j.id and e.to_state = 'MATERIAL_WRAPPED'
+				where j.id = ?""", UUID.fromString(jobId));
+		assertThat(job.get("refresh_priority")).isEqualTo(ImportJob.PRIORITY_ACTIVE);
+		assertThat(job.get("last_client_activity_at")).isNotNull().isEqualTo(job.get("claimed_at"));
 	}
 
 	@Test
