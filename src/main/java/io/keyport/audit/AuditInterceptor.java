@@ -49,6 +49,16 @@ class AuditInterceptor implements ApiInterceptor {
 			// a body's target is put by the service that resolves it
 			MDC.put(AuditLog.MDC_KMS_TARGET, target);
 		}
+		if (audited(request)) {
+			String operation = operation(request);
+			String success = AuditOperations.successOutcome(operation);
+			if (success != null) {
+				// the entry as it reads if the call succeeds, for the service to record
+				// with its last change
+				this.auditLog.expectRequest(caller(), operation, jobId, pathVariable(request, "keyId"), success,
+						request.getMethod() + " " + request.getRequestURI());
+			}
+		}
 		return true;
 	}
 
@@ -56,16 +66,17 @@ class AuditInterceptor implements ApiInterceptor {
 	public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler,
 			Exception ex) {
 		try {
-			String method = request.getMethod();
-			if (!HttpMethod.GET.matches(method) && !HttpMethod.HEAD.matches(method)) {
-				Object route = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-				String operation = AuditOperations.of(method,
-						route != null ? route.toString() : request.getRequestURI());
-				String keyId = pathVariable(request, "keyId");
-				Object code = request.getAttribute(ProblemResponses.CODE_ATTRIBUTE);
-				this.auditLog.record(caller(), operation, pathVariable(request, "id"), keyId,
-						String.valueOf(response.getStatus()),
-						method + " " + request.getRequestURI() + (code != null ? " " + code : ""));
+			if (audited(request)) {
+				String outcome = String.valueOf(response.getStatus());
+				String settled = this.auditLog.settledOutcome();
+				if (!outcome.equals(settled)) {
+					Object code = request.getAttribute(ProblemResponses.CODE_ATTRIBUTE);
+					this.auditLog.record(caller(), operation(request), pathVariable(request, "id"),
+							pathVariable(request, "keyId"), outcome,
+							request.getMethod() + " " + request.getRequestURI() + (code != null ? " " + code : "")
+									+ (settled != null ? " (its change was recorded with outcome " + settled + ")"
+											: ""));
+				}
 				request.setAttribute(RECORDED, Boolean.TRUE);
 			}
 		}
@@ -74,6 +85,17 @@ class AuditInterceptor implements ApiInterceptor {
 			MDC.remove(AuditLog.MDC_JOB_ID);
 			MDC.remove(AuditLog.MDC_KMS_TARGET);
 		}
+	}
+
+	/** State-changing calls: anything but GET and HEAD. */
+	private static boolean audited(HttpServletRequest request) {
+		String method = request.getMethod();
+		return !HttpMethod.GET.matches(method) && !HttpMethod.HEAD.matches(method);
+	}
+
+	private static String operation(HttpServletRequest request) {
+		Object route = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+		return AuditOperations.of(request.getMethod(), route != null ? route.toString() : request.getRequestURI());
 	}
 
 	private static Caller caller() {

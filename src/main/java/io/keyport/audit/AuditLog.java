@@ -48,6 +48,12 @@ public class AuditLog implements KmsCallListener {
 	/** The entries of the scope open on this thread, or {@code null} outside one. */
 	private static final ThreadLocal<List<Entry>> PENDING = new ThreadLocal<>();
 
+	/**
+	 * The API request of the scope open on this thread, when its operation has an outcome
+	 * on success ({@link AuditOperations#successOutcome}), or {@code null}.
+	 */
+	private static final ThreadLocal<RequestEntry> REQUEST = new ThreadLocal<>();
+
 	private final JdbcTemplate jdbc;
 
 	private final Clock clock;
@@ -73,16 +79,21 @@ public class AuditLog implements KmsCallListener {
 	 */
 	public void record(Caller caller, String operation, String jobId, String kmsKeyArn, String kmsTarget,
 			String outcome, String detail) {
-		Entry entry = new Entry(Timestamp.from(this.clock.instant()), cut(caller.tenant(), 128),
-				cut(caller.subject() != null ? caller.subject() : "unknown", 256), cut(caller.clientId(), 256),
-				cut(operation, 128), uuidOrNull(jobId), cut(kmsKeyArn, 2048), cut(MDC.get(MDC_REMOTE_ADDR), 64),
-				cut(MDC.get(MDC_REQUEST_ID), 128), cut(outcome, 64), cut(detail, 1000), cut(kmsTarget, 63));
+		Entry entry = entry(caller, operation, jobId, kmsKeyArn, kmsTarget, outcome, detail);
 		List<Entry> pending = PENDING.get();
 		if (pending != null) {
 			pending.add(entry);
 			return;
 		}
 		write(List.of(entry), "autocommit");
+	}
+
+	private Entry entry(Caller caller, String operation, String jobId, String kmsKeyArn, String kmsTarget,
+			String outcome, String detail) {
+		return new Entry(Timestamp.from(this.clock.instant()), cut(caller.tenant(), 128),
+				cut(caller.subject() != null ? caller.subject() : "unknown", 256), cut(caller.clientId(), 256),
+				cut(operation, 128), uuidOrNull(jobId), cut(kmsKeyArn, 2048), cut(MDC.get(MDC_REMOTE_ADDR), 64),
+				cut(MDC.get(MDC_REQUEST_ID), 128), cut(outcome, 64), cut(detail, 1000), cut(kmsTarget, 63));
 	}
 
 	/**
@@ -112,10 +123,83 @@ public class AuditLog implements KmsCallListener {
 		}
 	}
 
+	/**
+	 * The request of this thread's scope, as its entry will read if it succeeds: written
+	 * with the request's last change when a service {@link #settleRequestWithNextChange
+	 * settles} it there, else when the request ends (by the caller, with its outcome).
+	 */
+	void expectRequest(Caller caller, String operation, String jobId, String kmsKeyArn, String successOutcome,
+			String detail) {
+		if (PENDING.get() != null) {
+			REQUEST.set(new RequestEntry(caller, operation, jobId, kmsKeyArn, successOutcome, detail));
+		}
+	}
+
+	/**
+	 * The request's own entry goes into the next transaction of this thread that commits
+	 * a change, with the outcome its operation answers on success: one commit per request
+	 * fewer, and the entry is atomic with the change it records. Call it right before the
+	 * request's last change, where nothing that could still fail the request follows (and
+	 * before that change's transaction begins). Should the request fail after all, the
+	 * caller records the outcome it got beside it; should that change roll back, the
+	 * request is recorded when it ends, as without this call. Does nothing outside an API
+	 * request whose operation has an outcome on success.
+	 */
+	public static void settleRequestWithNextChange() {
+		RequestEntry request = REQUEST.get();
+		if (request != null && request.settledOutcome == null) {
+			request.settleNext = true;
+		}
+	}
+
+	/** Whether the request's entry waits for the next change to commit. */
+	boolean settlesWithNextChange() {
+		RequestEntry request = REQUEST.get();
+		return request != null && request.settleNext;
+	}
+
+	/**
+	 * The request's entry for the transaction about to commit, or {@code null} when it
+	 * does not settle the request; called from {@link AuditTransactions}.
+	 */
+	Entry settlingEntry() {
+		RequestEntry request = REQUEST.get();
+		if (request == null || !request.settleNext) {
+			return null;
+		}
+		return entry(request.caller, request.operation, request.jobId, request.kmsKeyArn, MDC.get(MDC_KMS_TARGET),
+				request.successOutcome, request.detail);
+	}
+
+	/**
+	 * A transaction that could settle the request ended: committed with its entry, the
+	 * request is on the record with its success outcome; otherwise it is recorded when it
+	 * ends.
+	 */
+	void settlingEnded(boolean committedWithEntry) {
+		RequestEntry request = REQUEST.get();
+		if (request != null && request.settleNext) {
+			request.settleNext = false;
+			if (committedWithEntry) {
+				request.settledOutcome = request.successOutcome;
+			}
+		}
+	}
+
+	/**
+	 * The outcome the request's entry was committed with by its last change, or
+	 * {@code null} when it was not: then the caller records it as it ends.
+	 */
+	String settledOutcome() {
+		RequestEntry request = REQUEST.get();
+		return request != null ? request.settledOutcome : null;
+	}
+
 	/** Writes what the scope still holds and ends it. */
 	public void closeScope() {
 		List<Entry> pending = PENDING.get();
 		PENDING.remove();
+		REQUEST.remove();
 		if (pending != null && !pending.isEmpty()) {
 			write(pending, "autocommit");
 		}
@@ -180,6 +264,37 @@ public class AuditLog implements KmsCallListener {
 			ps.setString(11, e.detail());
 			ps.setString(12, e.kmsTarget());
 		});
+	}
+
+	/** The entry a request will have if it succeeds, and whether a change settled it. */
+	private static final class RequestEntry {
+
+		private final Caller caller;
+
+		private final String operation;
+
+		private final String jobId;
+
+		private final String kmsKeyArn;
+
+		private final String successOutcome;
+
+		private final String detail;
+
+		private boolean settleNext;
+
+		private String settledOutcome;
+
+		RequestEntry(Caller caller, String operation, String jobId, String kmsKeyArn, String successOutcome,
+				String detail) {
+			this.caller = caller;
+			this.operation = operation;
+			this.jobId = jobId;
+			this.kmsKeyArn = kmsKeyArn;
+			this.successOutcome = successOutcome;
+			this.detail = detail;
+		}
+
 	}
 
 	/** An entry not written yet. */

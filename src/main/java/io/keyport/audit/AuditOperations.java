@@ -48,7 +48,22 @@ public final class AuditOperations {
 			Map.entry("POST /api/v1/import-job-plans", PLAN_IMPORT_JOB),
 			Map.entry("POST /api/v1/import-jobs/{id}/rotation", ROTATE_IMPORT_JOB));
 
+	/**
+	 * What a successful call answers, for the operations whose services record the
+	 * request's own entry with its last change (AuditLog#settleRequestWithNextChange).
+	 */
+	static final Map<String, String> SUCCESS_OUTCOMES = Map.of(CREATE_KMS_KEY, "201", CREATE_IMPORT_JOB, "201",
+			UPLOAD_KEY_MATERIAL, "200", UPLOAD_ENCRYPTED_KEY_MATERIAL, "200", GENERATE_KEY_MATERIAL, "200");
+
 	private AuditOperations() {
+	}
+
+	/**
+	 * The outcome a successful call of the operation is recorded with, or {@code null}
+	 * when its request is recorded only as it ends.
+	 */
+	static String successOutcome(String operation) {
+		return SUCCESS_OUTCOMES.get(operation);
 	}
 
 	/**

@@ -178,6 +178,8 @@ public class ImportJobService {
 		if (command.rotation() != null) {
 			job.planRotation(command.rotation());
 		}
+		// the request's own audit entry goes in with the job
+		AuditLog.settleRequestWithNextChange();
 		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
 		log.info("Import job {} created for key {} ({}, {} with {}, refresh policy {})", view.id(), key.arn(),
 				key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(), admitted.policy());
@@ -714,7 +716,11 @@ public class ImportJobService {
 	private sealed interface UploadClaim {
 
 		/** The job holds the wrapped material: import it. */
-		record Claimed(long version, String target, ImportRequest request) implements UploadClaim {
+		/**
+		 * @param endsRequest whether recording the import is the request's last change
+		 * (no replicas follow)
+		 */
+		record Claimed(long version, String target, ImportRequest request, boolean endsRequest) implements UploadClaim {
 		}
 
 		/** An ON_DEMAND job needs new parameters before Keyport can wrap. */
@@ -768,11 +774,12 @@ public class ImportJobService {
 			// in the claim's own update, not a statement of its own
 			job.usedByClient(now);
 			ImportJob saved = this.store.save(job);
-			return new UploadClaim.Claimed(saved.version(), saved.kmsTarget(), saved.importRequest());
+			return new UploadClaim.Claimed(saved.version(), saved.kmsTarget(), saved.importRequest(),
+					!saved.hasReplicas());
 		});
 		return switch (claim) {
-			case UploadClaim.Claimed claimed ->
-				this.kmsImports.execute(id, claimed.version(), claimed.target(), claimed.request(), actor);
+			case UploadClaim.Claimed claimed -> this.kmsImports.execute(id, claimed.version(), claimed.target(),
+					claimed.request(), actor, claimed.endsRequest());
 			case UploadClaim.NeedsParameters needs -> {
 				this.onDemand.ensureUsable(id, caller);
 				yield claimAndImport(id, caller, false, wrap);

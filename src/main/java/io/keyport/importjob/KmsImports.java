@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.keyport.audit.AuditLog;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
@@ -76,6 +77,16 @@ class KmsImports {
 	 * is always recorded (see {@link AcceptedImports}).
 	 */
 	ImportJobView execute(ImportJobId id, long claimedVersion, String target, ImportRequest request, String actor) {
+		return execute(id, claimedVersion, target, request, actor, false);
+	}
+
+	/**
+	 * As {@link #execute(ImportJobId, long, String, ImportRequest, String)}.
+	 * @param endsRequest whether the recorded import is the last change of the API
+	 * request that claimed the job: its own audit entry then goes in with it
+	 */
+	ImportJobView execute(ImportJobId id, long claimedVersion, String target, ImportRequest request, String actor,
+			boolean endsRequest) {
 		KmsProvider kms = this.targets.get(target).kms();
 		ImportResult result;
 		try {
@@ -98,6 +109,9 @@ class KmsImports {
 		}
 		// KMS has the material: recorded from whatever the job became meanwhile, never
 		// lost to a version check
+		if (endsRequest) {
+			AuditLog.settleRequestWithNextChange();
+		}
 		ImportJobView imported = this.acceptedImports.record(id, result, actor);
 		this.metrics.imported(target);
 		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());

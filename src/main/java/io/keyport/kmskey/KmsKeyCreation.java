@@ -68,11 +68,16 @@ class KmsKeyCreation {
 				}
 				throw ex;
 			}
+			AuditLog.settleRequestWithNextChange();
 			this.ownership.claimCreated(target.name(), key.arn(), caller);
 			return key;
 		}
 		KmsKey key = kms.createExternalKey(
 				new CreateKeyRequest(command.keySpec(), command.keyUsage(), command.description(), null));
+		if (command.alias() == null) {
+			// the owner is the request's last change (an alias would follow it)
+			AuditLog.settleRequestWithNextChange();
+		}
 		this.ownership.claimCreated(target.name(), key.arn(), caller);
 		if (command.alias() != null) {
 			try {

@@ -175,6 +175,51 @@ class PerRequestCostTests extends IntegrationTest {
 	}
 
 	@Test
+	void eachRequestsOwnAuditEntryIsWrittenOnceInTheTransactionOfTheChangeItMade() {
+		ApiClient api = api();
+		String run = UUID.randomUUID().toString();
+		Response key = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")),
+				Map.of("X-Request-Id", run + "-key"));
+		assertThat(key.status()).as(key.toString()).isEqualTo(201);
+		String keyArn = key.json().get("arn").asString();
+		Response job = api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", key.json().get("keyId").asString())),
+				Map.of("X-Request-Id", run + "-job"));
+		assertThat(job.status()).as(job.toString()).isEqualTo(201);
+		String jobId = job.json().get("id").asString();
+		byte[] material = new byte[32];
+		new SecureRandom().nextBytes(material);
+		Response imported = api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))),
+				Map.of("X-Request-Id", run + "-upload"));
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+
+		assertThat(requestEntry(run + "-key")).containsEntry("operation", "api:createKmsKey")
+			.containsEntry("outcome", "201")
+			.containsEntry("xid", this.jdbc.queryForObject(
+					"select xmin::text::bigint from kms_key_owner where kms_key_arn = ?", Long.class, keyArn));
+		assertThat(requestEntry(run + "-job")).containsEntry("operation", "api:createImportJob")
+			.containsEntry("outcome", "201")
+			.containsEntry("xid", eventTransaction(jobId, "from_state is null"));
+		assertThat(requestEntry(run + "-upload")).containsEntry("operation", "api:uploadKeyMaterial")
+			.containsEntry("outcome", "200")
+			.containsEntry("xid", eventTransaction(jobId, "to_state = 'IMPORTED'"));
+	}
+
+	/** The one entry of the request itself (not of its KMS calls). */
+	private Map<String, Object> requestEntry(String requestId) {
+		return this.jdbc.queryForMap("""
+				select operation, outcome, xmin::text::bigint as xid from audit_event
+				where request_id = ? and operation like 'api:%'""", requestId);
+	}
+
+	private Long eventTransaction(String jobId, String condition) {
+		return this.jdbc.queryForObject(
+				"select xmin::text::bigint from import_job_event where job_id = ? and " + condition, Long.class,
+				UUID.fromString(jobId));
+	}
+
+	@Test
 	void auditEntryOfAnImportIsWrittenInTheTransactionThatRecordsTheImport() {
 		ApiClient api = api();
 		Response job = createJob(api, createKey(api));
