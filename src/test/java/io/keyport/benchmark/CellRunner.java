@@ -20,6 +20,9 @@ import io.keyport.emulator.KmsFaults;
  */
 final class CellRunner {
 
+	/** Blocks in a row under the compilers' share that count as settled. */
+	static final int SETTLED_BLOCKS = 2;
+
 	private final KmsEmulator emulator;
 
 	private final BareKmsImport bare;
@@ -48,15 +51,18 @@ final class CellRunner {
 	/**
 	 * Warms each mode up until the process doing its work (Keyport, or this JVM for the
 	 * bare calls) has stopped compiling: blocks of imports until its JIT compiler threads
-	 * used less than the configured share of its CPU in one, or the configured maximum.
-	 * With a fixed warm-up the first cells measured a service still compiling itself (the
-	 * compilers took a fifth to a quarter of Keyport's CPU after 3,000 imports).
+	 * used less than the configured share of its CPU in {@value #SETTLED_BLOCKS} blocks
+	 * in a row, or the configured maximum. With a fixed warm-up the first cells measured
+	 * a service still compiling itself (the compilers took a fifth to a quarter of
+	 * Keyport's CPU after 3,000 imports); one quiet block alone was followed by cells at
+	 * 9 to 27 %.
 	 */
 	void settle(Cell cell) throws InterruptedException {
 		this.emulator.faults().latency(KmsFaults.ALL_OPERATIONS, cell.kmsLatency());
 		for (ImportFlow flow : flows()) {
 			ProcessCpu process = (flow == this.keyport) ? this.keyportCpu : this.driverCpu;
 			int done = 0;
+			int quiet = 0;
 			while (done < this.options.settleMax()) {
 				if (process == null) {
 					// nothing to watch (no Keyport pid): one block, not the maximum
@@ -69,7 +75,8 @@ final class CellRunner {
 				double share = process.usage().since(before).compilerShare();
 				System.out.printf("Warm-up %s: %,d imports, JIT compilers %.1f %% of its CPU in the last %,d%n",
 						flow.name(), done, 100 * share, this.options.settleBlock());
-				if (share < this.options.settleShare()) {
+				quiet = (share < this.options.settleShare()) ? quiet + 1 : 0;
+				if (quiet >= SETTLED_BLOCKS) {
 					break;
 				}
 			}
