@@ -6,7 +6,8 @@
 # scope). Prints markdown tables; raw output in target/benchmark/import/. See docs/performance.md.
 #
 # Defaults take about seventeen minutes. Settings (environment):
-#   BENCH_IMPORTS=200 measured imports per mode and cell      BENCH_WARMUP=300 per mode and cell
+#   BENCH_IMPORTS=200 measured imports per mode and cell
+#   BENCH_WARMUP=300 per mode and cell, repeated (at most 8 times) until the compilers' share below held twice
 #   Before the first cell, each mode warms up (8 clients, no KMS latency) in blocks of BENCH_SETTLE_BLOCK=1000 imports
 #     until its process's JIT compiler threads used less than BENCH_SETTLE_SHARE=0.05 of its CPU in two in a row, or for
 #     BENCH_SETTLE_MAX=30000 imports: with a fixed 3,000 the compilers still took a fifth to a quarter of Keyport's CPU

@@ -23,6 +23,9 @@ final class CellRunner {
 	/** Blocks in a row under the compilers' share that count as settled. */
 	static final int SETTLED_BLOCKS = 2;
 
+	/** Warm-up blocks of a cell at most. */
+	static final int CELL_WARMUP_BLOCKS = 8;
+
 	private final KmsEmulator emulator;
 
 	private final BareKmsImport bare;
@@ -58,23 +61,27 @@ final class CellRunner {
 	 * 9 to 27 %.
 	 */
 	void settle(Cell cell) throws InterruptedException {
+		warmUntilSettled(cell, this.options.settleBlock(), this.options.settleMax());
+	}
+
+	private void warmUntilSettled(Cell cell, int block, int max) throws InterruptedException {
 		this.emulator.faults().latency(KmsFaults.ALL_OPERATIONS, cell.kmsLatency());
 		for (ImportFlow flow : flows()) {
 			ProcessCpu process = (flow == this.keyport) ? this.keyportCpu : this.driverCpu;
 			int done = 0;
 			int quiet = 0;
-			while (done < this.options.settleMax()) {
+			while (done < max) {
 				if (process == null) {
 					// nothing to watch (no Keyport pid): one block, not the maximum
-					ClosedLoop.run(flow, cell.clients(), this.options.settleBlock());
+					ClosedLoop.run(flow, cell.clients(), block);
 					break;
 				}
 				ProcessCpu.Usage before = process.usage();
-				ClosedLoop.run(flow, cell.clients(), this.options.settleBlock());
-				done += this.options.settleBlock();
+				ClosedLoop.run(flow, cell.clients(), block);
+				done += block;
 				double share = process.usage().since(before).compilerShare();
 				System.out.printf("Warm-up %s: %,d imports, JIT compilers %.1f %% of its CPU in the last %,d%n",
-						flow.name(), done, 100 * share, this.options.settleBlock());
+						flow.name(), done, 100 * share, block);
 				quiet = (share < this.options.settleShare()) ? quiet + 1 : 0;
 				if (quiet >= SETTLED_BLOCKS) {
 					break;
@@ -84,11 +91,12 @@ final class CellRunner {
 	}
 
 	CellResult run(Cell cell, int warmup) throws InterruptedException, SQLException {
-		this.emulator.faults().latency(KmsFaults.ALL_OPERATIONS, cell.kmsLatency());
+		// each cell's own pattern (clients, KMS latency) settles too: after the first
+		// warm-up at 8 clients, the compilers still took 9 to 18 % of Keyport's CPU in
+		// the one-client cells that followed a fixed warm-up of 300 imports
+		int warmupBlock = Math.max(warmup, cell.clients());
+		warmUntilSettled(cell, warmupBlock, CELL_WARMUP_BLOCKS * warmupBlock);
 		List<ImportFlow> flows = flows();
-		for (ImportFlow flow : flows) {
-			ClosedLoop.run(flow, cell.clients(), Math.max(warmup, cell.clients()));
-		}
 		if (this.statements != null) {
 			this.statements.reset();
 		}
