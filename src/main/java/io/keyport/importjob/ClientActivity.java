@@ -34,10 +34,18 @@ class ClientActivity {
 		this.properties = properties;
 	}
 
+	/**
+	 * Whether activity recorded at {@code last} still stands for {@code now}, so it is
+	 * not recorded again (here or with an upload's claim,
+	 * {@link ImportJob#usedByClient}).
+	 */
+	static boolean recordedRecently(Instant last, Instant now) {
+		return last != null && last.plus(PRECISION).isAfter(now);
+	}
+
 	/** The job was used by a client now. */
 	void record(ImportJobView job, Instant now) {
-		Instant last = job.lastClientActivityAt();
-		if (last != null && last.plus(PRECISION).isAfter(now)) {
+		if (recordedRecently(job.lastClientActivityAt(), now)) {
 			return;
 		}
 		try {

@@ -731,8 +731,7 @@ class ImportJob {
 	 * once per {@link ClientActivity#PRECISION}).
 	 */
 	void usedByClient(Instant now) {
-		if (this.lastClientActivityAt != null
-				&& this.lastClientActivityAt.plus(ClientActivity.PRECISION).isAfter(now)) {
+		if (ClientActivity.recordedRecently(this.lastClientActivityAt, now)) {
 			return;
 		}
 		this.lastClientActivityAt = now;
