@@ -1,7 +1,6 @@
 package io.keyport.importjob;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -12,9 +11,5 @@ interface ImportJobRepository extends JpaRepository<ImportJob, UUID>, JpaSpecifi
 
 	@Query("select e from ImportJobEvent e where e.job.id = :jobId order by e.id")
 	List<ImportJobEvent> findEvents(UUID jobId);
-
-	default Optional<ImportJob> findById(ImportJobId id) {
-		return findById(id.value());
-	}
 
 }

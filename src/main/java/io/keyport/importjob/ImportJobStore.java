@@ -1,5 +1,7 @@
 package io.keyport.importjob;
 
+import java.util.Optional;
+
 import jakarta.persistence.EntityManager;
 
 import org.springframework.dao.DataAccessException;
@@ -23,17 +25,28 @@ class ImportJobStore {
 	/** A job changed since it was read or claimed. */
 	static final String CONCURRENT_MODIFICATION = ProblemCodes.CONCURRENT_MODIFICATION;
 
-	private final ImportJobRepository jobs;
-
 	private final EntityManager entityManager;
 
-	ImportJobStore(ImportJobRepository jobs, EntityManager entityManager) {
-		this.jobs = jobs;
+	ImportJobStore(EntityManager entityManager) {
 		this.entityManager = entityManager;
 	}
 
 	ImportJob load(ImportJobId id) {
-		return this.jobs.findById(id).orElseThrow(() -> notFound(id));
+		return find(id).orElseThrow(() -> notFound(id));
+	}
+
+	/**
+	 * The job, or empty. Straight from the entity manager: the repository's proxy would
+	 * add a second interceptor chain (transaction, exception translation, metrics) to
+	 * every load of the job inside the caller's transaction (docs/performance.md).
+	 */
+	Optional<ImportJob> find(ImportJobId id) {
+		try {
+			return Optional.ofNullable(this.entityManager.find(ImportJob.class, id.value()));
+		}
+		catch (RuntimeException ex) {
+			throw translated(ex);
+		}
 	}
 
 	/**
@@ -78,11 +91,18 @@ class ImportJobStore {
 			return saved;
 		}
 		catch (RuntimeException ex) {
-			// as a repository would: a version conflict is Spring's
-			// OptimisticLockingFailureException, which callers handle
-			DataAccessException translated = EntityManagerFactoryUtils.convertJpaAccessExceptionIfPossible(ex);
-			throw translated != null ? translated : ex;
+			throw translated(ex);
 		}
+	}
+
+	/**
+	 * As a repository would: a version conflict becomes Spring's
+	 * OptimisticLockingFailureException, a lost connection a DataAccessException, which
+	 * callers and the error handler know.
+	 */
+	private static RuntimeException translated(RuntimeException ex) {
+		DataAccessException translated = EntityManagerFactoryUtils.convertJpaAccessExceptionIfPossible(ex);
+		return translated != null ? translated : ex;
 	}
 
 	private static ImportJobException notFound(ImportJobId id) {

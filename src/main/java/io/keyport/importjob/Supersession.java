@@ -35,8 +35,6 @@ class Supersession {
 	static final String SAME_MATERIAL = "(e.key_material_id is null or n.key_material_id is null "
 			+ "or e.key_material_id = n.key_material_id)";
 
-	private final ImportJobRepository jobs;
-
 	private final ImportJobStore store;
 
 	private final JdbcTemplate jdbc;
@@ -45,9 +43,7 @@ class Supersession {
 
 	private final TransactionTemplate tx;
 
-	Supersession(ImportJobRepository jobs, ImportJobStore store, JdbcTemplate jdbc, Clock clock,
-			PlatformTransactionManager transactionManager) {
-		this.jobs = jobs;
+	Supersession(ImportJobStore store, JdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager) {
 		this.store = store;
 		this.jdbc = jdbc;
 		this.clock = clock;
@@ -100,7 +96,7 @@ class Supersession {
 	private boolean supersede(ImportJobId id, ImportJobId newer, String actor) {
 		try {
 			return Boolean.TRUE.equals(this.tx.execute(status -> {
-				ImportJob job = this.jobs.findById(id).orElse(null);
+				ImportJob job = this.store.find(id).orElse(null);
 				if (job == null || !job.state().canTransitionTo(ImportJobState.SUPERSEDED)) {
 					return false;
 				}

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,9 @@ class PerRequestCostTests extends IntegrationTest {
 
 	@Autowired
 	PlatformTransactionManager transactionManager;
+
+	@Autowired
+	MeterRegistry meters;
 
 	private ApiClient api() {
 		return new ApiClient(this.port);
@@ -246,6 +250,39 @@ class PerRequestCostTests extends IntegrationTest {
 				"select xmin::text::bigint from import_job_event where " + "job_id = ? and from_state is null",
 				Long.class, UUID.fromString(jobId));
 		assertThat(downloadTransaction).isEqualTo(createdTransaction);
+	}
+
+	@Test
+	void importLoadsItsJobWithoutTheRepositoryProxy() {
+		ApiClient api = api();
+		String keyId = createKey(api);
+		double before = repositoryCalls();
+
+		String jobId = createJob(api, keyId).json().get("id").asString();
+		byte[] material = new byte[32];
+		new SecureRandom().nextBytes(material);
+		Response imported = api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		Response read = api.get("/api/v1/import-jobs/" + jobId);
+		assertThat(read.status()).as(read.toString()).isEqualTo(200);
+
+		assertThat(repositoryCalls()).as("repository calls while creating, importing and reading a job")
+			.isEqualTo(before);
+		// the metric counts what does use the repository: listing jobs
+		Response page = api.get("/api/v1/import-jobs?size=1");
+		assertThat(page.status()).as(page.toString()).isEqualTo(200);
+		assertThat(repositoryCalls()).isGreaterThan(before);
+	}
+
+	/** Spring Data's own count of calls through the job repository's proxy. */
+	private double repositoryCalls() {
+		return this.meters.find("spring.data.repository.invocations")
+			.tag("repository", ImportJobRepository.class.getSimpleName())
+			.timers()
+			.stream()
+			.mapToDouble(io.micrometer.core.instrument.Timer::count)
+			.sum();
 	}
 
 }
