@@ -291,6 +291,12 @@ class ImportJobApiTests extends IntegrationTest {
 		assertProblem(this.api.postJson("/api/v1/import-jobs", "{\"kmsKeyId\":\"k\",\"colour\":\"blue\"}"), 400,
 				"unknown-field");
 		assertProblem(this.api.postJson("/api/v1/import-jobs", "{}"), 400, "validation-failed");
+		// found by the property tests: a time with a trailing space was read as that time
+		assertProblem(
+				this.api.postJson("/api/v1/import-jobs",
+						"{\"kmsKeyId\":\"k\",\"expiration\":"
+								+ "{\"model\":\"KEY_MATERIAL_EXPIRES\",\"validTo\":\"2027-01-01T00:00:00Z \"}}"),
+				400, "malformed-request-body");
 		assertProblem(this.api.get("/api/v1/import-jobs/not-a-uuid"), 400, "invalid-parameter");
 		assertProblem(this.api.get("/api/v1/import-jobs?size=-1"), 400, "validation-failed");
 		assertProblem(this.api.get("/api/v1/import-jobs?state=DONE"), 400, "invalid-parameter");

@@ -1,0 +1,75 @@
+package io.keyport.web;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.JacksonModule;
+import tools.jackson.databind.deser.std.StdScalarDeserializer;
+import tools.jackson.databind.module.SimpleModule;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Times in request bodies are read as the API document declares them: RFC 3339 date-times
+ * ({@code 2027-01-01T00:00:00Z}, {@code 2027-01-01T01:00:00.5+01:00}), nothing else.
+ * Jackson's own reader also takes surrounding spaces, epoch numbers and times without
+ * seconds; a value the document forbids is refused like any malformed field (400
+ * {@code malformed-request-body} naming it), not accepted as something else.
+ */
+@Configuration(proxyBeanMethods = false)
+class Rfc3339Instants {
+
+	/**
+	 * RFC 3339 section 5.6; fractions up to nanoseconds, which is what an Instant holds.
+	 */
+	private static final Pattern DATE_TIME = Pattern
+		.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+
+	@Bean
+	JacksonModule rfc3339InstantModule() {
+		return new SimpleModule("rfc3339-instants").addDeserializer(Instant.class, new Deserializer());
+	}
+
+	/** The instant, or {@code null} if the text is not an RFC 3339 date-time. */
+	static Instant parse(String text) {
+		if (!DATE_TIME.matcher(text).matches()) {
+			return null;
+		}
+		try {
+			// ISO_OFFSET_DATE_TIME parses case-insensitively, as RFC 3339 allows 't' and
+			// 'z'
+			return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+		}
+		catch (DateTimeParseException ex) {
+			// the right shape, but no such date or time (2027-02-30, 25:00)
+			return null;
+		}
+	}
+
+	static final class Deserializer extends StdScalarDeserializer<Instant> {
+
+		Deserializer() {
+			super(Instant.class);
+		}
+
+		@Override
+		public Instant deserialize(JsonParser parser, DeserializationContext context) {
+			if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+				return (Instant) context.handleUnexpectedToken(Instant.class, parser);
+			}
+			String text = parser.getString();
+			Instant instant = parse(text);
+			return instant != null ? instant
+					: (Instant) context.handleWeirdStringValue(Instant.class, text, "not an RFC 3339 date-time");
+		}
+
+	}
+
+}
