@@ -34,7 +34,7 @@ class Rfc3339Instants {
 
 	@Bean
 	JacksonModule rfc3339InstantModule() {
-		return new SimpleModule("rfc3339-instants").addDeserializer(Instant.class, new Deserializer());
+		return new SimpleModule(Rfc3339Instants.class.getName()).addDeserializer(Instant.class, new Deserializer());
 	}
 
 	/** The instant, or {@code null} if the text is not an RFC 3339 date-time. */
