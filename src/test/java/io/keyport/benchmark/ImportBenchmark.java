@@ -40,6 +40,12 @@ public final class ImportBenchmark {
 			run(options, emulator, LocalAuthorizationServer.issuer(authorizationServer));
 			status = 0;
 		}
+		catch (Exception | Error ex) {
+			// exiting in finally would otherwise drop the failure before anyone printed
+			// it
+			ex.printStackTrace();
+			throw ex;
+		}
 		finally {
 			// the authorization server's and the SDK's threads would keep the JVM alive
 			System.exit(status);

@@ -45,13 +45,23 @@ final class ProcessCpu {
 		}
 	}
 
-	/** A thread may end between listing and reading. */
+	/**
+	 * A thread may end between listing and reading: its file is gone, or (ended between
+	 * opening and reading) reading it fails with ESRCH. HotSpot ends idle compiler
+	 * threads as the JIT settles, so this happens in a long run.
+	 */
 	private static String readThread(Path stat) throws IOException {
 		try {
 			return Files.readString(stat);
 		}
 		catch (NoSuchFileException ex) {
 			return null;
+		}
+		catch (IOException ex) {
+			if ("No such process".equals(ex.getMessage()) || Files.notExists(stat)) {
+				return null;
+			}
+			throw ex;
 		}
 	}
 
@@ -77,8 +87,14 @@ final class ProcessCpu {
 	/** CPU time used by the whole process and by its JIT compiler threads. */
 	record Usage(Duration process, Duration compiler) {
 
+		/**
+		 * The usage between the two readings. The compilers' part is summed over the
+		 * threads alive at each reading, so it can shrink when a compiler thread ends;
+		 * that is counted as none.
+		 */
 		Usage since(Usage earlier) {
-			return new Usage(this.process.minus(earlier.process), this.compiler.minus(earlier.compiler));
+			Duration compiler = this.compiler.minus(earlier.compiler);
+			return new Usage(this.process.minus(earlier.process), compiler.isNegative() ? Duration.ZERO : compiler);
 		}
 
 		Usage plus(Usage other) {

@@ -32,6 +32,35 @@ class ProcessCpuTests {
 	}
 
 	@Test
+	void compilerTimeLostWithACompilerThreadThatEndedCountsAsNone() {
+		ProcessCpu.Usage earlier = new ProcessCpu.Usage(Duration.ofSeconds(10), Duration.ofSeconds(4));
+		ProcessCpu.Usage later = new ProcessCpu.Usage(Duration.ofSeconds(30), Duration.ofSeconds(3));
+		assertThat(later.since(earlier).compiler()).isZero();
+		assertThat(later.since(earlier).process()).isEqualTo(Duration.ofSeconds(20));
+	}
+
+	@Test
+	void readingWhileThreadsStartAndEndNeverFails() throws InterruptedException {
+		ProcessCpu cpu = new ProcessCpu(ProcessHandle.current().pid(), 100);
+		java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+		Thread churn = Thread.ofPlatform().start(() -> {
+			while (running.get()) {
+				Thread.ofPlatform().start(() -> {
+				});
+			}
+		});
+		try {
+			for (int i = 0; i < 300; i++) {
+				assertThat(cpu.usage().process()).isPositive();
+			}
+		}
+		finally {
+			running.set(false);
+			churn.join();
+		}
+	}
+
+	@Test
 	void theRunningJvmHasCompilerThreadsWhoseTimeIsPartOfTheProcesss() {
 		ProcessCpu.Usage usage = new ProcessCpu(ProcessHandle.current().pid(), 100).usage();
 		assertThat(usage.process()).isPositive();
