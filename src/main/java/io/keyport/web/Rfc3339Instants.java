@@ -43,8 +43,7 @@ class Rfc3339Instants {
 			return null;
 		}
 		try {
-			// ISO_OFFSET_DATE_TIME parses case-insensitively, as RFC 3339 allows 't' and
-			// 'z'
+			// case-insensitive, as RFC 3339 allows 't' and 'z'
 			return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
 		}
 		catch (DateTimeParseException ex) {

@@ -41,8 +41,7 @@ public final class ImportBenchmark {
 			status = 0;
 		}
 		catch (Exception | Error ex) {
-			// exiting in finally would otherwise drop the failure before anyone printed
-			// it
+			// exiting in finally would drop the failure unprinted
 			ex.printStackTrace();
 			throw ex;
 		}
