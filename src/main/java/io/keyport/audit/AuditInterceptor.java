@@ -1,6 +1,8 @@
 package io.keyport.audit;
 
+import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,8 +11,12 @@ import org.slf4j.MDC;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
+import org.springframework.core.MethodParameter;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerMapping;
 
+import io.keyport.kms.KmsTargets;
 import io.keyport.security.Caller;
 import io.keyport.web.ApiInterceptor;
 import io.keyport.web.ProblemResponses;
@@ -32,8 +38,14 @@ class AuditInterceptor implements ApiInterceptor {
 
 	private final AuditLog auditLog;
 
-	AuditInterceptor(AuditLog auditLog) {
+	private final KmsTargets targets;
+
+	/** Whether a handler method takes the {@code target} query parameter, by method. */
+	private final Map<Method, Boolean> takesTarget = new ConcurrentHashMap<>();
+
+	AuditInterceptor(AuditLog auditLog, KmsTargets targets) {
 		this.auditLog = auditLog;
+		this.targets = targets;
 	}
 
 	@Override
@@ -44,8 +56,8 @@ class AuditInterceptor implements ApiInterceptor {
 		if (jobId != null) {
 			MDC.put(AuditLog.MDC_JOB_ID, jobId);
 		}
-		String target = request.getParameter("target");
-		if (target != null && target.length() <= 63) {
+		String target = queryTarget(request, handler);
+		if (target != null) {
 			// a body's target is put by the service that resolves it
 			MDC.put(AuditLog.MDC_KMS_TARGET, target);
 		}
@@ -85,6 +97,36 @@ class AuditInterceptor implements ApiInterceptor {
 			MDC.remove(AuditLog.MDC_JOB_ID);
 			MDC.remove(AuditLog.MDC_KMS_TARGET);
 		}
+	}
+
+	/**
+	 * The {@code target} query parameter of a route that takes one, if it names a
+	 * configured target. Any other value is not the request's target: a route that takes
+	 * none ignores it, and an unknown one is refused by the route; recorded as given it
+	 * would name a target the request never used, or fail the audit entry's insert (a NUL
+	 * character) after the request's KMS call was made.
+	 */
+	private String queryTarget(HttpServletRequest request, Object handler) {
+		String target = request.getParameter("target");
+		if (target == null || !(handler instanceof HandlerMethod method)
+				|| !this.takesTarget.computeIfAbsent(method.getMethod(), (m) -> takesTarget(method))
+				|| !this.targets.contains(target)) {
+			return null;
+		}
+		return target;
+	}
+
+	private static boolean takesTarget(HandlerMethod method) {
+		for (MethodParameter parameter : method.getMethodParameters()) {
+			RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+			if (param != null) {
+				String name = !param.name().isEmpty() ? param.name() : parameter.getParameterName();
+				if ("target".equals(name)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/** State-changing calls: anything but GET and HEAD. */

@@ -84,6 +84,33 @@ class AuditTrailTests extends IntegrationTest {
 	}
 
 	@Test
+	void aTargetQueryParameterOnARouteThatTakesNoneIsNotRecordedAndCannotBreakTheTrail() {
+		// found by review: every request's ?target= went into its audit entries, so a NUL
+		// character failed their insert after ImportKeyMaterial had run (500, the import
+		// and its KMS call unrecorded), and any name was recorded as the request's target
+		ApiClient api = new ApiClient(this.port);
+		String keyId = api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}")
+			.json()
+			.get("keyId")
+			.asString();
+		String nul = createJob(api, keyId);
+		Response imported = api.postJson("/api/v1/import-jobs/" + nul + "/key-material?target=%00",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(jobTrail(nul)).contains("api:uploadKeyMaterial 200", "kms:ImportKeyMaterial ok");
+
+		String cancelled = createJob(api,
+				api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}").json().get("keyId").asString());
+		assertThat(api.post("/api/v1/import-jobs/" + cancelled + "/cancel?target=prod").status()).isEqualTo(200);
+		assertThat(this.jdbc.queryForList(
+				"select coalesce(kms_target, '-') from audit_event where job_id = ?::uuid and operation like 'api:%'",
+				String.class, cancelled))
+			.isNotEmpty()
+			.doesNotContain("prod");
+	}
+
+	@Test
 	void identifiersLongerThanTheirColumnsAreCutAndTheWholeFlowIsRecorded() {
 		ApiClient api = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OVERLONG_CLIENT_ID));
 		Map<String, String> requestId = Map.of("X-Request-Id", "r".repeat(300));

@@ -261,6 +261,22 @@ class ImportJobApiTests extends IntegrationTest {
 	}
 
 	@Test
+	void enumFieldsGivenAsNumbersAreRefusedAndChangeNothing() {
+		// found by review: Jackson reads a number as the enum constant at that index, so
+		// "importType": 0 started a rotation job and "wrappingAlgorithm": 0 chose SHA-1
+		String keyId = createExternalKey("SYMMETRIC_DEFAULT");
+		long downloads = this.emulator.callCount("GetParametersForImport");
+		for (String field : new String[] { "\"wrappingAlgorithm\":0", "\"importType\":0", "\"importType\":\"0\"",
+				"\"wrappingKeySpec\":1" }) {
+			Response response = this.api.postJson("/api/v1/import-jobs",
+					"{\"kmsKeyId\":\"" + keyId + "\"," + field + "}");
+			assertProblem(response, 400, "invalid-enum-value");
+		}
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+		assertThat(this.api.get("/api/v1/import-jobs?kmsKeyId=" + keyId).json().get("items").size()).isZero();
+	}
+
+	@Test
 	void pkcs1IsRefusedForAws() {
 		String keyId = createExternalKey("SYMMETRIC_DEFAULT");
 		Response response = this.api.postJson("/api/v1/import-jobs",
