@@ -15,6 +15,8 @@ import tools.jackson.databind.module.SimpleModule;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.format.FormatterRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Times in request bodies are read as the API document declares them: RFC 3339 date-times
@@ -22,9 +24,28 @@ import org.springframework.context.annotation.Configuration;
  * Jackson's own reader also takes surrounding spaces, epoch numbers and times without
  * seconds; a value the document forbids is refused like any malformed field (400
  * {@code malformed-request-body} naming it), not accepted as something else.
+ * <p>
+ * Query parameters too (400 {@code invalid-parameter}): Spring's ISO reader also takes
+ * signed years of up to nine digits, which PostgreSQL cannot compare with (500 before).
  */
 @Configuration(proxyBeanMethods = false)
-class Rfc3339Instants {
+class Rfc3339Instants implements WebMvcConfigurer {
+
+	@Override
+	public void addFormatters(FormatterRegistry registry) {
+		// added after Spring's own String-to-Instant conversion, so it is the one used
+		registry.addConverter(String.class, Instant.class, (text) -> {
+			if (text.isEmpty()) {
+				// an empty parameter is an absent one, as before
+				return null;
+			}
+			Instant instant = parse(text);
+			if (instant == null) {
+				throw new IllegalArgumentException("not an RFC 3339 date-time");
+			}
+			return instant;
+		});
+	}
 
 	/**
 	 * RFC 3339 section 5.6; fractions up to nanoseconds, which is what an Instant holds.

@@ -7,8 +7,8 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 
-import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.keyport.audit.AuditLog;
 import io.keyport.audit.AuditLog.AuditEntry;
 import io.keyport.audit.AuditProperties;
+import io.keyport.web.QueryText;
 import io.keyport.web.ApiException;
 
 /** The audit trail, for administrators (scope keyport:admin). */
@@ -36,10 +37,12 @@ class AuditEventController {
 	}
 
 	@GetMapping
-	AuditEventPage listAuditEvents(@RequestParam(required = false) String kmsKeyId,
-			@RequestParam(required = false) String tenant,
-			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+	AuditEventPage listAuditEvents(
+			@RequestParam(required = false) @Pattern(regexp = QueryText.NO_NUL,
+					message = QueryText.NO_NUL_MESSAGE) String kmsKeyId,
+			@RequestParam(required = false) @Pattern(regexp = QueryText.NO_NUL,
+					message = QueryText.NO_NUL_MESSAGE) String tenant,
+			@RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
 			// the document shows the default configuration's sizes; the running service
 			// applies the configured ones

@@ -24,6 +24,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.data.domain.Page;
 import org.springframework.http.CacheControl;
@@ -66,6 +67,7 @@ import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
+import io.keyport.web.QueryText;
 import io.keyport.wrapping.WrappingPublicKey;
 
 /**
@@ -171,7 +173,8 @@ class ImportJobController {
 
 	@GetMapping
 	ImportJobResponse.ImportJobPage listImportJobs(@RequestParam(required = false) ImportJobState state,
-			@RequestParam(required = false) String kmsKeyId,
+			@RequestParam(required = false) @Pattern(regexp = QueryText.NO_NUL,
+					message = QueryText.NO_NUL_MESSAGE) String kmsKeyId,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
 			// the document shows the default configuration's sizes; the running service
 			// applies the configured ones
