@@ -22,8 +22,15 @@ class ProblemErrorController implements ErrorController {
 	@RequestMapping(path = "/error", produces = { MediaType.APPLICATION_PROBLEM_JSON_VALUE, MediaType.ALL_VALUE })
 	ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-		HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
-				? HttpStatus.resolve(value) : HttpStatus.INTERNAL_SERVER_ERROR;
+		HttpStatus status;
+		if (code == null) {
+			// asked for directly, not an error dispatch: there is no such resource
+			status = HttpStatus.NOT_FOUND;
+		}
+		else {
+			status = code instanceof Integer value && HttpStatus.resolve(value) != null ? HttpStatus.resolve(value)
+					: HttpStatus.INTERNAL_SERVER_ERROR;
+		}
 		String problemCode = switch (status) {
 			case BAD_REQUEST -> "bad-request";
 			case UNAUTHORIZED -> "unauthorized";

@@ -27,6 +27,14 @@ class RequestLimitsTests extends IntegrationTest {
 	JdbcTemplate jdbc;
 
 	@Test
+	void theErrorPageAskedForDirectlyIsNotFoundNotAServerError() {
+		// found by review: without an error dispatch's status it answered 500
+		ApiClient.Response direct = new ApiClient(this.port).get("/error");
+		assertThat(direct.status()).as(direct.toString()).isEqualTo(404);
+		assertThat(direct.json().get("code").asString()).isEqualTo("not-found");
+	}
+
+	@Test
 	void bodyOverTheLimitIsRefusedWith413AndChangesNothing() {
 		int jobs = this.jdbc.queryForObject("select count(*) from import_job", Integer.class);
 		char[] padding = new char[70 * 1024];
