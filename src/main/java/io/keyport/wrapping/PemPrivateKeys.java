@@ -1,6 +1,5 @@
 package io.keyport.wrapping;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -127,23 +126,42 @@ final class PemPrivateKeys {
 				throw invalid("PEM: the " + block.label() + " block holds characters that are not base64");
 			}
 		}
-		ByteBuffer decoded;
-		try {
-			// the MIME decoder skips the line breaks; it reads the array in place,
-			// without a String
-			decoded = Base64.getMimeDecoder().decode(ByteBuffer.wrap(pem, block.start(), block.end() - block.start()));
+		// the base64 without line breaks, then decoded into an array of Keyport's own:
+		// the
+		// JDK's decoder fills the output it allocates before it finds a fault at the end
+		// (a stray character, base64 after the padding) and drops it unzeroed
+		int length = 0;
+		for (int i = block.start(); i < block.end(); i++) {
+			length += isSpace(pem[i]) ? 0 : 1;
 		}
-		catch (IllegalArgumentException ex) {
-			throw invalid("PEM: the " + block.label() + " block is not valid base64");
-		}
-		byte[] buffer = decoded.array();
+		byte[] text = new byte[length];
+		byte[] decoded = null;
 		try {
-			return Arrays.copyOfRange(buffer, decoded.arrayOffset() + decoded.position(),
-					decoded.arrayOffset() + decoded.limit());
+			for (int i = block.start(), j = 0; i < block.end(); i++) {
+				if (!isSpace(pem[i])) {
+					text[j++] = pem[i];
+				}
+			}
+			decoded = new byte[(length + 3) / 4 * 3];
+			int written;
+			try {
+				written = Base64.getDecoder().decode(text, decoded);
+			}
+			catch (IllegalArgumentException ex) {
+				throw invalid("PEM: the " + block.label() + " block is not valid base64");
+			}
+			return Arrays.copyOf(decoded, written);
 		}
 		finally {
-			Arrays.fill(buffer, (byte) 0);
+			Arrays.fill(text, (byte) 0);
+			if (decoded != null) {
+				Arrays.fill(decoded, (byte) 0);
+			}
 		}
+	}
+
+	private static boolean isSpace(byte c) {
+		return c == '\r' || c == '\n' || c == ' ' || c == '\t';
 	}
 
 	private static boolean isBase64OrSpace(int c) {
