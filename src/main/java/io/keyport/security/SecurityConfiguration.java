@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -24,6 +25,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import io.keyport.web.ProblemResponses;
 import io.keyport.web.RequestSizeLimitFilter;
@@ -46,7 +49,8 @@ import static io.keyport.security.Scopes.authority;
 class SecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties) {
+	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties,
+			@Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> routes) {
 		AuthenticationEntryPoint unauthorized = (request, response, ex) -> {
 			if (ex instanceof InvalidTenantClaimException invalid) {
 				// a genuine token that names no usable tenant: authenticated, but allowed
@@ -60,8 +64,10 @@ class SecurityConfiguration {
 		AccessDeniedHandler forbidden = (request, response, ex) -> {
 			request.setAttribute(Caller.REQUEST_ATTRIBUTE,
 					Caller.of(SecurityContextHolder.getContext().getAuthentication()));
-			problem(request, response, HttpStatus.FORBIDDEN, "insufficient-scope",
-					"The token lacks the scope this operation requires.");
+			if (!unknownRoute(request, response, routes.getIfAvailable())) {
+				problem(request, response, HttpStatus.FORBIDDEN, "insufficient-scope",
+						"The token lacks the scope this operation requires.");
+			}
 		};
 		return http
 			.authorizeHttpRequests(requests -> requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class))
@@ -148,6 +154,41 @@ class SecurityConfiguration {
 	@Bean
 	RequestSizeLimitFilter requestSizeLimitFilter(SecurityProperties properties) {
 		return new RequestSizeLimitFilter(properties.maxRequestBody());
+	}
+
+	/**
+	 * Answers a request that no route serves (an unsupported method: 405 with
+	 * {@code Allow}; no such path: 404) as the API does, and says whether it did. The
+	 * rules above still deny it (anything unlisted is denied, so a new route is closed
+	 * until its scope is named); only the answer changes, from a misleading 403
+	 * {@code insufficient-scope} to what the caller can act on.
+	 */
+	private static boolean unknownRoute(HttpServletRequest request, HttpServletResponse response,
+			RequestMappingHandlerMapping routes) throws IOException {
+		if (routes == null || !request.getRequestURI().startsWith(request.getContextPath() + "/api/")) {
+			return false;
+		}
+		try {
+			if (routes.getHandler(request) != null) {
+				return false;
+			}
+			problem(request, response, HttpStatus.NOT_FOUND, "not-found", "There is no such resource.");
+			return true;
+		}
+		catch (HttpRequestMethodNotSupportedException ex) {
+			if (ex.getSupportedHttpMethods() != null) {
+				response.setHeader("Allow", String.join(", ",
+						ex.getSupportedHttpMethods().stream().map(HttpMethod::name).sorted().toList()));
+			}
+			problem(request, response, HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+					"Method " + request.getMethod() + " is not supported on this path.");
+			return true;
+		}
+		catch (Exception ex) {
+			// a route exists but does not take this request (media type, parameters):
+			// the scope decides first, as before
+			return false;
+		}
 	}
 
 	private static void problem(HttpServletRequest request, HttpServletResponse response, HttpStatus status,

@@ -172,6 +172,26 @@ class AuthorizationMatrixTests extends IntegrationTest {
 	}
 
 	@Test
+	void aMethodOrPathNoRouteServesIs405Or404NotAMissingScope() {
+		// found by review: the chain's final denyAll answered them 403
+		// insufficient-scope,
+		// which sent callers looking for a scope that does not exist
+		ApiClient platform = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_A));
+		String job = "/api/v1/import-jobs/" + java.util.UUID.randomUUID();
+		Response delete = platform.exchange("DELETE", job, Map.of(), new byte[0]);
+		assertProblem(delete, 405, "method-not-allowed");
+		assertThat(delete.headers().firstValue("Allow")).hasValueSatisfying(allow -> assertThat(allow).contains("GET"));
+		assertProblem(platform.exchange("PATCH", job, Map.of("Content-Type", "application/json"), "{}".getBytes()), 405,
+				"method-not-allowed");
+		assertProblem(platform.exchange("POST", "/api/v1/no-such-resource", Map.of("Content-Type", "application/json"),
+				"{}".getBytes()), 404, "not-found");
+		// a route that exists still answers a missing scope as before
+		ApiClient reader = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.READER_A));
+		assertProblem(reader.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}"), 403,
+				"insufficient-scope");
+	}
+
+	@Test
 	void tokenFromAnotherIssuerIsRefused() {
 		String forged = "eyJhbGciOiJub25lIn0." + Base64.getUrlEncoder()
 			.withoutPadding()
