@@ -2,15 +2,16 @@ package io.keyport.wrapping;
 
 import java.util.Arrays;
 
-import org.bouncycastle.crypto.engines.RFC5649WrapEngine;
+import org.bouncycastle.crypto.BlockCipher;
 import org.bouncycastle.crypto.engines.SM4Engine;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * SM4 Key Wrap with Padding: RFC 5649 (alternative IV A65959A6) over the SM4 block cipher
  * instead of AES, the second step of Huawei's SM2_SM4_KEY_WRAP envelope. The JDK has no
- * SM4, so Bouncy Castle's generic {@code RFC5649WrapEngine} runs it over its
- * {@code SM4Engine}.
+ * SM4, so Bouncy Castle's {@code SM4Engine} is the block cipher; the wrap itself is done
+ * here, in place in the output array: Bouncy Castle's {@code RFC5649WrapEngine} copies
+ * the plaintext (an SM2 private key) twice into arrays it never clears.
  */
 final class Sm4Kwp {
 
@@ -32,9 +33,8 @@ final class Sm4Kwp {
 		SM4Engine sm4 = new SM4Engine();
 		KeyParameter key = new KeyParameter(kek);
 		try {
-			RFC5649WrapEngine engine = new RFC5649WrapEngine(sm4);
-			engine.init(true, key);
-			return engine.wrap(plaintext, 0, plaintext.length);
+			sm4.init(true, key);
+			return wrap(sm4, plaintext);
 		}
 		catch (RuntimeException ex) {
 			throw new WrappingInternalException("SM4-KWP wrapping of " + plaintext.length + " bytes failed in Bouncy "
@@ -45,6 +45,57 @@ final class Sm4Kwp {
 			// it into round keys, which a zero key overwrites in place
 			Arrays.fill(key.getKey(), (byte) 0);
 			sm4.init(true, new KeyParameter(new byte[KEY_LENGTH]));
+		}
+	}
+
+	/**
+	 * RFC 5649 wrap with an initialised 128-bit block cipher. The output array is AIV ||
+	 * padded plaintext, encrypted in place; the one other array that holds a plaintext
+	 * block is zeroed, also on failure.
+	 */
+	static byte[] wrap(BlockCipher cipher, byte[] plaintext) {
+		int padded = (plaintext.length + 7) / 8 * 8;
+		byte[] out = new byte[8 + padded];
+		byte[] block = new byte[16];
+		boolean done = false;
+		try {
+			// alternative initial value: A65959A6 and the plaintext's length in bytes
+			out[0] = (byte) 0xA6;
+			out[1] = (byte) 0x59;
+			out[2] = (byte) 0x59;
+			out[3] = (byte) 0xA6;
+			for (int k = 0; k < 4; k++) {
+				out[4 + k] = (byte) (plaintext.length >>> (24 - 8 * k));
+			}
+			System.arraycopy(plaintext, 0, out, 8, plaintext.length);
+			int n = padded / 8;
+			if (n == 1) {
+				// one block: AIV || P encrypted as a single block (RFC 5649 section 4.1)
+				cipher.processBlock(out, 0, out, 0);
+			}
+			else {
+				// RFC 3394 wrap with the AIV: A in out[0..8), R[i] in out[8i..8i+8)
+				for (int j = 0; j < 6; j++) {
+					for (int i = 1; i <= n; i++) {
+						System.arraycopy(out, 0, block, 0, 8);
+						System.arraycopy(out, 8 * i, block, 8, 8);
+						cipher.processBlock(block, 0, block, 0);
+						long t = (long) n * j + i;
+						for (int k = 0; k < 8; k++) {
+							out[k] = (byte) (block[k] ^ (t >>> (56 - 8 * k)));
+						}
+						System.arraycopy(block, 8, out, 8 * i, 8);
+					}
+				}
+			}
+			done = true;
+			return out;
+		}
+		finally {
+			Arrays.fill(block, (byte) 0);
+			if (!done) {
+				Arrays.fill(out, (byte) 0);
+			}
 		}
 	}
 

@@ -1,15 +1,22 @@
 package io.keyport.wrapping;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Random;
 
+import org.bouncycastle.crypto.BlockCipher;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.engines.RFC5649WrapEngine;
 import org.bouncycastle.crypto.engines.SM4Engine;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import io.keyport.testsupport.HeapDumps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,6 +54,56 @@ class Sm4KwpTests {
 		assertThat(Unwrap.aesKwpByHand(kek, wrapped7)).isEqualTo(key7);
 		assertThat(bcAesKwp(kek, key20)).isEqualTo(wrapped20);
 		assertThat(bcAesKwp(kek, key7)).isEqualTo(wrapped7);
+	}
+
+	/** Keyport's own RFC 5649 wrap, over AES: RFC 5649 section 6. */
+	@Test
+	void keyportsRfc5649WrapOverAesMatchesTheRfc5649Examples() {
+		byte[] kek = HEX.parseHex("5840df6e29b02af1ab493b705bf16ea1ae8338f4dcc176a8");
+		assertThat(Sm4Kwp.wrap(aes(kek), HEX.parseHex("c37b7e6492584340bed12207808941155068f738")))
+			.isEqualTo(HEX.parseHex("138bdeaa9b8fa7fc61f97742e72248ee5ae6ae5360d1ae6a5f54f373fa543b6a"));
+		assertThat(Sm4Kwp.wrap(aes(kek), HEX.parseHex("466f7250617369")))
+			.isEqualTo(HEX.parseHex("afbeb0f07dfbf5419200f2ccb50bb24f"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 7, 8, 9, 16, 17, 32, 138, 185, 1217, 2373 })
+	void keyportsSm4KwpEqualsBouncyCastlesRfc5649EngineOverSm4(int length) {
+		byte[] kek = TestKeys.random(16);
+		byte[] material = TestKeys.random(length);
+		RFC5649WrapEngine engine = new RFC5649WrapEngine(new SM4Engine());
+		engine.init(true, new KeyParameter(kek));
+		assertThat(Sm4Kwp.wrap(kek, material)).isEqualTo(engine.wrap(material, 0, material.length));
+	}
+
+	/**
+	 * The material is made from a seed, wrapped and zeroed; the heap is dumped; only then
+	 * is the material made again to search for (found by review: Bouncy Castle's
+	 * RFC5649WrapEngine left two copies of it).
+	 */
+	@Test
+	void sm4KwpLeavesNoCopyOfTheMaterialOnTheHeap(@TempDir Path dir) throws Exception {
+		byte[] kek = TestKeys.random(16);
+		byte[] material = seeded();
+		byte[] wrapped = Sm4Kwp.wrap(kek, material);
+		Arrays.fill(material, (byte) 0);
+		Path dump = HeapDumps.dump(dir);
+		byte[] again = seeded();
+		assertThat(Unwrap.sm4Kwp(kek, wrapped)).isEqualTo(again);
+		assertThat(HeapDumps.contains(dump, Arrays.copyOf(again, 64))).as("the material in a heap dump after the wrap")
+			.isFalse();
+	}
+
+	private static byte[] seeded() {
+		byte[] material = new byte[138];
+		new Random(20261128L).nextBytes(material);
+		return material;
+	}
+
+	private static BlockCipher aes(byte[] kek) {
+		BlockCipher aes = AESEngine.newInstance();
+		aes.init(true, new KeyParameter(kek));
+		return aes;
 	}
 
 	@ParameterizedTest
