@@ -64,10 +64,7 @@ class AuditTrailTests extends IntegrationTest {
 	@Test
 	void oneRouteIsOneOperationNameWhicheverJavaMethodServesIt() {
 		ApiClient api = new ApiClient(this.port);
-		String keyId = api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}")
-			.json()
-			.get("keyId")
-			.asString();
+		String keyId = createKey(api);
 		String first = createJob(api, keyId);
 		String second = createJob(api, keyId);
 		byte[] material = new byte[32];
@@ -89,10 +86,7 @@ class AuditTrailTests extends IntegrationTest {
 		// character failed their insert after ImportKeyMaterial had run (500, the import
 		// and its KMS call unrecorded), and any name was recorded as the request's target
 		ApiClient api = new ApiClient(this.port);
-		String keyId = api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}")
-			.json()
-			.get("keyId")
-			.asString();
+		String keyId = createKey(api);
 		String nul = createJob(api, keyId);
 		Response imported = api.postJson("/api/v1/import-jobs/" + nul + "/key-material?target=%00",
 				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
@@ -100,8 +94,7 @@ class AuditTrailTests extends IntegrationTest {
 		assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(jobTrail(nul)).contains("api:uploadKeyMaterial 200", "kms:ImportKeyMaterial ok");
 
-		String cancelled = createJob(api,
-				api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}").json().get("keyId").asString());
+		String cancelled = createJob(api, createKey(api));
 		assertThat(api.post("/api/v1/import-jobs/" + cancelled + "/cancel?target=prod").status()).isEqualTo(200);
 		assertThat(this.jdbc.queryForList(
 				"select coalesce(kms_target, '-') from audit_event where job_id = ?::uuid and operation like 'api:%'",
@@ -115,10 +108,7 @@ class AuditTrailTests extends IntegrationTest {
 		// found by review: Spring's ISO reader takes signed years PostgreSQL cannot
 		// compare with, and PostgreSQL stores no NUL in text; both were 500s
 		ApiClient api = new ApiClient(this.port);
-		String keyId = api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}")
-			.json()
-			.get("keyId")
-			.asString();
+		String keyId = createKey(api);
 		ApiClient operator = api.as(Tokens.of(LocalAuthorizationServer.OPERATOR));
 		String trail = "/api/v1/audit-events?kmsKeyId=" + keyId;
 		for (String query : new String[] { "&from=-5000-01-01T00:00:00Z", "&to=%2B300000-01-01T00:00:00Z",
@@ -176,6 +166,12 @@ class AuditTrailTests extends IntegrationTest {
 		assertThat(this.jdbc.queryForObject("select claimed_by from kms_key_owner where kms_key_arn like ?",
 				String.class, "%" + keyId))
 			.hasSize(256);
+	}
+
+	String createKey(ApiClient api) {
+		Response key = api.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}");
+		assertThat(key.status()).as(key.toString()).isEqualTo(201);
+		return key.json().get("keyId").asString();
 	}
 
 	String createJob(ApiClient api, String keyId) {
