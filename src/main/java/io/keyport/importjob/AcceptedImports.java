@@ -43,11 +43,22 @@ final class AcceptedImports {
 	}
 
 	ImportJobView record(ImportJobId id, ImportResult result, String actor) {
+		return record(id, result, actor, null);
+	}
+
+	/**
+	 * As {@link #record(ImportJobId, ImportResult, String)}, with a note of how the
+	 * acceptance was learned put into the job's history first ({@code null}: none).
+	 */
+	ImportJobView record(ImportJobId id, ImportResult result, String actor, String note) {
 		for (int attempt = 1;; attempt++) {
 			try {
 				return this.tx.execute(status -> {
 					ImportJob job = this.store.load(id);
 					Instant now = this.clock.instant();
+					if (note != null) {
+						job.recordNote(note, null, actor, now);
+					}
 					if (!job.recordAcceptedImport(result, actor, now, now.plus(this.driftCheckInterval))) {
 						log.error("Import job {}: KMS accepted the import after the job became {}", id, job.state());
 					}

@@ -638,6 +638,19 @@ class ImportJob {
 	}
 
 	/**
+	 * KMS refused a replica new parameters for good: the replica fails, and with it the
+	 * job at the end of the turn (the primary and the replicas imported so far keep the
+	 * material).
+	 */
+	void refuseReplicaParameters(String target, String errorCode, String message, String actor, Instant now) {
+		ImportJobReplica replica = replica(target);
+		replica.refuseParameters(errorCode, message);
+		recordNote(
+				"new parameters for replica " + replica.kmsKeyArn() + " refused by KMS (" + errorCode + "): " + message,
+				errorCode, actor, now);
+	}
+
+	/**
 	 * Ends a turn of replica work: IMPORTED once every replica holds the material; FAILED
 	 * when one never can (the primary and the replicas imported so far keep it); else
 	 * still REPLICATING, due again at the earliest replica's next attempt (none while
@@ -765,9 +778,18 @@ class ImportJob {
 			return request.withMaterial(ImportType.EXISTING_KEY_MATERIAL, this.keyMaterialId, null);
 		}
 		if (isRotation()) {
-			return request.withMaterial(ImportType.NEW_KEY_MATERIAL, null, "Keyport import job " + this.id);
+			return request.withMaterial(ImportType.NEW_KEY_MATERIAL, null, newMaterialDescription());
 		}
 		return request;
+	}
+
+	/**
+	 * How a rotation job's new material is described at KMS until KMS has named it
+	 * ({@code null} for any other job): the only way to find it again when the answer to
+	 * its import was lost, since KMS refuses to take the same material as new twice.
+	 */
+	String newMaterialDescription() {
+		return isRotation() && this.keyMaterialId == null ? "Keyport import job " + this.id : null;
 	}
 
 	/**
@@ -828,7 +850,15 @@ class ImportJob {
 	 * lost): imported without sending it again.
 	 */
 	void reconcileImported(String cause, String actor, Instant now, Instant nextCheck) {
-		recordImported(null, cause, actor, now, nextCheck);
+		reconcileImported(null, cause, actor, now, nextCheck);
+	}
+
+	/**
+	 * As {@link #reconcileImported(String, String, Instant, Instant)}, with the id KMS
+	 * lists the found material under ({@code null}: none named).
+	 */
+	void reconcileImported(String keyMaterialId, String cause, String actor, Instant now, Instant nextCheck) {
+		recordImported(keyMaterialId, cause, actor, now, nextCheck);
 	}
 
 	private void recordImported(String keyMaterialId, String cause, String actor, Instant now, Instant nextCheck) {

@@ -280,7 +280,9 @@ public class ImportJobLifecycle {
 		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
 		Instant now = this.clock.instant();
 		if (job.state() == ImportJobState.MATERIAL_WRAPPED) {
-			this.claims.update(claim, j -> j.expireParameters(ACTOR, now));
+			if (!reconciledLostImport(claim, job)) {
+				this.claims.update(claim, j -> j.expireParameters(ACTOR, now));
+			}
 		}
 		else if (job.abandonedAt(now, this.properties.jobLifetime())) {
 			this.claims.update(claim, j -> j.cancel(abandoned(), ACTOR, now));
@@ -297,6 +299,10 @@ public class ImportJobLifecycle {
 
 	private void refreshOne(JobClaim claim) {
 		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
+		if (job.state() == ImportJobState.MATERIAL_WRAPPED && reconciledLostImport(claim, job)) {
+			// the token lapsed after an import whose answer was lost: nothing to refresh
+			return;
+		}
 		Instant now = this.clock.instant();
 		// counted from when the job last started waiting: a re-import after expiry gets
 		// the whole lifetime
@@ -372,31 +378,14 @@ public class ImportJobLifecycle {
 			this.claims.update(claim, j -> j.refuseImportValidToPassed(ACTOR, this.clock.instant()));
 			return;
 		}
-		KmsKey key;
-		try {
-			key = kms(job).describeKey(job.kmsKeyArn());
-		}
-		catch (KmsException ex) {
-			// let the import itself meet the error: it records the outcome with KMS's
-			// meaning
-			key = null;
-		}
-		if (key != null && holdsExpectedMaterial(key, job.expiration()) && provenByPublicKey(job)) {
-			Instant now = this.clock.instant();
-			this.metrics.imported(job.kmsTarget());
-			if (this.claims.update(claim,
-					j -> j.reconcileImported("reconciled: KMS already holds this job's material (its "
-							+ "public key matches the imported private key) with the expected expiration; an earlier "
-							+ "import's outcome was lost, not sent again", ACTOR, now,
-							now.plus(this.properties.driftCheckInterval())))) {
-				this.supersession.supersedeEarlier(new ImportJobId(claim.id()), ACTOR);
-			}
+		// a rotation's new material is looked for only if KMS refuses it (KmsImports):
+		// most retries follow an import KMS never executed
+		if (job.newMaterialDescription() == null && reconciledLostImport(claim, job)) {
 			return;
 		}
 		// without proof the same material is sent again with the same token: KMS accepts
-		// a re-import of the same
-		// material and refuses different material, so the outcome is KMS's word, not a
-		// guess
+		// a re-import of the same material and refuses different material, so the
+		// outcome is KMS's word, not a guess
 		try {
 			this.kmsImports.execute(new ImportJobId(claim.id()), claim.version(), job.kmsTarget(), job.importRequest(),
 					ACTOR);
@@ -405,6 +394,63 @@ public class ImportJobLifecycle {
 			// recorded in the job's history by executeImport
 			log.info("Import job {}: retry ended with {}", claim.id(), ex.code());
 		}
+	}
+
+	/**
+	 * A wrapped job that an earlier import may have reached KMS for (its answer lost to a
+	 * timeout or a crash) is recorded imported, without sending the material again, when
+	 * KMS proves it holds this job's material; the caller goes on only without proof.
+	 * Asked before every retry, and before material under a lapsed token is dropped: a
+	 * lost import found then would otherwise leave the job waiting for material KMS
+	 * already holds, its expiry watched by no one.
+	 * @return whether the job was recorded imported
+	 */
+	private boolean reconciledLostImport(JobClaim claim, ImportJob job) {
+		Optional<Proof> proof = proofOfImport(job);
+		if (proof.isEmpty()) {
+			return false;
+		}
+		Instant now = this.clock.instant();
+		this.metrics.imported(job.kmsTarget());
+		if (this.claims.update(claim, j -> j.reconcileImported(proof.get().keyMaterialId(), proof.get().cause(), ACTOR,
+				now, now.plus(this.properties.driftCheckInterval())))) {
+			this.supersession.supersedeEarlier(new ImportJobId(claim.id()), ACTOR);
+		}
+		return true;
+	}
+
+	/** Why KMS is known to hold a job's material, and the id it lists it under. */
+	private record Proof(String keyMaterialId, String cause) {
+	}
+
+	/**
+	 * The proof that KMS holds this job's material: a rotation job's new material listed
+	 * under the job's description (ListKeyRotations); a private key Keyport wrapped whose
+	 * public key KMS publishes, with the job's expiration. Symmetric material and
+	 * material the client wrapped offer none: only KMS's answer to the same import sent
+	 * again can tell.
+	 */
+	private Optional<Proof> proofOfImport(ImportJob job) {
+		String description = job.newMaterialDescription();
+		if (description != null) {
+			return KmsImports.ownNewMaterial(kms(job), job.kmsKeyArn(), description)
+				.map(found -> new Proof(found.keyMaterialId(), "reconciled: KMS lists material " + found.keyMaterialId()
+						+ " with this job's description; an earlier import's answer was lost, not sent again"));
+		}
+		KmsKey key;
+		try {
+			key = kms(job).describeKey(job.kmsKeyArn());
+		}
+		catch (KmsException ex) {
+			// no proof now: a retry lets the import itself meet the error
+			return Optional.empty();
+		}
+		if (holdsExpectedMaterial(key, job.expiration()) && provenByPublicKey(job)) {
+			return Optional.of(new Proof(null, "reconciled: KMS already holds this job's material (its public key "
+					+ "matches the imported private key) with the expected expiration; an earlier import's answer was "
+					+ "lost, not sent again"));
+		}
+		return Optional.empty();
 	}
 
 	/**

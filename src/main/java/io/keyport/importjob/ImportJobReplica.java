@@ -90,6 +90,8 @@ class ImportJobReplica {
 
 	private int importAttempts;
 
+	private int parameterFailures;
+
 	private Instant nextAttemptAt;
 
 	private String lastErrorCode;
@@ -267,11 +269,31 @@ class ImportJobReplica {
 		}
 	}
 
-	/** A download of new parameters failed: tried again after the delay. */
+	/**
+	 * A download of new parameters failed for a reason that may pass: tried again after
+	 * the delay, which grows with {@link #parameterFailures()}.
+	 */
 	void deferParameters(String errorCode, String message, Instant retryAt) {
+		this.parameterFailures++;
 		this.lastErrorCode = errorCode;
 		this.lastErrorMessage = truncate(message);
 		this.nextAttemptAt = retryAt;
+	}
+
+	/**
+	 * KMS refused new parameters for a reason that does not pass (the replica key is
+	 * gone, cannot take imports, access is denied): the replica can never take the
+	 * material.
+	 */
+	void refuseParameters(String errorCode, String message) {
+		this.lastErrorCode = errorCode;
+		this.lastErrorMessage = truncate(message);
+		fail();
+	}
+
+	/** Failed downloads of new parameters since the last that succeeded. */
+	int parameterFailures() {
+		return this.parameterFailures;
 	}
 
 	void fail() {
@@ -287,6 +309,7 @@ class ImportJobReplica {
 	}
 
 	private void hold(ImportParameters parameters) {
+		this.parameterFailures = 0;
 		this.wrappingPublicKey = parameters.publicKeyDer().clone();
 		this.importToken = parameters.importToken().clone();
 		this.parametersValidTo = parameters.validTo();

@@ -2,6 +2,7 @@ package io.keyport.importjob;
 
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import io.keyport.audit.AuditLog;
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
+import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KmsKey;
@@ -89,30 +91,29 @@ class KmsImports {
 			boolean endsRequest) {
 		KmsProvider kms = this.targets.get(target).kms();
 		ImportResult result;
+		String note = null;
 		try {
 			claimedVersion = deleteMaterialBeforeReimport(kms, id, claimedVersion, request, actor);
 			result = kms.importKeyMaterial(request);
 		}
 		catch (KmsException ex) {
-			ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
-			this.metrics.importFailed(target, ex.errorCode(), failed.state());
-			// KMS's own words are for operators (here and in the job's history), not for
-			// the caller's end user
-			log.warn("Import job {}: KMS refused {} with {}: {}", id, ex.operation(), ex.errorCode().code(),
-					ex.getMessage());
-			boolean exhausted = failed.state() == ImportJobState.FAILED && ex.isTransient();
-			throw new ImportJobException(
-					exhausted ? ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED : ex.errorCode().code(),
-					ex.errorCode().importKind(), id, failed.state(),
-					exhausted ? "KMS failed on every import attempt, so the job failed. Start a new job."
-							: ex.errorCode().detail() + " " + nextStep(failed.state()));
+			Optional<ImportResult> earlier = refusedAsAlreadyHeld(ex)
+					? ownNewMaterial(kms, request.keyId(), request.keyMaterialDescription()) : Optional.empty();
+			if (earlier.isEmpty()) {
+				throw refused(id, claimedVersion, target, ex, actor);
+			}
+			result = earlier.get();
+			note = "KMS refused the new material as already held (" + ex.errorCode().code() + ") and lists it as "
+					+ result.keyMaterialId() + " with this job's description: an earlier import of it succeeded "
+					+ "but its answer was lost";
+			log.info("Import job {}: {}", id, note);
 		}
 		// KMS has the material: recorded from whatever the job became meanwhile, never
 		// lost to a version check
 		if (endsRequest) {
 			AuditLog.settleRequestWithNextChange();
 		}
-		ImportJobView imported = this.acceptedImports.record(id, result, actor);
+		ImportJobView imported = this.acceptedImports.record(id, result, actor, note);
 		this.metrics.imported(target);
 		log.info("Import job {} imported material into {}", id, imported.kmsKeyArn());
 		// after the import is recorded, in transactions of their own: a conflict there
@@ -120,6 +121,57 @@ class KmsImports {
 		this.supersession.supersedeEarlier(id, actor);
 		// a rotation job planned ON_IMPORT rotates now (recorded on the job either way)
 		return this.rotations.rotateAfterImport(imported, actor);
+	}
+
+	/**
+	 * Whether KMS's refusal of new material may mean it already holds that material (an
+	 * earlier import of it succeeded): it refuses the same material as new twice, and new
+	 * material while other waits for a rotation. Any refusal that is KMS's answer, not a
+	 * fault, is looked into: the material is found only by a description no other job
+	 * gives.
+	 */
+	private static boolean refusedAsAlreadyHeld(KmsException ex) {
+		return !ex.isTransient() && ex.errorCode() != KmsErrorCode.KEY_NOT_FOUND;
+	}
+
+	/**
+	 * A rotation job's new material as KMS lists it under the description the job gave it
+	 * ({@link ImportJob#newMaterialDescription()}), if KMS holds it; empty for any other
+	 * import, and when KMS cannot list the key's materials now (the refusal then stands,
+	 * and the job's history says why).
+	 */
+	static Optional<ImportResult> ownNewMaterial(KmsProvider kms, String keyArn, String description) {
+		if (description == null) {
+			return Optional.empty();
+		}
+		try {
+			return kms.listKeyMaterials(keyArn)
+				.stream()
+				.filter(m -> m.imported() && description.equals(m.description()))
+				.findFirst()
+				.map(m -> new ImportResult(keyArn, m.keyMaterialId()));
+		}
+		catch (KmsException ex) {
+			log.warn("Key {}: could not list its materials to look for an earlier import ({})", keyArn,
+					ex.errorCode().code());
+			return Optional.empty();
+		}
+	}
+
+	/** Records KMS's refusal on the job and returns what the caller is told. */
+	private ImportJobException refused(ImportJobId id, long claimedVersion, String target, KmsException ex,
+			String actor) {
+		ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
+		this.metrics.importFailed(target, ex.errorCode(), failed.state());
+		// KMS's own words are for operators (here and in the job's history), not for
+		// the caller's end user
+		log.warn("Import job {}: KMS refused {} with {}: {}", id, ex.operation(), ex.errorCode().code(),
+				ex.getMessage());
+		boolean exhausted = failed.state() == ImportJobState.FAILED && ex.isTransient();
+		return new ImportJobException(exhausted ? ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED : ex.errorCode().code(),
+				ex.errorCode().importKind(), id, failed.state(),
+				exhausted ? "KMS failed on every import attempt, so the job failed. Start a new job."
+						: ex.errorCode().detail() + " " + nextStep(failed.state()));
 	}
 
 	/**

@@ -187,6 +187,9 @@ class ReplicaImports {
 			return version;
 		}
 		try {
+			// counted in the day's budget, but not held back by it: the primary already
+			// holds the material, so finishing its replicas comes before any idle job's
+			// EAGER refresh (the target's pacing still holds the KMS rate)
 			this.budget.recordDownload(target);
 			ImportParameters parameters = this.kmsImports.download(target, replica.kmsKeyArn(), job.wrappingAlgorithm(),
 					job.wrappingKeySpec(), id, ImportJobMetrics.DownloadCause.REPLICA);
@@ -201,15 +204,37 @@ class ReplicaImports {
 			EncryptedKeyMaterial wrapped = rewrapped;
 			return record(id, version, j -> j.recordReplicaParameters(target, parameters, wrapped, ACTOR, now));
 		}
+		catch (KmsException ex) {
+			log.warn("Import job {}: new parameters for replica {} failed ({}): {}", id, replica.kmsKeyArn(),
+					ex.errorCode().code(), ex.getMessage());
+			if (!ex.isTransient()) {
+				// as for the primary's refresh: a key that cannot give parameters now
+				// never
+				// will (missing, not EXTERNAL, access denied)
+				return record(id, version, j -> j.refuseReplicaParameters(target, ex.errorCode().code(),
+						ex.getMessage(), ACTOR, this.clock.instant()));
+			}
+			return deferParameters(id, version, replica, ex.errorCode().code(), ex.getMessage(), now);
+		}
 		catch (RuntimeException ex) {
 			String code = (ex instanceof DescribedFailure described) ? described.code() : "replica-parameters-failed";
 			log.warn("Import job {}: new parameters for replica {} failed ({}): {}", id, replica.kmsKeyArn(), code,
 					ex.getMessage());
-			Instant retryAt = now
-				.plus(this.jobProperties.retryDelay(replica.importAttempts() + 1, ThreadLocalRandom.current()));
-			return record(id, version, j -> j.deferReplicaParameters(target, code,
-					"new parameters for the replica failed: " + ex.getMessage(), retryAt, now));
+			return deferParameters(id, version, replica, code, ex.getMessage(), now);
 		}
+	}
+
+	/**
+	 * A failed download tried again after a backoff that grows with the replica's
+	 * failures in a row (up to {@code retry-max-delay}).
+	 */
+	private long deferParameters(ImportJobId id, long version, ImportJobReplica replica, String code, String message,
+			Instant now) {
+		String target = replica.target();
+		Instant retryAt = now
+			.plus(this.jobProperties.retryDelay(replica.parameterFailures() + 1, ThreadLocalRandom.current()));
+		return record(id, version, j -> j.deferReplicaParameters(target, code,
+				"new parameters for the replica failed: " + message, retryAt, now));
 	}
 
 	/** ImportKeyMaterial into one replica, if due, and its outcome. */

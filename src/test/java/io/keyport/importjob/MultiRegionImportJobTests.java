@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -278,6 +279,50 @@ class MultiRegionImportJobTests {
 		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 2L, 1L);
 		assertThat(client(WEST_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata().keyStateAsString())
 			.isEqualTo("Enabled");
+	}
+
+	@Test
+	void replicaParameterDownloadsThatFailBackOffLongerEachTimeAndOneKmsRefusesFailsTheJob() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		JsonNode job = uploadPlaintext(jobId, randomMaterial()).json();
+		assertThat(job.get("replicas").get(0).get("state").asString()).isEqualTo("NEEDS_PARAMETERS");
+		this.emulator.faultsIn(WEST_REGION).clear();
+
+		// the west region fails every download: each failure waits longer than the one
+		// before (the delay once stayed the same, forever)
+		this.emulator.faultsIn(WEST_REGION).failEvery("GetParametersForImport", 1, KmsFaults.Fault.INTERNAL);
+		List<Duration> delays = new ArrayList<>();
+		for (int failure = 1; failure <= 3; failure++) {
+			Instant now = this.clock.instant();
+			this.lifecycle.runOnce();
+			JsonNode west = this.api.get("/api/v1/import-jobs/" + jobId).json().get("replicas").get(0);
+			assertThat(west.get("state").asString()).isEqualTo("NEEDS_PARAMETERS");
+			assertThat(west.get("lastError").get("code").asString()).isEqualTo("kms-internal-error");
+			Instant next = Instant.parse(west.get("nextAttemptAt").asString());
+			delays.add(Duration.between(now, next));
+			this.clock.set(next.plusSeconds(1));
+		}
+		// jittered in [d/2, d] for a delay d that doubles: the third is at least twice
+		// the first
+		assertThat(delays.get(2)).as("delays %s", delays).isGreaterThanOrEqualTo(delays.get(0).multipliedBy(2));
+
+		// a refusal that will not pass (the replica key is gone) fails the replica, and
+		// the job, instead of being retried without end
+		this.emulator.faultsIn(WEST_REGION).clear();
+		this.emulator.faultsIn(WEST_REGION).failEvery("GetParametersForImport", 1, "NotFoundException", 400);
+		this.lifecycle.runOnce();
+		this.emulator.faultsIn(WEST_REGION).clear();
+		JsonNode failed = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(failed.get("state").asString()).isEqualTo("FAILED");
+		assertThat(failed.get("lastError").get("code").asString()).isEqualTo("replica-import-failed");
+		assertThat(failed.get("replicas").get(0).get("state").asString()).isEqualTo("FAILED");
+		assertThat(failed.get("replicas").get(0).get("lastError").get("code").asString())
+			.isEqualTo("kms-key-not-found");
+		assertThat(failed.get("replicas").get(1).get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(history(jobId)).anyMatch(
+				c -> c.startsWith("new parameters for replica ") && c.contains("refused by KMS (kms-key-not-found)"));
 	}
 
 	@Test
