@@ -41,14 +41,16 @@ public class ExpiringKeys {
 	 * tenant (? ?, or all for null), that are their material's current import: no later
 	 * import of the same material into the key (the same instant: the lower id wins). A
 	 * key holding several materials (rotation) is listed once per material, each with its
-	 * own ValidTo. Read by ValidTo through the index on (state, material_valid_to), each
-	 * key's later imports through (kms_key_arn, imported_at): rows within the window
-	 * only, not every imported job.
+	 * own ValidTo. A key scheduled for deletion is not listed (its owner means to let it
+	 * go; cancelling the deletion lists it again at the next check). Read by ValidTo
+	 * through the index on (state, material_valid_to), each key's later imports through
+	 * (kms_key_arn, imported_at): rows within the window only, not every imported job.
 	 */
 	static final String CURRENT_MATERIAL_EXPIRING = """
 			from import_job j
 			where j.state in ('IMPORTED', 'IMPORTED_PENDING_ROTATION') and j.material_valid_to > ?
 			  and j.material_valid_to <= ? and (cast(? as varchar) is null or j.tenant = ?)
+			  and j.last_error_code is distinct from 'kms-key-pending-deletion'
 			  and not exists (select 1 from import_job n
 			      where n.kms_key_arn = j.kms_key_arn and n.state = 'IMPORTED' and n.id <> j.id
 			        and (n.key_material_id is null or j.key_material_id is null or n.key_material_id = j.key_material_id)

@@ -60,6 +60,9 @@ import io.keyport.wrapping.WrappingKeySpec;
 @DynamicUpdate
 class ImportJob {
 
+	/** The key of an imported job is scheduled for deletion (lastError only). */
+	static final String KEY_PENDING_DELETION = "kms-key-pending-deletion";
+
 	/** {@link #refreshPriority} of a job with a due date. */
 	static final int PRIORITY_DUE_DATE = 0;
 
@@ -1197,6 +1200,35 @@ class ImportJob {
 	/**
 	 * An imported job was compared with KMS and still matches; next comparison due then.
 	 */
+	/**
+	 * KMS shows the key scheduled for deletion, which its owner can still cancel: the job
+	 * stays IMPORTED and keeps any material in custody (destroyed only once the job
+	 * ends), says so in lastError (the first time also in its history) and leaves the
+	 * expiring-keys list; it is checked again by the deletion date. The key gone then
+	 * fails the job; a cancelled deletion clears the error ({@link #recordKeyInUse}).
+	 */
+	void recordKeyPendingDeletion(Instant deletionDate, String actor, Instant now, Instant nextCheck) {
+		String message = "the KMS key is scheduled for deletion on " + deletionDate
+				+ "; cancel the deletion to keep using it (until the key is deleted the job stays, with any material "
+				+ "kept in custody)";
+		if (!KEY_PENDING_DELETION.equals(this.lastErrorCode)) {
+			recordNote(message, KEY_PENDING_DELETION, actor, now);
+		}
+		this.lastErrorCode = KEY_PENDING_DELETION;
+		this.lastErrorMessage = truncate(message);
+		recordCheck(nextCheck);
+	}
+
+	/** A check found the key in use: a deletion seen before was cancelled. */
+	void recordKeyInUse(String actor, Instant now, Instant nextCheck) {
+		if (KEY_PENDING_DELETION.equals(this.lastErrorCode)) {
+			recordNote("the KMS key's deletion was cancelled; the job is watched as before", null, actor, now);
+			this.lastErrorCode = null;
+			this.lastErrorMessage = null;
+		}
+		recordCheck(nextCheck);
+	}
+
 	void recordCheck(Instant nextCheck) {
 		this.nextCheckAt = nextCheck;
 		clearWorkFailures();

@@ -538,10 +538,13 @@ public class ImportJobLifecycle {
 			return;
 		}
 		if (key.state() == KeyState.PENDING_DELETION) {
-			this.claims.update(claim,
-					j -> j.fail("kms-key-pending-deletion", "the KMS key is scheduled for deletion on "
-							+ key.deletionDate() + "; cancel the deletion and start a new job to keep using it", ACTOR,
-							now));
+			// reversible until the deletion date: the job ends only when the key is gone
+			Instant deletion = key.deletionDate();
+			this.claims.update(claim, j -> {
+				Instant regular = j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval());
+				j.recordKeyPendingDeletion(deletion, ACTOR, now,
+						deletion != null && deletion.isAfter(now) && deletion.isBefore(regular) ? deletion : regular);
+			});
 		}
 		else if (key.state() == KeyState.PENDING_IMPORT) {
 			this.claims.update(claim, j -> j.expireMaterial(validToPassed
@@ -554,8 +557,8 @@ public class ImportJobLifecycle {
 		else {
 			// past ValidTo with material still shown, KMS deletes it within a while: the
 			// next look backs off
-			this.claims.update(claim, j -> j
-				.recordCheck(j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
+			this.claims.update(claim, j -> j.recordKeyInUse(ACTOR, now,
+					j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
 		}
 	}
 

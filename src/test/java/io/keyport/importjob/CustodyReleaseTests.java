@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kms.KmsClient;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,6 +28,7 @@ import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.LazyKmsKey;
 import io.keyport.testsupport.PlaintextRegistry;
+import io.keyport.testsupport.TestInfrastructure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -139,6 +141,68 @@ class CustodyReleaseTests extends IntegrationTest {
 
 		assertThat(sealedRows(custodyId(jobId))).isOne();
 		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("custodyMaterialHeld").asBoolean()).isTrue();
+	}
+
+	@Test
+	void aKeyScheduledForDeletionKeepsItsJobAndCustodyMaterialUntilItIsGoneAndACancelledDeletionClearsTheNote() {
+		KmsClient kms = TestInfrastructure.kmsClient();
+		String doomedKey = createKey();
+		String doomed = createJob(doomedKey, "vault");
+		assertThat(upload(doomed, random()).status()).isEqualTo(200);
+		String reprievedKey = createKey();
+		String reprieved = createJob(reprievedKey, "vault");
+		assertThat(upload(reprieved, random()).status()).isEqualTo(200);
+		String doomedCustody = custodyId(doomed);
+		kms.scheduleKeyDeletion(r -> r.keyId(doomedKey).pendingWindowInDays(7));
+		kms.scheduleKeyDeletion(r -> r.keyId(reprievedKey).pendingWindowInDays(7));
+
+		for (int check = 0; check < 2; check++) {
+			this.clock.advance(Duration.ofHours(1).plusSeconds(1));
+			this.lifecycle.watchImportedJobs();
+			this.releases.releaseEndedJobs();
+		}
+
+		for (String job : List.of(doomed, reprieved)) {
+			JsonNode noted = this.api.get("/api/v1/import-jobs/" + job).json();
+			assertThat(noted.get("state").asString()).isEqualTo("IMPORTED");
+			assertThat(noted.get("lastError").get("code").asString()).isEqualTo("kms-key-pending-deletion");
+			assertThat(noted.get("custodyMaterialHeld").asBoolean()).as("custody kept while reversible").isTrue();
+			// said once, not at every check
+			assertThat(events(job)).filteredOn(cause -> cause.contains("scheduled for deletion")).hasSize(1);
+		}
+		assertThat(sealedRows(doomedCustody)).isOne();
+		assertThat(expiringKeyIds()).as("the owner means to let them go").doesNotContain(doomedKey, reprievedKey);
+
+		kms.cancelKeyDeletion(r -> r.keyId(reprievedKey));
+		kms.enableKey(r -> r.keyId(reprievedKey));
+		this.clock.advance(Duration.ofHours(1).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+		JsonNode back = this.api.get("/api/v1/import-jobs/" + reprieved).json();
+		assertThat(back.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(back.has("lastError")).isFalse();
+		assertThat(events(reprieved).getLast()).startsWith("the KMS key's deletion was cancelled");
+		assertThat(expiringKeyIds()).contains(reprievedKey).doesNotContain(doomedKey);
+
+		// past the deletion date KMS no longer knows the doomed key: its job ends, and
+		// only then its material is destroyed
+		this.clock.advance(Duration.ofDays(7));
+		this.lifecycle.watchImportedJobs();
+		this.releases.releaseEndedJobs();
+		JsonNode gone = this.api.get("/api/v1/import-jobs/" + doomed).json();
+		assertThat(gone.get("state").asString()).isEqualTo("FAILED");
+		assertThat(gone.get("lastError").get("code").asString()).isEqualTo("kms-key-not-found");
+		assertThat(sealedRows(doomedCustody)).isZero();
+		assertThat(state(reprieved)).isEqualTo("IMPORTED");
+		assertThat(sealedRows(custodyId(reprieved))).isOne();
+	}
+
+	private List<String> expiringKeyIds() {
+		return this.api.get("/api/v1/expiring-keys?within=P60D")
+			.json()
+			.get("keys")
+			.valueStream()
+			.map(k -> k.get("kmsKeyId").asString())
+			.toList();
 	}
 
 	private double releases(String outcome) {

@@ -266,7 +266,7 @@ class ImportJobLifecycleTests extends IntegrationTest {
 	}
 
 	@Test
-	void materialDeletedOutsideKeyportOrKeyPendingDeletionIsDetected() {
+	void materialDeletedOutsideKeyportOrAKeyDeletedAfterItsPendingWindowIsDetected() {
 		String deletedKey = createKey("SYMMETRIC_DEFAULT");
 		String deletedJob = importedJob(deletedKey);
 		String doomedKey = createKey("SYMMETRIC_DEFAULT");
@@ -282,9 +282,17 @@ class ImportJobLifecycleTests extends IntegrationTest {
 
 		assertThat(state(deletedJob)).isEqualTo("MATERIAL_EXPIRED");
 		assertThat(events(deletedJob).getLast().get("cause").asString()).contains("deleted outside Keyport");
-		assertThat(state(doomedJob)).isEqualTo("FAILED");
+		// a deletion its owner can still cancel: noted, not the end of the job
+		assertThat(state(doomedJob)).isEqualTo("IMPORTED");
 		assertThat(this.api.get("/api/v1/import-jobs/" + doomedJob).json().get("lastError").get("code").asString())
 			.isEqualTo("kms-key-pending-deletion");
+
+		// the deletion date passed: KMS no longer knows the key, the job fails
+		this.clock.advance(Duration.ofDays(7));
+		this.lifecycle.watchImportedJobs();
+		assertThat(state(doomedJob)).isEqualTo("FAILED");
+		assertThat(this.api.get("/api/v1/import-jobs/" + doomedJob).json().get("lastError").get("code").asString())
+			.isEqualTo("kms-key-not-found");
 	}
 
 	@Test
