@@ -175,8 +175,9 @@ public class CustodyRenewals {
 			ImportRequest request = job.withImportType(
 					new ImportRequest(job.kmsKeyArn(), parameters.importToken(), wrapped, job.expiration().model(),
 							validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec()));
-			outcome = this.kmsImports.reimport(job.kmsTarget(), request);
-			renewReplicas(job, reference, validTo, now, renewedReplicas);
+			holdOn(claim);
+			outcome = this.kmsImports.reimport(job.kmsTarget(), request, () -> holdOn(claim));
+			renewReplicas(claim, job, reference, validTo, now, renewedReplicas);
 		}
 		catch (RuntimeException ex) {
 			String code = (ex instanceof DescribedFailure described) ? described.code() : "custody-renewal-failed";
@@ -214,13 +215,14 @@ public class CustodyRenewals {
 	 * each with its own parameters from its own region; a replica renewed in an earlier
 	 * turn that another member failed is left alone.
 	 */
-	private void renewReplicas(ImportJob job, CustodyReference reference, Instant validTo, Instant now,
+	private void renewReplicas(JobClaim claim, ImportJob job, CustodyReference reference, Instant validTo, Instant now,
 			Map<String, String> renewed) {
 		for (ImportJobReplica replica : job.replicas()) {
 			if (replica.state() != ImportJobReplica.State.IMPORTED
 					|| replica.validBeyond(now.plus(this.renewal.before()))) {
 				continue;
 			}
+			holdOn(claim);
 			String target = replica.target();
 			this.budget.recordDownload(target);
 			ImportParameters parameters = this.kmsImports.download(target, replica.kmsKeyArn(), job.wrappingAlgorithm(),
@@ -231,7 +233,19 @@ public class CustodyRenewals {
 			EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
 			ImportRequest request = new ImportRequest(replica.kmsKeyArn(), parameters.importToken(), wrapped,
 					job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec());
-			renewed.put(target, this.kmsImports.reimport(target, request).result().keyMaterialId());
+			renewed.put(target,
+					this.kmsImports.reimport(target, request, () -> holdOn(claim)).result().keyMaterialId());
+		}
+	}
+
+	/**
+	 * The lease extended before the next KMS calls of the turn, or the turn stops: what
+	 * it renewed so far is recorded as for any failure, and the instance that holds the
+	 * job now renews the rest.
+	 */
+	private void holdOn(JobClaim claim) {
+		if (!this.claims.extendLease(claim.id(), claim.version())) {
+			throw new IllegalStateException("the lease on the job lapsed or was taken over during the renewal");
 		}
 	}
 

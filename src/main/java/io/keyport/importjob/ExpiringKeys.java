@@ -37,18 +37,19 @@ public class ExpiringKeys {
 	private volatile Instant gaugeRefreshedAt;
 
 	/**
-	 * Imported jobs (pending rotation too) whose material expires within (?, ?], of a
-	 * tenant (? ?, or all for null), that are their material's current import: no later
-	 * import of the same material into the key (the same instant: the lower id wins). A
-	 * key holding several materials (rotation) is listed once per material, each with its
-	 * own ValidTo. A key scheduled for deletion is not listed (its owner means to let it
-	 * go; cancelling the deletion lists it again at the next check). Read by ValidTo
-	 * through the index on (state, material_valid_to), each key's later imports through
-	 * (kms_key_arn, imported_at): rows within the window only, not every imported job.
+	 * Imported jobs (pending rotation or replicas too) whose material expires within (?,
+	 * ?], of a tenant (? ?, or all for null), that are their material's current import:
+	 * no later import of the same material into the key (the same instant: the lower id
+	 * wins). A key holding several materials (rotation) is listed once per material, each
+	 * with its own ValidTo. A key scheduled for deletion is not listed (its owner means
+	 * to let it go; cancelling the deletion lists it again at the next check). Read by
+	 * ValidTo through the index on (state, material_valid_to), each key's later imports
+	 * through (kms_key_arn, imported_at): rows within the window only, not every imported
+	 * job.
 	 */
 	static final String CURRENT_MATERIAL_EXPIRING = """
 			from import_job j
-			where j.state in ('IMPORTED', 'IMPORTED_PENDING_ROTATION') and j.material_valid_to > ?
+			where j.state in ('IMPORTED', 'IMPORTED_PENDING_ROTATION', 'REPLICATING') and j.material_valid_to > ?
 			  and j.material_valid_to <= ? and (cast(? as varchar) is null or j.tenant = ?)
 			  and j.last_error_code is distinct from 'kms-key-pending-deletion'
 			  and not exists (select 1 from import_job n

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
@@ -687,10 +688,14 @@ class ImportJob {
 			releaseLease();
 			return;
 		}
-		this.nextAttemptAt = this.replicas.stream()
-			.filter(r -> r.state() == ImportJobReplica.State.MATERIAL_WRAPPED
-					|| r.state() == ImportJobReplica.State.NEEDS_PARAMETERS)
-			.map(ImportJobReplica::nextAttemptAt)
+		// due at the earliest replica's attempt, and at the latest at the ValidTo, when
+		// the material expires before the remaining replicas took it
+		this.nextAttemptAt = Stream.concat(
+				this.replicas.stream()
+					.filter(r -> r.state() == ImportJobReplica.State.MATERIAL_WRAPPED
+							|| r.state() == ImportJobReplica.State.NEEDS_PARAMETERS)
+					.map(ImportJobReplica::nextAttemptAt),
+				Stream.of(this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES ? this.materialValidTo : null))
 			.filter(Objects::nonNull)
 			.min(Instant::compareTo)
 			.orElse(null);
@@ -978,10 +983,18 @@ class ImportJob {
 		releaseLease();
 	}
 
-	/** The imported material passed its ValidTo, or was deleted from the key. */
+	/**
+	 * The imported material passed its ValidTo, or was deleted from the key. The replicas
+	 * of a multi-Region job take it again with the next upload: they held it with the
+	 * same ValidTo.
+	 */
 	void expireMaterial(String cause, String actor, Instant now) {
-		transition(ImportJobState.MATERIAL_EXPIRED, "expire the material of", cause, null, actor, now);
+		transition(ImportJobState.MATERIAL_EXPIRED, "expire the material of",
+				this.replicas.isEmpty() ? cause : cause + "; the replicas take the material again with the next upload",
+				null, actor, now);
+		this.replicas.forEach(ImportJobReplica::awaitReimport);
 		this.nextCheckAt = null;
+		this.nextAttemptAt = null;
 		releaseLease();
 	}
 

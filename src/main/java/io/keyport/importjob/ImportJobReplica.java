@@ -296,6 +296,23 @@ class ImportJobReplica {
 		return this.parameterFailures;
 	}
 
+	/**
+	 * The job's material expired (or left the primary key): the replica takes it again
+	 * with the job's next upload, under parameters of its own downloaded then. It held
+	 * the material with the job's ValidTo, so it lost it too.
+	 */
+	void awaitReimport() {
+		if (this.state == State.FAILED) {
+			return;
+		}
+		this.state = State.WAITING_FOR_MATERIAL;
+		dropSecrets();
+		this.parametersValidTo = null;
+		this.parameterFailures = 0;
+		this.lastErrorCode = null;
+		this.lastErrorMessage = null;
+	}
+
 	void fail() {
 		this.state = State.FAILED;
 		dropSecrets();

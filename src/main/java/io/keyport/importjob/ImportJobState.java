@@ -69,8 +69,10 @@ public enum ImportJobState {
 		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, REPLICATING, IMPORTED, IMPORTED_PENDING_ROTATION,
 				PARAMETERS_FETCHED, PARAMETERS_EXPIRED, FAILED, CANCELLED);
 		// a multi-Region job once its primary holds the material: IMPORTED when the last
-		// replica is; a replica that can never take it fails the job
-		REPLICATING.next = EnumSet.of(IMPORTED, SUPERSEDED, FAILED, CANCELLED);
+		// replica is; a replica that can never take it fails the job; MATERIAL_EXPIRED
+		// when
+		// the ValidTo passes first (no replica can take the material after it)
+		REPLICATING.next = EnumSet.of(IMPORTED, MATERIAL_EXPIRED, SUPERSEDED, FAILED, CANCELLED);
 		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, SUPERSEDED, FAILED);
 		// rotated: the material became the key's current one; expired or deleted before
 		// the rotation: the same material is imported again, then rotated

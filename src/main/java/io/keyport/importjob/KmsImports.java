@@ -58,10 +58,13 @@ class KmsImports {
 
 	private final KeyRotations rotations;
 
+	private final LifecycleClaims claims;
+
 	KmsImports(KmsTargets targets, ImportJobStore store, ImportJobProperties properties, LifecycleProperties lifecycle,
 			ImportJobMetrics metrics, Supersession supersession, Clock clock,
-			PlatformTransactionManager transactionManager, KeyRotations rotations) {
+			PlatformTransactionManager transactionManager, KeyRotations rotations, LifecycleClaims claims) {
 		this.rotations = rotations;
+		this.claims = claims;
 		this.targets = targets;
 		this.store = store;
 		this.properties = properties;
@@ -93,7 +96,12 @@ class KmsImports {
 		ImportResult result;
 		String note = null;
 		try {
-			claimedVersion = deleteMaterialBeforeReimport(kms, id, claimedVersion, request, actor);
+			long held = deleteMaterialBeforeReimport(kms, id, claimedVersion, request, actor);
+			if (held != claimedVersion && !this.claims.extendLease(id.value(), held)) {
+				// two calls so far (describe, delete): never a third under a lapsed lease
+				throw new IllegalStateException("the lease on job " + id + " lapsed before its import");
+			}
+			claimedVersion = held;
 			result = kms.importKeyMaterial(request);
 		}
 		catch (KmsException ex) {
@@ -178,14 +186,18 @@ class KmsImports {
 	 * Sends material kept in custody again (a renewal, no job claim of its own to
 	 * record): a provider that imports only into keys without material has the key's
 	 * current material deleted first, as for any re-import.
+	 * @param beforeImport run between the deletion and the import (the caller extends its
+	 * lease, see {@link LeaseSettings#CALLS_PER_LEASE})
 	 */
-	Reimported reimport(String target, ImportRequest request) {
+	Reimported reimport(String target, ImportRequest request, Runnable beforeImport) {
 		KmsProvider kms = this.targets.get(target).kms();
 		boolean deleted = false;
 		if (!kms.acceptsImportIn(KeyState.ENABLED)
 				&& deletesBeforeReimport(kms, kms.describeKey(request.keyId()).state())) {
 			kms.deleteImportedKeyMaterial(request.keyId());
 			deleted = true;
+			// two calls so far: the caller extends its lease before the third
+			beforeImport.run();
 		}
 		ImportResult result = kms.importKeyMaterial(request);
 		this.metrics.imported(target);

@@ -9,11 +9,11 @@ import org.springframework.stereotype.Component;
 import io.keyport.kms.KmsTargets;
 
 /**
- * Refuses to start with a lease shorter than one job's KMS work can take (the wait for a
- * pacing permit plus the call's timeout, as the KMS provider reports them): such a lease
- * could lapse while the call still runs, and another instance would do the same work.
- * Also refuses the lease's former property name, which would otherwise be ignored without
- * a word.
+ * Refuses to start with a lease shorter than one step of a job's KMS work can take (up to
+ * {@link #CALLS_PER_LEASE} calls, each the wait for a pacing permit plus the call's
+ * timeout, as the KMS provider reports them): such a lease could lapse while the call
+ * still runs, and another instance would do the same work. Also refuses the lease's
+ * former property name, which would otherwise be ignored without a word.
  */
 @Component
 class LeaseSettings {
@@ -54,11 +54,22 @@ class LeaseSettings {
 		}
 	}
 
+	/**
+	 * The most KMS calls a job's work makes between two extensions of its lease: a
+	 * re-import into a key that takes material only while pending import (DescribeKey and
+	 * DeleteImportedKeyMaterial, then the lease is extended for the ImportKeyMaterial).
+	 * Work of more calls (a custody renewal with replicas, a replica turn) extends the
+	 * lease between such steps.
+	 */
+	static final int CALLS_PER_LEASE = 2;
+
 	static void check(Duration leaseDuration, Duration longestCall) {
-		if (leaseDuration.compareTo(longestCall) <= 0) {
-			throw new IllegalStateException(PROPERTY + " (" + leaseDuration + ") must exceed the longest KMS call ("
-					+ longestCall + "): the client's call timeout "
-					+ "(keyport.kms.aws.api-call-timeout for AWS) plus keyport.kms.rate-limits.max-wait");
+		Duration step = longestCall.multipliedBy(CALLS_PER_LEASE);
+		if (leaseDuration.compareTo(step) <= 0) {
+			throw new IllegalStateException(PROPERTY + " (" + leaseDuration + ") must exceed " + CALLS_PER_LEASE
+					+ " times the longest KMS call (" + longestCall + "), the most calls one step of a job's work "
+					+ "makes: the client's call timeout (keyport.kms.aws.api-call-timeout for AWS) plus "
+					+ "keyport.kms.rate-limits.max-wait");
 		}
 	}
 

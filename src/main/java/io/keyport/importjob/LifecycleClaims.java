@@ -98,10 +98,22 @@ class LifecycleClaims {
 	 * is no longer held.
 	 */
 	private boolean renewLease(JobClaim claim) {
+		return extendLease(claim.id(), claim.version());
+	}
+
+	/**
+	 * Extends this instance's lease on the job at the version this turn holds, before
+	 * another KMS call of the same turn: a turn of several calls (a custody renewal with
+	 * replicas, a replica turn) would otherwise outlast a lease checked against one call
+	 * ({@link LeaseSettings}), and another instance would take the job over mid-turn.
+	 * @return false when the lease is no longer held (taken over, or the job changed):
+	 * the turn stops
+	 */
+	boolean extendLease(UUID id, long version) {
 		Instant until = this.clock.instant().plus(this.properties.leaseDuration());
 		return this.jdbc.update(
 				"update import_job set lease_until = ? where id = ? and lease_owner = ? and version = ?",
-				Timestamp.from(until), claim.id(), this.properties.instanceId(), claim.version()) == 1;
+				Timestamp.from(until), id, this.properties.instanceId(), version) == 1;
 	}
 
 	/**

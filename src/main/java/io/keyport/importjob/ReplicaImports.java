@@ -164,7 +164,22 @@ class ReplicaImports {
 		long version = claimedVersion;
 		Instant now = this.clock.instant();
 		ImportJob job = this.tx.execute(status -> this.store.loadAtVersion(id, claimedVersion));
+		if (job.state() == ImportJobState.REPLICATING && job.validToPassedAt(now)) {
+			// no replica takes the material after its ValidTo, and the primary and the
+			// replicas that hold it lose it now: the whole job is imported again
+			record(id, version, j -> j.expireMaterial("material expired at " + j.expiration().validTo()
+					+ " before every replica took it; refresh the parameters with a new validTo and upload the same "
+					+ "material again", ACTOR, now));
+			return;
+		}
 		for (ImportJobReplica replica : job.replicas()) {
+			// each replica's step (new parameters, its import) under a lease extended for
+			// it: a turn over many replicas would outlast a lease checked against one
+			// step
+			if (!this.claims.extendLease(id.value(), version)) {
+				log.info("Import job {}: lease lost during the replica turn; the job's holder goes on", id);
+				return;
+			}
 			String target = replica.target();
 			if (replica.state() == ImportJobReplica.State.MATERIAL_WRAPPED && replica.parametersExpiredAt(now)) {
 				version = record(id, version, j -> j.recordReplicaTokenLapsed(target, ACTOR, now));

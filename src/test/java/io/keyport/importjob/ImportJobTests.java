@@ -300,8 +300,9 @@ class ImportJobTests {
 				EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.REPLICATING, ImportJobState.IMPORTED,
 						ImportJobState.IMPORTED_PENDING_ROTATION, ImportJobState.PARAMETERS_FETCHED,
 						ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
-			case REPLICATING -> EnumSet.of(ImportJobState.IMPORTED, ImportJobState.SUPERSEDED, ImportJobState.FAILED,
-					ImportJobState.CANCELLED);
+			// MATERIAL_EXPIRED: the ValidTo passed before every replica took the material
+			case REPLICATING -> EnumSet.of(ImportJobState.IMPORTED, ImportJobState.MATERIAL_EXPIRED,
+					ImportJobState.SUPERSEDED, ImportJobState.FAILED, ImportJobState.CANCELLED);
 			case IMPORTED ->
 				EnumSet.of(ImportJobState.MATERIAL_EXPIRED, ImportJobState.SUPERSEDED, ImportJobState.FAILED);
 			// rotated, or its material left KMS before the rotation

@@ -27,6 +27,22 @@ class LeaseSettingsTests {
 			.withMessageContaining("max-wait");
 	}
 
+	/**
+	 * A re-import into a Huawei key makes two calls (describe, delete) before its lease
+	 * is extended for the import: a lease covering one call could lapse in the second.
+	 * The Huawei defaults (30 s timeout, 10 s wait) pass with the 2-minute lease.
+	 */
+	@Test
+	void leaseThatCoversOneCallButNotTwoIsRefusedAtStartup() {
+		assertThatNoException().isThrownBy(() -> LeaseSettings.check(Duration.ofMinutes(2), Duration.ofSeconds(40)));
+		assertThatNoException().isThrownBy(() -> LeaseSettings.check(Duration.ofSeconds(51), Duration.ofSeconds(25)));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> LeaseSettings.check(Duration.ofSeconds(50), Duration.ofSeconds(25)))
+			.withMessageContaining("keyport.lifecycle.lease-duration")
+			.withMessageContaining("api-call-timeout")
+			.withMessageContaining("max-wait");
+	}
+
 	@Test
 	void leaseNoLongerThanOnDemandWaitPlusTheLongestCallIsRefusedAtStartup() {
 		assertThatNoException().isThrownBy(() -> LeaseSettings.checkOnDemand(Duration.ofMinutes(2),

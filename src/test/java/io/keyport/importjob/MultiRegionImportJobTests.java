@@ -3,13 +3,17 @@ package io.keyport.importjob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,6 +127,9 @@ class MultiRegionImportJobTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	ReplicaImports replicaImports;
 
 	@Autowired
 	MeterRegistry meters;
@@ -323,6 +330,134 @@ class MultiRegionImportJobTests {
 		assertThat(failed.get("replicas").get(1).get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(history(jobId)).anyMatch(
 				c -> c.startsWith("new parameters for replica ") && c.contains("refused by KMS (kms-key-not-found)"));
+	}
+
+	@Test
+	void materialExpiringBeforeEveryReplicaTookItExpiresTheJobAndTheNextUploadImportsItEverywhereAgain() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Instant validTo = this.clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
+		body.put("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+		// the west replica's token is refused; without custody it then waits for an
+		// upload that does not come
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		byte[] material = randomMaterial();
+		assertThat(uploadPlaintext(jobId, material.clone()).json().get("state").asString()).isEqualTo("REPLICATING");
+		this.emulator.faultsIn(WEST_REGION).clear();
+		this.lifecycle.runOnce();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("replicas").get(0).get("state").asString())
+			.isEqualTo("NEEDS_UPLOAD");
+		// listed as expiring while it replicates: the primary's material expires all
+		// the same
+		assertThat(this.api.get("/api/v1/expiring-keys?within=P7D").json().get("keys").valueStream())
+			.anySatisfy(k -> assertThat(k.get("jobId").asString()).isEqualTo(jobId));
+
+		this.clock.set(validTo.plusSeconds(1));
+		this.lifecycle.runOnce();
+
+		JsonNode expired = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(expired.get("state").asString()).isEqualTo("MATERIAL_EXPIRED");
+		assertThat(history(jobId).getLast()).contains("before every replica took it")
+			.contains("the replicas take the material again with the next upload");
+		assertThat(expired.get("replicas").valueStream().map(r -> r.get("state").asString()))
+			.containsOnly("WAITING_FOR_MATERIAL");
+
+		// a new ValidTo and the same material: the primary and both replicas take it
+		// again
+		Instant newValidTo = validTo.plus(Duration.ofDays(30));
+		Response refreshed = this.api.postJson("/api/v1/import-jobs/" + jobId + "/refresh-parameters", ApiClient
+			.json(Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", newValidTo.toString()))));
+		assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+		Response uploaded = uploadPlaintext(jobId, material);
+		assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(200);
+		assertThat(uploaded.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		for (String region : List.of(this.emulator.region(), WEST_REGION, EUROPE_REGION)) {
+			KeyMetadata metadata = client(region).describeKey(r -> r.keyId(key.keyId())).keyMetadata();
+			assertThat(metadata.keyStateAsString()).as(region).isEqualTo("Enabled");
+			assertThat(metadata.validTo()).as(region).isEqualTo(newValidTo);
+		}
+	}
+
+	@Test
+	void anImportedMultiRegionJobWhoseMaterialExpiredImportsItIntoEveryReplicaAgainNotOnlyThePrimary() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Instant validTo = this.clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
+		body.put("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+		byte[] material = randomMaterial();
+		assertThat(uploadPlaintext(jobId, material.clone()).json().get("state").asString()).isEqualTo("IMPORTED");
+
+		this.clock.set(validTo.plusSeconds(1));
+		this.lifecycle.runOnce();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
+			.isEqualTo("MATERIAL_EXPIRED");
+
+		Instant newValidTo = validTo.plus(Duration.ofDays(30));
+		Response refreshed = this.api.postJson("/api/v1/import-jobs/" + jobId + "/refresh-parameters", ApiClient
+			.json(Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", newValidTo.toString()))));
+		assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+		Response uploaded = uploadPlaintext(jobId, material);
+		assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(200);
+		assertThat(uploaded.json().get("state").asString()).isEqualTo("IMPORTED");
+		// the replicas lost the material at the same ValidTo: they were imported again
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		for (String region : List.of(WEST_REGION, EUROPE_REGION)) {
+			KeyMetadata metadata = client(region).describeKey(r -> r.keyId(key.keyId())).keyMetadata();
+			assertThat(metadata.keyStateAsString()).as(region).isEqualTo("Enabled");
+			assertThat(metadata.validTo()).as(region).isEqualTo(newValidTo);
+		}
+	}
+
+	@Test
+	void aReplicaTurnExtendsTheJobsLeaseBeforeEachReplicaSoASlowRegionCannotLetItLapse() throws Exception {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		// both replicas keep their wrapped copies for a retry
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		this.emulator.faultsIn(EUROPE_REGION).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		JsonNode job = uploadPlaintext(jobId, randomMaterial()).json();
+		assertThat(job.get("replicas").valueStream().map(r -> r.get("state").asString()))
+			.containsOnly("MATERIAL_WRAPPED");
+		this.emulator.faultsIn(WEST_REGION).clear();
+		this.emulator.faultsIn(EUROPE_REGION).clear();
+		this.clock.advance(Duration.ofHours(1));
+		// the west import is slow; while it runs, more than a lease's time passes
+		this.emulator.faultsIn(WEST_REGION).latency("ImportKeyMaterial", Duration.ofMillis(1500));
+		long westCalls = this.emulator.callCountIn(WEST_REGION, "ImportKeyMaterial");
+		boolean extendedInTime = false;
+		try {
+			CompletableFuture<Integer> turn = CompletableFuture.supplyAsync(this.replicaImports::retryDueReplicas);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+			while (this.emulator.callCountIn(WEST_REGION, "ImportKeyMaterial") == westCalls
+					&& System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			this.clock.advance(Duration.ofMinutes(3));
+			Instant lapsed = this.clock.instant();
+			while (!turn.isDone()) {
+				Timestamp until = this.jdbc.queryForObject("select lease_until from import_job where id = ?::uuid",
+						Timestamp.class, jobId);
+				extendedInTime |= until != null && until.toInstant().isAfter(lapsed);
+				Thread.sleep(20);
+			}
+			assertThat(turn.get(30, TimeUnit.SECONDS)).isPositive();
+		}
+		finally {
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+		assertThat(extendedInTime).as("the lease was extended before the europe replica's step").isTrue();
+		JsonNode imported = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(imported.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(imported.get("replicas").valueStream().map(r -> r.get("state").asString())).containsOnly("IMPORTED");
 	}
 
 	@Test
