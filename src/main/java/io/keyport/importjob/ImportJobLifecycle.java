@@ -94,12 +94,15 @@ public class ImportJobLifecycle {
 
 	private final KeyRotations rotations;
 
+	private final CustodyOrphans orphans;
+
 	ImportJobLifecycle(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, LifecycleProperties properties,
 			LifecycleClaims claims, Clock clock, ExpiringKeys expiringKeys, ImportJobMetrics metrics,
 			ObservationRegistry observations, PlatformTransactionManager transactionManager, Supersession supersession,
 			RefreshBudget budget, ClientActivity activity, CustodyRenewals renewals, CustodyReleases releases,
-			ReplicaImports replicas, KeyRotations rotations) {
+			ReplicaImports replicas, KeyRotations rotations, CustodyOrphans orphans) {
 		this.rotations = rotations;
+		this.orphans = orphans;
 		this.renewals = renewals;
 		this.releases = releases;
 		this.replicas = replicas;
@@ -134,7 +137,7 @@ public class ImportJobLifecycle {
 				// retried in the same run as its import
 				int rotated = this.rotations.rotateDue();
 				RunSummary summary = new RunSummary(refreshed, retried, watchImportedJobs(), settleOnDemandJobs(),
-						renewed, replicated, this.releases.releaseEndedJobs(), rotated);
+						renewed, replicated, this.releases.releaseEndedJobs(), rotated, this.orphans.sweepIfDue());
 				this.expiringKeys.refreshGaugeIfStale();
 				return summary;
 			});
@@ -152,9 +155,11 @@ public class ImportJobLifecycle {
 	 * attempt failed and was backed off)
 	 * @param rotations rotation jobs whose rotation was due (rotated, or the attempt
 	 * failed and was backed off)
+	 * @param custodyOrphans custody material no job refers to, destroyed (swept every
+	 * {@link CustodyOrphans#EVERY})
 	 */
 	public record RunSummary(int parameterRefreshes, int importAttempts, int importedChecks, int onDemandSettled,
-			int custodyRenewals, int replicaTurns, int custodyReleases, int rotations) {
+			int custodyRenewals, int replicaTurns, int custodyReleases, int rotations, int custodyOrphans) {
 	}
 
 	// --- due work: each arm matches a partial index of V9 or V11 (target, due time).

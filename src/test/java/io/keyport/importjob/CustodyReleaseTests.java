@@ -21,6 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.keyport.custody.Custodians;
+import io.keyport.custody.CustodyReference;
 import io.keyport.emulator.KmsFaults;
 import io.keyport.retention.RetentionRun;
 import io.keyport.testsupport.ApiClient;
@@ -29,6 +31,8 @@ import io.keyport.testsupport.IntegrationTest;
 import io.keyport.testsupport.LazyKmsKey;
 import io.keyport.testsupport.PlaintextRegistry;
 import io.keyport.testsupport.TestInfrastructure;
+import io.keyport.wrapping.KeyMaterial;
+import io.keyport.wrapping.KeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +62,12 @@ class CustodyReleaseTests extends IntegrationTest {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	CustodyOrphans orphans;
+
+	@Autowired
+	Custodians custodians;
 
 	ApiClient api;
 
@@ -203,6 +213,54 @@ class CustodyReleaseTests extends IntegrationTest {
 			.valueStream()
 			.map(k -> k.get("kmsKeyId").asString())
 			.toList();
+	}
+
+	@Test
+	void materialStoredByAnUploadThatNeverRecordedItIsDestroyedAfterTheGraceAndReferencedMaterialIsKept() {
+		// a job whose material is in custody, and material stored the way an upload
+		// stores it, never recorded on a job (the instance died before its claim)
+		String jobId = createJob(createKey(), "vault");
+		assertThat(upload(jobId, random()).status()).isEqualTo(200);
+		String kept = custodyId(jobId);
+		CustodyReference orphan = this.custodians.get("vault")
+			.store(KeyMaterial.takeOwnership(random()), KeySpec.SYMMETRIC_DEFAULT);
+		double destroyedBefore = orphans("destroyed");
+
+		// within the grace an upload may still be about to record its material
+		this.orphans.sweep(this.clock.instant());
+		assertThat(sealedRows(orphan.id())).isOne();
+
+		this.clock.advance(CustodyOrphans.GRACE.plusSeconds(1));
+		assertThat(this.orphans.sweep(this.clock.instant())).isPositive();
+
+		assertThat(sealedRows(orphan.id())).isZero();
+		assertThat(sealedRows(kept)).as("material a job refers to").isOne();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("custodyMaterialHeld").asBoolean()).isTrue();
+		assertThat(orphans("destroyed")).isGreaterThanOrEqualTo(destroyedBefore + 1);
+	}
+
+	@Test
+	void theOrphanSweepRunsAtMostOncePerItsIntervalOnAnInstance() {
+		// long after any earlier sweep of this instance: this one runs
+		this.clock.advance(CustodyOrphans.EVERY.multipliedBy(2));
+		this.orphans.sweepIfDue();
+		CustodyReference orphan = this.custodians.get("vault")
+			.store(KeyMaterial.takeOwnership(random()), KeySpec.SYMMETRIC_DEFAULT);
+		// past the grace at once
+		this.jdbc.update("update custody_material set created_at = created_at - interval '2 hours' where id = ?::uuid",
+				orphan.id());
+
+		this.orphans.sweepIfDue();
+		assertThat(sealedRows(orphan.id())).as("swept a moment ago: not again yet").isOne();
+
+		this.clock.advance(CustodyOrphans.EVERY.plusSeconds(1));
+		this.orphans.sweepIfDue();
+		assertThat(sealedRows(orphan.id())).isZero();
+	}
+
+	private double orphans(String outcome) {
+		Counter counter = this.meters.find("keyport.custody.orphans").tag("outcome", outcome).counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	private double releases(String outcome) {

@@ -432,6 +432,8 @@ class MultiRegionImportJobTests {
 		this.clock.advance(Duration.ofHours(1));
 		// the west import is slow; while it runs, more than a lease's time passes
 		this.emulator.faultsIn(WEST_REGION).latency("ImportKeyMaterial", Duration.ofMillis(1500));
+		// and the europe import slow enough for the poll below to see its step's lease
+		this.emulator.faultsIn(EUROPE_REGION).latency("ImportKeyMaterial", Duration.ofMillis(600));
 		long westCalls = this.emulator.callCountIn(WEST_REGION, "ImportKeyMaterial");
 		boolean extendedInTime = false;
 		try {
@@ -453,6 +455,7 @@ class MultiRegionImportJobTests {
 		}
 		finally {
 			this.emulator.faultsIn(WEST_REGION).clear();
+			this.emulator.faultsIn(EUROPE_REGION).clear();
 		}
 		assertThat(extendedInTime).as("the lease was extended before the europe replica's step").isTrue();
 		JsonNode imported = this.api.get("/api/v1/import-jobs/" + jobId).json();
