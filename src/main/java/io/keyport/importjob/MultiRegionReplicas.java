@@ -88,6 +88,12 @@ class MultiRegionReplicas {
 								+ "per other region.");
 			}
 			boolean listed = key.multiRegion().replicas().stream().anyMatch(r -> r.region().equals(target.region()));
+			if (!listed
+					&& target.kms().accountId().filter(account -> !account.equals(account(key.arn()))).isPresent()) {
+				// ReplicateKey would create the replica in the key's account, where this
+				// target could never import into it: refused before anything is created
+				throw otherAccount(target, key);
+			}
 			replicas.add(new Replica(target, listed ? describeReplica(target, key) : null));
 		}
 		return replicas;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.keyport.wrapping.ImportRules;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -138,6 +139,15 @@ public interface KmsProvider {
 	 */
 	default boolean supportsRotation() {
 		return false;
+	}
+
+	/**
+	 * The account the target's credentials act in, asked of the provider once (AWS: STS
+	 * GetCallerIdentity, which needs no permission); empty when unknown. A replica target
+	 * of another account is refused with it before anything is created in KMS.
+	 */
+	default Optional<String> accountId() {
+		return Optional.empty();
 	}
 
 	/**

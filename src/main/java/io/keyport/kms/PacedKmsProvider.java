@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
@@ -76,6 +77,12 @@ public final class PacedKmsProvider implements KmsProvider {
 	@Override
 	public boolean acceptsAlias(String alias) {
 		return this.delegate.acceptsAlias(alias);
+	}
+
+	/** Not a KMS call: neither paced nor audited. */
+	@Override
+	public Optional<String> accountId() {
+		return this.delegate.accountId();
 	}
 
 	@Override

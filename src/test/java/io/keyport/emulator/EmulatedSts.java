@@ -138,12 +138,23 @@ final class EmulatedSts {
 		if (action == null) {
 			throw new StsError("MissingAction", 400, "Missing Action");
 		}
+		if ("GetCallerIdentity".equals(action)) {
+			return getCallerIdentity(callerAccount);
+		}
 		if (!"AssumeRole".equals(action)) {
 			throw new StsError("InvalidAction", 400,
 					"Could not find operation " + action + " for version " + form.get("Version"));
 		}
 		this.assumeRoleCalls.incrementAndGet();
 		return assumeRole(form, callerAccount);
+	}
+
+	/** The calling credentials' account, as AWS answers it (no permission needed). */
+	private static String getCallerIdentity(String callerAccount) {
+		return "<GetCallerIdentityResponse xmlns=\"" + NAMESPACE + "\"><GetCallerIdentityResult><Arn>arn:aws:iam::"
+				+ callerAccount + ":user/keyport</Arn><UserId>AIDA" + randomKeyCharacters(17) + "</UserId><Account>"
+				+ callerAccount + "</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>"
+				+ UUID.randomUUID() + "</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
 	}
 
 	private String assumeRole(Map<String, String> form, String callerAccount) {

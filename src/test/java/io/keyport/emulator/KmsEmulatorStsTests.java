@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.kms.model.OriginType;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.StsException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,11 +157,28 @@ class KmsEmulatorStsTests {
 	}
 
 	@Test
+	void getCallerIdentityAnswersTheAccountOfTheCallersCredentials() {
+		assertThat(sts.getCallerIdentity().account()).isEqualTo(emulator.accountId());
+		Credentials session = sts
+			.assumeRole((request) -> request.roleArn(OPEN_ROLE).roleSessionName("keyport-identity"))
+			.credentials();
+		try (StsClient assumed = StsClient.builder()
+			.endpointOverride(emulator.endpoint())
+			.region(Region.US_EAST_1)
+			.credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(session.accessKeyId(),
+					session.secretAccessKey(), session.sessionToken())))
+			.httpClientBuilder(ApacheHttpClient.builder())
+			.build()) {
+			assertThat(assumed.getCallerIdentity().account()).isEqualTo("333344445555");
+		}
+	}
+
+	@Test
 	void otherStsActionsAreAnsweredInvalidActionInXml() throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/"))
 				.header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-				.POST(HttpRequest.BodyPublishers.ofString("Action=GetCallerIdentity&Version=2011-06-15"))
+				.POST(HttpRequest.BodyPublishers.ofString("Action=GetSessionToken&Version=2011-06-15"))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("text/xml");

@@ -464,6 +464,28 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aReplicaTargetOfAnotherAccountIsRefusedBeforeAReplicaIsCreatedWhereTheKeyHasNone() {
+		// no replica in the other target's region yet: ReplicateKey would create one in
+		// the key's account, which that target could never import into
+		KeyMetadata key = multiRegionKey(WEST_REGION);
+		long replications = this.emulator.callCount("ReplicateKey");
+
+		refusedAlike(body(key.keyId(), EAST, OTHER), 422, "replica-other-account");
+
+		assertThat(this.emulator.callCount("ReplicateKey")).as("nothing created").isEqualTo(replications);
+		assertThat(TestInfrastructure.kmsClient()
+			.describeKey(r -> r.keyId(key.keyId()))
+			.keyMetadata()
+			.multiRegionConfiguration()
+			.replicaKeys()).extracting(k -> k.region()).containsExactly(WEST_REGION);
+		// a target of the key's own account still gets its replica created
+		Response created = createJob(key.keyId(), WEST, EUROPE);
+		assertThat(created.json().get("replicas").valueStream().map(r -> r.get("region").asString()))
+			.containsExactly(WEST_REGION, EUROPE_REGION);
+		assertThat(this.emulator.callCount("ReplicateKey")).isEqualTo(replications + 1);
+	}
+
+	@Test
 	void replicaWhoseTokenLapsedInACustodyJobIsWrappedAgainByTheCustodianWithoutANewUpload() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createCustodyJob(key, Map.of());

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -84,7 +85,20 @@ class AwsKmsProvider implements KmsProvider {
 
 	private final Duration longestCall;
 
+	private final Supplier<Optional<String>> account;
+
+	private volatile String accountId;
+
 	AwsKmsProvider(KmsClient kms) {
+		this(kms, Optional::empty);
+	}
+
+	/**
+	 * @param account asks STS for the account of the client's credentials; called until
+	 * it answers, then remembered
+	 */
+	AwsKmsProvider(KmsClient kms, Supplier<Optional<String>> account) {
+		this.account = account;
 		this.kms = kms;
 		// the region the client really uses: configured, or resolved by the SDK's chain
 		// when it was built
@@ -95,6 +109,16 @@ class AwsKmsProvider implements KmsProvider {
 			.overrideConfiguration()
 			.apiCallTimeout()
 			.orElse(Duration.ofDays(1));
+	}
+
+	@Override
+	public Optional<String> accountId() {
+		String known = this.accountId;
+		if (known == null) {
+			known = this.account.get().orElse(null);
+			this.accountId = known;
+		}
+		return Optional.ofNullable(known);
 	}
 
 	@Override

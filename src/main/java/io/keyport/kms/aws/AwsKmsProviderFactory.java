@@ -3,6 +3,8 @@ package io.keyport.kms.aws;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -64,14 +66,61 @@ class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
 	public KmsProvider create(String name, KmsTargetSettings settings) {
 		check(name, settings);
 		Region region = region(settings);
-		KmsClientBuilder builder = configure(KmsClient.builder(), region)
-			.credentialsProvider(credentials(name, settings, region));
+		AwsCredentialsProvider credentials = credentials(name, settings, region);
+		KmsClientBuilder builder = configure(KmsClient.builder(), region).credentialsProvider(credentials);
 		URI endpoint = endpoint(settings);
 		if (endpoint != null) {
 			builder.endpointOverride(endpoint);
 		}
 		KmsClient kms = own(builder.build());
-		return new AwsKmsProvider(kms);
+		return new AwsKmsProvider(kms, new CallerAccount(name, region, credentials));
+	}
+
+	/**
+	 * The account the target's credentials act in (GetCallerIdentity needs no
+	 * permission); empty, and asked again next time, when STS cannot answer now. The STS
+	 * client is built on first use: most targets never name a replica.
+	 */
+	private final class CallerAccount implements Supplier<Optional<String>> {
+
+		private final String target;
+
+		private final Region region;
+
+		private final AwsCredentialsProvider credentials;
+
+		private StsClient sts;
+
+		CallerAccount(String target, Region region, AwsCredentialsProvider credentials) {
+			this.target = target;
+			this.region = region;
+			this.credentials = credentials;
+		}
+
+		@Override
+		public synchronized Optional<String> get() {
+			try {
+				if (this.sts == null) {
+					this.sts = own(sts(this.region).credentialsProvider(this.credentials).build());
+				}
+				return Optional.of(this.sts.getCallerIdentity().account());
+			}
+			catch (RuntimeException ex) {
+				log.warn("Target {}: the account of its credentials is unknown for now (STS GetCallerIdentity: {})",
+						this.target, ex.toString());
+				return Optional.empty();
+			}
+		}
+
+	}
+
+	/** An STS client of the region, at the configured STS endpoint if one is set. */
+	private StsClientBuilder sts(Region region) {
+		StsClientBuilder sts = configure(StsClient.builder(), region);
+		if (this.properties.stsEndpoint() != null) {
+			sts.endpointOverride(this.properties.stsEndpoint());
+		}
+		return sts;
 	}
 
 	/** Today's per-operation pace, now per target. */
@@ -152,12 +201,8 @@ class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
 		if (settings.roleArn() == null) {
 			return own(DefaultCredentialsProvider.builder().build());
 		}
-		StsClientBuilder sts = configure(StsClient.builder(), region)
-			.credentialsProvider(own(DefaultCredentialsProvider.builder().build()));
-		if (this.properties.stsEndpoint() != null) {
-			sts.endpointOverride(this.properties.stsEndpoint());
-		}
-		StsClient stsClient = own(sts.build());
+		StsClient stsClient = own(
+				sts(region).credentialsProvider(own(DefaultCredentialsProvider.builder().build())).build());
 		String sessionName = sessionName(name);
 		StsAssumeRoleCredentialsProvider assumed = own(StsAssumeRoleCredentialsProvider.builder()
 			.stsClient(stsClient)
