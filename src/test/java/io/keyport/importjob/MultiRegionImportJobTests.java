@@ -336,11 +336,7 @@ class MultiRegionImportJobTests {
 	void materialExpiringBeforeEveryReplicaTookItExpiresTheJobAndTheNextUploadImportsItEverywhereAgain() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		Instant validTo = this.clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
-		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
-		body.put("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
-		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
-		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-		String jobId = created.json().get("id").asString();
+		String jobId = expiringJob(key, validTo);
 		// the west replica's token is refused; without custody it then waits for an
 		// upload that does not come
 		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
@@ -367,7 +363,40 @@ class MultiRegionImportJobTests {
 
 		// a new ValidTo and the same material: the primary and both replicas take it
 		// again
-		Instant newValidTo = validTo.plus(Duration.ofDays(30));
+		importedEverywhereAgain(key, jobId, material, validTo.plus(Duration.ofDays(30)));
+	}
+
+	@Test
+	void anImportedMultiRegionJobWhoseMaterialExpiredImportsItIntoEveryReplicaAgainNotOnlyThePrimary() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Instant validTo = this.clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+		String jobId = expiringJob(key, validTo);
+		byte[] material = randomMaterial();
+		assertThat(uploadPlaintext(jobId, material.clone()).json().get("state").asString()).isEqualTo("IMPORTED");
+
+		this.clock.set(validTo.plusSeconds(1));
+		this.lifecycle.runOnce();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
+			.isEqualTo("MATERIAL_EXPIRED");
+
+		// the replicas lost the material at the same ValidTo: they are imported again
+		importedEverywhereAgain(key, jobId, material, validTo.plus(Duration.ofDays(30)));
+	}
+
+	/** A job for the key's primary and both replicas, with material that expires. */
+	private String expiringJob(KeyMetadata key, Instant validTo) {
+		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
+		body.put("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return created.json().get("id").asString();
+	}
+
+	/**
+	 * An expired job refreshed with a new ValidTo, then the same material uploaded: one
+	 * import into the primary and each replica, every one Enabled with the new ValidTo.
+	 */
+	private void importedEverywhereAgain(KeyMetadata key, String jobId, byte[] material, Instant newValidTo) {
 		Response refreshed = this.api.postJson("/api/v1/import-jobs/" + jobId + "/refresh-parameters", ApiClient
 			.json(Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", newValidTo.toString()))));
 		assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
@@ -377,40 +406,6 @@ class MultiRegionImportJobTests {
 		assertThat(uploaded.json().get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
 		for (String region : List.of(this.emulator.region(), WEST_REGION, EUROPE_REGION)) {
-			KeyMetadata metadata = client(region).describeKey(r -> r.keyId(key.keyId())).keyMetadata();
-			assertThat(metadata.keyStateAsString()).as(region).isEqualTo("Enabled");
-			assertThat(metadata.validTo()).as(region).isEqualTo(newValidTo);
-		}
-	}
-
-	@Test
-	void anImportedMultiRegionJobWhoseMaterialExpiredImportsItIntoEveryReplicaAgainNotOnlyThePrimary() {
-		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
-		Instant validTo = this.clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
-		Map<String, Object> body = new java.util.HashMap<>(body(key.keyId(), EAST, WEST, EUROPE));
-		body.put("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()));
-		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
-		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-		String jobId = created.json().get("id").asString();
-		byte[] material = randomMaterial();
-		assertThat(uploadPlaintext(jobId, material.clone()).json().get("state").asString()).isEqualTo("IMPORTED");
-
-		this.clock.set(validTo.plusSeconds(1));
-		this.lifecycle.runOnce();
-		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
-			.isEqualTo("MATERIAL_EXPIRED");
-
-		Instant newValidTo = validTo.plus(Duration.ofDays(30));
-		Response refreshed = this.api.postJson("/api/v1/import-jobs/" + jobId + "/refresh-parameters", ApiClient
-			.json(Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", newValidTo.toString()))));
-		assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
-		Map<String, Long> imports = counts("ImportKeyMaterial");
-		Response uploaded = uploadPlaintext(jobId, material);
-		assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(200);
-		assertThat(uploaded.json().get("state").asString()).isEqualTo("IMPORTED");
-		// the replicas lost the material at the same ValidTo: they were imported again
-		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
-		for (String region : List.of(WEST_REGION, EUROPE_REGION)) {
 			KeyMetadata metadata = client(region).describeKey(r -> r.keyId(key.keyId())).keyMetadata();
 			assertThat(metadata.keyStateAsString()).as(region).isEqualTo("Enabled");
 			assertThat(metadata.validTo()).as(region).isEqualTo(newValidTo);
