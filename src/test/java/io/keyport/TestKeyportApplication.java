@@ -14,6 +14,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.keyport.emulator.KmsEmulator;
+import io.keyport.emulator.WrappingKeyPool;
 import io.keyport.emulator.huawei.HuaweiKmsEmulator;
 import io.keyport.testsupport.IntegrationTest;
 import io.keyportdev.localauth.LocalAuthorizationServer;
@@ -34,6 +35,11 @@ public final class TestKeyportApplication {
 	public static void main(String[] args) throws Exception {
 		EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30)).start();
 		KmsEmulator emulator = KmsEmulator.builder().port(KmsEmulator.DEFAULT_PORT).start();
+		// the quickstart's private key import asks for an RSA_4096 wrapping key: made
+		// while the application starts, not in its first GetParametersForImport (an
+		// RSA-4096 key can take longer than the SDK's 15 s call timeout on a busy
+		// machine)
+		WrappingKeyPool.shared().warmUp(4096);
 		HuaweiKmsEmulator huawei = HuaweiKmsEmulator.builder().port(HuaweiKmsEmulator.DEFAULT_PORT).start();
 		ConfigurableApplicationContext authorizationServer = LocalAuthorizationServer
 			.start(LocalAuthorizationServer.DEFAULT_PORT);
@@ -67,6 +73,10 @@ public final class TestKeyportApplication {
 		// the emulator has no request quota; AWS's 0.25/s pace would only slow the
 		// quickstart down
 		setDefault("keyport.kms.rate-limits.get-parameters-for-import", "2");
+		// and the quickstart creates its jobs one right after the other: a tenant's burst
+		// of 3 would answer the fourth with 429 kms-quota-exceeded (twice as likely on a
+		// second pass over the same running instance)
+		setDefault("keyport.kms.rate-limits.tenant-burst", "10");
 		// Swagger UI at http://localhost:8080/swagger-ui/index.html (Authorize with a
 		// demo client's id and secret); off in the packaged application
 		setDefault("springdoc.swagger-ui.enabled", "true");
