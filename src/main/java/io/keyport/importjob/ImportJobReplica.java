@@ -318,7 +318,15 @@ class ImportJobReplica {
 		dropSecrets();
 	}
 
+	/**
+	 * Drops the parameters and any wrapped copy (the job ended, or this replica holds the
+	 * material). A replica whose wrapped copy goes with them never took the material: it
+	 * is back to waiting for it, never {@code MATERIAL_WRAPPED} without material.
+	 */
 	void dropSecrets() {
+		if (this.state == State.MATERIAL_WRAPPED) {
+			this.state = State.WAITING_FOR_MATERIAL;
+		}
 		this.encryptedKeyMaterial = null;
 		this.importToken = null;
 		this.wrappingPublicKey = null;

@@ -255,6 +255,57 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void primaryRefusingTheImportFailsTheJobAndDropsEveryReplicasWrappedCopy() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faults().failEvery("ImportKeyMaterial", 1, "AccessDeniedException", 400);
+
+		Response uploaded = uploadPlaintext(jobId, randomMaterial());
+
+		assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(502);
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("FAILED");
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-access-denied");
+		// the replicas were wrapped for with the upload, never imported into
+		assertThat(job.get("replicas").valueStream().map(r -> r.get("state").asString()))
+			.containsOnly("WAITING_FOR_MATERIAL");
+		assertNoSecretsLeft(jobId);
+		// and the lifecycle has nothing left to do for it
+		Map<String, Long> imports = counts("ImportKeyMaterial");
+		this.emulator.faults().clear();
+		this.clock.advance(Duration.ofHours(1));
+		this.lifecycle.runOnce();
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(0L, 0L, 0L);
+	}
+
+	@Test
+	void cancellingAJobWhosePrimaryImportIsBeingRetriedDropsEveryReplicasWrappedCopy() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faults().failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		Response uploaded = uploadPlaintext(jobId, randomMaterial());
+		assertThat(uploaded.json().get("state").asString()).as(uploaded.toString()).isEqualTo("MATERIAL_WRAPPED");
+		this.emulator.faults().clear();
+
+		Response cancelled = this.api.post("/api/v1/import-jobs/" + jobId + "/cancel");
+
+		assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+		assertThat(cancelled.json().get("state").asString()).isEqualTo("CANCELLED");
+		assertThat(cancelled.json().get("replicas").valueStream().map(r -> r.get("state").asString()))
+			.containsOnly("WAITING_FOR_MATERIAL");
+		assertNoSecretsLeft(jobId);
+	}
+
+	private void assertNoSecretsLeft(String jobId) {
+		assertThat(this.jdbc.queryForObject("select count(*) from import_job_replica where job_id = ?::uuid "
+				+ "and (encrypted_key_material is not null or import_token is not null)", Long.class, jobId))
+			.isZero();
+		assertThat(this.jdbc.queryForObject("select count(*) from import_job where id = ?::uuid "
+				+ "and (encrypted_key_material is not null or import_token is not null)", Long.class, jobId))
+			.isZero();
+	}
+
+	@Test
 	void replicaWhoseTokenLapsedGetsNewParametersAndAsksForANewUploadForItselfOnly() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
