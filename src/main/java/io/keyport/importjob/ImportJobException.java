@@ -19,6 +19,8 @@ public class ImportJobException extends RuntimeException implements DescribedFai
 
 	public static final String CUSTODY_REQUIRES_PLAINTEXT = "custody-requires-plaintext";
 
+	public static final String CUSTODY_MATERIAL_IMPORTED = "custody-material-imported";
+
 	public static final String IMPORT_ATTEMPTS_EXHAUSTED = "import-attempts-exhausted";
 
 	public static final String INVALID_DUE_BY = "invalid-due-by";

@@ -365,7 +365,8 @@ public class ImportJobService {
 						return uploadToReplicas(id, material, caller);
 					}
 				}
-				if (current != null && current.custodian() != null && current.state() != ImportJobState.REPLICATING) {
+				if (current != null && current.custodian() != null && current.state() != ImportJobState.REPLICATING
+						&& !keepsImportedMaterial(current)) {
 					// a network or HSM call: before the claim's transaction, never inside
 					// it
 					handover.kept = keepInCustody(current, material);
@@ -418,6 +419,14 @@ public class ImportJobService {
 							+ "with \"custody\" naming a custodian, or upload the material.");
 		}
 		checkTakesMaterial(current, this.clock.instant());
+		if (current.importedAt() != null) {
+			// KMS takes only the material it took before (after expiry or deletion too)
+			throw new ImportJobException(ImportJobException.CUSTODY_MATERIAL_IMPORTED, Kind.CONFLICT, id,
+					current.state(),
+					"KMS took the material job " + id + " keeps in custody and takes only that material again, so "
+							+ "Keyport generates none. Upload the same material (POST /api/v1/import-jobs/" + id
+							+ "/key-material).");
+		}
 		Custodian custodian = this.custodians.get(current.custodian());
 		CustodyHandover handover = new CustodyHandover();
 		ImportJobView imported = handingOver(handover, () -> {
@@ -591,6 +600,17 @@ public class ImportJobService {
 			});
 		}
 		return this.replicaImports.importClaimed(id, version);
+	}
+
+	/**
+	 * Whether the job's custodian keeps material KMS took (the job was imported before):
+	 * KMS takes only that material again, so an upload (after expiry or deletion) is
+	 * imported without replacing it. An upload of other material is refused by KMS and
+	 * leaves the kept material as it was; replacing it first would lose the only copy the
+	 * key takes.
+	 */
+	private static boolean keepsImportedMaterial(ImportJob job) {
+		return job.custodyReference() != null && job.importedAt() != null;
 	}
 
 	/**

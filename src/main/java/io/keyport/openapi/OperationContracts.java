@@ -203,7 +203,8 @@ final class OperationContracts {
 						+ "bytes at once and opens them only for the wrap), and KMS imports it. No body. For an "
 						+ "ON_DEMAND job whose parameters lapsed, new ones are downloaded first.",
 				List.of("keyport:import"), 200, "The job after the import",
-				codes(JOB, KMS, importRefusals(), List.of("kms-quota-exceeded", "custody-required"),
+				codes(JOB, KMS, importRefusals(),
+						List.of("kms-quota-exceeded", "custody-required", "custody-material-imported"),
 						List.of("custody-refused", "custody-unavailable", "custody-unsupported")));
 		add("refreshParameters", IMPORT_JOBS, "Fetch new wrapping key and import token",
 				"For a job whose parameters expired or that must import the same material again; with an "

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.kms.model.KeyState;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -66,6 +67,9 @@ class CustodyRenewalTests extends IntegrationTest {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	@Autowired
 	@Qualifier("keyport")
@@ -232,6 +236,50 @@ class CustodyRenewalTests extends IntegrationTest {
 		JsonNode unchanged = this.api.get("/api/v1/import-jobs/" + jobId).json();
 		assertThat(unchanged.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
 		assertThat(unchanged.get("custodyMaterialHeld").asBoolean()).isFalse();
+	}
+
+	@Test
+	void otherMaterialUploadedAfterTheKeysMaterialWasDeletedIsRefusedAndTheMaterialInCustodyIsKept() {
+		byte[] material = random();
+		String keyId = createKey();
+		String jobId = importInCustody(keyId, this.clock.instant().plus(Duration.ofDays(20)), material).get("id")
+			.asString();
+		String kept = custodyId(jobId);
+		this.kms.deleteImportedKeyMaterial(r -> r.keyId(keyId));
+		advance(Duration.ofHours(1).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
+			.isEqualTo("MATERIAL_EXPIRED");
+		Response refreshed = this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters");
+		assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+		long sealed = this.jdbc.queryForObject("select count(*) from custody_material", Long.class);
+
+		// new material can never be the key's: none is generated
+		Response generated = this.api.post("/api/v1/import-jobs/" + jobId + "/generated-key-material");
+		assertThat(generated.status()).as(generated.toString()).isEqualTo(409);
+		assertThat(generated.json().get("code").asString()).isEqualTo("custody-material-imported");
+		// other material: KMS refuses it, and the custodian still keeps the key's
+		Response other = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(random()))));
+		assertThat(other.status()).as(other.toString()).isEqualTo(422);
+		assertThat(other.json().get("code").asString()).isEqualTo("kms-incorrect-key-material");
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+		assertThat(this.jdbc.queryForObject("select count(*) from custody_material", Long.class)).isEqualTo(sealed);
+		assertThat(
+				this.jdbc.queryForObject("select count(*) from custody_material where id = ?::uuid", Long.class, kept))
+			.isOne();
+
+		// the same material again: imported, and custody unchanged
+		Response same = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		assertThat(same.status()).as(same.toString()).isEqualTo(200);
+		assertThat(same.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+		assertThat(this.jdbc.queryForObject("select count(*) from custody_material", Long.class)).isEqualTo(sealed);
+	}
+
+	private String custodyId(String jobId) {
+		return this.jdbc.queryForObject("select custody_id from import_job where id = ?::uuid", String.class, jobId);
 	}
 
 	@Test
