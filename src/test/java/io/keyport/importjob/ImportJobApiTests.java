@@ -21,6 +21,8 @@ import javax.crypto.spec.PSource;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.kms.KmsClient;
 import tools.jackson.databind.JsonNode;
 
@@ -438,6 +440,39 @@ class ImportJobApiTests extends IntegrationTest {
 		assertThat(job.get("state").asString()).isEqualTo("MATERIAL_WRAPPED");
 		assertThat(job.get("nextAttemptAt")).isNotNull();
 		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-throttled");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignature",
+			"ExpiredTokenException" })
+	void kmsRejectingKeyportsCredentialsIsKeyportsFaultNotTheCallers(String error) {
+		String keyId = createExternalKey("SYMMETRIC_DEFAULT");
+		int jobs = jobCount();
+		this.emulator.faults().failEvery("GetParametersForImport", 1, error, 400);
+		Response refused;
+		try {
+			refused = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)));
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		assertProblem(refused, 502, "kms-access-denied");
+		assertThat(jobCount()).isEqualTo(jobs);
+
+		// an upload: the job keeps what it says happened, and the caller is not blamed
+		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048").get("id").asString();
+		this.emulator.faults().failEvery("ImportKeyMaterial", 1, error, 400);
+		Response upload;
+		try {
+			upload = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(randomBytes(32)))));
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		assertProblem(upload, 502, "kms-access-denied");
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-access-denied");
 	}
 
 	@Test

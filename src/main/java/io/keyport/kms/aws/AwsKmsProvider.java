@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -359,6 +360,12 @@ class AwsKmsProvider implements KmsProvider {
 		}
 	}
 
+	/** AWS's common errors for requests whose identity KMS rejects. */
+	private static final Set<String> CREDENTIAL_ERRORS = Set.of("AccessDeniedException", "UnrecognizedClientException",
+			"InvalidSignatureException", "IncompleteSignature", "IncompleteSignatureException",
+			"MissingAuthenticationToken", "MissingAuthenticationTokenException", "InvalidClientTokenId",
+			"ExpiredTokenException", "ExpiredToken", "SignatureDoesNotMatch");
+
 	static KmsException translate(String operation, SdkException ex) {
 		KmsErrorCode code = switch (ex) {
 			case NotFoundException e -> KmsErrorCode.KEY_NOT_FOUND;
@@ -383,7 +390,9 @@ class AwsKmsProvider implements KmsProvider {
 			case KmsInternalException e -> KmsErrorCode.INTERNAL;
 			case AwsServiceException e when e.isThrottlingException() -> KmsErrorCode.THROTTLED;
 			case AwsServiceException e when e.statusCode() >= 500 -> KmsErrorCode.UNAVAILABLE;
-			case AwsServiceException e when e.statusCode() == 403 || "AccessDeniedException".equals(errorCode(e)) ->
+			// the request's credentials or signature were rejected (most with HTTP 400):
+			// Keyport's access is broken, not the caller's input
+			case AwsServiceException e when e.statusCode() == 403 || CREDENTIAL_ERRORS.contains(errorCode(e)) ->
 				KmsErrorCode.ACCESS_DENIED;
 			case AwsServiceException e -> KmsErrorCode.VALIDATION;
 			case SdkClientException e -> KmsErrorCode.UNAVAILABLE;
