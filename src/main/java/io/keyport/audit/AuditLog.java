@@ -365,8 +365,16 @@ public class AuditLog implements KmsCallListener {
 		}
 	}
 
+	/**
+	 * At most {@code length} characters, without NUL (PostgreSQL text cannot hold it, and
+	 * one such value would fail the whole batch of audit rows).
+	 */
 	private static String cut(String value, int length) {
-		return value == null || value.length() <= length ? value : value.substring(0, length);
+		if (value == null) {
+			return null;
+		}
+		String text = value.indexOf('\u0000') < 0 ? value : value.replace('\u0000', '\uFFFD');
+		return text.length() <= length ? text : text.substring(0, length);
 	}
 
 }

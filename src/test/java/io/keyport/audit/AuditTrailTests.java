@@ -11,6 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.keyport.security.Caller;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
@@ -32,6 +33,9 @@ class AuditTrailTests extends IntegrationTest {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	AuditLog audit;
 
 	@Test
 	void aliasAndCleanupCallsArePacedAndAuditedLikeEveryKmsCall() {
@@ -166,6 +170,20 @@ class AuditTrailTests extends IntegrationTest {
 		assertThat(this.jdbc.queryForObject("select claimed_by from kms_key_owner where kms_key_arn like ?",
 				String.class, "%" + keyId))
 			.hasSize(256);
+	}
+
+	@Test
+	void aNulInAnyValueIsReplacedSoTheEntryAndItsBatchAreStillWritten() {
+		String marker = "audit-nul-" + java.util.UUID.randomUUID();
+		this.audit.inScope(() -> {
+			this.audit.record(Caller.internal("nul\u0000test"), "test:nul", null, marker + "\u0000arn", "ok",
+					"a detail with a NUL \u0000 in it");
+			this.audit.record(Caller.internal("nul-test"), "test:after-nul", null, marker, "ok", "the same batch");
+		});
+
+		assertThat(this.jdbc.queryForList("select operation || ' ' || detail from audit_event where kms_key_arn like ?",
+				String.class, marker + "%"))
+			.containsExactlyInAnyOrder("test:nul a detail with a NUL \uFFFD in it", "test:after-nul the same batch");
 	}
 
 	String createKey(ApiClient api) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -321,6 +322,29 @@ class ImportJobApiTests extends IntegrationTest {
 		// found by the property tests: the container's own query parser refuses this
 		assertProblem(this.api.get("/api/v1/import-jobs?state=&="), 400, "invalid-parameter");
 		assertProblem(this.api.get("/api/v1/import-jobs/" + java.util.UUID.randomUUID()), 404, "import-job-not-found");
+	}
+
+	@Test
+	void keyReferenceWithANulOrOtherCharactersKmsNeverTakesIsRefusedBeforeKmsAndAuditsNothingHalfWay() {
+		String keyId = createExternalKey("SYMMETRIC_DEFAULT");
+		long describes = this.emulator.callCount("DescribeKey");
+		long downloads = this.emulator.callCount("GetParametersForImport");
+		int jobs = jobCount();
+		for (String reference : List.of(keyId + "\u0000", "alias/a\u0000b", "alias/with space", keyId + "\n" + keyId)) {
+			for (String path : List.of("/api/v1/import-jobs", "/api/v1/import-job-plans")) {
+				Response refused = this.api.postJson(path, ApiClient.json(Map.of("kmsKeyId", reference)));
+				assertProblem(refused, 400, "validation-failed");
+				assertThat(refused.body()).as("the refusal does not echo the NUL").doesNotContain((byte) 0);
+			}
+		}
+		assertThat(this.emulator.callCount("DescribeKey")).isEqualTo(describes);
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+		assertThat(jobCount()).isEqualTo(jobs);
+		// blanks around a reference are still trimmed
+		Response padded = this.api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", " " + keyId + " ")));
+		assertThat(padded.status()).as(padded.toString()).isEqualTo(201);
+		assertThat(padded.json().get("kmsKeyId").asString()).isEqualTo(keyId);
 	}
 
 	@Test

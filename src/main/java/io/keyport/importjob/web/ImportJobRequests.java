@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import io.keyport.importjob.RefreshPolicy;
@@ -23,6 +24,15 @@ import io.keyport.wrapping.WrappingKeySpec;
  * {@link io.keyport.web.Base64JsonBody}, never through Jackson.
  */
 final class ImportJobRequests {
+
+	/**
+	 * A key ID, key ARN, alias name or alias ARN (blanks around it are trimmed): what KMS
+	 * takes, and nothing a database text column or a log line cannot hold (a NUL).
+	 */
+	static final String KEY_REFERENCE = "^\\s*[A-Za-z0-9:/_-]+\\s*$";
+
+	static final String KEY_REFERENCE_MESSAGE = "must be a key ID, key ARN, alias name (alias/...) or alias ARN: letters, digits, "
+			+ "':', '/', '_' and '-'";
 
 	private ImportJobRequests() {
 	}
@@ -52,7 +62,9 @@ final class ImportJobRequests {
 	 * @param rotation with NEW_KEY_MATERIAL only: when the job rotates; ON_IMPORT when
 	 * absent
 	 */
-	record CreateImportJobRequest(@NotBlank @Size(max = 2048) @Schema(minLength = 1, pattern = "\\S") String kmsKeyId,
+	record CreateImportJobRequest(
+			@NotBlank @Size(max = 2048) @Pattern(regexp = KEY_REFERENCE,
+					message = KEY_REFERENCE_MESSAGE) @Schema(minLength = 1, pattern = KEY_REFERENCE) String kmsKeyId,
 			WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec, @Valid Expiration expiration,
 			@Size(max = 63) String target, RefreshPolicy refreshPolicy, Instant dueBy, @Size(max = 63) String custody,
 			@Size(max = 16) @ArraySchema(maxItems = 16,
