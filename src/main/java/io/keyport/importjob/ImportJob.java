@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -72,6 +73,10 @@ class ImportJob {
 
 	/** {@link #refreshPriority} of every other job. */
 	static final int PRIORITY_IDLE = 2;
+
+	/** Failures of an import KMS may have carried out before its answer was lost. */
+	private static final Set<String> OUTCOME_UNKNOWN = Set.of(KmsErrorCode.INTERNAL.code(),
+			KmsErrorCode.DEPENDENCY_TIMEOUT.code(), KmsErrorCode.UNAVAILABLE.code());
 
 	@Id
 	private UUID id;
@@ -1108,6 +1113,20 @@ class ImportJob {
 	 */
 	void cancelOnRequest(String actor, Instant now) {
 		requireNotBusy(now, "cancel");
+		if (this.state == ImportJobState.MATERIAL_WRAPPED && this.importAttempts > 0 && this.lastErrorCode != null
+				&& OUTCOME_UNKNOWN.contains(this.lastErrorCode)) {
+			// KMS may hold the material: the retry (same token) finds out, a cancel would
+			// leave it in the key unwatched
+			throw new ImportJobException(ImportJobException.IMPORT_OUTCOME_UNKNOWN, DescribedFailure.Kind.CONFLICT,
+					id(), this.state,
+					"Job " + id() + " cannot be cancelled now: its last import attempt failed with "
+							+ this.lastErrorCode
+							+ ", which KMS may have carried out. The job retries the import with the same token at "
+							+ Sentences.time(this.nextAttemptAt) + " and then ends IMPORTED or FAILED, or waits for "
+							+ "material again (then it can be cancelled).",
+					this.nextAttemptAt != null && this.nextAttemptAt.isAfter(now)
+							? secondsUntil(now, this.nextAttemptAt) : null);
+		}
 		cancel("cancelled on request", actor, now);
 	}
 

@@ -23,6 +23,8 @@ public class ImportJobException extends RuntimeException implements DescribedFai
 
 	public static final String IMPORT_ATTEMPTS_EXHAUSTED = "import-attempts-exhausted";
 
+	public static final String IMPORT_OUTCOME_UNKNOWN = "import-outcome-unknown";
+
 	public static final String INVALID_DUE_BY = "invalid-due-by";
 
 	public static final String INVALID_ROTATION = "invalid-rotation";

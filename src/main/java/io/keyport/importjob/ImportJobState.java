@@ -70,9 +70,11 @@ public enum ImportJobState {
 				PARAMETERS_FETCHED, PARAMETERS_EXPIRED, FAILED, CANCELLED);
 		// a multi-Region job once its primary holds the material: IMPORTED when the last
 		// replica is; a replica that can never take it fails the job; MATERIAL_EXPIRED
-		// when
-		// the ValidTo passes first (no replica can take the material after it)
-		REPLICATING.next = EnumSet.of(IMPORTED, MATERIAL_EXPIRED, SUPERSEDED, FAILED, CANCELLED);
+		// when the ValidTo passes first (no replica can take the material after it).
+		// Never
+		// CANCELLED: the primary key holds the material, and a cancelled job is no longer
+		// watched
+		REPLICATING.next = EnumSet.of(IMPORTED, MATERIAL_EXPIRED, SUPERSEDED, FAILED);
 		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, SUPERSEDED, FAILED);
 		// rotated: the material became the key's current one; expired or deleted before
 		// the rotation: the same material is imported again, then rotated

@@ -227,8 +227,8 @@ final class OperationContracts {
 								"kms-validation-error")));
 		add("cancelImportJob", IMPORT_JOBS, "Cancel an import job",
 				"Ends a job that has not imported yet; its parameters are forgotten.", List.of("keyport:import"), 200,
-				"The cancelled job",
-				codes(JOB, List.of("illegal-state-transition", "job-busy", "concurrent-modification")));
+				"The cancelled job", codes(JOB, List.of("illegal-state-transition", "job-busy",
+						"import-outcome-unknown", "concurrent-modification")));
 		add("options", WRAPPING, "Wrapping options for a key spec",
 				"The wrapping algorithms and wrapping key specs the target accepts for the key spec, the recommended "
 						+ "one first.",

@@ -31,6 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.keyport.emulator.KmsFaults;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
@@ -54,6 +55,9 @@ class ImportJobApiTests extends IntegrationTest {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	ImportJobLifecycle lifecycle;
 
 	ApiClient api;
 
@@ -497,6 +501,63 @@ class ImportJobApiTests extends IntegrationTest {
 		assertProblem(upload, 502, "kms-access-denied");
 		JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
 		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-access-denied");
+	}
+
+	@Test
+	void aJobWhoseLastImportAttemptKmsMayHaveCarriedOutCannotBeCancelledUntilTheRetryTellsWhatHappened()
+			throws Exception {
+		String keyId = createExternalKey("SYMMETRIC_DEFAULT");
+		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048").get("id").asString();
+		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
+			.body();
+		// KMS imported the material, and its answer was lost
+		this.emulator.faults().failAfterExecutionEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		Response uploaded;
+		try {
+			uploaded = this.api.putBytes("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
+					oaep(wrappingKey, "SHA-256", randomBytes(32)));
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		assertProblem(uploaded, 503, "kms-internal-error");
+		long version = version(jobId);
+
+		Response cancel = this.api.post("/api/v1/import-jobs/" + jobId + "/cancel");
+
+		assertProblem(cancel, 409, "import-outcome-unknown");
+		assertThat(cancel.header("Retry-After")).isNotBlank();
+		assertUnchanged(jobId, version, "MATERIAL_WRAPPED");
+		// the retry with the same token tells: the key holds the material
+		this.clock.advance(java.time.Duration.ofHours(1));
+		this.lifecycle.runOnce();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().keyStateAsString()).isEqualTo("Enabled");
+	}
+
+	@Test
+	void aJobWhoseImportWasThrottledCanBeCancelledAndKeepsNothing() throws Exception {
+		String jobId = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
+			.asString();
+		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
+			.body();
+		this.emulator.faults().throttleEvery("ImportKeyMaterial", 1);
+		try {
+			assertProblem(this.api.putBytes("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
+					oaep(wrappingKey, "SHA-256", randomBytes(32))), 503, "kms-throttled");
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+
+		Response cancel = this.api.post("/api/v1/import-jobs/" + jobId + "/cancel");
+
+		assertThat(cancel.status()).as(cancel.toString()).isEqualTo(200);
+		assertThat(cancel.json().get("state").asString()).isEqualTo("CANCELLED");
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from import_job where id = ?::uuid and encrypted_key_material is not null", Long.class,
+				jobId))
+			.isZero();
 	}
 
 	@Test

@@ -302,7 +302,7 @@ class ImportJobTests {
 						ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
 			// MATERIAL_EXPIRED: the ValidTo passed before every replica took the material
 			case REPLICATING -> EnumSet.of(ImportJobState.IMPORTED, ImportJobState.MATERIAL_EXPIRED,
-					ImportJobState.SUPERSEDED, ImportJobState.FAILED, ImportJobState.CANCELLED);
+					ImportJobState.SUPERSEDED, ImportJobState.FAILED);
 			case IMPORTED ->
 				EnumSet.of(ImportJobState.MATERIAL_EXPIRED, ImportJobState.SUPERSEDED, ImportJobState.FAILED);
 			// rotated, or its material left KMS before the rotation

@@ -232,6 +232,10 @@ class MultiRegionImportJobTests {
 		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-internal-error");
 		assertThat(counter(EUROPE, "failed") - failedBefore).isOne();
 		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		// the primary holds the material: the job is no longer cancellable
+		Response cancel = this.api.post("/api/v1/import-jobs/" + jobId + "/cancel");
+		assertThat(cancel.status()).as(cancel.toString()).isEqualTo(409);
+		assertThat(cancel.json().get("code").asString()).isEqualTo("illegal-state-transition");
 
 		// not before its backoff
 		this.emulator.faultsIn(EUROPE_REGION).clear();
@@ -282,7 +286,8 @@ class MultiRegionImportJobTests {
 	void cancellingAJobWhosePrimaryImportIsBeingRetriedDropsEveryReplicasWrappedCopy() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
-		this.emulator.faults().failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		// throttled: KMS did not carry the import out, so the job can be cancelled
+		this.emulator.faults().throttleEvery("ImportKeyMaterial", 1);
 		Response uploaded = uploadPlaintext(jobId, randomMaterial());
 		assertThat(uploaded.json().get("state").asString()).as(uploaded.toString()).isEqualTo("MATERIAL_WRAPPED");
 		this.emulator.faults().clear();
