@@ -309,6 +309,7 @@ class ImportJobReplica {
 		dropSecrets();
 		this.parametersValidTo = null;
 		this.parameterFailures = 0;
+		this.importAttempts = 0;
 		this.lastErrorCode = null;
 		this.lastErrorMessage = null;
 	}
@@ -333,8 +334,13 @@ class ImportJobReplica {
 		this.nextAttemptAt = null;
 	}
 
+	/**
+	 * New parameters start a new import: its attempts count from zero, as the job's do
+	 * (else a replica imported after retries would fail on a later import's first fault).
+	 */
 	private void hold(ImportParameters parameters) {
 		this.parameterFailures = 0;
+		this.importAttempts = 0;
 		this.wrappingPublicKey = parameters.publicKeyDer().clone();
 		this.importToken = parameters.importToken().clone();
 		this.parametersValidTo = parameters.validTo();

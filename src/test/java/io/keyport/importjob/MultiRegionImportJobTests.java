@@ -461,6 +461,12 @@ class MultiRegionImportJobTests {
 		assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(200);
 		assertThat(uploaded.json().get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		// attempts count per import, as the primary's: the earlier import's do not bring
+		// a
+		// later failure closer to the limit
+		assertThat(uploaded.json().get("importAttempts").asInt()).isOne();
+		assertThat(uploaded.json().get("replicas").valueStream().map(r -> r.get("importAttempts").asInt()))
+			.containsOnly(1);
 		for (String region : List.of(this.emulator.region(), WEST_REGION, EUROPE_REGION)) {
 			KeyMetadata metadata = client(region).describeKey(r -> r.keyId(key.keyId())).keyMetadata();
 			assertThat(metadata.keyStateAsString()).as(region).isEqualTo("Enabled");
