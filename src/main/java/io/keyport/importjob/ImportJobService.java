@@ -242,6 +242,7 @@ public class ImportJobService {
 				? this.kmsKeys.ownedKeyAsItIsNow(target.name(), command.kmsKeyId(), caller)
 				: this.kmsKeys.ownedKey(target.name(), command.kmsKeyId(), caller);
 		checkImportable(target, key);
+		checkTakesExpiration(target, key.keySpec(), command.expiration(), null);
 		// refuses, before any KMS call, what the provider's rules never accept
 		new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				target.kms().importRules());
@@ -686,6 +687,9 @@ public class ImportJobService {
 			checkValidTo(newExpiration, this.clock.instant(), id);
 		}
 		ImportJob current = this.readTx.execute(status -> this.store.load(id, caller, true));
+		if (newExpiration != null) {
+			checkTakesExpiration(this.targets.get(current.kmsTarget()), current.keySpec(), newExpiration, id);
+		}
 		this.activity.record(current.toView(), this.clock.instant());
 		current.checkRefreshOnRequest(this.clock.instant(), this.properties.refreshCooldown());
 		this.quota.acquire(this.targets.get(current.kmsTarget()), caller, id);
@@ -848,6 +852,20 @@ public class ImportJobService {
 					"Field 'expiration.validTo' must be in the future and at most "
 							+ this.properties.maxValidity().toDays() + " days ahead (before " + Sentences.time(latest)
 							+ ").");
+		}
+	}
+
+	/**
+	 * Refuses an expiration the target would not apply (Huawei keeps private keys for
+	 * good): the job would promise a ValidTo the key never has.
+	 */
+	private static void checkTakesExpiration(KmsTarget target, KeySpec keySpec, ExpirationPolicy expiration,
+			ImportJobId jobId) {
+		if (expiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES && keySpec != null
+				&& !target.kms().importRules().takesExpiration(keySpec)) {
+			throw new ImportJobException(ImportJobException.INVALID_VALID_TO, Kind.INVALID, jobId, null,
+					"Target '" + target.name() + "' keeps " + keySpec + " material without expiry: it takes no "
+							+ "ValidTo for it. Use expiration model KEY_MATERIAL_DOES_NOT_EXPIRE.");
 		}
 	}
 

@@ -35,7 +35,8 @@ final class ProblemCatalog {
 		add("invalid-alias", "The alias is not a valid alias name for the target's KMS", 400);
 		add("invalid-key-spec", "The key spec is not one the target's KMS can create", 400);
 		add("invalid-tenant", "The tenant name is not valid", 400);
-		add("invalid-valid-to", "The expiration's validTo is missing, in the past or too far ahead", 400, 422);
+		add("invalid-valid-to", "The expiration's validTo is missing, in the past or too far ahead, or the target "
+				+ "keeps the key's material without expiry (Huawei private keys)", 400, 422);
 		add("invalid-rotation", "A rotation job's plan is malformed: rotation without importType NEW_KEY_MATERIAL, "
 				+ "at without AT or AT without at (400), or its time is not in the future (422)", 400, 422);
 		add("empty-key-material", "The request carries no key material", 400);

@@ -59,6 +59,12 @@ final class HuaweiImportRules implements ImportRules {
 		this.legacyAlgorithms = legacyAlgorithms;
 	}
 
+	/** Huawei keeps a private key's material for good: it takes no expiration_time. */
+	@Override
+	public boolean takesExpiration(KeySpec keySpec) {
+		return keySpec.kind() == KeySpec.Kind.SYMMETRIC;
+	}
+
 	static HuaweiImportRules of(boolean legacyAlgorithms) {
 		return legacyAlgorithms ? WITH_LEGACY : CURRENT;
 	}

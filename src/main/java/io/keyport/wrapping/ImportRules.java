@@ -85,6 +85,14 @@ public interface ImportRules {
 	void checkImportable(KeySpec keySpec);
 
 	/**
+	 * Whether imported material of this key spec can carry an expiration here (AWS: every
+	 * key spec; Huawei: symmetric material only, a private key never expires).
+	 */
+	default boolean takesExpiration(KeySpec keySpec) {
+		return true;
+	}
+
+	/**
 	 * Refuses, before any KMS call, a combination of KMS key spec, wrapping algorithm and
 	 * wrapping key spec that can never succeed here. The message names the allowed
 	 * alternatives.

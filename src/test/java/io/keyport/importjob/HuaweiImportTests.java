@@ -164,7 +164,24 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 		Response hmac = api().postJson("/api/v1/kms-keys",
 				ApiClient.json(Map.of("keySpec", "HMAC_256", "target", HUAWEI)));
 		ImportJobApiTests.assertProblem(hmac, 422, "unsupported-key-spec");
+		// a private key is kept for good: an expiration would be a promise Huawei never
+		// keeps (it was dropped on the way)
+		String rsaKey = createKey("RSA_2048", "SIGN_VERIFY");
+		Map<String, Object> expiring = Map.of("kmsKeyId", rsaKey, "target", HUAWEI, "wrappingAlgorithm",
+				"RSA_AES_KEY_WRAP_SHA_256", "wrappingKeySpec", "RSA_2048", "expiration",
+				Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", Instant.now().plus(Duration.ofDays(30)).toString()));
+		for (String path : List.of("/api/v1/import-jobs", "/api/v1/import-job-plans")) {
+			Response refused = api().postJson(path, ApiClient.json(expiring));
+			ImportJobApiTests.assertProblem(refused, 422, "invalid-valid-to");
+			assertThat(refused.json().get("detail").asString()).contains("KEY_MATERIAL_DOES_NOT_EXPIRE");
+		}
 		assertThat(this.huawei.callCount("get-parameters-for-import")).isEqualTo(downloads);
+		// and a job of it cannot be given one later either
+		String rsaJob = createJob(rsaKey, "RSA_AES_KEY_WRAP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		Response refresh = api().postJson("/api/v1/import-jobs/" + rsaJob + "/refresh-parameters",
+				ApiClient.json(Map.of("expiration", expiring.get("expiration"))));
+		ImportJobApiTests.assertProblem(refresh, 422, "invalid-valid-to");
+		assertThat(this.huawei.callCount("get-parameters-for-import")).isEqualTo(downloads + 1);
 
 		// 31 bytes of AES material: refused before ImportKeyMaterial, the job still waits
 		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
