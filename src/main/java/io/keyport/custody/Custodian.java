@@ -27,11 +27,13 @@ public interface Custodian {
 	CustodyReference store(KeyMaterial material, KeySpec keySpec);
 
 	/**
-	 * Generates new material inside the custodian (for an HSM: in the token).
+	 * Generates new material inside the custodian (for an HSM: in the token), of the
+	 * length the job's provider imports for the key spec (SYMMETRIC_DEFAULT is 16 bytes
+	 * in the AWS China regions, 32 elsewhere).
 	 * @throws CustodyException {@code UNSUPPORTED} for key specs the custodian cannot
 	 * generate
 	 */
-	CustodyReference generate(KeySpec keySpec);
+	CustodyReference generate(KeySpec keySpec, int length);
 
 	/**
 	 * The kept material wrapped under a job's wrapping public key with the spec's

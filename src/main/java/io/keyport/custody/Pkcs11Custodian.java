@@ -56,12 +56,13 @@ final class Pkcs11Custodian implements Custodian {
 	}
 
 	@Override
-	public CustodyReference generate(KeySpec keySpec) {
+	public CustodyReference generate(KeySpec keySpec, int length) {
 		String id = newId(keySpec);
+		checkLength(keySpec, length);
 		return inSession(session -> {
 			long mechanism = (keySpec == KeySpec.SYMMETRIC_DEFAULT) ? Pkcs11Module.CKM_AES_KEY_GEN
 					: Pkcs11Module.CKM_GENERIC_SECRET_KEY_GEN;
-			this.module.generateKey(session, mechanism, secretKeyTemplate(id, keySpec, null));
+			this.module.generateKey(session, mechanism, secretKeyTemplate(id, keySpec, null, length));
 			return new CustodyReference(this.name, id);
 		});
 	}
@@ -73,12 +74,9 @@ final class Pkcs11Custodian implements Custodian {
 	@Override
 	public CustodyReference store(KeyMaterial material, KeySpec keySpec) {
 		String id = newId(keySpec);
-		if (material.length() != keySpec.materialBytes()) {
-			throw new CustodyException(CustodyException.Reason.UNSUPPORTED, this.name,
-					keySpec + " material is " + keySpec.materialBytes() + " bytes, not " + material.length());
-		}
+		checkLength(keySpec, material.length());
 		return inSession(session -> MaterialSealing.withLiveBytes(material, bytes -> {
-			this.module.createObject(session, secretKeyTemplate(id, keySpec, bytes));
+			this.module.createObject(session, secretKeyTemplate(id, keySpec, bytes, bytes.length));
 			return new CustodyReference(this.name, id);
 		}));
 	}
@@ -149,16 +147,28 @@ final class Pkcs11Custodian implements Custodian {
 	/**
 	 * A token object, sensitive, extractable only wrapped; with a value when imported.
 	 */
-	private static Object[] secretKeyTemplate(String id, KeySpec keySpec, byte[] value) {
+	private static Object[] secretKeyTemplate(String id, KeySpec keySpec, byte[] value, int length) {
 		long keyType = (keySpec == KeySpec.SYMMETRIC_DEFAULT) ? Pkcs11Module.CKK_AES : Pkcs11Module.CKK_GENERIC_SECRET;
 		Object[] common = { Pkcs11Module.CKA_CLASS, Pkcs11Module.CKO_SECRET_KEY, Pkcs11Module.CKA_KEY_TYPE, keyType,
 				Pkcs11Module.CKA_TOKEN, true, Pkcs11Module.CKA_PRIVATE, true, Pkcs11Module.CKA_SENSITIVE, true,
 				Pkcs11Module.CKA_EXTRACTABLE, true, Pkcs11Module.CKA_LABEL, LABEL_PREFIX + id };
 		Object[] extra = (value != null) ? new Object[] { Pkcs11Module.CKA_VALUE, value }
-				: new Object[] { Pkcs11Module.CKA_VALUE_LEN, (long) keySpec.materialBytes() };
+				: new Object[] { Pkcs11Module.CKA_VALUE_LEN, (long) length };
 		Object[] template = Arrays.copyOf(common, common.length + extra.length);
 		System.arraycopy(extra, 0, template, common.length, extra.length);
 		return template;
+	}
+
+	/**
+	 * The token takes the lengths a provider imports: SYMMETRIC_DEFAULT as AES-256, or
+	 * AES-128 for the 16-byte SM4 key of the AWS China regions; HMAC its own.
+	 */
+	private void checkLength(KeySpec keySpec, int length) {
+		boolean fits = length == keySpec.materialBytes() || (keySpec == KeySpec.SYMMETRIC_DEFAULT && length == 16);
+		if (!fits) {
+			throw new CustodyException(CustodyException.Reason.UNSUPPORTED, this.name,
+					keySpec + " material is " + keySpec.materialBytes() + " bytes, not " + length);
+		}
 	}
 
 	private String newId(KeySpec keySpec) {

@@ -84,12 +84,12 @@ abstract class SealingCustodian implements Custodian {
 	 * BigIntegers, which cannot be overwritten).
 	 */
 	@Override
-	public CustodyReference generate(KeySpec keySpec) {
+	public CustodyReference generate(KeySpec keySpec, int length) {
 		if (!keySpec.isSymmetricOrHmac()) {
 			throw new CustodyException(CustodyException.Reason.UNSUPPORTED, this.name,
 					"custodian " + this.name + " generates symmetric and HMAC material only, not " + keySpec);
 		}
-		byte[] bytes = new byte[keySpec.materialBytes()];
+		byte[] bytes = new byte[length];
 		RANDOM.nextBytes(bytes);
 		try (KeyMaterial material = KeyMaterial.takeOwnership(bytes)) {
 			return store(material, keySpec);

@@ -123,7 +123,7 @@ final class AwsImportRules implements ImportRules {
 		// this one is about the material
 		switch (keySpec.kind()) {
 			case SYMMETRIC, HMAC -> {
-				int expected = materialLength(keySpec);
+				int expected = materialBytes(keySpec);
 				int found = material.length();
 				if (found != expected) {
 					throw new WrappingException(Reason.INVALID_KEY_MATERIAL_LENGTH,
@@ -179,7 +179,7 @@ final class AwsImportRules implements ImportRules {
 			case RSA_2048 -> 1217;
 			case RSA_3072 -> 1794;
 			case RSA_4096 -> 2373;
-			default -> materialLength(keySpec);
+			default -> materialBytes(keySpec);
 		};
 	}
 
@@ -187,7 +187,8 @@ final class AwsImportRules implements ImportRules {
 	 * Exact length of symmetric and HMAC material: SYMMETRIC_DEFAULT depends on the
 	 * partition.
 	 */
-	private int materialLength(KeySpec keySpec) {
+	@Override
+	public int materialBytes(KeySpec keySpec) {
 		return (keySpec == KeySpec.SYMMETRIC_DEFAULT) ? this.partition.symmetricDefaultLength()
 				: keySpec.materialBytes();
 	}

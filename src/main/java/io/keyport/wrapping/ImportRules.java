@@ -93,6 +93,15 @@ public interface ImportRules {
 	}
 
 	/**
+	 * Length in bytes of the symmetric or HMAC material this provider imports for the key
+	 * spec (AWS China: SYMMETRIC_DEFAULT is a 16-byte SM4 key).
+	 * @throws IllegalStateException for key specs whose material has no fixed length
+	 */
+	default int materialBytes(KeySpec keySpec) {
+		return keySpec.materialBytes();
+	}
+
+	/**
 	 * Refuses, before any KMS call, a combination of KMS key spec, wrapping algorithm and
 	 * wrapping key spec that can never succeed here. The message names the allowed
 	 * alternatives.

@@ -142,7 +142,7 @@ class KmsEnvelopeCustodyTests extends IntegrationTest {
 	@Test
 	void destroyedMaterialIsNotFound() {
 		Custodian vault = this.custodians.get("vault");
-		CustodyReference reference = vault.generate(KeySpec.SYMMETRIC_DEFAULT);
+		CustodyReference reference = vault.generate(KeySpec.SYMMETRIC_DEFAULT, 32);
 		vault.destroy(reference);
 
 		assertThat(this.jdbc.queryForObject("select count(*) from custody_material where id = ?", Integer.class,

@@ -70,7 +70,7 @@ class Pkcs11CustodianTests {
 
 	@Test
 	void materialGeneratedInTheTokenIsWrappedThereAsTheSame32BytesEachTime() throws Exception {
-		CustodyReference reference = this.custodian.generate(KeySpec.SYMMETRIC_DEFAULT);
+		CustodyReference reference = this.custodian.generate(KeySpec.SYMMETRIC_DEFAULT, 32);
 		assertThat(reference.custodian()).isEqualTo("hsm");
 
 		byte[] first = unwrap(
@@ -83,6 +83,28 @@ class Pkcs11CustodianTests {
 		// the token never reveals the value; two independent wraps (random OAEP seeds)
 		// agree
 		assertThat(first).hasSize(32).isEqualTo(second);
+	}
+
+	@Test
+	void theSixteenByteSymmetricDefaultOfTheAwsChinaRegionsIsGeneratedAndKeptAtThatLength() throws Exception {
+		ImportSpec china = new ImportSpec(KeySpec.SYMMETRIC_DEFAULT, WrappingAlgorithm.RSAES_OAEP_SHA_1,
+				WrappingKeySpec.RSA_2048, io.keyport.wrapping.ImportRules.awsRegion("cn-north-1"));
+		int length = china.rules().materialBytes(KeySpec.SYMMETRIC_DEFAULT);
+		assertThat(length).isEqualTo(16);
+
+		CustodyReference generated = this.custodian.generate(KeySpec.SYMMETRIC_DEFAULT, length);
+		assertThat(
+				unwrap(this.custodian.wrapForImport(generated, wrappingKey(), china), "SHA-1", MGF1ParameterSpec.SHA1))
+			.hasSize(16);
+		byte[] known = random(16);
+		CustodyReference stored = this.custodian.store(KeyMaterial.takeOwnership(known.clone()),
+				KeySpec.SYMMETRIC_DEFAULT);
+		assertThat(unwrap(this.custodian.wrapForImport(stored, wrappingKey(), china), "SHA-1", MGF1ParameterSpec.SHA1))
+			.isEqualTo(known);
+		// no other length
+		assertThatExceptionOfType(CustodyException.class)
+			.isThrownBy(() -> this.custodian.store(KeyMaterial.takeOwnership(random(24)), KeySpec.SYMMETRIC_DEFAULT))
+			.satisfies(ex -> assertThat(ex.code()).isEqualTo("custody-unsupported"));
 	}
 
 	/**
@@ -111,7 +133,7 @@ class Pkcs11CustodianTests {
 	 */
 	@Test
 	void materialGeneratedInTheTokenIsNotInTheHeapAfterItsWrap(@TempDir Path dir) throws Exception {
-		CustodyReference reference = this.custodian.generate(KeySpec.SYMMETRIC_DEFAULT);
+		CustodyReference reference = this.custodian.generate(KeySpec.SYMMETRIC_DEFAULT, 32);
 		EncryptedKeyMaterial wrapped = this.custodian.wrapForImport(reference, wrappingKey(),
 				spec(WrappingAlgorithm.RSAES_OAEP_SHA_1));
 		Path dump = HeapDumps.dump(dir);
@@ -128,7 +150,7 @@ class Pkcs11CustodianTests {
 
 	@Test
 	void destroyedMaterialIsNotFound() throws Exception {
-		CustodyReference reference = this.custodian.generate(KeySpec.SYMMETRIC_DEFAULT);
+		CustodyReference reference = this.custodian.generate(KeySpec.SYMMETRIC_DEFAULT, 32);
 		this.custodian.destroy(reference);
 
 		assertThatExceptionOfType(CustodyException.class).isThrownBy(
@@ -138,7 +160,7 @@ class Pkcs11CustodianTests {
 
 	@Test
 	void privateKeySpecsAreRefusedAsUnsupported() {
-		assertThatExceptionOfType(CustodyException.class).isThrownBy(() -> this.custodian.generate(KeySpec.RSA_2048))
+		assertThatExceptionOfType(CustodyException.class).isThrownBy(() -> this.custodian.generate(KeySpec.RSA_2048, 0))
 			.satisfies(ex -> assertThat(ex.code()).isEqualTo("custody-unsupported"));
 	}
 

@@ -30,8 +30,27 @@ public abstract class ChinaRegionIntegrationTest {
 
 	@DynamicPropertySource
 	static void infrastructure(DynamicPropertyRegistry registry) {
-		IntegrationTest.register(registry,
-				TestInfrastructure.instanceProperties("test-instance-china", TestInfrastructure.chinaEmulator()));
+		java.util.Map<String, String> properties = TestInfrastructure.instanceProperties("test-instance-china",
+				TestInfrastructure.chinaEmulator());
+		// a custodian, for material generated at the China length
+		properties.put("keyport.custody.vault.type", "local-file");
+		properties.put("keyport.custody.vault.key-file", localCustodyKey().toString());
+		properties.put("keyport.custody.vault.allow-insecure-local-file", "true");
+		IntegrationTest.register(registry, properties);
+	}
+
+	private static java.nio.file.Path localCustodyKey() {
+		try {
+			java.nio.file.Path file = java.nio.file.Files.createTempFile("keyport-china-custody", ".key");
+			byte[] key = new byte[32];
+			new java.security.SecureRandom().nextBytes(key);
+			java.nio.file.Files.write(file, key);
+			file.toFile().deleteOnExit();
+			return file;
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	@BeforeEach
