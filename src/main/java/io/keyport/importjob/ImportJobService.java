@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -338,7 +339,7 @@ public class ImportJobService {
 							+ "/api/v1/import-jobs/" + id + "/key-material) or start a job without custody.");
 		}
 		// never new parameters here: the material was wrapped under the old wrapping key
-		ImportJobView imported = claimAndImport(id, caller, false, context -> {
+		ImportJobView imported = claimAndImport(id, caller, null, context -> {
 			this.wrapper.checkEncrypted(encrypted, context.importSpec(this.targets), context.wrappingKey());
 			return new Wrapped(encrypted, null, "encrypted key material uploaded by the client");
 		});
@@ -358,6 +359,11 @@ public class ImportJobService {
 		ImportJobView imported = handingOver(handover, () -> {
 			try (material) {
 				ImportJob current = readAheadOfUpload(id, caller);
+				if (current != null) {
+					// refused before replica parameters are downloaded or a custodian
+					// stores anything
+					checkMaterial(current, material);
+				}
 				if (current != null && current.hasReplicas()) {
 					current = renewLapsedReplicaParameters(current, caller);
 					if (current.state() == ImportJobState.REPLICATING) {
@@ -366,15 +372,19 @@ public class ImportJobService {
 						return uploadToReplicas(id, material, caller);
 					}
 				}
-				if (current != null && current.custodian() != null && current.state() != ImportJobState.REPLICATING
-						&& !keepsImportedMaterial(current)) {
-					// a network or HSM call: before the claim's transaction, never inside
-					// it
-					handover.kept = keepInCustody(current, material);
+				if (current != null && current.custodian() != null && current.state() != ImportJobState.REPLICATING) {
+					// a job that cannot take material: refused before the custodian
+					// stores anything (a KMS data key, a token object)
+					checkTakesMaterial(current, this.clock.instant(), "upload material to");
+					if (!keepsImportedMaterial(current)) {
+						// a network or HSM call: before the claim's transaction, never
+						// inside it
+						handover.kept = keepInCustody(current, material);
+					}
 				}
 				// an ON_DEMAND job whose parameters lapsed gets new ones first: Keyport
 				// wraps
-				return claimAndImport(id, caller, true, context -> {
+				return claimAndImport(id, caller, job -> checkMaterial(job, material), context -> {
 					// the plaintext is overwritten once wrapped, before ImportKeyMaterial
 					// runs
 					try (material;
@@ -419,7 +429,7 @@ public class ImportJobService {
 					"Job " + id + " keeps no material in custody, so Keyport has nowhere to generate it. Start a job "
 							+ "with \"custody\" naming a custodian, or upload the material.");
 		}
-		checkTakesMaterial(current, this.clock.instant());
+		checkTakesMaterial(current, this.clock.instant(), "generate material for");
 		if (current.importedAt() != null) {
 			// KMS takes only the material it took before (after expiry or deletion too)
 			throw new ImportJobException(ImportJobException.CUSTODY_MATERIAL_IMPORTED, Kind.CONFLICT, id,
@@ -475,7 +485,7 @@ public class ImportJobService {
 			this.onDemand.ensureUsable(id, caller);
 			job = this.readTx.execute(status -> this.store.load(id, caller, true));
 		}
-		checkTakesMaterial(job, now);
+		checkTakesMaterial(job, now, "generate material for");
 		byte[] wrappingKeyDer = job.usableWrappingKey(now);
 		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(wrappingKeyDer);
 		EncryptedKeyMaterial wrapped = custodian.wrapForImport(handover.kept, wrappingKey,
@@ -483,7 +493,7 @@ public class ImportJobService {
 					.importSpec(this.targets));
 		ImportJobView imported;
 		try {
-			imported = claimAndImport(id, caller, false, context -> {
+			imported = claimAndImport(id, caller, null, context -> {
 				if (!Arrays.equals(context.wrappingKey().publicKey().getEncoded(), wrappingKeyDer)) {
 					// new parameters arrived in between: wrap again under them
 					throw new WrappingKeyChanged();
@@ -522,12 +532,11 @@ public class ImportJobService {
 	 * Refuses early (before a custodian generates anything) a job that does not take
 	 * material now; the claim checks again.
 	 */
-	private static void checkTakesMaterial(ImportJob job, Instant now) {
+	private static void checkTakesMaterial(ImportJob job, Instant now, String action) {
 		boolean onDemandJob = job.refreshPolicy() == RefreshPolicy.ON_DEMAND;
 		if (job.state() != ImportJobState.PARAMETERS_FETCHED
 				&& !(onDemandJob && job.state() == ImportJobState.PARAMETERS_EXPIRED)) {
-			throw new IllegalTransitionException(job.id(), job.state(), ImportJobState.MATERIAL_WRAPPED,
-					"generate material for");
+			throw new IllegalTransitionException(job.id(), job.state(), ImportJobState.MATERIAL_WRAPPED, action);
 		}
 	}
 
@@ -606,6 +615,23 @@ public class ImportJobService {
 			});
 		}
 		return this.replicaImports.importClaimed(id, version);
+	}
+
+	/**
+	 * Refuses material the job's target never takes (its format or length), as the wrap
+	 * would, before anything is spent on it: a custodian's store, a parameter download.
+	 */
+	private void checkMaterial(ImportJob job, KeyMaterial material) {
+		KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, job.keySpec());
+		try {
+			this.targets.get(job.kmsTarget()).kms().importRules().checkMaterial(importable, job.keySpec());
+		}
+		finally {
+			// a converted copy is overwritten; the upload itself is still to be wrapped
+			if (importable != material) {
+				importable.close();
+			}
+		}
 	}
 
 	/**
@@ -770,16 +796,19 @@ public class ImportJobService {
 	 * second upload is refused while this one runs), the client's activity in the same
 	 * update; then ImportKeyMaterial runs with no transaction open. Material refused by
 	 * the wrapper changes nothing.
-	 * @param onDemand whether an ON_DEMAND job whose parameters lapsed gets new ones
-	 * first (Keyport wraps the material, so it can wrap under them)
+	 * @param beforeOnDemandRefresh {@code null}, or an ON_DEMAND job whose parameters
+	 * lapsed gets new ones first (Keyport wraps the material, so it can wrap under them)
+	 * once this check of the job passed
 	 */
-	private ImportJobView claimAndImport(ImportJobId id, Caller caller, boolean onDemand,
+	private ImportJobView claimAndImport(ImportJobId id, Caller caller, Consumer<ImportJob> beforeOnDemandRefresh,
 			Function<WrappingContext, Wrapped> wrap) {
 		String actor = caller.actor();
 		UploadClaim claim = this.tx.execute(status -> {
 			Instant now = this.clock.instant();
 			ImportJob job = this.store.load(id, caller, true);
-			if (onDemand && job.needsOnDemandRefresh(now)) {
+			if (beforeOnDemandRefresh != null && job.needsOnDemandRefresh(now)) {
+				// material the target never takes costs no GetParametersForImport
+				beforeOnDemandRefresh.accept(job);
 				this.activity.record(job.toView(), now);
 				return new UploadClaim.NeedsParameters();
 			}
@@ -811,7 +840,7 @@ public class ImportJobService {
 					claimed.request(), actor, claimed.endsRequest());
 			case UploadClaim.NeedsParameters needs -> {
 				this.onDemand.ensureUsable(id, caller);
-				yield claimAndImport(id, caller, false, wrap);
+				yield claimAndImport(id, caller, null, wrap);
 			}
 			case UploadClaim.Expired expired -> throw parametersExpired(id, expired.job(), expired.onDemand());
 		};

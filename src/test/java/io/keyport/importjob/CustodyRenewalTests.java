@@ -283,6 +283,31 @@ class CustodyRenewalTests extends IntegrationTest {
 	}
 
 	@Test
+	void uploadsACustodyJobCannotTakeAreRefusedBeforeTheCustodianSpendsADataKeyOrStoresARow() {
+		String keyId = createKey();
+		String jobId = this.api
+			.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault")))
+			.json()
+			.get("id")
+			.asString();
+		long dataKeys = this.emulator.callCount(this.emulator.accountId(), "GenerateDataKey");
+		long sealed = this.jdbc.queryForObject("select count(*) from custody_material", Long.class);
+
+		// material of the wrong length
+		Response shortMaterial = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[31]))));
+		ImportJobApiTests.assertProblem(shortMaterial, 422, "invalid-key-material-length");
+		// a job that takes no material any more
+		this.api.post("/api/v1/import-jobs/" + jobId + "/cancel");
+		Response cancelled = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(random()))));
+		ImportJobApiTests.assertProblem(cancelled, 409, "illegal-state-transition");
+
+		assertThat(this.emulator.callCount(this.emulator.accountId(), "GenerateDataKey")).isEqualTo(dataKeys);
+		assertThat(this.jdbc.queryForObject("select count(*) from custody_material", Long.class)).isEqualTo(sealed);
+	}
+
+	@Test
 	void refusedDecryptFailsTheRenewalVisiblyAndItIsRetriedAfterTheBackoffOnceTheKeyIsEnabled() throws Exception {
 		Instant start = this.clock.instant();
 		byte[] material = random();

@@ -185,6 +185,23 @@ class RefreshPolicyTests {
 	}
 
 	@Test
+	void plaintextOfTheWrongLengthAfterTheParametersLapsedIsRefusedWithoutADownload() {
+		String jobId = createJob(createKey(), Map.of("refreshPolicy", "ON_DEMAND")).get("id").asString();
+		this.clock.advance(Duration.ofHours(25));
+		this.lifecycle.runOnce();
+		long downloads = this.emulator.callCount("GetParametersForImport");
+
+		Response refused = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[31]))));
+
+		ImportJobApiTests.assertProblem(refused, 422, "invalid-key-material-length");
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+		tools.jackson.databind.JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(job.get("parameters").get("downloads").asInt()).isOne();
+	}
+
+	@Test
 	void encryptedUploadAfterTheParametersLapsedIs409ParametersExpiredBecauseItWasWrappedUnderTheOldKey()
 			throws Exception {
 		String jobId = createJob(createKey(), Map.of("refreshPolicy", "ON_DEMAND")).get("id").asString();
