@@ -1160,8 +1160,19 @@ class ImportJob {
 	 * A caller's refresh: the same guard as {@link #checkRefreshOnRequest}, then the new
 	 * parameters.
 	 */
-	void refreshOnRequest(ImportParameters parameters, Duration cooldown, String actor, Instant now) {
+	/**
+	 * Holds the job for a caller's refresh, after {@link #checkRefreshOnRequest}: a
+	 * second refresh meanwhile is {@code job-busy}. The download is recorded with
+	 * {@link #refreshedOnRequest} (which releases the lease) or dropped with
+	 * {@link #releaseLease}.
+	 */
+	void leaseForRefreshOnRequest(Lease lease, Duration cooldown, Instant now) {
 		checkRefreshOnRequest(now, cooldown);
+		lease(lease);
+	}
+
+	/** The parameters a refresh leased for arrived. */
+	void refreshedOnRequest(ImportParameters parameters, String actor, Instant now) {
 		recordParameters(parameters, "parameters refreshed on request", actor, now);
 	}
 

@@ -722,19 +722,50 @@ public class ImportJobService {
 			checkTakesExpiration(this.targets.get(current.kmsTarget()), current.keySpec(), newExpiration, id);
 		}
 		this.activity.record(current.toView(), this.clock.instant());
-		current.checkRefreshOnRequest(this.clock.instant(), this.properties.refreshCooldown());
-		this.quota.acquire(this.targets.get(current.kmsTarget()), caller, id);
-		ImportParameters parameters = this.kmsImports.download(current.kmsTarget(), current.kmsKeyArn(),
-				current.wrappingAlgorithm(), current.wrappingKeySpec(), current.id(),
-				ImportJobMetrics.DownloadCause.ON_REQUEST);
-		return this.tx.execute(status -> {
+		// held for the download in a short transaction of its own: a second refresh at
+		// the same time is job-busy instead of spending a GetParametersForImport of its
+		// own (the account's scarcest quota)
+		long leased = this.tx.execute(status -> {
+			Instant now = this.clock.instant();
 			ImportJob job = this.store.loadAtVersion(id, current.version());
-			job.refreshOnRequest(parameters, this.properties.refreshCooldown(), actor, this.clock.instant());
+			job.leaseForRefreshOnRequest(
+					new Lease(this.lifecycle.instanceId(), now.plus(this.lifecycle.leaseDuration())),
+					this.properties.refreshCooldown(), now);
+			return this.store.save(job).version();
+		});
+		ImportParameters parameters;
+		try {
+			this.quota.acquire(this.targets.get(current.kmsTarget()), caller, id);
+			parameters = this.kmsImports.download(current.kmsTarget(), current.kmsKeyArn(), current.wrappingAlgorithm(),
+					current.wrappingKeySpec(), current.id(), ImportJobMetrics.DownloadCause.ON_REQUEST);
+		}
+		catch (RuntimeException ex) {
+			releaseRefreshLease(id, leased);
+			throw ex;
+		}
+		return this.tx.execute(status -> {
+			ImportJob job = this.store.loadAtVersion(id, leased);
+			job.refreshedOnRequest(parameters, actor, this.clock.instant());
 			if (newExpiration != null) {
 				job.changeExpiration(newExpiration, actor, this.clock.instant());
 			}
 			return this.store.save(job).toView();
 		});
+	}
+
+	/** Nothing was downloaded: the next refresh may try at once. */
+	private void releaseRefreshLease(ImportJobId id, long version) {
+		try {
+			this.tx.executeWithoutResult(status -> {
+				ImportJob job = this.store.loadAtVersion(id, version);
+				job.releaseLease();
+				this.store.save(job);
+			});
+		}
+		catch (RuntimeException ex) {
+			// the lease lapses by itself
+			log.warn("Import job {}: refresh lease not released ({})", id, ex.toString());
+		}
 	}
 
 	public ImportJobView cancel(ImportJobId id, Caller caller) {

@@ -214,6 +214,38 @@ class ImportJobApiTests extends IntegrationTest {
 		assertThat(events(jobId)).containsExactly("PARAMETERS_FETCHED", "PARAMETERS_FETCHED");
 	}
 
+	@Test
+	void twoRefreshesAtOnceSpendOneGetParametersForImportAndTheSecondIsToldTheJobIsBusy() throws Exception {
+		String jobId = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
+			.asString();
+		this.clock.advance(Duration.ofHours(1));
+		long downloads = this.emulator.callCount("GetParametersForImport");
+		// the first download is slow enough for the second request to arrive meanwhile
+		this.emulator.faults().latency("GetParametersForImport", Duration.ofMillis(1500));
+		java.util.List<Response> answers;
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			java.util.concurrent.Future<Response> first = pool
+				.submit(() -> this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters"));
+			Thread.sleep(500);
+			java.util.concurrent.Future<Response> second = pool
+				.submit(() -> this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters"));
+			answers = java.util.List.of(first.get(), second.get());
+		}
+		finally {
+			pool.shutdownNow();
+			this.emulator.faults().clear();
+		}
+
+		assertThat(answers.get(0).status()).as(answers.get(0).toString()).isEqualTo(200);
+		assertProblem(answers.get(1), 409, "job-busy");
+		assertThat(answers.get(1).header("Retry-After")).isNotBlank();
+		assertThat(this.emulator.callCount("GetParametersForImport") - downloads).isOne();
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("parameters").get("downloads").asInt()).isEqualTo(2);
+		assertThat(job.has("leaseUntil")).isFalse();
+	}
+
 	// --- error paths
 	// -------------------------------------------------------------------------------------------
 

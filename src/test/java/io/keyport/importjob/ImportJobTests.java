@@ -331,8 +331,8 @@ class ImportJobTests {
 				assertThat(e.code()).isEqualTo("job-busy");
 				assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(90));
 			});
-		assertThatExceptionOfType(ImportJobException.class)
-			.isThrownBy(() -> job.refreshOnRequest(parameters(during), Duration.ZERO, "bob", during))
+		assertThatExceptionOfType(ImportJobException.class).isThrownBy(
+				() -> job.leaseForRefreshOnRequest(new Lease("other", during.plusSeconds(60)), Duration.ZERO, during))
 			.satisfies(e -> assertThat(e.code()).isEqualTo("job-busy"));
 		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
 
