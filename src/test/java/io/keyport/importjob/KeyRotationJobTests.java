@@ -155,6 +155,21 @@ class KeyRotationJobTests extends IntegrationTest {
 	}
 
 	@Test
+	void keyMaterialsOfSomethingThatIsNotAKeyIdAreRefusedWith400BeforeKms() {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		long listed = this.emulator.callCount("ListKeyRotations");
+		long described = this.emulator.callCount("DescribeKey");
+		for (String reference : List.of("arn:aws:kms:us-east-1:111122223333:key", keyId + ".json", "a%20b",
+				"x".repeat(2049))) {
+			Response refused = this.api.get("/api/v1/kms-keys/" + reference + "/key-materials");
+			assertThat(refused.status()).as(reference + ": " + refused).isEqualTo(400);
+			assertThat(refused.json().get("code").asString()).as(reference).isEqualTo("invalid-parameter");
+		}
+		assertThat(this.emulator.callCount("ListKeyRotations")).isEqualTo(listed);
+		assertThat(this.emulator.callCount("DescribeKey")).isEqualTo(described);
+	}
+
+	@Test
 	void aScheduledRotationIsMadeByTheSchedulerAtItsTime() throws Exception {
 		String keyId = createKey("SYMMETRIC_DEFAULT");
 		importMaterial(create(keyId, this.clock.instant().plus(Duration.ofDays(2)), null, null), random());

@@ -2,11 +2,13 @@ package io.keyport.importjob.web;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,6 +21,8 @@ import io.keyport.importjob.KeyMaterials;
 import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.KeyMaterialVersion;
 import io.keyport.security.Caller;
+import io.keyport.web.ApiException;
+import io.keyport.web.ProblemCodes;
 
 /**
  * The materials of a symmetric KMS key after rotations, each with its ValidTo and its
@@ -32,6 +36,8 @@ class KeyMaterialsController {
 
 	private final KeyMaterials materials;
 
+	private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,2048}");
+
 	KeyMaterialsController(KeyMaterials materials) {
 		this.materials = materials;
 	}
@@ -42,6 +48,12 @@ class KeyMaterialsController {
 					description = "The key id (ARNs and aliases are not accepted in this path)") String keyId,
 			@RequestParam(required = false) @Parameter(
 					description = "The KMS target the key lives in; the default target when omitted") String target) {
+		if (!KEY_ID.matcher(keyId).matches()) {
+			// what the document says, before any KMS call
+			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
+					"Parameter 'keyId' must be a key id: letters, digits, '_' and '-', at most 2048 (ARNs and aliases "
+							+ "are not accepted in this path).");
+		}
 		KeyMaterials.KeyMaterialsView view = this.materials.list(target, keyId, Caller.current());
 		return new KeyMaterialsResponse(view.target(), view.key().keyId(), view.key().arn(),
 				view.key().currentKeyMaterialId(),
