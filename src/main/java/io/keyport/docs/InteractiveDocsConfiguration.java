@@ -14,6 +14,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
 
 import static io.keyport.security.Scopes.ADMIN;
 import static io.keyport.security.Scopes.IMPORT;
@@ -36,13 +37,17 @@ class InteractiveDocsConfiguration {
 
 	@Bean
 	OpenApiCustomizer oauth2ClientCredentials(DocsProperties properties, Environment environment) {
+		String issuer = environment.getProperty(ISSUER_PROPERTY);
+		// asked of the issuer once, when the document is first built (never at startup):
+		// not again for each build
+		SingletonSupplier<URI> tokenEndpoint = SingletonSupplier
+			.of(() -> TokenEndpoint.resolve(properties.tokenUrl(), issuer));
 		return openApi -> {
-			String issuer = environment.getProperty(ISSUER_PROPERTY);
 			if (properties.tokenUrl() == null && (issuer == null || issuer.isBlank())) {
 				// a jwk-set-uri alone names no token endpoint: bearer only
 				return;
 			}
-			URI tokenUrl = TokenEndpoint.resolve(properties.tokenUrl(), issuer);
+			URI tokenUrl = tokenEndpoint.obtain();
 			Scopes scopes = new Scopes().addString(READ, "See jobs and keys")
 				.addString(IMPORT, "Create import jobs, download parameters, upload material, refresh, cancel")
 				.addString(KEYS, "Create KMS keys")

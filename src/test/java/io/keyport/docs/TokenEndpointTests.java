@@ -40,6 +40,40 @@ class TokenEndpointTests {
 	}
 
 	@Test
+	void theDocumentAsksTheIssuerOnceHoweverOftenItIsBuilt() throws Exception {
+		HttpServer issuer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		String base = "http://127.0.0.1:" + issuer.getAddress().getPort();
+		java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+		issuer.createContext("/.well-known/openid-configuration", exchange -> {
+			asked.incrementAndGet();
+			byte[] body = ("{\"token_endpoint\":\"" + base + "/token\"}").getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+			exchange.close();
+		});
+		issuer.start();
+		try {
+			org.springdoc.core.customizers.OpenApiCustomizer customizer = new InteractiveDocsConfiguration()
+				.oauth2ClientCredentials(new DocsProperties(null), new org.springframework.mock.env.MockEnvironment()
+					.withProperty(InteractiveDocsConfiguration.ISSUER_PROPERTY, base));
+			for (int build = 0; build < 3; build++) {
+				io.swagger.v3.oas.models.OpenAPI document = new io.swagger.v3.oas.models.OpenAPI();
+				customizer.customise(document);
+				assertThat(document.getComponents()
+					.getSecuritySchemes()
+					.get(InteractiveDocsConfiguration.SCHEME)
+					.getFlows()
+					.getClientCredentials()
+					.getTokenUrl()).isEqualTo(base + "/token");
+			}
+			assertThat(asked).hasValue(1);
+		}
+		finally {
+			issuer.stop(0);
+		}
+	}
+
+	@Test
 	void configuredTokenUrlWinsOverTheMetadata() {
 		URI configured = URI.create("https://login.example.com/oauth2/v2.0/token");
 		assertThat(TokenEndpoint.resolve(configured, "http://127.0.0.1:1")).isEqualTo(configured);

@@ -3,6 +3,8 @@ package io.keyport.openapi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +38,23 @@ class OpenApiDocumentTests extends IntegrationTest {
 
 	@LocalServerPort
 	int port;
+
+	@org.springframework.beans.factory.annotation.Autowired
+	org.springdoc.core.service.OpenAPIService openApiService;
+
+	@Test
+	void oneDocumentServesEveryAcceptLanguageAndNoneIsBuiltPerLanguage() throws Exception {
+		ApiClient api = new ApiClient(this.port);
+		String english = new String(api.get("/v3/api-docs").body(), StandardCharsets.UTF_8);
+		for (String language : List.of("fr-FR", "de", "ja-JP", "zz-ZZ", "en-GB")) {
+			ApiClient.Response response = api.exchange("GET", "/v3/api-docs", Map.of("Accept-Language", language),
+					null);
+			assertThat(response.status()).as(language).isEqualTo(200);
+			assertThat(new String(response.body(), StandardCharsets.UTF_8)).as(language).isEqualTo(english);
+			assertThat(this.openApiService.getCachedOpenAPI(java.util.Locale.forLanguageTag(language))).as(language)
+				.isNull();
+		}
+	}
 
 	@Test
 	void runningServiceDescribesExactlyTheCommittedDocument() throws Exception {
