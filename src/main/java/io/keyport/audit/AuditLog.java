@@ -317,10 +317,12 @@ public class AuditLog implements KmsCallListener {
 		List<Object> args = new ArrayList<>();
 		if (kmsKey != null) {
 			// AWS ARNs end in key/<id>, Huawei resource names in KeyId:<id>
-			sql.append(" and (kms_key_arn = ? or kms_key_arn like ? or kms_key_arn like ?)");
+			// the id is matched as written: '%' and '_' in it are no wildcards
+			sql.append(" and (kms_key_arn = ? or kms_key_arn like ? escape '\\' or kms_key_arn like ? escape '\\')");
+			String literal = kmsKey.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
 			args.add(kmsKey);
-			args.add("%/" + kmsKey);
-			args.add("%:" + kmsKey);
+			args.add("%/" + literal);
+			args.add("%:" + literal);
 		}
 		if (tenant != null) {
 			sql.append(" and tenant = ?");

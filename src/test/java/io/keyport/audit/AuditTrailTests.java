@@ -173,6 +173,20 @@ class AuditTrailTests extends IntegrationTest {
 	}
 
 	@Test
+	void aKeyFilterMatchesTheKeyAsWrittenNotAsAPattern() {
+		ApiClient api = new ApiClient(this.port);
+		String keyId = createKey(api);
+		ApiClient operator = api.as(Tokens.of(LocalAuthorizationServer.OPERATOR));
+		assertThat(operator.get("/api/v1/audit-events?kmsKeyId=" + keyId).json().get("items")).isNotEmpty();
+		for (String pattern : new String[] { "%25", "_", keyId.substring(0, keyId.length() - 1) + "_",
+				"%25" + keyId.substring(4) }) {
+			Response answer = operator.get("/api/v1/audit-events?kmsKeyId=" + pattern);
+			assertThat(answer.status()).as(pattern + ": " + answer).isEqualTo(200);
+			assertThat(answer.json().get("items")).as(pattern).isEmpty();
+		}
+	}
+
+	@Test
 	void aNulInAnyValueIsReplacedSoTheEntryAndItsBatchAreStillWritten() {
 		String marker = "audit-nul-" + java.util.UUID.randomUUID();
 		this.audit.inScope(() -> {
