@@ -408,11 +408,18 @@ public class ImportJobLifecycle {
 	 * Asked before every retry, and before material under a lapsed token is dropped: a
 	 * lost import found then would otherwise leave the job waiting for material KMS
 	 * already holds, its expiry watched by no one.
-	 * @return whether the job was recorded imported
+	 * @return whether the caller stops: the job was recorded imported, or its lease was
+	 * lost meanwhile
 	 */
 	private boolean reconciledLostImport(JobClaim claim, ImportJob job) {
 		Optional<Proof> proof = proofOfImport(job);
 		if (proof.isEmpty()) {
+			// the search made KMS calls of its own (up to two): the caller's next call
+			// gets a lease of its own, or stops if another instance holds the job now
+			if (!this.claims.extendLease(claim.id(), claim.version())) {
+				log.info("Import job {}: lease lost while looking for a lost import; its holder goes on", claim.id());
+				return true;
+			}
 			return false;
 		}
 		Instant now = this.clock.instant();

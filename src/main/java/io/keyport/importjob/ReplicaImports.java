@@ -184,8 +184,14 @@ class ReplicaImports {
 			if (replica.state() == ImportJobReplica.State.MATERIAL_WRAPPED && replica.parametersExpiredAt(now)) {
 				version = record(id, version, j -> j.recordReplicaTokenLapsed(target, ACTOR, now));
 			}
-			version = renewParameters(id, version, target, now);
-			version = importReplica(id, version, target, now);
+			long renewed = renewParameters(id, version, target, now);
+			// new parameters and a custodian's wrap are two KMS calls already: the
+			// import gets a lease of its own
+			if (renewed != version && !this.claims.extendLease(id.value(), renewed)) {
+				log.info("Import job {}: lease lost during the replica turn; the job's holder goes on", id);
+				return;
+			}
+			version = importReplica(id, renewed, target, now);
 		}
 		Instant done = this.clock.instant();
 		record(id, version, j -> j.finishReplicationTurn(ACTOR, done, done.plus(this.lifecycle.driftCheckInterval())));

@@ -153,6 +153,43 @@ class LostImportReconciliationTests extends IntegrationTest {
 		assertThat(job(job).get("parameters").get("downloads").asInt()).isEqualTo(2);
 	}
 
+	@Test
+	void theDownloadAfterAnUnprovenSearchForALostImportGetsALeaseOfItsOwn() throws Exception {
+		String job = create(createKey("SYMMETRIC_DEFAULT"), null, null, null);
+		wrappedAfterAFailedImport(job, random());
+		this.clock.advance(Duration.ofHours(24).plusMinutes(1));
+		// the search (DescribeKey) is slow; while it runs, more than a lease's time
+		// passes
+		this.emulator.faults().latency("DescribeKey", Duration.ofMillis(1500));
+		// and the download slow enough for the poll below to see its lease
+		this.emulator.faults().latency("GetParametersForImport", Duration.ofMillis(600));
+		long described = this.emulator.callCount("DescribeKey");
+		boolean extendedInTime = false;
+		try {
+			java.util.concurrent.CompletableFuture<Integer> run = java.util.concurrent.CompletableFuture
+				.supplyAsync(this.lifecycle::refreshDueParameters);
+			long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+			while (this.emulator.callCount("DescribeKey") == described && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			this.clock.advance(Duration.ofMinutes(3));
+			Instant lapsed = this.clock.instant();
+			while (!run.isDone()) {
+				java.sql.Timestamp until = this.jdbc.queryForObject(
+						"select lease_until from import_job where id = ?::uuid", java.sql.Timestamp.class, job);
+				extendedInTime |= until != null && until.toInstant().isAfter(lapsed);
+				Thread.sleep(20);
+			}
+			assertThat(run.get(30, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		assertThat(extendedInTime).as("the lease was extended between the search and the download").isTrue();
+		assertThat(job(job).get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(job(job).get("parameters").get("downloads").asInt()).isEqualTo(2);
+	}
+
 	/**
 	 * The job holds wrapped material after an import KMS never executed; then the test
 	 * sends that same import itself, as Keyport's call would have reached KMS with its

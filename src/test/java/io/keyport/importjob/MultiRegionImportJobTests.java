@@ -567,6 +567,48 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aReplicasNewParametersAndItsImportEachGetALeaseOfTheirOwn() throws Exception {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createCustodyJob(key, Map.of());
+		// the last replica's token lapses: its step downloads new parameters, has the
+		// custodian wrap again (a KMS Decrypt) and imports
+		this.emulator.faultsIn(EUROPE_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		JsonNode job = uploadPlaintext(jobId, randomMaterial()).json();
+		assertThat(job.get("replicas").get(1).get("state").asString()).isEqualTo("NEEDS_PARAMETERS");
+		this.emulator.faultsIn(EUROPE_REGION).clear();
+		this.clock.advance(Duration.ofHours(1));
+		// the download is slow; while it runs, more than a lease's time passes
+		this.emulator.faultsIn(EUROPE_REGION).latency("GetParametersForImport", Duration.ofMillis(1500));
+		// and the import slow enough for the poll below to see its lease
+		this.emulator.faultsIn(EUROPE_REGION).latency("ImportKeyMaterial", Duration.ofMillis(600));
+		long downloads = this.emulator.callCountIn(EUROPE_REGION, "GetParametersForImport");
+		boolean extendedInTime = false;
+		try {
+			CompletableFuture<Integer> turn = CompletableFuture.supplyAsync(this.replicaImports::retryDueReplicas);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+			while (this.emulator.callCountIn(EUROPE_REGION, "GetParametersForImport") == downloads
+					&& System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			this.clock.advance(Duration.ofMinutes(3));
+			Instant lapsed = this.clock.instant();
+			while (!turn.isDone()) {
+				Timestamp until = this.jdbc.queryForObject("select lease_until from import_job where id = ?::uuid",
+						Timestamp.class, jobId);
+				extendedInTime |= until != null && until.toInstant().isAfter(lapsed);
+				Thread.sleep(20);
+			}
+			assertThat(turn.get(30, TimeUnit.SECONDS)).isPositive();
+		}
+		finally {
+			this.emulator.faultsIn(EUROPE_REGION).clear();
+		}
+		assertThat(extendedInTime).as("the lease was extended between the replica's download and its import").isTrue();
+		JsonNode imported = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(imported.get("state").asString()).isEqualTo("IMPORTED");
+	}
+
+	@Test
 	void materialGeneratedByTheCustodianIsWrappedByItForThePrimaryAndEveryReplicaAndImportedIntoAll() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createCustodyJob(key, Map.of());
