@@ -58,9 +58,9 @@ class LeaseSettings {
 	 * The most KMS calls a job's work makes between two extensions of its lease: a
 	 * re-import into a key that takes material only while pending import (DescribeKey and
 	 * DeleteImportedKeyMaterial, then the lease is extended for the ImportKeyMaterial).
-	 * Work of more calls (a custody renewal with replicas, a replica turn, a replica's new
-	 * parameters and the custodian's wrap before its import, a search for a lost import
-	 * before a retry or a download) extends the lease between such steps.
+	 * Work of more calls (a custody renewal with replicas, a replica turn, a replica's
+	 * new parameters and the custodian's wrap before its import, a search for a lost
+	 * import before a retry or a download) extends the lease between such steps.
 	 */
 	static final int CALLS_PER_LEASE = 2;
 
