@@ -151,6 +151,18 @@ class ImportJobApiTests extends IntegrationTest {
 		byte[] der = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream").body();
 		String pemBody = pem.text().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
 		assertThat(Base64.getDecoder().decode(pemBody)).isEqualTo(der);
+		// the caller's preference by quality, the first listed among equals
+		for (Map.Entry<String, String> accept : Map
+			.of("application/x-pem-file;q=0.5, application/octet-stream;q=0.9", "application/octet-stream",
+					"application/octet-stream;q=0.2, application/x-pem-file", "application/x-pem-file",
+					"application/x-pem-file, application/octet-stream", "application/x-pem-file", "*/*",
+					"application/octet-stream", "application/*, application/x-pem-file;q=0.8",
+					"application/octet-stream")
+			.entrySet()) {
+			Response answer = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", accept.getKey());
+			assertThat(answer.status()).as(accept.getKey()).isEqualTo(200);
+			assertThat(answer.header("Content-Type")).as(accept.getKey()).startsWith(accept.getValue());
+		}
 
 		Response zip = this.api.get("/api/v1/import-jobs/" + jobId + "/import-parameters.zip", "application/zip");
 		assertThat(zip.status()).isEqualTo(200);

@@ -10,7 +10,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
@@ -207,8 +209,7 @@ class ImportJobController {
 	ResponseEntity<byte[]> getWrappingKey(@PathVariable UUID id,
 			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
 		ImportParametersDownload download = this.jobs.importParameters(new ImportJobId(id), Caller.current());
-		boolean pem = accept != null && MediaType.parseMediaTypes(accept).stream().anyMatch(PEM::includes)
-				&& MediaType.parseMediaTypes(accept).stream().noneMatch(MediaType.APPLICATION_OCTET_STREAM::equals);
+		boolean pem = prefersPem(accept);
 		byte[] body = pem
 				? WrappingPublicKey.fromDer(download.wrappingPublicKeyDer()).pem().getBytes(StandardCharsets.US_ASCII)
 				: download.wrappingPublicKeyDer();
@@ -221,6 +222,32 @@ class ImportJobController {
 						.build()
 						.toString())
 			.body(body);
+	}
+
+	/**
+	 * Whether the caller's Accept prefers PEM to DER, by quality (the first listed of
+	 * equal quality wins); DER for wildcards, anything else and no Accept.
+	 */
+	static boolean prefersPem(String accept) {
+		if (accept == null || accept.isBlank()) {
+			return false;
+		}
+		List<MediaType> byQuality = new ArrayList<>(MediaType.parseMediaTypes(accept));
+		// a stable sort: equal qualities keep the caller's order
+		byQuality.sort(Comparator.comparingDouble(MediaType::getQualityValue).reversed());
+		for (MediaType type : byQuality) {
+			if (type.getQualityValue() == 0) {
+				break;
+			}
+			if (PEM.equalsTypeAndSubtype(type)) {
+				return true;
+			}
+			if (type.isWildcardType() || MediaType.APPLICATION_OCTET_STREAM.equalsTypeAndSubtype(type)
+					|| (type.isWildcardSubtype() && "application".equals(type.getType()))) {
+				return false;
+			}
+		}
+		return false;
 	}
 
 	/**
