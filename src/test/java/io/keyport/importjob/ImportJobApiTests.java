@@ -429,6 +429,12 @@ class ImportJobApiTests extends IntegrationTest {
 				randomBytes(100));
 		assertProblem(response, 422, "invalid-encrypted-key-material");
 		assertUnchanged(jobId, version, "PARAMETERS_FETCHED");
+		// none at all: the same code as an empty JSON value
+		assertProblem(this.api.putBytes("/api/v1/import-jobs/" + jobId + "/encrypted-key-material", new byte[0]), 400,
+				"empty-encrypted-key-material");
+		assertProblem(this.api.putJson("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
+				"{\"encryptedKeyMaterial\":\"\"}"), 400, "empty-encrypted-key-material");
+		assertUnchanged(jobId, version, "PARAMETERS_FETCHED");
 	}
 
 	@Test

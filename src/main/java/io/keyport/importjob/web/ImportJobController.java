@@ -281,7 +281,8 @@ class ImportJobController {
 	}
 
 	@PutMapping(path = "/{id}/encrypted-key-material", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-	ResponseEntity<ImportJobResponse> uploadEncryptedRaw(@PathVariable UUID id, @RequestBody byte[] body) {
+	ResponseEntity<ImportJobResponse> uploadEncryptedRaw(@PathVariable UUID id,
+			@RequestBody(required = false) byte[] body) {
 		return ok(this.jobs.importEncrypted(new ImportJobId(id), encrypted(body), Caller.current()));
 	}
 
