@@ -3,8 +3,11 @@ package io.keyport.security;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -169,6 +172,18 @@ class SecurityConfiguration {
 			return false;
 		}
 		try {
+			if (HttpMethod.HEAD.matches(request.getMethod())) {
+				// Spring MVC would serve HEAD with a GET route, but the API offers no
+				// HEAD
+				// operation (its document names none): not a scope the caller lacks
+				List<String> allowed = allowedMethods(request, routes);
+				if (!allowed.isEmpty()) {
+					response.setHeader("Allow", String.join(", ", allowed));
+					problem(request, response, HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+							"Method HEAD is not supported on this path.");
+					return true;
+				}
+			}
 			if (routes.getHandler(request) != null) {
 				return false;
 			}
@@ -189,6 +204,33 @@ class SecurityConfiguration {
 			// the scope decides first, as before
 			return false;
 		}
+	}
+
+	/** The methods the API serves on the request's path, by asking its routes. */
+	private static List<String> allowedMethods(HttpServletRequest request, RequestMappingHandlerMapping routes) {
+		List<String> allowed = new ArrayList<>();
+		for (HttpMethod method : List.of(HttpMethod.DELETE, HttpMethod.GET, HttpMethod.PATCH, HttpMethod.POST,
+				HttpMethod.PUT)) {
+			HttpServletRequest asked = new HttpServletRequestWrapper(request) {
+				@Override
+				public String getMethod() {
+					return method.name();
+				}
+			};
+			try {
+				if (routes.getHandler(asked) != null) {
+					allowed.add(method.name());
+				}
+			}
+			catch (HttpRequestMethodNotSupportedException ex) {
+				// not this method
+			}
+			catch (Exception ex) {
+				// a route of this method that wants another body or parameters
+				allowed.add(method.name());
+			}
+		}
+		return allowed;
 	}
 
 	private static void problem(HttpServletRequest request, HttpServletResponse response, HttpStatus status,

@@ -192,6 +192,32 @@ class AuthorizationMatrixTests extends IntegrationTest {
 	}
 
 	@Test
+	void headIsNotAnOperationOfTheApiAndIsAnswered405NotAMissingScope() {
+		ApiClient platform = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_A));
+		Response key = platform.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}");
+		String keyId = key.json().get("keyId").asString();
+		String job = "/api/v1/import-jobs/"
+				+ platform.postJson("/api/v1/import-jobs", "{\"kmsKeyId\":\"" + keyId + "\"}")
+					.json()
+					.get("id")
+					.asString();
+		ApiClient reader = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.READER_A));
+		long downloads = this.emulator.callCount("GetParametersForImport");
+
+		for (ApiClient caller : List.of(reader, platform)) {
+			for (String path : List.of(job, "/api/v1/import-jobs", job + "/wrapping-key")) {
+				Response head = caller.exchange("HEAD", path, Map.of(), null);
+				assertThat(head.status()).as(path + ": " + head).isEqualTo(405);
+				assertThat(head.headers().firstValue("Allow")).as(path)
+					.hasValueSatisfying(allow -> assertThat(allow).contains("GET"));
+			}
+		}
+		assertThat(reader.exchange("HEAD", "/api/v1/import-jobs", Map.of(), null).headers().firstValue("Allow"))
+			.hasValue("GET, POST");
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+	}
+
+	@Test
 	void tokenFromAnotherIssuerIsRefused() {
 		String forged = "eyJhbGciOiJub25lIn0." + Base64.getUrlEncoder()
 			.withoutPadding()

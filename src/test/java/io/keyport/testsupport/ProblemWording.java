@@ -48,7 +48,8 @@ public final class ProblemWording {
 	/** Fails when a problem+json answer's title or detail breaks the rule. */
 	static void check(String method, String uri, ApiClient.Response response) {
 		String type = response.header("Content-Type");
-		if (type == null || !type.startsWith("application/problem+json")) {
+		// a HEAD answer has the GET answer's headers and never a body (RFC 9110)
+		if (type == null || !type.startsWith("application/problem+json") || "HEAD".equals(method)) {
 			return;
 		}
 		List<String> violations = violations(response.json());
