@@ -212,6 +212,20 @@ public class ImportJobService {
 				command.dueBy(), deletesFirst && command.rotation() == null, replicas, command.rotation());
 	}
 
+	/**
+	 * The command with the defaults a job would get written in: the default target's
+	 * name, the tenant's refresh policy. Retries with an Idempotency-Key are compared by
+	 * this, so a retry that names a default is the same request as one that left it out.
+	 */
+	public CreateImportJob withDefaults(CreateImportJob command, Caller caller) {
+		String target = command.target() != null ? command.target() : this.targets.defaultTarget().name();
+		RefreshPolicy policy = command.refreshPolicy() != null ? command.refreshPolicy()
+				: this.refreshPolicies.defaultFor(caller.tenant());
+		return new CreateImportJob(command.kmsKeyId(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
+				command.expiration(), target, policy, command.dueBy(), command.custody(), command.replicas(),
+				command.rotation());
+	}
+
 	/** A request to create a job that passed every check before KMS is asked. */
 	private record Admission(KmsTarget target, KmsKey key, RefreshPolicy policy,
 			List<MultiRegionReplicas.Replica> replicas) {

@@ -53,6 +53,25 @@ class IdempotencyKeyTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRetryThatNamesTheDefaultsIsTheSameRequestAsOneThatLeftThemOut() {
+		ApiClient api = new ApiClient(this.port);
+		String keyId = createKey(api);
+		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		Response first = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)), key);
+		assertThat(first.status()).as(first.toString()).isEqualTo(201);
+
+		Response retry = api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "target", first.json().get("target").asString(),
+						"refreshPolicy", first.json().get("refreshPolicy").asString(), "wrappingAlgorithm",
+						"RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")),
+				key);
+
+		assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
+		assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+		assertThat(retry.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+	}
+
+	@Test
 	void sameKeyWithAnotherPayloadIsRefused() {
 		ApiClient api = new ApiClient(this.port);
 		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());

@@ -114,10 +114,11 @@ class ImportJobController {
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<?> createImportJob(@Valid @RequestBody CreateImportJobRequest request,
 			@RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
-		CreateImportJob command = command(request);
 		if (idempotencyKey == null) {
-			return create(command);
+			return create(command(request));
 		}
+		// compared with defaults applied, as a retry may name them or leave them out
+		CreateImportJob command = this.jobs.withDefaults(command(request), Caller.current());
 		return this.idempotentRequests.run(Caller.current().tenant(), idempotencyKey, "createImportJob", command,
 				() -> create(command));
 	}
