@@ -1,13 +1,11 @@
 package io.keyport.wrapping;
 
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Function;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-256-GCM sealing of {@link KeyMaterial} under a caller's key, for custodians that
@@ -57,13 +55,16 @@ public final class MaterialSealing {
 		if (key == null || key.length != 32 || nonce == null || nonce.length != NONCE_LENGTH) {
 			throw new IllegalArgumentException("sealing needs a 32-byte key and a 12-byte nonce");
 		}
-		// the JDK's SecretKeySpec copies the key and cannot be reliably wiped; the copy
-		// we
-		// own is overwritten below
-		byte[] keyCopy = key.clone();
+		Cipher cipher;
 		try {
-			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-			cipher.init(mode, new SecretKeySpec(keyCopy, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+			cipher = Cipher.getInstance("AES/GCM/NoPadding");
+		}
+		catch (GeneralSecurityException ex) {
+			throw new WrappingInternalException("AES-GCM is not available: " + ex.getClass().getSimpleName(), ex);
+		}
+		try {
+			// over the caller's array: no SecretKeySpec copy nobody can overwrite
+			cipher.init(mode, new Kwp.KeyView(key), new GCMParameterSpec(TAG_BITS, nonce));
 			if (aad != null) {
 				cipher.updateAAD(aad);
 			}
@@ -77,7 +78,24 @@ public final class MaterialSealing {
 			throw new WrappingInternalException("AES-GCM failed: " + ex.getClass().getSimpleName(), ex);
 		}
 		finally {
-			Arrays.fill(keyCopy, (byte) 0);
+			scrub(cipher);
+		}
+	}
+
+	/**
+	 * The cipher's own copies of the key (the AES engine's last key and round keys, and
+	 * the key GCM keeps after an encryption to refuse a reused nonce) overwritten by a
+	 * second initialisation with an all-zero key, as {@link Kwp} does. Encrypt mode: only
+	 * that replaces (and zeroes) GCM's kept key; the zero key never met this nonce. Best
+	 * effort.
+	 */
+	private static void scrub(Cipher cipher) {
+		try {
+			cipher.init(Cipher.ENCRYPT_MODE, new Kwp.KeyView(new byte[32]),
+					new GCMParameterSpec(TAG_BITS, new byte[NONCE_LENGTH]));
+		}
+		catch (GeneralSecurityException | RuntimeException ex) {
+			// nothing more can be done from here
 		}
 	}
 
