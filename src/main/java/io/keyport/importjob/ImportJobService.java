@@ -754,7 +754,8 @@ public class ImportJobService {
 					current.wrappingKeySpec(), current.id(), ImportJobMetrics.DownloadCause.ON_REQUEST);
 		}
 		catch (RuntimeException ex) {
-			releaseRefreshLease(id, leased);
+			// nothing was downloaded: the next refresh may try at once
+			this.onDemand.release(id, leased);
 			throw ex;
 		}
 		return this.tx.execute(status -> {
@@ -765,21 +766,6 @@ public class ImportJobService {
 			}
 			return this.store.save(job).toView();
 		});
-	}
-
-	/** Nothing was downloaded: the next refresh may try at once. */
-	private void releaseRefreshLease(ImportJobId id, long version) {
-		try {
-			this.tx.executeWithoutResult(status -> {
-				ImportJob job = this.store.loadAtVersion(id, version);
-				job.releaseLease();
-				this.store.save(job);
-			});
-		}
-		catch (RuntimeException ex) {
-			// the lease lapses by itself
-			log.warn("Import job {}: refresh lease not released ({})", id, ex.toString());
-		}
 	}
 
 	public ImportJobView cancel(ImportJobId id, Caller caller) {

@@ -136,7 +136,11 @@ class OnDemandParameters {
 		log.info("Import job {}: parameters downloaded on demand", id);
 	}
 
-	private void release(ImportJobId id, long version) {
+	/**
+	 * Releases a lease taken for a download that did not happen, so the next ask may try
+	 * at once; if that fails, the lease lapses by itself.
+	 */
+	void release(ImportJobId id, long version) {
 		try {
 			this.tx.executeWithoutResult(status -> {
 				ImportJob job = this.store.loadAtVersion(id, version);
@@ -146,7 +150,7 @@ class OnDemandParameters {
 		}
 		catch (RuntimeException ex) {
 			// the lease lapses by itself
-			log.warn("Import job {}: on-demand lease not released ({})", id, ex.toString());
+			log.warn("Import job {}: lease for a download not released ({})", id, ex.toString());
 		}
 	}
 

@@ -164,23 +164,10 @@ class LostImportReconciliationTests extends IntegrationTest {
 		// and the download slow enough for the poll below to see its lease
 		this.emulator.faults().latency("GetParametersForImport", Duration.ofMillis(600));
 		long described = this.emulator.callCount("DescribeKey");
-		boolean extendedInTime = false;
+		boolean extendedInTime;
 		try {
-			java.util.concurrent.CompletableFuture<Integer> run = java.util.concurrent.CompletableFuture
-				.supplyAsync(this.lifecycle::refreshDueParameters);
-			long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-			while (this.emulator.callCount("DescribeKey") == described && System.nanoTime() < deadline) {
-				Thread.sleep(10);
-			}
-			this.clock.advance(Duration.ofMinutes(3));
-			Instant lapsed = this.clock.instant();
-			while (!run.isDone()) {
-				java.sql.Timestamp until = this.jdbc.queryForObject(
-						"select lease_until from import_job where id = ?::uuid", java.sql.Timestamp.class, job);
-				extendedInTime |= until != null && until.toInstant().isAfter(lapsed);
-				Thread.sleep(20);
-			}
-			assertThat(run.get(30, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+			extendedInTime = io.keyport.testsupport.LeaseWatch.extendedAfterALapse(this.clock, this.jdbc, job,
+					() -> this.emulator.callCount("DescribeKey") > described, this.lifecycle::refreshDueParameters);
 		}
 		finally {
 			this.emulator.faults().clear();

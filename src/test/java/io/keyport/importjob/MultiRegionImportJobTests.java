@@ -3,7 +3,6 @@ package io.keyport.importjob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,8 +11,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +37,7 @@ import io.keyport.emulator.MutableClock;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.LeaseWatch;
 import io.keyport.testsupport.LazyKmsKey;
 import io.keyport.testsupport.TestInfrastructure;
 import io.keyport.testsupport.Tokens;
@@ -492,23 +490,11 @@ class MultiRegionImportJobTests {
 		// and the europe import slow enough for the poll below to see its step's lease
 		this.emulator.faultsIn(EUROPE_REGION).latency("ImportKeyMaterial", Duration.ofMillis(600));
 		long westCalls = this.emulator.callCountIn(WEST_REGION, "ImportKeyMaterial");
-		boolean extendedInTime = false;
+		boolean extendedInTime;
 		try {
-			CompletableFuture<Integer> turn = CompletableFuture.supplyAsync(this.replicaImports::retryDueReplicas);
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-			while (this.emulator.callCountIn(WEST_REGION, "ImportKeyMaterial") == westCalls
-					&& System.nanoTime() < deadline) {
-				Thread.sleep(10);
-			}
-			this.clock.advance(Duration.ofMinutes(3));
-			Instant lapsed = this.clock.instant();
-			while (!turn.isDone()) {
-				Timestamp until = this.jdbc.queryForObject("select lease_until from import_job where id = ?::uuid",
-						Timestamp.class, jobId);
-				extendedInTime |= until != null && until.toInstant().isAfter(lapsed);
-				Thread.sleep(20);
-			}
-			assertThat(turn.get(30, TimeUnit.SECONDS)).isPositive();
+			extendedInTime = LeaseWatch.extendedAfterALapse(this.clock, this.jdbc, jobId,
+					() -> this.emulator.callCountIn(WEST_REGION, "ImportKeyMaterial") > westCalls,
+					this.replicaImports::retryDueReplicas);
 		}
 		finally {
 			this.emulator.faultsIn(WEST_REGION).clear();
@@ -582,23 +568,11 @@ class MultiRegionImportJobTests {
 		// and the import slow enough for the poll below to see its lease
 		this.emulator.faultsIn(EUROPE_REGION).latency("ImportKeyMaterial", Duration.ofMillis(600));
 		long downloads = this.emulator.callCountIn(EUROPE_REGION, "GetParametersForImport");
-		boolean extendedInTime = false;
+		boolean extendedInTime;
 		try {
-			CompletableFuture<Integer> turn = CompletableFuture.supplyAsync(this.replicaImports::retryDueReplicas);
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-			while (this.emulator.callCountIn(EUROPE_REGION, "GetParametersForImport") == downloads
-					&& System.nanoTime() < deadline) {
-				Thread.sleep(10);
-			}
-			this.clock.advance(Duration.ofMinutes(3));
-			Instant lapsed = this.clock.instant();
-			while (!turn.isDone()) {
-				Timestamp until = this.jdbc.queryForObject("select lease_until from import_job where id = ?::uuid",
-						Timestamp.class, jobId);
-				extendedInTime |= until != null && until.toInstant().isAfter(lapsed);
-				Thread.sleep(20);
-			}
-			assertThat(turn.get(30, TimeUnit.SECONDS)).isPositive();
+			extendedInTime = LeaseWatch.extendedAfterALapse(this.clock, this.jdbc, jobId,
+					() -> this.emulator.callCountIn(EUROPE_REGION, "GetParametersForImport") > downloads,
+					this.replicaImports::retryDueReplicas);
 		}
 		finally {
 			this.emulator.faultsIn(EUROPE_REGION).clear();
