@@ -373,9 +373,9 @@ public class ImportJobService {
 		ImportJobView imported = handingOver(handover, () -> {
 			try (material) {
 				ImportJob current = readAheadOfUpload(id, caller);
-				if (current != null) {
+				if (current != null && (current.hasReplicas() || current.custodian() != null)) {
 					// refused before replica parameters are downloaded or a custodian
-					// stores anything
+					// stores anything (other uploads are checked by the wrap alone)
 					checkMaterial(current, material);
 				}
 				if (current != null && current.hasReplicas()) {
