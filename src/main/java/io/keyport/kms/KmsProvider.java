@@ -40,6 +40,13 @@ public interface KmsProvider {
 	ImportRules importRules(String region);
 
 	/**
+	 * The target's pace, for an adapter that sends more than one request for some calls
+	 * ({@link KmsRateLimiter#acquireRequest} before each); the default sends one.
+	 */
+	default void pacedBy(KmsRateLimiter limiter) {
+	}
+
+	/**
 	 * Whether material can be imported into a key in this state. AWS takes imports in
 	 * PendingImport, Enabled and Disabled; Huawei only in pending import, so renewing
 	 * there means deleting the material first.

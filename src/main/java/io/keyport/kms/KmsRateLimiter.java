@@ -23,6 +23,11 @@ public final class KmsRateLimiter {
 	private final Duration maxWait;
 
 	/**
+	 * Set while this thread's provider call has a permit its first request has not used.
+	 */
+	private final ThreadLocal<Boolean> callPermit = new ThreadLocal<>();
+
+	/**
 	 * One bucket for every operation together (a provider whose quota is per user, not
 	 * per operation: Huawei's 20 requests/s).
 	 */
@@ -82,6 +87,36 @@ public final class KmsRateLimiter {
 		if (waitNanos > 0) {
 			LockSupport.parkNanos(waitNanos);
 		}
+	}
+
+	/**
+	 * The permit of one provider call ({@link PacedKmsProvider}): it pays for the call's
+	 * first request; an adapter that sends more requests for the call asks
+	 * {@link #acquireRequest} for each of the others. Ended with {@link #endCall}.
+	 */
+	void acquireCall(String operation) {
+		acquire(operation);
+		this.callPermit.set(Boolean.TRUE);
+	}
+
+	void endCall() {
+		this.callPermit.remove();
+	}
+
+	/**
+	 * A permit for one HTTP request of an adapter that may send several per call (an
+	 * alias lookup's pages, a describe after the call, a retry): the call's own permit
+	 * pays for its first request, every other one takes a permit of its own, so the
+	 * provider's per-request quota holds.
+	 * @throws KmsException with {@link KmsErrorCode#THROTTLED} when none is available
+	 * within the maximum wait
+	 */
+	public void acquireRequest(String operation) {
+		if (this.callPermit.get() != null) {
+			this.callPermit.remove();
+			return;
+		}
+		acquire(operation);
 	}
 
 	/** The longest a caller waits for a permit before it is refused. */

@@ -38,6 +38,7 @@ class KmsTargetsConfiguration {
 					? KmsRateLimiter.total(settings.requestsPerSecond(), rateLimits.maxWait())
 					: factory.defaultLimiter(rateLimits);
 			KmsProvider adapter = factory.create(name, settings);
+			adapter.pacedBy(limiter);
 			targets.add(new KmsTarget(name, settings.provider(),
 					new PacedKmsProvider(name, adapter, limiter, callListeners, registry), limiter));
 		});

@@ -207,7 +207,7 @@ public final class PacedKmsProvider implements KmsProvider {
 			.highCardinalityKeyValue("kms.key", keyId != null ? keyId : "none")
 			.start();
 		try (Observation.Scope scope = observation.openScope()) {
-			this.limiter.acquire(operation);
+			this.limiter.acquireCall(operation);
 			T result = call.get();
 			if (keyId == null && result instanceof KmsKey key) {
 				keyId = key.arn();
@@ -223,6 +223,7 @@ public final class PacedKmsProvider implements KmsProvider {
 			throw ex;
 		}
 		finally {
+			this.limiter.endCall();
 			KmsCallListener.KmsCall outcome = new KmsCallListener.KmsCall(this.target, operation, keyId, error,
 					Duration.ofNanos(System.nanoTime() - start));
 			observation.lowCardinalityKeyValue("outcome", outcome.outcome()).stop();

@@ -26,6 +26,25 @@ class KmsRateLimiterTests {
 	}
 
 	@Test
+	void aCallsPermitPaysForItsFirstRequestOnlyAndEndsWithTheCall() {
+		// 0.2/s: one permit, the next one 5 s later
+		KmsRateLimiter limiter = KmsRateLimiter.total(0.2, Duration.ZERO);
+		limiter.acquireCall("GetPublicKey");
+		// the call's first request: paid
+		assertThatNoException().isThrownBy(() -> limiter.acquireRequest("GetPublicKey"));
+		// its second (a describe-key): a permit of its own, none left
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> limiter.acquireRequest("DescribeKey"))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED));
+		limiter.endCall();
+
+		KmsRateLimiter unused = KmsRateLimiter.total(0.2, Duration.ZERO);
+		unused.acquireCall("DescribeKey");
+		unused.endCall();
+		// a call whose adapter never asked leaves nothing paid for the next request
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> unused.acquireRequest("DescribeKey"));
+	}
+
+	@Test
 	void operationsArePacedIndependently() {
 		KmsRateLimiter limiter = new KmsRateLimiter(Map.of("GetParametersForImport", 0.2), 5, Duration.ZERO);
 		limiter.acquire("GetParametersForImport");

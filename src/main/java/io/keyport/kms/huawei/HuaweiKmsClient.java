@@ -25,6 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
+import io.keyport.kms.KmsRateLimiter;
 
 /**
  * A thin client for Huawei Cloud KMS: every operation is a signed {@code POST
@@ -166,6 +167,9 @@ final class HuaweiKmsClient {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
+	/** The target's pace, once configured; {@code null} in tests of the client alone. */
+	private volatile KmsRateLimiter pace;
+
 	private volatile SignatureRefusal signatureRefusal;
 
 	HuaweiKmsClient(String target, URI endpoint, String projectId, HuaweiCredentials credentials, Settings settings,
@@ -205,6 +209,10 @@ final class HuaweiKmsClient {
 	 * @return the response body (an empty object when there is none)
 	 * @throws KmsException when it failed
 	 */
+	void pacedBy(KmsRateLimiter limiter) {
+		this.pace = limiter;
+	}
+
 	JsonNode call(Operation operation, ObjectNode body, long deadline) {
 		byte[] payload = this.json.writeValueAsBytes(body);
 		URI uri = URI.create(this.endpoint + "/v1.0/" + this.projectId + "/kms/" + operation.path);
@@ -212,6 +220,12 @@ final class HuaweiKmsClient {
 			Failure failure;
 			HuaweiCredentials.Credentials credentials = this.credentials.current();
 			checkNotHeldBack(operation, credentials);
+			// Huawei's quota counts requests: every one beyond the call's first (pages,
+			// describes, retries) takes a permit of its own
+			KmsRateLimiter pace = this.pace;
+			if (pace != null) {
+				pace.acquireRequest(operation.keyportName);
+			}
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
 				throw new KmsException(KmsErrorCode.UNAVAILABLE, operation.keyportName,

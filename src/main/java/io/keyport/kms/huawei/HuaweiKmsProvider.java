@@ -38,6 +38,7 @@ import io.keyport.kms.KeyState;
 import io.keyport.kms.KeyUsage;
 import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
+import io.keyport.kms.KmsRateLimiter;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
@@ -417,6 +418,11 @@ final class HuaweiKmsProvider implements KmsProvider {
 	@Override
 	public KmsKey replicateKey(String keyId, String replicaRegion) {
 		throw unsupported("ReplicateKey", "multi-Region keys");
+	}
+
+	@Override
+	public void pacedBy(KmsRateLimiter limiter) {
+		this.client.pacedBy(limiter);
 	}
 
 	private static KmsException unsupported(String operation, String what) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,6 +23,7 @@ import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +40,9 @@ import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
+import io.keyport.kms.KmsRateLimiter;
 import io.keyport.kms.KmsTargetSettings;
+import io.keyport.kms.PacedKmsProvider;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
@@ -78,6 +82,35 @@ class HuaweiKmsProviderEmulatorTests {
 	void newProvider() {
 		emulator.faults().clear();
 		this.kms = provider(HuaweiKmsEmulator.DEFAULT_SECRET_KEY);
+	}
+
+	@Test
+	void everyHuaweiRequestOfACallBeyondItsFirstTakesAPermitOfItsOwn() {
+		KmsKey key = this.kms
+			.createExternalKey(new CreateKeyRequest(KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, null, null));
+		// one permit, the next far beyond a wait of zero
+		KmsRateLimiter onePermit = KmsRateLimiter.total(0.001, Duration.ZERO);
+		KmsProvider fresh = provider(HuaweiKmsEmulator.DEFAULT_SECRET_KEY);
+		fresh.pacedBy(onePermit);
+		KmsProvider paced = new PacedKmsProvider("hw-paced", fresh, onePermit, List.of(), ObservationRegistry.NOOP);
+		long downloads = emulator.requests("get-parameters-for-import").size();
+
+		// a bare key id on a new adapter: get-parameters-for-import, then describe-key
+		// for
+		// the account's domain id (the resource name): two requests, one permit
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> paced.getParametersForImport(key.keyId(), WrappingAlgorithm.RSAES_OAEP_SHA_256,
+					WrappingKeySpec.RSA_2048))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED));
+		assertThat(emulator.requests("get-parameters-for-import")).hasSize((int) downloads + 1);
+
+		// a call of one request needs one permit
+		KmsRateLimiter another = KmsRateLimiter.total(0.001, Duration.ZERO);
+		KmsProvider single = provider(HuaweiKmsEmulator.DEFAULT_SECRET_KEY);
+		single.pacedBy(another);
+		assertThat(new PacedKmsProvider("hw-single", single, another, List.of(), ObservationRegistry.NOOP)
+			.describeKey(key.keyId())
+			.state()).isEqualTo(KeyState.PENDING_IMPORT);
 	}
 
 	@Test
