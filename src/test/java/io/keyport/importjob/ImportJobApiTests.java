@@ -79,8 +79,7 @@ class ImportJobApiTests extends IntegrationTest {
 		assertThat(job.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
 		assertThat(job.get("parameters").get("validTo").asString()).isNotBlank();
 
-		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
-			.body();
+		byte[] wrappingKey = wrappingKeyDer(jobId);
 		byte[] material = randomBytes(32);
 		byte[] wrapped = oaep(wrappingKey, "SHA-256", material);
 
@@ -112,8 +111,7 @@ class ImportJobApiTests extends IntegrationTest {
 						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString())))),
 				201);
 		String jobId = job.get("id").asString();
-		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
-			.body();
+		byte[] wrappingKey = wrappingKeyDer(jobId);
 		byte[] wrapped = oaep(wrappingKey, "SHA-1", randomBytes(48));
 
 		Response imported = this.api.putJson("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
@@ -441,8 +439,7 @@ class ImportJobApiTests extends IntegrationTest {
 	void tamperedCiphertextIsRefusedByKmsAndTheJobWaitsForMaterialAgain() throws Exception {
 		String jobId = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
 			.asString();
-		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
-			.body();
+		byte[] wrappingKey = wrappingKeyDer(jobId);
 		byte[] wrapped = oaep(wrappingKey, "SHA-256", randomBytes(32));
 		wrapped[17] ^= 0x40;
 
@@ -463,8 +460,7 @@ class ImportJobApiTests extends IntegrationTest {
 	void materialArrivingAfterTheParametersExpiredIsRefused() throws Exception {
 		String jobId = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
 			.asString();
-		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
-			.body();
+		byte[] wrappingKey = wrappingKeyDer(jobId);
 		this.clock.advance(Duration.ofHours(25));
 
 		Response response = this.api.putBytes("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
@@ -488,8 +484,7 @@ class ImportJobApiTests extends IntegrationTest {
 		this.emulator.setParametersValidity(Duration.ofSeconds(5));
 		String jobId = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
 			.asString();
-		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
-			.body();
+		byte[] wrappingKey = wrappingKeyDer(jobId);
 		this.clock.advance(Duration.ofSeconds(4));
 		byte[] wrapped = oaep(wrappingKey, "SHA-256", randomBytes(32));
 		this.clock.advance(Duration.ofSeconds(2));
@@ -505,8 +500,7 @@ class ImportJobApiTests extends IntegrationTest {
 	void throttledImportKeepsTheWrappedMaterialForARetry() throws Exception {
 		String jobId = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
 			.asString();
-		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
-			.body();
+		byte[] wrappingKey = wrappingKeyDer(jobId);
 		this.emulator.faults().throttleEvery("ImportKeyMaterial", 1);
 
 		Response response = this.api.putBytes("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
@@ -558,8 +552,7 @@ class ImportJobApiTests extends IntegrationTest {
 			throws Exception {
 		String keyId = createExternalKey("SYMMETRIC_DEFAULT");
 		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048").get("id").asString();
-		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
-			.body();
+		byte[] wrappingKey = wrappingKeyDer(jobId);
 		// KMS imported the material, and its answer was lost
 		this.emulator.faults().failAfterExecutionEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
 		Response uploaded;
@@ -589,8 +582,7 @@ class ImportJobApiTests extends IntegrationTest {
 	void aJobWhoseImportWasThrottledCanBeCancelledAndKeepsNothing() throws Exception {
 		String jobId = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
 			.asString();
-		byte[] wrappingKey = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream")
-			.body();
+		byte[] wrappingKey = wrappingKeyDer(jobId);
 		this.emulator.faults().throttleEvery("ImportKeyMaterial", 1);
 		try {
 			assertProblem(this.api.putBytes("/api/v1/import-jobs/" + jobId + "/encrypted-key-material",
@@ -656,6 +648,11 @@ class ImportJobApiTests extends IntegrationTest {
 		JsonNode job = json(response, 201);
 		assertThat(response.header("Location")).endsWith("/api/v1/import-jobs/" + job.get("id").asString());
 		return job;
+	}
+
+	/** The job's wrapping public key, as DER. */
+	byte[] wrappingKeyDer(String jobId) {
+		return this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream").body();
 	}
 
 	static JsonNode json(Response response, int status) {
