@@ -100,15 +100,18 @@ public class CustodyRenewals {
 	}
 
 	/**
-	 * Imported jobs in custody whose material expires within the renewal margin and has
-	 * not expired yet (import_job_custody_renewal_due, V13).
+	 * Imported jobs in custody with a member (the job's key or a replica) whose material
+	 * expires within the renewal margin, and whose own material has not expired yet
+	 * (import_job_custody_renewal_due, V20): once it has, the check ends the job
+	 * MATERIAL_EXPIRED. A replica whose renewal kept failing past its ValidTo stays due:
+	 * KMS takes the same material back into it.
 	 */
 	static DueWork renewalDue(Instant now, CustodyRenewalProperties renewal) {
-		return new DueWork("material_valid_to",
+		return new DueWork("renewal_due_at",
 				List.of(new Due(
-						"state = 'IMPORTED' and custody_id is not null and material_valid_to is not null "
+						"state = 'IMPORTED' and custody_id is not null and renewal_due_at is not null "
 								+ "and material_valid_to > ?",
-						"material_valid_to", Timestamp.from(now.plus(renewal.before())), Timestamp.from(now))));
+						"renewal_due_at", Timestamp.from(now.plus(renewal.before())), Timestamp.from(now))));
 	}
 
 	/**
@@ -155,29 +158,15 @@ public class CustodyRenewals {
 		Instant latest = now.plus(this.jobProperties.maxValidity());
 		Instant extended = now.plus(this.renewal.extendBy());
 		Instant validTo = extended.isAfter(latest) ? latest : extended;
-		KmsImports.Reimported outcome;
-		// replicas of a multi-Region key renewed in this turn, by target: their material
-		// id
-		Map<String, String> renewedReplicas = new LinkedHashMap<>();
+		// what this turn renewed, recorded whether or not it got through every member:
+		// the
+		// job's own key (its answer), and the replicas by target (their material id)
+		Renewed renewed = new Renewed();
 		try {
-			this.budget.recordDownload(job.kmsTarget());
-			ImportParameters parameters = this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(),
-					job.wrappingAlgorithm(), job.wrappingKeySpec(), job.id(),
-					ImportJobMetrics.DownloadCause.CUSTODY_RENEWAL);
-			WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
-			ImportSpec spec = new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
-					this.targets.get(job.kmsTarget()).kms().importRules());
-			// the custodian wraps: the plaintext never leaves it (kms-envelope opens it
-			// only for this wrap)
-			EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
-			// the job's own material by its id (EXISTING_KEY_MATERIAL): after a rotation
-			// the key's current material may be another job's
-			ImportRequest request = job.withImportType(
-					new ImportRequest(job.kmsKeyArn(), parameters.importToken(), wrapped, job.expiration().model(),
-							validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec()));
-			holdOn(claim);
-			outcome = this.kmsImports.reimport(job.kmsTarget(), request, () -> holdOn(claim));
-			renewReplicas(claim, job, reference, validTo, now, renewedReplicas);
+			if (job.ownMaterialDueBy(now.plus(this.renewal.before()))) {
+				renewed.own = renewOwn(claim, job, reference, validTo);
+			}
+			renewReplicas(claim, job, reference, validTo, now, renewed.replicas);
 		}
 		catch (RuntimeException ex) {
 			String code = (ex instanceof DescribedFailure described) ? described.code() : "custody-renewal-failed";
@@ -185,13 +174,13 @@ public class CustodyRenewals {
 			log.warn("Import job {}: renewal from custody {} failed ({}): {}", job.id(), reference.custodian(), code,
 					ex.getMessage());
 			this.claims.update(claim, j -> {
-				// replicas renewed before the failure keep their new ValidTo and are not
-				// renewed again by the retry
-				renewedReplicas
-					.forEach((target, materialId) -> j.recordReplicaRenewal(target, validTo, materialId, ACTOR, now));
+				// the members renewed before the failure keep their new ValidTo: the
+				// retry
+				// renews only the others
+				record(j, renewed, reference, validTo, now);
 				j.deferWork(code,
-						"renewal from custody failed: " + ex.getMessage() + "; retried after a backoff until "
-								+ "the material expires at " + j.expiration().validTo(),
+						"renewal from custody failed: " + ex.getMessage() + "; retried after a backoff (the earliest "
+								+ "ValidTo of the key's members is " + j.earliestMemberValidTo() + ")",
 						now.plus(this.claims.backoff(claim)));
 			});
 			return;
@@ -201,13 +190,50 @@ public class CustodyRenewals {
 				validTo);
 		Instant done = this.clock.instant();
 		this.claims.update(claim, j -> {
-			renewedReplicas
-				.forEach((target, materialId) -> j.recordReplicaRenewal(target, validTo, materialId, ACTOR, done));
-			j.recordCustodyRenewal(validTo, outcome.result().keyMaterialId(),
-					"material re-imported from custody (" + reference.custodian() + "), valid until " + validTo
-							+ (outcome.deletedFirst() ? "; the key's material was deleted first" : ""),
-					ACTOR, done, done.plus(this.lifecycle.driftCheckInterval()));
+			record(j, renewed, reference, validTo, done);
+			j.finishCustodyRenewal(done.plus(this.lifecycle.driftCheckInterval()));
 		});
+	}
+
+	/** The job's own key renewed: new parameters, the custodian's wrap, the import. */
+	private KmsImports.Reimported renewOwn(JobClaim claim, ImportJob job, CustodyReference reference, Instant validTo) {
+		this.budget.recordDownload(job.kmsTarget());
+		ImportParameters parameters = this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(),
+				job.wrappingAlgorithm(), job.wrappingKeySpec(), job.id(),
+				ImportJobMetrics.DownloadCause.CUSTODY_RENEWAL);
+		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
+		ImportSpec spec = new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
+				this.targets.get(job.kmsTarget()).kms().importRules());
+		// the custodian wraps: the plaintext never leaves it (kms-envelope opens it only
+		// for this wrap)
+		EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
+		// the job's own material by its id (EXISTING_KEY_MATERIAL): after a rotation the
+		// key's current material may be another job's
+		ImportRequest request = job.withImportType(new ImportRequest(job.kmsKeyArn(), parameters.importToken(), wrapped,
+				job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec()));
+		holdOn(claim);
+		return this.kmsImports.reimport(job.kmsTarget(), request, () -> holdOn(claim));
+	}
+
+	private static void record(ImportJob job, Renewed renewed, CustodyReference reference, Instant validTo,
+			Instant now) {
+		if (renewed.own != null) {
+			job.recordCustodyRenewal(validTo, renewed.own.result().keyMaterialId(),
+					"material re-imported from custody (" + reference.custodian() + "), valid until " + validTo
+							+ (renewed.own.deletedFirst() ? "; the key's material was deleted first" : ""),
+					ACTOR, now);
+		}
+		renewed.replicas
+			.forEach((target, materialId) -> job.recordReplicaRenewal(target, validTo, materialId, ACTOR, now));
+	}
+
+	/** The members a renewal turn renewed so far. */
+	private static final class Renewed {
+
+		private KmsImports.Reimported own;
+
+		private final Map<String, String> replicas = new LinkedHashMap<>();
+
 	}
 
 	/**
@@ -233,6 +259,10 @@ public class CustodyRenewals {
 			EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
 			ImportRequest request = new ImportRequest(replica.kmsKeyArn(), parameters.importToken(), wrapped,
 					job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec());
+			// the download and the custodian's wrap (a KMS Decrypt for kms-envelope) were
+			// two
+			// calls: the import gets a lease of its own
+			holdOn(claim);
 			renewed.put(target,
 					this.kmsImports.reimport(target, request, () -> holdOn(claim)).result().keyMaterialId());
 		}

@@ -22,6 +22,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
 import jakarta.persistence.PostPersist;
+import jakarta.persistence.PrePersist;
+import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
@@ -222,8 +224,16 @@ class ImportJob {
 	/** The custodian's opaque id of the material it keeps for this job, once uploaded. */
 	private String custodyId;
 
-	/** Re-imports of the kept material before its ValidTo. */
+	/** Re-imports of the kept material into the job's own key before its ValidTo. */
 	private int custodyRenewals;
+
+	/**
+	 * When the custody renewal is due: the earliest ValidTo of the members holding the
+	 * kept material (the job's key and its imported replicas, each renewed on its own
+	 * ValidTo), for the renewal claim's index (V20); {@code null} for any job the renewal
+	 * does not concern. Derived on every save, so no change can leave it stale.
+	 */
+	private Instant renewalDueAt;
 
 	/**
 	 * A multi-Region job's replicas (none for most jobs): read with the job (a join when
@@ -452,27 +462,67 @@ class ImportJob {
 	}
 
 	/**
-	 * The kept material was imported again with a new ValidTo: the job stays IMPORTED,
-	 * with the new expiration, and the next checks follow it.
+	 * The kept material was imported again into the job's own key with a new ValidTo: the
+	 * job stays IMPORTED, with the new expiration. Its replicas are renewed on their own
+	 * ValidTo ({@link #recordReplicaRenewal}); a turn that renewed every due member ends
+	 * with {@link #finishCustodyRenewal}, one that failed with {@link #deferWork}.
 	 */
-	void recordCustodyRenewal(Instant validTo, String keyMaterialId, String cause, String actor, Instant now,
-			Instant nextCheck) {
-		if (this.state != ImportJobState.IMPORTED || this.custodyId == null
-				|| this.expirationModel != ExpirationModel.KEY_MATERIAL_EXPIRES) {
-			throw new IllegalTransitionException(id(), this.state, ImportJobState.IMPORTED, "renew the material of");
-		}
+	void recordCustodyRenewal(Instant validTo, String keyMaterialId, String cause, String actor, Instant now) {
+		requireRenewable("renew the material of");
 		this.materialValidTo = validTo;
 		this.custodyRenewals++;
 		if (keyMaterialId != null) {
 			this.keyMaterialId = keyMaterialId;
 		}
 		this.importedAt = now;
-		this.nextCheckAt = validTo.isBefore(nextCheck) ? validTo : nextCheck;
+		recordNote(cause, null, actor, now);
+	}
+
+	/**
+	 * Every member that was due holds the material with a new ValidTo: the last renewal
+	 * error is cleared and the next check follows the job's ValidTo.
+	 */
+	void finishCustodyRenewal(Instant nextCheck) {
+		requireRenewable("finish the renewal of");
+		this.nextCheckAt = this.materialValidTo.isBefore(nextCheck) ? this.materialValidTo : nextCheck;
 		this.lastErrorCode = null;
 		this.lastErrorMessage = null;
-		recordNote(cause, null, actor, now);
 		clearWorkFailures();
 		releaseLease();
+	}
+
+	private void requireRenewable(String action) {
+		if (this.state != ImportJobState.IMPORTED || this.custodyId == null
+				|| this.expirationModel != ExpirationModel.KEY_MATERIAL_EXPIRES) {
+			throw new IllegalTransitionException(id(), this.state, ImportJobState.IMPORTED, action);
+		}
+	}
+
+	/**
+	 * Whether the job's own key is due for renewal by this time (its replicas may be due
+	 * without it, after a turn that renewed it and failed on a replica).
+	 */
+	boolean ownMaterialDueBy(Instant time) {
+		return this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES && !this.materialValidTo.isAfter(time);
+	}
+
+	/**
+	 * The earliest ValidTo of the members holding the material: the job's key and its
+	 * imported replicas.
+	 */
+	Instant earliestMemberValidTo() {
+		return this.replicas.stream()
+			.filter(r -> r.state() == ImportJobReplica.State.IMPORTED)
+			.map(ImportJobReplica::materialValidTo)
+			.filter(Objects::nonNull)
+			.reduce(this.materialValidTo, (a, b) -> (a == null || b.isBefore(a)) ? b : a);
+	}
+
+	@PrePersist
+	@PreUpdate
+	void deriveRenewalDue() {
+		this.renewalDueAt = (this.state == ImportJobState.IMPORTED && this.custodyId != null
+				&& this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES) ? earliestMemberValidTo() : null;
 	}
 
 	// --- multi-Region jobs: the primary (this job's key) and its replicas

@@ -389,6 +389,10 @@ class ImportJobReplica {
 		return this.importAttempts;
 	}
 
+	Instant materialValidTo() {
+		return this.materialValidTo;
+	}
+
 	ImportJobView.ReplicaView toView() {
 		return new ImportJobView.ReplicaView(this.kmsTarget, this.region, this.kmsKeyArn, this.state.name(),
 				this.parametersValidTo, this.importAttempts, this.nextAttemptAt, this.lastErrorCode,

@@ -136,6 +136,17 @@ class DueWorkPlanTests {
 	}
 
 	@Test
+	void custodyRenewalClaimReadsEachTargetsDueJobsInIndexOrderUpToTheBatch() throws SQLException {
+		JsonNode plan = explainClaim(
+				CustodyRenewals.renewalDue(NOW, new CustodyRenewalProperties(Duration.ofDays(7), Duration.ofDays(30))));
+		assertThat(limitedIndexScans(plan)).hasSize(2)
+			.allSatisfy(
+					scan -> assertThat(scan.path("Index Name").asString()).isEqualTo("import_job_custody_renewal_due"))
+			.allSatisfy(DueWorkPlanTests::filtersTargetInIndex);
+		assertNoTableScanOrSort(plan);
+	}
+
+	@Test
 	void rotationClaimReadsEachTargetsDueJobsInIndexOrderUpToTheBatch() throws SQLException {
 		JsonNode plan = explainClaim(KeyRotations.rotationDue(NOW));
 		assertThat(limitedIndexScans(plan)).hasSize(2)

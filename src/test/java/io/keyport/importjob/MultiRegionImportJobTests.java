@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,6 +129,9 @@ class MultiRegionImportJobTests {
 
 	@Autowired
 	ReplicaImports replicaImports;
+
+	@Autowired
+	CustodyRenewals custodyRenewals;
 
 	@Autowired
 	MeterRegistry meters;
@@ -606,7 +610,7 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
-	void custodyRenewalReimportsThePrimaryAndEveryReplicaAndRetriesOnlyTheReplicaThatFailed() {
+	void custodyRenewalReimportsThePrimaryAndEveryReplicaAndRetriesOnlyTheReplicaThatFailedKeepingThePrimarysNewValidTo() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		// within the renewal margin (7 days) from the start
 		String jobId = createCustodyJob(key, Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
@@ -620,6 +624,10 @@ class MultiRegionImportJobTests {
 		JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
 		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-internal-error");
 		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		// the primary's renewal is recorded although a replica failed after it
+		assertThat(Instant.parse(job.get("expiration").get("validTo").asString()))
+			.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		assertThat(job.get("custodyRenewals").asInt()).isOne();
 		assertThat(Instant.parse(job.get("replicas").get(0).get("materialValidTo").asString()))
 			.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
 		assertThat(Instant.parse(job.get("replicas").get(1).get("materialValidTo").asString()))
@@ -633,8 +641,9 @@ class MultiRegionImportJobTests {
 		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(job.get("lastError")).isNull();
 		assertThat(job.get("custodyRenewals").asInt()).isOne();
-		// the west replica, renewed in the first turn, was not imported again
-		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(2L, 1L, 2L);
+		// the primary and the west replica, renewed in the first turn, were not imported
+		// again
+		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 2L);
 		Instant renewedTo = Instant.parse(job.get("expiration").get("validTo").asString());
 		assertThat(renewedTo).isAfter(this.clock.instant().plus(Duration.ofDays(20)));
 		for (String region : List.of(this.emulator.region(), WEST_REGION, EUROPE_REGION)) {
@@ -643,6 +652,95 @@ class MultiRegionImportJobTests {
 		}
 		assertThat(history(jobId)).filteredOn(c -> c.startsWith("material re-imported from custody into replica"))
 			.hasSize(2);
+	}
+
+	@Test
+	void aReplicaWhoseRenewalKeptFailingPastItsValidToIsRenewedWhenKmsTakesItAgainAndThePrimaryIsLeftAlone() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Instant firstValidTo = this.clock.instant().plus(Duration.ofDays(2));
+		String jobId = createCustodyJob(key,
+				Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", firstValidTo.toString())));
+		assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString()).isEqualTo("IMPORTED");
+		// this job's calls by its audit entries: other tests' jobs come due as the clock
+		// moves on days
+		Map<String, Long> imports = jobCalls(jobId, "ImportKeyMaterial");
+		Map<String, Long> downloads = jobCalls(jobId, "GetParametersForImport");
+		JsonNode job;
+		try {
+			this.emulator.faultsIn(EUROPE_REGION).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+			this.lifecycle.runOnce();
+			// the europe replica's material expires while its renewal still fails
+			this.clock.advance(Duration.ofDays(3));
+			assertThat(client(EUROPE_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata().keyStateAsString())
+				.isEqualTo("PendingImport");
+			this.lifecycle.runOnce();
+			job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+			assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
+			assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-internal-error");
+			assertThat(job.get("lastError").get("message").asString()).contains(firstValidTo.toString());
+		}
+		finally {
+			this.emulator.faultsIn(EUROPE_REGION).clear();
+		}
+		this.clock.advance(Duration.ofDays(1));
+		this.lifecycle.runOnce();
+
+		job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(job.get("lastError")).isNull();
+		assertThat(job.get("custodyRenewals").asInt()).isOne();
+		// the primary and the west replica once, the europe replica in each of the three
+		// turns
+		assertThat(increase(imports, jobCalls(jobId, "ImportKeyMaterial"))).containsExactly(1L, 1L, 3L);
+		assertThat(increase(downloads, jobCalls(jobId, "GetParametersForImport"))).containsExactly(1L, 1L, 3L);
+		KeyMetadata europe = client(EUROPE_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata();
+		assertThat(europe.keyStateAsString()).isEqualTo("Enabled");
+		assertThat(europe.validTo()).isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		assertThat(Instant.parse(job.get("replicas").get(1).get("materialValidTo").asString()))
+			.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		// nothing is due until the members' ValidTo comes within the margin again
+		Map<String, Long> settled = jobCalls(jobId, "ImportKeyMaterial");
+		this.clock.advance(Duration.ofDays(1));
+		this.lifecycle.runOnce();
+		assertThat(increase(settled, jobCalls(jobId, "ImportKeyMaterial"))).containsExactly(0L, 0L, 0L);
+	}
+
+	@Test
+	void aReplicasCustodyRenewalImportGetsALeaseOfItsOwnAfterTheDownloadAndTheCustodiansDecrypt() throws Exception {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createCustodyJob(key, Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+				this.clock.instant().plus(Duration.ofDays(2)).toString())));
+		assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString()).isEqualTo("IMPORTED");
+		// the primary and the west replica are renewed, europe fails: only europe is left
+		this.emulator.faultsIn(EUROPE_REGION).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		try {
+			this.custodyRenewals.renewDueMaterial();
+		}
+		finally {
+			this.emulator.faultsIn(EUROPE_REGION).clear();
+		}
+		this.clock.advance(Duration.ofHours(1));
+		// the custodian's Decrypt (the second call, after europe's download) is slow; the
+		// import after it slow enough for the poll to see its lease
+		long decrypts = this.emulator.callCountIn(this.emulator.region(), "Decrypt");
+		this.emulator.faultsIn(this.emulator.region()).latency("Decrypt", Duration.ofMillis(1500));
+		this.emulator.faultsIn(EUROPE_REGION).latency("ImportKeyMaterial", Duration.ofMillis(600));
+		boolean extendedInTime;
+		try {
+			extendedInTime = LeaseWatch.extendedAfterALapse(this.clock, this.jdbc, jobId,
+					() -> this.emulator.callCountIn(this.emulator.region(), "Decrypt") > decrypts,
+					this.custodyRenewals::renewDueMaterial);
+		}
+		finally {
+			this.emulator.faultsIn(this.emulator.region()).clear();
+			this.emulator.faultsIn(EUROPE_REGION).clear();
+		}
+		assertThat(extendedInTime).as("the lease was extended between the custodian's wrap and the replica's import")
+			.isTrue();
+		JsonNode renewed = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(renewed.get("lastError")).isNull();
+		assertThat(Instant.parse(renewed.get("replicas").get(1).get("materialValidTo").asString()))
+			.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
 	}
 
 	@Test
@@ -770,6 +868,18 @@ class MultiRegionImportJobTests {
 		return Map.of("east", this.emulator.callCountIn(this.emulator.region(), operation), "west",
 				this.emulator.callCountIn(WEST_REGION, operation), "europe",
 				this.emulator.callCountIn(EUROPE_REGION, operation));
+	}
+
+	/**
+	 * One job's audited calls of an operation per region: the primary's, west, europe.
+	 */
+	Map<String, Long> jobCalls(String jobId, String operation) {
+		Map<String, Long> calls = new java.util.HashMap<>();
+		Map.of("east", this.emulator.region(), "west", WEST_REGION, "europe", EUROPE_REGION)
+			.forEach((name, region) -> calls.put(name, this.jdbc.queryForObject(
+					"select count(*) from audit_event where job_id = ? and operation = ? and kms_key_arn like ?",
+					Long.class, UUID.fromString(jobId), "kms:" + operation, "arn:aws:kms:" + region + ":%")));
+		return calls;
 	}
 
 	static List<Long> increase(Map<String, Long> before, Map<String, Long> after) {
