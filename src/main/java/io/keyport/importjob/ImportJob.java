@@ -1163,21 +1163,29 @@ class ImportJob {
 	 */
 	void cancelOnRequest(String actor, Instant now) {
 		requireNotBusy(now, "cancel");
+		requireImportOutcomeKnown(now, "cancelled");
+		cancel("cancelled on request", actor, now);
+	}
+
+	/**
+	 * Refuses to drop a wrapped job's material (a cancel, new parameters) while its last
+	 * import attempt failed in a way KMS may have carried out: the retry with the same
+	 * token finds out, whereas dropping the token would leave material in the key that
+	 * nobody watches.
+	 */
+	private void requireImportOutcomeKnown(Instant now, String done) {
 		if (this.state == ImportJobState.MATERIAL_WRAPPED && this.importAttempts > 0 && this.lastErrorCode != null
 				&& OUTCOME_UNKNOWN.contains(this.lastErrorCode)) {
-			// KMS may hold the material: the retry (same token) finds out, a cancel would
-			// leave it in the key unwatched
 			throw new ImportJobException(ImportJobException.IMPORT_OUTCOME_UNKNOWN, DescribedFailure.Kind.CONFLICT,
 					id(), this.state,
-					"Job " + id() + " cannot be cancelled now: its last import attempt failed with "
+					"Job " + id() + " cannot be " + done + " now: its last import attempt failed with "
 							+ this.lastErrorCode
 							+ ", which KMS may have carried out. The job retries the import with the same token at "
 							+ Sentences.time(this.nextAttemptAt) + " and then ends IMPORTED or FAILED, or waits for "
-							+ "material again (then it can be cancelled).",
+							+ "material again (then it can be " + done + ").",
 					this.nextAttemptAt != null && this.nextAttemptAt.isAfter(now)
 							? secondsUntil(now, this.nextAttemptAt) : null);
 		}
-		cancel("cancelled on request", actor, now);
 	}
 
 	/**
@@ -1192,6 +1200,7 @@ class ImportJob {
 					"refresh the parameters of");
 		}
 		requireNotBusy(now, "refresh the parameters of");
+		requireImportOutcomeKnown(now, "given new parameters");
 		if (this.wrappingPublicKey == null || this.parametersFetchedAt == null || parametersExpiredAt(now)) {
 			return;
 		}

@@ -212,9 +212,9 @@ final class OperationContracts {
 				List.of("keyport:import"), 200, "The job with new parameters",
 				codes(JOB, JSON_BODY, KMS,
 						List.of("invalid-valid-to", "valid-to-passed", "refresh-too-soon", "job-busy",
-								"illegal-state-transition", "kms-quota-exceeded", "concurrent-modification",
-								"kms-key-not-found", "kms-invalid-key-id", "kms-invalid-key-state",
-								"kms-validation-error", "wrapping-key-spec-mismatch")));
+								"import-outcome-unknown", "illegal-state-transition", "kms-quota-exceeded",
+								"concurrent-modification", "kms-key-not-found", "kms-invalid-key-id",
+								"kms-invalid-key-state", "kms-validation-error", "wrapping-key-spec-mismatch")));
 		add("rotateImportJob", IMPORT_JOBS, "Rotate the key to the job's material",
 				"For a rotation job (importType NEW_KEY_MATERIAL) whose material is imported and pending rotation: "
 						+ "KMS makes it the key's current material (RotateKeyOnDemand); the previous material stays in "

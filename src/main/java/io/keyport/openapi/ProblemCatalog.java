@@ -64,7 +64,7 @@ final class ProblemCatalog {
 		add("custody-required", "The job keeps no material in custody, so Keyport cannot generate material for it",
 				409);
 		add("import-outcome-unknown", "The job's last import attempt failed in a way KMS may have carried out; the "
-				+ "job retries it and cannot be cancelled until then", 409);
+				+ "job retries it and cannot be cancelled or given new parameters until then", 409);
 		add("custody-material-imported", "KMS took the material the job keeps in custody and takes only that "
 				+ "material again, so Keyport generates none; upload the same material", 409);
 		add("custody-requires-plaintext",

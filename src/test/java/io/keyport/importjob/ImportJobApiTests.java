@@ -548,7 +548,7 @@ class ImportJobApiTests extends IntegrationTest {
 	}
 
 	@Test
-	void aJobWhoseLastImportAttemptKmsMayHaveCarriedOutCannotBeCancelledUntilTheRetryTellsWhatHappened()
+	void aJobWhoseLastImportAttemptKmsMayHaveCarriedOutCannotBeCancelledOrRefreshedUntilTheRetryTellsWhatHappened()
 			throws Exception {
 		String keyId = createExternalKey("SYMMETRIC_DEFAULT");
 		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048").get("id").asString();
@@ -566,10 +566,17 @@ class ImportJobApiTests extends IntegrationTest {
 		assertProblem(uploaded, 503, "kms-internal-error");
 		long version = version(jobId);
 
+		long downloads = this.emulator.callCount("GetParametersForImport");
+
 		Response cancel = this.api.post("/api/v1/import-jobs/" + jobId + "/cancel");
+		// new parameters would drop the token, and a cancel could then follow
+		Response refresh = this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters");
 
 		assertProblem(cancel, 409, "import-outcome-unknown");
 		assertThat(cancel.header("Retry-After")).isNotBlank();
+		assertProblem(refresh, 409, "import-outcome-unknown");
+		assertThat(refresh.header("Retry-After")).isNotBlank();
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
 		assertUnchanged(jobId, version, "MATERIAL_WRAPPED");
 		// the retry with the same token tells: the key holds the material
 		this.clock.advance(java.time.Duration.ofHours(1));
