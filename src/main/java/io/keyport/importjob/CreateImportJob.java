@@ -20,13 +20,23 @@ import io.keyport.wrapping.WrappingKeySpec;
  * @param rotation set for a rotation job (new material, ImportType NEW_KEY_MATERIAL, into
  * a key that has some), and how it rotates; {@code null} for an import of the key's
  * material
+ * @param deleteCurrentMaterial the caller accepts that the import first deletes the key's
+ * current material, where the provider imports only into keys without material (Huawei):
+ * the key is unusable until the import succeeds, and takes back only the same material
  */
 public record CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
 		ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody,
-		List<String> replicas, Rotation rotation) {
+		List<String> replicas, Rotation rotation, boolean deleteCurrentMaterial) {
 
 	public CreateImportJob {
 		replicas = (replicas != null) ? List.copyOf(replicas) : List.of();
+	}
+
+	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,
+			ExpirationPolicy expiration, String target, RefreshPolicy refreshPolicy, Instant dueBy, String custody,
+			List<String> replicas, Rotation rotation) {
+		this(kmsKeyId, wrappingAlgorithm, wrappingKeySpec, expiration, target, refreshPolicy, dueBy, custody, replicas,
+				rotation, false);
 	}
 
 	public CreateImportJob(String kmsKeyId, WrappingAlgorithm wrappingAlgorithm, WrappingKeySpec wrappingKeySpec,

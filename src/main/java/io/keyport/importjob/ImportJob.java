@@ -228,6 +228,14 @@ class ImportJob {
 	private int custodyRenewals;
 
 	/**
+	 * The creator accepted that an import first deletes the key's current material where
+	 * the KMS imports only into keys without material (Huawei); without it, such a key is
+	 * refused, never emptied.
+	 */
+	@Column(updatable = false)
+	private boolean deleteCurrentMaterial;
+
+	/**
 	 * When the custody renewal is due: the earliest ValidTo of the members holding the
 	 * kept material (the job's key and its imported replicas, each renewed on its own
 	 * ValidTo), for the renewal claim's index (V20); {@code null} for any job the renewal
@@ -459,6 +467,17 @@ class ImportJob {
 		this.workFailures++;
 		this.workNotBefore = retryAt;
 		releaseLease();
+	}
+
+	/**
+	 * At creation: the creator accepts that the import deletes the key's material first.
+	 */
+	void acceptDeletionOfCurrentMaterial() {
+		this.deleteCurrentMaterial = true;
+	}
+
+	boolean deletesCurrentMaterial() {
+		return this.deleteCurrentMaterial;
 	}
 
 	/**

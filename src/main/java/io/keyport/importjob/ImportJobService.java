@@ -168,6 +168,9 @@ public class ImportJobService {
 				command.wrappingKeySpec(), command.expiration(), admitted.policy(), command.dueBy(), parameters, actor,
 				this.clock.instant());
 		job.keepInCustody(command.custody());
+		if (command.deleteCurrentMaterial()) {
+			job.acceptDeletionOfCurrentMaterial();
+		}
 		for (MultiRegionReplicas.Replica replica : replicas) {
 			// each replica's own parameters, from its own region (its target's pace)
 			ImportParameters replicaParameters = this.kmsImports.download(replica.target().name(),
@@ -223,7 +226,7 @@ public class ImportJobService {
 				: this.refreshPolicies.defaultFor(caller.tenant());
 		return new CreateImportJob(command.kmsKeyId(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				command.expiration(), target, policy, command.dueBy(), command.custody(), command.replicas(),
-				command.rotation());
+				command.rotation(), command.deleteCurrentMaterial());
 	}
 
 	/** A request to create a job that passed every check before KMS is asked. */
@@ -257,6 +260,16 @@ public class ImportJobService {
 				? this.kmsKeys.ownedKeyAsItIsNow(target.name(), command.kmsKeyId(), caller)
 				: this.kmsKeys.ownedKey(target.name(), command.kmsKeyId(), caller);
 		checkImportable(target, key);
+		if (!KmsImports.acceptsImportNow(target.kms(), key) && command.rotation() == null
+				&& !command.deleteCurrentMaterial()) {
+			// a caller's mistaken upload must never empty a key workloads use
+			throw new ImportJobException(ImportJobException.KEY_STATE_FORBIDS_IMPORT, Kind.CONFLICT, null, null,
+					"Key " + key.arn() + " is " + key.state() + " and holds material, and target '" + target.name()
+							+ "' imports only into keys without material: the import would first delete the key's "
+							+ "current material, leaving the key unusable until the import succeeds, and the KMS "
+							+ "takes back only the same material. Create the job with \"deleteCurrentMaterial\": "
+							+ "true to accept that.");
+		}
 		checkTakesExpiration(target, key.keySpec(), command.expiration(), null);
 		// refuses, before any KMS call, what the provider's rules never accept
 		new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
@@ -939,7 +952,8 @@ public class ImportJobService {
 			return "material can be imported only into keys that are PENDING_IMPORT, ENABLED or DISABLED";
 		}
 		return "target '" + target.name() + "' imports only into keys PENDING_IMPORT; a key holding symmetric "
-				+ "material is renewed by deleting it first, asymmetric material cannot be deleted or replaced";
+				+ "material is renewed by deleting it first (a job created with \"deleteCurrentMaterial\": true), "
+				+ "asymmetric material cannot be deleted or replaced";
 	}
 
 }

@@ -298,6 +298,14 @@ class KmsImports {
 		if (!deletesBeforeReimport(kms, key.state())) {
 			return version;
 		}
+		// the key got material after the job was created without the consent to delete it
+		// (another job's import): refused, never emptied
+		if (!this.tx.execute(status -> this.store.loadAtVersion(id, version).deletesCurrentMaterial())) {
+			throw new KmsException(KmsErrorCode.INVALID_KEY_STATE, "ImportKeyMaterial", "the key is " + key.state()
+					+ " and holds material, and the KMS imports only into keys without material; Keyport deletes it "
+					+ "first only for a job created with deleteCurrentMaterial: true, so nothing was deleted or imported",
+					null);
+		}
 		kms.deleteImportedKeyMaterial(request.keyId());
 		log.info("Import job {}: deleted the key's current material before re-importing", id);
 		return this.tx.execute(status -> {

@@ -43,6 +43,9 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	@Autowired
 	ImportJobLifecycle lifecycle;
 
+	@Autowired
+	org.springframework.jdbc.core.JdbcTemplate jdbc;
+
 	@TempDir
 	Path dir;
 
@@ -275,7 +278,8 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 		for (int round = 0; round < 2; round++) {
 			Instant validTo = this.clock.instant().plus(Duration.ofDays(10 + round)).truncatedTo(ChronoUnit.SECONDS);
 			String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048",
-					Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString())))
+					Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()),
+							"deleteCurrentMaterial", true))
 				.get("id")
 				.asString();
 			long deletes = this.huawei.callCount("delete-imported-key-material");
@@ -294,6 +298,68 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 			assertThat(this.huawei.callCount("delete-imported-key-material")).isEqualTo(deletes + round);
 		}
 		assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+	}
+
+	@Test
+	void aJobOnAHuaweiKeyThatHoldsMaterialIsRefusedUnlessItsCreatorAcceptsThatTheImportDeletesItFirst() {
+		String keyId = createKey("AES_256");
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		String first = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		assertThat(api()
+			.postJson("/api/v1/import-jobs/" + first + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
+			.status()).isEqualTo(200);
+		long downloads = this.huawei.callCount("get-parameters-for-import");
+		long jobs = this.jdbc.queryForObject("select count(*) from import_job", Long.class);
+		Map<String, Object> body = Map.of("kmsKeyId", keyId, "target", HUAWEI);
+
+		Response refused = api().postJson("/api/v1/import-jobs", ApiClient.json(body));
+		Response plan = api().postJson("/api/v1/import-job-plans", ApiClient.json(body));
+		Map<String, Object> consenting = new java.util.HashMap<>(body);
+		consenting.put("deleteCurrentMaterial", true);
+		Response consentingPlan = api().postJson("/api/v1/import-job-plans", ApiClient.json(consenting));
+
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+		assertThat(refused.json().get("code").asString()).isEqualTo("kms-key-state-forbids-import");
+		assertThat(refused.json().get("detail").asString()).contains("deleteCurrentMaterial");
+		assertThat(plan.status()).as(plan.toString()).isEqualTo(409);
+		assertThat(plan.json().get("code").asString()).isEqualTo("kms-key-state-forbids-import");
+		assertThat(this.huawei.callCount("get-parameters-for-import")).isEqualTo(downloads);
+		assertThat(this.jdbc.queryForObject("select count(*) from import_job", Long.class)).isEqualTo(jobs);
+		assertThat(consentingPlan.status()).as(consentingPlan.toString()).isEqualTo(200);
+		assertThat(consentingPlan.json().get("deletesCurrentMaterialFirst").asBoolean()).isTrue();
+		assertThat(keyState(keyId)).isEqualTo("ENABLED");
+		assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+	}
+
+	@Test
+	void anUploadWithoutConsentToAKeyThatGotMaterialMeanwhileIsRefusedAndTheKeysMaterialIsNeverDeleted() {
+		String keyId = createKey("AES_256");
+		// both jobs are created while the key is pending import: neither needs consent
+		String late = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		String early = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		assertThat(api()
+			.postJson("/api/v1/import-jobs/" + early + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
+			.status()).isEqualTo(200);
+		long deletes = this.huawei.callCount("delete-imported-key-material");
+		long imports = this.huawei.callCount("import-key-material");
+		byte[] other = new byte[32];
+		RANDOM.nextBytes(other);
+
+		Response refused = api().postJson("/api/v1/import-jobs/" + late + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(other))));
+
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+		assertThat(refused.json().get("code").asString()).isEqualTo("kms-invalid-key-state");
+		assertThat(this.huawei.callCount("delete-imported-key-material")).isEqualTo(deletes);
+		assertThat(this.huawei.callCount("import-key-material")).isEqualTo(imports);
+		assertThat(keyState(keyId)).isEqualTo("ENABLED");
+		assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+		assertThat(api().get("/api/v1/import-jobs/" + late).json().get("state").asString()).isNotEqualTo("IMPORTED");
 	}
 
 	@Test

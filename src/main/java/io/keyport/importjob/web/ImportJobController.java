@@ -135,7 +135,7 @@ class ImportJobController {
 				expiration(request.expiration()), request.target() != null ? request.target().trim() : null,
 				request.refreshPolicy(), request.dueBy(), request.custody() != null ? request.custody().trim() : null,
 				request.replicas() != null ? request.replicas().stream().map(String::trim).toList() : List.of(),
-				rotation(request));
+				rotation(request), Boolean.TRUE.equals(request.deleteCurrentMaterial()));
 	}
 
 	/**

@@ -61,6 +61,11 @@ final class ImportJobRequests {
 	 * before
 	 * @param rotation with NEW_KEY_MATERIAL only: when the job rotates; ON_IMPORT when
 	 * absent
+	 * @param deleteCurrentMaterial true accepts that the import first deletes the key's
+	 * current material, where the KMS imports only into keys without material (Huawei):
+	 * the key is unusable until the import succeeds, and Huawei takes back only the same
+	 * material. Required for such a key that holds material (else 409
+	 * kms-key-state-forbids-import); no effect elsewhere. False when absent
 	 */
 	record CreateImportJobRequest(
 			@NotBlank @Size(max = 2048) @Pattern(regexp = KEY_REFERENCE,
@@ -70,7 +75,7 @@ final class ImportJobRequests {
 			@Size(max = 16) @ArraySchema(maxItems = 16,
 					schema = @Schema(minLength = 1, maxLength = 63,
 							pattern = "\\S")) List<@NotBlank @Size(max = 63) String> replicas,
-			ImportType importType, @Valid RotationRequest rotation) {
+			ImportType importType, @Valid RotationRequest rotation, Boolean deleteCurrentMaterial) {
 	}
 
 	/**
