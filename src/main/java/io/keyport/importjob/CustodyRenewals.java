@@ -212,7 +212,21 @@ public class CustodyRenewals {
 		ImportRequest request = job.withImportType(new ImportRequest(job.kmsKeyArn(), parameters.importToken(), wrapped,
 				job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec()));
 		holdOn(claim);
-		return this.kmsImports.reimport(job.kmsTarget(), request, () -> holdOn(claim));
+		return this.kmsImports.reimport(job.kmsTarget(), request, () -> {
+			recordDeletion(claim);
+			holdOn(claim);
+		});
+	}
+
+	/**
+	 * The key's material was deleted for this renewal's import: written at once, whatever
+	 * happens next (a failed import, a crash), so the job stays due for renewal and its
+	 * check does not take the empty key for a deletion outside Keyport. Not a change of
+	 * the job's version: the turn goes on at the version it claimed.
+	 */
+	private void recordDeletion(JobClaim claim) {
+		this.jdbc.update("update import_job set material_deleted_at = ? where id = ? and material_deleted_at is null",
+				Timestamp.from(this.clock.instant()), claim.id());
 	}
 
 	private static void record(ImportJob job, Renewed renewed, CustodyReference reference, Instant validTo,

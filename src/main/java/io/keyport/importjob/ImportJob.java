@@ -236,6 +236,13 @@ class ImportJob {
 	private boolean deleteCurrentMaterial;
 
 	/**
+	 * When a custody renewal deleted the key's material before its import (Huawei), until
+	 * a renewal imports it again; written by {@link CustodyRenewals} right after the
+	 * deletion.
+	 */
+	private Instant materialDeletedAt;
+
+	/**
 	 * When the custody renewal is due: the earliest ValidTo of the members holding the
 	 * kept material (the job's key and its imported replicas, each renewed on its own
 	 * ValidTo), for the renewal claim's index (V20); {@code null} for any job the renewal
@@ -494,7 +501,26 @@ class ImportJob {
 			this.keyMaterialId = keyMaterialId;
 		}
 		this.importedAt = now;
+		this.materialDeletedAt = null;
 		recordNote(cause, null, actor, now);
+	}
+
+	/**
+	 * Whether a custody renewal deleted the key's material and has not imported it again
+	 * yet: the key waiting for an import is the renewal's doing, not a deletion outside
+	 * Keyport.
+	 */
+	boolean materialDeletedForRenewal() {
+		return this.materialDeletedAt != null;
+	}
+
+	/**
+	 * The check found the key empty after a renewal deleted its material: the renewal,
+	 * due at once, imports it again; the next check follows.
+	 */
+	void awaitRenewalImport(Instant nextCheck) {
+		this.nextCheckAt = nextCheck;
+		releaseLease();
 	}
 
 	/**
@@ -522,7 +548,8 @@ class ImportJob {
 	 * without it, after a turn that renewed it and failed on a replica).
 	 */
 	boolean ownMaterialDueBy(Instant time) {
-		return this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES && !this.materialValidTo.isAfter(time);
+		return this.materialDeletedAt != null || (this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES
+				&& !this.materialValidTo.isAfter(time));
 	}
 
 	/**
@@ -540,8 +567,11 @@ class ImportJob {
 	@PrePersist
 	@PreUpdate
 	void deriveRenewalDue() {
-		this.renewalDueAt = (this.state == ImportJobState.IMPORTED && this.custodyId != null
+		Instant earliest = (this.state == ImportJobState.IMPORTED && this.custodyId != null
 				&& this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES) ? earliestMemberValidTo() : null;
+		// a key the renewal emptied is due at once
+		this.renewalDueAt = (earliest != null && this.materialDeletedAt != null
+				&& this.materialDeletedAt.isBefore(earliest)) ? this.materialDeletedAt : earliest;
 	}
 
 	// --- multi-Region jobs: the primary (this job's key) and its replicas

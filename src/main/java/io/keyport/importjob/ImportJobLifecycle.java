@@ -558,6 +558,12 @@ public class ImportJobLifecycle {
 						deletion != null && deletion.isAfter(now) && deletion.isBefore(regular) ? deletion : regular);
 			});
 		}
+		else if (key.state() == KeyState.PENDING_IMPORT && !validToPassed && job.materialDeletedForRenewal()) {
+			// Keyport's own custody renewal emptied the key and imports the same material
+			// again; it is due now
+			this.claims.update(claim, j -> j.awaitRenewalImport(
+					j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
+		}
 		else if (key.state() == KeyState.PENDING_IMPORT) {
 			this.claims.update(claim, j -> j.expireMaterial(validToPassed
 					? "material expired at " + expiration.validTo() + " (KMS shows the key waiting for an import); "

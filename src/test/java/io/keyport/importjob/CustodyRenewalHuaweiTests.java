@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import io.keyport.emulator.huawei.HuaweiKmsEmulator;
+
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -37,6 +39,9 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 
 	@Autowired
 	CustodyRenewals renewals;
+
+	@Autowired
+	ImportJobLifecycle lifecycle;
 
 	@DynamicPropertySource
 	static void custodian(DynamicPropertyRegistry registry) {
@@ -84,6 +89,57 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 		assertThat(events.valueStream().map(e -> e.get("cause").asString()))
 			.contains("material re-imported from custody (vault), valid until " + renewedTo
 					+ "; the key's material was deleted first");
+	}
+
+	@Test
+	void aRenewalWhoseImportFailedAfterItEmptiedTheHuaweiKeyIsRetriedAndTheCheckDoesNotTakeTheKeyForDeletedOutsideKeyport() {
+		this.clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+		ApiClient api = new ApiClient(this.port);
+		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "AES_256", "target", HUAWEI)))
+			.json()
+			.get("keyId")
+			.asString();
+		Response created = api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "target", HUAWEI, "custody", "vault", "expiration",
+						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+								this.clock.instant().plus(Duration.ofHours(1)).toString()))));
+		String jobId = created.json().get("id").asString();
+		byte[] material = new byte[32];
+		new SecureRandom().nextBytes(material);
+		PlaintextRegistry.register(material);
+		assertThat(api
+			.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
+			.status()).isEqualTo(200);
+		this.clock.advance(Duration.ofMinutes(30));
+		try {
+			this.huawei.faults().failNext("import-key-material", 10, "KMS.0101", 500);
+			this.renewals.renewDueMaterial();
+		}
+		finally {
+			this.huawei.faults().clear();
+		}
+		assertThat(api.get("/api/v1/kms-keys/" + keyId + "?target=" + HUAWEI).json().get("keyState").asString())
+			.isEqualTo("PENDING_IMPORT");
+
+		// the check comes before the renewal's retry and finds the key empty
+		this.clock.advance(Duration.ofMinutes(15));
+		this.lifecycle.watchImportedJobs();
+
+		JsonNode job = api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-internal-error");
+		this.renewals.renewDueMaterial();
+		job = api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(job.get("lastError")).isNull();
+		assertThat(job.get("custodyRenewals").asInt()).isEqualTo(1);
+		assertThat(api.get("/api/v1/kms-keys/" + keyId + "?target=" + HUAWEI).json().get("keyState").asString())
+			.isEqualTo("ENABLED");
+		assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+		assertThat(this.huawei.materialExpiry(keyId)).isEqualTo(this.clock.instant().plus(Duration.ofDays(1)));
+		// renewed: nothing is due until the new ValidTo comes near
+		assertThat(this.renewals.renewDueMaterial()).isZero();
 	}
 
 }
