@@ -299,7 +299,7 @@ public class ImportJobLifecycle {
 
 	private String abandoned() {
 		return "abandoned: no material arrived within " + this.properties.jobLifetime().toDays()
-				+ " days of the job's start of waiting for it";
+				+ " days of the job's start of waiting for it or of its last upload";
 	}
 
 	private void refreshOne(JobClaim claim) {

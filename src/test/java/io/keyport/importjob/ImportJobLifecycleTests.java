@@ -132,6 +132,30 @@ class ImportJobLifecycleTests extends IntegrationTest {
 	}
 
 	@Test
+	void aJobWhoseMaterialArrivedLateInItsLifetimeIsNotCancelledAsAbandonedWhenItsTokenLapsesBeforeTheImport() {
+		String jobId = createJob(createKey("SYMMETRIC_DEFAULT"), null).get("id").asString();
+		this.clock.advance(Duration.ofDays(29).plusHours(12));
+		this.lifecycle.refreshDueParameters();
+		assertThat(state(jobId)).isEqualTo("PARAMETERS_FETCHED");
+		Response throttled;
+		try {
+			this.emulator.faults().throttleEvery("ImportKeyMaterial", 1);
+			throttled = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
+			// the retries never get through before the token lapses, past the lifetime
+			this.clock.advance(Duration.ofHours(25));
+			this.lifecycle.refreshDueParameters();
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+
+		assertThat(throttled.status()).isEqualTo(503);
+		assertThat(state(jobId)).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(events(jobId)).noneSatisfy(e -> assertThat(e.get("cause").asString()).contains("abandoned"));
+	}
+
+	@Test
 	void importsFinishDespiteThrottlingOfEveryThirdCallAndTheHistoryShowsTheRetries() {
 		String keyId = createKey("SYMMETRIC_DEFAULT");
 		List<String> jobIds = new ArrayList<>();
