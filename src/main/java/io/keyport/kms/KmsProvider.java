@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.keyport.wrapping.ImportRules;
+import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
@@ -38,6 +39,15 @@ public interface KmsProvider {
 	 * @param region a region name as the provider spells it
 	 */
 	ImportRules importRules(String region);
+
+	/**
+	 * The usages a key of the spec can be created with here, allowed first; a
+	 * {@link CreateKeyRequest} with another is refused by the provider. AWS's rules by
+	 * default ({@link KeyUsage#awsUsages}).
+	 */
+	default List<KeyUsage> keyUsages(KeySpec keySpec) {
+		return KeyUsage.awsUsages(keySpec);
+	}
 
 	/**
 	 * The target's pace, for an adapter that sends more than one request for some calls

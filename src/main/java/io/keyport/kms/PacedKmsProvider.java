@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keyport.wrapping.ImportRules;
+import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
@@ -62,6 +63,11 @@ public final class PacedKmsProvider implements KmsProvider {
 	@Override
 	public ImportRules importRules(String region) {
 		return this.delegate.importRules(region);
+	}
+
+	@Override
+	public List<KeyUsage> keyUsages(KeySpec keySpec) {
+		return this.delegate.keyUsages(keySpec);
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package io.keyport.kmskey;
 
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -8,6 +10,7 @@ import org.springframework.stereotype.Service;
 
 import io.keyport.audit.AuditLog;
 import io.keyport.kms.CreateKeyRequest;
+import io.keyport.kms.KeyUsage;
 import io.keyport.kms.KmsErrorCode;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
@@ -48,6 +51,13 @@ class KmsKeyCreation {
 		KmsProvider kms = target.kms();
 		// a key that could never receive material is not created at all
 		kms.importRules().checkImportable(command.keySpec());
+		// nor a key whose usage its key spec cannot have (KMS would refuse it only after
+		// the alias lookup)
+		List<KeyUsage> usages = kms.keyUsages(command.keySpec());
+		if (!usages.contains(command.keyUsage())) {
+			throw KmsKeyException.invalidKeyUsage(command.keyUsage(), kms.importRules().providerName(command.keySpec()),
+					usages);
+		}
 		if (command.alias() != null) {
 			if (!kms.acceptsAlias(command.alias())) {
 				throw KmsKeyException.invalidAlias(target.provider());

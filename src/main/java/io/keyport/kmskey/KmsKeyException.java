@@ -1,6 +1,10 @@
 package io.keyport.kmskey;
 
+import java.util.List;
+import java.util.Map;
+
 import io.keyport.support.DescribedFailure;
+import io.keyport.support.Sentences;
 
 /**
  * A request about a KMS key cannot be carried out; each code is made by one factory here.
@@ -28,10 +32,17 @@ public final class KmsKeyException extends RuntimeException implements Described
 
 	private final String code;
 
+	private final Map<String, Object> members;
+
 	private KmsKeyException(Kind kind, String code, String message) {
+		this(kind, code, message, Map.of());
+	}
+
+	private KmsKeyException(Kind kind, String code, String message, Map<String, Object> members) {
 		super(message);
 		this.kind = kind;
 		this.code = code;
+		this.members = Map.copyOf(members);
 	}
 
 	/**
@@ -64,6 +75,19 @@ public final class KmsKeyException extends RuntimeException implements Described
 		return new KmsKeyException(Kind.BAD_REQUEST, INVALID_KEY_SPEC, message);
 	}
 
+	/**
+	 * A key usage the key spec cannot have on the target: a key the target's KMS cannot
+	 * create, so 400 {@code invalid-key-spec}, with {@code errors} naming the field. Not
+	 * {@code validation-failed}: that code is for constraints the OpenAPI document
+	 * states, and which usages a key spec allows depends on the target's provider.
+	 */
+	static KmsKeyException invalidKeyUsage(Object keyUsage, Object keySpec, List<?> allowed) {
+		String message = "must be " + (allowed.size() == 1 ? "" : "one of ") + Sentences.list(allowed)
+				+ " for key spec " + keySpec + ", not " + keyUsage;
+		return new KmsKeyException(Kind.BAD_REQUEST, INVALID_KEY_SPEC, "Field 'keyUsage' " + message + ".",
+				Map.of("errors", List.of(Map.of("field", "keyUsage", "message", message))));
+	}
+
 	static KmsKeyException aliasTaken(String alias) {
 		return new KmsKeyException(Kind.CONFLICT, ALIAS_ALREADY_EXISTS,
 				"The alias " + alias + " is already in use. Choose another alias.");
@@ -87,6 +111,11 @@ public final class KmsKeyException extends RuntimeException implements Described
 	@Override
 	public String code() {
 		return this.code;
+	}
+
+	@Override
+	public Map<String, Object> problemMembers() {
+		return this.members;
 	}
 
 }

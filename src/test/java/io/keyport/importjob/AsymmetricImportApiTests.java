@@ -279,6 +279,36 @@ class AsymmetricImportApiTests extends IntegrationTest {
 	}
 
 	@Test
+	void keyUsageTheKeySpecCannotHaveIsRefusedNamingTheAllowedUsagesBeforeKms() {
+		long creations = this.emulator.callCount("CreateKey");
+		long descriptions = this.emulator.callCount("DescribeKey");
+		Map<String, String> allowed = Map.of("ECC_NIST_P256", "SIGN_VERIFY, KEY_AGREEMENT", "SYMMETRIC_DEFAULT",
+				"ENCRYPT_DECRYPT", "HMAC_256", "GENERATE_VERIFY_MAC", "ECC_SECG_P256K1", "SIGN_VERIFY", "RSA_2048",
+				"ENCRYPT_DECRYPT, SIGN_VERIFY");
+		for (String[] pair : List.of(new String[] { "ECC_NIST_P256", "ENCRYPT_DECRYPT" },
+				new String[] { "SYMMETRIC_DEFAULT", "SIGN_VERIFY" }, new String[] { "HMAC_256", "ENCRYPT_DECRYPT" },
+				new String[] { "ECC_SECG_P256K1", "KEY_AGREEMENT" },
+				new String[] { "RSA_2048", "GENERATE_VERIFY_MAC" })) {
+			Response response = this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", pair[0],
+					"keyUsage", pair[1], "alias", "alias/keyport-test/usage-" + System.nanoTime())));
+			assertProblem(response, 400, "invalid-key-spec");
+			assertThat(response.json().get("detail").asString()).as(String.join(" ", pair))
+				.contains("keyUsage")
+				.contains(pair[0])
+				.contains(allowed.get(pair[0]));
+			assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("keyUsage");
+		}
+		assertThat(this.emulator.callCount("CreateKey")).isEqualTo(creations);
+		assertThat(this.emulator.callCount("DescribeKey")).isEqualTo(descriptions);
+
+		// the usages the key spec can have still reach KMS
+		json(this.api.postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "ECC_NIST_P256", "keyUsage", "KEY_AGREEMENT"))), 201);
+		json(this.api.postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "RSA_2048", "keyUsage", "SIGN_VERIFY"))), 201);
+	}
+
+	@Test
 	void keyWhoseAliasCannotBeCreatedIsScheduledForDeletion() {
 		String alias = "alias/keyport-test/unlucky-" + System.nanoTime();
 		long deletions = this.emulator.callCount("ScheduleKeyDeletion");

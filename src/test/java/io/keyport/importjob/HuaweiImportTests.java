@@ -199,6 +199,23 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	}
 
 	@Test
+	void keyUsageHuaweiDoesNotGiveTheKeySpecIsRefusedBeforeAnyHuaweiCall() {
+		long creations = this.huawei.callCount("create-key");
+		for (String[] pair : List.of(new String[] { "EC_P256", "KEY_AGREEMENT" },
+				new String[] { "EC_P384", "ENCRYPT_DECRYPT" }, new String[] { "AES_256", "SIGN_VERIFY" },
+				new String[] { "SM2", "KEY_AGREEMENT" })) {
+			Response response = api().postJson("/api/v1/kms-keys",
+					ApiClient.json(Map.of("keySpec", pair[0], "keyUsage", pair[1], "target", HUAWEI)));
+			ImportJobApiTests.assertProblem(response, 400, "invalid-key-spec");
+			assertThat(response.json().get("detail").asString()).as(String.join(" ", pair))
+				.contains("keyUsage")
+				.contains(pair[0]);
+		}
+		assertThat(this.huawei.callCount("create-key")).isEqualTo(creations);
+		createKey("SM2", "SIGN_VERIFY");
+	}
+
+	@Test
 	void withEveryThirdHuaweiCallThrottledEveryJobStillImports() {
 		this.huawei.faults().throttleEvery(3);
 		try {

@@ -121,6 +121,21 @@ final class HuaweiKmsProvider implements KmsProvider {
 		return this.rules;
 	}
 
+	/**
+	 * Huawei's key usages: symmetric keys (AES_256, SM4) encrypt, RSA and SM2 keys
+	 * encrypt or sign, EC_P256 and EC_P384 only sign, HMAC keys make MACs; no key
+	 * agreement.
+	 */
+	@Override
+	public List<KeyUsage> keyUsages(KeySpec keySpec) {
+		return switch (keySpec.kind()) {
+			case SYMMETRIC -> List.of(KeyUsage.ENCRYPT_DECRYPT);
+			case HMAC -> List.of(KeyUsage.GENERATE_VERIFY_MAC);
+			case RSA, SM2 -> List.of(KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY);
+			case EC, NOT_IMPORTABLE -> List.of(KeyUsage.SIGN_VERIFY);
+		};
+	}
+
 	/** Huawei takes imports only in pending import: renewing means deleting first. */
 	@Override
 	public boolean acceptsImportIn(KeyState state) {
