@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -167,6 +168,47 @@ class KeyRotationJobTests extends IntegrationTest {
 		}
 		assertThat(this.emulator.callCount("ListKeyRotations")).isEqualTo(listed);
 		assertThat(this.emulator.callCount("DescribeKey")).isEqualTo(described);
+	}
+
+	@Test
+	void keyMaterialsOfAKeyArnOrAliasNameAreRefusedWith400WithoutDescribingThem() {
+		String alias = "alias/keyport-test/materials-" + System.nanoTime();
+		Response created = this.api.postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT", "alias", alias)));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String arn = created.json().get("arn").asString();
+		long listed = this.emulator.callCount("ListKeyRotations");
+		long described = this.emulator.callCount("DescribeKey");
+		for (String reference : List.of(arn, "arn:aws:kms:eu-central-1:111122223333:key/" + UUID.randomUUID(), alias,
+				"alias/app", arn.replace(":key/", ":alias/") + "-arn")) {
+			Response refused = this.api.get("/api/v1/kms-keys/" + reference + "/key-materials");
+			assertThat(refused.status()).as(reference + ": " + refused).isEqualTo(400);
+			assertThat(refused.json().get("code").asString()).as(reference).isEqualTo("invalid-parameter");
+			assertThat(refused.json().get("detail").asString()).contains("key id");
+		}
+		assertThat(this.emulator.callCount("ListKeyRotations")).isEqualTo(listed);
+		assertThat(this.emulator.callCount("DescribeKey")).isEqualTo(described);
+		// the key is still described by its ARN and alias
+		assertThat(this.api.get("/api/v1/kms-keys/" + alias).json().get("arn").asString()).isEqualTo(arn);
+		assertThat(this.api.get("/api/v1/kms-keys/" + arn).json().get("arn").asString()).isEqualTo(arn);
+	}
+
+	@Test
+	void anAliasNamedKeyMaterialsIsNotMistakenForTheKeyMaterialsOfAnotherKey() {
+		String alias = "alias/key-materials";
+		Response created = this.api.postJson("/api/v1/kms-keys",
+				ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT", "alias", alias)));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String arn = created.json().get("arn").asString();
+		// one segment before /key-materials: the key-materials path of the key id
+		// "alias", which names no key; never a DescribeKey answer for the alias
+		Response materials = this.api.get("/api/v1/kms-keys/" + alias);
+		assertThat(materials.status()).as(materials.toString()).isEqualTo(404);
+		assertThat(materials.json().get("code").asString()).isEqualTo("kms-key-not-found");
+		// the alias still names the key where a sub-resource follows it
+		Response publicKey = this.api.get("/api/v1/kms-keys/" + alias + "/public-key");
+		assertThat(publicKey.status()).as(publicKey.toString()).isEqualTo(422);
+		assertThat(publicKey.json().get("detail").asString()).contains(arn);
 	}
 
 	@Test

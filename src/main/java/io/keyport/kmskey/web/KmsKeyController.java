@@ -65,6 +65,12 @@ class KmsKeyController {
 	private static final String PUBLIC_KEY_SUFFIX = "/public-key";
 
 	/**
+	 * The key materials' path ({@code KeyMaterialsController}) takes key ids only: a
+	 * reference with slashes before it lands in the catch-all.
+	 */
+	private static final String KEY_MATERIALS_SUFFIX = "/key-materials";
+
+	/**
 	 * Key ids, ARNs, alias names and alias ARNs use these characters (AWS's KeyId and
 	 * AliasName patterns).
 	 */
@@ -162,6 +168,15 @@ class KmsKeyController {
 		}
 		if (path.endsWith(PUBLIC_KEY_SUFFIX)) {
 			return publicKeyOf(target, path.substring(0, path.length() - PUBLIC_KEY_SUFFIX.length()), accept);
+		}
+		if (path.endsWith(KEY_MATERIALS_SUFFIX)) {
+			// the materials of a key ARN or alias name, which that path does not take
+			// (as the document says, before any KMS call); like public-key, the suffix
+			// names the sub-resource, so an alias whose own name ends in /key-materials
+			// is described by its key id or key ARN
+			throw new ApiException(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_PARAMETER,
+					"Parameter 'keyId' must be a key id: letters, digits, '_' and '-', at most 2048 (ARNs and aliases "
+							+ "are not accepted in this path).");
 		}
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(describeReference(target, path));
 	}
