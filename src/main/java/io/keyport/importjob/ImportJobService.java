@@ -218,10 +218,12 @@ public class ImportJobService {
 	/**
 	 * The command with the defaults a job would get written in: the default target's
 	 * name, the tenant's refresh policy. Retries with an Idempotency-Key are compared by
-	 * this, so a retry that names a default is the same request as one that left it out.
+	 * this, so a retry that names a default is the same request as one that left it out
+	 * (a blank target is none, as {@link KmsTargets#get} reads it).
 	 */
 	public CreateImportJob withDefaults(CreateImportJob command, Caller caller) {
-		String target = command.target() != null ? command.target() : this.targets.defaultTarget().name();
+		String target = command.target() != null && !command.target().isBlank() ? command.target()
+				: this.targets.defaultTarget().name();
 		RefreshPolicy policy = command.refreshPolicy() != null ? command.refreshPolicy()
 				: this.refreshPolicies.defaultFor(caller.tenant());
 		return new CreateImportJob(command.kmsKeyId(), command.wrappingAlgorithm(), command.wrappingKeySpec(),

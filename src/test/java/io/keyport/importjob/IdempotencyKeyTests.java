@@ -185,6 +185,27 @@ class IdempotencyKeyTests extends IntegrationTest {
 	}
 
 	@Test
+	void aBlankTargetIsTheDefaultTargetSoARetryWithoutOneIsAReplayNotAReuse() {
+		ApiClient api = new ApiClient(this.port);
+		String keyId = createKey(api);
+		Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		int jobs = jobCount();
+		Response blank = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "target", " ")),
+				key);
+		Response without = api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId)), key);
+		Response named = api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "target", blank.json().get("target").asString())), key);
+
+		assertThat(blank.status()).as(blank.toString()).isEqualTo(201);
+		assertThat(without.status()).as(without.toString()).isEqualTo(201);
+		assertThat(without.header("Idempotent-Replayed")).isEqualTo("true");
+		assertThat(without.json().get("id").asString()).isEqualTo(blank.json().get("id").asString());
+		assertThat(named.status()).as(named.toString()).isEqualTo(201);
+		assertThat(named.json().get("id").asString()).isEqualTo(blank.json().get("id").asString());
+		assertThat(jobCount()).isEqualTo(jobs + 1);
+	}
+
+	@Test
 	void lateFirstRequestDoesNotOverwriteTheRecordOfTheRequestThatTookItOver() throws Exception {
 		ApiClient api = new ApiClient(this.port);
 		String body = ApiClient.json(Map.of("kmsKeyId", createKey(api)));

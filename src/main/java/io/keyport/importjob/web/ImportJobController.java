@@ -125,14 +125,16 @@ class ImportJobController {
 
 	/**
 	 * The request as a command, defaults applied. The normalized command is what a retry
-	 * is compared by: " abc " and "abc" name the same key.
+	 * is compared by: " abc " and "abc" name the same key, and a blank target names none
+	 * (the default target, as {@code KmsTargets.get} reads it).
 	 */
 	static CreateImportJob command(CreateImportJobRequest request) {
 		return new CreateImportJob(request.kmsKeyId().trim(),
 				request.wrappingAlgorithm() != null ? request.wrappingAlgorithm()
 						: WrappingAlgorithm.RSAES_OAEP_SHA_256,
 				request.wrappingKeySpec() != null ? request.wrappingKeySpec() : WrappingKeySpec.RSA_2048,
-				expiration(request.expiration()), request.target() != null ? request.target().trim() : null,
+				expiration(request.expiration()),
+				request.target() != null && !request.target().isBlank() ? request.target().trim() : null,
 				request.refreshPolicy(), request.dueBy(), request.custody() != null ? request.custody().trim() : null,
 				request.replicas() != null ? request.replicas().stream().map(String::trim).toList() : List.of(),
 				rotation(request), Boolean.TRUE.equals(request.deleteCurrentMaterial()));
