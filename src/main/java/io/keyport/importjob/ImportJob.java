@@ -759,10 +759,11 @@ class ImportJob {
 	}
 
 	/**
-	 * Ends a turn of replica work: IMPORTED once every replica holds the material; FAILED
-	 * when one never can (the primary and the replicas imported so far keep it); else
-	 * still REPLICATING, due again at the earliest replica's next attempt (none while
-	 * only new uploads are awaited).
+	 * Ends a turn of replica work: IMPORTED once every replica holds the material or
+	 * never can (one that never can is named in lastError: the primary and the other
+	 * replicas hold the material, so the job stays watched, its custody kept and
+	 * renewed); else still REPLICATING, due again at the earliest replica's next attempt
+	 * (none while only new uploads are awaited).
 	 */
 	void finishReplicationTurn(String actor, Instant now, Instant nextCheck) {
 		if (this.state != ImportJobState.REPLICATING) {
@@ -773,19 +774,18 @@ class ImportJob {
 			.filter(r -> r.state() == ImportJobReplica.State.FAILED)
 			.findFirst()
 			.orElse(null);
-		if (failed != null) {
-			fail(ImportJobException.REPLICA_IMPORT_FAILED,
-					"replica " + failed.kmsKeyArn() + " (target " + failed.target() + ") cannot take the material ("
-							+ failed.lastErrorCode() + "): " + failed.lastErrorMessage()
-							+ "; the primary and the replicas imported so far keep it",
-					actor, now);
-			return;
-		}
-		if (this.replicas.stream().allMatch(r -> r.state() == ImportJobReplica.State.IMPORTED)) {
+		if (this.replicas.stream()
+			.allMatch(
+					r -> r.state() == ImportJobReplica.State.IMPORTED || r.state() == ImportJobReplica.State.FAILED)) {
+			String failure = (failed != null) ? "replica " + failed.kmsKeyArn() + " (target " + failed.target()
+					+ ") cannot take the material (" + failed.lastErrorCode() + "): " + failed.lastErrorMessage()
+					+ "; the primary and the other replicas hold it and stay watched, that replica is not retried"
+					: null;
 			transition(ImportJobState.IMPORTED, "complete the replication of",
-					"every replica holds the material: the multi-Region key is imported", null, actor, now);
-			this.lastErrorCode = null;
-			this.lastErrorMessage = null;
+					(failure != null) ? failure : "every replica holds the material: the multi-Region key is imported",
+					(failure != null) ? ImportJobException.REPLICA_IMPORT_FAILED : null, actor, now);
+			this.lastErrorCode = (failure != null) ? ImportJobException.REPLICA_IMPORT_FAILED : null;
+			this.lastErrorMessage = (failure != null) ? truncate(failure) : null;
 			this.nextAttemptAt = null;
 			this.nextCheckAt = this.materialValidTo != null && this.materialValidTo.isBefore(nextCheck)
 					? this.materialValidTo : nextCheck;

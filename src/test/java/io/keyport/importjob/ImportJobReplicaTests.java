@@ -78,13 +78,20 @@ class ImportJobReplicaTests {
 	}
 
 	@Test
-	void replicaThatCanNeverTakeTheMaterialFailsTheJobNamingIt() {
+	void replicaThatCanNeverTakeTheMaterialLeavesTheJobImportedAndWatchedNamingItOnceTheOthersAreDone() {
 		ImportJob job = primaryImported();
 		job.recordReplicaImportFailed("europe", KmsErrorCode.KEY_NOT_FOUND, "gone", Duration.ofMinutes(5), 8, "system",
 				T0);
 		job.finishReplicationTurn("system", T0, T0.plus(Duration.ofHours(1)));
+		// the west replica is still to import
+		assertThat(job.state()).isEqualTo(ImportJobState.REPLICATING);
 
-		assertThat(job.state()).isEqualTo(ImportJobState.FAILED);
+		job.recordReplicaImported("west", new ImportResult(WEST_ARN, "m1"), "system", T0);
+		job.finishReplicationTurn("system", T0, T0.plus(Duration.ofHours(1)));
+
+		// the primary and west hold the material: the job is not ended, so its key stays
+		// watched and material in custody is kept
+		assertThat(job.state()).isEqualTo(ImportJobState.IMPORTED);
 		assertThat(job.toView().lastErrorCode()).isEqualTo("replica-import-failed");
 		assertThat(job.toView().lastErrorMessage()).contains(EUROPE_ARN);
 	}
