@@ -1162,6 +1162,19 @@ class ImportJob {
 	}
 
 	/**
+	 * The scheduler found the job's ValidTo passed: no parameters are downloaded for it
+	 * (any wrapped material is dropped, as its import must be refused), and it is left
+	 * alone until a client refreshes it with a new ValidTo, or until {@code abandonAt}.
+	 */
+	void awaitNewValidTo(String actor, Instant now, Instant abandonAt) {
+		if (this.state == ImportJobState.MATERIAL_WRAPPED) {
+			refuseImportValidToPassed(actor, now);
+		}
+		ImportJobException refusal = validToPassed(now);
+		deferWork(refusal.code(), refusal.getMessage(), abandonAt);
+	}
+
+	/**
 	 * A wrapped job's ValidTo passed before the import succeeded: the wrapped material is
 	 * dropped and the job waits for a new expiration and the material again, instead of
 	 * sending an import KMS must refuse.

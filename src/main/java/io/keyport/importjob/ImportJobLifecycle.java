@@ -315,6 +315,15 @@ public class ImportJobLifecycle {
 			this.claims.update(claim, j -> j.cancel(abandoned(), ACTOR, now));
 			return;
 		}
+		if (job.validToPassedAt(now)) {
+			// KMS takes only a ValidTo in the future: new parameters would go unused
+			// until a
+			// client refreshes with a new one, so none are downloaded, and the job waits
+			// for that refresh, or is cancelled as abandoned
+			Instant abandonAt = job.waitingSince().plus(this.properties.jobLifetime());
+			this.claims.update(claim, j -> j.awaitNewValidTo(ACTOR, now, abandonAt));
+			return;
+		}
 		ImportParameters parameters;
 		try {
 			this.budget.recordDownload(job.kmsTarget());

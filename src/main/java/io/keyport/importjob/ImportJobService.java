@@ -750,6 +750,12 @@ public class ImportJobService {
 		if (newExpiration != null) {
 			checkTakesExpiration(this.targets.get(current.kmsTarget()), current.keySpec(), newExpiration, id);
 		}
+		else if (current.validToPassedAt(this.clock.instant())) {
+			// parameters for an import KMS must refuse would spend the scarcest quota for
+			// nothing, and the cooldown would then hold up the refresh that gives a new
+			// ValidTo
+			throw current.validToPassed(this.clock.instant());
+		}
 		this.activity.record(current.toView(), this.clock.instant());
 		// held for the download in a short transaction of its own: a second refresh at
 		// the same time is job-busy instead of spending a GetParametersForImport of its

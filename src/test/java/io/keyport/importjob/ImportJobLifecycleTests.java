@@ -156,6 +156,34 @@ class ImportJobLifecycleTests extends IntegrationTest {
 	}
 
 	@Test
+	void aJobWhoseValidToPassedGetsNoNewParametersUntilAClientGivesANewValidToThoughNotTooSoonAfterTheRefusal() {
+		String jobId = createJob(createKey("SYMMETRIC_DEFAULT"), this.clock.instant().plus(Duration.ofHours(2)))
+			.get("id")
+			.asString();
+		int downloads = downloads(jobId);
+		for (int day = 0; day < 3; day++) {
+			this.clock.advance(Duration.ofHours(25));
+			this.lifecycle.refreshDueParameters();
+		}
+		// a client's refresh without a new ValidTo is refused before KMS too
+		Response bare = this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters");
+
+		assertThat(downloads(jobId)).isEqualTo(downloads);
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("valid-to-passed");
+		assertThat(bare.status()).as(bare.toString()).isEqualTo(409);
+		assertThat(bare.json().get("code").asString()).isEqualTo("valid-to-passed");
+		assertThat(downloads(jobId)).isEqualTo(downloads);
+		// the refresh the refusal asks for goes through at once
+		Response renewed = this.api.postJson("/api/v1/import-jobs/" + jobId + "/refresh-parameters",
+				ApiClient.json(Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+						this.clock.instant().plus(Duration.ofDays(30)).toString()))));
+		assertThat(renewed.status()).as(renewed.toString()).isEqualTo(200);
+		assertThat(renewed.json().get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(downloads(jobId)).isEqualTo(downloads + 1);
+	}
+
+	@Test
 	void importsFinishDespiteThrottlingOfEveryThirdCallAndTheHistoryShowsTheRetries() {
 		String keyId = createKey("SYMMETRIC_DEFAULT");
 		List<String> jobIds = new ArrayList<>();
