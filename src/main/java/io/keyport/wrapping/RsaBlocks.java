@@ -37,8 +37,8 @@ final class RsaBlocks {
 		int k = wrappingKey.spec().modulusBytes();
 		if (!belowModulus(encrypted.bytes(), k, (RSAPublicKey) wrappingKey.publicKey())) {
 			throw Refusals.invalidEncrypted("the first " + k + " bytes are not an RSA ciphertext under this "
-					+ wrappingKey.spec() + " wrapping key (not less than its modulus); was the material wrapped under "
-					+ "another public key?");
+					+ wrappingKey.spec() + " wrapping key (not less than its modulus): wrap the material under this "
+					+ "job's wrapping key");
 		}
 	}
 

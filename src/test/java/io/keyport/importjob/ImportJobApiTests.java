@@ -586,6 +586,20 @@ class ImportJobApiTests extends IntegrationTest {
 	}
 
 	@Test
+	void encryptedMaterialThatIsNoCiphertextUnderTheWrappingKeyGetsAProblemAPortalCanShow() {
+		String jobId = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
+			.asString();
+		byte[] aboveModulus = new byte[256];
+		java.util.Arrays.fill(aboveModulus, (byte) 0xff);
+
+		// the client checks the problem's wording (a sentence that ends with a period)
+		Response refused = this.api.putBytes("/api/v1/import-jobs/" + jobId + "/encrypted-key-material", aboveModulus);
+
+		assertProblem(refused, 422, "invalid-encrypted-key-material");
+		assertThat(refused.json().get("detail").asString()).contains("not less than its modulus").endsWith(".");
+	}
+
+	@Test
 	void aJobWhoseImportWasThrottledCanBeCancelledAndKeepsNothing() throws Exception {
 		String jobId = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
 			.asString();
