@@ -654,6 +654,10 @@ public class ImportJobService {
 		KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, job.keySpec());
 		try {
 			this.targets.get(job.kmsTarget()).kms().importRules().checkMaterial(importable, job.keySpec());
+			// a private key whose scalar is out of range or whose embedded public key is
+			// not its own is refused here too, not only when the wrap derives the public
+			// key (only public values come out)
+			KeyMaterialFormats.derivePublicKey(importable, job.keySpec());
 		}
 		finally {
 			// a converted copy is overwritten; the upload itself is still to be wrapped

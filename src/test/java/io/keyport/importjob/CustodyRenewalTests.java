@@ -29,6 +29,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.keyport.emulator.KmsEmulator;
+import io.keyport.wrapping.KeySpec;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
@@ -305,6 +306,42 @@ class CustodyRenewalTests extends IntegrationTest {
 
 		assertThat(this.emulator.callCount(this.emulator.accountId(), "GenerateDataKey")).isEqualTo(dataKeys);
 		assertThat(this.jdbc.queryForObject("select count(*) from custody_material", Long.class)).isEqualTo(sealed);
+	}
+
+	@Test
+	void aPrivateKeyWhoseScalarIsZeroIsRefusedBeforeTheCustodianSpendsADataKeyOrStoresARow() throws Exception {
+		String keyId = this.api
+			.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "ECC_NIST_P256", "keyUsage", "SIGN_VERIFY")))
+			.json()
+			.get("keyId")
+			.asString();
+		String jobId = this.api
+			.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault")))
+			.json()
+			.get("id")
+			.asString();
+		byte[] pkcs8 = ImportMatrix.privateKey(KeySpec.ECC_NIST_P256).getPrivate().getEncoded();
+		// ECPrivateKey { INTEGER 1, OCTET STRING (32) scalar, ... }: the scalar zeroed
+		int scalar = indexOf(pkcs8, new byte[] { 0x02, 0x01, 0x01, 0x04, 0x20 }) + 5;
+		java.util.Arrays.fill(pkcs8, scalar, scalar + 32, (byte) 0);
+		long dataKeys = this.emulator.callCount(this.emulator.accountId(), "GenerateDataKey");
+		long sealed = this.jdbc.queryForObject("select count(*) from custody_material", Long.class);
+
+		Response refused = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(pkcs8))));
+
+		ImportJobApiTests.assertProblem(refused, 422, "invalid-key-material");
+		assertThat(this.emulator.callCount(this.emulator.accountId(), "GenerateDataKey")).isEqualTo(dataKeys);
+		assertThat(this.jdbc.queryForObject("select count(*) from custody_material", Long.class)).isEqualTo(sealed);
+	}
+
+	private static int indexOf(byte[] bytes, byte[] pattern) {
+		for (int i = 0; i + pattern.length <= bytes.length; i++) {
+			if (java.util.Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length)) {
+				return i;
+			}
+		}
+		throw new AssertionError("pattern not found");
 	}
 
 	@Test
