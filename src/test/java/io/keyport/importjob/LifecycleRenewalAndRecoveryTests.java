@@ -120,14 +120,16 @@ class LifecycleRenewalAndRecoveryTests extends IntegrationTest {
 		this.lifecycle.watchImportedJobs();
 		assertThat(state(job)).isEqualTo("MATERIAL_EXPIRED");
 
-		// new parameters but the old, past ValidTo: the upload is refused before KMS sees
-		// it
-		assertThat(this.api.post("/api/v1/import-jobs/" + job + "/refresh-parameters").status()).isEqualTo(200);
-		Response refused = upload(job, body);
+		// new parameters under the old, past ValidTo could never be used: refused before
+		// any download, and the refusal says what to send instead
+		int downloads = this.api.get("/api/v1/import-jobs/" + job).json().get("parameters").get("downloads").asInt();
+		Response refused = this.api.post("/api/v1/import-jobs/" + job + "/refresh-parameters");
 		assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
 		assertThat(refused.json().get("code").asString()).isEqualTo("valid-to-passed");
 		assertThat(refused.json().get("detail").asString()).contains("refresh-parameters").contains("validTo");
-		assertThat(state(job)).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(state(job)).isEqualTo("MATERIAL_EXPIRED");
+		assertThat(this.api.get("/api/v1/import-jobs/" + job).json().get("parameters").get("downloads").asInt())
+			.isEqualTo(downloads);
 
 		// a ValidTo in the past or too far ahead is refused like at creation, and changes
 		// nothing
