@@ -226,8 +226,11 @@ public class ImportJobLifecycle {
 	 */
 	static DueWork checkDue(Instant now) {
 		Timestamp at = Timestamp.from(now);
-		return new DueWork("next_check_at",
-				List.of(new Due("state = 'IMPORTED'", "greatest(next_check_at, work_not_before)", at)));
+		return new DueWork("next_check_at", List.of(
+				new Due("state = 'IMPORTED'", "greatest(next_check_at, work_not_before)", at),
+				// a rotation job waiting to rotate holds material with its own
+				// ValidTo (import_job_pending_rotation_check_due, V23)
+				new Due("state = 'IMPORTED_PENDING_ROTATION'", "greatest(next_check_at, work_not_before)", at)));
 	}
 
 	// --- parameters
@@ -528,6 +531,12 @@ public class ImportJobLifecycle {
 	private void checkImported(JobClaim claim) {
 		ImportJob job = this.tx.execute(status -> this.store.load(new ImportJobId(claim.id())));
 		Instant now = this.clock.instant();
+		if (job.state() == ImportJobState.IMPORTED_PENDING_ROTATION) {
+			// its material is not the key's current one until it rotates (and supersedes
+			// nothing): only that material is compared, with its own ValidTo
+			checkOwnMaterial(claim, job, now, job.validToPassedAt(now));
+			return;
+		}
 		Optional<ImportJobId> newer = this.supersession.newerImport(job.id());
 		if (newer.isPresent()) {
 			// a later job imported into the key: that one is watched, this one has

@@ -156,6 +156,30 @@ class KeyRotationJobTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRotationJobWaitingToRotateIsWatchedAndEndsMaterialExpiredWhenItsOwnMaterialExpires() throws Exception {
+		Instant start = this.clock.instant();
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		importMaterial(create(keyId, start.plus(Duration.ofDays(30)), null, null), random());
+		this.clock.advance(Duration.ofMinutes(1));
+		Instant pendingValidTo = start.plus(Duration.ofDays(2));
+		String pending = importMaterial(create(keyId, pendingValidTo, "NEW_KEY_MATERIAL", Map.of("when", "BY_API")),
+				random())
+			.get("id")
+			.asString();
+		assertThat(job(pending).get("state").asString()).isEqualTo("IMPORTED_PENDING_ROTATION");
+
+		this.lifecycle.watchImportedJobs();
+		assertThat(job(pending).get("state").asString()).isEqualTo("IMPORTED_PENDING_ROTATION");
+		this.clock.set(pendingValidTo.plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+
+		// its material expired without ever rotating: a rotation now could only fail
+		assertThat(job(pending).get("state").asString()).isEqualTo("MATERIAL_EXPIRED");
+		assertThat(events(pending).getLast()).contains("(not the key's current material) expired at");
+		assertThat(describe(keyId).keyState()).isEqualTo(KeyState.ENABLED);
+	}
+
+	@Test
 	void keyMaterialsOfSomethingThatIsNotAKeyIdAreRefusedWith400BeforeKms() {
 		String keyId = createKey("SYMMETRIC_DEFAULT");
 		long listed = this.emulator.callCount("ListKeyRotations");
