@@ -54,24 +54,12 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 
 	@Test
 	void renewalFromCustodyDeletesTheHuaweiKeysMaterialThenImportsTheSameWithTheNewValidTo() {
-		this.clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 		ApiClient api = new ApiClient(this.port);
-		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "AES_256", "target", HUAWEI)))
-			.json()
-			.get("keyId")
-			.asString();
-		Instant validTo = this.clock.instant().plus(Duration.ofHours(1));
-		Response created = api.postJson("/api/v1/import-jobs",
-				ApiClient.json(Map.of("kmsKeyId", keyId, "target", HUAWEI, "custody", "vault", "expiration",
-						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString()))));
-		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-		String jobId = created.json().get("id").asString();
 		byte[] material = new byte[32];
 		new SecureRandom().nextBytes(material);
-		PlaintextRegistry.register(material);
-		Response imported = api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
-				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
-		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		String[] keyAndJob = importedInCustody(api, material);
+		String keyId = keyAndJob[0];
+		String jobId = keyAndJob[1];
 		long deletes = this.huawei.callCount("delete-imported-key-material");
 
 		this.clock.advance(Duration.ofMinutes(30));
@@ -93,24 +81,12 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 
 	@Test
 	void aRenewalWhoseImportFailedAfterItEmptiedTheHuaweiKeyIsRetriedAndTheCheckDoesNotTakeTheKeyForDeletedOutsideKeyport() {
-		this.clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 		ApiClient api = new ApiClient(this.port);
-		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "AES_256", "target", HUAWEI)))
-			.json()
-			.get("keyId")
-			.asString();
-		Response created = api.postJson("/api/v1/import-jobs",
-				ApiClient.json(Map.of("kmsKeyId", keyId, "target", HUAWEI, "custody", "vault", "expiration",
-						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
-								this.clock.instant().plus(Duration.ofHours(1)).toString()))));
-		String jobId = created.json().get("id").asString();
 		byte[] material = new byte[32];
 		new SecureRandom().nextBytes(material);
-		PlaintextRegistry.register(material);
-		assertThat(api
-			.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
-					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
-			.status()).isEqualTo(200);
+		String[] keyAndJob = importedInCustody(api, material);
+		String keyId = keyAndJob[0];
+		String jobId = keyAndJob[1];
 		this.clock.advance(Duration.ofMinutes(30));
 		try {
 			this.huawei.faults().failNext("import-key-material", 10, "KMS.0101", 500);
@@ -140,6 +116,30 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 		assertThat(this.huawei.materialExpiry(keyId)).isEqualTo(this.clock.instant().plus(Duration.ofDays(1)));
 		// renewed: nothing is due until the new ValidTo comes near
 		assertThat(this.renewals.renewDueMaterial()).isZero();
+	}
+
+	/**
+	 * A new AES_256 key on the Huawei target whose material, valid for an hour (within
+	 * the renewal margin), is imported by a job with the vault custodian: its key id and
+	 * job id.
+	 */
+	private String[] importedInCustody(ApiClient api, byte[] material) {
+		this.clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "AES_256", "target", HUAWEI)))
+			.json()
+			.get("keyId")
+			.asString();
+		Response created = api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", keyId, "target", HUAWEI, "custody", "vault", "expiration",
+						Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+								this.clock.instant().plus(Duration.ofHours(1)).toString()))));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String jobId = created.json().get("id").asString();
+		PlaintextRegistry.register(material);
+		Response imported = api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		return new String[] { keyId, jobId };
 	}
 
 }
