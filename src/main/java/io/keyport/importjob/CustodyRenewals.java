@@ -159,8 +159,7 @@ public class CustodyRenewals {
 		Instant extended = now.plus(this.renewal.extendBy());
 		Instant validTo = extended.isAfter(latest) ? latest : extended;
 		// what this turn renewed, recorded whether or not it got through every member:
-		// the
-		// job's own key (its answer), and the replicas by target (their material id)
+		// the job's own key (its answer), and the replicas by target (their material id)
 		Renewed renewed = new Renewed();
 		try {
 			if (job.ownMaterialDueBy(now.plus(this.renewal.before()))) {
@@ -174,9 +173,8 @@ public class CustodyRenewals {
 			log.warn("Import job {}: renewal from custody {} failed ({}): {}", job.id(), reference.custodian(), code,
 					ex.getMessage());
 			this.claims.update(claim, j -> {
-				// the members renewed before the failure keep their new ValidTo: the
-				// retry
-				// renews only the others
+				// members renewed before the failure keep their new ValidTo;
+				// the retry renews only the others
 				record(j, renewed, reference, validTo, now);
 				j.deferWork(code,
 						"renewal from custody failed: " + ex.getMessage() + "; retried after a backoff (the earliest "
@@ -273,9 +271,8 @@ public class CustodyRenewals {
 			EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
 			ImportRequest request = new ImportRequest(replica.kmsKeyArn(), parameters.importToken(), wrapped,
 					job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec());
-			// the download and the custodian's wrap (a KMS Decrypt for kms-envelope) were
-			// two
-			// calls: the import gets a lease of its own
+			// the download and the custodian's wrap (a KMS Decrypt for
+			// kms-envelope) were two calls: the import gets a lease of its own
 			holdOn(claim);
 			renewed.put(target,
 					this.kmsImports.reimport(target, request, () -> holdOn(claim)).result().keyMaterialId());

@@ -842,9 +842,8 @@ class ImportJob {
 							+ ". Refresh the parameters and wrap the material again with the new wrapping key.");
 		}
 		transition(ImportJobState.MATERIAL_WRAPPED, "upload material to", cause, null, actor, now);
-		// material arrived: a job whose import then fails is not abandoned for the time
-		// it
-		// waited before
+		// material arrived: a job whose import then fails is not abandoned
+		// for the time it waited before
 		this.waitingSince = now;
 		this.encryptedKeyMaterial = material.bytes();
 		this.expectedPublicKey = expectedPublicKey != null ? expectedPublicKey.clone() : null;

@@ -373,10 +373,10 @@ class MultiRegionImportJobTests {
 		// the first
 		assertThat(delays.get(2)).as("delays %s", delays).isGreaterThanOrEqualTo(delays.get(0).multipliedBy(2));
 
-		// a refusal that will not pass (the replica key is gone) fails the replica
-		// instead
-		// of being retried without end; the primary and europe hold the material, so the
-		// job stays imported and watched, naming the failed replica
+		// a refusal that will not pass (the replica key is gone) fails the
+		// replica instead of being retried without end; the primary and
+		// europe hold the material, so the job stays imported and watched,
+		// naming the failed replica
 		this.emulator.faultsIn(WEST_REGION).clear();
 		this.emulator.faultsIn(WEST_REGION).failEvery("GetParametersForImport", 1, "NotFoundException", 400);
 		this.lifecycle.runOnce();
@@ -643,8 +643,8 @@ class MultiRegionImportJobTests {
 		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(job.get("lastError")).isNull();
 		assertThat(job.get("custodyRenewals").asInt()).isOne();
-		// the primary and the west replica, renewed in the first turn, were not imported
-		// again
+		// the primary and the west replica, renewed in the first turn,
+		// were not imported again
 		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 2L);
 		Instant renewedTo = Instant.parse(job.get("expiration").get("validTo").asString());
 		assertThat(renewedTo).isAfter(this.clock.instant().plus(Duration.ofDays(20)));
@@ -691,8 +691,8 @@ class MultiRegionImportJobTests {
 		assertThat(job.get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(job.get("lastError")).isNull();
 		assertThat(job.get("custodyRenewals").asInt()).isOne();
-		// the primary and the west replica once, the europe replica in each of the three
-		// turns
+		// the primary and the west replica once, the europe replica in
+		// each of the three turns
 		assertThat(increase(imports, jobCalls(jobId, "ImportKeyMaterial"))).containsExactly(1L, 1L, 3L);
 		assertThat(increase(downloads, jobCalls(jobId, "GetParametersForImport"))).containsExactly(1L, 1L, 3L);
 		KeyMetadata europe = client(EUROPE_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata();
