@@ -206,6 +206,15 @@ final class OperationContracts {
 				codes(JOB, KMS, importRefusals(),
 						List.of("kms-quota-exceeded", "custody-required", "custody-material-imported"),
 						List.of("custody-refused", "custody-unavailable", "custody-unsupported")));
+		add("reimportFromCustody", IMPORT_JOBS, "Import the material the job's custodian keeps again",
+				"For a job whose custodian keeps material KMS took before (after it expired and the job was refreshed "
+						+ "with a new validTo, or after it was deleted from the key): the custodian wraps the kept "
+						+ "material for the job's wrapping key and KMS imports it; KMS takes only that material back. "
+						+ "The kept material stays as it is. No body. For an ON_DEMAND job whose parameters lapsed, "
+						+ "new ones are downloaded first.",
+				List.of("keyport:import"), 200, "The job after the import",
+				codes(JOB, KMS, importRefusals(), List.of("kms-quota-exceeded", "custody-required"),
+						List.of("custody-refused", "custody-unavailable", "custody-unsupported")));
 		add("refreshParameters", IMPORT_JOBS, "Fetch new wrapping key and import token",
 				"For a job whose parameters expired or that must import the same material again; with an "
 						+ "expiration also a new validTo. Refused moments after the last refresh (refresh-too-soon).",

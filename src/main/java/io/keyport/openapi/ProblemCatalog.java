@@ -66,7 +66,8 @@ final class ProblemCatalog {
 		add("import-outcome-unknown", "The job's last import attempt failed in a way KMS may have carried out; the "
 				+ "job retries it and cannot be cancelled or given new parameters until then", 409);
 		add("custody-material-imported", "KMS took the material the job keeps in custody and takes only that "
-				+ "material again, so Keyport generates none; upload the same material", 409);
+				+ "material again, so Keyport generates none; import the kept material again or upload the same material",
+				409);
 		add("custody-requires-plaintext",
 				"The job keeps its material in custody, so it takes only plaintext uploads, never client-wrapped ones",
 				409);

@@ -279,6 +279,57 @@ class CustodyRenewalTests extends IntegrationTest {
 		assertThat(this.jdbc.queryForObject("select count(*) from custody_material", Long.class)).isEqualTo(sealed);
 	}
 
+	@Test
+	void generatedMaterialDeletedFromTheKeyIsImportedAgainFromCustodyWhichKeepsItAsItIs() {
+		String keyId = createKey();
+		String jobId = this.api
+			.postJson("/api/v1/import-jobs",
+					ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault", "expiration",
+							Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+									this.clock.instant().plus(Duration.ofDays(20)).toString()))))
+			.json()
+			.get("id")
+			.asString();
+		Response generated = this.api.post("/api/v1/import-jobs/" + jobId + "/generated-key-material");
+		assertThat(generated.status()).as(generated.toString()).isEqualTo(200);
+		String materialId = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().currentKeyMaterialId();
+		String kept = custodyId(jobId);
+		// the client never had this material: the custodian holds the only copy
+		this.kms.deleteImportedKeyMaterial(r -> r.keyId(keyId));
+		advance(Duration.ofHours(1).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters").status()).isEqualTo(200);
+		long sealed = this.jdbc.queryForObject("select count(*) from custody_material", Long.class);
+
+		Response reimported = this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport");
+
+		assertThat(reimported.status()).as(reimported.toString()).isEqualTo(200);
+		assertThat(reimported.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(reimported.json().get("custodyMaterialHeld").asBoolean()).isTrue();
+		var key = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
+		assertThat(key.keyStateAsString()).isEqualTo("Enabled");
+		assertThat(key.currentKeyMaterialId()).isEqualTo(materialId);
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+		assertThat(this.jdbc.queryForObject("select count(*) from custody_material", Long.class)).isEqualTo(sealed);
+		assertThat(
+				this.jdbc.queryForObject("select count(*) from custody_material where id = ?::uuid", Long.class, kept))
+			.isOne();
+	}
+
+	@Test
+	void aReimportFromCustodyOfAJobThatKeepsNoMaterialIsRefusedBeforeKms() {
+		String jobId = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey())))
+			.json()
+			.get("id")
+			.asString();
+		long imports = this.emulator.callCount(this.emulator.accountId(), "ImportKeyMaterial");
+
+		Response refused = this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport");
+
+		ImportJobApiTests.assertProblem(refused, 409, "custody-required");
+		assertThat(this.emulator.callCount(this.emulator.accountId(), "ImportKeyMaterial")).isEqualTo(imports);
+	}
+
 	private String custodyId(String jobId) {
 		return this.jdbc.queryForObject("select custody_id from import_job where id = ?::uuid", String.class, jobId);
 	}

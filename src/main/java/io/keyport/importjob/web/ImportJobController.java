@@ -381,6 +381,15 @@ class ImportJobController {
 	}
 
 	/**
+	 * The material the job's custodian keeps, imported again (after it expired and the
+	 * job was refreshed with a new ValidTo, or was deleted from the key). No body.
+	 */
+	@PostMapping("/{id}/custody-reimport")
+	ResponseEntity<ImportJobResponse> reimportFromCustody(@PathVariable UUID id) {
+		return ok(this.jobs.reimportFromCustody(new ImportJobId(id), Caller.current()));
+	}
+
+	/**
 	 * New parameters; with {@code expiration} also a new ValidTo for the next import
 	 * (needed to import the same material again after it expired). Without a body the
 	 * current expiration stays.
