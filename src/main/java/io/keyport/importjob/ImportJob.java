@@ -622,6 +622,22 @@ class ImportJob {
 	 * The targets of replicas waiting for material whose parameters lapsed: they need new
 	 * ones before an upload can be wrapped for them.
 	 */
+	/**
+	 * Holds the job while an upload downloads new parameters for replicas whose
+	 * parameters lapsed: a second upload meanwhile is job-busy instead of spending
+	 * downloads of its own. Released with the parameters recorded.
+	 */
+	void leaseForReplicaParameters(Lease lease, Instant now) {
+		requireNotBusy(now, "upload material to");
+		lease(lease);
+	}
+
+	/** The parameters an upload leased the job for arrived (some may be missing). */
+	void recordReplicaParametersOnUpload(Map<String, ImportParameters> downloaded, String actor, Instant now) {
+		downloaded.forEach((target, parameters) -> recordReplicaParameters(target, parameters, null, actor, now));
+		releaseLease();
+	}
+
 	List<String> replicasWithLapsedParameters(Instant now) {
 		return this.replicas.stream().filter(r -> r.waitsWithLapsedParameters(now)).map(r -> r.target()).toList();
 	}

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -630,19 +632,48 @@ public class ImportJobService {
 		if (lapsed.isEmpty()) {
 			return current;
 		}
-		ImportJob job = current;
-		for (String target : lapsed) {
-			this.quota.acquire(this.targets.get(target), caller, job.id());
-			ImportParameters parameters = this.kmsImports.download(target, job.replica(target).kmsKeyArn(),
-					job.wrappingAlgorithm(), job.wrappingKeySpec(), job.id(), ImportJobMetrics.DownloadCause.REPLICA);
-			long version = job.version();
-			job = this.tx.execute(status -> {
-				ImportJob loaded = this.store.loadAtVersion(current.id(), version);
-				loaded.recordReplicaParameters(target, parameters, null, caller.actor(), this.clock.instant());
-				return this.store.save(loaded);
-			});
+		// held for the downloads in a short transaction of its own: a second upload at
+		// the
+		// same time is job-busy instead of spending GetParametersForImport calls of its
+		// own
+		long leased = this.tx.execute(status -> {
+			Instant now = this.clock.instant();
+			ImportJob job = this.store.loadAtVersion(current.id(), current.version());
+			job.leaseForReplicaParameters(
+					new Lease(this.lifecycle.instanceId(), now.plus(this.lifecycle.leaseDuration())), now);
+			return this.store.save(job).version();
+		});
+		Map<String, ImportParameters> downloaded = new LinkedHashMap<>();
+		try {
+			for (String target : lapsed) {
+				this.quota.acquire(this.targets.get(target), caller, current.id());
+				downloaded.put(target,
+						this.kmsImports.download(target, current.replica(target).kmsKeyArn(),
+								current.wrappingAlgorithm(), current.wrappingKeySpec(), current.id(),
+								ImportJobMetrics.DownloadCause.REPLICA));
+			}
 		}
-		return job;
+		catch (RuntimeException ex) {
+			// what was downloaded is kept, and the job released, before the failure is
+			// told
+			try {
+				recordReplicaParameters(current.id(), leased, downloaded, caller);
+			}
+			catch (RuntimeException recording) {
+				ex.addSuppressed(recording);
+			}
+			throw ex;
+		}
+		return recordReplicaParameters(current.id(), leased, downloaded, caller);
+	}
+
+	private ImportJob recordReplicaParameters(ImportJobId id, long leased, Map<String, ImportParameters> downloaded,
+			Caller caller) {
+		return this.tx.execute(status -> {
+			ImportJob job = this.store.loadAtVersion(id, leased);
+			job.recordReplicaParametersOnUpload(downloaded, caller.actor(), this.clock.instant());
+			return this.store.save(job);
+		});
 	}
 
 	/**

@@ -746,6 +746,48 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void twoUploadsAtOnceToAJobWhoseReplicaParametersLapsedSpendOneDownloadAndTheSecondIsToldTheJobIsBusy()
+			throws Exception {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		byte[] material = randomMaterial();
+		try {
+			uploadPlaintext(jobId, material.clone());
+		}
+		finally {
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+		this.lifecycle.runOnce();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("replicas").get(0).get("state").asString())
+			.isEqualTo("NEEDS_UPLOAD");
+		// the west replica's new parameters lapse while it waits for the upload
+		this.clock.advance(Duration.ofHours(25));
+		long downloads = this.emulator.callCountIn(WEST_REGION, "GetParametersForImport");
+		// the first upload's download is slow enough for the second to arrive meanwhile
+		this.emulator.faultsIn(WEST_REGION).latency("GetParametersForImport", Duration.ofMillis(1500));
+		List<Response> answers;
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			java.util.concurrent.Future<Response> first = pool.submit(() -> uploadPlaintext(jobId, material.clone()));
+			Thread.sleep(500);
+			java.util.concurrent.Future<Response> second = pool.submit(() -> uploadPlaintext(jobId, material.clone()));
+			answers = List.of(first.get(), second.get());
+		}
+		finally {
+			pool.shutdownNow();
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+
+		assertThat(answers.get(0).status()).as(answers.get(0).toString()).isEqualTo(200);
+		assertThat(answers.get(0).json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(answers.get(1).status()).as(answers.get(1).toString()).isEqualTo(409);
+		assertThat(answers.get(1).json().get("code").asString()).isEqualTo("job-busy");
+		assertThat(answers.get(1).header("Retry-After")).isNotBlank();
+		assertThat(this.emulator.callCountIn(WEST_REGION, "GetParametersForImport") - downloads).isOne();
+	}
+
+	@Test
 	void encryptedUploadToAJobWithReplicasIsRefused() {
 		KeyMetadata key = multiRegionKey(WEST_REGION);
 		String jobId = createJob(key.keyId(), WEST).json().get("id").asString();
