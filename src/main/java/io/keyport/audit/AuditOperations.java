@@ -29,6 +29,9 @@ public final class AuditOperations {
 	/** Material generated and wrapped by the job's custodian, then imported. */
 	public static final String GENERATE_KEY_MATERIAL = "api:generateKeyMaterial";
 
+	/** The material the job's custodian keeps, imported again. */
+	public static final String REIMPORT_FROM_CUSTODY = "api:reimportFromCustody";
+
 	public static final String REFRESH_PARAMETERS = "api:refreshParameters";
 
 	public static final String CANCEL_IMPORT_JOB = "api:cancelImportJob";
@@ -43,6 +46,7 @@ public final class AuditOperations {
 			Map.entry("PUT /api/v1/import-jobs/{id}/encrypted-key-material", UPLOAD_ENCRYPTED_KEY_MATERIAL),
 			Map.entry("POST /api/v1/import-jobs/{id}/key-material", UPLOAD_KEY_MATERIAL),
 			Map.entry("POST /api/v1/import-jobs/{id}/generated-key-material", GENERATE_KEY_MATERIAL),
+			Map.entry("POST /api/v1/import-jobs/{id}/custody-reimport", REIMPORT_FROM_CUSTODY),
 			Map.entry("POST /api/v1/import-jobs/{id}/refresh-parameters", REFRESH_PARAMETERS),
 			Map.entry("POST /api/v1/import-jobs/{id}/cancel", CANCEL_IMPORT_JOB),
 			Map.entry("POST /api/v1/import-job-plans", PLAN_IMPORT_JOB),
@@ -53,7 +57,8 @@ public final class AuditOperations {
 	 * request's own entry with its last change (AuditLog#settleRequestWithNextChange).
 	 */
 	static final Map<String, String> SUCCESS_OUTCOMES = Map.of(CREATE_KMS_KEY, "201", CREATE_IMPORT_JOB, "201",
-			UPLOAD_KEY_MATERIAL, "200", UPLOAD_ENCRYPTED_KEY_MATERIAL, "200", GENERATE_KEY_MATERIAL, "200");
+			UPLOAD_KEY_MATERIAL, "200", UPLOAD_ENCRYPTED_KEY_MATERIAL, "200", GENERATE_KEY_MATERIAL, "200",
+			REIMPORT_FROM_CUSTODY, "200");
 
 	private AuditOperations() {
 	}

@@ -309,6 +309,10 @@ class CustodyRenewalTests extends IntegrationTest {
 		var key = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
 		assertThat(key.keyStateAsString()).isEqualTo("Enabled");
 		assertThat(key.currentKeyMaterialId()).isEqualTo(materialId);
+		assertThat(this.jdbc.queryForList(
+				"select outcome from audit_event where operation = 'api:reimportFromCustody' and job_id = ?::uuid",
+				String.class, jobId))
+			.containsExactly("200");
 		assertThat(custodyId(jobId)).isEqualTo(kept);
 		assertThat(this.jdbc.queryForObject("select count(*) from custody_material", Long.class)).isEqualTo(sealed);
 		assertThat(
