@@ -1016,6 +1016,8 @@ class ImportJob {
 			this.keyMaterialId = keyMaterialId;
 		}
 		this.importedAt = now;
+		// the key holds the material again: a deletion by an earlier renewal is history
+		this.materialDeletedAt = null;
 		// expiry is due work at ValidTo even when the next drift check would be later
 		this.nextCheckAt = this.materialValidTo != null && this.materialValidTo.isBefore(nextCheck)
 				? this.materialValidTo : nextCheck;

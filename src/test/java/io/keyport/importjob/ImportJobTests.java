@@ -210,6 +210,26 @@ class ImportJobTests {
 	}
 
 	@Test
+	void aDeletionByAnEarlierRenewalNoLongerCountsOnceTheMaterialIsImportedAgain() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.markImported(new ImportResult(ARN, null), "alice", T0, T0.plus(Duration.ofHours(1)));
+		// as CustodyRenewals writes it right after Huawei's deletion
+		org.springframework.test.util.ReflectionTestUtils.setField(job, "materialDeletedAt", T0.plusSeconds(60));
+		assertThat(job.materialDeletedForRenewal()).isTrue();
+		job.expireMaterial("expired", "system", T0.plus(Duration.ofDays(10)));
+		job.recordParameters(parameters(T0.plus(Duration.ofDays(10))), "re-import", "alice",
+				T0.plus(Duration.ofDays(10)));
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0.plus(Duration.ofDays(10)));
+
+		job.markImported(new ImportResult(ARN, null), "alice", T0.plus(Duration.ofDays(10)),
+				T0.plus(Duration.ofDays(10)).plus(Duration.ofHours(1)));
+
+		// the check again tells a later deletion outside Keyport from a renewal's
+		assertThat(job.materialDeletedForRenewal()).isFalse();
+	}
+
+	@Test
 	void cancelledJobRefusesEverything() {
 		ImportJob job = newJob();
 		job.cancel("no longer needed", "alice", T0);
