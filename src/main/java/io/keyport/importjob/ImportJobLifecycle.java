@@ -319,10 +319,9 @@ public class ImportJobLifecycle {
 			return;
 		}
 		if (job.validToPassedAt(now)) {
-			// KMS takes only a ValidTo in the future: new parameters would go unused
-			// until a
-			// client refreshes with a new one, so none are downloaded, and the job waits
-			// for that refresh, or is cancelled as abandoned
+			// KMS takes only a ValidTo in the future: new parameters would go
+			// unused until a client refreshes with a new one, so none are
+			// downloaded, and the job waits for that refresh or its abandonment
 			Instant abandonAt = job.waitingSince().plus(this.properties.jobLifetime());
 			this.claims.update(claim, j -> j.awaitNewValidTo(ACTOR, now, abandonAt));
 			return;

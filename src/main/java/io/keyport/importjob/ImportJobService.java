@@ -632,10 +632,8 @@ public class ImportJobService {
 		if (lapsed.isEmpty()) {
 			return current;
 		}
-		// held for the downloads in a short transaction of its own: a second upload at
-		// the
-		// same time is job-busy instead of spending GetParametersForImport calls of its
-		// own
+		// held for the downloads in a short transaction of its own: a second
+		// upload meanwhile is job-busy instead of spending downloads of its own
 		long leased = this.tx.execute(status -> {
 			Instant now = this.clock.instant();
 			ImportJob job = this.store.loadAtVersion(current.id(), current.version());
@@ -654,8 +652,7 @@ public class ImportJobService {
 			}
 		}
 		catch (RuntimeException ex) {
-			// what was downloaded is kept, and the job released, before the failure is
-			// told
+			// what was downloaded is kept, and the job released, first
 			try {
 				recordReplicaParameters(current.id(), leased, downloaded, caller);
 			}
