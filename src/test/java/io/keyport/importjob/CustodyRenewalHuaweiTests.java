@@ -55,11 +55,9 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 	@Test
 	void renewalFromCustodyDeletesTheHuaweiKeysMaterialThenImportsTheSameWithTheNewValidTo() {
 		ApiClient api = new ApiClient(this.port);
-		byte[] material = new byte[32];
-		new SecureRandom().nextBytes(material);
-		String[] keyAndJob = importedInCustody(api, material);
-		String keyId = keyAndJob[0];
-		String jobId = keyAndJob[1];
+		CustodyJob imported = importedInCustody(api);
+		String keyId = imported.keyId();
+		String jobId = imported.jobId();
 		long deletes = this.huawei.callCount("delete-imported-key-material");
 
 		this.clock.advance(Duration.ofMinutes(30));
@@ -82,11 +80,10 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 	@Test
 	void aRenewalWhoseImportFailedAfterItEmptiedTheHuaweiKeyIsRetriedAndTheCheckDoesNotTakeTheKeyForDeletedOutsideKeyport() {
 		ApiClient api = new ApiClient(this.port);
-		byte[] material = new byte[32];
-		new SecureRandom().nextBytes(material);
-		String[] keyAndJob = importedInCustody(api, material);
-		String keyId = keyAndJob[0];
-		String jobId = keyAndJob[1];
+		CustodyJob imported = importedInCustody(api);
+		String keyId = imported.keyId();
+		String jobId = imported.jobId();
+		byte[] material = imported.material();
 		this.clock.advance(Duration.ofMinutes(30));
 		try {
 			this.huawei.faults().failNext("import-key-material", 10, "KMS.0101", 500);
@@ -121,9 +118,11 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 	/**
 	 * A new AES_256 key on the Huawei target whose material, valid for an hour (within
 	 * the renewal margin), is imported by a job with the vault custodian: its key id and
-	 * job id.
+	 * job id, with the material.
 	 */
-	private String[] importedInCustody(ApiClient api, byte[] material) {
+	private CustodyJob importedInCustody(ApiClient api) {
+		byte[] material = new byte[32];
+		new SecureRandom().nextBytes(material);
 		this.clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "AES_256", "target", HUAWEI)))
 			.json()
@@ -139,7 +138,11 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 		Response imported = api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
 				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
 		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
-		return new String[] { keyId, jobId };
+		return new CustodyJob(keyId, jobId, material);
+	}
+
+	/** A key, the custody job that imported its material, and that material. */
+	private record CustodyJob(String keyId, String jobId, byte[] material) {
 	}
 
 }
