@@ -132,6 +132,13 @@ class ImportJob {
 
 	private int importAttempts;
 
+	/**
+	 * An import attempt under the current token failed with a fault KMS may have carried
+	 * out, and no attempt since got KMS's answer; cleared when the job leaves
+	 * MATERIAL_WRAPPED.
+	 */
+	private boolean importOutcomeUnknown;
+
 	private Instant nextAttemptAt;
 
 	private String lastErrorCode;
@@ -346,8 +353,10 @@ class ImportJob {
 				? cause + "; material wrapped under the previous wrapping key was discarded and must be supplied again"
 				: cause;
 		boolean reimport = this.state == ImportJobState.MATERIAL_EXPIRED;
+		String unknown = outcomeUnknownAtLapse();
 		transition(ImportJobState.PARAMETERS_FETCHED, "refresh the parameters of",
-				because + ", valid until " + parameters.validTo(), null, actor, now);
+				because + ", valid until " + parameters.validTo() + (unknown == null ? "" : "; " + unknown),
+				unknown == null ? null : ImportJobException.IMPORT_OUTCOME_UNKNOWN, actor, now);
 		if (reimport) {
 			// a re-import starts waiting now; it is not abandoned for the time the
 			// material was imported
@@ -358,9 +367,24 @@ class ImportJob {
 		this.replicas.forEach(ImportJobReplica::discardMaterial);
 		this.nextAttemptAt = null;
 		this.importAttempts = 0;
-		this.lastErrorCode = null;
-		this.lastErrorMessage = null;
+		this.lastErrorCode = unknown == null ? null : ImportJobException.IMPORT_OUTCOME_UNKNOWN;
+		this.lastErrorMessage = unknown;
 		releaseLease();
+	}
+
+	/**
+	 * What a job must be told when its token lapses while an import's outcome is unknown,
+	 * or null if it is known: KMS may hold the material, takes the same material back and
+	 * refuses any other.
+	 */
+	private String outcomeUnknownAtLapse() {
+		if (!this.importOutcomeUnknown) {
+			return null;
+		}
+		return "KMS never answered an import of the wrapped material, and it may have imported it: upload the same "
+				+ "material again"
+				+ (this.custodyId != null ? " or import the kept material again (custody-reimport)" : "")
+				+ "; KMS takes the same material back and refuses any other";
 	}
 
 	/**
@@ -1055,7 +1079,14 @@ class ImportJob {
 			Instant now) {
 		this.importAttempts++;
 		releaseLease();
+		if (OUTCOME_UNKNOWN.contains(error.code())) {
+			this.importOutcomeUnknown = true;
+		}
 		if (error.isTransient() && this.importAttempts >= maxAttempts) {
+			if (this.importOutcomeUnknown) {
+				keepRetryingOutcomeUnknown(error, message, retryDelay, maxAttempts, actor, now);
+				return;
+			}
 			fail(ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED, "import attempt " + this.importAttempts + " of "
 					+ maxAttempts + " failed (" + error.code() + "): " + message + "; no attempts left", actor, now);
 			return;
@@ -1088,6 +1119,26 @@ class ImportJob {
 	}
 
 	/**
+	 * The attempts ran out while KMS may hold the material: failing would destroy the
+	 * material kept in custody and leave any imported material unwatched. Only KMS's
+	 * answer to the same material with the same token tells, so the job goes on trying at
+	 * the backoff's pace until the token lapses; the lapse then hands it to the
+	 * lost-import search and, without proof, back to waiting for the same material.
+	 */
+	private void keepRetryingOutcomeUnknown(KmsErrorCode error, String message, Duration retryDelay, int maxAttempts,
+			String actor, Instant now) {
+		String cause = "import attempt " + this.importAttempts + " failed (" + error.code() + "): " + message + "; the "
+				+ maxAttempts + " attempts ran out, but an attempt failed in a way KMS may have carried "
+				+ "out, so the job is not failed: the import is retried with the same token at " + now.plus(retryDelay)
+				+ " and later until the token lapses at " + this.parametersValidTo;
+		transition(ImportJobState.MATERIAL_WRAPPED, "record a failed import for", cause,
+				ImportJobException.IMPORT_OUTCOME_UNKNOWN, actor, now);
+		this.lastErrorCode = ImportJobException.IMPORT_OUTCOME_UNKNOWN;
+		this.lastErrorMessage = truncate(cause);
+		this.nextAttemptAt = now.plus(retryDelay);
+	}
+
+	/**
 	 * A fact about the job that changes no state, such as how an import was confirmed,
 	 * appended to its history with the current state as both ends.
 	 */
@@ -1098,10 +1149,16 @@ class ImportJob {
 
 	/** The parameters' validity passed before the material was imported. */
 	void expireParameters(String actor, Instant now) {
+		String unknown = outcomeUnknownAtLapse();
 		transition(ImportJobState.PARAMETERS_EXPIRED, "expire the parameters of",
 				"wrapping key and import token expired at " + this.parametersValidTo
-						+ (this.encryptedKeyMaterial != null ? "; wrapped material discarded" : ""),
-				null, actor, now);
+						+ (this.encryptedKeyMaterial != null ? "; wrapped material discarded" : "")
+						+ (unknown == null ? "" : "; " + unknown),
+				unknown == null ? null : ImportJobException.IMPORT_OUTCOME_UNKNOWN, actor, now);
+		if (unknown != null) {
+			this.lastErrorCode = ImportJobException.IMPORT_OUTCOME_UNKNOWN;
+			this.lastErrorMessage = unknown;
+		}
 		this.encryptedKeyMaterial = null;
 		this.replicas.forEach(ImportJobReplica::discardMaterial);
 		this.nextAttemptAt = null;
@@ -1257,13 +1314,12 @@ class ImportJob {
 	 * nobody watches.
 	 */
 	private void requireImportOutcomeKnown(Instant now, String done) {
-		if (this.state == ImportJobState.MATERIAL_WRAPPED && this.importAttempts > 0 && this.lastErrorCode != null
-				&& OUTCOME_UNKNOWN.contains(this.lastErrorCode)) {
+		if (this.state == ImportJobState.MATERIAL_WRAPPED && this.importOutcomeUnknown) {
 			throw new ImportJobException(ImportJobException.IMPORT_OUTCOME_UNKNOWN, DescribedFailure.Kind.CONFLICT,
 					id(), this.state,
-					"Job " + id() + " cannot be " + done + " now: its last import attempt failed with "
-							+ this.lastErrorCode
-							+ ", which KMS may have carried out. The job retries the import with the same token at "
+					"Job " + id() + " cannot be " + done + " now: an import attempt with its current token failed "
+							+ "in a way KMS may have carried out (last error: " + this.lastErrorCode
+							+ "). The job retries the import with the same token at "
 							+ Sentences.time(this.nextAttemptAt) + " and then ends IMPORTED or FAILED, or waits for "
 							+ "material again (then it can be " + done + ").",
 					this.nextAttemptAt != null && this.nextAttemptAt.isAfter(now)
@@ -1499,6 +1555,10 @@ class ImportJob {
 		this.events.add(new ImportJobEvent(this, this.state, target, cause, errorCode, actor, now));
 		this.state = target;
 		this.updatedAt = now;
+		if (target != ImportJobState.MATERIAL_WRAPPED) {
+			// KMS answered, or the token the unknown attempt used is gone
+			this.importOutcomeUnknown = false;
+		}
 		// a change of state is progress: earlier failures of background work no longer
 		// count
 		clearWorkFailures();
@@ -1533,6 +1593,14 @@ class ImportJob {
 
 	Instant createdAt() {
 		return this.createdAt;
+	}
+
+	/**
+	 * An import attempt with the current token failed in a way KMS may have carried out,
+	 * and no attempt since got KMS's answer.
+	 */
+	boolean importOutcomeUnknown() {
+		return this.importOutcomeUnknown;
 	}
 
 	Instant waitingSince() {

@@ -58,22 +58,19 @@ public enum ImportJobState {
 	private Set<ImportJobState> next;
 
 	static {
-		// to IMPORTED (also from PARAMETERS_EXPIRED): KMS accepted an import sent while
-		// the job was wrapped, after the
-		// job had moved on meanwhile; the key holds the material, so that is what the job
-		// records
+		// to IMPORTED (also from PARAMETERS_EXPIRED): KMS accepted an import sent
+		// while the job was wrapped, after the job had moved on meanwhile; the key
+		// holds the material, so that is what the job records
 		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, REPLICATING, IMPORTED,
 				IMPORTED_PENDING_ROTATION, PARAMETERS_EXPIRED, FAILED, CANCELLED);
 		// back to PARAMETERS_FETCHED when KMS refused the material itself (wrong
 		// wrapping, wrong material)
 		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, REPLICATING, IMPORTED, IMPORTED_PENDING_ROTATION,
 				PARAMETERS_FETCHED, PARAMETERS_EXPIRED, FAILED, CANCELLED);
-		// a multi-Region job once its primary holds the material: IMPORTED when the last
-		// replica is; a replica that can never take it fails the job; MATERIAL_EXPIRED
-		// when the ValidTo passes first (no replica can take the material after it).
-		// Never
-		// CANCELLED: the primary key holds the material, and a cancelled job is no longer
-		// watched
+		// a multi-Region job once its primary holds the material: IMPORTED when the
+		// last replica is; MATERIAL_EXPIRED when the ValidTo passes first (no
+		// replica can take the material after it). Never CANCELLED: the primary key
+		// holds the material, and a cancelled job is no longer watched
 		REPLICATING.next = EnumSet.of(IMPORTED, MATERIAL_EXPIRED, SUPERSEDED, FAILED);
 		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, SUPERSEDED, FAILED);
 		// rotated: the material became the key's current one; expired or deleted before

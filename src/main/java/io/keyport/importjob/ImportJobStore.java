@@ -1,6 +1,8 @@
 package io.keyport.importjob;
 
+import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.persistence.EntityManager;
 
@@ -89,6 +91,27 @@ class ImportJobStore {
 			}
 			this.entityManager.flush();
 			return saved;
+		}
+		catch (RuntimeException ex) {
+			throw translated(ex);
+		}
+	}
+
+	/**
+	 * Whether another job recorded an import into the job's key since the job's material
+	 * was uploaded: the material the key holds may then be that job's.
+	 */
+	boolean otherImportSinceUpload(ImportJob job) {
+		try {
+			return !this.entityManager
+				.createQuery("select o.id from ImportJob o where o.kmsKeyArn = :key and o.id <> :id "
+						+ "and o.importedAt >= :since", UUID.class)
+				.setParameter("key", job.kmsKeyArn())
+				.setParameter("id", job.id().value())
+				.setParameter("since", job.waitingSince() != null ? job.waitingSince() : Instant.EPOCH)
+				.setMaxResults(1)
+				.getResultList()
+				.isEmpty();
 		}
 		catch (RuntimeException ex) {
 			throw translated(ex);

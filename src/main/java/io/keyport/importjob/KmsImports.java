@@ -299,8 +299,20 @@ class KmsImports {
 			return version;
 		}
 		// the key got material after the job was created without the consent to delete it
-		// (another job's import): refused, never emptied
-		if (!this.tx.execute(status -> this.store.loadAtVersion(id, version).deletesCurrentMaterial())) {
+		// (another job's import): refused, never emptied. Unless the job's own import may
+		// have put it there: an attempt whose answer was lost found the key without
+		// material, and no other job imported since. Failing would leave the material
+		// unwatched and destroy the job's custody copy; deleting it and importing the
+		// same wrapped material again gets KMS's answer
+		Consent consent = this.tx.execute(status -> {
+			ImportJob job = this.store.loadAtVersion(id, version);
+			if (job.deletesCurrentMaterial()) {
+				return Consent.GIVEN;
+			}
+			return job.importOutcomeUnknown() && !this.store.otherImportSinceUpload(job) ? Consent.OWN_LOST_IMPORT
+					: Consent.NONE;
+		});
+		if (consent == Consent.NONE) {
 			throw new KmsException(KmsErrorCode.INVALID_KEY_STATE, "ImportKeyMaterial", "the key is " + key.state()
 					+ " and holds material, and the KMS imports only into keys without material; Keyport deletes it "
 					+ "first only for a job created with deleteCurrentMaterial: true, so nothing was deleted or imported",
@@ -311,7 +323,11 @@ class KmsImports {
 		return this.tx.execute(status -> {
 			ImportJob job = this.store.loadAtVersion(id, version);
 			job.recordNote("key material deleted before the re-import: the KMS imports only into keys pending import ("
-					+ key.state() + " before)", null, actor, this.clock.instant());
+					+ key.state() + " before)"
+					+ (consent == Consent.OWN_LOST_IMPORT ? "; an earlier import of this job's material got no answer "
+							+ "and may have put it there, and no other job imported into the key since, so it is "
+							+ "imported again with the same token" : ""),
+					null, actor, this.clock.instant());
 			return this.store.save(job).version();
 		});
 	}
@@ -343,6 +359,22 @@ class KmsImports {
 							+ " was requested.");
 		}
 		return parameters;
+	}
+
+	/** Why a job may delete its key's material before its import, if it may. */
+	private enum Consent {
+
+		/** Its creator agreed (deleteCurrentMaterial). */
+		GIVEN,
+
+		/**
+		 * The material is taken to be the job's own, from an import whose answer was
+		 * lost.
+		 */
+		OWN_LOST_IMPORT,
+
+		NONE
+
 	}
 
 	private static String nextStep(ImportJobState state) {

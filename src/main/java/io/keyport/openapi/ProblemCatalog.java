@@ -63,8 +63,9 @@ final class ProblemCatalog {
 		add("no-import-parameters", "The job has no current wrapping key and import token", 409);
 		add("custody-required", "The job keeps no material in custody, so Keyport cannot generate material for it",
 				409);
-		add("import-outcome-unknown", "The job's last import attempt failed in a way KMS may have carried out; the "
-				+ "job retries it and cannot be cancelled or given new parameters until then", 409);
+		add("import-outcome-unknown", "An import attempt with the job's current token failed in a way KMS may have "
+				+ "carried out; the job retries it with that token and cannot be cancelled or given new parameters "
+				+ "until KMS answers or the token lapses", 409);
 		add("custody-material-imported", "KMS took the material the job keeps in custody and takes only that "
 				+ "material again, so Keyport generates none; import the kept material again or upload the same material",
 				409);
@@ -141,7 +142,9 @@ final class ProblemCatalog {
 		add("kms-dependency-timeout", "KMS timed out; retry after Retry-After", 503);
 		add("kms-internal-error", "KMS failed internally; retry after Retry-After", 503);
 		add("kms-unavailable", "KMS is not reachable; retry after Retry-After", 503);
-		add("import-attempts-exhausted", "KMS failed transiently on every attempt; the job failed", 503);
+		add("import-attempts-exhausted",
+				"KMS failed transiently on every attempt, and none of them can have been carried out; the job failed",
+				503);
 	}
 
 	private ProblemCatalog() {

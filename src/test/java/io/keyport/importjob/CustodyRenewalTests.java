@@ -29,6 +29,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.keyport.emulator.KmsEmulator;
+import io.keyport.emulator.KmsFaults;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
@@ -318,6 +319,66 @@ class CustodyRenewalTests extends IntegrationTest {
 		assertThat(
 				this.jdbc.queryForObject("select count(*) from custody_material where id = ?::uuid", Long.class, kept))
 			.isOne();
+	}
+
+	@Test
+	void generatedMaterialWhoseImportAnswersWereLostPastTheLastAttemptIsKeptAndImportedOnceKmsAnswers() {
+		String keyId = createKey();
+		String jobId = this.api
+			.postJson("/api/v1/import-jobs",
+					ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault", "expiration",
+							Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+									this.clock.instant().plus(Duration.ofDays(20)).toString()))))
+			.json()
+			.get("id")
+			.asString();
+		// KMS carries out every import and its answer is lost: the key holds the
+		// material, and only the custodian holds another copy
+		this.emulator.faults().failAfterExecutionEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		String materialId;
+		String kept;
+		JsonNode afterAttempts;
+		try {
+			Response generated = this.api.post("/api/v1/import-jobs/" + jobId + "/generated-key-material");
+			ImportJobApiTests.assertProblem(generated, 503, "kms-internal-error");
+			kept = custodyId(jobId);
+			assertThat(kept).isNotNull();
+			materialId = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().currentKeyMaterialId();
+			assertThat(materialId).isNotNull();
+			// max-import-attempts is 8: the upload's attempt and seven retries, then two
+			// more
+			for (int retry = 0; retry < 9; retry++) {
+				advance(Duration.ofMinutes(16));
+				this.lifecycle.retryDueImports();
+			}
+			advance(Duration.ofMinutes(1));
+			// the release arm, which destroys the custody copy of failed jobs
+			this.lifecycle.runOnce();
+			afterAttempts = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+
+		assertThat(afterAttempts.get("state").asString()).isEqualTo("MATERIAL_WRAPPED");
+		assertThat(afterAttempts.get("importAttempts").asInt()).isEqualTo(10);
+		assertThat(afterAttempts.get("lastError").get("code").asString()).isEqualTo("import-outcome-unknown");
+		assertThat(afterAttempts.get("custodyMaterialHeld").asBoolean()).isTrue();
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+		ImportJobApiTests.assertProblem(this.api.post("/api/v1/import-jobs/" + jobId + "/cancel"), 409,
+				"import-outcome-unknown");
+
+		// KMS answers again: the same material with the same token is KMS's word
+		advance(Duration.ofMinutes(16));
+		this.lifecycle.retryDueImports();
+
+		JsonNode imported = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(imported.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(imported.get("keyMaterialId").asString()).isEqualTo(materialId);
+		assertThat(imported.get("custodyMaterialHeld").asBoolean()).isTrue();
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+		assertThat(this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().currentKeyMaterialId())
+			.isEqualTo(materialId);
 	}
 
 	@Test

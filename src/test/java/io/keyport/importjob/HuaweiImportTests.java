@@ -380,6 +380,73 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	}
 
 	@Test
+	void aLostImportAnswerOnAHuaweiKeyThatWasPendingImportEndsImportedWithTheSameMaterialNotFailed() {
+		String keyId = createKey("AES_256");
+		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		long deletes = this.huawei.callCount("delete-imported-key-material");
+		// Huawei imports the material, and its answer is lost
+		this.huawei.faults().failNextAfterExecution("import-key-material", 1, "KMS.0101", 500);
+
+		Response uploaded = api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+
+		// not repeated at once: the repetition would meet the key's new state and hide
+		// that the import may have succeeded
+		ImportJobApiTests.assertProblem(uploaded, 503, "kms-internal-error");
+		assertThat(api().get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
+			.isEqualTo("MATERIAL_WRAPPED");
+		assertThat(keyState(keyId)).isEqualTo("ENABLED");
+
+		this.clock.advance(java.time.Duration.ofMinutes(20));
+		this.lifecycle.retryDueImports();
+
+		JsonNode job = api().get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("IMPORTED");
+		assertThat(keyState(keyId)).isEqualTo("ENABLED");
+		assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+		assertThat(this.huawei.callCount("delete-imported-key-material")).isEqualTo(deletes + 1);
+		assertThat(api().get("/api/v1/import-jobs/" + jobId + "/events").json().toString())
+			.contains("no other job imported into the key since, so it is imported again with the same token");
+	}
+
+	@Test
+	void aLostImportAnswerIsNotTakenForTheKeysMaterialOnceAnotherJobImportedIntoTheKey() {
+		String keyId = createKey("AES_256");
+		String lost = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		this.huawei.faults().failNextAfterExecution("import-key-material", 1, "KMS.0101", 500);
+		ImportJobApiTests.assertProblem(
+				api().postJson("/api/v1/import-jobs/" + lost + "/key-material",
+						ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material)))),
+				503, "kms-internal-error");
+		// another job, whose creator agreed to replace the key's material, imports it
+		// (Huawei takes only the key's first material back): that job watches the key now
+		this.clock.advance(java.time.Duration.ofSeconds(1));
+		String other = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of("deleteCurrentMaterial", true))
+			.get("id")
+			.asString();
+		assertThat(api()
+			.postJson("/api/v1/import-jobs/" + other + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
+			.json()
+			.get("state")
+			.asString()).isEqualTo("IMPORTED");
+		long deletes = this.huawei.callCount("delete-imported-key-material");
+
+		this.clock.advance(java.time.Duration.ofMinutes(20));
+		this.lifecycle.retryDueImports();
+
+		assertThat(api().get("/api/v1/import-jobs/" + lost).json().get("lastError").get("code").asString())
+			.isEqualTo("kms-invalid-key-state");
+		assertThat(this.huawei.callCount("delete-imported-key-material")).isEqualTo(deletes);
+		assertThat(keyState(keyId)).isEqualTo("ENABLED");
+		assertThat(api().get("/api/v1/import-jobs/" + other).json().get("state").asString()).isEqualTo("IMPORTED");
+	}
+
+	@Test
 	void asymmetricMaterialOnHuaweiCannotBeReplacedAndSaysSo() {
 		String keyId = createKey("EC_P256", "SIGN_VERIFY");
 		java.security.KeyPair pair = ImportMatrix.privateKey(io.keyport.wrapping.KeySpec.ECC_NIST_P256);

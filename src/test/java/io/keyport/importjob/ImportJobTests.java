@@ -122,15 +122,57 @@ class ImportJobTests {
 	}
 
 	@Test
-	void transientFailuresFailTheJobOnceAttemptsAreExhausted() {
+	void throttledAttemptsFailTheJobOnceAttemptsAreExhaustedAsKmsCarriedOutNoneOfThem() {
 		ImportJob job = newJob();
 		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
-		job.importFailed(KmsErrorCode.INTERNAL, "boom", Duration.ofSeconds(1), 2, "alice", T0);
+		job.importFailed(KmsErrorCode.THROTTLED, "Rate exceeded", Duration.ofSeconds(1), 2, "alice", T0);
 		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
 		assertThat(job.events().getLast().toView().cause()).contains("import attempt 1 failed");
-		job.importFailed(KmsErrorCode.INTERNAL, "boom", Duration.ofSeconds(1), 2, "alice", T0);
+		job.importFailed(KmsErrorCode.THROTTLED, "Rate exceeded", Duration.ofSeconds(1), 2, "alice", T0);
 		assertThat(job.state()).isEqualTo(ImportJobState.FAILED);
 		assertThat(job.toView().lastErrorCode()).isEqualTo("import-attempts-exhausted");
+	}
+
+	@Test
+	void attemptsRunningOutAfterOneKmsMayHaveCarriedOutKeepTheJobWrappedAndRetryingWithItsToken() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		// the first answer was lost; the later attempts were only throttled
+		job.importFailed(KmsErrorCode.UNAVAILABLE, "connection reset", Duration.ofSeconds(1), 3, "alice", T0);
+		job.importFailed(KmsErrorCode.THROTTLED, "Rate exceeded", Duration.ofSeconds(1), 3, "alice", T0);
+		Instant later = T0.plusSeconds(60);
+		job.importFailed(KmsErrorCode.THROTTLED, "Rate exceeded", Duration.ofMinutes(15), 3, "alice", later);
+
+		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
+		assertThat(job.toView().lastErrorCode()).isEqualTo("import-outcome-unknown");
+		assertThat(job.toView().nextAttemptAt()).isEqualTo(later.plus(Duration.ofMinutes(15)));
+		assertThat(job.events().getLast().toView().cause()).contains("the 3 attempts ran out")
+			.contains("until the token lapses at " + T0.plus(Duration.ofHours(24)));
+		assertThat(job.importRequest()).isNotNull();
+		// the guard that keeps the token holds on a throttled last attempt too
+		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> job.cancelOnRequest("alice", later))
+			.satisfies(e -> assertThat(e.code()).isEqualTo("import-outcome-unknown"));
+		// the next attempt that runs out too keeps it so
+		job.importFailed(KmsErrorCode.INTERNAL, "boom", Duration.ofMinutes(15), 3, "alice", later);
+		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
+	}
+
+	@Test
+	void aTokenThatLapsesWhileTheOutcomeIsUnknownAsksForTheSameMaterialAndEndsTheGuard() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.importFailed(KmsErrorCode.DEPENDENCY_TIMEOUT, "timed out", Duration.ofSeconds(1), 8, "alice", T0);
+		Instant lapsed = T0.plus(Duration.ofHours(25));
+
+		job.expireParameters("system", lapsed);
+
+		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_EXPIRED);
+		assertThat(job.toView().lastErrorCode()).isEqualTo("import-outcome-unknown");
+		assertThat(job.toView().lastErrorMessage()).contains("upload the same material again");
+		assertThat(job.events().getLast().toView().errorCode()).isEqualTo("import-outcome-unknown");
+		// KMS can no longer carry out an attempt with the lapsed token
+		job.cancelOnRequest("alice", lapsed);
+		assertThat(job.state()).isEqualTo(ImportJobState.CANCELLED);
 	}
 
 	@Test

@@ -90,18 +90,22 @@ final class HuaweiKmsClient {
 			Map.entry("APIG.0308", KmsErrorCode.THROTTLED), Map.entry("APIGW.0308", KmsErrorCode.THROTTLED));
 
 	/**
-	 * Huawei KMS operations: the path, Keyport's name for it, and whether it is safe to
-	 * repeat.
+	 * Huawei KMS operations: the path, Keyport's name for it, whether it is safe to
+	 * repeat, and whether it is repeated after KMS's own internal error.
 	 */
 	enum Operation {
 
-		CREATE_KEY("create-key", "CreateKey", false), DESCRIBE_KEY("describe-key", "DescribeKey", true),
-		LIST_KEYS("list-keys", "ListKeys", true),
-		GET_PARAMETERS_FOR_IMPORT("get-parameters-for-import", "GetParametersForImport", true),
-		IMPORT_KEY_MATERIAL("import-key-material", "ImportKeyMaterial", false),
-		DELETE_IMPORTED_KEY_MATERIAL("delete-imported-key-material", "DeleteImportedKeyMaterial", false),
-		GET_PUBLIC_KEY("get-publickey", "GetPublicKey", true),
-		SCHEDULE_KEY_DELETION("schedule-key-deletion", "ScheduleKeyDeletion", false);
+		// CreateKey is repeated after KMS's own internal error: the provider finds an
+		// attempt that was carried out by its generated alias. An import or deletion
+		// carried out would make its repetition fail on the key's new state instead,
+		// and hide that the first may have succeeded
+		CREATE_KEY("create-key", "CreateKey", false, true), DESCRIBE_KEY("describe-key", "DescribeKey", true, true),
+		LIST_KEYS("list-keys", "ListKeys", true, true),
+		GET_PARAMETERS_FOR_IMPORT("get-parameters-for-import", "GetParametersForImport", true, true),
+		IMPORT_KEY_MATERIAL("import-key-material", "ImportKeyMaterial", false, false),
+		DELETE_IMPORTED_KEY_MATERIAL("delete-imported-key-material", "DeleteImportedKeyMaterial", false, false),
+		GET_PUBLIC_KEY("get-publickey", "GetPublicKey", true, true),
+		SCHEDULE_KEY_DELETION("schedule-key-deletion", "ScheduleKeyDeletion", false, false);
 
 		private final String path;
 
@@ -109,10 +113,13 @@ final class HuaweiKmsClient {
 
 		private final boolean idempotent;
 
-		Operation(String path, String keyportName, boolean idempotent) {
+		private final boolean repeatedAfterInternalError;
+
+		Operation(String path, String keyportName, boolean idempotent, boolean repeatedAfterInternalError) {
 			this.path = path;
 			this.keyportName = keyportName;
 			this.idempotent = idempotent;
+			this.repeatedAfterInternalError = repeatedAfterInternalError;
 		}
 
 		String keyportName() {
@@ -147,7 +154,7 @@ final class HuaweiKmsClient {
 
 	private enum Retry {
 
-		ALWAYS, IF_IDEMPOTENT, NEVER
+		ALWAYS, IF_IDEMPOTENT, IF_REPEATED_AFTER_INTERNAL_ERROR, NEVER
 
 	}
 
@@ -267,7 +274,9 @@ final class HuaweiKmsClient {
 						"interrupted while waiting for Huawei KMS", null);
 			}
 			boolean retryable = failure.retry == Retry.ALWAYS
-					|| (failure.retry == Retry.IF_IDEMPOTENT && operation.idempotent);
+					|| (failure.retry == Retry.IF_IDEMPOTENT && operation.idempotent)
+					|| (failure.retry == Retry.IF_REPEATED_AFTER_INTERNAL_ERROR
+							&& operation.repeatedAfterInternalError);
 			if (!retryable || attempt >= this.settings.maxAttempts()) {
 				throw failure.exception;
 			}
@@ -389,8 +398,9 @@ final class HuaweiKmsClient {
 		}
 		if (code != null && CODES.containsKey(code)) {
 			// KMS answered with its own code: only its internal errors are worth
-			// repeating
-			return errorCode.isTransient() ? Retry.ALWAYS : Retry.NEVER;
+			// repeating, and only where a repetition cannot hide the first attempt's
+			// success
+			return errorCode.isTransient() ? Retry.IF_REPEATED_AFTER_INTERNAL_ERROR : Retry.NEVER;
 		}
 		return status >= 500 ? Retry.IF_IDEMPOTENT : Retry.NEVER;
 	}

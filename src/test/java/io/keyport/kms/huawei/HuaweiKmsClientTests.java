@@ -184,14 +184,27 @@ class HuaweiKmsClientTests {
 	}
 
 	@Test
-	void kmsInternalErrorsAreRetriedForEveryOperation() {
+	void kmsInternalErrorsAreRetriedOnlyWhereARepetitionCannotHideThatTheFirstAttemptSucceeded() {
 		this.stub.on("create-key", kmsError(500, "KMS.0101", "internal error"),
 				ok("{\"key_info\":{\"key_id\":\"k\"}}"));
+		// an import KMS carried out makes its repetition fail on the key's state
+		this.stub.on("import-key-material", kmsError(500, "KMS.0101", "internal error"),
+				kmsError(400, "KMS.0310", "state"));
+		this.stub.on("delete-imported-key-material", kmsError(500, "KMS.0101", "internal error"),
+				kmsError(400, "KMS.0310", "state"));
 
 		HuaweiKmsClient client = client(FAST);
 		client.call(Operation.CREATE_KEY, client.body(), client.deadline());
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.IMPORT_KEY_MATERIAL, client.body(), client.deadline()))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.INTERNAL));
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> client.call(Operation.DELETE_IMPORTED_KEY_MATERIAL, client.body(), client.deadline()))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.INTERNAL));
 
 		assertThat(this.stub.requests("create-key")).hasSize(2);
+		assertThat(this.stub.requests("import-key-material")).hasSize(1);
+		assertThat(this.stub.requests("delete-imported-key-material")).hasSize(1);
 	}
 
 	@Test
