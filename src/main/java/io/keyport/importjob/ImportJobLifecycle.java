@@ -626,6 +626,17 @@ public class ImportJobLifecycle {
 							+ "cannot be decrypted until the same material is imported again (refresh the parameters "
 							+ "and upload it)", ACTOR, now));
 		}
+		else if (job.state() == ImportJobState.IMPORTED_PENDING_ROTATION
+				&& own.get().state() == KeyMaterialVersion.State.CURRENT) {
+			// rotated without this job recording it: RotateKeyOnDemand's answer was lost,
+			// or someone rotated the key outside Keyport. The job is watched as the
+			// key's current material from now on
+			this.claims.update(claim,
+					j -> j.markRotated(
+							"rotated: KMS lists material " + materialId + " as the key's current material "
+									+ "(a rotation whose answer was lost, or one made outside Keyport)",
+							ACTOR, now, now.plus(this.properties.driftCheckInterval())));
+		}
 		else {
 			this.claims.update(claim, j -> j
 				.recordCheck(j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));

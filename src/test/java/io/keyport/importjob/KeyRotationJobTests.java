@@ -180,6 +180,33 @@ class KeyRotationJobTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRotationJobWhoseMaterialBecameCurrentOutsideItsRequestIsRecordedRotatedByTheCheck() throws Exception {
+		Instant start = this.clock.instant();
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		importMaterial(create(keyId, start.plus(Duration.ofDays(30)), null, null), random());
+		this.clock.advance(Duration.ofMinutes(1));
+		String pending = importMaterial(
+				create(keyId, start.plus(Duration.ofDays(20)), "NEW_KEY_MATERIAL", Map.of("when", "BY_API")), random())
+			.get("id")
+			.asString();
+		String materialId = job(pending).get("keyMaterialId").asString();
+		// RotateKeyOnDemand's answer lost, or a rotation in the console
+		this.kms.rotateKeyOnDemand(r -> r.keyId(keyId));
+		assertThat(describe(keyId).currentKeyMaterialId()).isEqualTo(materialId);
+		this.clock.advance(Duration.ofDays(1).plusMinutes(1));
+
+		this.lifecycle.watchImportedJobs();
+
+		JsonNode rotated = job(pending);
+		assertThat(rotated.get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(events(pending).getLast()).contains("KMS lists material " + materialId + " as the key's current");
+		// a rotation on request now says it was done, rather than rotating again
+		Response again = this.api.post("/api/v1/import-jobs/" + pending + "/rotation");
+		assertThat(again.status()).as(again.toString()).isEqualTo(409);
+		assertThat(again.json().get("code").asString()).isEqualTo("rotation-already-done");
+	}
+
+	@Test
 	void keyMaterialsOfSomethingThatIsNotAKeyIdAreRefusedWith400BeforeKms() {
 		String keyId = createKey("SYMMETRIC_DEFAULT");
 		long listed = this.emulator.callCount("ListKeyRotations");
