@@ -133,11 +133,27 @@ class ImportJob {
 	private int importAttempts;
 
 	/**
-	 * An import attempt under the current token failed with a fault KMS may have carried
-	 * out, and no attempt since got KMS's answer; cleared when the job leaves
-	 * MATERIAL_WRAPPED.
+	 * An import attempt of the wrapped material failed with a fault KMS may have carried
+	 * out (or its answer was never recorded), and no attempt since got KMS's answer;
+	 * cleared when the job leaves MATERIAL_WRAPPED, into {@link #unconfirmedImportAt} if
+	 * KMS never answered.
 	 */
 	private boolean importOutcomeUnknown;
+
+	/**
+	 * An import of the wrapped material was sent (or is about to be) and its answer is
+	 * not recorded yet; still set when a retry or the token's lapse finds the job, the
+	 * answer was lost with the instance that sent it.
+	 */
+	private boolean importInFlight;
+
+	/**
+	 * When the job gave up an import whose outcome stayed unknown (its token lapsed): KMS
+	 * may hold the job's material. Kept until KMS takes an import of the job or refuses
+	 * the kept material as not the key's; while set, material kept in custody is neither
+	 * replaced nor destroyed.
+	 */
+	private Instant unconfirmedImportAt;
 
 	private Instant nextAttemptAt;
 
@@ -378,7 +394,7 @@ class ImportJob {
 	 * refuses any other.
 	 */
 	private String outcomeUnknownAtLapse() {
-		if (!this.importOutcomeUnknown) {
+		if (!this.importOutcomeUnknown && !this.importInFlight && this.unconfirmedImportAt == null) {
 			return null;
 		}
 		return "KMS never answered an import of the wrapped material, and it may have imported it: upload the same "
@@ -460,6 +476,9 @@ class ImportJob {
 	CustodyReference holdCustodyReference(CustodyReference reference) {
 		if (this.custodian == null || !this.custodian.equals(reference.custodian())) {
 			throw new IllegalStateException("job " + this.id + " keeps no material with " + reference.custodian());
+		}
+		if (!reference.id().equals(this.custodyId)) {
+			requireNoUnconfirmedCustodyMaterial("given other material");
 		}
 		CustodyReference previous = custodyReference();
 		this.custodyId = reference.id();
@@ -888,6 +907,9 @@ class ImportJob {
 		this.encryptedKeyMaterial = material.bytes();
 		this.expectedPublicKey = expectedPublicKey != null ? expectedPublicKey.clone() : null;
 		this.nextAttemptAt = now;
+		// new material: its first attempt is sent by this request
+		this.importOutcomeUnknown = false;
+		this.importInFlight = true;
 		// the uploading request imports at once; the lease keeps schedulers away unless
 		// it dies meanwhile
 		lease(lease);
@@ -1077,10 +1099,26 @@ class ImportJob {
 	 */
 	void importFailed(KmsErrorCode error, String message, Duration retryDelay, int maxAttempts, String actor,
 			Instant now) {
+		importFailed(error, true, message, retryDelay, maxAttempts, actor, now);
+	}
+
+	/**
+	 * As {@link #importFailed(KmsErrorCode, String, Duration, int, String, Instant)}.
+	 * @param maybeSent false when the request never left Keyport (no connection): KMS
+	 * cannot have carried it out, whatever the error
+	 */
+	void importFailed(KmsErrorCode error, boolean maybeSent, String message, Duration retryDelay, int maxAttempts,
+			String actor, Instant now) {
 		this.importAttempts++;
+		this.importInFlight = false;
 		releaseLease();
-		if (OUTCOME_UNKNOWN.contains(error.code())) {
+		if (maybeSent && OUTCOME_UNKNOWN.contains(error.code())) {
 			this.importOutcomeUnknown = true;
+		}
+		if (error == KmsErrorCode.INCORRECT_KEY_MATERIAL && this.custodyId != null) {
+			// the kept material, the only one such a job sends while an import is
+			// unconfirmed, is not the key's: the unconfirmed import did not land
+			this.unconfirmedImportAt = null;
 		}
 		if (error.isTransient() && this.importAttempts >= maxAttempts) {
 			if (this.importOutcomeUnknown) {
@@ -1304,6 +1342,7 @@ class ImportJob {
 	void cancelOnRequest(String actor, Instant now) {
 		requireNotBusy(now, "cancel");
 		requireImportOutcomeKnown(now, "cancelled");
+		requireNoUnconfirmedCustodyMaterial("cancelled");
 		cancel("cancelled on request", actor, now);
 	}
 
@@ -1314,7 +1353,7 @@ class ImportJob {
 	 * nobody watches.
 	 */
 	private void requireImportOutcomeKnown(Instant now, String done) {
-		if (this.state == ImportJobState.MATERIAL_WRAPPED && this.importOutcomeUnknown) {
+		if (this.state == ImportJobState.MATERIAL_WRAPPED && (this.importOutcomeUnknown || this.importInFlight)) {
 			throw new ImportJobException(ImportJobException.IMPORT_OUTCOME_UNKNOWN, DescribedFailure.Kind.CONFLICT,
 					id(), this.state,
 					"Job " + id() + " cannot be " + done + " now: an import attempt with its current token failed "
@@ -1404,7 +1443,8 @@ class ImportJob {
 	 * no KMS call.
 	 */
 	boolean abandonedAt(Instant now, Duration lifetime) {
-		return this.waitingSince.plus(lifetime).isBefore(now);
+		// never for material in custody that KMS may hold: cancelling destroys it
+		return this.waitingSince.plus(lifetime).isBefore(now) && !keepsUnconfirmedCustodyMaterial();
 	}
 
 	/**
@@ -1555,8 +1595,22 @@ class ImportJob {
 		this.events.add(new ImportJobEvent(this, this.state, target, cause, errorCode, actor, now));
 		this.state = target;
 		this.updatedAt = now;
-		if (target != ImportJobState.MATERIAL_WRAPPED) {
-			// KMS answered, or the token the unknown attempt used is gone
+		if (this.importInFlight) {
+			// an attempt sent under an earlier claim never got its answer recorded
+			this.importOutcomeUnknown = true;
+			this.importInFlight = false;
+		}
+		if (target == ImportJobState.IMPORTED || target == ImportJobState.REPLICATING
+				|| target == ImportJobState.IMPORTED_PENDING_ROTATION || target.isTerminal()) {
+			// KMS took an import of the job, or the job ended
+			this.importOutcomeUnknown = false;
+			this.unconfirmedImportAt = null;
+		}
+		else if (target != ImportJobState.MATERIAL_WRAPPED) {
+			// the wrapped material is gone without KMS's answer: remembered for good
+			if (this.importOutcomeUnknown && this.unconfirmedImportAt == null) {
+				this.unconfirmedImportAt = now;
+			}
 			this.importOutcomeUnknown = false;
 		}
 		// a change of state is progress: earlier failures of background work no longer
@@ -1601,6 +1655,30 @@ class ImportJob {
 	 */
 	boolean importOutcomeUnknown() {
 		return this.importOutcomeUnknown;
+	}
+
+	/**
+	 * Whether KMS may hold the material the job keeps in custody from an import whose
+	 * outcome stayed unknown: the kept material is then neither replaced nor destroyed.
+	 */
+	boolean keepsUnconfirmedCustodyMaterial() {
+		return this.unconfirmedImportAt != null && this.custodyId != null;
+	}
+
+	/**
+	 * Refuses what would replace or destroy material kept in custody that KMS may hold
+	 * (an import whose answer was lost): only the kept material may be imported again,
+	 * and KMS's answer to it tells.
+	 */
+	void requireNoUnconfirmedCustodyMaterial(String done) {
+		if (keepsUnconfirmedCustodyMaterial()) {
+			throw new ImportJobException(ImportJobException.IMPORT_OUTCOME_UNKNOWN, DescribedFailure.Kind.CONFLICT,
+					id(), this.state,
+					"Job " + id() + " cannot be " + done + " now: KMS never answered an import of the material the "
+							+ "job keeps in custody (" + Sentences.time(this.unconfirmedImportAt)
+							+ ") and may hold it. Import the kept material again (POST /api/v1/import-jobs/" + this.id
+							+ "/custody-reimport): KMS takes it back if it holds it, and imports it if not.");
+		}
 	}
 
 	Instant waitingSince() {

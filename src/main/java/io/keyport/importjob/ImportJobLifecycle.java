@@ -402,6 +402,10 @@ public class ImportJobLifecycle {
 		// without proof the same material is sent again with the same token: KMS accepts
 		// a re-import of the same material and refuses different material, so the
 		// outcome is KMS's word, not a guess
+		if (!this.claims.beginImportAttempt(claim.id(), claim.version())) {
+			log.info("Import job {}: lease lost before its import; its holder goes on", claim.id());
+			return;
+		}
 		try {
 			this.kmsImports.execute(new ImportJobId(claim.id()), claim.version(), job.kmsTarget(), job.importRequest(),
 					ACTOR);

@@ -407,6 +407,7 @@ public class ImportJobService {
 					// a job that cannot take material: refused before the custodian
 					// stores anything (a KMS data key, a token object)
 					checkTakesMaterial(current, this.clock.instant(), "upload material to");
+					current.requireNoUnconfirmedCustodyMaterial("given other material");
 					if (!keepsImportedMaterial(current)) {
 						// a network or HSM call: before the claim's transaction, never
 						// inside it
@@ -461,6 +462,8 @@ public class ImportJobService {
 							+ "with \"custody\" naming a custodian, or upload the material.");
 		}
 		checkTakesMaterial(current, this.clock.instant(), "generate material for");
+		// before the custodian generates anything; the claim checks again
+		current.requireNoUnconfirmedCustodyMaterial("given generated material");
 		if (current.importedAt() != null) {
 			// KMS takes only the material it took before (after expiry or deletion too)
 			throw new ImportJobException(ImportJobException.CUSTODY_MATERIAL_IMPORTED, Kind.CONFLICT, id,

@@ -309,8 +309,9 @@ class KmsImports {
 			if (job.deletesCurrentMaterial()) {
 				return Consent.GIVEN;
 			}
-			return job.importOutcomeUnknown() && !this.store.otherImportSinceUpload(job) ? Consent.OWN_LOST_IMPORT
-					: Consent.NONE;
+			// only symmetric material can be deleted (and imported again)
+			return job.importOutcomeUnknown() && job.keySpec() != null && job.keySpec().isSymmetricOrHmac()
+					&& !this.store.otherImportSinceUpload(job) ? Consent.OWN_LOST_IMPORT : Consent.NONE;
 		});
 		if (consent == Consent.NONE) {
 			throw new KmsException(KmsErrorCode.INVALID_KEY_STATE, "ImportKeyMaterial", "the key is " + key.state()
@@ -337,7 +338,7 @@ class KmsImports {
 		return this.tx.execute(status -> {
 			ImportJob job = this.store.loadAtVersion(id, version);
 			int attempt = job.toView().importAttempts() + 1;
-			job.importFailed(ex.errorCode(), ex.getMessage(),
+			job.importFailed(ex.errorCode(), ex.maybeSent(), ex.getMessage(),
 					this.properties.retryDelay(attempt, ThreadLocalRandom.current()),
 					this.properties.maxImportAttempts(), actor, this.clock.instant());
 			return this.store.save(job).toView();

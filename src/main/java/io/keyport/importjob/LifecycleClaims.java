@@ -117,6 +117,21 @@ class LifecycleClaims {
 	}
 
 	/**
+	 * Marks a retry's import as sent before it is, with the lease extended for it, at the
+	 * version this turn holds: an earlier attempt still marked so never had its answer
+	 * recorded (its instance died), so its outcome is unknown from now on.
+	 * @return false when the lease is no longer held: the turn stops
+	 */
+	boolean beginImportAttempt(UUID id, long version) {
+		Instant until = this.clock.instant().plus(this.properties.leaseDuration());
+		return this.jdbc.update("""
+				update import_job set import_outcome_unknown = import_outcome_unknown or import_in_flight,
+				  import_in_flight = true, lease_until = ?
+				where id = ? and lease_owner = ? and version = ?""", Timestamp.from(until), id,
+				this.properties.instanceId(), version) == 1;
+	}
+
+	/**
 	 * The wait before the job is worked on again after failures in a row: exponential
 	 * with jitter, capped.
 	 */

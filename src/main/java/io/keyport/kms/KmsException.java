@@ -18,15 +18,34 @@ public class KmsException extends RuntimeException implements DescribedFailure {
 
 	private final String note;
 
+	private final boolean notSent;
+
 	public KmsException(KmsErrorCode errorCode, String operation, String message, Throwable cause) {
-		this(errorCode, operation, message, cause, null);
+		this(errorCode, operation, message, cause, null, false);
 	}
 
-	private KmsException(KmsErrorCode errorCode, String operation, String message, Throwable cause, String note) {
+	private KmsException(KmsErrorCode errorCode, String operation, String message, Throwable cause, String note,
+			boolean notSent) {
 		super(message, cause);
 		this.errorCode = errorCode;
 		this.operation = operation;
 		this.note = note;
+		this.notSent = notSent;
+	}
+
+	/**
+	 * A failure before the request left Keyport (no connection, the deadline passed
+	 * first): KMS cannot have carried it out.
+	 */
+	public static KmsException notSent(KmsErrorCode errorCode, String operation, String message, Throwable cause) {
+		return new KmsException(errorCode, operation, message, cause, null, true);
+	}
+
+	/**
+	 * Whether the request may have reached KMS: false only when it never left Keyport.
+	 */
+	public boolean maybeSent() {
+		return !this.notSent;
 	}
 
 	/**
@@ -34,7 +53,7 @@ public class KmsException extends RuntimeException implements DescribedFailure {
 	 * example what Keyport undid because of it).
 	 */
 	public KmsException withNote(String note) {
-		return new KmsException(this.errorCode, this.operation, getMessage(), this, note);
+		return new KmsException(this.errorCode, this.operation, getMessage(), this, note, this.notSent);
 	}
 
 	public KmsErrorCode errorCode() {

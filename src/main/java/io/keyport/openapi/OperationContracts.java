@@ -190,7 +190,7 @@ final class OperationContracts {
 						+ "parameters lapsed, new ones are downloaded first (bounded wait for the KMS quota, as for the "
 						+ "wrapping key).",
 				List.of("keyport:import"), 200, "The job after the import",
-				codes(JOB, JSON_BODY, KMS, importRefusals(), List.of("kms-quota-exceeded"),
+				codes(JOB, JSON_BODY, KMS, importRefusals(), List.of("kms-quota-exceeded", "import-outcome-unknown"),
 						List.of("invalid-base64", "empty-key-material", "invalid-key-material-length",
 								"invalid-key-material", "key-material-too-large", "invalid-wrapping-key",
 								"unsupported-key-spec", "incompatible-wrapping-algorithm",
@@ -204,7 +204,8 @@ final class OperationContracts {
 						+ "ON_DEMAND job whose parameters lapsed, new ones are downloaded first.",
 				List.of("keyport:import"), 200, "The job after the import",
 				codes(JOB, KMS, importRefusals(),
-						List.of("kms-quota-exceeded", "custody-required", "custody-material-imported"),
+						List.of("kms-quota-exceeded", "custody-required", "custody-material-imported",
+								"import-outcome-unknown"),
 						List.of("custody-refused", "custody-unavailable", "custody-unsupported")));
 		add("reimportFromCustody", IMPORT_JOBS, "Import the material the job's custodian keeps again",
 				"For a job whose custodian keeps material KMS took before (after it expired and the job was refreshed "

@@ -382,6 +382,61 @@ class CustodyRenewalTests extends IntegrationTest {
 	}
 
 	@Test
+	void generatedMaterialWhoseImportStayedUnconfirmedWhenItsTokenLapsedIsNeverReplacedOrDestroyedAndImportsFromCustody() {
+		String keyId = createKey();
+		String jobId = this.api
+			.postJson("/api/v1/import-jobs",
+					ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault", "expiration",
+							Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+									this.clock.instant().plus(Duration.ofDays(90)).toString()))))
+			.json()
+			.get("id")
+			.asString();
+		// KMS takes the material and its answer is lost, until the token lapses
+		this.emulator.faults().failAfterExecutionEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		try {
+			ImportJobApiTests.assertProblem(this.api.post("/api/v1/import-jobs/" + jobId + "/generated-key-material"),
+					503, "kms-internal-error");
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		String materialId = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().currentKeyMaterialId();
+		String kept = custodyId(jobId);
+		advance(Duration.ofHours(25));
+		this.lifecycle.refreshDueParameters();
+		JsonNode lapsed = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(lapsed.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(lapsed.get("lastError").get("code").asString()).isEqualTo("import-outcome-unknown");
+		assertThat(lapsed.get("lastError").get("message").asString()).contains("custody-reimport");
+
+		// nothing may replace or destroy the kept material KMS may hold
+		ImportJobApiTests.assertProblem(this.api.post("/api/v1/import-jobs/" + jobId + "/cancel"), 409,
+				"import-outcome-unknown");
+		ImportJobApiTests.assertProblem(this.api.post("/api/v1/import-jobs/" + jobId + "/generated-key-material"), 409,
+				"import-outcome-unknown");
+		ImportJobApiTests.assertProblem(
+				this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+						ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(random())))),
+				409, "import-outcome-unknown");
+		// nor its abandonment: later refreshes keep saying what to do
+		advance(Duration.ofDays(31));
+		this.lifecycle.refreshDueParameters();
+		JsonNode waiting = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(waiting.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(waiting.get("lastError").get("code").asString()).isEqualTo("import-outcome-unknown");
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+
+		Response reimported = this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport");
+
+		assertThat(reimported.status()).as(reimported.toString()).isEqualTo(200);
+		assertThat(reimported.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(reimported.json().get("keyMaterialId").asString()).isEqualTo(materialId);
+		assertThat(reimported.json().has("lastError")).isFalse();
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+	}
+
+	@Test
 	void aReimportFromCustodyOfAJobThatKeepsNoMaterialIsRefusedBeforeKms() {
 		String jobId = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey())))
 			.json()

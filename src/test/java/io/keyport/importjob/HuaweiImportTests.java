@@ -412,6 +412,30 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	}
 
 	@Test
+	void aHuaweiImportWhoseInstanceDiedBeforeRecordingItsAnswerEndsImportedOnTheRetryNotFailed() {
+		String keyId = createKey("AES_256");
+		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		this.huawei.faults().failNextAfterExecution("import-key-material", 1, "KMS.0101", 500);
+		ImportJobApiTests.assertProblem(
+				api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+						ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material)))),
+				503, "kms-internal-error");
+		// the job as an instance leaves it that dies right after sending the import: no
+		// answer recorded
+		this.jdbc.update("update import_job set import_outcome_unknown = false, import_in_flight = true, "
+				+ "import_attempts = 0, last_error_code = null where id = ?::uuid", jobId);
+
+		this.clock.advance(java.time.Duration.ofMinutes(20));
+		this.lifecycle.retryDueImports();
+
+		JsonNode job = api().get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("IMPORTED");
+		assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+	}
+
+	@Test
 	void aLostImportAnswerIsNotTakenForTheKeysMaterialOnceAnotherJobImportedIntoTheKey() {
 		String keyId = createKey("AES_256");
 		String lost = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();

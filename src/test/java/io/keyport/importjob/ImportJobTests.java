@@ -158,6 +158,18 @@ class ImportJobTests {
 	}
 
 	@Test
+	void attemptsThatNeverLeftKeyportFailTheJobOnceExhaustedAsKmsCarriedOutNoneOfThem() {
+		ImportJob job = newJob();
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.importFailed(KmsErrorCode.UNAVAILABLE, false, "cannot connect", Duration.ofSeconds(1), 2, "alice", T0);
+		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
+		job.importFailed(KmsErrorCode.UNAVAILABLE, false, "cannot connect", Duration.ofSeconds(1), 2, "alice", T0);
+
+		assertThat(job.state()).isEqualTo(ImportJobState.FAILED);
+		assertThat(job.toView().lastErrorCode()).isEqualTo("import-attempts-exhausted");
+	}
+
+	@Test
 	void aTokenThatLapsesWhileTheOutcomeIsUnknownAsksForTheSameMaterialAndEndsTheGuard() {
 		ImportJob job = newJob();
 		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
@@ -172,6 +184,25 @@ class ImportJobTests {
 		assertThat(job.events().getLast().toView().errorCode()).isEqualTo("import-outcome-unknown");
 		// KMS can no longer carry out an attempt with the lapsed token
 		job.cancelOnRequest("alice", lapsed);
+		assertThat(job.state()).isEqualTo(ImportJobState.CANCELLED);
+	}
+
+	@Test
+	void anImportWhoseSenderDiedIsUnconfirmedOnceItsTokenLapsesAndStaysSoAcrossLaterRefreshes() {
+		ImportJob job = newJob();
+		// sent, and no answer ever recorded
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		Instant lapsed = T0.plus(Duration.ofHours(25));
+
+		job.recordParameters(parameters(lapsed), "import token expired before the import succeeded", "system", lapsed);
+		Instant nextDay = lapsed.plus(Duration.ofHours(23));
+		job.recordParameters(parameters(nextDay), "parameters refreshed before they lapse", "system", nextDay);
+
+		assertThat(job.state()).isEqualTo(ImportJobState.PARAMETERS_FETCHED);
+		assertThat(job.toView().lastErrorCode()).isEqualTo("import-outcome-unknown");
+		assertThat(job.toView().lastErrorMessage()).contains("upload the same material again");
+		// it keeps nothing in custody that KMS may need, so it may be cancelled
+		job.cancelOnRequest("alice", nextDay);
 		assertThat(job.state()).isEqualTo(ImportJobState.CANCELLED);
 	}
 
@@ -383,7 +414,7 @@ class ImportJobTests {
 	}
 
 	@Test
-	void callerCannotCancelOrRefreshWhileALiveLeaseHoldsTheJob() {
+	void callerCannotCancelOrRefreshWhileALiveLeaseHoldsTheJobNorAfterItsHolderDiedUntilKmsAnswers() {
 		ImportJob job = newJob();
 		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
 		Instant during = T0.plusSeconds(30);
@@ -398,7 +429,13 @@ class ImportJobTests {
 			.satisfies(e -> assertThat(e.code()).isEqualTo("job-busy"));
 		assertThat(job.state()).isEqualTo(ImportJobState.MATERIAL_WRAPPED);
 
-		// once the lease lapsed (its holder died), a caller may act again
+		// once the lease lapsed, its holder died, maybe after KMS took the import: only
+		// the retry with the same token tells
+		assertThatExceptionOfType(ImportJobException.class).isThrownBy(() -> job.cancelOnRequest("bob", LEASE.until()))
+			.satisfies(e -> assertThat(e.code()).isEqualTo("import-outcome-unknown"));
+		// KMS's answer to it: the material was not imported, so the job may go
+		job.importFailed(KmsErrorCode.INVALID_CIPHERTEXT, "could not decrypt", Duration.ZERO, 8, "system",
+				LEASE.until());
 		job.cancelOnRequest("bob", LEASE.until());
 		assertThat(job.state()).isEqualTo(ImportJobState.CANCELLED);
 	}

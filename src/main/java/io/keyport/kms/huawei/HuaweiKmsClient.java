@@ -235,7 +235,7 @@ final class HuaweiKmsClient {
 			}
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
-				throw new KmsException(KmsErrorCode.UNAVAILABLE, operation.keyportName,
+				throw KmsException.notSent(KmsErrorCode.UNAVAILABLE, operation.keyportName,
 						"Huawei KMS did not answer within the call timeout of " + this.settings.callTimeout(), null);
 			}
 			try {
@@ -248,7 +248,7 @@ final class HuaweiKmsClient {
 			}
 			catch (HttpConnectTimeoutException | ConnectException ex) {
 				// nothing was sent: safe to repeat for every operation
-				failure = new Failure(new KmsException(KmsErrorCode.UNAVAILABLE, operation.keyportName,
+				failure = new Failure(KmsException.notSent(KmsErrorCode.UNAVAILABLE, operation.keyportName,
 						"cannot connect to Huawei KMS at " + this.endpoint.getHost() + ": "
 								+ ex.getClass().getSimpleName(),
 						null), Retry.ALWAYS, 0);

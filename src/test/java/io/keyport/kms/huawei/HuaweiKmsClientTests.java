@@ -252,13 +252,17 @@ class HuaweiKmsClientTests {
 	}
 
 	@Test
-	void aConnectionFailureIsUnavailable() {
+	void aConnectionFailureIsUnavailableAndKnownNotToHaveReachedKms() {
 		HuaweiKmsClient client = new HuaweiKmsClient("hw", java.net.URI.create("http://127.0.0.1:1"),
 				HuaweiStub.PROJECT, credentials(), FAST, Clock.systemUTC());
 
 		assertThatExceptionOfType(KmsException.class)
-			.isThrownBy(() -> client.call(Operation.LIST_KEYS, client.body(), client.deadline()))
-			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNAVAILABLE))
+			.isThrownBy(() -> client.call(Operation.IMPORT_KEY_MATERIAL, client.body(), client.deadline()))
+			.satisfies(ex -> {
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNAVAILABLE);
+				// an import that never left Keyport cannot have put material in the key
+				assertThat(ex.maybeSent()).isFalse();
+			})
 			.withMessageContaining("cannot connect to Huawei KMS at 127.0.0.1");
 	}
 
