@@ -1133,9 +1133,12 @@ class ImportJob {
 			case THROTTLED, DEPENDENCY_TIMEOUT, INTERNAL, UNAVAILABLE -> ImportJobState.MATERIAL_WRAPPED;
 			case INVALID_CIPHERTEXT, INCORRECT_KEY_MATERIAL, VALIDATION -> ImportJobState.PARAMETERS_FETCHED;
 			case EXPIRED_IMPORT_TOKEN, INVALID_IMPORT_TOKEN -> ImportJobState.PARAMETERS_EXPIRED;
-			case KEY_NOT_FOUND, INVALID_KEY_ID, INVALID_KEY_STATE, ALREADY_EXISTS, UNSUPPORTED_OPERATION, ACCESS_DENIED,
-					LIMIT_EXCEEDED ->
-				ImportJobState.FAILED;
+			// a key pending deletion or disabled, access or a limit can be fixed: a job
+			// whose custody keeps material the key takes back waits instead of failing,
+			// which would destroy that material
+			case INVALID_KEY_STATE, ACCESS_DENIED, LIMIT_EXCEEDED ->
+				keepsMaterialKmsMayHold() ? ImportJobState.PARAMETERS_FETCHED : ImportJobState.FAILED;
+			case KEY_NOT_FOUND, INVALID_KEY_ID, ALREADY_EXISTS, UNSUPPORTED_OPERATION -> ImportJobState.FAILED;
 		};
 		String cause = error.isTransient() ? "import attempt " + this.importAttempts + " failed (" + error.code()
 				+ "): " + message + "; retry at " + now.plus(retryDelay)
@@ -1443,8 +1446,31 @@ class ImportJob {
 	 * no KMS call.
 	 */
 	boolean abandonedAt(Instant now, Duration lifetime) {
-		// never for material in custody that KMS may hold: cancelling destroys it
-		return this.waitingSince.plus(lifetime).isBefore(now) && !keepsUnconfirmedCustodyMaterial();
+		return this.waitingSince.plus(lifetime).isBefore(now);
+	}
+
+	/**
+	 * Whether the job keeps in custody material KMS took (or may have taken, from an
+	 * import whose answer was lost): the key takes only that material back, so it is
+	 * never destroyed while the key may need it.
+	 */
+	boolean keepsMaterialKmsMayHold() {
+		return this.custodyId != null && (this.importedAt != null || this.unconfirmedImportAt != null);
+	}
+
+	/**
+	 * An abandoned job that keeps material KMS may hold rests as expired material instead
+	 * of being cancelled, which would destroy the only copy the key takes back: its
+	 * parameters are dropped, and a refresh starts its import again.
+	 */
+	void restAbandoned(String cause, String actor, Instant now) {
+		transition(ImportJobState.MATERIAL_EXPIRED, "rest",
+				cause + "; the material kept in custody stays, since the key takes only it back: refresh the "
+						+ "parameters and import it again (custody-reimport)",
+				null, actor, now);
+		dropSecrets();
+		this.replicas.forEach(ImportJobReplica::awaitReimport);
+		this.nextCheckAt = null;
 	}
 
 	/**

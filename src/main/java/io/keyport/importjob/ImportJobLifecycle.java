@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import io.micrometer.observation.Observation;
@@ -120,6 +122,10 @@ public class ImportJobLifecycle {
 		this.clock = clock;
 		this.tx = new TransactionTemplate(transactionManager);
 	}
+
+	/** KMS refusals that an operator can undo (the key's state, access, a limit). */
+	private static final Set<KmsErrorCode> REVERSIBLE_REFUSALS = EnumSet.of(KmsErrorCode.INVALID_KEY_STATE,
+			KmsErrorCode.ACCESS_DENIED, KmsErrorCode.LIMIT_EXCEEDED);
 
 	/** One run of every kind of work; what the scheduler triggers. */
 	public RunSummary runOnce() {
@@ -293,10 +299,23 @@ public class ImportJobLifecycle {
 			}
 		}
 		else if (job.abandonedAt(now, this.properties.jobLifetime())) {
-			this.claims.update(claim, j -> j.cancel(abandoned(), ACTOR, now));
+			this.claims.update(claim, j -> abandon(j, now));
 		}
 		else {
 			this.claims.update(claim, ImportJob::releaseLease);
+		}
+	}
+
+	/**
+	 * Ends an abandoned job; one keeping material in custody that KMS may hold rests as
+	 * expired instead, as cancelling would destroy the only copy the key takes back.
+	 */
+	private void abandon(ImportJob job, Instant now) {
+		if (job.keepsMaterialKmsMayHold()) {
+			job.restAbandoned(abandoned(), ACTOR, now);
+		}
+		else {
+			job.cancel(abandoned(), ACTOR, now);
 		}
 	}
 
@@ -315,7 +334,7 @@ public class ImportJobLifecycle {
 		// counted from when the job last started waiting: a re-import after expiry gets
 		// the whole lifetime
 		if (job.abandonedAt(now, this.properties.jobLifetime())) {
-			this.claims.update(claim, j -> j.cancel(abandoned(), ACTOR, now));
+			this.claims.update(claim, j -> abandon(j, now));
 			return;
 		}
 		if (job.validToPassedAt(now)) {
@@ -345,6 +364,15 @@ public class ImportJobLifecycle {
 					j.deferWork(ex.errorCode().code(), "parameter download failed: " + ex.getMessage(),
 							now.plus(this.claims.backoff(claim)));
 				});
+			}
+			else if (job.keepsMaterialKmsMayHold() && REVERSIBLE_REFUSALS.contains(ex.errorCode())) {
+				// failing would destroy material the key takes back: backed off
+				// until the key is usable again (or the job is abandoned and rests)
+				this.claims.update(claim,
+						j -> j.deferWork(ex.errorCode().code(),
+								"new parameters refused by KMS (" + ex.errorCode().code() + "): " + ex.getMessage()
+										+ "; the job keeps the material KMS took in custody and tries again later",
+								now.plus(this.claims.backoff(claim))));
 			}
 			else {
 				this.claims.update(claim,

@@ -61,8 +61,10 @@ public enum ImportJobState {
 		// to IMPORTED (also from PARAMETERS_EXPIRED): KMS accepted an import sent
 		// while the job was wrapped, after the job had moved on meanwhile; the key
 		// holds the material, so that is what the job records
+		// to MATERIAL_EXPIRED (also from PARAMETERS_EXPIRED): a job waiting to import
+		// again material KMS took, kept in custody, rests there when abandoned
 		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, REPLICATING, IMPORTED,
-				IMPORTED_PENDING_ROTATION, PARAMETERS_EXPIRED, FAILED, CANCELLED);
+				IMPORTED_PENDING_ROTATION, PARAMETERS_EXPIRED, MATERIAL_EXPIRED, FAILED, CANCELLED);
 		// back to PARAMETERS_FETCHED when KMS refused the material itself (wrong
 		// wrapping, wrong material)
 		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, REPLICATING, IMPORTED, IMPORTED_PENDING_ROTATION,
@@ -79,7 +81,7 @@ public enum ImportJobState {
 		// IMPORTED from here when KMS accepted an import while the job moved on
 		// (recorded, never lost)
 		PARAMETERS_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, REPLICATING, IMPORTED, IMPORTED_PENDING_ROTATION,
-				FAILED, CANCELLED);
+				MATERIAL_EXPIRED, FAILED, CANCELLED);
 		// re-import of the same material starts with fresh parameters
 		MATERIAL_EXPIRED.next = EnumSet.of(PARAMETERS_FETCHED, SUPERSEDED, FAILED, CANCELLED);
 		SUPERSEDED.next = EnumSet.noneOf(ImportJobState.class);

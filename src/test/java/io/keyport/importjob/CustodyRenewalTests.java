@@ -419,13 +419,16 @@ class CustodyRenewalTests extends IntegrationTest {
 				this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
 						ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(random())))),
 				409, "import-outcome-unknown");
-		// nor its abandonment: later refreshes keep saying what to do
+		// nor its abandonment: the job rests with its material, and says what to do
 		advance(Duration.ofDays(31));
 		this.lifecycle.refreshDueParameters();
-		JsonNode waiting = this.api.get("/api/v1/import-jobs/" + jobId).json();
-		assertThat(waiting.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
-		assertThat(waiting.get("lastError").get("code").asString()).isEqualTo("import-outcome-unknown");
+		this.lifecycle.runOnce();
+		JsonNode rested = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(rested.get("state").asString()).isEqualTo("MATERIAL_EXPIRED");
+		assertThat(rested.get("lastError").get("code").asString()).isEqualTo("import-outcome-unknown");
+		assertThat(rested.get("custodyMaterialHeld").asBoolean()).isTrue();
 		assertThat(custodyId(jobId)).isEqualTo(kept);
+		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters").status()).isEqualTo(200);
 
 		Response reimported = this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport");
 
@@ -434,6 +437,64 @@ class CustodyRenewalTests extends IntegrationTest {
 		assertThat(reimported.json().get("keyMaterialId").asString()).isEqualTo(materialId);
 		assertThat(reimported.json().has("lastError")).isFalse();
 		assertThat(custodyId(jobId)).isEqualTo(kept);
+	}
+
+	@Test
+	void anAbandonedReimportOfMaterialKmsTookRestsExpiredWithItsCustodyCopyInsteadOfDestroyingIt() {
+		String keyId = createKey();
+		JsonNode job = importInCustody(keyId, this.clock.instant().plus(Duration.ofDays(90)), random());
+		String jobId = job.get("id").asString();
+		String kept = custodyId(jobId);
+		// deleted outside Keyport; the owner starts the re-import and never finishes it
+		this.kms.deleteImportedKeyMaterial(r -> r.keyId(keyId));
+		advance(Duration.ofDays(1).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters").status()).isEqualTo(200);
+
+		advance(Duration.ofDays(31));
+		this.lifecycle.refreshDueParameters();
+		// the release arm, which destroys the custody copy of ended jobs
+		this.lifecycle.runOnce();
+
+		JsonNode rested = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(rested.get("state").asString()).isEqualTo("MATERIAL_EXPIRED");
+		assertThat(rested.get("custodyMaterialHeld").asBoolean()).isTrue();
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+		assertThat(events(jobId).getLast()).contains("the material kept in custody stays");
+		// and it can still be imported again
+		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters").status()).isEqualTo(200);
+		Response reimported = this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport");
+		assertThat(reimported.json().get("state").asString()).as(reimported.toString()).isEqualTo("IMPORTED");
+	}
+
+	@Test
+	void aReimportOfMaterialKmsTookRefusedForTheKeysStateWaitsWithItsCustodyCopyInsteadOfFailing() {
+		String keyId = createKey();
+		JsonNode job = importInCustody(keyId, this.clock.instant().plus(Duration.ofDays(90)), random());
+		String jobId = job.get("id").asString();
+		String materialId = job.get("keyMaterialId").asString();
+		String kept = custodyId(jobId);
+		this.kms.deleteImportedKeyMaterial(r -> r.keyId(keyId));
+		advance(Duration.ofDays(1).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters").status()).isEqualTo(200);
+		// scheduled for deletion by mistake, which can be undone
+		this.kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(7));
+
+		Response refused = this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport");
+
+		ImportJobApiTests.assertProblem(refused, 409, "kms-invalid-key-state");
+		JsonNode waiting = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(waiting.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(waiting.get("custodyMaterialHeld").asBoolean()).isTrue();
+		advance(Duration.ofMinutes(1));
+		this.lifecycle.runOnce();
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+		// the deletion undone, the kept material goes back into the key
+		this.kms.cancelKeyDeletion(r -> r.keyId(keyId));
+		Response reimported = this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport");
+		assertThat(reimported.status()).as(reimported.toString()).isEqualTo(200);
+		assertThat(reimported.json().get("keyMaterialId").asString()).isEqualTo(materialId);
 	}
 
 	@Test

@@ -386,9 +386,12 @@ class ImportJobTests {
 	@EnumSource(ImportJobState.class)
 	void transitionTableMatchesTheDocumentedLifecycle(ImportJobState state) {
 		EnumSet<ImportJobState> expected = switch (state) {
+			// MATERIAL_EXPIRED (also from PARAMETERS_EXPIRED): abandoned while keeping
+			// material in custody that the key takes back
 			case PARAMETERS_FETCHED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED,
 					ImportJobState.REPLICATING, ImportJobState.IMPORTED, ImportJobState.IMPORTED_PENDING_ROTATION,
-					ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
+					ImportJobState.PARAMETERS_EXPIRED, ImportJobState.MATERIAL_EXPIRED, ImportJobState.FAILED,
+					ImportJobState.CANCELLED);
 			case MATERIAL_WRAPPED ->
 				EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.REPLICATING, ImportJobState.IMPORTED,
 						ImportJobState.IMPORTED_PENDING_ROTATION, ImportJobState.PARAMETERS_FETCHED,
@@ -401,9 +404,9 @@ class ImportJobTests {
 			// rotated, or its material left KMS before the rotation
 			case IMPORTED_PENDING_ROTATION ->
 				EnumSet.of(ImportJobState.IMPORTED, ImportJobState.MATERIAL_EXPIRED, ImportJobState.FAILED);
-			case PARAMETERS_EXPIRED ->
-				EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.REPLICATING, ImportJobState.IMPORTED,
-						ImportJobState.IMPORTED_PENDING_ROTATION, ImportJobState.FAILED, ImportJobState.CANCELLED);
+			case PARAMETERS_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.REPLICATING,
+					ImportJobState.IMPORTED, ImportJobState.IMPORTED_PENDING_ROTATION, ImportJobState.MATERIAL_EXPIRED,
+					ImportJobState.FAILED, ImportJobState.CANCELLED);
 			case MATERIAL_EXPIRED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.SUPERSEDED,
 					ImportJobState.FAILED, ImportJobState.CANCELLED);
 			case SUPERSEDED, FAILED, CANCELLED -> EnumSet.noneOf(ImportJobState.class);
