@@ -1357,15 +1357,20 @@ class ImportJob {
 	 */
 	private void requireImportOutcomeKnown(Instant now, String done) {
 		if (this.state == ImportJobState.MATERIAL_WRAPPED && (this.importOutcomeUnknown || this.importInFlight)) {
+			boolean retryLater = this.nextAttemptAt != null && this.nextAttemptAt.isAfter(now);
+			String what = this.importOutcomeUnknown
+					? "an import attempt with its current token failed in a way KMS may have carried out (last error: "
+							+ this.lastErrorCode + ")"
+					: "its import was sent by an instance whose lease lapsed before KMS's answer was recorded, so KMS "
+							+ "may have carried it out";
 			throw new ImportJobException(ImportJobException.IMPORT_OUTCOME_UNKNOWN, DescribedFailure.Kind.CONFLICT,
 					id(), this.state,
-					"Job " + id() + " cannot be " + done + " now: an import attempt with its current token failed "
-							+ "in a way KMS may have carried out (last error: " + this.lastErrorCode
-							+ "). The job retries the import with the same token at "
-							+ Sentences.time(this.nextAttemptAt) + " and then ends IMPORTED or FAILED, or waits for "
-							+ "material again (then it can be " + done + ").",
-					this.nextAttemptAt != null && this.nextAttemptAt.isAfter(now)
-							? secondsUntil(now, this.nextAttemptAt) : null);
+					"Job " + id() + " cannot be " + done + " now: " + what
+							+ ". The job retries the import with the same token "
+							+ (retryLater ? "at " + Sentences.time(this.nextAttemptAt) : "at the scheduler's next run")
+							+ " and then ends IMPORTED or FAILED, or waits for material again (then it can be " + done
+							+ ").",
+					retryLater ? secondsUntil(now, this.nextAttemptAt) : null);
 		}
 	}
 
