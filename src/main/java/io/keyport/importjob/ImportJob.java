@@ -80,6 +80,11 @@ class ImportJob {
 	private static final Set<String> OUTCOME_UNKNOWN = Set.of(KmsErrorCode.INTERNAL.code(),
 			KmsErrorCode.DEPENDENCY_TIMEOUT.code(), KmsErrorCode.UNAVAILABLE.code());
 
+	/** Whether KMS may have carried out a call that failed so (its answer was lost). */
+	static boolean mayHaveBeenCarriedOut(KmsErrorCode error) {
+		return OUTCOME_UNKNOWN.contains(error.code());
+	}
+
 	@Id
 	private UUID id;
 
@@ -739,8 +744,13 @@ class ImportJob {
 
 	void recordReplicaImportFailed(String target, KmsErrorCode error, String message, Duration retryDelay,
 			int maxAttempts, String actor, Instant now) {
+		recordReplicaImportFailed(target, error, true, message, retryDelay, maxAttempts, actor, now);
+	}
+
+	void recordReplicaImportFailed(String target, KmsErrorCode error, boolean maybeSent, String message,
+			Duration retryDelay, int maxAttempts, String actor, Instant now) {
 		ImportJobReplica replica = replica(target);
-		ImportJobReplica.State next = replica.importFailed(error, message, retryDelay, maxAttempts, now);
+		ImportJobReplica.State next = replica.importFailed(error, maybeSent, message, retryDelay, maxAttempts, now);
 		String outcome = switch (next) {
 			case MATERIAL_WRAPPED -> "retried on its own at " + replica.nextAttemptAt();
 			case NEEDS_PARAMETERS -> "its token can no longer be used: new parameters are due";

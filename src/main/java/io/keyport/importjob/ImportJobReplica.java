@@ -90,6 +90,14 @@ class ImportJobReplica {
 
 	private int importAttempts;
 
+	/**
+	 * An import into the replica failed in a way KMS may have carried out, and no attempt
+	 * since got KMS's answer (the material is always the job's, so this holds across new
+	 * parameters): the replica is not failed for running out of attempts then, as the job
+	 * is not.
+	 */
+	private boolean importOutcomeUnknown;
+
 	private int parameterFailures;
 
 	private Instant nextAttemptAt;
@@ -186,6 +194,7 @@ class ImportJobReplica {
 
 	void imported(String keyMaterialId, Instant validTo, Instant now) {
 		this.importAttempts++;
+		this.importOutcomeUnknown = false;
 		this.state = State.IMPORTED;
 		this.keyMaterialId = keyMaterialId;
 		this.importedAt = now;
@@ -219,10 +228,21 @@ class ImportJobReplica {
 	 * parameters; refused material needs it again; a key that cannot take material fails.
 	 * @return the replica's state now
 	 */
-	State importFailed(KmsErrorCode error, String message, Duration retryDelay, int maxAttempts, Instant now) {
+	State importFailed(KmsErrorCode error, boolean maybeSent, String message, Duration retryDelay, int maxAttempts,
+			Instant now) {
 		this.importAttempts++;
 		this.lastErrorCode = error.code();
 		this.lastErrorMessage = truncate(message);
+		if (maybeSent && ImportJob.mayHaveBeenCarriedOut(error)) {
+			this.importOutcomeUnknown = true;
+		}
+		if (error.isTransient() && this.importAttempts >= maxAttempts && this.importOutcomeUnknown) {
+			// failing would leave material KMS may hold unwatched: retried with the same
+			// token until KMS answers or the token lapses (then new parameters)
+			this.lastErrorCode = ImportJobException.IMPORT_OUTCOME_UNKNOWN;
+			this.nextAttemptAt = now.plus(retryDelay);
+			return this.state;
+		}
 		if (error.isTransient() && this.importAttempts >= maxAttempts) {
 			this.lastErrorCode = ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED;
 			fail();

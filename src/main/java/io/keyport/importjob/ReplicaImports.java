@@ -276,7 +276,7 @@ class ReplicaImports {
 					ex.errorCode().code(), ex.getMessage());
 			int attempt = replica.importAttempts() + 1;
 			return record(id, version,
-					j -> j.recordReplicaImportFailed(target, ex.errorCode(), ex.getMessage(),
+					j -> j.recordReplicaImportFailed(target, ex.errorCode(), ex.maybeSent(), ex.getMessage(),
 							this.jobProperties.retryDelay(attempt, ThreadLocalRandom.current()),
 							this.jobProperties.maxImportAttempts(), ACTOR, this.clock.instant()));
 		}

@@ -115,6 +115,23 @@ class ImportJobReplicaTests {
 	}
 
 	@Test
+	void aReplicaWhoseAttemptsRanOutAfterOneKmsMayHaveCarriedOutIsRetriedNotFailed() {
+		ImportJob job = primaryImported();
+		job.recordReplicaImportFailed("west", KmsErrorCode.INTERNAL, "internal error", Duration.ofMinutes(5), 2,
+				"system", T0);
+		job.recordReplicaImportFailed("west", KmsErrorCode.THROTTLED, "Rate exceeded", Duration.ofMinutes(15), 2,
+				"system", T0);
+
+		assertThat(job.replica("west").state()).isEqualTo(ImportJobReplica.State.MATERIAL_WRAPPED);
+		assertThat(job.replica("west").lastErrorCode()).isEqualTo("import-outcome-unknown");
+		assertThat(job.replica("west").nextAttemptAt()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+		// one that never left Keyport cannot have been carried out: failed as before
+		job.recordReplicaImportFailed("europe", KmsErrorCode.UNAVAILABLE, false, "cannot connect",
+				Duration.ofMinutes(5), 1, "system", T0);
+		assertThat(job.replica("europe").state()).isEqualTo(ImportJobReplica.State.FAILED);
+	}
+
+	@Test
 	void refusedPrimaryMaterialVoidsTheReplicasWrappedCopies() {
 		ImportJob job = jobWithTwoReplicas();
 		job.replicaWrappingKeys(T0).keySet().forEach(t -> job.markReplicaWrapped(t, someCiphertext(), "alice", T0));
