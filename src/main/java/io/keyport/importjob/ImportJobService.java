@@ -396,6 +396,12 @@ public class ImportJobService {
 					checkMaterial(current, material);
 				}
 				if (current != null && current.hasReplicas()) {
+					if (current.state() != ImportJobState.REPLICATING) {
+						// a job that cannot take material spends no replica download
+						// (the claim checks again)
+						checkTakesMaterial(current, this.clock.instant(), "upload material to");
+						current.requireValidToAhead(this.clock.instant());
+					}
 					current = renewLapsedReplicaParameters(current, caller);
 					if (current.state() == ImportJobState.REPLICATING) {
 						// a new upload for replicas that need the material again

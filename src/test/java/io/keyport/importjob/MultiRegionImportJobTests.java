@@ -303,6 +303,24 @@ class MultiRegionImportJobTests {
 		assertNoSecretsLeft(jobId);
 	}
 
+	@Test
+	void anUploadToACancelledJobWhoseReplicaParametersLapsedIsRefusedBeforeAnyDownload() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/cancel").status()).isEqualTo(200);
+		this.clock.advance(Duration.ofHours(25));
+		long west = this.emulator.callCountIn(WEST_REGION, "GetParametersForImport");
+		long europe = this.emulator.callCountIn(EUROPE_REGION, "GetParametersForImport");
+
+		Response uploaded = uploadPlaintext(jobId, randomMaterial());
+
+		assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(409);
+		assertThat(uploaded.json().get("code").asString()).isEqualTo("illegal-state-transition");
+		assertThat(this.emulator.callCountIn(WEST_REGION, "GetParametersForImport")).isEqualTo(west);
+		assertThat(this.emulator.callCountIn(EUROPE_REGION, "GetParametersForImport")).isEqualTo(europe);
+		assertNoSecretsLeft(jobId);
+	}
+
 	private void assertNoSecretsLeft(String jobId) {
 		assertThat(this.jdbc.queryForObject("select count(*) from import_job_replica where job_id = ?::uuid "
 				+ "and (encrypted_key_material is not null or import_token is not null)", Long.class, jobId))
