@@ -60,6 +60,9 @@ class KmsImports {
 
 	private final LifecycleClaims claims;
 
+	/** The operation name of ImportKeyMaterial in {@link KmsException#operation()}. */
+	private static final String IMPORT_KEY_MATERIAL = "ImportKeyMaterial";
+
 	KmsImports(KmsTargets targets, ImportJobStore store, ImportJobProperties properties, LifecycleProperties lifecycle,
 			ImportJobMetrics metrics, Supersession supersession, Clock clock,
 			PlatformTransactionManager transactionManager, KeyRotations rotations, LifecycleClaims claims) {
@@ -338,8 +341,10 @@ class KmsImports {
 		return this.tx.execute(status -> {
 			ImportJob job = this.store.loadAtVersion(id, version);
 			int attempt = job.toView().importAttempts() + 1;
-			job.importFailed(ex.errorCode(), ex.maybeSent(), ex.getMessage(),
-					this.properties.retryDelay(attempt, ThreadLocalRandom.current()),
+			// a DescribeKey or a deletion ahead of the import failing leaves the import
+			// itself unsent
+			job.importFailed(ex.errorCode(), ex.maybeSent() && IMPORT_KEY_MATERIAL.equals(ex.operation()),
+					ex.getMessage(), this.properties.retryDelay(attempt, ThreadLocalRandom.current()),
 					this.properties.maxImportAttempts(), actor, this.clock.instant());
 			return this.store.save(job).toView();
 		});

@@ -436,6 +436,31 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	}
 
 	@Test
+	void aDescribeKeyThatFailsAheadOfTheImportLeavesTheImportKnownUnsentSoTheJobCanBeCancelled() {
+		String keyId = createKey("AES_256");
+		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		long imports = this.huawei.callCount("import-key-material");
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		// every try of the DescribeKey ahead of the import fails
+		this.huawei.faults().failNext("describe-key", 10, "KMS.0101", 500);
+		Response uploaded;
+		try {
+			uploaded = api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		}
+		finally {
+			this.huawei.faults().clear();
+		}
+		ImportJobApiTests.assertProblem(uploaded, 503, "kms-internal-error");
+		assertThat(this.huawei.callCount("import-key-material")).isEqualTo(imports);
+
+		Response cancelled = api().post("/api/v1/import-jobs/" + jobId + "/cancel");
+
+		assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+	}
+
+	@Test
 	void aLostImportAnswerIsNotTakenForTheKeysMaterialOnceAnotherJobImportedIntoTheKey() {
 		String keyId = createKey("AES_256");
 		String lost = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
