@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.persistence.CascadeType;
@@ -834,6 +835,38 @@ class ImportJob {
 	 * renewed); else still REPLICATING, due again at the earliest replica's next attempt
 	 * (none while only new uploads are awaited).
 	 */
+	/**
+	 * Replicas whose material should still be there (imported, ValidTo ahead): the drift
+	 * check compares them with KMS.
+	 */
+	List<ImportJobReplica> replicasHoldingMaterialAt(Instant now) {
+		return this.replicas.stream()
+			.filter(r -> r.state() == ImportJobReplica.State.IMPORTED
+					&& (r.materialValidTo() == null || r.materialValidTo().isAfter(now)))
+			.toList();
+	}
+
+	/**
+	 * KMS shows replicas waiting for an import although they held the job's material with
+	 * a ValidTo ahead (deleted outside Keyport): the job replicates again, with new
+	 * parameters for them; the custodian wraps the kept material again, else the
+	 * plaintext must be uploaded again.
+	 */
+	void replicasLostMaterial(List<String> targets, String actor, Instant now) {
+		String arns = targets.stream().map(t -> replica(t).kmsKeyArn()).collect(Collectors.joining(", "));
+		String cause = "replica " + arns + " lost the material before its ValidTo (KMS shows it waiting for an "
+				+ "import; deleted outside Keyport): it is imported again, with new parameters"
+				+ (this.custodyId != null ? " and the material kept in custody" : "; upload the plaintext again");
+		transition(ImportJobState.REPLICATING, "re-import a replica of", cause,
+				ImportJobException.REPLICA_MATERIAL_MISSING, actor, now);
+		targets.forEach(t -> replica(t).needParameters(now));
+		this.lastErrorCode = ImportJobException.REPLICA_MATERIAL_MISSING;
+		this.lastErrorMessage = truncate(cause);
+		this.nextAttemptAt = now;
+		this.nextCheckAt = null;
+		releaseLease();
+	}
+
 	void finishReplicationTurn(String actor, Instant now, Instant nextCheck) {
 		if (this.state != ImportJobState.REPLICATING) {
 			releaseLease();

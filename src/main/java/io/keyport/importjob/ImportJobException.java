@@ -53,6 +53,9 @@ public class ImportJobException extends RuntimeException implements DescribedFai
 
 	public static final String REPLICA_NEEDS_UPLOAD = "replica-needs-upload";
 
+	/** A replica that held the job's material lost it before its ValidTo. */
+	public static final String REPLICA_MATERIAL_MISSING = "replica-material-missing";
+
 	public static final String REPLICA_OTHER_ACCOUNT = "replica-other-account";
 
 	public static final String REPLICA_OTHER_PROVIDER = "replica-other-provider";

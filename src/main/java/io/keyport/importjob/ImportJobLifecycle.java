@@ -621,12 +621,46 @@ public class ImportJobLifecycle {
 							+ "parameters and import the same material again",
 					ACTOR, now));
 		}
-		else {
+		else if (validToPassed || !lostReplicaMaterial(claim, job, now)) {
 			// past ValidTo with material still shown, KMS deletes it within a while: the
 			// next look backs off
 			this.claims.update(claim, j -> j.recordKeyInUse(ACTOR, now,
 					j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
 		}
+	}
+
+	/**
+	 * The replicas of an imported multi-Region job compared with KMS too: one that lost
+	 * the material before its ValidTo (deleted outside Keyport) sends the job back to
+	 * replicating. A replica KMS cannot describe now is looked at in the next check.
+	 * @return whether the job was changed (or its lease lost): the caller records nothing
+	 */
+	private boolean lostReplicaMaterial(JobClaim claim, ImportJob job, Instant now) {
+		if (job.state() != ImportJobState.IMPORTED) {
+			return false;
+		}
+		List<String> lost = new ArrayList<>();
+		for (ImportJobReplica replica : job.replicasHoldingMaterialAt(now)) {
+			// one call per replica after the primary's: each gets a lease of its own
+			if (!this.claims.extendLease(claim.id(), claim.version())) {
+				return true;
+			}
+			try {
+				KmsKey key = this.targets.get(replica.target()).kms().describeKey(replica.kmsKeyArn());
+				if (key.state() == KeyState.PENDING_IMPORT) {
+					lost.add(replica.target());
+				}
+			}
+			catch (KmsException ex) {
+				log.info("Import job {}: replica {} not compared with KMS now ({})", job.id(), replica.kmsKeyArn(),
+						ex.errorCode().code());
+			}
+		}
+		if (lost.isEmpty()) {
+			return false;
+		}
+		this.claims.update(claim, j -> j.replicasLostMaterial(lost, ACTOR, now));
+		return true;
 	}
 
 	/**

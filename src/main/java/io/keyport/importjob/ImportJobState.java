@@ -74,7 +74,8 @@ public enum ImportJobState {
 		// replica can take the material after it). Never CANCELLED: the primary key
 		// holds the material, and a cancelled job is no longer watched
 		REPLICATING.next = EnumSet.of(IMPORTED, MATERIAL_EXPIRED, SUPERSEDED, FAILED);
-		IMPORTED.next = EnumSet.of(MATERIAL_EXPIRED, SUPERSEDED, FAILED);
+		// back to REPLICATING when a replica lost the material before its ValidTo
+		IMPORTED.next = EnumSet.of(REPLICATING, MATERIAL_EXPIRED, SUPERSEDED, FAILED);
 		// rotated: the material became the key's current one; expired or deleted before
 		// the rotation: the same material is imported again, then rotated
 		IMPORTED_PENDING_ROTATION.next = EnumSet.of(IMPORTED, MATERIAL_EXPIRED, FAILED);

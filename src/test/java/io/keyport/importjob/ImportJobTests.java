@@ -399,8 +399,9 @@ class ImportJobTests {
 			// MATERIAL_EXPIRED: the ValidTo passed before every replica took the material
 			case REPLICATING -> EnumSet.of(ImportJobState.IMPORTED, ImportJobState.MATERIAL_EXPIRED,
 					ImportJobState.SUPERSEDED, ImportJobState.FAILED);
-			case IMPORTED ->
-				EnumSet.of(ImportJobState.MATERIAL_EXPIRED, ImportJobState.SUPERSEDED, ImportJobState.FAILED);
+			// REPLICATING: a replica lost the material before its ValidTo
+			case IMPORTED -> EnumSet.of(ImportJobState.REPLICATING, ImportJobState.MATERIAL_EXPIRED,
+					ImportJobState.SUPERSEDED, ImportJobState.FAILED);
 			// rotated, or its material left KMS before the rotation
 			case IMPORTED_PENDING_ROTATION ->
 				EnumSet.of(ImportJobState.IMPORTED, ImportJobState.MATERIAL_EXPIRED, ImportJobState.FAILED);

@@ -577,6 +577,35 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aReplicaWhoseMaterialWasDeletedOutsideKeyportIsSeenByTheCheckAndImportedAgainFromCustody() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createCustodyJob(key, Map.of());
+		JsonNode imported = uploadPlaintext(jobId, randomMaterial()).json();
+		assertThat(imported.get("state").asString()).as(imported.toString()).isEqualTo("IMPORTED");
+		String materialId = client(WEST_REGION).describeKey(r -> r.keyId(key.keyId()))
+			.keyMetadata()
+			.currentKeyMaterialId();
+		client(WEST_REGION).deleteImportedKeyMaterial(r -> r.keyId(key.keyId()));
+		this.clock.advance(Duration.ofDays(1).plusMinutes(1));
+
+		this.lifecycle.watchImportedJobs();
+
+		JsonNode seen = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(seen.get("state").asString()).isEqualTo("REPLICATING");
+		assertThat(seen.get("lastError").get("code").asString()).isEqualTo("replica-material-missing");
+		assertThat(seen.get("replicas").get(0).get("state").asString()).isEqualTo("NEEDS_PARAMETERS");
+		assertThat(seen.get("replicas").get(1).get("state").asString()).isEqualTo("IMPORTED");
+
+		this.lifecycle.runOnce();
+
+		JsonNode again = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(again.get("state").asString()).as(again.toString()).isEqualTo("IMPORTED");
+		KeyMetadata west = client(WEST_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata();
+		assertThat(west.keyStateAsString()).isEqualTo("Enabled");
+		assertThat(west.currentKeyMaterialId()).isEqualTo(materialId);
+	}
+
+	@Test
 	void aReplicasNewParametersAndItsImportEachGetALeaseOfTheirOwn() throws Exception {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createCustodyJob(key, Map.of());
