@@ -154,10 +154,10 @@ class ImportJob {
 	private boolean importInFlight;
 
 	/**
-	 * When the job gave up an import whose outcome stayed unknown (its token lapsed): KMS
-	 * may hold the job's material. Kept until KMS takes an import of the job or refuses
-	 * the kept material as not the key's; while set, material kept in custody is neither
-	 * replaced nor destroyed.
+	 * Set when the job gave up an import whose outcome stayed unknown (its token lapsed),
+	 * to the upload time of that import's material: KMS may hold the job's material. Kept
+	 * until KMS takes an import of the job or refuses the kept material as not the key's;
+	 * while set, material kept in custody is neither replaced nor destroyed.
 	 */
 	private Instant unconfirmedImportAt;
 
@@ -403,9 +403,10 @@ class ImportJob {
 		if (!this.importOutcomeUnknown && !this.importInFlight && this.unconfirmedImportAt == null) {
 			return null;
 		}
-		return "KMS never answered an import of the wrapped material, and it may have imported it: upload the same "
-				+ "material again"
-				+ (this.custodyId != null ? " or import the kept material again (custody-reimport)" : "")
+		return "KMS never answered an import of the wrapped material, and it may have imported it: "
+				+ (this.custodyId != null ? "import the kept material again (custody-reimport)"
+						: "upload the same material again (to a KMS that imports only into keys without material, "
+								+ "such as Huawei, with a job created with deleteCurrentMaterial: true)")
 				+ "; KMS takes the same material back and refuses any other";
 	}
 
@@ -1158,10 +1159,15 @@ class ImportJob {
 		if (maybeSent && OUTCOME_UNKNOWN.contains(error.code())) {
 			this.importOutcomeUnknown = true;
 		}
-		if (error == KmsErrorCode.INCORRECT_KEY_MATERIAL && this.custodyId != null) {
-			// the kept material, the only one such a job sends while an import is
-			// unconfirmed, is not the key's: the unconfirmed import did not land
-			this.unconfirmedImportAt = null;
+		if (error == KmsErrorCode.INCORRECT_KEY_MATERIAL && !isRotation()) {
+			// KMS holds other material, so the unanswered attempt of this same wrapped
+			// material did not land; nor did an unconfirmed one of the kept material,
+			// the only one a custody job sends then. (A rotation's new material is
+			// refused so when KMS already holds it: no proof)
+			this.importOutcomeUnknown = false;
+			if (this.custodyId != null) {
+				this.unconfirmedImportAt = null;
+			}
 		}
 		if (error.isTransient() && this.importAttempts >= maxAttempts) {
 			if (this.importOutcomeUnknown) {
@@ -1399,6 +1405,21 @@ class ImportJob {
 	 * nobody watches.
 	 */
 	private void requireImportOutcomeKnown(Instant now, String done) {
+		if (this.state == ImportJobState.MATERIAL_WRAPPED && (this.importOutcomeUnknown || this.importInFlight)
+				&& parametersExpiredAt(now)) {
+			// no retry with the token can tell any more: new parameters remember the
+			// import as unconfirmed; a cancel must not destroy kept material KMS may
+			// hold
+			if (this.custodyId != null && "cancelled".equals(done)) {
+				throw new ImportJobException(ImportJobException.IMPORT_OUTCOME_UNKNOWN, DescribedFailure.Kind.CONFLICT,
+						id(), this.state,
+						"Job " + id() + " cannot be cancelled now: KMS never answered an import of the material the "
+								+ "job keeps in custody and may hold it. Refresh the parameters (POST "
+								+ "/api/v1/import-jobs/" + this.id + "/refresh-parameters), then import the kept "
+								+ "material again (custody-reimport).");
+			}
+			return;
+		}
 		if (this.state == ImportJobState.MATERIAL_WRAPPED && (this.importOutcomeUnknown || this.importInFlight)) {
 			boolean retryLater = this.nextAttemptAt != null && this.nextAttemptAt.isAfter(now);
 			String what = this.importOutcomeUnknown
@@ -1683,7 +1704,9 @@ class ImportJob {
 		else if (target != ImportJobState.MATERIAL_WRAPPED) {
 			// the wrapped material is gone without KMS's answer: remembered for good
 			if (this.importOutcomeUnknown && this.unconfirmedImportAt == null) {
-				this.unconfirmedImportAt = now;
+				// when the material of the unanswered import was uploaded: imports by
+				// other jobs since then are what may have put other material in the key
+				this.unconfirmedImportAt = this.waitingSince != null ? this.waitingSince : now;
 			}
 			this.importOutcomeUnknown = false;
 		}
@@ -1735,6 +1758,14 @@ class ImportJob {
 	 * Whether KMS may hold the material the job keeps in custody from an import whose
 	 * outcome stayed unknown: the kept material is then neither replaced nor destroyed.
 	 */
+	/**
+	 * When the material of an import whose outcome stayed unknown was uploaded, or
+	 * {@code null}.
+	 */
+	Instant unconfirmedImportAt() {
+		return this.unconfirmedImportAt;
+	}
+
 	boolean keepsUnconfirmedCustodyMaterial() {
 		return this.unconfirmedImportAt != null && this.custodyId != null;
 	}

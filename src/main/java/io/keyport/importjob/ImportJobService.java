@@ -401,6 +401,7 @@ public class ImportJobService {
 						// (the claim checks again)
 						checkTakesMaterial(current, this.clock.instant(), "upload material to");
 						current.requireValidToAhead(this.clock.instant());
+						current.requireNoUnconfirmedCustodyMaterial("given other material");
 					}
 					current = renewLapsedReplicaParameters(current, caller);
 					if (current.state() == ImportJobState.REPLICATING) {

@@ -98,17 +98,19 @@ class ImportJobStore {
 	}
 
 	/**
-	 * Whether another job recorded an import into the job's key since the job's material
-	 * was uploaded: the material the key holds may then be that job's.
+	 * Whether another job may have put material into the job's key since the given time:
+	 * it recorded an import since, or an import of its own is unanswered or unconfirmed.
+	 * The material the key holds may then be that job's.
 	 */
-	boolean otherImportSinceUpload(ImportJob job) {
+	boolean otherImportInto(ImportJob job, Instant since) {
 		try {
 			return !this.entityManager
 				.createQuery("select o.id from ImportJob o where o.kmsKeyArn = :key and o.id <> :id "
-						+ "and o.importedAt >= :since", UUID.class)
+						+ "and (o.importedAt >= :since or o.importOutcomeUnknown = true or o.importInFlight = true "
+						+ "or o.unconfirmedImportAt is not null)", UUID.class)
 				.setParameter("key", job.kmsKeyArn())
 				.setParameter("id", job.id().value())
-				.setParameter("since", job.waitingSince() != null ? job.waitingSince() : Instant.EPOCH)
+				.setParameter("since", since)
 				.setMaxResults(1)
 				.getResultList()
 				.isEmpty();

@@ -2,6 +2,7 @@ package io.keyport.importjob;
 
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -101,7 +102,10 @@ class KmsImports {
 		try {
 			long held = deleteMaterialBeforeReimport(kms, id, claimedVersion, request, actor);
 			if (held != claimedVersion && !this.claims.extendLease(id.value(), held)) {
-				// two calls so far (describe, delete): never a third under a lapsed lease
+				// two calls so far (describe, delete): never a third under a lapsed
+				// lease,
+				// and the import is known unsent
+				this.claims.importNotSent(id.value(), held);
 				throw new IllegalStateException("the lease on job " + id + " lapsed before its import");
 			}
 			claimedVersion = held;
@@ -312,9 +316,16 @@ class KmsImports {
 			if (job.deletesCurrentMaterial()) {
 				return Consent.GIVEN;
 			}
-			// only symmetric material can be deleted (and imported again)
-			return job.importOutcomeUnknown() && job.keySpec() != null && job.keySpec().isSymmetricOrHmac()
-					&& !this.store.otherImportSinceUpload(job) ? Consent.OWN_LOST_IMPORT : Consent.NONE;
+			// only symmetric material can be deleted (and imported again); after the
+			// token lapsed only by a custody job, which sends the same kept material
+			// again (an upload could be other material, which the emptied key refuses)
+			if (job.keySpec() == null || !job.keySpec().isSymmetricOrHmac()) {
+				return Consent.NONE;
+			}
+			Instant since = job.importOutcomeUnknown() ? job.waitingSince()
+					: job.unconfirmedImportAt() != null && job.custodyReference() != null ? job.unconfirmedImportAt()
+							: null;
+			return since != null && !this.store.otherImportInto(job, since) ? Consent.OWN_LOST_IMPORT : Consent.NONE;
 		});
 		if (consent == Consent.NONE) {
 			throw new KmsException(KmsErrorCode.INVALID_KEY_STATE, "ImportKeyMaterial", "the key is " + key.state()

@@ -132,6 +132,15 @@ class LifecycleClaims {
 	}
 
 	/**
+	 * An import marked as sent was not sent after all (the turn stopped before it): a
+	 * later claim must not take its outcome for unknown. Only at the version the turn
+	 * holds, if nobody changed the job since.
+	 */
+	void importNotSent(UUID id, long version) {
+		this.jdbc.update("update import_job set import_in_flight = false where id = ? and version = ?", id, version);
+	}
+
+	/**
 	 * The wait before the job is worked on again after failures in a row: exponential
 	 * with jitter, capped.
 	 */

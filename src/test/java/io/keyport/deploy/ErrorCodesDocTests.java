@@ -51,7 +51,7 @@ class ErrorCodesDocTests {
 			// and only the destroy of an ended job's material
 			"custody-release-failed",
 			// multi-Region jobs: a job's or a replica's last error
-			"replica-import-failed", "replica-needs-upload", "replica-parameters-failed");
+			"replica-import-failed", "replica-needs-upload", "replica-parameters-failed", "replica-material-missing");
 
 	@Test
 	void everyProblemCodeInTheCodeHasOneRowInTheReadme() throws IOException {

@@ -115,6 +115,48 @@ class CustodyRenewalHuaweiTests extends MultiTargetIntegrationTest {
 		assertThat(this.renewals.renewDueMaterial()).isZero();
 	}
 
+	@Test
+	void aHuaweiCustodyImportUnansweredUntilItsTokenLapsedIsImportedAgainFromCustodyIntoTheKeyItMayHaveFilled() {
+		ApiClient api = new ApiClient(this.port);
+		this.clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+		String keyId = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "AES_256", "target", HUAWEI)))
+			.json()
+			.get("keyId")
+			.asString();
+		String jobId = api
+			.postJson("/api/v1/import-jobs",
+					ApiClient.json(Map.of("kmsKeyId", keyId, "target", HUAWEI, "custody", "vault", "expiration",
+							Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+									this.clock.instant().plus(Duration.ofDays(30)).toString()))))
+			.json()
+			.get("id")
+			.asString();
+		byte[] material = new byte[32];
+		new SecureRandom().nextBytes(material);
+		PlaintextRegistry.register(material);
+		// Huawei imports the material and its answer is lost, every time, until the
+		// token lapses
+		this.huawei.faults().failNextAfterExecution("import-key-material", 100, "KMS.0101", 500);
+		try {
+			api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+			this.clock.advance(Duration.ofHours(25));
+			this.lifecycle.refreshDueParameters();
+		}
+		finally {
+			this.huawei.faults().clear();
+		}
+		JsonNode lapsed = api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(lapsed.get("state").asString()).as(lapsed.toString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(lapsed.get("lastError").get("code").asString()).isEqualTo("import-outcome-unknown");
+
+		Response reimported = api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport");
+
+		assertThat(reimported.status()).as(reimported.toString()).isEqualTo(200);
+		assertThat(reimported.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+	}
+
 	/**
 	 * A new AES_256 key on the Huawei target whose material, valid for an hour (within
 	 * the renewal margin), is imported by a job with the vault custodian: its key id and
