@@ -283,14 +283,7 @@ class CustodyRenewalTests extends IntegrationTest {
 	@Test
 	void generatedMaterialDeletedFromTheKeyIsImportedAgainFromCustodyWhichKeepsItAsItIs() {
 		String keyId = createKey();
-		String jobId = this.api
-			.postJson("/api/v1/import-jobs",
-					ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault", "expiration",
-							Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
-									this.clock.instant().plus(Duration.ofDays(20)).toString()))))
-			.json()
-			.get("id")
-			.asString();
+		String jobId = custodyJob(keyId, Duration.ofDays(20));
 		Response generated = this.api.post("/api/v1/import-jobs/" + jobId + "/generated-key-material");
 		assertThat(generated.status()).as(generated.toString()).isEqualTo(200);
 		String materialId = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().currentKeyMaterialId();
@@ -324,14 +317,7 @@ class CustodyRenewalTests extends IntegrationTest {
 	@Test
 	void generatedMaterialWhoseImportAnswersWereLostPastTheLastAttemptIsKeptAndImportedOnceKmsAnswers() {
 		String keyId = createKey();
-		String jobId = this.api
-			.postJson("/api/v1/import-jobs",
-					ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault", "expiration",
-							Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
-									this.clock.instant().plus(Duration.ofDays(20)).toString()))))
-			.json()
-			.get("id")
-			.asString();
+		String jobId = custodyJob(keyId, Duration.ofDays(20));
 		// KMS carries out every import and its answer is lost: the key holds the
 		// material, and only the custodian holds another copy
 		this.emulator.faults().failAfterExecutionEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
@@ -384,14 +370,7 @@ class CustodyRenewalTests extends IntegrationTest {
 	@Test
 	void generatedMaterialWhoseImportStayedUnconfirmedWhenItsTokenLapsedIsNeverReplacedOrDestroyedAndImportsFromCustody() {
 		String keyId = createKey();
-		String jobId = this.api
-			.postJson("/api/v1/import-jobs",
-					ApiClient.json(Map.of("kmsKeyId", keyId, "custody", "vault", "expiration",
-							Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
-									this.clock.instant().plus(Duration.ofDays(90)).toString()))))
-			.json()
-			.get("id")
-			.asString();
+		String jobId = custodyJob(keyId, Duration.ofDays(90));
 		// KMS takes the material and its answer is lost, until the token lapses
 		this.emulator.faults().failAfterExecutionEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
 		try {
@@ -509,6 +488,15 @@ class CustodyRenewalTests extends IntegrationTest {
 
 		ImportJobApiTests.assertProblem(refused, 409, "custody-required");
 		assertThat(this.emulator.callCount(this.emulator.accountId(), "ImportKeyMaterial")).isEqualTo(imports);
+	}
+
+	/** A job with the vault custodian whose material will be valid for the given time. */
+	private String custodyJob(String keyId, Duration validFor) {
+		Response created = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", keyId, "custody",
+				"vault", "expiration",
+				Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", this.clock.instant().plus(validFor).toString()))));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return created.json().get("id").asString();
 	}
 
 	private String custodyId(String jobId) {

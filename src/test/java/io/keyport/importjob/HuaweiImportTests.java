@@ -415,13 +415,7 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	void aHuaweiImportWhoseInstanceDiedBeforeRecordingItsAnswerEndsImportedOnTheRetryNotFailed() {
 		String keyId = createKey("AES_256");
 		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
-		byte[] material = new byte[32];
-		RANDOM.nextBytes(material);
-		this.huawei.faults().failNextAfterExecution("import-key-material", 1, "KMS.0101", 500);
-		ImportJobApiTests.assertProblem(
-				api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
-						ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material)))),
-				503, "kms-internal-error");
+		byte[] material = uploadWhoseAnswerIsLost(jobId);
 		// the job as an instance leaves it that dies right after sending the import: no
 		// answer recorded
 		this.jdbc.update("update import_job set import_outcome_unknown = false, import_in_flight = true, "
@@ -464,13 +458,7 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	void aLostImportAnswerIsNotTakenForTheKeysMaterialOnceAnotherJobImportedIntoTheKey() {
 		String keyId = createKey("AES_256");
 		String lost = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
-		byte[] material = new byte[32];
-		RANDOM.nextBytes(material);
-		this.huawei.faults().failNextAfterExecution("import-key-material", 1, "KMS.0101", 500);
-		ImportJobApiTests.assertProblem(
-				api().postJson("/api/v1/import-jobs/" + lost + "/key-material",
-						ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material)))),
-				503, "kms-internal-error");
+		byte[] material = uploadWhoseAnswerIsLost(lost);
 		// another job, whose creator agreed to replace the key's material, imports it
 		// (Huawei takes only the key's first material back): that job watches the key now
 		this.clock.advance(java.time.Duration.ofSeconds(1));
@@ -507,6 +495,21 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 				HUAWEI, "wrappingAlgorithm", "RSA_AES_KEY_WRAP_SHA_256", "wrappingKeySpec", "RSA_2048")));
 		ImportJobApiTests.assertProblem(again, 409, "kms-key-state-forbids-import");
 		assertThat(again.json().get("detail").asString()).contains("asymmetric material cannot be deleted");
+	}
+
+	/**
+	 * Uploads new material to the job; Huawei imports it and the answer is lost (503).
+	 * @return the material
+	 */
+	private byte[] uploadWhoseAnswerIsLost(String jobId) {
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		this.huawei.faults().failNextAfterExecution("import-key-material", 1, "KMS.0101", 500);
+		ImportJobApiTests.assertProblem(
+				api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+						ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material)))),
+				503, "kms-internal-error");
+		return material;
 	}
 
 	static String hex(byte[] bytes) {
