@@ -365,6 +365,11 @@ class ImportJobApiTests extends IntegrationTest {
 		assertProblem(this.api.get("/api/v1/import-jobs/not-a-uuid"), 400, "invalid-parameter");
 		assertProblem(this.api.get("/api/v1/import-jobs?size=-1"), 400, "validation-failed");
 		assertProblem(this.api.get("/api/v1/import-jobs?state=DONE"), 400, "invalid-parameter");
+		// found by the property tests: a "+" (a space in a query string) or hex
+		// was read as a number
+		for (String page : List.of("+1", "%201", "1%20", "0x1", "%231")) {
+			assertProblem(this.api.get("/api/v1/import-jobs?page=" + page), 400, "invalid-parameter");
+		}
 		// found by the property tests: the container's own query parser refuses this
 		assertProblem(this.api.get("/api/v1/import-jobs?state=&="), 400, "invalid-parameter");
 		assertProblem(this.api.get("/api/v1/import-jobs/" + java.util.UUID.randomUUID()), 404, "import-job-not-found");
