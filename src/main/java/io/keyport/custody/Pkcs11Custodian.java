@@ -36,6 +36,13 @@ final class Pkcs11Custodian implements Custodian {
 
 	private final char[] pin;
 
+	/**
+	 * The token's refusal of the PIN, once it refused it: the PIN is read once, so every
+	 * later login would be refused too, and an HSM that counts failed logins would lock
+	 * its user. No login is tried again until a restart with a corrected pin file.
+	 */
+	private String pinRefused;
+
 	private Pkcs11Module module;
 
 	Pkcs11Custodian(String name, Path library, String tokenLabel, char[] pin) {
@@ -205,13 +212,27 @@ final class Pkcs11Custodian implements Custodian {
 	 * use of one session, and custody operations are rare.
 	 */
 	private synchronized <T> T inSession(SessionWork<T> work) {
+		if (this.pinRefused != null) {
+			throw new CustodyException(CustodyException.Reason.UNAVAILABLE, this.name,
+					"token '" + this.tokenLabel + "' refused the PIN of custodian " + this.name + " (" + this.pinRefused
+							+ "); Keyport does not log in with it again, so the token does not lock "
+							+ "its user: correct the pin file and restart");
+		}
 		try {
 			if (this.module == null) {
 				this.module = new Pkcs11Module(this.library);
 			}
 			long session = this.module.openSession(slot());
 			try {
-				this.module.login(session, this.pin);
+				try {
+					this.module.login(session, this.pin);
+				}
+				catch (Pkcs11Module.Failure ex) {
+					if (Pkcs11Module.CKR_PIN_REFUSALS.contains(ex.errorCode())) {
+						this.pinRefused = String.valueOf(ex.getMessage());
+					}
+					throw ex;
+				}
 				return work.run(session);
 			}
 			finally {

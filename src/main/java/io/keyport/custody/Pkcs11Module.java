@@ -34,6 +34,9 @@ final class Pkcs11Module {
 
 	static final long CKR_USER_ALREADY_LOGGED_IN = 0x100;
 
+	/** C_Login's refusals of the PIN itself: wrong, malformed, expired or locked. */
+	static final java.util.Set<Long> CKR_PIN_REFUSALS = java.util.Set.of(0xA0L, 0xA1L, 0xA2L, 0xA3L, 0xA4L);
+
 	private static final String PACKAGE = "sun.security.pkcs11.wrapper.";
 
 	private final Object pkcs11;

@@ -56,6 +56,22 @@ class Pkcs11CustodianTests {
 	}
 
 	@Test
+	void aPinTheTokenRefusedIsNotTriedAgainSoAnHsmThatCountsFailedLoginsDoesNotLockItsUser() {
+		Pkcs11Custodian wrongPin = new Pkcs11Custodian("hsm", SoftHsmToken.LIBRARY, SoftHsmToken.LABEL,
+				"not-the-pin".toCharArray());
+
+		assertThatExceptionOfType(CustodyException.class)
+			.isThrownBy(() -> wrongPin.generate(KeySpec.SYMMETRIC_DEFAULT, 32))
+			.withMessageContaining("CKR_PIN_INCORRECT");
+		assertThatExceptionOfType(CustodyException.class)
+			.isThrownBy(() -> wrongPin.generate(KeySpec.SYMMETRIC_DEFAULT, 32))
+			.satisfies(ex -> assertThat(ex.reason()).isEqualTo(CustodyException.Reason.UNAVAILABLE))
+			.withMessageContaining("does not log in with it again");
+		// the token itself still takes the right PIN
+		assertThat(this.custodian.generate(KeySpec.SYMMETRIC_DEFAULT, 32).custodian()).isEqualTo("hsm");
+	}
+
+	@Test
 	void knownAesKeyImportedIntoTheTokenUnwrapsOutsideToTheSameBytes() throws Exception {
 		byte[] known = random(32);
 		CustodyReference reference = this.custodian.store(KeyMaterial.takeOwnership(known.clone()),
