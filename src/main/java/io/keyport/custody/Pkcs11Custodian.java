@@ -213,7 +213,8 @@ final class Pkcs11Custodian implements Custodian {
 	 */
 	private synchronized <T> T inSession(SessionWork<T> work) {
 		if (this.pinRefused != null) {
-			throw new CustodyException(CustodyException.Reason.UNAVAILABLE, this.name,
+			// refused as the first time: an operator must fix it, a retry cannot
+			throw new CustodyException(CustodyException.Reason.REFUSED, this.name,
 					"token '" + this.tokenLabel + "' refused the PIN of custodian " + this.name + " (" + this.pinRefused
 							+ "); Keyport does not log in with it again, so the token does not lock "
 							+ "its user: correct the pin file and restart");

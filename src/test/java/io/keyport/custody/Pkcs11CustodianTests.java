@@ -65,7 +65,7 @@ class Pkcs11CustodianTests {
 			.withMessageContaining("CKR_PIN_INCORRECT");
 		assertThatExceptionOfType(CustodyException.class)
 			.isThrownBy(() -> wrongPin.generate(KeySpec.SYMMETRIC_DEFAULT, 32))
-			.satisfies(ex -> assertThat(ex.reason()).isEqualTo(CustodyException.Reason.UNAVAILABLE))
+			.satisfies(ex -> assertThat(ex.reason()).isEqualTo(CustodyException.Reason.REFUSED))
 			.withMessageContaining("does not log in with it again");
 		// the token itself still takes the right PIN
 		assertThat(this.custodian.generate(KeySpec.SYMMETRIC_DEFAULT, 32).custodian()).isEqualTo("hsm");
