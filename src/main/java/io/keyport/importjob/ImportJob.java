@@ -1156,7 +1156,7 @@ class ImportJob {
 		this.importAttempts++;
 		this.importInFlight = false;
 		releaseLease();
-		if (maybeSent && OUTCOME_UNKNOWN.contains(error.code())) {
+		if (maybeSent && mayHaveBeenCarriedOut(error)) {
 			this.importOutcomeUnknown = true;
 		}
 		if (error == KmsErrorCode.INCORRECT_KEY_MATERIAL && !isRotation()) {
@@ -1405,22 +1405,9 @@ class ImportJob {
 	 * nobody watches.
 	 */
 	private void requireImportOutcomeKnown(Instant now, String done) {
-		if (this.state == ImportJobState.MATERIAL_WRAPPED && (this.importOutcomeUnknown || this.importInFlight)
-				&& parametersExpiredAt(now)) {
-			// no retry with the token can tell any more: new parameters remember the
-			// import as unconfirmed; a cancel must not destroy kept material KMS may
-			// hold
-			if (this.custodyId != null && "cancelled".equals(done)) {
-				throw new ImportJobException(ImportJobException.IMPORT_OUTCOME_UNKNOWN, DescribedFailure.Kind.CONFLICT,
-						id(), this.state,
-						"Job " + id() + " cannot be cancelled now: KMS never answered an import of the material the "
-								+ "job keeps in custody and may hold it. Refresh the parameters (POST "
-								+ "/api/v1/import-jobs/" + this.id + "/refresh-parameters), then import the kept "
-								+ "material again (custody-reimport).");
-			}
-			return;
-		}
-		if (this.state == ImportJobState.MATERIAL_WRAPPED && (this.importOutcomeUnknown || this.importInFlight)) {
+		// once the token lapsed no retry with it can tell: new parameters remember the
+		// import as unconfirmed (and kept material is guarded as such)
+		if (importUnanswered() && !parametersExpiredAt(now)) {
 			boolean retryLater = this.nextAttemptAt != null && this.nextAttemptAt.isAfter(now);
 			String what = this.importOutcomeUnknown
 					? "an import attempt with its current token failed in a way KMS may have carried out (last error: "
@@ -1767,7 +1754,12 @@ class ImportJob {
 	}
 
 	boolean keepsUnconfirmedCustodyMaterial() {
-		return this.unconfirmedImportAt != null && this.custodyId != null;
+		return this.custodyId != null && (this.unconfirmedImportAt != null || importUnanswered());
+	}
+
+	/** Wrapped material whose last import KMS may have carried out without an answer. */
+	private boolean importUnanswered() {
+		return this.state == ImportJobState.MATERIAL_WRAPPED && (this.importOutcomeUnknown || this.importInFlight);
 	}
 
 	/**
@@ -1780,8 +1772,13 @@ class ImportJob {
 			throw new ImportJobException(ImportJobException.IMPORT_OUTCOME_UNKNOWN, DescribedFailure.Kind.CONFLICT,
 					id(), this.state,
 					"Job " + id() + " cannot be " + done + " now: KMS never answered an import of the material the "
-							+ "job keeps in custody (" + Sentences.time(this.unconfirmedImportAt)
-							+ ") and may hold it. Import the kept material again (POST /api/v1/import-jobs/" + this.id
+							+ "job keeps in custody"
+							+ (this.unconfirmedImportAt != null ? " (" + Sentences.time(this.unconfirmedImportAt) + ")"
+									: "")
+							+ " and may hold it. "
+							+ (this.state == ImportJobState.MATERIAL_WRAPPED ? "Refresh the parameters (POST "
+									+ "/api/v1/import-jobs/" + this.id + "/refresh-parameters), then import" : "Import")
+							+ " the kept material again (POST /api/v1/import-jobs/" + this.id
 							+ "/custody-reimport): KMS takes it back if it holds it, and imports it if not.");
 		}
 	}
