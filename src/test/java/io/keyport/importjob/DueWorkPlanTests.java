@@ -65,6 +65,21 @@ class DueWorkPlanTests {
 		keys.put("aws-a", List.of("arn:aws:kms:eu-west-1:111122223333:key/plan-a"));
 		keys.put("aws-b", List.of("arn:aws:kms:eu-west-1:222233334444:key/plan-b"));
 		new JobSeeder(20_000, NOW, keys, 0).seed(connection);
+		// two replicas for every fifth job that holds material, most imported with the
+		// job's ValidTo, the rest still waiting
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("""
+					insert into import_job_replica (id, job_id, position, kms_target, region, kms_key_arn, state,
+					    key_material_id, imported_at, material_valid_to)
+					select gen_random_uuid(), j.id, p.position, 'aws-replica-' || p.position, 'eu-central-1',
+					    j.kms_key_arn || '-replica-' || p.position,
+					    case when j.material_valid_to is null or p.position = 2 and random() < 0.1
+					        then 'NEEDS_UPLOAD' else 'IMPORTED' end,
+					    j.key_material_id, j.imported_at, j.material_valid_to
+					from import_job j cross join (values (1), (2)) p (position)
+					where j.imported_at is not null and random() < 0.2""");
+			statement.execute("analyze import_job_replica");
+		}
 	}
 
 	@AfterAll
@@ -157,14 +172,15 @@ class DueWorkPlanTests {
 	}
 
 	@Test
-	void expiringKeysCountReadsOnlyMaterialExpiringWithinTheWindow() throws SQLException {
-		JsonNode plan = explain("select count(*) " + ExpiringKeys.CURRENT_MATERIAL_EXPIRING, Timestamp.from(NOW),
-				Timestamp.from(NOW.plus(Duration.ofDays(7))), null, null);
-		List<JsonNode> scans = nodes(plan, node -> "import_job".equals(node.path("Relation Name").asString()));
+	void expiringKeysCountReadsOnlyMaterialExpiringWithinTheWindowOfJobsAndReplicas() throws SQLException {
+		JsonNode plan = explain("select count(*) " + ExpiringKeys.CURRENT_MATERIAL_EXPIRING,
+				ExpiringKeys.arguments(NOW, NOW.plus(Duration.ofDays(7)), null));
+		List<JsonNode> scans = nodes(plan, node -> node.path("Relation Name").asString().startsWith("import_job"));
 		assertThat(scans).isNotEmpty()
 			.allSatisfy(scan -> assertThat(scan.path("Node Type").asString()).isIn("Index Scan", "Index Only Scan",
 					"Bitmap Heap Scan"));
-		assertThat(indexNames(plan)).contains("import_job_state_material_due", "import_job_key_imported");
+		assertThat(indexNames(plan)).contains("import_job_state_material_due", "import_job_key_imported",
+				"import_job_replica_material_due");
 		assertNoTableScanOrSort(plan);
 	}
 

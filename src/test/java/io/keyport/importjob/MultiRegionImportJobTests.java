@@ -704,6 +704,52 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aReplicaWhoseRenewalFailedIsListedAsExpiringWithItsOwnArnAndValidToWhileThePrimaryIsRenewed() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Instant firstValidTo = this.clock.instant().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+		String jobId = createCustodyJob(key,
+				Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", firstValidTo.toString())));
+		assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString()).isEqualTo("IMPORTED");
+		// before the renewal, every member of the job is listed: three keys, one ValidTo
+		assertThat(expiringKeysOf(jobId)).extracting(k -> k.get("validTo").asString())
+			.containsOnly(firstValidTo.toString())
+			.hasSize(3);
+		JsonNode job;
+		try {
+			this.emulator.faultsIn(EUROPE_REGION).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+			this.lifecycle.runOnce();
+			job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		}
+		finally {
+			this.emulator.faultsIn(EUROPE_REGION).clear();
+		}
+		// the primary and the west replica were renewed past the window; the europe
+		// replica still expires at the first ValidTo, and is what the list shows
+		assertThat(Instant.parse(job.get("expiration").get("validTo").asString()))
+			.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		String europeArn = job.get("replicas").get(1).get("kmsKeyArn").asString();
+		assertThat(europeArn).contains(EUROPE_REGION);
+		List<JsonNode> expiring = expiringKeysOf(jobId);
+		assertThat(expiring).singleElement().satisfies(k -> {
+			assertThat(k.get("kmsKeyArn").asString()).isEqualTo(europeArn);
+			assertThat(k.get("validTo").asString()).isEqualTo(firstValidTo.toString());
+		});
+	}
+
+	/**
+	 * This job's entries in the expiring-keys list (other tests' jobs share the
+	 * database).
+	 */
+	private List<JsonNode> expiringKeysOf(String jobId) {
+		return this.api.get("/api/v1/expiring-keys?within=P7D")
+			.json()
+			.get("keys")
+			.valueStream()
+			.filter(k -> k.get("jobId").asString().equals(jobId))
+			.toList();
+	}
+
+	@Test
 	void aReplicaWhoseRenewalKeptFailingPastItsValidToIsRenewedWhenKmsTakesItAgainAndThePrimaryIsLeftAlone() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		Instant firstValidTo = this.clock.instant().plus(Duration.ofDays(2));

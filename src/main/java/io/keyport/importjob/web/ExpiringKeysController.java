@@ -83,8 +83,9 @@ class ExpiringKeysController {
 	}
 
 	/**
-	 * One material that expires: a key holding several (rotation) is listed once per
-	 * material, each with its own ValidTo and job.
+	 * One material that expires in one key: a key holding several (rotation) is listed
+	 * once per material, each with its own ValidTo and job; a multi-Region job's replicas
+	 * are listed each with its own ARN and ValidTo.
 	 *
 	 * @param remaining ISO-8601 duration until the material expires
 	 * @param keyMaterialId KMS's id of the expiring material (AWS, symmetric keys)
