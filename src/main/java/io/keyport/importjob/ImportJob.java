@@ -272,6 +272,14 @@ class ImportJob {
 	private Instant materialDeletedAt;
 
 	/**
+	 * When this job deleted its key's current material before its own import (a KMS that
+	 * imports only into keys without material, with the creator's consent), until that
+	 * import lands: a refused import leaves the key without material, and the job that
+	 * imported the earlier material is told who emptied it (V29).
+	 */
+	private Instant emptiedKeyAt;
+
+	/**
 	 * When the custody renewal is due: the earliest ValidTo of the members holding the
 	 * kept material (the job's key and its imported replicas, each renewed on its own
 	 * ValidTo), for the renewal claim's index (V20); {@code null} for any job the renewal
@@ -1108,6 +1116,7 @@ class ImportJob {
 		this.importedAt = now;
 		// the key holds the material again: a deletion by an earlier renewal is history
 		this.materialDeletedAt = null;
+		this.emptiedKeyAt = null;
 		// expiry is due work at ValidTo even when the next drift check would be later
 		this.nextCheckAt = this.materialValidTo != null && this.materialValidTo.isBefore(nextCheck)
 				? this.materialValidTo : nextCheck;
@@ -1235,6 +1244,15 @@ class ImportJob {
 	void recordNote(String cause, String errorCode, String actor, Instant now) {
 		this.events.add(new ImportJobEvent(this, this.state, this.state, cause, errorCode, actor, now));
 		this.updatedAt = now;
+	}
+
+	/**
+	 * This job deleted its key's current material before its own import, recorded in its
+	 * history; until the import lands, the key holds no material.
+	 */
+	void recordKeyEmptiedForImport(String cause, String actor, Instant now) {
+		recordNote(cause, null, actor, now);
+		this.emptiedKeyAt = now;
 	}
 
 	/** The parameters' validity passed before the material was imported. */

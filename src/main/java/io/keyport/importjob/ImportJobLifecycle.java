@@ -614,11 +614,21 @@ public class ImportJobLifecycle {
 					j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));
 		}
 		else if (key.state() == KeyState.PENDING_IMPORT) {
+			// Keyport itself empties a key for a job allowed to replace its material
+			// (Huawei imports only into keys without material): if that job's import was
+			// refused, say so, not "outside Keyport"
+			Optional<ImportJobId> emptiedBy = validToPassed ? Optional.empty()
+					: this.tx.execute(status -> this.store.keyEmptiedByOtherJob(job));
 			this.claims.update(claim, j -> j.expireMaterial(validToPassed
 					? "material expired at " + expiration.validTo() + " (KMS shows the key waiting for an import); "
 							+ "refresh the parameters and import the same material again"
-					: "material deleted outside Keyport (KMS shows the key waiting for an import); refresh the "
-							+ "parameters and import the same material again",
+					: emptiedBy.isPresent() ? "material deleted by Keyport before the import of job " + emptiedBy.get()
+							+ " (created with deleteCurrentMaterial), which KMS has not accepted "
+							+ "(KMS shows the key waiting for an import); the key holds no material until that job "
+							+ "imports, or this job's material is imported again (refresh the parameters and upload "
+							+ "the same material)"
+							: "material deleted outside Keyport (KMS shows the key waiting for an import); refresh "
+									+ "the parameters and import the same material again",
 					ACTOR, now));
 		}
 		else if (validToPassed || !lostReplicaMaterial(claim, job, now)) {

@@ -121,6 +121,30 @@ class ImportJobStore {
 	}
 
 	/**
+	 * The job that deleted the key's material before its own import, after this job's
+	 * material was imported, and has not imported since (its import was refused or is
+	 * still to come), if any.
+	 */
+	Optional<ImportJobId> keyEmptiedByOtherJob(ImportJob job) {
+		try {
+			return this.entityManager
+				.createQuery("select o.id from ImportJob o where o.kmsKeyArn = :key and o.id <> :id "
+						+ "and o.emptiedKeyAt >= :since order by o.emptiedKeyAt desc", UUID.class)
+				.setParameter("key", job.kmsKeyArn())
+				.setParameter("id", job.id().value())
+				.setParameter("since", job.importedAt())
+				.setMaxResults(1)
+				.getResultList()
+				.stream()
+				.findFirst()
+				.map(ImportJobId::new);
+		}
+		catch (RuntimeException ex) {
+			throw translated(ex);
+		}
+	}
+
+	/**
 	 * As a repository would: a version conflict becomes Spring's
 	 * OptimisticLockingFailureException, a lost connection a DataAccessException, which
 	 * callers and the error handler know.

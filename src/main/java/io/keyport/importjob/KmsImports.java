@@ -99,8 +99,10 @@ class KmsImports {
 		KmsProvider kms = this.targets.get(target).kms();
 		ImportResult result;
 		String note = null;
+		boolean emptied = false;
 		try {
 			long held = deleteMaterialBeforeReimport(kms, id, claimedVersion, request, actor);
+			emptied = held != claimedVersion;
 			if (held != claimedVersion && !this.claims.extendLease(id.value(), held)) {
 				// two calls so far (describe, delete): never a third under a lapsed
 				// lease,
@@ -115,7 +117,7 @@ class KmsImports {
 			Optional<ImportResult> earlier = refusedAsAlreadyHeld(ex)
 					? ownNewMaterial(kms, request.keyId(), request.keyMaterialDescription()) : Optional.empty();
 			if (earlier.isEmpty()) {
-				throw refused(id, claimedVersion, target, ex, actor);
+				throw refused(id, claimedVersion, target, ex, actor, emptied);
 			}
 			result = earlier.get();
 			note = "KMS refused the new material as already held (" + ex.errorCode().code() + ") and lists it as "
@@ -173,10 +175,16 @@ class KmsImports {
 		}
 	}
 
-	/** Records KMS's refusal on the job and returns what the caller is told. */
+	/**
+	 * Records KMS's refusal on the job and returns what the caller is told.
+	 * @param emptied whether the job deleted the key's material before this import: the
+	 * key then holds none, which the job and the caller are told
+	 */
 	private ImportJobException refused(ImportJobId id, long claimedVersion, String target, KmsException ex,
-			String actor) {
-		ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor);
+			String actor, boolean emptied) {
+		ImportJobView failed = recordImportFailure(id, claimedVersion, ex, actor,
+				emptied ? "; the key's earlier material was deleted before this import, so the key holds no material "
+						+ "until an import succeeds" : "");
 		this.metrics.importFailed(target, ex.errorCode(), failed.state());
 		// KMS's own words are for operators (here and in the job's history), not for
 		// the caller's end user
@@ -185,8 +193,11 @@ class KmsImports {
 		boolean exhausted = failed.state() == ImportJobState.FAILED && ex.isTransient();
 		return new ImportJobException(exhausted ? ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED : ex.errorCode().code(),
 				ex.errorCode().importKind(), id, failed.state(),
-				exhausted ? "KMS failed on every import attempt, so the job failed. Start a new job."
-						: ex.errorCode().detail() + " " + nextStep(failed.state()));
+				(exhausted ? "KMS failed on every import attempt, so the job failed. Start a new job."
+						: ex.errorCode().detail() + " " + nextStep(failed.state()))
+						+ (emptied ? " Keyport deleted the key's current material before this import, as the job "
+								+ "allows (deleteCurrentMaterial), so the key holds no material now: workloads using "
+								+ "it fail until an import succeeds." : ""));
 	}
 
 	/**
@@ -337,17 +348,21 @@ class KmsImports {
 		log.info("Import job {}: deleted the key's current material before re-importing", id);
 		return this.tx.execute(status -> {
 			ImportJob job = this.store.loadAtVersion(id, version);
-			job.recordNote("key material deleted before the re-import: the KMS imports only into keys pending import ("
-					+ key.state() + " before)"
-					+ (consent == Consent.OWN_LOST_IMPORT ? "; an earlier import of this job's material got no answer "
-							+ "and may have put it there, and no other job imported into the key since, so it is "
-							+ "imported again with the same token" : ""),
-					null, actor, this.clock.instant());
+			job.recordKeyEmptiedForImport(
+					"key material deleted before the re-import: the KMS imports only into keys pending import ("
+							+ key.state() + " before)"
+							+ (consent == Consent.OWN_LOST_IMPORT
+									? "; an earlier import of this job's material got no answer "
+											+ "and may have put it there, and no other job imported into the key "
+											+ "since, so it is imported again with the same token"
+									: ""),
+					actor, this.clock.instant());
 			return this.store.save(job).version();
 		});
 	}
 
-	private ImportJobView recordImportFailure(ImportJobId id, long version, KmsException ex, String actor) {
+	private ImportJobView recordImportFailure(ImportJobId id, long version, KmsException ex, String actor,
+			String consequence) {
 		log.warn("Import job {}: ImportKeyMaterial failed with {}: {}", id, ex.errorCode().code(), ex.getMessage());
 		return this.tx.execute(status -> {
 			ImportJob job = this.store.loadAtVersion(id, version);
@@ -355,7 +370,7 @@ class KmsImports {
 			// a DescribeKey or a deletion ahead of the import failing leaves the import
 			// itself unsent
 			job.importFailed(ex.errorCode(), ex.maybeSent() && IMPORT_KEY_MATERIAL.equals(ex.operation()),
-					ex.getMessage(), this.properties.retryDelay(attempt, ThreadLocalRandom.current()),
+					ex.getMessage() + consequence, this.properties.retryDelay(attempt, ThreadLocalRandom.current()),
 					this.properties.maxImportAttempts(), actor, this.clock.instant());
 			return this.store.save(job).toView();
 		});

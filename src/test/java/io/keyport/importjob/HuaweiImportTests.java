@@ -351,6 +351,63 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	}
 
 	@Test
+	void aConsentedReplacementKmsRefusesSaysTheKeyIsLeftEmptyAndTheEarlierJobNamesThatJobNotOutsideKeyport() {
+		String keyId = createKey("AES_256");
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		byte[] other = new byte[32];
+		RANDOM.nextBytes(other);
+		String first = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		assertThat(api()
+			.postJson("/api/v1/import-jobs/" + first + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
+			.status()).isEqualTo(200);
+		String second = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of("deleteCurrentMaterial", true))
+			.get("id")
+			.asString();
+
+		// Huawei takes back only the key's original material (KMS.2606), and only after
+		// the deletion can it say so
+		Response refused = api().postJson("/api/v1/import-jobs/" + second + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(other))));
+
+		assertThat(refused.status()).as(refused.toString()).isBetween(400, 499);
+		assertThat(refused.json().get("code").asString()).isEqualTo("kms-incorrect-key-material");
+		assertThat(refused.json().get("detail").asString())
+			.contains("deleted the key's current material before this import")
+			.contains("holds no material now");
+		assertThat(keyState(keyId)).isEqualTo("PENDING_IMPORT");
+		JsonNode secondJob = api().get("/api/v1/import-jobs/" + second).json();
+		assertThat(secondJob.get("lastError").get("message").asString())
+			.contains("the key holds no material until an import succeeds");
+
+		// the first job's next check finds the key empty and names the job
+		// that emptied it
+		this.clock.advance(Duration.ofHours(1).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+		JsonNode firstJob = api().get("/api/v1/import-jobs/" + first).json();
+		assertThat(firstJob.get("state").asString()).isEqualTo("MATERIAL_EXPIRED");
+		String cause = api().get("/api/v1/import-jobs/" + first + "/events")
+			.json()
+			.valueStream()
+			.map(e -> e.get("cause").asString())
+			.toList()
+			.getLast();
+		assertThat(cause).contains("deleted by Keyport before the import of job " + second)
+			.doesNotContain("outside Keyport");
+
+		// the key's original material, uploaded to the second job, restores the key
+		Response restored = api().postJson("/api/v1/import-jobs/" + second + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		assertThat(restored.status()).as(restored.toString()).isEqualTo(200);
+		assertThat(keyState(keyId)).isEqualTo("ENABLED");
+		assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
+		assertThat(this.jdbc.queryForObject("select emptied_key_at from import_job where id = ?::uuid",
+				java.sql.Timestamp.class, second))
+			.isNull();
+	}
+
+	@Test
 	void anUploadWithoutConsentToAKeyThatGotMaterialMeanwhileIsRefusedAndTheKeysMaterialIsNeverDeleted() {
 		String keyId = createKey("AES_256");
 		// both jobs are created while the key is pending import: neither needs consent
