@@ -625,8 +625,9 @@ public class ImportJobLifecycle {
 					: emptiedBy.isPresent() ? "material deleted by Keyport before the import of job " + emptiedBy.get()
 							+ " (created with deleteCurrentMaterial), which KMS has not accepted "
 							+ "(KMS shows the key waiting for an import); the key holds no material until that job "
-							+ "imports, or this job's material is imported again (refresh the parameters and upload "
-							+ "the same material)"
+							+ "imports, or this job's material is imported again (refresh the parameters and "
+							+ (j.custodyReference() != null ? "import the kept material again: custody-reimport)"
+									: "upload the same material)")
 							: "material deleted outside Keyport (KMS shows the key waiting for an import); refresh "
 									+ "the parameters and import the same material again",
 					ACTOR, now));
