@@ -70,6 +70,19 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 		return job.json();
 	}
 
+	/** A job on the key without options, with the material uploaded and imported. */
+	private String importedJob(String keyId, byte[] material) {
+		String jobId = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
+		Response imported = upload(jobId, material);
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		return jobId;
+	}
+
+	private Response upload(String jobId, byte[] material) {
+		return api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+	}
+
 	private String keyState(String keyId) {
 		return api().get("/api/v1/kms-keys/" + keyId + "?target=" + HUAWEI).json().get("keyState").asString();
 	}
@@ -322,11 +335,7 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 		String keyId = createKey("AES_256");
 		byte[] material = new byte[32];
 		RANDOM.nextBytes(material);
-		String first = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
-		assertThat(api()
-			.postJson("/api/v1/import-jobs/" + first + "/key-material",
-					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
-			.status()).isEqualTo(200);
+		String first = importedJob(keyId, material);
 		long downloads = this.huawei.callCount("get-parameters-for-import");
 		long jobs = this.jdbc.queryForObject("select count(*) from import_job", Long.class);
 		Map<String, Object> body = Map.of("kmsKeyId", keyId, "target", HUAWEI);
@@ -357,19 +366,14 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 		RANDOM.nextBytes(material);
 		byte[] other = new byte[32];
 		RANDOM.nextBytes(other);
-		String first = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id").asString();
-		assertThat(api()
-			.postJson("/api/v1/import-jobs/" + first + "/key-material",
-					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))))
-			.status()).isEqualTo(200);
+		String first = importedJob(keyId, material);
 		String second = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of("deleteCurrentMaterial", true))
 			.get("id")
 			.asString();
 
 		// Huawei takes back only the key's original material (KMS.2606), and only after
 		// the deletion can it say so
-		Response refused = api().postJson("/api/v1/import-jobs/" + second + "/key-material",
-				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(other))));
+		Response refused = upload(second, other);
 
 		assertThat(refused.status()).as(refused.toString()).isBetween(400, 499);
 		assertThat(refused.json().get("code").asString()).isEqualTo("kms-incorrect-key-material");
@@ -397,8 +401,7 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 			.doesNotContain("outside Keyport");
 
 		// the key's original material, uploaded to the second job, restores the key
-		Response restored = api().postJson("/api/v1/import-jobs/" + second + "/key-material",
-				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+		Response restored = upload(second, material);
 		assertThat(restored.status()).as(restored.toString()).isEqualTo(200);
 		assertThat(keyState(keyId)).isEqualTo("ENABLED");
 		assertThat(this.huawei.materialDigest(keyId)).isEqualTo(HuaweiKmsEmulator.materialDigest(material));
