@@ -677,10 +677,6 @@ class ImportJob {
 	}
 
 	/**
-	 * The targets of replicas waiting for material whose parameters lapsed: they need new
-	 * ones before an upload can be wrapped for them.
-	 */
-	/**
 	 * Holds the job while an upload downloads new parameters for replicas whose
 	 * parameters lapsed: a second upload meanwhile is job-busy instead of spending
 	 * downloads of its own. Released with the parameters recorded.
@@ -696,6 +692,10 @@ class ImportJob {
 		releaseLease();
 	}
 
+	/**
+	 * The targets of replicas waiting for material whose parameters lapsed: they need new
+	 * ones before an upload can be wrapped for them.
+	 */
 	List<String> replicasWithLapsedParameters(Instant now) {
 		return this.replicas.stream().filter(r -> r.waitsWithLapsedParameters(now)).map(r -> r.target()).toList();
 	}

@@ -558,6 +558,17 @@ public class ImportJobService {
 		EncryptedKeyMaterial wrapped = custodian.wrapForImport(handover.kept, wrappingKey,
 				new WrappingContext(job.kmsTarget(), job.keySpec(), job.wrappingAlgorithm(), wrappingKey, job)
 					.importSpec(this.targets));
+		// each replica whose parameters are still valid gets its copy wrapped now too, as
+		// an upload does: else the import would discard them and download new ones
+		Map<String, byte[]> replicaKeys = job.replicaWrappingKeys(now);
+		Map<String, EncryptedKeyMaterial> replicaWrapped = new LinkedHashMap<>();
+		for (Map.Entry<String, byte[]> replica : replicaKeys.entrySet()) {
+			WrappingPublicKey replicaKey = WrappingPublicKey.fromDer(replica.getValue());
+			replicaWrapped.put(replica.getKey(),
+					custodian.wrapForImport(handover.kept, replicaKey,
+							new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), replicaKey.spec(),
+									this.targets.get(replica.getKey()).kms().importRules())));
+		}
 		ImportJobView imported;
 		try {
 			imported = claimAndImport(id, caller, null, context -> {
@@ -565,6 +576,14 @@ public class ImportJobService {
 					// new parameters arrived in between: wrap again under them
 					throw new WrappingKeyChanged();
 				}
+				Instant claimed = this.clock.instant();
+				// a replica whose parameters changed or lapsed since is left to the
+				// replica turn, which downloads new ones
+				context.job().replicaWrappingKeys(claimed).forEach((target, der) -> {
+					if (replicaWrapped.containsKey(target) && Arrays.equals(der, replicaKeys.get(target))) {
+						context.job().markReplicaWrapped(target, replicaWrapped.get(target), caller.actor(), claimed);
+					}
+				});
 				handover.claim(context.job());
 				return new Wrapped(wrapped, null, cause);
 			});

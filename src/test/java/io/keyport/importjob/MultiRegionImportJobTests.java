@@ -640,6 +640,7 @@ class MultiRegionImportJobTests {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createCustodyJob(key, Map.of());
 		Map<String, Long> imports = counts("ImportKeyMaterial");
+		Map<String, Long> downloads = jobCalls(jobId, "GetParametersForImport");
 
 		Response generated = this.api.postJson("/api/v1/import-jobs/" + jobId + "/generated-key-material", "");
 
@@ -648,6 +649,9 @@ class MultiRegionImportJobTests {
 		assertThat(generated.json().get("replicas").valueStream().map(r -> r.get("state").asString()))
 			.containsExactly("IMPORTED", "IMPORTED");
 		assertThat(increase(imports, counts("ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		// the replicas' parameters from the job's creation are still valid: the custodian
+		// wraps under them, nothing is downloaded again
+		assertThat(increase(downloads, jobCalls(jobId, "GetParametersForImport"))).containsExactly(0L, 0L, 0L);
 		String materialId = client(this.emulator.region()).describeKey(r -> r.keyId(key.keyId()))
 			.keyMetadata()
 			.currentKeyMaterialId();
@@ -656,6 +660,32 @@ class MultiRegionImportJobTests {
 			assertThat(replica.keyStateAsString()).as(region).isEqualTo("Enabled");
 			assertThat(replica.currentKeyMaterialId()).as("the same material in %s", region).isEqualTo(materialId);
 		}
+	}
+
+	@Test
+	void custodyReimportAfterARefusedImportWrapsForTheReplicasUnderTheirStillValidParametersWithoutDownloadingAgain() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createCustodyJob(key, Map.of());
+		Response refused;
+		try {
+			this.emulator.faultsIn(this.emulator.region())
+				.failEvery("ImportKeyMaterial", 1, "InvalidCiphertextException", 400);
+			refused = uploadPlaintext(jobId, randomMaterial());
+		}
+		finally {
+			this.emulator.faultsIn(this.emulator.region()).clear();
+		}
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+		assertThat(refused.json().get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		Map<String, Long> downloads = jobCalls(jobId, "GetParametersForImport");
+		Map<String, Long> imports = jobCalls(jobId, "ImportKeyMaterial");
+
+		Response reimported = this.api.postJson("/api/v1/import-jobs/" + jobId + "/custody-reimport", "");
+
+		assertThat(reimported.status()).as(reimported.toString()).isEqualTo(200);
+		assertThat(reimported.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(increase(imports, jobCalls(jobId, "ImportKeyMaterial"))).containsExactly(1L, 1L, 1L);
+		assertThat(increase(downloads, jobCalls(jobId, "GetParametersForImport"))).containsExactly(0L, 0L, 0L);
 	}
 
 	@Test
