@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -76,6 +77,9 @@ public class CustodyRenewals {
 	private final Clock clock;
 
 	private final TransactionTemplate tx;
+
+	/** Tries at recording a renewal on a job that changed meanwhile. */
+	private static final int TAKEN_OVER_ATTEMPTS = 3;
 
 	private final Supersession supersession;
 
@@ -172,7 +176,7 @@ public class CustodyRenewals {
 			count(job.kmsTarget(), "failed");
 			log.warn("Import job {}: renewal from custody {} failed ({}): {}", job.id(), reference.custodian(), code,
 					ex.getMessage());
-			this.claims.update(claim, j -> {
+			boolean recorded = this.claims.update(claim, j -> {
 				// members renewed before the failure keep their new ValidTo;
 				// the retry renews only the others
 				record(j, renewed, reference, validTo, now);
@@ -181,16 +185,56 @@ public class CustodyRenewals {
 								+ "ValidTo of the key's members is " + j.earliestMemberValidTo() + ")",
 						now.plus(this.claims.backoff(claim)));
 			});
+			if (!recorded) {
+				recordTakenOver(claim, renewed, reference, validTo, now);
+			}
 			return;
 		}
 		count(job.kmsTarget(), "renewed");
 		log.info("Import job {}: material re-imported from custody {}, valid until {}", job.id(), reference.custodian(),
 				validTo);
 		Instant done = this.clock.instant();
-		this.claims.update(claim, j -> {
+		boolean recorded = this.claims.update(claim, j -> {
 			record(j, renewed, reference, validTo, done);
 			j.finishCustodyRenewal(done.plus(this.lifecycle.driftCheckInterval()));
 		});
+		if (!recorded) {
+			recordTakenOver(claim, renewed, reference, validTo, done);
+		}
+	}
+
+	/**
+	 * What KMS accepted in a turn whose job changed meanwhile (the lease lapsed during a
+	 * slow call and another instance claimed the job): recorded on the job as it is now,
+	 * as an accepted import always is, else the new holder would renew the same members
+	 * again (on Huawei, emptying the key once more). Only the renewals: the lease and the
+	 * work due are the new holder's, whose turn then stops at its next lease extension.
+	 */
+	private void recordTakenOver(JobClaim claim, Renewed renewed, CustodyReference reference, Instant validTo,
+			Instant now) {
+		if (renewed.own == null && renewed.replicas.isEmpty()) {
+			return;
+		}
+		for (int attempt = 1; attempt <= TAKEN_OVER_ATTEMPTS; attempt++) {
+			try {
+				this.tx.executeWithoutResult(status -> {
+					ImportJob job = this.store.load(new ImportJobId(claim.id()));
+					if (job.state() != ImportJobState.IMPORTED || !reference.equals(job.custodyReference())) {
+						log.warn("Import job {}: KMS accepted a renewal from custody after the job became {}; "
+								+ "not recorded", claim.id(), job.state());
+						return;
+					}
+					record(job, renewed, reference, validTo, now);
+					this.store.save(job);
+				});
+				log.info("Import job {}: renewal recorded after the job was taken over", claim.id());
+				return;
+			}
+			catch (OptimisticLockingFailureException ex) {
+				log.info("Import job {}: changed while its accepted renewal was recorded; attempt {} of {}", claim.id(),
+						attempt, TAKEN_OVER_ATTEMPTS);
+			}
+		}
 	}
 
 	/** The job's own key renewed: new parameters, the custodian's wrap, the import. */

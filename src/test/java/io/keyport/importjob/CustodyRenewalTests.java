@@ -3,6 +3,7 @@ package io.keyport.importjob;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,6 +11,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -142,6 +145,44 @@ class CustodyRenewalTests extends IntegrationTest {
 			.toList();
 		assertThat(renewalEntries).hasSize(expectedRenewals);
 		assertThat(renewalEntries.getLast()).endsWith(expectedValidTo.toString());
+	}
+
+	@Test
+	void aRenewalKmsAcceptedAfterAnotherInstanceTookTheJobOverIsRecordedAndNotMadeAgain() throws Exception {
+		String keyId = createKey();
+		String jobId = importInCustody(keyId, this.clock.instant().plus(Duration.ofMinutes(10)), random()).get("id")
+			.asString();
+		String account = this.emulator.accountId();
+		long imports = this.emulator.callCount(account, "ImportKeyMaterial");
+		this.emulator.faults().latency("ImportKeyMaterial", Duration.ofMillis(1500));
+		try {
+			CompletableFuture<Integer> renewal = CompletableFuture.supplyAsync(this.renewals::renewDueMaterial);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+			while (this.emulator.callCount(account, "ImportKeyMaterial") == imports && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			// while KMS imports, the lease lapses and another instance claims the job
+			this.clock.advance(Duration.ofMinutes(3));
+			this.jdbc.update(
+					"update import_job set lease_owner = 'another-instance', lease_until = ?, version = version + 1 "
+							+ "where id = ?::uuid",
+					Timestamp.from(this.clock.instant().plus(Duration.ofMinutes(2))), jobId);
+			assertThat(renewal.get(30, TimeUnit.SECONDS)).isPositive();
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+
+		JsonNode renewed = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(renewed.get("custodyRenewals").asInt()).isOne();
+		Instant validTo = Instant.parse(renewed.get("expiration").get("validTo").asString());
+		assertThat(validTo).isAfter(this.clock.instant().plus(EXTEND_BY).minus(Duration.ofMinutes(5)));
+		assertThat(this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().validTo())
+			.isEqualTo(validTo.truncatedTo(ChronoUnit.SECONDS));
+		// not due again: the other instance's turn has nothing left to renew
+		assertThat(this.jdbc
+			.queryForObject("select renewal_due_at from import_job where id = ?::uuid", Timestamp.class, jobId)
+			.toInstant()).isEqualTo(validTo);
 	}
 
 	@Test
