@@ -126,7 +126,7 @@ public class CustodyRenewals {
 		Instant now = this.clock.instant();
 		List<List<JobClaim>> claimed = new ArrayList<>();
 		for (String target : this.targets.names()) {
-			int allowance = this.budget.allowance(target, this.lifecycle.batchSize());
+			int allowance = this.budget.claimable(target, this.lifecycle.batchSize());
 			if (allowance > 0) {
 				claimed.add(this.claims.claim(renewalDue(now, this.renewal), now, List.of(target), allowance));
 			}
@@ -239,10 +239,9 @@ public class CustodyRenewals {
 
 	/** The job's own key renewed: new parameters, the custodian's wrap, the import. */
 	private KmsImports.Reimported renewOwn(JobClaim claim, ImportJob job, CustodyReference reference, Instant validTo) {
-		this.budget.recordDownload(job.kmsTarget());
-		ImportParameters parameters = this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(),
-				job.wrappingAlgorithm(), job.wrappingKeySpec(), job.id(),
-				ImportJobMetrics.DownloadCause.CUSTODY_RENEWAL);
+		ImportParameters parameters = this.budget.download(job.kmsTarget(),
+				() -> this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(), job.wrappingAlgorithm(),
+						job.wrappingKeySpec(), job.id(), ImportJobMetrics.DownloadCause.CUSTODY_RENEWAL));
 		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
 		ImportSpec spec = new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
 				this.targets.get(job.kmsTarget()).kms().importRules());
@@ -306,9 +305,9 @@ public class CustodyRenewals {
 			}
 			holdOn(claim);
 			String target = replica.target();
-			this.budget.recordDownload(target);
-			ImportParameters parameters = this.kmsImports.download(target, replica.kmsKeyArn(), job.wrappingAlgorithm(),
-					job.wrappingKeySpec(), job.id(), ImportJobMetrics.DownloadCause.CUSTODY_RENEWAL);
+			ImportParameters parameters = this.budget.download(target,
+					() -> this.kmsImports.download(target, replica.kmsKeyArn(), job.wrappingAlgorithm(),
+							job.wrappingKeySpec(), job.id(), ImportJobMetrics.DownloadCause.CUSTODY_RENEWAL));
 			WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
 			ImportSpec spec = new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
 					this.targets.get(target).kms().importRules());

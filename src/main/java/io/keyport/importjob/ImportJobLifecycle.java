@@ -257,9 +257,10 @@ public class ImportJobLifecycle {
 		this.activity.expireOldActivity(now);
 		List<List<JobClaim>> claimed = new ArrayList<>();
 		for (String target : this.targets.names()) {
-			int allowance = this.budget.allowance(target, this.properties.batchSize());
+			int allowance = this.budget.claimable(target, this.properties.batchSize());
 			if (allowance == 0) {
-				log.debug("Target {}: the day's GetParametersForImport budget is used up; refreshes wait", target);
+				log.debug("Target {}: the day's GetParametersForImport budget is used up, or the pace has no "
+						+ "permit now; refreshes wait", target);
 				continue;
 			}
 			claimed.add(this.claims.claim(refreshDue(now, this.properties.refreshMargin()), now, List.of(target),
@@ -347,13 +348,13 @@ public class ImportJobLifecycle {
 		}
 		ImportParameters parameters;
 		try {
-			this.budget.recordDownload(job.kmsTarget());
-			parameters = this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(), job.wrappingAlgorithm(),
-					job.wrappingKeySpec(), job.id(), switch (job.state()) {
-						case PARAMETERS_EXPIRED -> ImportJobMetrics.DownloadCause.AFTER_EXPIRY;
-						case MATERIAL_WRAPPED -> ImportJobMetrics.DownloadCause.TOKEN_EXPIRED;
-						default -> ImportJobMetrics.DownloadCause.REFRESH_BEFORE_EXPIRY;
-					});
+			ImportJobMetrics.DownloadCause cause = switch (job.state()) {
+				case PARAMETERS_EXPIRED -> ImportJobMetrics.DownloadCause.AFTER_EXPIRY;
+				case MATERIAL_WRAPPED -> ImportJobMetrics.DownloadCause.TOKEN_EXPIRED;
+				default -> ImportJobMetrics.DownloadCause.REFRESH_BEFORE_EXPIRY;
+			};
+			parameters = this.budget.download(job.kmsTarget(), () -> this.kmsImports.download(job.kmsTarget(),
+					job.kmsKeyArn(), job.wrappingAlgorithm(), job.wrappingKeySpec(), job.id(), cause));
 		}
 		catch (KmsException ex) {
 			if (ex.isTransient()) {

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Service;
 
 import io.keyport.kms.KmsRateLimitProperties;
 import io.keyport.kms.KmsTarget;
+import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsTargets;
 
 /**
@@ -118,6 +120,38 @@ public class RefreshBudget {
 	int allowance(String target, int max) {
 		double left = dailyLimit(target) - used(target);
 		return (int) Math.max(0, Math.min(max, left));
+	}
+
+	/**
+	 * One GetParametersForImport of the scheduler for the target, counted in the day's
+	 * budget once it may have reached KMS: a call Keyport's own pace refused before
+	 * sending it (or that found no connection) spends nothing of the account's quota.
+	 */
+	<T> T download(String target, Supplier<T> call) {
+		boolean sent = true;
+		try {
+			return call.get();
+		}
+		catch (KmsException ex) {
+			sent = ex.maybeSent();
+			throw ex;
+		}
+		finally {
+			if (sent) {
+				recordDownload(target);
+			}
+		}
+	}
+
+	/**
+	 * How many jobs a run may claim for downloads from the target now, at most
+	 * {@code max}: what is left of the day's budget, and no more than the target's pace
+	 * lets one run make in a row (a slow pace, such as one call per 40 s, would refuse
+	 * the rest, and their jobs would wait out a backoff for nothing).
+	 */
+	int claimable(String target, int max) {
+		long pace = this.targets.get(target).limiter().callsInARow(OPERATION);
+		return allowance(target, (int) Math.min(max, pace));
 	}
 
 	/** One GetParametersForImport of the scheduler for the target. */

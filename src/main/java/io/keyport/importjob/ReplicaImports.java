@@ -211,9 +211,9 @@ class ReplicaImports {
 			// counted in the day's budget, but not held back by it: the primary already
 			// holds the material, so finishing its replicas comes before any idle job's
 			// EAGER refresh (the target's pacing still holds the KMS rate)
-			this.budget.recordDownload(target);
-			ImportParameters parameters = this.kmsImports.download(target, replica.kmsKeyArn(), job.wrappingAlgorithm(),
-					job.wrappingKeySpec(), id, ImportJobMetrics.DownloadCause.REPLICA);
+			ImportParameters parameters = this.budget.download(target,
+					() -> this.kmsImports.download(target, replica.kmsKeyArn(), job.wrappingAlgorithm(),
+							job.wrappingKeySpec(), id, ImportJobMetrics.DownloadCause.REPLICA));
 			EncryptedKeyMaterial rewrapped = null;
 			CustodyReference reference = job.custodyReference();
 			if (reference != null) {

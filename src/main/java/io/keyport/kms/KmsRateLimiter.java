@@ -28,6 +28,12 @@ public final class KmsRateLimiter {
 	private final ThreadLocal<Boolean> callPermit = new ThreadLocal<>();
 
 	/**
+	 * Set while this thread runs a provider call: a request refused after its first one
+	 * ends a call KMS may have carried out in part.
+	 */
+	private final ThreadLocal<Boolean> inCall = new ThreadLocal<>();
+
+	/**
 	 * One bucket for every operation together (a provider whose quota is per user, not
 	 * per operation: Huawei's 20 requests/s).
 	 */
@@ -81,8 +87,11 @@ public final class KmsRateLimiter {
 		TokenBucket bucket = bucket(operation, rate);
 		long waitNanos = bucket.reserve(this.maxWait.toNanos());
 		if (waitNanos < 0) {
-			throw new KmsException(KmsErrorCode.THROTTLED, operation,
-					"Keyport's own pace for " + operation + " (" + rate + "/s) is exhausted; try again later", null);
+			String message = "Keyport's own pace for " + operation + " (" + rate + "/s) is exhausted; try again later";
+			// refused before sending: nothing reached KMS (not an unknown outcome, no
+			// quota spent), unless an earlier request of the same call did
+			throw (this.inCall.get() != null) ? new KmsException(KmsErrorCode.THROTTLED, operation, message, null)
+					: KmsException.notSent(KmsErrorCode.THROTTLED, operation, message, null);
 		}
 		if (waitNanos > 0) {
 			LockSupport.parkNanos(waitNanos);
@@ -97,10 +106,12 @@ public final class KmsRateLimiter {
 	void acquireCall(String operation) {
 		acquire(operation);
 		this.callPermit.set(Boolean.TRUE);
+		this.inCall.set(Boolean.TRUE);
 	}
 
 	void endCall() {
 		this.callPermit.remove();
+		this.inCall.remove();
 	}
 
 	/**
@@ -117,6 +128,20 @@ public final class KmsRateLimiter {
 			return;
 		}
 		acquire(operation);
+	}
+
+	/**
+	 * How many calls of the operation one caller can make in a row from now without
+	 * Keyport's own pace refusing one: unlimited when each permit comes within the
+	 * maximum wait of the one before (each call waits its turn), else what the bucket
+	 * holds now plus what comes within one maximum wait.
+	 */
+	public long callsInARow(String operation) {
+		double rate = rate(operation);
+		if (rate <= 0 || 1 / rate <= this.maxWait.toNanos() / 1e9) {
+			return Long.MAX_VALUE;
+		}
+		return bucket(operation, rate).permitsWithin(this.maxWait.toNanos());
 	}
 
 	/** The longest a caller waits for a permit before it is refused. */

@@ -42,6 +42,15 @@ public final class TokenBucket {
 		return wait;
 	}
 
+	/**
+	 * How many reservations made now, one after another, would each be granted within the
+	 * maximum wait.
+	 */
+	public synchronized long permitsWithin(long maxWaitNanos) {
+		refill();
+		return (long) Math.max(0, Math.floor(this.tokens + maxWaitNanos * this.ratePerNano));
+	}
+
 	/** Nanoseconds until a permit would be available (0 if one is). */
 	public synchronized long nanosUntilAvailable() {
 		refill();

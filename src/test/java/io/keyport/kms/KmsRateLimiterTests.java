@@ -22,6 +22,8 @@ class KmsRateLimiterTests {
 				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED);
 				assertThat(ex.isTransient()).isTrue();
 				assertThat(ex.operation()).isEqualTo("GetParametersForImport");
+				// refused before anything was sent: KMS cannot have carried it out
+				assertThat(ex.maybeSent()).isFalse();
 			});
 	}
 
@@ -32,9 +34,11 @@ class KmsRateLimiterTests {
 		limiter.acquireCall("GetPublicKey");
 		// the call's first request: paid
 		assertThatNoException().isThrownBy(() -> limiter.acquireRequest("GetPublicKey"));
-		// its second (a describe-key): a permit of its own, none left
+		// its second (a describe-key): a permit of its own, none left; the call's first
+		// request may have been carried out
 		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> limiter.acquireRequest("DescribeKey"))
-			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED));
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED))
+			.satisfies(ex -> assertThat(ex.maybeSent()).isTrue());
 		limiter.endCall();
 
 		KmsRateLimiter unused = KmsRateLimiter.total(0.2, Duration.ZERO);
@@ -42,6 +46,18 @@ class KmsRateLimiterTests {
 		unused.endCall();
 		// a call whose adapter never asked leaves nothing paid for the next request
 		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> unused.acquireRequest("DescribeKey"));
+	}
+
+	@Test
+	void callsInARowAreUnlimitedWhenEachPermitComesWithinTheWaitElseWhatTheBucketHoldsNow() {
+		// 0.25/s: a permit every 4 s, within a wait of 10 s
+		assertThat(new KmsRateLimiter(Map.of("GetParametersForImport", 0.25), 5, Duration.ofSeconds(10))
+			.callsInARow("GetParametersForImport")).isEqualTo(Long.MAX_VALUE);
+		// 0.025/s: a permit every 40 s; the bucket holds one, a wait of 10 s adds none
+		KmsRateLimiter slow = new KmsRateLimiter(Map.of("GetParametersForImport", 0.025), 5, Duration.ofSeconds(10));
+		assertThat(slow.callsInARow("GetParametersForImport")).isOne();
+		slow.acquire("GetParametersForImport");
+		assertThat(slow.callsInARow("GetParametersForImport")).isZero();
 	}
 
 	@Test
