@@ -1511,6 +1511,11 @@ class ImportJob {
 			throw new IllegalTransitionException(id(), this.state, ImportJobState.PARAMETERS_FETCHED,
 					"download parameters on demand for");
 		}
+		if (validToPassedAt(now)) {
+			// KMS would refuse any import with this ValidTo: the scarce download would be
+			// spent for nothing (as the scheduler and a refresh on request know)
+			throw validToPassed(now);
+		}
 		requireNotBusy(now, "download parameters for");
 		lease(lease);
 	}

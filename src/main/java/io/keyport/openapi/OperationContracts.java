@@ -158,21 +158,22 @@ final class OperationContracts {
 						+ "(application/x-pem-file) by the Accept header. For an ON_DEMAND job whose parameters "
 						+ "lapsed, new ones are downloaded from KMS first (one download however many clients ask at "
 						+ "once), waiting a bounded time for the KMS quota: beyond it 429 kms-quota-exceeded, 409 "
-						+ "job-busy or 503 kms-throttled with Retry-After.",
+						+ "job-busy or 503 kms-throttled with Retry-After; none are downloaded once the material's "
+						+ "validTo has passed (409 valid-to-passed: refresh with a new one).",
 				List.of("keyport:import"), 200, "The wrapping public key",
 				codes(JOB, KMS,
-						List.of("no-import-parameters", "parameters-expired", "job-busy", "illegal-state-transition",
-								"kms-quota-exceeded", "concurrent-modification", "kms-key-not-found",
-								"kms-invalid-key-state", "wrapping-key-spec-mismatch")));
+						List.of("no-import-parameters", "parameters-expired", "valid-to-passed", "job-busy",
+								"illegal-state-transition", "kms-quota-exceeded", "concurrent-modification",
+								"kms-key-not-found", "kms-invalid-key-state", "wrapping-key-spec-mismatch")));
 		add("importParametersZip", IMPORT_JOBS, "Download wrapping key and import token as a ZIP",
 				"The files the AWS console's import offers: wrappingKey_..., importToken_... and a README, for "
 						+ "wrapping the material with OpenSSL or an HSM outside Keyport. An ON_DEMAND job whose "
 						+ "parameters lapsed gets new ones first, as for the wrapping key.",
 				List.of("keyport:import"), 200, "The ZIP file",
 				codes(JOB, KMS,
-						List.of("no-import-parameters", "parameters-expired", "job-busy", "illegal-state-transition",
-								"kms-quota-exceeded", "concurrent-modification", "kms-key-not-found",
-								"kms-invalid-key-state", "wrapping-key-spec-mismatch")));
+						List.of("no-import-parameters", "parameters-expired", "valid-to-passed", "job-busy",
+								"illegal-state-transition", "kms-quota-exceeded", "concurrent-modification",
+								"kms-key-not-found", "kms-invalid-key-state", "wrapping-key-spec-mismatch")));
 		add("uploadEncryptedRaw", IMPORT_JOBS, "Upload wrapped key material and import it",
 				"The key material wrapped outside Keyport with the job's wrapping key and algorithm, as raw bytes "
 						+ "(application/octet-stream) or as JSON {encryptedKeyMaterial: base64}. Keyport imports it "

@@ -137,6 +137,34 @@ class RefreshPolicyTests {
 	}
 
 	@Test
+	void onDemandJobWhoseValidToPassedIsToldSoWithoutADownloadWhenItsWrappingKeyOrAnUploadIsAskedFor() {
+		Instant validTo = this.clock.instant()
+			.plus(Duration.ofHours(2))
+			.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		String jobId = createJob(createKey(), Map.of("refreshPolicy", "ON_DEMAND", "expiration",
+				Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", validTo.toString())))
+			.get("id")
+			.asString();
+		// the parameters lapse, and the material's ValidTo has passed
+		this.clock.advance(Duration.ofHours(25));
+		this.lifecycle.runOnce();
+		long downloads = this.emulator.callCount("GetParametersForImport");
+
+		Response key = this.api.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream");
+		Response upload = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", java.util.Base64.getEncoder().encodeToString(new byte[32]))));
+
+		for (Response refused : List.of(key, upload)) {
+			assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+			assertThat(refused.json().get("code").asString()).isEqualTo("valid-to-passed");
+		}
+		// new parameters would only be refused with the old ValidTo: none downloaded
+		assertThat(this.emulator.callCount("GetParametersForImport") - downloads).isZero();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("parameters").get("downloads").asInt())
+			.isEqualTo(1);
+	}
+
+	@Test
 	void onDemandJobWhoseParametersLapsedGetsNewOnesWhenTwoClientsAskAtOnceWithOneDownload() throws Exception {
 		var job = createJob(createKey(), Map.of("refreshPolicy", "ON_DEMAND"));
 		String jobId = job.get("id").asString();
@@ -353,8 +381,8 @@ class RefreshPolicyTests {
 		return key.json().get("keyId").asString();
 	}
 
-	private tools.jackson.databind.JsonNode createJob(String keyId, Map<String, String> fields) {
-		Map<String, String> body = new java.util.HashMap<>(fields);
+	private tools.jackson.databind.JsonNode createJob(String keyId, Map<String, ?> fields) {
+		Map<String, Object> body = new java.util.HashMap<>(fields);
 		body.put("kmsKeyId", keyId);
 		Response job = this.api.postJson("/api/v1/import-jobs", ApiClient.json(body));
 		assertThat(job.status()).as(job.toString()).isEqualTo(201);
