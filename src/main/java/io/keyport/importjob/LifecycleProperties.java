@@ -33,6 +33,10 @@ import org.springframework.validation.annotation.Validated;
  * @param leaseDuration how long one instance holds a job for one unit of work (an import,
  * a refresh); a lease left by a killed instance lapses after this and the work is taken
  * over (was {@code keyport.import-jobs.lease-duration})
+ * @param instances how many instances run the lifecycle (the chart sets its replica
+ * count): the GetParametersForImport budget and pace are each instance's, the refreshes
+ * planned are the whole table's, so the plan warns when they exceed instances × this
+ * instance's budget
  */
 @Validated
 @ConfigurationProperties("keyport.lifecycle")
@@ -40,7 +44,8 @@ public record LifecycleProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("10s") @NotNull Duration interval, @DefaultValue("50") @Min(1) @Max(1000) int batchSize,
 		@DefaultValue("1h") @NotNull Duration refreshMargin, @DefaultValue("30d") @NotNull Duration jobLifetime,
 		@DefaultValue("7d") @NotNull Duration expiryLeadTime, @DefaultValue("1h") @NotNull Duration driftCheckInterval,
-		String instanceId, @DefaultValue("2m") @NotNull Duration leaseDuration) {
+		String instanceId, @DefaultValue("2m") @NotNull Duration leaseDuration,
+		@DefaultValue("1") @Min(1) @Max(1000) int instances) {
 
 	public LifecycleProperties {
 		if (instanceId == null || instanceId.isBlank()) {

@@ -173,26 +173,33 @@ public class RefreshBudget {
 	private Plan take(Instant now) {
 		Map<String, Map<RefreshPolicy, Long>> waiting = new LinkedHashMap<>();
 		Map<String, Long> planned = new LinkedHashMap<>();
-		// a refresh falls due refresh-margin before the parameters lapse
+		// a refresh falls due refresh-margin before the parameters lapse; planned are the
+		// jobs the refresh claim takes within the day (a wrapped job whose token lapses
+		// too), not those put off beyond it (a passed ValidTo waits for its owner)
 		Timestamp horizon = Timestamp.from(now.plus(DAY).plus(this.lifecycle.refreshMargin()));
 		this.jdbc.query("""
-				select kms_target, refresh_policy, count(*),
+				select kms_target, refresh_policy,
+				       count(*) filter (where state <> 'MATERIAL_WRAPPED'),
 				       count(*) filter (where refresh_policy = 'EAGER'
-				           and (state = 'PARAMETERS_EXPIRED' or parameters_valid_to <= ?))
-				from import_job where state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')
-				group by kms_target, refresh_policy""", rs -> {
+				           and (state <> 'MATERIAL_WRAPPED' or parameters_valid_to <= ?) and %s <= ?)
+				from import_job where state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED', 'MATERIAL_WRAPPED')
+				group by kms_target, refresh_policy""".formatted(ImportJobLifecycle.EAGER_REFRESH_DUE_AT), rs -> {
 			String target = rs.getString(1);
-			waiting.computeIfAbsent(target, t -> new EnumMap<>(RefreshPolicy.class))
-				.put(RefreshPolicy.valueOf(rs.getString(2)), rs.getLong(3));
+			if (rs.getLong(3) > 0) {
+				waiting.computeIfAbsent(target, t -> new EnumMap<>(RefreshPolicy.class))
+					.put(RefreshPolicy.valueOf(rs.getString(2)), rs.getLong(3));
+			}
 			planned.merge(target, rs.getLong(4), Long::sum);
-		}, horizon);
+		}, horizon, horizon);
 		Map<String, TargetPlan> byTarget = new LinkedHashMap<>();
 		for (KmsTarget target : this.targets.all()) {
 			String name = target.name();
 			double limit = dailyLimit(name);
 			long usedSoFar = used(name);
-			byTarget.put(name, new TargetPlan(name, limit, usedSoFar, Math.max(0, limit - usedSoFar),
-					planned.getOrDefault(name, 0L), Map.copyOf(waiting.getOrDefault(name, Map.of()))));
+			byTarget.put(name,
+					new TargetPlan(name, limit, usedSoFar, Math.max(0, limit - usedSoFar),
+							planned.getOrDefault(name, 0L), Map.copyOf(waiting.getOrDefault(name, Map.of())),
+							this.lifecycle.instances()));
 		}
 		return new Plan(now, Map.copyOf(byTarget));
 	}
@@ -201,7 +208,7 @@ public class RefreshBudget {
 	public record Plan(Instant takenAt, Map<String, TargetPlan> targets) {
 
 		TargetPlan of(String target) {
-			return this.targets.getOrDefault(target, new TargetPlan(target, 0, 0, 0, 0, Map.of()));
+			return this.targets.getOrDefault(target, new TargetPlan(target, 0, 0, 0, 0, Map.of(), 1));
 		}
 
 	}
@@ -212,16 +219,28 @@ public class RefreshBudget {
 	 * @param dailyLimit the scheduler's budget for a day; {@code +Infinity} when unpaced
 	 * @param used the scheduler's downloads in the last 24 hours (this instance)
 	 * @param remaining what is left of the budget
-	 * @param plannedRefreshes EAGER jobs whose refresh falls due within the next 24 hours
-	 * (already lapsed ones included)
+	 * @param plannedRefreshes EAGER jobs the refresh claim takes within the next 24 hours
+	 * (already lapsed ones and wrapped jobs whose token lapses included)
 	 * @param waitingJobs jobs waiting for material, by refresh policy
+	 * @param instances how many instances run the lifecycle, each with this budget
 	 */
 	public record TargetPlan(String target, double dailyLimit, long used, double remaining, long plannedRefreshes,
-			Map<RefreshPolicy, Long> waitingJobs) {
+			Map<RefreshPolicy, Long> waitingJobs, int instances) {
 
-		/** Whether more refreshes are planned than the day's budget allows. */
+		/**
+		 * The day's budget of every instance together: each claims from the same jobs at
+		 * its own pace.
+		 */
+		public double fleetDailyLimit() {
+			return this.dailyLimit * this.instances;
+		}
+
+		/**
+		 * Whether more refreshes are planned (over the whole table) than the instances'
+		 * budgets allow together.
+		 */
 		public boolean overBudget() {
-			return this.plannedRefreshes > this.dailyLimit;
+			return this.plannedRefreshes > fleetDailyLimit();
 		}
 
 		public long waiting() {
@@ -234,7 +253,9 @@ public class RefreshBudget {
 					+ this.waitingJobs.getOrDefault(RefreshPolicy.ON_DEMAND, 0L) + " ON_DEMAND), "
 					+ this.plannedRefreshes + " refreshes planned in the next 24 h, "
 					+ (Double.isInfinite(this.dailyLimit) ? "quota not paced"
-							: (long) this.remaining + " of " + (long) this.dailyLimit + " left");
+							: (long) this.remaining + " of " + (long) this.dailyLimit + " left"
+									+ (this.instances > 1 ? " on this instance (" + this.instances + " instances: "
+											+ (long) fleetDailyLimit() + " a day)" : ""));
 		}
 
 	}

@@ -90,11 +90,15 @@ class KeyportHealthIndicator implements HealthIndicator {
 			detail.put("used", target.used());
 			detail.put("remaining", paced ? (Object) (long) target.remaining() : "unlimited");
 			detail.put("plannedRefreshes", target.plannedRefreshes());
+			detail.put("instances", target.instances());
 			detail.put("waitingJobs", new TreeMap<>(target.waitingJobs()));
 			if (target.overBudget()) {
+				long fleet = (long) target.fleetDailyLimit();
 				detail.put("warning", target.plannedRefreshes() + " refreshes planned in the next 24 h exceed the "
-						+ "day's budget of " + (long) target.dailyLimit() + " by "
-						+ (target.plannedRefreshes() - (long) target.dailyLimit()) + ": jobs with a due date and "
+						+ "day's budget of " + fleet
+						+ (target.instances() > 1
+								? " (" + target.instances() + " instances × " + (long) target.dailyLimit() + ")" : "")
+						+ " by " + (target.plannedRefreshes() - fleet) + ": jobs with a due date and "
 						+ "jobs with recent client activity are refreshed first, the parameters of others lapse until "
 						+ "a client asks; consider ON_DEMAND for idle jobs or a higher GetParametersForImport quota");
 			}

@@ -138,6 +138,8 @@ class HelmChartTests {
 		@Test
 		void deploymentSetsItsOwnReplicas() {
 			assertThat(manifests.deployment().get("spec")).extracting(s -> map(s).get("replicas")).isEqualTo(1);
+			// the budget plan counts that many pods' budgets
+			assertThat(manifests.configData()).containsEntry("KEYPORT_LIFECYCLE_INSTANCES", "1");
 		}
 
 		@Test
@@ -295,6 +297,8 @@ class HelmChartTests {
 			assertThat(map(hpa.get("scaleTargetRef"))).containsEntry("kind", "Deployment")
 				.containsEntry("name", manifests.deploymentName());
 			assertThat(map(manifests.deployment().get("spec"))).doesNotContainKey("replicas");
+			// the budget plan counts the pods the autoscaler always keeps
+			assertThat(manifests.configData()).containsEntry("KEYPORT_LIFECYCLE_INSTANCES", "3");
 		}
 
 		@Test

@@ -165,6 +165,44 @@ class RefreshPolicyTests {
 	}
 
 	@Test
+	void plannedRefreshesAreTheJobsTheRefreshClaimTakesWithinTheDayNotJobsPutOffForANewValidTo() {
+		// an EAGER job whose ValidTo passed with its parameters: put off until its
+		// owner refreshes it with a new one, no download planned
+		String passed = createJob(createKey(), Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+				this.clock.instant().plus(Duration.ofHours(2)).toString())))
+			.get("id")
+			.asString();
+		this.clock.advance(Duration.ofHours(25));
+		this.lifecycle.runOnce();
+		assertThat(this.api.get("/api/v1/import-jobs/" + passed).json().get("lastError").get("code").asString())
+			.isEqualTo("valid-to-passed");
+		createJob(createKey(), Map.of());
+		this.clock.advance(Duration.ofMinutes(1));
+		assertThat(gauge("keyport.kms.budget.planned.refreshes")).isEqualTo(1);
+
+		// a wrapped job whose import is retried: its token lapses within the day, and
+		// the refresh claim takes it then
+		String wrapped = createJob(createKey(), Map.of()).get("id").asString();
+		try {
+			this.emulator.faults().failEvery("ImportKeyMaterial", 1, io.keyport.emulator.KmsFaults.Fault.INTERNAL);
+			this.api.postJson("/api/v1/import-jobs/" + wrapped + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		assertThat(this.api.get("/api/v1/import-jobs/" + wrapped).json().get("state").asString())
+			.isEqualTo("MATERIAL_WRAPPED");
+		this.clock.advance(Duration.ofMinutes(1));
+		assertThat(gauge("keyport.kms.budget.planned.refreshes")).isEqualTo(2);
+		assertThat(this.meters.get("keyport.kms.budget.waiting.jobs")
+			.tag("target", TARGET)
+			.tag("policy", "eager")
+			.gauge()
+			.value()).as("waiting for material: the wrapped job is not").isEqualTo(2);
+	}
+
+	@Test
 	void onDemandJobWhoseParametersLapsedGetsNewOnesWhenTwoClientsAskAtOnceWithOneDownload() throws Exception {
 		var job = createJob(createKey(), Map.of("refreshPolicy", "ON_DEMAND"));
 		String jobId = job.get("id").asString();
