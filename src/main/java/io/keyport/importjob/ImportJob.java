@@ -1529,6 +1529,25 @@ class ImportJob {
 	}
 
 	/**
+	 * Whether a waiting job's current parameters last until it is abandoned: a refresh
+	 * would spend a download on parameters nobody can use.
+	 */
+	boolean parametersOutlastLifetime(Duration lifetime) {
+		return this.state == ImportJobState.PARAMETERS_FETCHED && this.parametersValidTo != null
+				&& !this.waitingSince.plus(lifetime).isAfter(this.parametersValidTo);
+	}
+
+	/**
+	 * No refresh before the job's lifetime ends; the scheduler comes back at
+	 * {@code dueAgain}, after it ended, to abandon the job unless material came
+	 * meanwhile.
+	 */
+	void awaitAbandonment(Instant dueAgain) {
+		this.workNotBefore = dueAgain;
+		releaseLease();
+	}
+
+	/**
 	 * Whether the job keeps in custody material KMS took (or may have taken, from an
 	 * import whose answer was lost): the key takes only that material back, so it is
 	 * never destroyed while the key may need it.

@@ -338,6 +338,18 @@ public class ImportJobLifecycle {
 			this.claims.update(claim, j -> abandon(j, now));
 			return;
 		}
+		if (job.parametersOutlastLifetime(this.properties.jobLifetime())) {
+			// the current parameters are valid until the job is abandoned: a download
+			// now would buy nothing
+			// (the claim takes a job refresh-margin ahead of its due time: it comes back
+			// just after the lifetime ends)
+			Instant dueAgain = job.waitingSince()
+				.plus(this.properties.jobLifetime())
+				.plus(this.properties.refreshMargin())
+				.plusSeconds(1);
+			this.claims.update(claim, j -> j.awaitAbandonment(dueAgain));
+			return;
+		}
 		if (job.validToPassedAt(now)) {
 			// KMS takes only a ValidTo in the future: new parameters would go
 			// unused until a client refreshes with a new one, so none are

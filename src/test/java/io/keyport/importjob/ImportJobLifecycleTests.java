@@ -1,5 +1,6 @@
 package io.keyport.importjob;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -128,6 +129,31 @@ class ImportJobLifecycleTests extends IntegrationTest {
 				Boolean.class, jobId))
 			.isTrue();
 		// no parameters were downloaded for an abandoned job
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+	}
+
+	@Test
+	void aJobWhoseParametersLastUntilItsLifetimeEndsGetsNoRefreshAndIsCancelledAsAbandonedOnceItEnded() {
+		String jobId = createJob(createKey("SYMMETRIC_DEFAULT"), null).get("id").asString();
+		Instant lapse = this.jdbc
+			.queryForObject("select parameters_valid_to from import_job where id = ?::uuid", Timestamp.class, jobId)
+			.toInstant();
+		// its lifetime (30 days) ends a second before its parameters lapse
+		this.jdbc.update("update import_job set waiting_since = ? where id = ?::uuid",
+				Timestamp.from(lapse.minus(Duration.ofDays(30)).minusSeconds(1)), jobId);
+		long downloads = this.emulator.callCount("GetParametersForImport");
+		// within the refresh margin (3 s in the tests) of the lapse
+		this.clock.set(lapse.minusSeconds(2));
+
+		this.lifecycle.refreshDueParameters();
+
+		assertThat(state(jobId)).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(this.emulator.callCount("GetParametersForImport")).as("no refresh for a job about to be abandoned")
+			.isEqualTo(downloads);
+		this.clock.advance(Duration.ofSeconds(5));
+		this.lifecycle.refreshDueParameters();
+		assertThat(state(jobId)).isEqualTo("CANCELLED");
+		assertThat(events(jobId).getLast().get("cause").asString()).contains("abandoned");
 		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
 	}
 
