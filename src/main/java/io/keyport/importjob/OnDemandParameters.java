@@ -15,6 +15,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.keyport.kms.ImportParameters;
+import io.keyport.kms.KmsTarget;
 import io.keyport.kms.KmsTargets;
 import io.keyport.security.Caller;
 import io.keyport.support.DescribedFailure.Kind;
@@ -115,9 +116,15 @@ class OnDemandParameters {
 		ImportJob job = this.tx.execute(status -> this.store.load(id));
 		ImportParameters parameters;
 		try {
-			this.quota.acquire(this.targets.get(job.kmsTarget()), caller, id, wait);
-			parameters = this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(), job.wrappingAlgorithm(),
-					job.wrappingKeySpec(), id, ImportJobMetrics.DownloadCause.ON_DEMAND);
+			long deadline = System.nanoTime() + wait.toNanos();
+			KmsTarget target = this.targets.get(job.kmsTarget());
+			this.quota.acquire(target, caller, id, wait);
+			// the pace's permit within what is left of the same bounded wait: the caller
+			// was promised an answer within it
+			parameters = target.limiter()
+				.waitingAtMost(Duration.ofNanos(deadline - System.nanoTime()),
+						() -> this.kmsImports.download(job.kmsTarget(), job.kmsKeyArn(), job.wrappingAlgorithm(),
+								job.wrappingKeySpec(), id, ImportJobMetrics.DownloadCause.ON_DEMAND));
 		}
 		catch (RuntimeException ex) {
 			// nothing downloaded: the next ask tries again

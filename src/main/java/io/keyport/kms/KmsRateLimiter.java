@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import io.keyport.support.TokenBucket;
 
@@ -32,6 +33,12 @@ public final class KmsRateLimiter {
 	 * ends a call KMS may have carried out in part.
 	 */
 	private final ThreadLocal<Boolean> inCall = new ThreadLocal<>();
+
+	/**
+	 * A shorter wait than {@link #maxWait} for this thread's calls: a request that
+	 * promised its caller an answer within a bounded time.
+	 */
+	private final ThreadLocal<Duration> waitLimit = new ThreadLocal<>();
 
 	/**
 	 * One bucket for every operation together (a provider whose quota is per user, not
@@ -85,7 +92,9 @@ public final class KmsRateLimiter {
 			return;
 		}
 		TokenBucket bucket = bucket(operation, rate);
-		long waitNanos = bucket.reserve(this.maxWait.toNanos());
+		Duration limit = this.waitLimit.get();
+		long waitNanos = bucket
+			.reserve((limit != null && limit.compareTo(this.maxWait) < 0) ? limit.toNanos() : this.maxWait.toNanos());
 		if (waitNanos < 0) {
 			String message = "Keyport's own pace for " + operation + " (" + rate + "/s) is exhausted; try again later";
 			// refused before sending: nothing reached KMS (not an unknown outcome, no
@@ -142,6 +151,26 @@ public final class KmsRateLimiter {
 			return Long.MAX_VALUE;
 		}
 		return bucket(operation, rate).permitsWithin(this.maxWait.toNanos());
+	}
+
+	/**
+	 * Runs KMS calls whose permits are waited for at most {@code wait} (never longer than
+	 * the maximum wait): beyond it they are refused as throttled, unsent.
+	 */
+	public <T> T waitingAtMost(Duration wait, Supplier<T> calls) {
+		Duration previous = this.waitLimit.get();
+		this.waitLimit.set(wait.isNegative() ? Duration.ZERO : wait);
+		try {
+			return calls.get();
+		}
+		finally {
+			if (previous != null) {
+				this.waitLimit.set(previous);
+			}
+			else {
+				this.waitLimit.remove();
+			}
+		}
 	}
 
 	/** The longest a caller waits for a permit before it is refused. */

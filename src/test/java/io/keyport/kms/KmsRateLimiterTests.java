@@ -61,6 +61,28 @@ class KmsRateLimiterTests {
 	}
 
 	@Test
+	void callsWithinABoundedWaitAreRefusedOnceTheirPermitIsFurtherAwayThanThatWait() {
+		// 0.2/s: one permit, the next one 5 s later, within the 10 s a caller waits
+		KmsRateLimiter limiter = new KmsRateLimiter(Map.of("GetParametersForImport", 0.2), 100, Duration.ofSeconds(10));
+		limiter.acquire("GetParametersForImport");
+		long start = System.nanoTime();
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> limiter.waitingAtMost(Duration.ofMillis(100), () -> {
+				limiter.acquire("GetParametersForImport");
+				return null;
+			}))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED))
+			.satisfies(ex -> assertThat(ex.maybeSent()).isFalse());
+		// refused at once, not after the permit's 5 s
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+		// other operations within the same bound go through: their permits are there
+		assertThat(limiter.waitingAtMost(Duration.ZERO, () -> {
+			limiter.acquire("ImportKeyMaterial");
+			return "sent";
+		})).isEqualTo("sent");
+	}
+
+	@Test
 	void operationsArePacedIndependently() {
 		KmsRateLimiter limiter = new KmsRateLimiter(Map.of("GetParametersForImport", 0.2), 5, Duration.ZERO);
 		limiter.acquire("GetParametersForImport");
