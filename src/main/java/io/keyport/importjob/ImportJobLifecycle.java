@@ -699,6 +699,13 @@ public class ImportJobLifecycle {
 			materials = kms(job).listKeyMaterials(job.kmsKeyArn());
 		}
 		catch (KmsException ex) {
+			if (ex.errorCode() == KmsErrorCode.KEY_NOT_FOUND) {
+				// the key was deleted: nothing is left to check or rotate (a job
+				// waiting to be rotated on request would otherwise back off for good)
+				this.claims.update(claim,
+						j -> j.fail(ex.errorCode().code(), "the KMS key no longer exists", ACTOR, now));
+				return;
+			}
 			this.claims.update(claim,
 					j -> j.deferWork(ex.errorCode().code(),
 							"check of the job's material with KMS failed: " + ex.getMessage(),

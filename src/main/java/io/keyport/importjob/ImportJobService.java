@@ -284,7 +284,7 @@ public class ImportJobService {
 					replica.target().kms().importRules());
 		}
 		if (command.rotation() != null) {
-			this.rotationAdmission.check(target, key, command.rotation(), now);
+			this.rotationAdmission.check(target, key, command.rotation(), command.expiration(), now);
 		}
 		return new Admission(target, key, policy, replicas);
 	}

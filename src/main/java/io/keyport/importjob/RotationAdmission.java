@@ -1,10 +1,12 @@
 package io.keyport.importjob;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.keyport.kms.ExpirationModel;
 import io.keyport.kms.KeyMaterialVersion;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KmsKey;
@@ -29,10 +31,20 @@ class RotationAdmission {
 		this.jdbc = jdbc;
 	}
 
-	void check(KmsTarget target, KmsKey key, Rotation rotation, Instant now) {
+	void check(KmsTarget target, KmsKey key, Rotation rotation, ExpirationPolicy expiration, Instant now) {
 		if (rotation.when() == Rotation.When.AT && !rotation.at().isAfter(now)) {
 			throw new ImportJobException(ImportJobException.INVALID_ROTATION, Kind.INVALID, null, null,
 					"Field 'rotation.at' must be in the future (it was " + Sentences.time(rotation.at()) + ").");
+		}
+		if (rotation.when() == Rotation.When.AT && expiration != null
+				&& expiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES
+				&& !rotation.at().isBefore(expiration.validTo())) {
+			// the material would expire before it became current: the rotation
+			// could only fail
+			throw new ImportJobException(ImportJobException.INVALID_ROTATION, Kind.INVALID, null, null,
+					"Field 'rotation.at' (" + Sentences.time(rotation.at()) + ") must be before the material's "
+							+ "'expiration.validTo' (" + Sentences.time(expiration.validTo()) + "): material that "
+							+ "expires first is never rotated to.");
 		}
 		if (!target.kms().supportsRotation()) {
 			throw unsupported("Target '" + target.name() + "' cannot rotate imported key material; only AWS KMS "
@@ -51,19 +63,25 @@ class RotationAdmission {
 					"Key " + key.arn() + " is PENDING_IMPORT: it has no current material to rotate from. Import its "
 							+ "material first (a job without importType), then rotate to new material.");
 		}
-		String pendingJob = this.jdbc
+		Map<String, Object> pendingJob = this.jdbc
 			.queryForList(
 					"""
-							select id from import_job where kms_key_arn = ? and import_type = 'NEW_KEY_MATERIAL'
+							select id, state from import_job where kms_key_arn = ? and import_type = 'NEW_KEY_MATERIAL'
 							  and state in ('PARAMETERS_FETCHED', 'MATERIAL_WRAPPED', 'PARAMETERS_EXPIRED', 'IMPORTED_PENDING_ROTATION')
 							order by created_at limit 1""",
-					String.class, key.arn())
+					key.arn())
 			.stream()
 			.findFirst()
 			.orElse(null);
 		if (pendingJob != null) {
-			throw pending("Rotation job " + pendingJob + " already brings key " + key.arn()
-					+ " new material; finish (rotate) or cancel it first.");
+			Object id = pendingJob.get("id");
+			// material KMS holds pending rotation cannot be cancelled away, only
+			// rotated to
+			throw pending("Rotation job " + id + " already brings key " + key.arn() + " new material; "
+					+ ("IMPORTED_PENDING_ROTATION".equals(pendingJob.get("state"))
+							? "KMS holds it pending rotation: rotate to it first (POST /api/v1/import-jobs/" + id
+									+ "/rotation)."
+							: "finish (rotate) or cancel it first."));
 		}
 		KeyMaterialVersion pending = target.kms()
 			.listKeyMaterials(key.arn())

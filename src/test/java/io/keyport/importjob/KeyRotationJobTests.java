@@ -180,6 +180,28 @@ class KeyRotationJobTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRotationJobWaitingToRotateOnRequestFailsOnceItsKeyIsDeletedInsteadOfRetryingForGood() throws Exception {
+		Instant start = this.clock.instant();
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		importMaterial(create(keyId, start.plus(Duration.ofDays(30)), null, null), random());
+		this.clock.advance(Duration.ofMinutes(1));
+		String pending = importMaterial(
+				create(keyId, start.plus(Duration.ofDays(20)), "NEW_KEY_MATERIAL", Map.of("when", "BY_API")), random())
+			.get("id")
+			.asString();
+		this.kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(7));
+		// past the deletion date KMS no longer knows the key
+		this.clock.advance(Duration.ofDays(8));
+
+		this.lifecycle.watchImportedJobs();
+
+		JsonNode gone = job(pending);
+		assertThat(gone.get("state").asString()).isEqualTo("FAILED");
+		assertThat(gone.get("lastError").get("code").asString()).isEqualTo("kms-key-not-found");
+		assertThat(events(pending).getLast()).contains("the KMS key no longer exists");
+	}
+
+	@Test
 	void aRotationJobWhoseMaterialBecameCurrentOutsideItsRequestIsRecordedRotatedByTheCheck() throws Exception {
 		Instant start = this.clock.instant();
 		String keyId = createKey("SYMMETRIC_DEFAULT");
@@ -329,9 +351,19 @@ class KeyRotationJobTests extends IntegrationTest {
 				body(keyId, validTo, "NEW_KEY_MATERIAL",
 						Map.of("when", "AT", "at", this.clock.instant().minusSeconds(60).toString())),
 				422, "invalid-rotation");
+		// rotated to only after the material expired: the rotation could only fail
+		assertRefusedAlike(body(keyId, validTo, "NEW_KEY_MATERIAL",
+				Map.of("when", "AT", "at", validTo.plusSeconds(60).toString())), 422, "invalid-rotation");
 		// one rotation job waiting for its material: a second is refused
-		create(keyId, validTo, "NEW_KEY_MATERIAL", Map.of("when", "BY_API"));
+		String waiting = create(keyId, validTo, "NEW_KEY_MATERIAL", Map.of("when", "BY_API"));
 		assertRefusedAlike(body(keyId, validTo, "NEW_KEY_MATERIAL", null), 409, "rotation-already-pending");
+		// once KMS holds its material pending rotation, it can only be rotated to
+		importMaterial(waiting, random());
+		Response refused = this.api.postJson("/api/v1/import-jobs", body(keyId, validTo, "NEW_KEY_MATERIAL", null));
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+		assertThat(refused.json().get("detail").asString())
+			.contains("rotate to it first (POST /api/v1/import-jobs/" + waiting + "/rotation)")
+			.doesNotContain("cancel");
 	}
 
 	@Test
