@@ -48,13 +48,15 @@ final class LocalFileCustodian extends SealingCustodian {
 			key = Files.readAllBytes(this.keyFile);
 		}
 		catch (IOException ex) {
+			// the file is named by its setting, not its path: tenants read this in their
+			// jobs' histories
 			throw new CustodyException(CustodyException.Reason.UNAVAILABLE, name(), "custodian " + name()
-					+ " cannot read its key file " + this.keyFile + ": " + ex.getClass().getSimpleName());
+					+ " cannot read its key file (its key-file setting): " + ex.getClass().getSimpleName());
 		}
 		if (key.length != 32) {
 			Arrays.fill(key, (byte) 0);
-			throw new CustodyException(CustodyException.Reason.REFUSED, name(), "custodian " + name() + ": key file "
-					+ this.keyFile + " must hold exactly 32 raw bytes, has " + key.length);
+			throw new CustodyException(CustodyException.Reason.REFUSED, name(), "custodian " + name()
+					+ ": its key file (its key-file setting) must hold exactly 32 raw bytes, has " + key.length);
 		}
 		return key;
 	}

@@ -40,6 +40,7 @@ import io.keyport.kms.ImportResult;
 import io.keyport.kms.ImportType;
 import io.keyport.kms.KmsErrorCode;
 import io.keyport.support.DescribedFailure;
+import io.keyport.support.InternalDetails;
 import io.keyport.support.Sentences;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.KeySpec;
@@ -1575,6 +1576,11 @@ class ImportJob {
 	 * Refuses a caller's change while a live lease says KMS work on this job is in
 	 * flight.
 	 */
+	/** Whether an instance holds the job for work now (its lease has not lapsed). */
+	boolean leasedAt(Instant now) {
+		return this.leaseUntil != null && this.leaseUntil.isAfter(now);
+	}
+
 	private void requireNotBusy(Instant now, String action) {
 		if (this.leaseUntil != null && this.leaseUntil.isAfter(now)) {
 			throw new ImportJobException(ImportJobException.JOB_BUSY, DescribedFailure.Kind.CONFLICT, id(), this.state,
@@ -1744,11 +1750,16 @@ class ImportJob {
 		clearWorkFailures();
 	}
 
+	/**
+	 * A last error as the job's tenant may read it: at most 1,000 characters, without
+	 * Keyport's own principals or endpoints.
+	 */
 	private static String truncate(String message) {
 		if (message == null) {
 			return null;
 		}
-		return message.length() <= 1000 ? message : message.substring(0, 1000);
+		String redacted = InternalDetails.redacted(message);
+		return redacted.length() <= 1000 ? redacted : redacted.substring(0, 1000);
 	}
 
 	ImportJobId id() {

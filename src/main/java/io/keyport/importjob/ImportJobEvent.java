@@ -14,6 +14,8 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
+import io.keyport.support.InternalDetails;
+
 /**
  * One transition in a job's history. Rows are append-only (the database refuses updates
  * and deletes).
@@ -59,7 +61,9 @@ class ImportJobEvent {
 		this.job = job;
 		this.fromState = fromState;
 		this.toState = toState;
-		this.cause = cause.length() <= 2000 ? cause : cause.substring(0, 2000);
+		// read by the job's tenant: without Keyport's own principals or endpoints
+		String redacted = InternalDetails.redacted(cause);
+		this.cause = redacted.length() <= 2000 ? redacted : redacted.substring(0, 2000);
 		this.errorCode = errorCode;
 		this.actor = actor;
 		this.occurredAt = occurredAt;

@@ -16,6 +16,7 @@ import jakarta.persistence.Table;
 
 import io.keyport.kms.ImportParameters;
 import io.keyport.kms.KmsErrorCode;
+import io.keyport.support.InternalDetails;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 
 /**
@@ -373,8 +374,10 @@ class ImportJobReplica {
 		}
 	}
 
+	/** As the job's own last error: at most 1,000 characters, without internals. */
 	private static String truncate(String message) {
-		return (message == null || message.length() <= 1000) ? message : message.substring(0, 1000);
+		String redacted = InternalDetails.redacted(message);
+		return (redacted == null || redacted.length() <= 1000) ? redacted : redacted.substring(0, 1000);
 	}
 
 	State state() {

@@ -24,6 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.keyport.audit.AuditLog;
 import io.keyport.kms.KmsTargets;
+import io.keyport.support.DescribedFailure;
+import io.keyport.support.InternalDetails;
+import io.keyport.support.Sentences;
 import io.keyport.wrapping.WrappingException;
 
 /**
@@ -159,9 +162,15 @@ class LifecycleClaims {
 			case OptimisticLockingFailureException ex -> ImportJobStore.CONCURRENT_MODIFICATION;
 			default -> "lifecycle-work-failed";
 		};
-		String message = "background work failed (" + failure.getClass().getSimpleName() + "): " + failure.getMessage();
 		Instant now = this.clock.instant();
-		log.warn("Import job {}: {}; backed off", claim.id(), message, failure);
+		log.warn("Import job {}: background work failed ({}): {}; backed off", claim.id(),
+				failure.getClass().getSimpleName(), failure.getMessage(), failure);
+		// the job's tenant reads this: Keyport's own words (a DescribedFailure's), not an
+		// internal exception's, which the log keeps
+		String message = "background work failed: "
+				+ ((failure instanceof DescribedFailure described) ? InternalDetails.redacted(failure.getMessage())
+						: "an internal error in Keyport (details in its log at " + Sentences.time(now) + ")")
+				+ "; retried after a backoff";
 		try {
 			this.jdbc.update("""
 					update import_job set last_error_code = ?, last_error_message = ?,

@@ -100,6 +100,12 @@ class Supersession {
 				if (job == null || !job.state().canTransitionTo(ImportJobState.SUPERSEDED)) {
 					return false;
 				}
+				if (job.leasedAt(this.clock.instant())) {
+					// an instance works on it: a custody renewal's import may be in
+					// flight, whose outcome must be recorded and its custody kept;
+					// the watcher supersedes it once the lease is released
+					return false;
+				}
 				job.supersede(newer, actor, this.clock.instant());
 				this.store.save(job);
 				return true;

@@ -89,7 +89,12 @@ public final class KmsFaults {
 	 * executing it.
 	 */
 	public KmsFaults failEvery(String operation, int n, String errorType, int httpStatus) {
-		return add(operation, new Rule(Objects.requireNonNull(errorType), httpStatus, "Injected " + errorType,
+		return failEvery(operation, n, errorType, httpStatus, "Injected " + errorType);
+	}
+
+	/** As {@link #failEvery(String, int, String, int)}, with KMS's message. */
+	public KmsFaults failEvery(String operation, int n, String errorType, int httpStatus, String message) {
+		return add(operation, new Rule(Objects.requireNonNull(errorType), httpStatus, Objects.requireNonNull(message),
 				positive(n), false, new AtomicLong()));
 	}
 

@@ -113,6 +113,31 @@ class CustodyReleaseTests extends IntegrationTest {
 	}
 
 	@Test
+	void aJobAnInstanceHoldsForWorkIsNotSupersededUnderItAndIsSupersededByTheWatcherOnceReleased() {
+		byte[] material = random();
+		String keyId = createKey();
+		String first = createJob(keyId, "vault");
+		assertThat(upload(first, material).status()).isEqualTo(200);
+		// another instance holds the first job (a custody renewal's import in flight,
+		// whose outcome is recorded when it returns)
+		this.jdbc.update("update import_job set lease_owner = 'another-instance', lease_until = ? where id = ?::uuid",
+				java.sql.Timestamp.from(this.clock.instant().plus(Duration.ofMinutes(2))), first);
+		this.clock.advance(Duration.ofMinutes(1));
+		String second = createJob(keyId, null);
+		assertThat(upload(second, material).status()).isEqualTo(200);
+
+		assertThat(state(first)).as("left to the watcher while held").isEqualTo("IMPORTED");
+		this.releases.releaseEndedJobs();
+		assertThat(sealedRows(custodyId(first))).as("its custody kept").isOne();
+
+		this.jdbc.update("update import_job set lease_owner = null, lease_until = null where id = ?::uuid", first);
+		this.clock.advance(Duration.ofHours(1).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+		assertThat(state(first)).isEqualTo("SUPERSEDED");
+		assertThat(events(first).getLast()).contains("superseded by job " + second);
+	}
+
+	@Test
 	void materialOfACancelledJobIsDestroyedAndOnlyThenMayRetentionDeleteTheJob() {
 		String jobId = createJob(createKey(), "vault");
 		// the import is throttled (KMS carried nothing out, so the job may be cancelled):

@@ -4,12 +4,14 @@ import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -62,6 +64,36 @@ class ProblemWordingApiTests extends IntegrationTest {
 		// KMS's own words stay in the job's history for operators
 		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("lastError").get("code").asString())
 			.isEqualTo("kms-invalid-ciphertext");
+	}
+
+	@Test
+	void kmsDenyingKeyportShowsTheTenantNeitherKeyportsRoleNorItsAccountInTheJobsLastErrorOrHistory() {
+		String jobId = createJob();
+		String principal = "arn:aws:sts::444455556666:assumed-role/keyport-import/keyport-session-7";
+		Response denied;
+		try {
+			this.emulator.faults()
+				.failEvery("ImportKeyMaterial", 1, "AccessDeniedException", 400, "User: " + principal
+						+ " is not authorized to perform: kms:ImportKeyMaterial on resource: the key because no "
+						+ "identity-based policy allows the kms:ImportKeyMaterial action (see https://vpce-0a1b.kms"
+						+ ".eu-west-1.vpce.amazonaws.com)");
+			denied = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material", ApiClient
+				.json(Map.of("keyMaterial", java.util.Base64.getEncoder().encodeToString(randomBytes(32)))));
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+
+		assertThat(denied.json().get("code").asString()).as(denied.toString()).isEqualTo("kms-access-denied");
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		String history = this.api.get("/api/v1/import-jobs/" + jobId + "/events").json().toString();
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-access-denied");
+		for (String text : List.of(job.get("lastError").get("message").asString(), history, denied.toString())) {
+			assertThat(text).doesNotContain("444455556666", "assumed-role", "keyport-session", "vpce-0a1b");
+		}
+		// what KMS said is still there, in Keyport's words for the principal
+		assertThat(job.get("lastError").get("message").asString()).contains("[Keyport's AWS principal]")
+			.contains("is not authorized to perform: kms:ImportKeyMaterial");
 	}
 
 	@Test
