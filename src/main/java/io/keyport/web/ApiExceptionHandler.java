@@ -132,6 +132,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 					"The database is not reachable right now. Retry after the number of seconds in Retry-After."),
 					DATABASE_RETRY_AFTER);
 		}
+		if (tooLarge(ex)) {
+			// a body a controller reads itself (a raw upload) met the size
+			// limit of the request
+			return respond(ProblemResponses.problem(HttpStatus.CONTENT_TOO_LARGE, "request-too-large",
+					"The request body exceeds the size limit."));
+		}
 		log.error("Unexpected error", ex);
 		return respond(ProblemResponses.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
 				"An unexpected error occurred. It has been logged."));
