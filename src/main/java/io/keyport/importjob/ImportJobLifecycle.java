@@ -206,17 +206,18 @@ public class ImportJobLifecycle {
 	}
 
 	/**
-	 * ON_DEMAND jobs the scheduler settles without KMS: jobs waiting past their lifetime
-	 * (by waiting_since, import_job_on_demand_waiting), and wrapped jobs whose token
+	 * Jobs the scheduler settles without KMS: jobs of either policy waiting past their
+	 * lifetime (by waiting_since, import_job_waiting_abandon: an EAGER job's abandonment
+	 * does not wait for the day's budget), and ON_DEMAND jobs wrapped under a token that
 	 * lapsed (import_job_on_demand_token_lapsed).
 	 */
 	static DueWork settleDue(Instant now, Duration jobLifetime) {
 		Timestamp at = Timestamp.from(now);
-		return new DueWork("waiting_since", List.of(
-				new Due("refresh_policy = 'ON_DEMAND' and state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')",
-						"waiting_since", Timestamp.from(now.minus(jobLifetime))),
-				new Due("state = 'MATERIAL_WRAPPED' and refresh_policy = 'ON_DEMAND'",
-						"greatest(parameters_valid_to, work_not_before)", at)));
+		return new DueWork("waiting_since",
+				List.of(new Due("state in ('PARAMETERS_FETCHED', 'PARAMETERS_EXPIRED')", "waiting_since",
+						Timestamp.from(now.minus(jobLifetime))),
+						new Due("state = 'MATERIAL_WRAPPED' and refresh_policy = 'ON_DEMAND'",
+								"greatest(parameters_valid_to, work_not_before)", at)));
 	}
 
 	/** Wrapped jobs whose next import attempt is due and whose token is still valid. */
@@ -277,10 +278,11 @@ public class ImportJobLifecycle {
 	}
 
 	/**
-	 * ON_DEMAND jobs need no KMS call from the scheduler, only this: jobs waiting past
-	 * their lifetime are cancelled as abandoned, and a wrapped job whose token lapsed
-	 * before the import succeeded drops the material wrapped under it and waits for the
-	 * client again.
+	 * What needs no KMS call: jobs of either policy waiting past their lifetime are
+	 * cancelled as abandoned (EAGER ones too, whether or not the day's budget has
+	 * refreshes left), and an ON_DEMAND job wrapped under a token that lapsed before the
+	 * import succeeded drops the material wrapped under it and waits for the client
+	 * again.
 	 */
 	public int settleOnDemandJobs() {
 		Instant now = this.clock.instant();

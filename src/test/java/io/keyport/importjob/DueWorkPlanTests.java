@@ -107,7 +107,7 @@ class DueWorkPlanTests {
 		JsonNode plan = explainClaim(ImportJobLifecycle.settleDue(NOW, Duration.ofDays(30)));
 		// abandoned and token lapsed per target
 		assertThat(limitedIndexScans(plan)).hasSize(4)
-			.allSatisfy(scan -> assertThat(scan.path("Index Name").asString()).isIn("import_job_on_demand_waiting",
+			.allSatisfy(scan -> assertThat(scan.path("Index Name").asString()).isIn("import_job_waiting_abandon",
 					"import_job_on_demand_token_lapsed"))
 			.allSatisfy(DueWorkPlanTests::filtersTargetInIndex);
 		assertNoTableScanOrSort(plan);

@@ -203,6 +203,26 @@ class RefreshPolicyTests {
 	}
 
 	@Test
+	void anEagerJobPastItsLifetimeIsCancelledAsAbandonedThoughTheDaysBudgetIsUsedUp() {
+		String jobId = createJob(createKey(), Map.of()).get("id").asString();
+		this.jdbc.update("update import_job set waiting_since = ? where id = ?::uuid",
+				java.sql.Timestamp.from(this.clock.instant().minus(Duration.ofDays(31))), jobId);
+		RefreshBudget budget = this.context.getBean(RefreshBudget.class);
+		while (budget.used(TARGET) < BUDGET) {
+			budget.recordDownload(TARGET);
+		}
+		long downloads = this.emulator.callCount("GetParametersForImport");
+
+		this.lifecycle.runOnce();
+
+		var job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("CANCELLED");
+		var events = this.api.get("/api/v1/import-jobs/" + jobId + "/events").json();
+		assertThat(events.get(events.size() - 1).get("cause").asString()).contains("abandoned");
+		assertThat(this.emulator.callCount("GetParametersForImport") - downloads).isZero();
+	}
+
+	@Test
 	void onDemandJobWhoseParametersLapsedGetsNewOnesWhenTwoClientsAskAtOnceWithOneDownload() throws Exception {
 		var job = createJob(createKey(), Map.of("refreshPolicy", "ON_DEMAND"));
 		String jobId = job.get("id").asString();
