@@ -94,7 +94,9 @@ final class Pkcs8Conversion {
 	/**
 	 * PrivateKeyInfo { 0, id-ecPublicKey curve, OCTET STRING { ECPrivateKey without its
 	 * parameters } }: the curve moves into the AlgorithmIdentifier, as OpenSSL does;
-	 * without one in the key, the key spec's curve is assumed.
+	 * without one in the key, the key spec's curve is assumed only when the key carries
+	 * its public key, which the derivation then checks on that curve (P-256, secp256k1
+	 * and SM2 scalars are all 32 bytes: a bare scalar could be any of them).
 	 */
 	static byte[] fromSec1(byte[] sec1, KeySpec spec) throws MalformedException {
 		Reader top = new Reader(sec1);
@@ -105,6 +107,14 @@ final class Pkcs8Conversion {
 		if (curve == null) {
 			if (spec.kind() != KeySpec.Kind.EC && spec.kind() != KeySpec.Kind.SM2) {
 				throw new MalformedException("the EC key does not name its curve");
+			}
+			if (ec.publicKey() == null) {
+				// a refusal of its own, not a malformed structure left to the
+				// PKCS#8 check
+				throw new WrappingException(WrappingException.Reason.INVALID_KEY_MATERIAL,
+						"the EC key names neither its curve nor its public key, so which curve it is on cannot be "
+								+ "checked; upload it as PKCS#8, or as SEC1 with its curve (openssl ec -param_enc "
+								+ "named_curve)");
 			}
 			curve = Der.encoded(Pkcs8.curveOid(spec));
 		}

@@ -96,7 +96,9 @@ final class PublicKeyDerivation {
 			}
 		}
 		BigInteger d = new BigInteger(1, pkcs8, scalar.offset(), scalar.length());
-		if (d.signum() == 0 || d.compareTo(curve.getN()) >= 0) {
+		// SM2 signing inverts 1 + d, so GB/T 32918 allows d up to n - 2 only
+		BigInteger limit = Oids.SM2P256V1.equals(curveOid) ? curve.getN().subtract(BigInteger.ONE) : curve.getN();
+		if (d.signum() == 0 || d.compareTo(limit) >= 0) {
 			throw invalid("the EC private scalar is out of range for " + Oids.describe(curveOid));
 		}
 		ECPoint point = new FixedPointCombMultiplier().multiply(curve.getG(), d).normalize();

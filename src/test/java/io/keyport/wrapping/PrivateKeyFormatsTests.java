@@ -6,6 +6,7 @@ import java.security.KeyPair;
 import java.security.interfaces.ECPrivateKey;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERBitString;
@@ -155,6 +156,38 @@ class PrivateKeyFormatsTests {
 			.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
 				assertThat(ex.reason()).isEqualTo(Reason.INVALID_KEY_MATERIAL);
 				assertThat(ex.getMessage()).contains("does not belong to its private scalar");
+			});
+	}
+
+	@Test
+	void aBareEcScalarNamingNeitherItsCurveNorItsPublicKeyIsRefusedSinceItsCurveCannotBeChecked() throws Exception {
+		// a P-256 scalar is 32 bytes, as a secp256k1 or SM2 one: without the curve or the
+		// public key it would become another key, on the job's curve
+		BigInteger d = ((ECPrivateKey) TestKeys.ec("secp256r1", true).getPrivate()).getS();
+		byte[] bare = new org.bouncycastle.asn1.sec.ECPrivateKey(256, d, null, null).getEncoded();
+
+		for (KeySpec spec : List.of(KeySpec.ECC_SECG_P256K1, KeySpec.SM2, KeySpec.ECC_NIST_P256)) {
+			assertThatThrownBy(() -> this.wrapper.toImportFormat(TestKeys.material(bare), spec))
+				.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
+					assertThat(ex.reason()).isEqualTo(Reason.INVALID_KEY_MATERIAL);
+					assertThat(ex.getMessage()).contains("names neither its curve nor its public key");
+				});
+		}
+	}
+
+	@Test
+	void anSm2ScalarOfNMinusOneIsRefusedAsSm2SigningInvertsOnePlusD() throws Exception {
+		org.bouncycastle.asn1.x9.X9ECParameters sm2 = org.bouncycastle.crypto.ec.CustomNamedCurves
+			.getByOID(Oids.SM2P256V1);
+		BigInteger d = sm2.getN().subtract(BigInteger.ONE);
+		DERBitString point = new DERBitString(sm2.getG().multiply(d).normalize().getEncoded(false));
+		byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, d, point, Oids.SM2P256V1).getEncoded();
+		byte[] pkcs8 = convert(sec1, KeySpec.SM2);
+
+		assertThatThrownBy(() -> this.wrapper.derivePublicKey(TestKeys.material(pkcs8), KeySpec.SM2))
+			.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
+				assertThat(ex.reason()).isEqualTo(Reason.INVALID_KEY_MATERIAL);
+				assertThat(ex.getMessage()).contains("out of range for SM2");
 			});
 	}
 
