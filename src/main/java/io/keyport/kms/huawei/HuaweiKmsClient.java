@@ -345,8 +345,8 @@ final class HuaweiKmsClient {
 		if (isSignatureRefusal(status, code)) {
 			this.signatureRefusal = new SignatureRefusal(credentials,
 					System.nanoTime() + this.settings.signatureHoldOff().toNanos());
-			log.warn("Huawei KMS target '{}' refused the signature of access key {} ({}, request id {})", this.target,
-					credentials.accessKey(), code, requestId);
+			log.warn("Huawei KMS target '{}' refused the signature of access key ...{} ({}, request id {})",
+					this.target, lastFour(credentials.accessKey()), code, requestId);
 			return new Failure(new KmsException(errorCode, operation.keyportName,
 					signatureMessage(code != null ? code : "HTTP " + status) + requestIdSuffix(requestId), null),
 					Retry.NEVER, 0);
@@ -466,6 +466,11 @@ final class HuaweiKmsClient {
 	}
 
 	private record SignatureRefusal(HuaweiCredentials.Credentials credentials, long until) {
+	}
+
+	/** An access key as logs show it: its last four characters, enough to tell which. */
+	static String lastFour(String accessKey) {
+		return (accessKey == null || accessKey.length() <= 4) ? "****" : accessKey.substring(accessKey.length() - 4);
 	}
 
 }

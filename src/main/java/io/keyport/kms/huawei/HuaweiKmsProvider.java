@@ -463,7 +463,13 @@ final class HuaweiKmsProvider implements KmsProvider {
 				throw new KmsException(KmsErrorCode.INVALID_KEY_ID, operation.keyportName(),
 						"'" + keyId + "' does not end in a Huawei key id", null);
 			}
-			rememberDomain(name.group(2));
+			// the account is learned from Huawei's answers only, never from a caller's
+			// name (which would make every later resource name carry it)
+			String known = this.domainId;
+			if (known != null && !known.equals(name.group(2))) {
+				throw new KmsException(KmsErrorCode.KEY_NOT_FOUND, operation.keyportName(),
+						"key " + keyId + " is not in this target's account", null);
+			}
 			return name.group(3);
 		}
 		if (acceptsAlias(keyId)) {

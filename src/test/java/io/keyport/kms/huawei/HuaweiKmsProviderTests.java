@@ -28,6 +28,7 @@ import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
+import static io.keyport.kms.huawei.HuaweiStub.kmsError;
 import static io.keyport.kms.huawei.HuaweiStub.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -234,6 +235,24 @@ class HuaweiKmsProviderTests {
 			.isThrownBy(() -> this.provider.describeKey("kms:cn-north-4:" + DOMAIN + ":KeyId:" + KEY_ID))
 			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.KEY_NOT_FOUND));
 		assertThat(this.stub.requests()).isEmpty();
+	}
+
+	@Test
+	void aCallersResourceNameNeverSetsTheAccountOfLaterKeysAndAnotherAccountsNameIsNotFound() {
+		// a forged account in a name Huawei does not know: its describe fails,
+		// and the next key's name carries the account of Huawei's answer
+		this.stub.on("describe-key", kmsError(404, "KMS.0207", "The key does not exist"),
+				ok(keyInfo("5", "AES_256", "")));
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> this.provider.describeKey("kms:ap-southeast-1:evil:KeyId:" + KEY_ID));
+		assertThat(this.provider.describeKey(KEY_ID).arn()).isEqualTo(ARN);
+
+		// once the account is known, a name of another one is not looked up at all
+		int requests = this.stub.requests().size();
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> this.provider.describeKey("kms:ap-southeast-1:evil:KeyId:" + KEY_ID))
+			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.KEY_NOT_FOUND));
+		assertThat(this.stub.requests()).hasSize(requests);
 	}
 
 	@Test
