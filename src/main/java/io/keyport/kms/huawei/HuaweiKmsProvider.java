@@ -196,11 +196,29 @@ final class HuaweiKmsProvider implements KmsProvider {
 		}
 		catch (KmsException ex) {
 			// a generated alias is this call's own: taken means an attempt that seemed to
-			// fail created the key after all
-			if (ex.errorCode() != KmsErrorCode.ALREADY_EXISTS || request.alias() != null) {
+			// fail created the key after all. A failure whose request may have reached
+			// Huawei (a timeout, a gateway error) may have created it too, under either
+			// alias (a caller's was checked unused just before): looked up by it, so the
+			// key is neither left behind nor left without its owner
+			boolean generatedAliasTaken = ex.errorCode() == KmsErrorCode.ALREADY_EXISTS && request.alias() == null;
+			boolean mayHaveCreated = ex.isTransient() && ex.maybeSent();
+			if (!generatedAliasTaken && !mayHaveCreated) {
 				throw ex;
 			}
-			String keyId = keyIdOfAlias(alias, Operation.CREATE_KEY, deadline);
+			String keyId;
+			try {
+				keyId = keyIdOfAlias(alias, Operation.CREATE_KEY, deadline);
+			}
+			catch (KmsException lookup) {
+				if (generatedAliasTaken) {
+					throw lookup;
+				}
+				// not created (or not to be found now): the create's own failure stands
+				ex.addSuppressed(lookup);
+				throw ex;
+			}
+			log.info("Huawei key {} found by its alias after its creation seemed to fail ({})", keyId,
+					ex.errorCode().code());
 			info = this.client.body().put("key_id", keyId).put("domain_id", this.domainId);
 		}
 		String keyId = HuaweiKmsClient.text(info, "key_id");

@@ -28,6 +28,7 @@ import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
 
+import static io.keyport.kms.huawei.HuaweiStub.gatewayError;
 import static io.keyport.kms.huawei.HuaweiStub.kmsError;
 import static io.keyport.kms.huawei.HuaweiStub.ok;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -253,6 +254,38 @@ class HuaweiKmsProviderTests {
 			.isThrownBy(() -> this.provider.describeKey("kms:ap-southeast-1:evil:KeyId:" + KEY_ID))
 			.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.KEY_NOT_FOUND));
 		assertThat(this.stub.requests()).hasSize(requests);
+	}
+
+	@Test
+	void aCreationWhoseAnswerWasLostAtTheGatewayIsFoundByItsAliasNotLeftWithoutItsOwner() {
+		this.stub.on("create-key", gatewayError(504, "APIG.0201", "Backend timeout"));
+		this.stub.on("list-keys", ok("""
+				{"keys":["%1$s"],"key_details":[{"key_id":"%1$s","key_alias":"team-x"}],
+				 "truncated":"false","total":1}
+				""".formatted(KEY_ID)));
+		this.stub.on("describe-key", ok(keyInfo("5", "AES_256", "")));
+
+		KmsKey key = this.provider.createExternalKey(
+				new CreateKeyRequest(KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, null, "team-x"));
+
+		assertThat(key.keyId()).isEqualTo(KEY_ID);
+		assertThat(key.state()).isEqualTo(KeyState.PENDING_IMPORT);
+		// the creation is not sent again: it may have been carried out
+		assertThat(this.stub.requests("create-key")).hasSize(1);
+	}
+
+	@Test
+	void aCreationThatFailedAtTheGatewayAndCreatedNothingKeepsItsOwnError() {
+		this.stub.on("create-key", gatewayError(504, "APIG.0201", "Backend timeout"));
+		this.stub.on("list-keys", ok("""
+				{"keys":[],"key_details":[],"truncated":"false","total":0}
+				"""));
+
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> this.provider.createExternalKey(
+					new CreateKeyRequest(KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, null, "team-y")))
+			.satisfies(ex -> assertThat(ex.isTransient()).isTrue())
+			.satisfies(ex -> assertThat(ex.getMessage()).contains("APIG.0201"));
 	}
 
 	@Test
