@@ -159,13 +159,8 @@ class KeyRotationJobTests extends IntegrationTest {
 	void aRotationJobWaitingToRotateIsWatchedAndEndsMaterialExpiredWhenItsOwnMaterialExpires() throws Exception {
 		Instant start = this.clock.instant();
 		String keyId = createKey("SYMMETRIC_DEFAULT");
-		importMaterial(create(keyId, start.plus(Duration.ofDays(30)), null, null), random());
-		this.clock.advance(Duration.ofMinutes(1));
 		Instant pendingValidTo = start.plus(Duration.ofDays(2));
-		String pending = importMaterial(create(keyId, pendingValidTo, "NEW_KEY_MATERIAL", Map.of("when", "BY_API")),
-				random())
-			.get("id")
-			.asString();
+		String pending = pendingOnRequest(keyId, start, pendingValidTo);
 		assertThat(job(pending).get("state").asString()).isEqualTo("IMPORTED_PENDING_ROTATION");
 
 		this.lifecycle.watchImportedJobs();
@@ -183,12 +178,7 @@ class KeyRotationJobTests extends IntegrationTest {
 	void aRotationJobWaitingToRotateOnRequestFailsOnceItsKeyIsDeletedInsteadOfRetryingForGood() throws Exception {
 		Instant start = this.clock.instant();
 		String keyId = createKey("SYMMETRIC_DEFAULT");
-		importMaterial(create(keyId, start.plus(Duration.ofDays(30)), null, null), random());
-		this.clock.advance(Duration.ofMinutes(1));
-		String pending = importMaterial(
-				create(keyId, start.plus(Duration.ofDays(20)), "NEW_KEY_MATERIAL", Map.of("when", "BY_API")), random())
-			.get("id")
-			.asString();
+		String pending = pendingOnRequest(keyId, start, start.plus(Duration.ofDays(20)));
 		this.kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(7));
 		// past the deletion date KMS no longer knows the key
 		this.clock.advance(Duration.ofDays(8));
@@ -205,12 +195,7 @@ class KeyRotationJobTests extends IntegrationTest {
 	void aRotationJobWhoseMaterialBecameCurrentOutsideItsRequestIsRecordedRotatedByTheCheck() throws Exception {
 		Instant start = this.clock.instant();
 		String keyId = createKey("SYMMETRIC_DEFAULT");
-		importMaterial(create(keyId, start.plus(Duration.ofDays(30)), null, null), random());
-		this.clock.advance(Duration.ofMinutes(1));
-		String pending = importMaterial(
-				create(keyId, start.plus(Duration.ofDays(20)), "NEW_KEY_MATERIAL", Map.of("when", "BY_API")), random())
-			.get("id")
-			.asString();
+		String pending = pendingOnRequest(keyId, start, start.plus(Duration.ofDays(20)));
 		String materialId = job(pending).get("keyMaterialId").asString();
 		// RotateKeyOnDemand's answer lost, or a rotation in the console
 		this.kms.rotateKeyOnDemand(r -> r.keyId(keyId));
@@ -426,6 +411,18 @@ class KeyRotationJobTests extends IntegrationTest {
 			body.put("rotation", rotation);
 		}
 		return ApiClient.json(body);
+	}
+
+	/**
+	 * A key with current material valid for 30 days from {@code start}, and a rotation
+	 * job's material imported into it a minute later, pending rotation on request.
+	 */
+	private String pendingOnRequest(String keyId, Instant start, Instant pendingValidTo) {
+		importMaterial(create(keyId, start.plus(Duration.ofDays(30)), null, null), random());
+		this.clock.advance(Duration.ofMinutes(1));
+		return importMaterial(create(keyId, pendingValidTo, "NEW_KEY_MATERIAL", Map.of("when", "BY_API")), random())
+			.get("id")
+			.asString();
 	}
 
 	private String create(String keyId, Instant validTo, String importType, Map<String, String> rotation) {

@@ -48,13 +48,9 @@ class PacedRefreshTests {
 	static void infrastructure(DynamicPropertyRegistry registry) {
 		KmsEmulator kms = TestInfrastructure.emulator();
 		Map<String, String> properties = TestInfrastructure.instanceProperties("test-instance-paced", kms);
-		properties.put("keyport.kms.targets.fast.provider", "aws");
-		properties.put("keyport.kms.targets.fast.region", kms.region());
-		properties.put("keyport.kms.targets.fast.endpoint", kms.endpoint().toString());
+		TestInfrastructure.addAwsTarget(properties, "fast", kms);
 		properties.put("keyport.kms.default-target", "fast");
-		properties.put("keyport.kms.targets." + TARGET + ".provider", "aws");
-		properties.put("keyport.kms.targets." + TARGET + ".region", kms.region());
-		properties.put("keyport.kms.targets." + TARGET + ".endpoint", kms.endpoint().toString());
+		TestInfrastructure.addAwsTarget(properties, TARGET, kms);
 		properties.put("keyport.kms.targets." + TARGET + ".requests-per-second", "0.05");
 		properties.put("keyport.kms.rate-limits.max-wait", "1s");
 		IntegrationTest.register(registry, properties);

@@ -66,9 +66,7 @@ class RefreshPolicyTests {
 	static void infrastructure(DynamicPropertyRegistry registry) {
 		KmsEmulator kms = TestInfrastructure.emulator();
 		Map<String, String> properties = TestInfrastructure.instanceProperties("test-instance-refresh-policy", kms);
-		properties.put("keyport.kms.targets." + TARGET + ".provider", "aws");
-		properties.put("keyport.kms.targets." + TARGET + ".region", kms.region());
-		properties.put("keyport.kms.targets." + TARGET + ".endpoint", kms.endpoint().toString());
+		TestInfrastructure.addAwsTarget(properties, TARGET, kms);
 		properties.put("keyport.kms.rate-limits.scheduler-share", String.valueOf((BUDGET + 0.5) / (10_000 * 86_400.0)));
 		properties.put("keyport.refresh-policy.on-demand-wait", "5s");
 		IntegrationTest.register(registry, properties);

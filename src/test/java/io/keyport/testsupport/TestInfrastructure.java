@@ -97,6 +97,13 @@ public final class TestInfrastructure {
 	 * SDK retries), no pacing, per-client limits or refresh cooldown (they have their own
 	 * tests), the lifecycle driven by tests rather than the scheduler.
 	 */
+	/** A named AWS target on the emulator, added to a context's properties. */
+	public static void addAwsTarget(java.util.Map<String, String> properties, String name, KmsEmulator kms) {
+		properties.put("keyport.kms.targets." + name + ".provider", "aws");
+		properties.put("keyport.kms.targets." + name + ".region", kms.region());
+		properties.put("keyport.kms.targets." + name + ".endpoint", kms.endpoint().toString());
+	}
+
 	public static java.util.Map<String, String> instanceProperties(String instanceId, KmsEmulator kms) {
 		java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
 		properties.put("spring.datasource.url", jdbcUrl());
