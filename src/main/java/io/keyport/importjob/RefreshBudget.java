@@ -16,9 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
+import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsRateLimitProperties;
 import io.keyport.kms.KmsTarget;
-import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsTargets;
 
 /**
