@@ -212,7 +212,7 @@ class KmsImports {
 		boolean deleted = false;
 		if (!kms.acceptsImportIn(KeyState.ENABLED)
 				&& deletesBeforeReimport(kms, kms.describeKey(request.keyId()).state())) {
-			kms.deleteImportedKeyMaterial(request.keyId());
+			deleteCurrentMaterial(kms, request.keyId());
 			deleted = true;
 			// two calls so far: the caller extends its lease before the third
 			beforeImport.run();
@@ -344,7 +344,7 @@ class KmsImports {
 					+ "first only for a job created with deleteCurrentMaterial: true, so nothing was deleted or imported",
 					null);
 		}
-		kms.deleteImportedKeyMaterial(request.keyId());
+		deleteCurrentMaterial(kms, request.keyId());
 		log.info("Import job {}: deleted the key's current material before re-importing", id);
 		return this.tx.execute(status -> {
 			ImportJob job = this.store.loadAtVersion(id, version);
@@ -359,6 +359,36 @@ class KmsImports {
 					actor, this.clock.instant());
 			return this.store.save(job).version();
 		});
+	}
+
+	/**
+	 * Deletes the key's current material. A deletion whose answer was lost (a timeout, an
+	 * internal error) may have been carried out: when KMS then shows the key waiting for
+	 * an import, it was, and the caller goes on to import into the key it emptied (and
+	 * records that it emptied it) instead of failing with the key empty and nothing said.
+	 */
+	private static void deleteCurrentMaterial(KmsProvider kms, String keyId) {
+		try {
+			kms.deleteImportedKeyMaterial(keyId);
+		}
+		catch (KmsException ex) {
+			if (!ex.isTransient() || !ex.maybeSent()) {
+				throw ex;
+			}
+			try {
+				if (kms.describeKey(keyId).state() != KeyState.PENDING_IMPORT) {
+					throw ex;
+				}
+			}
+			catch (KmsException describe) {
+				if (describe != ex) {
+					ex.addSuppressed(describe);
+				}
+				throw ex;
+			}
+			log.info("Key {}: the deletion of its material got no answer ({}), but KMS shows it waiting for an "
+					+ "import: it was deleted", keyId, ex.errorCode().code());
+		}
 	}
 
 	private ImportJobView recordImportFailure(ImportJobId id, long version, KmsException ex, String actor,

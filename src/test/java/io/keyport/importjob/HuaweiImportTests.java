@@ -411,6 +411,32 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	}
 
 	@Test
+	void aDeletionWhoseAnswerWasLostIsSeenCarriedOutAndTheImportGoesOnIntoTheKeyItEmptied() {
+		String keyId = createKey("AES_256");
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		importedJob(keyId, material);
+		String renewal = createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of("deleteCurrentMaterial", true))
+			.get("id")
+			.asString();
+		Response imported;
+		try {
+			// Huawei deletes the material, and its answer is an internal error
+			this.huawei.faults().failNextAfterExecution("delete-imported-key-material", 1, "KMS.0101", 500);
+			imported = upload(renewal, material);
+		}
+		finally {
+			this.huawei.faults().clear();
+		}
+
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+		assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(keyState(keyId)).isEqualTo("ENABLED");
+		assertThat(api().get("/api/v1/import-jobs/" + renewal + "/events").json().valueStream()).anySatisfy(
+				e -> assertThat(e.get("cause").asString()).startsWith("key material deleted before the re-import"));
+	}
+
+	@Test
 	void anUploadWithoutConsentToAKeyThatGotMaterialMeanwhileIsRefusedAndTheKeysMaterialIsNeverDeleted() {
 		String keyId = createKey("AES_256");
 		// both jobs are created while the key is pending import: neither needs consent
