@@ -564,10 +564,8 @@ public class ImportJobService {
 		Map<String, EncryptedKeyMaterial> replicaWrapped = new LinkedHashMap<>();
 		for (Map.Entry<String, byte[]> replica : replicaKeys.entrySet()) {
 			WrappingPublicKey replicaKey = WrappingPublicKey.fromDer(replica.getValue());
-			replicaWrapped.put(replica.getKey(),
-					custodian.wrapForImport(handover.kept, replicaKey,
-							new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), replicaKey.spec(),
-									this.targets.get(replica.getKey()).kms().importRules())));
+			replicaWrapped.put(replica.getKey(), custodian.wrapForImport(handover.kept, replicaKey,
+					replicaImportSpec(job, replica.getKey(), replicaKey)));
 		}
 		ImportJobView imported;
 		try {
@@ -645,10 +643,18 @@ public class ImportJobService {
 		Instant now = this.clock.instant();
 		job.replicaWrappingKeys(now).forEach((target, der) -> {
 			WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(der);
-			ImportSpec spec = new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
-					this.targets.get(target).kms().importRules());
-			job.markReplicaWrapped(target, this.wrapper.wrap(importable, spec, wrappingKey), actor, now);
+			job.markReplicaWrapped(target,
+					this.wrapper.wrap(importable, replicaImportSpec(job, target, wrappingKey), wrappingKey), actor,
+					now);
 		});
+	}
+
+	/**
+	 * How material is wrapped for a replica: its own wrapping key, its target's rules.
+	 */
+	private ImportSpec replicaImportSpec(ImportJob job, String target, WrappingPublicKey wrappingKey) {
+		return new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
+				this.targets.get(target).kms().importRules());
 	}
 
 	/**

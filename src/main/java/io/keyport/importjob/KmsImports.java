@@ -372,22 +372,22 @@ class KmsImports {
 			kms.deleteImportedKeyMaterial(keyId);
 		}
 		catch (KmsException ex) {
-			if (!ex.isTransient() || !ex.maybeSent()) {
-				throw ex;
-			}
-			try {
-				if (kms.describeKey(keyId).state() != KeyState.PENDING_IMPORT) {
-					throw ex;
-				}
-			}
-			catch (KmsException describe) {
-				if (describe != ex) {
-					ex.addSuppressed(describe);
-				}
+			if (!ex.isTransient() || !ex.maybeSent() || !waitsForImport(kms, keyId, ex)) {
 				throw ex;
 			}
 			log.info("Key {}: the deletion of its material got no answer ({}), but KMS shows it waiting for an "
 					+ "import: it was deleted", keyId, ex.errorCode().code());
+		}
+	}
+
+	/** Whether KMS shows the key waiting for an import; false when it cannot tell now. */
+	private static boolean waitsForImport(KmsProvider kms, String keyId, KmsException failure) {
+		try {
+			return kms.describeKey(keyId).state() == KeyState.PENDING_IMPORT;
+		}
+		catch (KmsException describe) {
+			failure.addSuppressed(describe);
+			return false;
 		}
 	}
 
