@@ -186,7 +186,12 @@ public class ImportJobService {
 		}
 		// the request's own audit entry goes in with the job
 		AuditLog.settleRequestWithNextChange();
-		ImportJobView view = this.tx.execute(status -> this.store.save(job).toView());
+		ImportJobView view = this.tx.execute(status -> {
+			if (command.rotation() != null) {
+				this.rotationAdmission.checkStillAloneInTransaction(key.arn());
+			}
+			return this.store.save(job).toView();
+		});
 		log.info("Import job {} created for key {} ({}, {} with {}, refresh policy {})", view.id(), key.arn(),
 				key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(), admitted.policy());
 		return view;

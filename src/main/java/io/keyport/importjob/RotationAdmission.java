@@ -25,6 +25,9 @@ import io.keyport.wrapping.KeySpec;
 @Component
 class RotationAdmission {
 
+	/** The first key of the advisory lock that serializes rotation jobs per key. */
+	private static final int ADVISORY_LOCK_CLASS = 0x6b70726f; // "kpro"
+
 	private final JdbcTemplate jdbc;
 
 	RotationAdmission(JdbcTemplate jdbc) {
@@ -63,26 +66,7 @@ class RotationAdmission {
 					"Key " + key.arn() + " is PENDING_IMPORT: it has no current material to rotate from. Import its "
 							+ "material first (a job without importType), then rotate to new material.");
 		}
-		Map<String, Object> pendingJob = this.jdbc
-			.queryForList(
-					"""
-							select id, state from import_job where kms_key_arn = ? and import_type = 'NEW_KEY_MATERIAL'
-							  and state in ('PARAMETERS_FETCHED', 'MATERIAL_WRAPPED', 'PARAMETERS_EXPIRED', 'IMPORTED_PENDING_ROTATION')
-							order by created_at limit 1""",
-					key.arn())
-			.stream()
-			.findFirst()
-			.orElse(null);
-		if (pendingJob != null) {
-			Object id = pendingJob.get("id");
-			// material KMS holds pending rotation cannot be cancelled away, only
-			// rotated to
-			throw pending("Rotation job " + id + " already brings key " + key.arn() + " new material; "
-					+ ("IMPORTED_PENDING_ROTATION".equals(pendingJob.get("state"))
-							? "KMS holds it pending rotation: rotate to it first (POST /api/v1/import-jobs/" + id
-									+ "/rotation)."
-							: "finish (rotate) or cancel it first."));
-		}
+		refuseSecondRotationJob(key.arn());
 		KeyMaterialVersion pending = target.kms()
 			.listKeyMaterials(key.arn())
 			.stream()
@@ -93,6 +77,41 @@ class RotationAdmission {
 		if (pending != null) {
 			throw pending("Key " + key.arn() + " already has material pending rotation (" + pending.keyMaterialId()
 					+ "); KMS takes one at a time. Rotate to it or delete it first.");
+		}
+	}
+
+	/**
+	 * Run again in the transaction that stores a new rotation job, after taking a lock on
+	 * the key: two requests admitted at the same moment (each checked before the other's
+	 * job was stored) cannot both store a job, which KMS would refuse the second's
+	 * material for only after its download.
+	 */
+	void checkStillAloneInTransaction(String arn) {
+		// a transaction-scoped advisory lock per key (hash collisions only serialize)
+		this.jdbc.queryForList("select pg_advisory_xact_lock(?, ?)", ADVISORY_LOCK_CLASS, arn.hashCode());
+		refuseSecondRotationJob(arn);
+	}
+
+	private void refuseSecondRotationJob(String arn) {
+		Map<String, Object> pendingJob = this.jdbc
+			.queryForList(
+					"""
+							select id, state from import_job where kms_key_arn = ? and import_type = 'NEW_KEY_MATERIAL'
+							  and state in ('PARAMETERS_FETCHED', 'MATERIAL_WRAPPED', 'PARAMETERS_EXPIRED', 'IMPORTED_PENDING_ROTATION')
+							order by created_at limit 1""",
+					arn)
+			.stream()
+			.findFirst()
+			.orElse(null);
+		if (pendingJob != null) {
+			Object id = pendingJob.get("id");
+			// material KMS holds pending rotation cannot be cancelled away, only
+			// rotated to
+			throw pending("Rotation job " + id + " already brings key " + arn + " new material; "
+					+ ("IMPORTED_PENDING_ROTATION".equals(pendingJob.get("state"))
+							? "KMS holds it pending rotation: rotate to it first (POST /api/v1/import-jobs/" + id
+									+ "/rotation)."
+							: "finish (rotate) or cancel it first."));
 		}
 	}
 

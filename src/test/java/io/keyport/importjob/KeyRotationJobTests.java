@@ -6,12 +6,17 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +30,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.keyport.emulator.KmsEmulator;
 import io.keyport.testsupport.ApiClient;
@@ -59,6 +65,9 @@ class KeyRotationJobTests extends IntegrationTest {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	ApiClient api;
 
@@ -349,6 +358,37 @@ class KeyRotationJobTests extends IntegrationTest {
 		assertThat(refused.json().get("detail").asString())
 			.contains("rotate to it first (POST /api/v1/import-jobs/" + waiting + "/rotation)")
 			.doesNotContain("cancel");
+	}
+
+	@Test
+	void twoRotationJobsRequestedAtTheSameMomentForOneKeyAreNotBothStored() throws Exception {
+		Instant validTo = this.clock.instant().plus(Duration.ofDays(2));
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		importMaterial(create(keyId, validTo, null, null), random());
+		// both requests pass the check before either download ends and its job is stored
+		this.emulator.faults().latency("GetParametersForImport", Duration.ofMillis(1500));
+		String body = body(keyId, validTo, "NEW_KEY_MATERIAL", Map.of("when", "BY_API"));
+		List<Response> answers;
+		try (ExecutorService both = Executors.newFixedThreadPool(2)) {
+			List<Future<Response>> requests = List.of(both.submit(() -> this.api.postJson("/api/v1/import-jobs", body)),
+					both.submit(() -> this.api.postJson("/api/v1/import-jobs", body)));
+			answers = new ArrayList<>();
+			for (Future<Response> request : requests) {
+				answers.add(request.get(30, TimeUnit.SECONDS));
+			}
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		assertThat(answers).extracting(Response::status).as(answers.toString()).containsExactlyInAnyOrder(201, 409);
+		Response refused = answers.stream().filter(r -> r.status() == 409).findFirst().orElseThrow();
+		assertThat(refused.json().get("code").asString()).isEqualTo("rotation-already-pending");
+		Response stored = answers.stream().filter(r -> r.status() == 201).findFirst().orElseThrow();
+		assertThat(refused.json().get("detail").asString()).contains(stored.json().get("id").asString());
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from import_job where kms_key_id = ? and import_type = 'NEW_KEY_MATERIAL'", Long.class,
+				keyId))
+			.isOne();
 	}
 
 	@Test
