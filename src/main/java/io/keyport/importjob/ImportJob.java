@@ -246,6 +246,12 @@ class ImportJob {
 	@OrderBy("id")
 	private List<ImportJobEvent> events = new ArrayList<>();
 
+	/**
+	 * The sequence of the latest history entry: entries are numbered per job, so a tenant
+	 * reading its history learns nothing of other jobs' activity from the numbers.
+	 */
+	private int lastEventSequence;
+
 	/** Created by {@link #start} and not stored yet: stored by persist, not merge. */
 	/** The custodian chosen at creation, or {@code null}: material is not kept. */
 	@Column(updatable = false)
@@ -364,12 +370,12 @@ class ImportJob {
 		job.dueBy = dueBy;
 		job.refreshPriority = dueBy != null ? PRIORITY_DUE_DATE : PRIORITY_IDLE;
 		job.holdParameters(parameters, now);
-		job.events.add(new ImportJobEvent(job, null, ImportJobState.PARAMETERS_FETCHED,
+		job.appendEvent(null, ImportJobState.PARAMETERS_FETCHED,
 				"job created; wrapping key and import token downloaded, valid until " + parameters.validTo()
 						+ (refreshPolicy == RefreshPolicy.ON_DEMAND
 								? "; refresh policy ON_DEMAND: new parameters only when a client asks after they lapse"
 								: ""),
-				null, actor, now));
+				null, actor, now);
 		job.state = ImportJobState.PARAMETERS_FETCHED;
 		job.unsaved = true;
 		return job;
@@ -1243,7 +1249,7 @@ class ImportJob {
 	 * appended to its history with the current state as both ends.
 	 */
 	void recordNote(String cause, String errorCode, String actor, Instant now) {
-		this.events.add(new ImportJobEvent(this, this.state, this.state, cause, errorCode, actor, now));
+		appendEvent(this.state, this.state, cause, errorCode, actor, now);
 		this.updatedAt = now;
 	}
 
@@ -1717,12 +1723,17 @@ class ImportJob {
 		}
 	}
 
+	private void appendEvent(ImportJobState from, ImportJobState to, String cause, String errorCode, String actor,
+			Instant now) {
+		this.events.add(new ImportJobEvent(this, ++this.lastEventSequence, from, to, cause, errorCode, actor, now));
+	}
+
 	private void transition(ImportJobState target, String action, String cause, String errorCode, String actor,
 			Instant now) {
 		if (!this.state.canTransitionTo(target)) {
 			throw new IllegalTransitionException(id(), this.state, target, action);
 		}
-		this.events.add(new ImportJobEvent(this, this.state, target, cause, errorCode, actor, now));
+		appendEvent(this.state, target, cause, errorCode, actor, now);
 		this.state = target;
 		this.updatedAt = now;
 		if (this.importInFlight) {

@@ -32,6 +32,10 @@ class ImportJobEvent {
 	@JoinColumn(name = "job_id", nullable = false, updatable = false)
 	private ImportJob job;
 
+	/** The entry's place in its job's history, from 1. */
+	@Column(name = "job_sequence", nullable = false, updatable = false)
+	private int sequence;
+
 	@Enumerated(EnumType.STRING)
 	@Column(updatable = false)
 	private ImportJobState fromState;
@@ -56,9 +60,10 @@ class ImportJobEvent {
 		// for JPA
 	}
 
-	ImportJobEvent(ImportJob job, ImportJobState fromState, ImportJobState toState, String cause, String errorCode,
-			String actor, Instant occurredAt) {
+	ImportJobEvent(ImportJob job, int sequence, ImportJobState fromState, ImportJobState toState, String cause,
+			String errorCode, String actor, Instant occurredAt) {
 		this.job = job;
+		this.sequence = sequence;
 		this.fromState = fromState;
 		this.toState = toState;
 		// read by the job's tenant: without Keyport's own principals or endpoints
@@ -70,8 +75,8 @@ class ImportJobEvent {
 	}
 
 	ImportJobEventView toView() {
-		return new ImportJobEventView(this.id, this.fromState, this.toState, this.cause, this.errorCode, this.actor,
-				this.occurredAt);
+		return new ImportJobEventView((long) this.sequence, this.fromState, this.toState, this.cause, this.errorCode,
+				this.actor, this.occurredAt);
 	}
 
 }

@@ -9,6 +9,7 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -134,6 +135,30 @@ class ImportJobApiTests extends IntegrationTest {
 		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
 		assertThat(imported.json().get("state").asString()).isEqualTo("IMPORTED");
 		assertThat(this.api.get("/api/v1/kms-keys/" + keyId).json().get("keyState").asString()).isEqualTo("ENABLED");
+	}
+
+	@Test
+	void aJobsHistoryIsNumberedFromOneWhateverOtherJobsDidInBetween() {
+		String first = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
+			.asString();
+		// another job's entries between the first job's
+		String other = createJob(createExternalKey("SYMMETRIC_DEFAULT"), "RSAES_OAEP_SHA_256", "RSA_2048").get("id")
+			.asString();
+		assertThat(this.api.post("/api/v1/import-jobs/" + other + "/refresh-parameters").status()).isEqualTo(200);
+		Response imported = this.api.postJson("/api/v1/import-jobs/" + first + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(randomBytes(32)))));
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+
+		assertThat(sequences(first)).containsExactly(1L, 2L, 3L);
+		assertThat(sequences(other)).containsExactly(1L, 2L);
+	}
+
+	private List<Long> sequences(String jobId) {
+		List<Long> sequences = new ArrayList<>();
+		this.api.get("/api/v1/import-jobs/" + jobId + "/events")
+			.json()
+			.forEach(event -> sequences.add(event.get("sequence").asLong()));
+		return sequences;
 	}
 
 	@Test

@@ -42,11 +42,11 @@ class JobRetentionPlanTests extends IntegrationTest {
 			seedJobs("CANCELLED", 20_000, now);
 			seedJobs("SUPERSEDED", 500, now.minus(Duration.ofDays(500)));
 			this.jdbc.update("""
-					insert into import_job_event (job_id, from_state, to_state, cause, actor, occurred_at)
-					select id, null, 'PARAMETERS_FETCHED', 'seeded', 'plan', created_at from import_job
+					insert into import_job_event (job_id, job_sequence, from_state, to_state, cause, actor, occurred_at)
+					select id, 1, null, 'PARAMETERS_FETCHED', 'seeded', 'plan', created_at from import_job
 					where created_by = 'plan'
 					union all
-					select id, 'PARAMETERS_FETCHED', state, 'seeded', 'plan', updated_at from import_job
+					select id, 2, 'PARAMETERS_FETCHED', state, 'seeded', 'plan', updated_at from import_job
 					where created_by = 'plan'""");
 			this.jdbc.execute("analyze import_job");
 			this.jdbc.execute("analyze import_job_event");

@@ -103,10 +103,12 @@ class RetentionTests extends IntegrationTest {
 		seedAudit(marker, 3_000, old);
 		seedCancelledJobs(marker, 50, old);
 		// history of a live job: many old entries and a recent one
-		this.jdbc.update("""
-				insert into import_job_event (job_id, from_state, to_state, cause, actor, occurred_at)
-				select id, 'CANCELLED', 'CANCELLED', 'seeded', created_by, ? from import_job, generate_series(1, 60)
-				where created_by = ?""", Timestamp.from(old), marker);
+		this.jdbc.update(
+				"""
+						insert into import_job_event (job_id, job_sequence, from_state, to_state, cause, actor, occurred_at)
+						select id, n, 'CANCELLED', 'CANCELLED', 'seeded', created_by, ? from import_job, generate_series(1, 60) n
+						where created_by = ?""",
+				Timestamp.from(old), marker);
 		this.jdbc.execute("analyze audit_event");
 		this.jdbc.execute("analyze import_job_event");
 		TransactionTemplate tx = new TransactionTemplate(this.transactionManager);
@@ -367,8 +369,8 @@ class RetentionTests extends IntegrationTest {
 				    'retention', ?, 'default'
 				from generate_series(1, ?) i""", marker, at, at, marker, at, jobs);
 		this.jdbc.update("""
-				insert into import_job_event (job_id, from_state, to_state, cause, actor, occurred_at)
-				select id, 'PARAMETERS_FETCHED', 'CANCELLED', 'seeded', created_by, updated_at from import_job
+				insert into import_job_event (job_id, job_sequence, from_state, to_state, cause, actor, occurred_at)
+				select id, 1, 'PARAMETERS_FETCHED', 'CANCELLED', 'seeded', created_by, updated_at from import_job
 				where created_by = ? and updated_at = ?""", marker, at);
 	}
 

@@ -118,8 +118,9 @@ record ImportJobResponse(String id, ImportJobState state, String kmsKeyId, Strin
 	 * name.
 	 */
 	@Schema(name = "ImportJobEvent")
-	record EventResponse(Long sequence, ImportJobState from, ImportJobState to, String cause, String errorCode,
-			String actor, Instant occurredAt) {
+	record EventResponse(@Schema(description = "The entry's place in its job's history, from 1. Entries older than "
+			+ "the history's retention may be deleted, so a long-lived job's list may start later.") Long sequence,
+			ImportJobState from, ImportJobState to, String cause, String errorCode, String actor, Instant occurredAt) {
 
 		static EventResponse of(ImportJobEventView e) {
 			return new EventResponse(e.sequence(), e.from(), e.to(), e.cause(), e.errorCode(), e.actor(),
