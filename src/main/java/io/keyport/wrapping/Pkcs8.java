@@ -62,9 +62,16 @@ final class Pkcs8 {
 		if (fields.hasMore() && fields.peekTag() == Der.explicit(0)) {
 			fields.next("attributes");
 		}
-		if (versionValue == 1 && fields.hasMore()
-				&& (fields.peekTag() == Der.implicitPrimitive(1) || fields.peekTag() == Der.explicit(1))) {
-			fields.next("publicKey");
+		if (versionValue == 1 && fields.hasMore() && fields.peekTag() == Der.explicit(1)) {
+			// RFC 5958: [1] IMPLICIT BIT STRING, primitive in DER
+			throw new MalformedException("the OneAsymmetricKey publicKey is a constructed [1]; DER encodes it as a "
+					+ "primitive [1] IMPLICIT BIT STRING");
+		}
+		if (versionValue == 1 && fields.hasMore() && fields.peekTag() == Der.implicitPrimitive(1)) {
+			Tlv publicKey = fields.next("publicKey");
+			if (publicKey.length() < 2 || der[publicKey.offset()] != 0) {
+				throw new MalformedException("the OneAsymmetricKey publicKey BIT STRING is malformed");
+			}
 		}
 		fields.requireEnd("the PrivateKeyInfo fields");
 

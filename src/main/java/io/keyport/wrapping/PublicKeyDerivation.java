@@ -36,8 +36,19 @@ final class PublicKeyDerivation {
 			info.next(Der.INTEGER, "version");
 			Tlv algorithm = info.next(Der.SEQUENCE, "AlgorithmIdentifier");
 			Reader privateKey = info.inside(info.next(Der.OCTET_STRING, "privateKey"));
-			return (spec.kind() == KeySpec.Kind.RSA) ? rsaPublicKey(pkcs8, privateKey)
+			Tlv outerPublicKey = null;
+			while (info.hasMore()) {
+				Tlv field = info.next("PrivateKeyInfo field");
+				if (field.tag() == Der.implicitPrimitive(1)) {
+					outerPublicKey = field;
+				}
+			}
+			byte[] derived = (spec.kind() == KeySpec.Kind.RSA) ? rsaPublicKey(pkcs8, privateKey)
 					: ecPublicKey(pkcs8, info.inside(algorithm), privateKey);
+			if (outerPublicKey != null) {
+				checkOuterPublicKey(pkcs8, outerPublicKey, derived, spec);
+			}
+			return derived;
 		}
 		catch (MalformedException ex) {
 			// Pkcs8.check accepted it, so this cannot happen
@@ -47,14 +58,46 @@ final class PublicKeyDerivation {
 	}
 
 	/**
+	 * A OneAsymmetricKey (PKCS#8 version 1) may carry its public key beside the private
+	 * key: a KMS or a later reader may take it as the key's, so it must be the one the
+	 * private key gives.
+	 */
+	private static void checkOuterPublicKey(byte[] pkcs8, Tlv outer, byte[] derivedSpki, KeySpec spec) {
+		byte[] claimed = Arrays.copyOfRange(pkcs8, outer.offset() + 1, outer.end());
+		SubjectPublicKeyInfo derived = SubjectPublicKeyInfo.getInstance(derivedSpki);
+		boolean same;
+		if (spec.kind() == KeySpec.Kind.RSA) {
+			same = Arrays.equals(claimed, derived.getPublicKeyData().getBytes());
+		}
+		else {
+			ASN1ObjectIdentifier curveOid = ASN1ObjectIdentifier.getInstance(derived.getAlgorithm().getParameters());
+			X9ECParameters curve = CustomNamedCurves.getByOID(curveOid);
+			try {
+				same = curve.getCurve()
+					.decodePoint(claimed)
+					.equals(curve.getCurve().decodePoint(derived.getPublicKeyData().getBytes()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw invalid("the public key beside the private key (PKCS#8 publicKey) is not a point on "
+						+ Oids.describe(curveOid));
+			}
+		}
+		if (!same) {
+			throw invalid("the public key beside the private key (PKCS#8 publicKey) does not belong to it (a "
+					+ "corrupted or assembled key)");
+		}
+	}
+
+	/**
 	 * SubjectPublicKeyInfo { rsaEncryption NULL, BIT STRING { RSAPublicKey { n, e } } },
-	 * copied from the key.
+	 * copied from the key, once the key's values are checked to belong together.
 	 */
 	private static byte[] rsaPublicKey(byte[] pkcs8, Reader privateKey) throws MalformedException {
 		Reader fields = privateKey.inside(privateKey.next(Der.SEQUENCE, "RSAPrivateKey"));
 		fields.next(Der.INTEGER, "version");
 		Tlv modulus = fields.next(Der.INTEGER, "modulus");
 		Tlv exponent = fields.next(Der.INTEGER, "public exponent");
+		checkRsaConsistency(pkcs8, modulus, exponent, fields);
 		int rsaPublicKey = DerWriter.length(modulus) + DerWriter.length(exponent);
 		int bits = 1 + DerWriter.header(rsaPublicKey) + rsaPublicKey;
 		int content = Pkcs8Conversion.RSA_ALGORITHM.length + DerWriter.header(bits) + bits;
@@ -67,6 +110,45 @@ final class PublicKeyDerivation {
 		pos = DerWriter.put(out, pos, pkcs8, modulus.start(), DerWriter.length(modulus));
 		DerWriter.put(out, pos, pkcs8, exponent.start(), DerWriter.length(exponent));
 		return out;
+	}
+
+	/**
+	 * n = p·q, and the private and CRT values fit them: a key that fails this signs
+	 * wrongly, and an RSA-CRT signature made with a wrong value gives away the key's
+	 * factors to whoever sees it. Bouncy Castle and the JDK both compute with
+	 * {@link BigInteger}, which cannot be overwritten; these live only inside this
+	 * method, as the EC scalar does below.
+	 */
+	private static void checkRsaConsistency(byte[] pkcs8, Tlv modulus, Tlv exponent, Reader fields)
+			throws MalformedException {
+		BigInteger n = integer(pkcs8, modulus);
+		BigInteger e = integer(pkcs8, exponent);
+		BigInteger d = integer(pkcs8, fields.next(Der.INTEGER, "private exponent"));
+		BigInteger p = integer(pkcs8, fields.next(Der.INTEGER, "prime1"));
+		BigInteger q = integer(pkcs8, fields.next(Der.INTEGER, "prime2"));
+		BigInteger dP = integer(pkcs8, fields.next(Der.INTEGER, "exponent1"));
+		BigInteger dQ = integer(pkcs8, fields.next(Der.INTEGER, "exponent2"));
+		BigInteger qInv = integer(pkcs8, fields.next(Der.INTEGER, "coefficient"));
+		BigInteger pMinus1 = p.subtract(BigInteger.ONE);
+		BigInteger qMinus1 = q.subtract(BigInteger.ONE);
+		if (p.compareTo(BigInteger.ONE) <= 0 || q.compareTo(BigInteger.ONE) <= 0 || !p.multiply(q).equals(n)) {
+			throw invalid("the RSA primes do not multiply to its modulus (a corrupted or assembled key)");
+		}
+		// e·d = 1 modulo p - 1 and q - 1 is e·d = 1 modulo lcm(p - 1, q - 1), whether d
+		// was reduced modulo that or modulo (p - 1)(q - 1)
+		if (!d.mod(pMinus1).equals(dP) || !d.mod(qMinus1).equals(dQ)
+				|| !e.multiply(dP).mod(pMinus1).equals(BigInteger.ONE)
+				|| !e.multiply(dQ).mod(qMinus1).equals(BigInteger.ONE)) {
+			throw invalid("the RSA private exponents do not belong to its public exponent and primes (a corrupted "
+					+ "or assembled key)");
+		}
+		if (!qInv.multiply(q).mod(p).equals(BigInteger.ONE)) {
+			throw invalid("the RSA coefficient is not the inverse of its second prime (a corrupted or assembled key)");
+		}
+	}
+
+	private static BigInteger integer(byte[] der, Tlv tlv) {
+		return new BigInteger(der, tlv.offset(), tlv.length());
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.List;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.junit.jupiter.api.Test;
@@ -189,6 +190,116 @@ class PrivateKeyFormatsTests {
 				assertThat(ex.reason()).isEqualTo(Reason.INVALID_KEY_MATERIAL);
 				assertThat(ex.getMessage()).contains("out of range for SM2");
 			});
+	}
+
+	@Test
+	void rsaKeysWhosePrivateValuesDoNotBelongToTheirModulusAreRefused() throws Exception {
+		RSAPrivateKey key = RSAPrivateKey
+			.getInstance(PrivateKeyInfo.getInstance(TestKeys.rsa(WrappingKeySpec.RSA_2048).getPrivate().getEncoded())
+				.parsePrivateKey());
+		RSAPrivateKey otherKey = RSAPrivateKey
+			.getInstance(PrivateKeyInfo.getInstance(TestKeys.rsa(WrappingKeySpec.RSA_3072).getPrivate().getEncoded())
+				.parsePrivateKey());
+		BigInteger n = key.getModulus();
+		BigInteger e = key.getPublicExponent();
+		BigInteger d = key.getPrivateExponent();
+		BigInteger p = key.getPrime1();
+		BigInteger q = key.getPrime2();
+		BigInteger dP = key.getExponent1();
+		BigInteger dQ = key.getExponent2();
+		BigInteger qInv = key.getCoefficient();
+		assertThat(this.wrapper.derivePublicKey(TestKeys.material(rsaPkcs8(n, e, d, p, q, dP, dQ, qInv)),
+				KeySpec.RSA_2048))
+			.isEqualTo(TestKeys.rsa(WrappingKeySpec.RSA_2048).getPublic().getEncoded());
+
+		BigInteger otherPrime = otherKey.getPrime1();
+		assertRsaRefused(rsaPkcs8(n, e, d, otherPrime, q, dP, dQ, qInv), "do not multiply to its modulus");
+		assertRsaRefused(rsaPkcs8(n, e, d, p, q, dP.add(BigInteger.ONE), dQ, qInv), "private exponents");
+		assertRsaRefused(rsaPkcs8(n, e, d.add(BigInteger.TWO), p, q, dP, dQ, qInv), "private exponents");
+		// a single-bit fault in the CRT coefficient: the Bellcore fault that gives
+		// away the factors from one signature
+		assertRsaRefused(rsaPkcs8(n, e, d, p, q, dP, dQ, qInv.flipBit(3)), "coefficient");
+	}
+
+	@Test
+	void aPkcs8PublicKeyBesideThePrivateKeyMustBeItsOwn() throws Exception {
+		for (KeyPair pair : List.of(TestKeys.ec("secp256r1", true), TestKeys.rsa(WrappingKeySpec.RSA_2048))) {
+			KeySpec spec = pair.getPrivate().getAlgorithm().equals("RSA") ? KeySpec.RSA_2048 : KeySpec.ECC_NIST_P256;
+			PrivateKeyInfo info = PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded());
+			KeyPair other = spec == KeySpec.RSA_2048 ? TestKeys.rsa(WrappingKeySpec.RSA_3072)
+					: TestKeys.generateEc("secp256r1");
+			byte[] own = SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()).getPublicKeyData().getBytes();
+			byte[] foreign = SubjectPublicKeyInfo.getInstance(other.getPublic().getEncoded())
+				.getPublicKeyData()
+				.getBytes();
+
+			byte[] withOwn = new PrivateKeyInfo(info.getPrivateKeyAlgorithm(), info.parsePrivateKey(), null, own)
+				.getEncoded();
+			assertThat(PrivateKeyInfo.getInstance(withOwn).getVersion().intValueExact()).as("OneAsymmetricKey").isOne();
+			assertThat(this.wrapper.derivePublicKey(TestKeys.material(withOwn), spec)).as(spec.name())
+				.isEqualTo(pair.getPublic().getEncoded());
+
+			byte[] withForeign = new PrivateKeyInfo(info.getPrivateKeyAlgorithm(), info.parsePrivateKey(), null,
+					foreign)
+				.getEncoded();
+			assertThatThrownBy(() -> this.wrapper.derivePublicKey(TestKeys.material(withForeign), spec)).as(spec.name())
+				.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
+					assertThat(ex.reason()).isEqualTo(Reason.INVALID_KEY_MATERIAL);
+					assertThat(ex.getMessage()).contains("PKCS#8 publicKey) does not belong to it");
+				});
+
+			// the same public key as a constructed [1] (BER, not DER)
+			byte[] constructed = withOwn.clone();
+			int tag = lastTopLevelField(constructed);
+			constructed[tag] = (byte) 0xa1;
+			assertThatThrownBy(() -> this.wrapper.checkMaterial(TestKeys.material(constructed), spec)).as(spec.name())
+				.isInstanceOfSatisfying(WrappingException.class,
+						(ex) -> assertThat(ex.getMessage()).contains("publicKey is a constructed [1]"));
+		}
+	}
+
+	/** The offset of the last field's tag inside the top-level SEQUENCE. */
+	private static int lastTopLevelField(byte[] der) {
+		int pos = 1 + headerLength(der, 1);
+		int last = pos;
+		while (pos < der.length) {
+			last = pos;
+			pos = pos + 1 + headerLength(der, pos + 1) + contentLength(der, pos + 1);
+		}
+		return last;
+	}
+
+	private static int headerLength(byte[] der, int lengthAt) {
+		int first = der[lengthAt] & 0xff;
+		return first < 0x80 ? 1 : 1 + (first & 0x7f);
+	}
+
+	private static int contentLength(byte[] der, int lengthAt) {
+		int first = der[lengthAt] & 0xff;
+		if (first < 0x80) {
+			return first;
+		}
+		int length = 0;
+		for (int i = 1; i <= (first & 0x7f); i++) {
+			length = (length << 8) | (der[lengthAt + i] & 0xff);
+		}
+		return length;
+	}
+
+	private void assertRsaRefused(byte[] pkcs8, String message) {
+		assertThatThrownBy(() -> this.wrapper.derivePublicKey(TestKeys.material(pkcs8), KeySpec.RSA_2048))
+			.isInstanceOfSatisfying(WrappingException.class, (ex) -> {
+				assertThat(ex.reason()).isEqualTo(Reason.INVALID_KEY_MATERIAL);
+				assertThat(ex.getMessage()).contains(message);
+			});
+	}
+
+	private static byte[] rsaPkcs8(BigInteger n, BigInteger e, BigInteger d, BigInteger p, BigInteger q, BigInteger dP,
+			BigInteger dQ, BigInteger qInv) throws java.io.IOException {
+		return new PrivateKeyInfo(new AlgorithmIdentifier(
+				org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption, org.bouncycastle.asn1.DERNull.INSTANCE),
+				new RSAPrivateKey(n, e, d, p, q, dP, dQ, qInv))
+			.getEncoded();
 	}
 
 	@Test
