@@ -3,15 +3,14 @@ package io.keyport.wrapping;
 import java.util.Arrays;
 
 import org.bouncycastle.crypto.BlockCipher;
-import org.bouncycastle.crypto.engines.SM4Engine;
-import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * SM4 Key Wrap with Padding: RFC 5649 (alternative IV A65959A6) over the SM4 block cipher
  * instead of AES, the second step of Huawei's SM2_SM4_KEY_WRAP envelope. The JDK has no
- * SM4, so Bouncy Castle's {@code SM4Engine} is the block cipher; the wrap itself is done
- * here, in place in the output array: Bouncy Castle's {@code RFC5649WrapEngine} copies
- * the plaintext (an SM2 private key) twice into arrays it never clears.
+ * SM4, and Bouncy Castle's leaves its round keys behind, so {@link Sm4Block} is the block
+ * cipher; the wrap itself is done here, in place in the output array: Bouncy Castle's
+ * {@code RFC5649WrapEngine} copies the plaintext (an SM2 private key) twice into arrays
+ * it never clears.
  */
 final class Sm4Kwp {
 
@@ -22,29 +21,20 @@ final class Sm4Kwp {
 	}
 
 	/**
-	 * Wraps {@code plaintext} under the SM4 key {@code kek}. Neither array is kept;
-	 * Bouncy Castle's copy of the key and the SM4 round keys are overwritten before this
+	 * Wraps {@code plaintext} under the SM4 key {@code kek}. Neither array is kept; the
+	 * SM4 round keys (and the cipher's copy of the key) are overwritten before this
 	 * returns.
 	 */
 	static byte[] wrap(byte[] kek, byte[] plaintext) {
 		if (kek.length != KEY_LENGTH) {
 			throw new IllegalArgumentException("an SM4 key is " + KEY_LENGTH + " bytes, got " + kek.length);
 		}
-		SM4Engine sm4 = new SM4Engine();
-		KeyParameter key = new KeyParameter(kek);
+		Sm4Block sm4 = Sm4Block.forEncryption(kek);
 		try {
-			sm4.init(true, key);
 			return wrap(sm4, plaintext);
 		}
-		catch (RuntimeException ex) {
-			throw new WrappingInternalException("SM4-KWP wrapping of " + plaintext.length + " bytes failed in Bouncy "
-					+ "Castle: " + ex.getClass().getName(), ex);
-		}
 		finally {
-			// KeyParameter copied the key and hands out that copy; the engine expanded
-			// it into round keys, which a zero key overwrites in place
-			Arrays.fill(key.getKey(), (byte) 0);
-			sm4.init(true, new KeyParameter(new byte[KEY_LENGTH]));
+			sm4.destroy();
 		}
 	}
 

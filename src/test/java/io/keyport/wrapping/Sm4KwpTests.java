@@ -1,5 +1,7 @@
 package io.keyport.wrapping;
 
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -40,6 +42,78 @@ class Sm4KwpTests {
 		sm4.init(true, new KeyParameter(key));
 		sm4.processBlock(key, 0, out, 0);
 		assertThat(out).isEqualTo(HEX.parseHex("681edf34d206965e86b3e94f536e4246"));
+	}
+
+	@Test
+	void keyportsSm4BlockMatchesTheGbT32907ExamplesIncludingAMillionEncryptions() {
+		byte[] key = HEX.parseHex("0123456789abcdeffedcba9876543210");
+		Sm4Block sm4 = Sm4Block.forEncryption(key.clone());
+		byte[] block = key.clone();
+		sm4.processBlock(block, 0, block, 0);
+		assertThat(block).isEqualTo(HEX.parseHex("681edf34d206965e86b3e94f536e4246"));
+		for (int i = 1; i < 1_000_000; i++) {
+			sm4.processBlock(block, 0, block, 0);
+		}
+		assertThat(block).isEqualTo(HEX.parseHex("595298c7c6fd271f0402f804c33d3f66"));
+	}
+
+	@Test
+	void keyportsSm4BlockEqualsBouncyCastlesEngineAndCannotBeUsedOnceDestroyed() {
+		Random random = new Random(4);
+		for (int i = 0; i < 200; i++) {
+			byte[] key = new byte[16];
+			byte[] in = new byte[16];
+			random.nextBytes(key);
+			random.nextBytes(in);
+			SM4Engine reference = new SM4Engine();
+			reference.init(true, new KeyParameter(key));
+			byte[] expected = new byte[16];
+			reference.processBlock(in, 0, expected, 0);
+			Sm4Block sm4 = Sm4Block.forEncryption(key);
+			byte[] out = new byte[16];
+			sm4.processBlock(in, 0, out, 0);
+			assertThat(out).as("block %d", i).isEqualTo(expected);
+			sm4.destroy();
+			assertThatThrownBy(() -> sm4.processBlock(in, 0, out, 0)).isInstanceOf(IllegalStateException.class);
+		}
+	}
+
+	/**
+	 * Found by review: Bouncy Castle's SM4Engine expands a key into arrays (the key's own
+	 * words among them) it never clears, so the temporary SM4 key protecting an SM2
+	 * private key stayed in the heap after the wrap.
+	 */
+	@Test
+	void sm4KwpLeavesNoCopyOfItsKeyOrRoundKeysOnTheHeap(@TempDir Path dir) throws Exception {
+		byte[] kek = seededKek();
+		byte[] wrapped = Sm4Kwp.wrap(kek, TestKeys.random(40));
+		Arrays.fill(kek, (byte) 0);
+		Path dump = HeapDumps.dump(dir);
+		byte[] again = seededKek();
+		assertThat(wrapped).hasSize(48);
+		assertThat(HeapDumps.contains(dump, again)).as("the SM4 key in a heap dump after the wrap").isFalse();
+		// the first four round keys give the key back: none of them either
+		SM4Engine reference = new SM4Engine();
+		reference.init(true, new KeyParameter(again));
+		Field rk = SM4Engine.class.getDeclaredField("rk");
+		rk.setAccessible(true);
+		int[] roundKeys = (int[]) rk.get(reference);
+		byte[] firstRoundKeys = ByteBuffer.allocate(16)
+			.putInt(roundKeys[0])
+			.putInt(roundKeys[1])
+			.putInt(roundKeys[2])
+			.putInt(roundKeys[3])
+			.array();
+		Arrays.fill(again, (byte) 0);
+		assertThat(HeapDumps.contains(dump, firstRoundKeys)).as("SM4 round keys in a heap dump after the wrap")
+			.isFalse();
+	}
+
+	private static byte[] seededKek() {
+		byte[] kek = new byte[16];
+		// a seed no other heap-dump test uses
+		new Random(0x534D34524B4559L).nextBytes(kek);
+		return kek;
 	}
 
 	/** RFC 5649 section 6: 20 and 7 bytes under a 192-bit KEK. */
