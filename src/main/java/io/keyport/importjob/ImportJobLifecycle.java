@@ -736,6 +736,10 @@ public class ImportJobLifecycle {
 									+ "(a rotation whose answer was lost, or one made outside Keyport)",
 							ACTOR, now, now.plus(this.properties.driftCheckInterval())));
 		}
+		else if (job.state() == ImportJobState.IMPORTED_PENDING_ROTATION && KeyRotations.wasReplaced(own.get())) {
+			this.claims.update(claim, j -> j.markRotated(KeyRotations.replacedCause(materialId), ACTOR, now,
+					now.plus(this.properties.driftCheckInterval())));
+		}
 		else {
 			this.claims.update(claim, j -> j
 				.recordCheck(j.nextCheck(now, this.properties.driftCheckInterval(), this.properties.interval())));

@@ -204,6 +204,10 @@ public class KeyRotations {
 				return new Outcome.Rotated("rotated: material " + keyMaterialId + " is already the key's current "
 						+ "material (an earlier rotation's answer was lost)");
 			}
+			if (own.isPresent() && wasReplaced(own.get())) {
+				count(target, "rotated");
+				return new Outcome.Rotated(replacedCause(keyMaterialId));
+			}
 			count(target, "failed");
 			log.warn("Key {}: rotation to material {} refused ({}): {}", arn, keyMaterialId, ex.errorCode().code(),
 					ex.getMessage());
@@ -218,6 +222,20 @@ public class KeyRotations {
 							+ "; the material stays pending rotation (a scheduled rotation is retried after a backoff)",
 					false, false);
 		}
+	}
+
+	/**
+	 * Imported material that is neither pending nor current was current once and a later
+	 * rotation replaced it: material a key receives for a rotation waits pending until it
+	 * is rotated to (outside Keyport too, when an answer was lost).
+	 */
+	static boolean wasReplaced(KeyMaterialVersion material) {
+		return material.imported() && material.state() == KeyMaterialVersion.State.NON_CURRENT;
+	}
+
+	static String replacedCause(String keyMaterialId) {
+		return "rotated: material " + keyMaterialId + " was the key's current material and a later material replaced "
+				+ "it (rotations outside Keyport, or one whose answer was lost); it stays in the key for decryption";
 	}
 
 	/** The job's material as KMS lists it; empty when unknown. */

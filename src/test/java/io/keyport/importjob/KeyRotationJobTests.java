@@ -1,8 +1,11 @@
 package io.keyport.importjob;
 
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,14 +21,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import javax.crypto.Cipher;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
+import software.amazon.awssdk.services.kms.model.ExpirationModelType;
+import software.amazon.awssdk.services.kms.model.GetParametersForImportResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.OriginType;
+import software.amazon.awssdk.services.kms.model.WrappingKeySpec;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -220,6 +232,61 @@ class KeyRotationJobTests extends IntegrationTest {
 		Response again = this.api.post("/api/v1/import-jobs/" + pending + "/rotation");
 		assertThat(again.status()).as(again.toString()).isEqualTo(409);
 		assertThat(again.json().get("code").asString()).isEqualTo("rotation-already-done");
+	}
+
+	@Test
+	void aRotationJobWhoseMaterialWasRotatedToAndReplacedOutsideKeyportIsRecordedRotatedByTheCheck() throws Exception {
+		Instant start = this.clock.instant();
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		String pending = pendingOnRequest(keyId, start, start.plus(Duration.ofDays(20)));
+		String materialId = job(pending).get("keyMaterialId").asString();
+		rotatedToAndReplacedOutsideKeyport(keyId, materialId);
+		this.clock.advance(Duration.ofDays(1).plusMinutes(1));
+
+		this.lifecycle.watchImportedJobs();
+
+		assertThat(job(pending).get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(events(pending).getLast()).contains("material " + materialId + " was the key's current material")
+			.contains("later material replaced it");
+	}
+
+	@Test
+	void aRotationOnRequestOfMaterialRotatedToAndReplacedOutsideKeyportIsRecordedRotated() throws Exception {
+		Instant start = this.clock.instant();
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		String pending = pendingOnRequest(keyId, start, start.plus(Duration.ofDays(20)));
+		String materialId = job(pending).get("keyMaterialId").asString();
+		rotatedToAndReplacedOutsideKeyport(keyId, materialId);
+
+		Response rotated = this.api.post("/api/v1/import-jobs/" + pending + "/rotation");
+
+		assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+		assertThat(rotated.json().get("state").asString()).isEqualTo("IMPORTED");
+		assertThat(events(pending).getLast()).contains("later material replaced it");
+	}
+
+	/**
+	 * RotateKeyOnDemand to the job's material, then new material imported and rotated to
+	 * with the SDK: the job's material stays in the key, no longer current.
+	 */
+	private void rotatedToAndReplacedOutsideKeyport(String keyId, String materialId) throws Exception {
+		this.kms.rotateKeyOnDemand(r -> r.keyId(keyId));
+		GetParametersForImportResponse parameters = this.kms.getParametersForImport(r -> r.keyId(keyId)
+			.wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256)
+			.wrappingKeySpec(WrappingKeySpec.RSA_2048));
+		Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding");
+		oaep.init(Cipher.ENCRYPT_MODE,
+				KeyFactory.getInstance("RSA")
+					.generatePublic(new X509EncodedKeySpec(parameters.publicKey().asByteArray())),
+				new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+		SdkBytes wrapped = SdkBytes.fromByteArray(oaep.doFinal(random()));
+		this.kms.importKeyMaterial(r -> r.keyId(keyId)
+			.importToken(parameters.importToken())
+			.encryptedKeyMaterial(wrapped)
+			.importType(software.amazon.awssdk.services.kms.model.ImportType.NEW_KEY_MATERIAL)
+			.expirationModel(ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE));
+		this.kms.rotateKeyOnDemand(r -> r.keyId(keyId));
+		assertThat(describe(keyId).currentKeyMaterialId()).isNotEqualTo(materialId);
 	}
 
 	@Test
