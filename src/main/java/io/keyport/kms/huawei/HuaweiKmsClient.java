@@ -12,8 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -239,8 +242,8 @@ final class HuaweiKmsClient {
 						"Huawei KMS did not answer within the call timeout of " + this.settings.callTimeout(), null);
 			}
 			try {
-				HttpResponse<byte[]> response = this.http.send(request(uri, payload, credentials, remaining),
-						HttpResponse.BodyHandlers.ofByteArray());
+				HttpResponse<byte[]> response = exchange(request(uri, payload, credentials, remaining),
+						Math.min(remaining, this.settings.attemptTimeout().toNanos()));
 				if (response.statusCode() / 100 == 2) {
 					return parse(operation, response.body());
 				}
@@ -287,6 +290,44 @@ final class HuaweiKmsClient {
 			log.debug("Huawei KMS target '{}': {} failed ({}); attempt {} in {} ms", this.target, operation.keyportName,
 					failure.exception.getMessage(), attempt + 1, TimeUnit.NANOSECONDS.toMillis(delay));
 			sleep(operation, delay);
+		}
+	}
+
+	/**
+	 * One HTTP exchange, body included, within the timeout. The request's own timeout
+	 * ends at the response headers (JDK-8208693): a server that stalls the body would
+	 * hold the thread past the call's deadline, so the whole exchange is bounded here and
+	 * cancelled (its connection closed) when it runs over.
+	 * @throws HttpTimeoutException when the exchange did not end in time
+	 */
+	private HttpResponse<byte[]> exchange(HttpRequest request, long timeoutNanos)
+			throws IOException, InterruptedException {
+		CompletableFuture<HttpResponse<byte[]>> future = this.http.sendAsync(request,
+				HttpResponse.BodyHandlers.ofByteArray());
+		try {
+			return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			future.cancel(true);
+			throw new HttpTimeoutException("the exchange did not end within its timeout");
+		}
+		catch (InterruptedException ex) {
+			future.cancel(true);
+			throw ex;
+		}
+		catch (ExecutionException ex) {
+			// the send's own failure, as send() would have thrown it
+			Throwable cause = ex.getCause();
+			if (cause instanceof IOException io) {
+				throw io;
+			}
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw new IOException("the exchange failed", cause);
 		}
 	}
 

@@ -1,7 +1,18 @@
 package io.keyport.kms.huawei;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -252,6 +263,29 @@ class HuaweiKmsClientTests {
 	}
 
 	@Test
+	void anAnswerWhoseBodyStallsAfterItsHeadersEndsTheAttemptWithinItsTimeout() throws Exception {
+		HuaweiKmsClient.Settings settings = new HuaweiKmsClient.Settings(Duration.ofSeconds(1), Duration.ofMillis(300),
+				Duration.ofMillis(1_000), 4, Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(60));
+		try (StallingServer server = new StallingServer()) {
+			HuaweiKmsClient client = new HuaweiKmsClient("hw", server.endpoint(), HuaweiStub.PROJECT, credentials(),
+					settings, Clock.systemUTC());
+
+			long start = System.nanoTime();
+			assertThatExceptionOfType(KmsException.class)
+				.isThrownBy(() -> client.call(Operation.IMPORT_KEY_MATERIAL, client.body(), client.deadline()))
+				.satisfies(ex -> {
+					assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNAVAILABLE);
+					// the request went out: an import may have been carried out
+					assertThat(ex.maybeSent()).isTrue();
+				})
+				.withMessageContaining("did not answer within 300 ms");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			// not safe to repeat: sent once
+			assertThat(server.connections()).hasValue(1);
+		}
+	}
+
+	@Test
 	void aConnectionFailureIsUnavailableAndKnownNotToHaveReachedKms() {
 		HuaweiKmsClient client = new HuaweiKmsClient("hw", java.net.URI.create("http://127.0.0.1:1"),
 				HuaweiStub.PROJECT, credentials(), FAST, Clock.systemUTC());
@@ -289,6 +323,69 @@ class HuaweiKmsClientTests {
 			case HuaweiCredentials.ENV_SECRET_KEY -> new String(HuaweiStub.SK);
 			default -> null;
 		});
+	}
+
+	/**
+	 * Answers 200 with its headers and the first bytes of a longer body, then stalls for
+	 * 30 s: past the JDK request timeout, which ends at the headers.
+	 */
+	private static final class StallingServer implements AutoCloseable {
+
+		private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+
+		private final AtomicInteger connections = new AtomicInteger();
+
+		private final CountDownLatch closed = new CountDownLatch(1);
+
+		private final Thread acceptor = Thread.ofVirtual().start(this::serve);
+
+		StallingServer() throws IOException {
+		}
+
+		URI endpoint() {
+			return URI.create("http://127.0.0.1:" + this.socket.getLocalPort());
+		}
+
+		AtomicInteger connections() {
+			return this.connections;
+		}
+
+		private void serve() {
+			while (!this.socket.isClosed()) {
+				try {
+					Socket connection = this.socket.accept();
+					this.connections.incrementAndGet();
+					Thread.ofVirtual().start(() -> stall(connection));
+				}
+				catch (IOException ex) {
+					return;
+				}
+			}
+		}
+
+		private void stall(Socket connection) {
+			try (connection) {
+				InputStream in = connection.getInputStream();
+				byte[] request = new byte[8192];
+				in.read(request);
+				OutputStream out = connection.getOutputStream();
+				out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"a\":")
+					.getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+				this.closed.await(30, TimeUnit.SECONDS);
+			}
+			catch (IOException | InterruptedException ex) {
+				// the client gave up, or the test ended
+			}
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.closed.countDown();
+			this.socket.close();
+			this.acceptor.interrupt();
+		}
+
 	}
 
 	private static HuaweiStub newStub() {
