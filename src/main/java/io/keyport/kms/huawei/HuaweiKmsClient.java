@@ -8,11 +8,16 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +47,10 @@ import io.keyport.kms.KmsRateLimiter;
  * (KMS.0101-0104: KMS answered, so nothing was done) and connection failures for every
  * operation; a gateway 5xx without a KMS code or a timeout after the request was sent
  * only for operations that are safe to repeat (a create or import may have happened). A
- * refused signature (APIG.0301) is never retried, and calls with the same credentials are
- * held back for a while afterwards: Huawei's gateway locks an AK after five failed
- * signatures. Messages carry Huawei's code, message and request id, never a secret, token
- * or material.
+ * refused signature (APIG.0301) is never retried, and calls with the same credentials,
+ * from every target of the process, are held back for a while afterwards without being
+ * sent: Huawei's gateway locks an AK after five failed signatures. Messages carry
+ * Huawei's code, message and request id, never a secret, token or material.
  */
 final class HuaweiKmsClient {
 
@@ -57,6 +62,21 @@ final class HuaweiKmsClient {
 	private static final Pattern LONG_BASE64 = Pattern.compile("[A-Za-z0-9+/=_-]{64,}");
 
 	private static final int MAX_MESSAGE = 300;
+
+	/**
+	 * Credentials whose signature Huawei refused, for the whole process: targets that
+	 * share an access key (projects, regions) share its lock at Huawei. Entries go when
+	 * they expire or a response with the same credentials succeeds, so the map holds only
+	 * recent refusals.
+	 */
+	private static final Map<RefusedCredentials, SignatureRefusal> SIGNATURE_REFUSALS = new ConcurrentHashMap<>();
+
+	/**
+	 * Salts the secret keys' fingerprints in {@link #SIGNATURE_REFUSALS}: a fingerprint
+	 * tells a rotated secret from the refused one without keeping either in a second
+	 * place, and cannot be compared with a hash of a guessed secret outside the process.
+	 */
+	private static final byte[] FINGERPRINT_SALT = salt();
 
 	/**
 	 * Huawei's codes onto Keyport's. The import codes: what could not be unwrapped into a
@@ -180,8 +200,6 @@ final class HuaweiKmsClient {
 	/** The target's pace, once configured; {@code null} in tests of the client alone. */
 	private volatile KmsRateLimiter pace;
 
-	private volatile SignatureRefusal signatureRefusal;
-
 	HuaweiKmsClient(String target, URI endpoint, String projectId, HuaweiCredentials credentials, Settings settings,
 			Clock clock) {
 		this.target = target;
@@ -245,6 +263,7 @@ final class HuaweiKmsClient {
 				HttpResponse<byte[]> response = exchange(request(uri, payload, credentials, remaining),
 						Math.min(remaining, this.settings.attemptTimeout().toNanos()));
 				if (response.statusCode() / 100 == 2) {
+					signatureAccepted(credentials);
 					return parse(operation, response.body());
 				}
 				failure = failure(operation, response, credentials);
@@ -384,8 +403,7 @@ final class HuaweiKmsClient {
 		}
 		KmsErrorCode errorCode = errorCode(status, code);
 		if (isSignatureRefusal(status, code)) {
-			this.signatureRefusal = new SignatureRefusal(credentials,
-					System.nanoTime() + this.settings.signatureHoldOff().toNanos());
+			refuseSignature(credentials, code != null ? code : "HTTP " + status);
 			log.warn("Huawei KMS target '{}' refused the signature of access key ...{} ({}, request id {})",
 					this.target, lastFour(credentials.accessKey()), code, requestId);
 			return new Failure(new KmsException(errorCode, operation.keyportName,
@@ -398,14 +416,44 @@ final class HuaweiKmsClient {
 				retryAfter(response));
 	}
 
+	/**
+	 * Refuses, without sending it, a call with credentials whose signature Huawei refused
+	 * within the hold-off, whichever target it came from.
+	 */
 	private void checkNotHeldBack(Operation operation, HuaweiCredentials.Credentials credentials) {
-		SignatureRefusal refusal = this.signatureRefusal;
-		if (refusal != null && refusal.credentials == credentials && System.nanoTime() < refusal.until) {
-			throw new KmsException(KmsErrorCode.ACCESS_DENIED, operation.keyportName,
-					signatureMessage("APIG.0301") + "; not sent again with the same credentials for "
-							+ this.settings.signatureHoldOff().toSeconds()
-							+ " s, so Huawei does not lock the access key",
-					null);
+		if (SIGNATURE_REFUSALS.isEmpty()) {
+			return;
+		}
+		RefusedCredentials key = RefusedCredentials.of(credentials);
+		SignatureRefusal refusal = SIGNATURE_REFUSALS.get(key);
+		if (refusal == null) {
+			return;
+		}
+		if (System.nanoTime() - refusal.until >= 0) {
+			SIGNATURE_REFUSALS.remove(key, refusal);
+			return;
+		}
+		throw KmsException.notSent(KmsErrorCode.ACCESS_DENIED, operation.keyportName,
+				"not sent: calls with these credentials are held back for " + refusal.holdOff.toSeconds()
+						+ " s after Huawei refused the signature of access key ..." + lastFour(credentials.accessKey())
+						+ " (" + refusal.code + ", target '" + refusal.target + "'), so Huawei does not lock the "
+						+ "access key; check the access key and secret key (AK/SK) of target '" + this.target
+						+ "' and this host's clock",
+				null);
+	}
+
+	private void refuseSignature(HuaweiCredentials.Credentials credentials, String code) {
+		long now = System.nanoTime();
+		// expired entries go here too: the map keeps only refusals still holding back
+		SIGNATURE_REFUSALS.values().removeIf(refusal -> now - refusal.until >= 0);
+		SIGNATURE_REFUSALS.put(RefusedCredentials.of(credentials), new SignatureRefusal(
+				now + this.settings.signatureHoldOff().toNanos(), this.settings.signatureHoldOff(), this.target, code));
+	}
+
+	/** Huawei took these credentials' signature: whatever it refused before is over. */
+	private static void signatureAccepted(HuaweiCredentials.Credentials credentials) {
+		if (!SIGNATURE_REFUSALS.isEmpty()) {
+			SIGNATURE_REFUSALS.remove(RefusedCredentials.of(credentials));
 		}
 	}
 
@@ -506,7 +554,43 @@ final class HuaweiKmsClient {
 	private record Failure(KmsException exception, Retry retry, long retryAfterNanos) {
 	}
 
-	private record SignatureRefusal(HuaweiCredentials.Credentials credentials, long until) {
+	/**
+	 * An access key and a salted SHA-256 fingerprint of its secret key: a rotated secret
+	 * (or another access key) is other credentials, sent as soon as it is configured.
+	 */
+	private record RefusedCredentials(String accessKey, String secretKeyFingerprint) {
+
+		static RefusedCredentials of(HuaweiCredentials.Credentials credentials) {
+			try {
+				MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+				sha256.update(FINGERPRINT_SALT);
+				return new RefusedCredentials(credentials.accessKey(),
+						HexFormat.of().formatHex(sha256.digest(credentials.secretKey())));
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException("SHA-256 is missing from the JDK", ex);
+			}
+		}
+
+		@Override
+		public String toString() {
+			return "RefusedCredentials[accessKey=..." + lastFour(this.accessKey) + "]";
+		}
+
+	}
+
+	/**
+	 * @param until in {@link System#nanoTime()}
+	 * @param target the target whose call was refused
+	 * @param code Huawei's code of the refusal
+	 */
+	private record SignatureRefusal(long until, Duration holdOff, String target, String code) {
+	}
+
+	private static byte[] salt() {
+		byte[] salt = new byte[32];
+		new SecureRandom().nextBytes(salt);
+		return salt;
 	}
 
 	/** An access key as logs show it: its last four characters, enough to tell which. */

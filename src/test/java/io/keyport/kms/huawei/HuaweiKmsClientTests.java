@@ -8,14 +8,19 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import io.keyport.kms.KmsErrorCode;
@@ -115,9 +120,9 @@ class HuaweiKmsClientTests {
 
 	@Test
 	void aRefusedSignatureIsNeverRetriedAndSaysToCheckTheKeys() {
-		this.stub.expectSecretKey("another-secret".getBytes());
+		String wrongSecret = wrongSecret();
+		HuaweiKmsClient client = client("hw", credentials(HuaweiStub.AK, wrongSecret), FAST);
 
-		HuaweiKmsClient client = client(FAST);
 		assertThatExceptionOfType(KmsException.class)
 			.isThrownBy(() -> client.call(Operation.DESCRIBE_KEY, client.body(), client.deadline()))
 			.satisfies(ex -> {
@@ -125,25 +130,107 @@ class HuaweiKmsClientTests {
 				assertThat(ex.isTransient()).isFalse();
 				assertThat(ex.getMessage()).contains("APIG.0301")
 					.contains("access key and secret key (AK/SK) of target 'hw'")
-					.doesNotContain(new String(HuaweiStub.SK));
+					.doesNotContain(wrongSecret);
 			});
 		assertThat(this.stub.requests()).hasSize(1);
 	}
 
 	@Test
 	void afterARefusedSignatureTheSameCredentialsAreHeldBackInsteadOfLockingTheAccessKey() {
-		this.stub.expectSecretKey("another-secret".getBytes());
-		HuaweiKmsClient client = client(FAST);
+		String wrongSecret = wrongSecret();
+		HuaweiKmsClient client = client("hw", credentials(HuaweiStub.AK, wrongSecret), FAST);
 		assertThatExceptionOfType(KmsException.class)
 			.isThrownBy(() -> client.call(Operation.DESCRIBE_KEY, client.body(), client.deadline()));
 
 		for (int i = 0; i < 5; i++) {
 			assertThatExceptionOfType(KmsException.class)
 				.isThrownBy(() -> client.call(Operation.LIST_KEYS, client.body(), client.deadline()))
-				.satisfies(ex -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.ACCESS_DENIED))
-				.withMessageContaining("not sent again");
+				.satisfies(ex -> {
+					assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.ACCESS_DENIED);
+					// KMS refused nothing of this call: it never left Keyport
+					assertThat(ex.maybeSent()).isFalse();
+				})
+				.withMessageStartingWith("not sent: ")
+				.withMessageContaining("held back for 60 s after Huawei refused the signature of access key ...SKEY")
+				.withMessageNotContaining(HuaweiStub.AK)
+				.withMessageNotContaining(wrongSecret);
 		}
 		assertThat(this.stub.requests()).hasSize(1);
+	}
+
+	@Test
+	void aRefusedSignatureHoldsBackEveryTargetWithTheSameCredentialsWithoutSendingTheirCalls() {
+		String wrongSecret = wrongSecret();
+		HuaweiKmsClient first = client("hw-project-a", credentials(HuaweiStub.AK, wrongSecret), FAST);
+		HuaweiKmsClient second = client("hw-project-b", credentials(HuaweiStub.AK, wrongSecret), FAST);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> first.call(Operation.DESCRIBE_KEY, first.body(), first.deadline()))
+			.satisfies(ex -> assertThat(ex.maybeSent()).isTrue());
+
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> second.call(Operation.LIST_KEYS, second.body(), second.deadline()))
+			.satisfies(ex -> {
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.ACCESS_DENIED);
+				assertThat(ex.maybeSent()).isFalse();
+			})
+			.withMessageContaining("target 'hw-project-a'")
+			.withMessageContaining("(AK/SK) of target 'hw-project-b'")
+			.withMessageNotContaining(HuaweiStub.AK)
+			.withMessageNotContaining(wrongSecret);
+		assertThat(this.stub.requests()).hasSize(1);
+	}
+
+	@Test
+	void newCredentialsAreSentAtOnceAfterARefusedSignature(@TempDir Path dir) throws IOException {
+		Path accessKey = Files.writeString(dir.resolve("ak"), HuaweiStub.AK);
+		Path secretKey = Files.writeString(dir.resolve("sk"), wrongSecret());
+		KmsTargetSettings files = new KmsTargetSettings("huawei", "ap-southeast-1", null, null, null,
+				HuaweiStub.PROJECT, accessKey, secretKey, null, false, null);
+		HuaweiKmsClient rotating = client("hw", HuaweiCredentials.of("hw", files, name -> null), FAST);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> rotating.call(Operation.LIST_KEYS, rotating.body(), rotating.deadline()));
+
+		// another access key, and the same one with another secret, are other credentials
+		HuaweiKmsClient otherAccessKey = client("hw-other", credentials("HPUAOTHERACCESSKEY", wrongSecret()), FAST);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(
+					() -> otherAccessKey.call(Operation.LIST_KEYS, otherAccessKey.body(), otherAccessKey.deadline()))
+			.satisfies(ex -> assertThat(ex.maybeSent()).isTrue());
+		Files.writeString(secretKey, new String(HuaweiStub.SK));
+		rotating.call(Operation.LIST_KEYS, rotating.body(), rotating.deadline());
+
+		assertThat(this.stub.requests()).hasSize(3);
+	}
+
+	@Test
+	void aResponseAcceptedWithTheRefusedCredentialsEndsTheirHoldOff() throws Exception {
+		HuaweiKmsClient.Settings patient = new HuaweiKmsClient.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5),
+				Duration.ofSeconds(10), 1, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(60));
+		// this test's own secret: the refusal it causes concerns no other test's client
+		byte[] secret = wrongSecret().getBytes(StandardCharsets.US_ASCII);
+		this.stub.expectSecretKey(secret);
+		HuaweiKmsClient slow = client("hw-project-a", credentials(HuaweiStub.AK, new String(secret)), patient);
+		HuaweiKmsClient refused = client("hw-project-b", credentials(HuaweiStub.AK, new String(secret)), patient);
+		this.stub.on("describe-key", ok("{}").after(1_500));
+		CompletableFuture<JsonNode> accepted = CompletableFuture
+			.supplyAsync(() -> slow.call(Operation.DESCRIBE_KEY, slow.body(), slow.deadline()));
+		while (this.stub.requests("describe-key").isEmpty()) {
+			Thread.sleep(5);
+		}
+		// the gateway refuses a signature of the same credentials meanwhile (its clock)
+		this.stub.expectSecretKey("another-secret".getBytes());
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> refused.call(Operation.LIST_KEYS, refused.body(), refused.deadline()))
+			.satisfies(ex -> assertThat(ex.maybeSent()).isTrue());
+		this.stub.expectSecretKey(secret);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> refused.call(Operation.LIST_KEYS, refused.body(), refused.deadline()))
+			.satisfies(ex -> assertThat(ex.maybeSent()).isFalse());
+
+		accepted.get(10, TimeUnit.SECONDS);
+		refused.call(Operation.LIST_KEYS, refused.body(), refused.deadline());
+
+		assertThat(this.stub.requests("list-keys")).hasSize(2);
 	}
 
 	@Test
@@ -310,6 +397,27 @@ class HuaweiKmsClientTests {
 	private HuaweiKmsClient client(HuaweiKmsClient.Settings settings) {
 		return new HuaweiKmsClient("hw", this.stub.endpoint(), HuaweiStub.PROJECT, credentials(), settings,
 				Clock.systemUTC());
+	}
+
+	private HuaweiKmsClient client(String target, HuaweiCredentials credentials, HuaweiKmsClient.Settings settings) {
+		return new HuaweiKmsClient(target, this.stub.endpoint(), HuaweiStub.PROJECT, credentials, settings,
+				Clock.systemUTC());
+	}
+
+	/**
+	 * A secret of one test: refusals hold back the process's clients with the same
+	 * credentials for a minute, so no two tests share one.
+	 */
+	static String wrongSecret() {
+		return "wrong-secret-" + UUID.randomUUID();
+	}
+
+	static HuaweiCredentials credentials(String accessKey, String secretKey) {
+		return HuaweiCredentials.of("hw", settings(), name -> switch (name) {
+			case HuaweiCredentials.ENV_ACCESS_KEY -> accessKey;
+			case HuaweiCredentials.ENV_SECRET_KEY -> secretKey;
+			default -> null;
+		});
 	}
 
 	static KmsTargetSettings settings() {
