@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -83,6 +84,14 @@ final class HuaweiKmsProvider implements KmsProvider {
 
 	/** Huawei documents parameters for import as valid 24 hours. */
 	private static final Duration PARAMETERS_VALIDITY = Duration.ofHours(24);
+
+	/**
+	 * How far Huawei's clock may be behind Keyport's for a key found by its alias after a
+	 * lost creation to count as this call's: NTP-synchronised hosts are well within it.
+	 * An older key is someone else's; a host further off leaves its own key unclaimed
+	 * (and the creation's failure stands), which is the safe side.
+	 */
+	private static final Duration CREATION_CLOCK_SKEW = Duration.ofMinutes(5);
 
 	private final HuaweiKmsClient client;
 
@@ -167,6 +176,7 @@ final class HuaweiKmsProvider implements KmsProvider {
 	public KmsKey createExternalKey(CreateKeyRequest request) {
 		String operation = Operation.CREATE_KEY.keyportName();
 		long deadline = this.client.deadline();
+		Instant started = this.clock.instant();
 		if (request.multiRegion()) {
 			throw unsupported(operation, "multi-Region keys");
 		}
@@ -205,9 +215,9 @@ final class HuaweiKmsProvider implements KmsProvider {
 			if (!generatedAliasTaken && !mayHaveCreated) {
 				throw ex;
 			}
-			String keyId;
+			JsonNode found;
 			try {
-				keyId = keyIdOfAlias(alias, Operation.CREATE_KEY, deadline);
+				found = keyOfAlias(alias, Operation.CREATE_KEY, deadline);
 			}
 			catch (KmsException lookup) {
 				if (generatedAliasTaken) {
@@ -215,6 +225,20 @@ final class HuaweiKmsProvider implements KmsProvider {
 				}
 				// not created (or not to be found now): the create's own failure stands
 				ex.addSuppressed(lookup);
+				throw ex;
+			}
+			String keyId = HuaweiKmsClient.text(found, "key_id");
+			// the alias may have been taken meanwhile by a key created outside Keyport:
+			// handed to the caller, it would make the tenant its owner
+			String notThisCalls = notCreatedBy(found, keySpec, request, started);
+			if (notThisCalls != null) {
+				log.warn("Huawei key {} has the alias '{}' but was not created by this call ({}): not taken", keyId,
+						alias, notThisCalls);
+				ex.addSuppressed(
+						new KmsException(
+								KmsErrorCode.ALREADY_EXISTS, operation, "a Huawei KMS key has the alias '" + alias
+										+ "' but was not created by this call (" + notThisCalls + "): not taken",
+								null));
 				throw ex;
 			}
 			log.info("Huawei key {} found by its alias after its creation seemed to fail ({})", keyId,
@@ -229,6 +253,41 @@ final class HuaweiKmsProvider implements KmsProvider {
 		KmsKey created = new KmsKey(keyId, resourceName(keyId, this.domainId), KeyState.CREATING, KeyOrigin.EXTERNAL,
 				request.keySpec(), request.keyUsage(), request.description(), null, null, null, null);
 		return awaitLeavingCreation(created, deadline);
+	}
+
+	/**
+	 * Why a key found by the alias of a creation whose answer was lost is not the one it
+	 * asked for, or {@code null} when it is: external, of the spec, usage and description
+	 * asked for, still without material, and created after the call started (less the
+	 * clock skew).
+	 */
+	private static String notCreatedBy(JsonNode found, String keySpec, CreateKeyRequest request, Instant started) {
+		if (origin(HuaweiKmsClient.text(found, "origin")) != KeyOrigin.EXTERNAL) {
+			return "origin " + HuaweiKmsClient.text(found, "origin") + ", not external";
+		}
+		if (!keySpec.equals(HuaweiKmsClient.text(found, "key_spec"))) {
+			return "key spec " + HuaweiKmsClient.text(found, "key_spec") + ", not " + keySpec;
+		}
+		if (!request.keyUsage().name().equals(HuaweiKmsClient.text(found, "key_usage"))) {
+			return "key usage " + HuaweiKmsClient.text(found, "key_usage") + ", not " + request.keyUsage();
+		}
+		String description = HuaweiKmsClient.text(found, "key_description");
+		if (!Objects.requireNonNullElse(request.description(), "")
+			.equals(Objects.requireNonNullElse(description, ""))) {
+			return "another description";
+		}
+		// a key this call created cannot hold material yet
+		KeyState state = state(HuaweiKmsClient.text(found, "key_state"));
+		if (state != KeyState.CREATING && state != KeyState.PENDING_IMPORT) {
+			return "key state " + HuaweiKmsClient.text(found, "key_state") + ", not waiting for activation or import";
+		}
+		Instant created = instant(HuaweiKmsClient.text(found, "creation_date"));
+		Instant earliest = started.minus(CREATION_CLOCK_SKEW);
+		if (created == null || created.isBefore(earliest)) {
+			return (created == null ? "no creation date" : "created " + created) + ", before this call started at "
+					+ started + " (less " + CREATION_CLOCK_SKEW.toMinutes() + " min for the clocks)";
+		}
+		return null;
 	}
 
 	private KmsKey awaitLeavingCreation(KmsKey created, long deadline) {
@@ -501,6 +560,11 @@ final class HuaweiKmsProvider implements KmsProvider {
 	 * Huawei has no alias lookup: list-keys (every key spec) is searched page by page.
 	 */
 	private String keyIdOfAlias(String alias, Operation operation, long deadline) {
+		return HuaweiKmsClient.text(keyOfAlias(alias, operation, deadline), "key_id");
+	}
+
+	/** The list-keys details of the key with the alias. */
+	private JsonNode keyOfAlias(String alias, Operation operation, long deadline) {
 		String marker = null;
 		for (int page = 0; page < MAX_LIST_PAGES; page++) {
 			ObjectNode body = this.client.body().put("limit", LIST_PAGE_SIZE).put("key_spec", "ALL");
@@ -511,7 +575,7 @@ final class HuaweiKmsProvider implements KmsProvider {
 			for (JsonNode details : response.path("key_details")) {
 				if (alias.equals(HuaweiKmsClient.text(details, "key_alias"))) {
 					rememberDomain(HuaweiKmsClient.text(details, "domain_id"));
-					return HuaweiKmsClient.text(details, "key_id");
+					return details;
 				}
 			}
 			marker = HuaweiKmsClient.text(response, "next_marker");

@@ -259,10 +259,8 @@ class HuaweiKmsProviderTests {
 	@Test
 	void aCreationWhoseAnswerWasLostAtTheGatewayIsFoundByItsAliasNotLeftWithoutItsOwner() {
 		this.stub.on("create-key", gatewayError(504, "APIG.0201", "Backend timeout"));
-		this.stub.on("list-keys", ok("""
-				{"keys":["%1$s"],"key_details":[{"key_id":"%1$s","key_alias":"team-x"}],
-				 "truncated":"false","total":1}
-				""".formatted(KEY_ID)));
+		this.stub.on("list-keys", ok(listedUnderAlias("team-x", "external", "AES_256", "ENCRYPT_DECRYPT", "",
+				Instant.now().minusSeconds(1))));
 		this.stub.on("describe-key", ok(keyInfo("5", "AES_256", "")));
 
 		KmsKey key = this.provider.createExternalKey(
@@ -272,6 +270,61 @@ class HuaweiKmsProviderTests {
 		assertThat(key.state()).isEqualTo(KeyState.PENDING_IMPORT);
 		// the creation is not sent again: it may have been carried out
 		assertThat(this.stub.requests("create-key")).hasSize(1);
+	}
+
+	@Test
+	void aKeyOfAnotherSpecFoundByTheAliasOfALostCreationIsNotTakenAndTheCreationsErrorStands() {
+		// created outside Keyport meanwhile, under the alias Keyport had found unused
+		assertLostCreationNotAnsweredWith(
+				listedUnderAlias("team-x", "external", "RSA_2048", "ENCRYPT_DECRYPT", "", Instant.now()),
+				"key spec RSA_2048, not AES_256");
+	}
+
+	@Test
+	void aKeyCreatedBeforeALostCreationStartedIsNotTakenAndTheCreationsErrorStands() {
+		assertLostCreationNotAnsweredWith(
+				listedUnderAlias("team-x", "external", "AES_256", "ENCRYPT_DECRYPT", "",
+						Instant.ofEpochMilli(1_700_000_000_000L)),
+				"created 2023-11-14T22:13:20Z, before this call started");
+	}
+
+	@Test
+	void aKeyOfAnotherOriginUsageDescriptionOrStateFoundAfterALostCreationIsNotTaken() {
+		assertLostCreationNotAnsweredWith(
+				listedUnderAlias("team-x", "kms", "AES_256", "ENCRYPT_DECRYPT", "", Instant.now()),
+				"origin kms, not external");
+		assertLostCreationNotAnsweredWith(
+				listedUnderAlias("team-x", "external", "AES_256", "SIGN_VERIFY", "", Instant.now()),
+				"key usage SIGN_VERIFY, not ENCRYPT_DECRYPT");
+		assertLostCreationNotAnsweredWith(
+				listedUnderAlias("team-x", "external", "AES_256", "ENCRYPT_DECRYPT", "someone else's", Instant.now()),
+				"another description");
+		// a key this call created holds no material yet
+		assertLostCreationNotAnsweredWith(
+				listedUnderAlias("team-x", "external", "AES_256", "ENCRYPT_DECRYPT", "", Instant.now())
+					.replace("\"key_state\":\"5\"", "\"key_state\":\"2\""),
+				"key state 2");
+	}
+
+	private void assertLostCreationNotAnsweredWith(String listKeys, String reason) {
+		int describes = this.stub.requests("describe-key").size();
+		this.stub.on("create-key", gatewayError(504, "APIG.0201", "Backend timeout"));
+		this.stub.on("list-keys", ok(listKeys));
+		this.stub.on("describe-key", ok(keyInfo("5", "AES_256", "")));
+
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> this.provider.createExternalKey(
+					new CreateKeyRequest(KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, null, "team-x")))
+			.satisfies(ex -> {
+				// the creation's own failure, never the key found
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNAVAILABLE);
+				assertThat(ex.getMessage()).contains("APIG.0201").doesNotContain(KEY_ID);
+				assertThat(ex.getSuppressed()).singleElement()
+					.satisfies(note -> assertThat(note.getMessage())
+						.contains("alias 'team-x' but was not created by this call")
+						.contains(reason));
+			});
+		assertThat(this.stub.requests("describe-key")).hasSize(describes);
 	}
 
 	@Test
@@ -470,6 +523,16 @@ class HuaweiKmsProviderTests {
 				assertThat(ex.operation()).isEqualTo("ImportKeyMaterial");
 				assertThat(ex.getMessage()).contains("KMS.2601").doesNotContain("dG9rZW4=");
 			});
+	}
+
+	/** list-keys with one key under the alias, in the fields Huawei lists. */
+	private static String listedUnderAlias(String alias, String origin, String keySpec, String keyUsage,
+			String description, Instant created) {
+		return """
+				{"keys":["%1$s"],"key_details":[{"key_id":"%1$s","domain_id":"%2$s","key_alias":"%3$s",
+				"key_spec":"%4$s","key_usage":"%5$s","key_description":"%6$s","creation_date":"%7$d",
+				"key_state":"5","origin":"%8$s"}],"truncated":"false","total":1}
+				""".formatted(KEY_ID, DOMAIN, alias, keySpec, keyUsage, description, created.toEpochMilli(), origin);
 	}
 
 	private static String keyInfo(String state, String keySpec, String expiration) {
