@@ -1169,6 +1169,18 @@ class ImportJob {
 	 */
 	void importFailed(KmsErrorCode error, boolean maybeSent, String message, Duration retryDelay, int maxAttempts,
 			String actor, Instant now) {
+		importFailed(error, maybeSent, false, message, retryDelay, maxAttempts, actor, now);
+	}
+
+	/**
+	 * As
+	 * {@link #importFailed(KmsErrorCode, boolean, String, Duration, int, String, Instant)}.
+	 * @param heldBack Keyport refused the call itself before sending anything (a
+	 * provider's hold-off after refused credentials): not KMS's refusal, so the job keeps
+	 * its wrapped material and tries again after the backoff, as after a transient error
+	 */
+	void importFailed(KmsErrorCode error, boolean maybeSent, boolean heldBack, String message, Duration retryDelay,
+			int maxAttempts, String actor, Instant now) {
 		this.importAttempts++;
 		this.importInFlight = false;
 		releaseLease();
@@ -1185,7 +1197,8 @@ class ImportJob {
 				this.unconfirmedImportAt = null;
 			}
 		}
-		if (error.isTransient() && this.importAttempts >= maxAttempts) {
+		boolean retried = error.isTransient() || heldBack;
+		if (retried && this.importAttempts >= maxAttempts) {
 			if (this.importOutcomeUnknown) {
 				keepRetryingOutcomeUnknown(error, message, retryDelay, maxAttempts, actor, now);
 				return;
@@ -1194,7 +1207,7 @@ class ImportJob {
 					+ maxAttempts + " failed (" + error.code() + "): " + message + "; no attempts left", actor, now);
 			return;
 		}
-		ImportJobState target = switch (error) {
+		ImportJobState target = heldBack ? ImportJobState.MATERIAL_WRAPPED : switch (error) {
 			case THROTTLED, DEPENDENCY_TIMEOUT, INTERNAL, UNAVAILABLE -> ImportJobState.MATERIAL_WRAPPED;
 			case INVALID_CIPHERTEXT, INCORRECT_KEY_MATERIAL, VALIDATION -> ImportJobState.PARAMETERS_FETCHED;
 			case EXPIRED_IMPORT_TOKEN, INVALID_IMPORT_TOKEN -> ImportJobState.PARAMETERS_EXPIRED;
@@ -1205,9 +1218,8 @@ class ImportJob {
 				keepsMaterialKmsMayHold() ? ImportJobState.PARAMETERS_FETCHED : ImportJobState.FAILED;
 			case KEY_NOT_FOUND, INVALID_KEY_ID, ALREADY_EXISTS, UNSUPPORTED_OPERATION -> ImportJobState.FAILED;
 		};
-		String cause = error.isTransient() ? "import attempt " + this.importAttempts + " failed (" + error.code()
-				+ "): " + message + "; retry at " + now.plus(retryDelay)
-				: "import refused by KMS (" + error.code() + "): " + message;
+		String cause = retried ? "import attempt " + this.importAttempts + " failed (" + error.code() + "): " + message
+				+ "; retry at " + now.plus(retryDelay) : "import refused by KMS (" + error.code() + "): " + message;
 		transition(target, "record a failed import for", cause, error.code(), actor, now);
 		this.lastErrorCode = error.code();
 		this.lastErrorMessage = truncate(message);

@@ -371,7 +371,7 @@ public class ImportJobLifecycle {
 					job.kmsKeyArn(), job.wrappingAlgorithm(), job.wrappingKeySpec(), job.id(), cause));
 		}
 		catch (KmsException ex) {
-			if (ex.isTransient()) {
+			if (ex.isTransient() || KmsImports.heldBack(ex)) {
 				this.claims.update(claim, j -> {
 					if (j.state() == ImportJobState.PARAMETERS_FETCHED && j.parametersExpiredAt(now)) {
 						j.expireParameters(ACTOR, now);

@@ -190,7 +190,7 @@ class KmsImports {
 		// the caller's end user
 		log.warn("Import job {}: KMS refused {} with {}: {}", id, ex.operation(), ex.errorCode().code(),
 				ex.getMessage());
-		boolean exhausted = failed.state() == ImportJobState.FAILED && ex.isTransient();
+		boolean exhausted = failed.state() == ImportJobState.FAILED && (ex.isTransient() || heldBack(ex));
 		return new ImportJobException(exhausted ? ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED : ex.errorCode().code(),
 				ex.errorCode().importKind(), id, failed.state(),
 				(exhausted ? "KMS failed on every import attempt, so the job failed. Start a new job."
@@ -399,11 +399,19 @@ class KmsImports {
 			int attempt = job.toView().importAttempts() + 1;
 			// a DescribeKey or a deletion ahead of the import failing leaves the import
 			// itself unsent
-			job.importFailed(ex.errorCode(), ex.maybeSent() && IMPORT_KEY_MATERIAL.equals(ex.operation()),
+			job.importFailed(ex.errorCode(), ex.maybeSent() && IMPORT_KEY_MATERIAL.equals(ex.operation()), heldBack(ex),
 					ex.getMessage() + consequence, this.properties.retryDelay(attempt, ThreadLocalRandom.current()),
 					this.properties.maxImportAttempts(), actor, this.clock.instant());
 			return this.store.save(job).toView();
 		});
+	}
+
+	/**
+	 * A refusal Keyport made itself before sending anything (a provider holding back
+	 * credentials KMS refused a moment ago): no KMS answer, so nothing to fail a job for.
+	 */
+	static boolean heldBack(KmsException ex) {
+		return !ex.maybeSent() && !ex.isTransient();
 	}
 
 	ImportParameters download(String target, String keyArn, WrappingAlgorithm algorithm,

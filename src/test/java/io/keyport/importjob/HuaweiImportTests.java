@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +82,12 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 	private Response upload(String jobId, byte[] material) {
 		return api().postJson("/api/v1/import-jobs/" + jobId + "/key-material",
 				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
+	}
+
+	private static byte[] material() {
+		byte[] material = new byte[32];
+		RANDOM.nextBytes(material);
+		return material;
 	}
 
 	private String keyState(String keyId) {
@@ -261,16 +268,14 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 						"target", HUAWEI, "wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")));
 				assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
 				assertThat(refused.json().get("code").asString()).isEqualTo("kms-access-denied");
-				// Keyport's sentence for the portal; Huawei's refusal of the signature
-				// and the
-				// target are in the operators' log
+				// Keyport's sentence for the portal; the operators' log has Huawei's
+				// refusal of the signature and the target
 				assertThat(refused.json().get("detail").asString())
 					.isEqualTo("KMS denied Keyport's credentials. An operator must fix Keyport's access to KMS.")
 					.doesNotContain("a-wrong-secret");
 			}
-			// one signed request reached Huawei and was refused; it was neither retried
-			// nor
-			// followed by the next requests, so Huawei never locks the access key
+			// one signed request reached Huawei and was refused; no retry and no later
+			// request followed it, so Huawei never locks the access key
 			assertThat(this.huawei.signatureFailures()).isEqualTo(failures + 1);
 		}
 		finally {
@@ -279,6 +284,72 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 		// the rotated file is read again at once
 		assertThat(createJob(keyId, "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("state").asString())
 			.isEqualTo("PARAMETERS_FETCHED");
+	}
+
+	@Test
+	void anImportHeldBackAfterARefusedSignatureLeavesTheJobWaitingToTryAgainInsteadOfFailingIt() throws Exception {
+		String refusedJob = createJob(createKey("AES_256"), "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id")
+			.asString();
+		String heldBackJob = createJob(createKey("AES_256"), "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id")
+			.asString();
+		Path secretKeyFile = huaweiCredentials.resolve(HUAWEI + "-huawei-sk");
+		byte[] rightSecret = Files.readAllBytes(secretKeyFile);
+		// a secret of this test's own: the hold-off is shared by the whole process
+		Files.writeString(secretKeyFile, "wrong-" + UUID.randomUUID());
+		try {
+			Response refused = upload(refusedJob, material());
+			assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
+			long failures = this.huawei.signatureFailures();
+
+			Response heldBack = upload(heldBackJob, material());
+
+			assertThat(heldBack.status()).as(heldBack.toString()).isEqualTo(502);
+			assertThat(heldBack.json().get("code").asString()).isEqualTo("kms-access-denied");
+			assertThat(this.huawei.signatureFailures()).as("requests Huawei refused").isEqualTo(failures);
+			JsonNode waiting = api().get("/api/v1/import-jobs/" + heldBackJob).json();
+			assertThat(waiting.get("state").asString()).isEqualTo("MATERIAL_WRAPPED");
+			assertThat(waiting.at("/lastError/code").asString()).isEqualTo("kms-access-denied");
+			assertThat(waiting.at("/lastError/message").asString()).startsWith("not sent: ");
+		}
+		finally {
+			Files.write(secretKeyFile, rightSecret);
+		}
+		this.clock.advance(Duration.ofMinutes(10));
+		this.lifecycle.retryDueImports();
+		assertThat(api().get("/api/v1/import-jobs/" + heldBackJob).json().get("state").asString())
+			.isEqualTo("IMPORTED");
+	}
+
+	@Test
+	void aRefreshHeldBackAfterARefusedSignatureIsPutOffInsteadOfFailingTheJob() throws Exception {
+		String otherKey = createKey("AES_256");
+		JsonNode job = createJob(createKey("AES_256"), "RSAES_OAEP_SHA_256", "RSA_2048", Map.of());
+		String jobId = job.get("id").asString();
+		Instant firstValidTo = Instant.parse(job.at("/parameters/validTo").asString());
+		Path secretKeyFile = huaweiCredentials.resolve(HUAWEI + "-huawei-sk");
+		byte[] rightSecret = Files.readAllBytes(secretKeyFile);
+		Files.writeString(secretKeyFile, "wrong-" + UUID.randomUUID());
+		try {
+			Response refused = api().postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", otherKey,
+					"target", HUAWEI, "wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")));
+			assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
+			this.clock.set(firstValidTo.minusSeconds(1));
+
+			this.lifecycle.refreshDueParameters();
+
+			JsonNode putOff = api().get("/api/v1/import-jobs/" + jobId).json();
+			assertThat(putOff.get("state").asString()).isNotEqualTo("FAILED");
+			assertThat(putOff.at("/lastError/code").asString()).isEqualTo("kms-access-denied");
+			assertThat(putOff.at("/lastError/message").asString()).contains("not sent: ");
+		}
+		finally {
+			Files.write(secretKeyFile, rightSecret);
+		}
+		this.clock.advance(Duration.ofMinutes(10));
+		this.lifecycle.refreshDueParameters();
+		JsonNode refreshed = api().get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(refreshed.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(Instant.parse(refreshed.at("/parameters/validTo").asString())).isAfter(firstValidTo);
 	}
 
 	@Test

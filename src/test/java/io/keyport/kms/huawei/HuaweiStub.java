@@ -118,9 +118,12 @@ final class HuaweiStub implements AutoCloseable {
 					exchange.getRequestHeaders().getFirst("Authorization"),
 					exchange.getRequestHeaders().getFirst("X-Security-Token"),
 					body.length > 0 ? JSON.readTree(body) : null);
+			// recorded once its signature is checked: a test waiting for the request
+			// may then change the expected secret without affecting it
+			boolean signatureValid = signatureValid(exchange, body);
 			this.requests.add(request);
 			Answer answer;
-			if (!signatureValid(exchange, body)) {
+			if (!signatureValid) {
 				answer = gatewayError(401, "APIG.0301",
 						"Incorrect IAM authentication information: verify aksk signature fail");
 			}
