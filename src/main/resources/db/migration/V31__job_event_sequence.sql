@@ -17,4 +17,19 @@ update import_job j set last_event_sequence = m.sequence
 from (select job_id, max(job_sequence) as sequence from import_job_event group by job_id) m
 where j.id = m.job_id;
 
+-- During a rolling update, instances of the earlier version append entries without a sequence: numbered here after
+-- the job's last entry, and the job's count follows, so the new version's next entry continues from them. The
+-- current version always gives the sequence itself.
+create function import_job_event_sequence() returns trigger language plpgsql as $$
+begin
+    if new.job_sequence is null then
+        update import_job set last_event_sequence = last_event_sequence + 1 where id = new.job_id
+        returning last_event_sequence into new.job_sequence;
+    end if;
+    return new;
+end;
+$$;
+create trigger import_job_event_sequence before insert on import_job_event
+    for each row execute function import_job_event_sequence();
+
 alter table import_job_event alter column job_sequence set not null;

@@ -17,14 +17,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * V31 numbers the history entries written before it per job, in their order, and sets
- * each job's count, on a database migrated to V30 with two jobs' entries interleaved.
+ * each job's count, on a database migrated to V30 with two jobs' entries interleaved;
+ * entries the earlier version appends during a rolling update are numbered by the
+ * database.
  */
 class JobEventSequenceMigrationTests {
 
 	private static final String DATABASE = "keyport_v31";
 
 	@Test
-	void entriesWrittenBeforeV31AreNumberedPerJobAndTheJobsCountContinuesFromThem() throws SQLException {
+	void entriesWrittenBeforeV31AreNumberedPerJobAndEntriesOfTheEarlierVersionDuringARollingUpdateToo()
+			throws SQLException {
 		try (Connection admin = DriverManager.getConnection(TestInfrastructure.jdbcUrl(), "postgres", "postgres");
 				Statement statement = admin.createStatement()) {
 			statement.execute("drop database if exists " + DATABASE);
@@ -56,6 +59,22 @@ class JobEventSequenceMigrationTests {
 						"2 3 entry 5", "1 4 entry 6");
 			assertThat(rows(statement, "select right(id::text, 1), last_event_sequence, 0 from import_job order by id"))
 				.containsExactly("1 4 0", "2 3 0", "3 0 0");
+			// an instance of the earlier version, during a rolling update, appends
+			// without a
+			// sequence: numbered after the job's last entry, and the job's count follows
+			statement.execute("""
+					insert into import_job_event (job_id, from_state, to_state, cause, actor, occurred_at)
+					values ('00000000-0000-0000-0000-000000000001', null, 'CANCELLED', 'by V30', 'v30', now()),
+					       ('00000000-0000-0000-0000-000000000003', null, 'CANCELLED', 'by V30', 'v30', now())""");
+			statement.execute(
+					"""
+							insert into import_job_event (job_id, job_sequence, from_state, to_state, cause, actor, occurred_at)
+							values ('00000000-0000-0000-0000-000000000001', 6, null, 'CANCELLED', 'by V31', 'current', now())""");
+			assertThat(rows(statement, """
+					select right(job_id::text, 1), job_sequence, cause from import_job_event where actor <> 'v31'
+					order by id""")).containsExactly("1 5 by V30", "3 1 by V30", "1 6 by V31");
+			assertThat(rows(statement, "select right(id::text, 1), last_event_sequence, 0 from import_job order by id"))
+				.containsExactly("1 5 0", "2 3 0", "3 1 0");
 			// the history is append-only again
 			assertThat(rows(statement, """
 					select tgname, tgenabled, 0 from pg_trigger where tgname = 'import_job_event_no_update'"""))
