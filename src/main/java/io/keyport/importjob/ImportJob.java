@@ -1203,6 +1203,22 @@ class ImportJob {
 				keepRetryingOutcomeUnknown(error, message, retryDelay, maxAttempts, actor, now);
 				return;
 			}
+			if (keepsMaterialKmsMayHold()) {
+				// failing would destroy the kept material, the only one the key takes
+				// back: the job waits for its owner to send it again, with fresh attempts
+				transition(ImportJobState.PARAMETERS_FETCHED, "record a failed import for",
+						"import attempt " + this.importAttempts + " of " + maxAttempts + " failed (" + error.code()
+								+ "): " + message + "; no attempts left, but the job keeps in custody material its "
+								+ "key takes back, so it is not failed: import it again (custody-reimport)",
+						error.code(), actor, now);
+				this.lastErrorCode = error.code();
+				this.lastErrorMessage = truncate(message);
+				this.encryptedKeyMaterial = null;
+				this.replicas.forEach(ImportJobReplica::discardMaterial);
+				this.nextAttemptAt = null;
+				this.importAttempts = 0;
+				return;
+			}
 			fail(ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED, "import attempt " + this.importAttempts + " of "
 					+ maxAttempts + " failed (" + error.code() + "): " + message + "; no attempts left", actor, now);
 			return;

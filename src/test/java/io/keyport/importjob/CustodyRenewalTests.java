@@ -523,6 +523,47 @@ class CustodyRenewalTests extends IntegrationTest {
 	}
 
 	@Test
+	void aReimportOfMaterialKmsTookThrottledPastTheLastAttemptWaitsWithItsCustodyCopyInsteadOfFailing() {
+		String keyId = createKey();
+		JsonNode job = importInCustody(keyId, this.clock.instant().plus(Duration.ofDays(90)), random());
+		String jobId = job.get("id").asString();
+		String materialId = job.get("keyMaterialId").asString();
+		String kept = custodyId(jobId);
+		this.kms.deleteImportedKeyMaterial(r -> r.keyId(keyId));
+		advance(Duration.ofDays(1).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters").status()).isEqualTo(200);
+		JsonNode afterAttempts;
+		this.emulator.faults().throttleEvery("ImportKeyMaterial", 1);
+		try {
+			ImportJobApiTests.assertProblem(this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport"), 503,
+					"kms-throttled");
+			// 8 attempts at most: the request's and seven retries, and two more
+			for (int retry = 0; retry < 9; retry++) {
+				advance(Duration.ofMinutes(16));
+				this.lifecycle.retryDueImports();
+			}
+			advance(Duration.ofMinutes(1));
+			// the release arm, which destroys the custody copy of failed jobs
+			this.lifecycle.runOnce();
+			afterAttempts = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+
+		assertThat(afterAttempts.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(afterAttempts.get("lastError").get("code").asString()).isEqualTo("kms-throttled");
+		assertThat(afterAttempts.get("custodyMaterialHeld").asBoolean()).isTrue();
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+		assertThat(events(jobId).getLast()).contains("no attempts left").contains("custody-reimport");
+		// KMS takes calls again: the kept material goes back into the key
+		Response reimported = this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport");
+		assertThat(reimported.status()).as(reimported.toString()).isEqualTo(200);
+		assertThat(reimported.json().get("keyMaterialId").asString()).isEqualTo(materialId);
+	}
+
+	@Test
 	void aReimportFromCustodyOfAJobThatKeepsNoMaterialIsRefusedBeforeKms() {
 		String jobId = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey())))
 			.json()
