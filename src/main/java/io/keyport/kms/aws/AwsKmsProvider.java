@@ -11,7 +11,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -98,6 +100,19 @@ class AwsKmsProvider implements KmsProvider {
 	 * @param account asks STS for the account of the client's credentials; called until
 	 * it answers, then remembered
 	 */
+	/**
+	 * The SDK's retries for calls a repetition is not safe for: none of them takes an
+	 * idempotency token, so a repeated CreateKey or ReplicateKey after a lost answer
+	 * makes a second key, and a repeated CreateAlias, deletion or rotation is refused for
+	 * what the first did. Keyport finds out what a lost answer did and retries on its
+	 * own. For GetParametersForImport each SDK attempt would spend the account's 0.25
+	 * requests/s outside Keyport's pace.
+	 */
+	static final AwsRequestOverrideConfiguration NOT_RETRIED = AwsRequestOverrideConfiguration.builder()
+		.addPlugin(config -> config.overrideConfiguration(
+				config.overrideConfiguration().toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build()))
+		.build();
+
 	AwsKmsProvider(KmsClient kms, Supplier<Optional<String>> account) {
 		this.account = account;
 		this.kms = kms;
@@ -159,7 +174,8 @@ class AwsKmsProvider implements KmsProvider {
 	public KmsKey createExternalKey(CreateKeyRequest request) {
 		return call("CreateKey",
 				() -> toKey(this.kms
-					.createKey(r -> r.origin(OriginType.EXTERNAL)
+					.createKey(r -> r.overrideConfiguration(NOT_RETRIED)
+						.origin(OriginType.EXTERNAL)
 						.keySpec(request.keySpec().name())
 						.keyUsage(request.keyUsage().name())
 						.description(request.description())
@@ -169,7 +185,8 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public void createAlias(String alias, String keyId) {
-		call("CreateAlias", () -> this.kms.createAlias(r -> r.aliasName(alias).targetKeyId(keyId)));
+		call("CreateAlias", () -> this.kms
+			.createAlias(r -> r.overrideConfiguration(NOT_RETRIED).aliasName(alias).targetKeyId(keyId)));
 	}
 
 	@Override
@@ -180,7 +197,8 @@ class AwsKmsProvider implements KmsProvider {
 	@Override
 	public Instant scheduleKeyDeletion(String keyId, int pendingWindowDays) {
 		return call("ScheduleKeyDeletion",
-				() -> this.kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(pendingWindowDays)))
+				() -> this.kms.scheduleKeyDeletion(
+						r -> r.overrideConfiguration(NOT_RETRIED).keyId(keyId).pendingWindowInDays(pendingWindowDays)))
 			.deletionDate();
 	}
 
@@ -193,7 +211,8 @@ class AwsKmsProvider implements KmsProvider {
 	public ImportParameters getParametersForImport(String keyId, WrappingAlgorithm algorithm,
 			WrappingKeySpec wrappingKeySpec) {
 		GetParametersForImportResponse response = call("GetParametersForImport",
-				() -> this.kms.getParametersForImport(r -> r.keyId(keyId)
+				() -> this.kms.getParametersForImport(r -> r.overrideConfiguration(NOT_RETRIED)
+					.keyId(keyId)
 					.wrappingAlgorithm(AlgorithmSpec.fromValue(algorithm.name()))
 					.wrappingKeySpec(wrappingKeySpec.name())));
 		return new ImportParameters(response.keyId(), response.publicKey().asByteArray(),
@@ -216,7 +235,8 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public void deleteImportedKeyMaterial(String keyId) {
-		call("DeleteImportedKeyMaterial", () -> this.kms.deleteImportedKeyMaterial(r -> r.keyId(keyId)));
+		call("DeleteImportedKeyMaterial",
+				() -> this.kms.deleteImportedKeyMaterial(r -> r.overrideConfiguration(NOT_RETRIED).keyId(keyId)));
 	}
 
 	@Override
@@ -268,7 +288,8 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public void rotateOnDemand(String keyId) {
-		call("RotateKeyOnDemand", () -> this.kms.rotateKeyOnDemand(r -> r.keyId(keyId)));
+		call("RotateKeyOnDemand",
+				() -> this.kms.rotateKeyOnDemand(r -> r.overrideConfiguration(NOT_RETRIED).keyId(keyId)));
 	}
 
 	@Override
@@ -288,8 +309,10 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public KmsKey replicateKey(String keyId, String replicaRegion) {
-		return call("ReplicateKey", () -> toKey(
-				this.kms.replicateKey(r -> r.keyId(keyId).replicaRegion(replicaRegion)).replicaKeyMetadata()));
+		return call("ReplicateKey",
+				() -> toKey(this.kms
+					.replicateKey(r -> r.overrideConfiguration(NOT_RETRIED).keyId(keyId).replicaRegion(replicaRegion))
+					.replicaKeyMetadata()));
 	}
 
 	private static KeyMaterialVersion toMaterial(RotationsListEntry e) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.keyport.emulator.KmsEmulator;
+import io.keyport.emulator.KmsFaults;
 import io.keyport.emulator.MutableClock;
 import io.keyport.kms.CreateKeyRequest;
 import io.keyport.kms.KeyState;
@@ -24,6 +25,8 @@ import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsRateLimitProperties;
 import io.keyport.kms.KmsTargetSettings;
 import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -136,6 +139,29 @@ class AwsKmsProviderFactoryTests {
 		assertThat(emulator.assumeRoleCount()).isEqualTo(2);
 		assertThat(emulator.callCountWithAccessKey(second)).isEqualTo(signedWithSecond + 20);
 		assertThat(emulator.callCountWithAccessKey(first)).isPositive();
+	}
+
+	@Test
+	void callsARepetitionIsNotSafeForAreSentOnceWhileReadsAreRetriedBySdk() {
+		KmsProvider a = this.factory.create("a", target(null, null));
+		KmsKey key = a.createExternalKey(request());
+		// KMS carries out a CreateKey whose answer is lost: a second attempt would make a
+		// second key
+		emulator.faults().failAfterExecutionEvery("CreateKey", 1, KmsFaults.Fault.INTERNAL);
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> a.createExternalKey(request()));
+		assertThat(emulator.callCount("CreateKey")).isEqualTo(2);
+		// each GetParametersForImport attempt spends the account's quota
+		emulator.faults().clear().throttleEvery("GetParametersForImport", 1);
+		assertThatExceptionOfType(KmsException.class)
+			.isThrownBy(() -> a.getParametersForImport(key.keyId(), WrappingAlgorithm.RSAES_OAEP_SHA_256,
+					WrappingKeySpec.RSA_2048))
+			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED));
+		assertThat(emulator.callCount("GetParametersForImport")).isEqualTo(1);
+		// a read is safe to repeat: the SDK's three attempts
+		emulator.faults().clear().failEvery("DescribeKey", 1, KmsFaults.Fault.INTERNAL);
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> a.describeKey(key.keyId()));
+		assertThat(emulator.callCount("DescribeKey")).isEqualTo(3);
+		emulator.faults().clear();
 	}
 
 	@Test
