@@ -94,6 +94,9 @@ class KmsKeyCreation {
 				kms.createAlias(command.alias(), key.keyId());
 			}
 			catch (KmsException ex) {
+				if (aliasNamesKeyAfterAll(kms, command.alias(), key, ex)) {
+					return key;
+				}
 				scheduleDeletion(kms, key, ex);
 				throw ex.withNote("The key " + key.arn() + " created for the alias was scheduled for deletion.");
 			}
@@ -117,6 +120,30 @@ class KmsKeyCreation {
 			throw ex;
 		}
 		throw KmsKeyException.aliasTaken(alias);
+	}
+
+	/**
+	 * A CreateAlias whose answer was lost may have been carried out, and a repetition of
+	 * it is refused as already existing: KMS then shows the alias on the new key.
+	 */
+	private static boolean aliasNamesKeyAfterAll(KmsProvider kms, String alias, KmsKey key, KmsException failure) {
+		boolean mayHaveCreated = failure.errorCode() == KmsErrorCode.ALREADY_EXISTS
+				|| (failure.isTransient() && failure.maybeSent());
+		if (!mayHaveCreated) {
+			return false;
+		}
+		try {
+			boolean named = key.keyId().equals(kms.describeKey(alias).keyId());
+			if (named) {
+				log.info("Alias {} of key {} was created although its answer was lost ({})", alias, key.arn(),
+						failure.errorCode().code());
+			}
+			return named;
+		}
+		catch (KmsException ex) {
+			failure.addSuppressed(ex);
+			return false;
+		}
 	}
 
 	private void scheduleDeletion(KmsProvider kms, KmsKey key, KmsException cause) {

@@ -17,6 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.keyport.emulator.KmsFaults;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
@@ -320,6 +321,26 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		assertProblem(response, 502, "kms-limit-exceeded");
 		assertThat(response.json().get("detail").asString()).contains("was scheduled for deletion");
 		assertThat(this.emulator.callCount("ScheduleKeyDeletion")).isEqualTo(deletions + 1);
+	}
+
+	@Test
+	void anAliasCreatedAlthoughItsAnswerWasLostNamesTheNewKeyWhichIsKept() {
+		String alias = "alias/keyport-test/lost-answer-" + System.nanoTime();
+		long deletions = this.emulator.callCount("ScheduleKeyDeletion");
+		this.emulator.faults().failAfterExecutionEvery("CreateAlias", 1, KmsFaults.Fault.INTERNAL);
+		Response response;
+		try {
+			response = this.api.postJson("/api/v1/kms-keys",
+					ApiClient.json(Map.of("keySpec", "ECC_NIST_P256", "alias", alias)));
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+
+		assertThat(response.status()).as(response.toString()).isEqualTo(201);
+		String keyId = response.json().get("keyId").asString();
+		assertThat(this.emulator.callCount("ScheduleKeyDeletion")).isEqualTo(deletions);
+		assertThat(this.api.get("/api/v1/kms-keys/" + alias).json().get("keyId").asString()).isEqualTo(keyId);
 	}
 
 	@Test
