@@ -407,8 +407,9 @@ class KmsImports {
 	}
 
 	/**
-	 * A refusal Keyport made itself before sending anything (a provider holding back
-	 * credentials KMS refused a moment ago): no KMS answer, so nothing to fail a job for.
+	 * A refusal on Keyport's side before anything reached KMS (a provider holding back
+	 * credentials KMS refused a moment ago, STS refusing the role): no KMS answer, so
+	 * nothing to fail a job for.
 	 */
 	static boolean heldBack(KmsException ex) {
 		return !ex.maybeSent() && !ex.isTransient();

@@ -1,5 +1,8 @@
 package io.keyport.kms.aws;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -379,9 +382,49 @@ class AwsKmsProvider implements KmsProvider {
 			throw translate(operation, ex);
 		}
 		catch (AssumedRoleCredentials.Failure ex) {
-			throw new KmsException(ex.code(), operation, ex.getMessage(), ex.getCause());
+			// STS refused or failed: KMS was never called
+			throw KmsException.notSent(ex.code(), operation, ex.getMessage(), ex.getCause());
 		}
 	}
+
+	/**
+	 * Whether no attempt of the call reached KMS: the last failure and every earlier
+	 * attempt's found no connection. The SDK keeps an earlier attempt only as the text of
+	 * a suppressed exception, so that is read; any other text counts as maybe sent.
+	 */
+	static boolean neverConnected(SdkException ex) {
+		if (!(ex instanceof SdkClientException) || !connectFailure(ex)) {
+			return false;
+		}
+		for (Throwable attempt : ex.getSuppressed()) {
+			if (!connectFailure(attempt)
+					&& (attempt.getMessage() == null || !CONNECT_FAILED.matcher(attempt.getMessage()).find())) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean connectFailure(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException || cause instanceof UnknownHostException
+					|| cause instanceof NoRouteToHostException
+					|| "org.apache.http.conn.ConnectTimeoutException".equals(cause.getClass().getName())) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * An attempt that found no connection as the SDK describes it: Apache's refused or
+	 * timed-out connect, or a host name that did not resolve.
+	 */
+	private static final Pattern CONNECT_FAILED = Pattern.compile("Unable to execute HTTP request: (Connect to \\S+ .*"
+			+ "failed: |[^\\s:]+: (Name or service not known|Temporary failure in name resolution|nodename nor servname))");
 
 	/** AWS's common errors for requests whose identity KMS rejects. */
 	private static final Set<String> CREDENTIAL_ERRORS = Set.of("AccessDeniedException", "UnrecognizedClientException",
@@ -421,7 +464,8 @@ class AwsKmsProvider implements KmsProvider {
 			case SdkClientException e -> KmsErrorCode.UNAVAILABLE;
 			default -> KmsErrorCode.INTERNAL;
 		};
-		return new KmsException(code, operation, message(ex), ex);
+		return neverConnected(ex) ? KmsException.notSent(code, operation, message(ex), ex)
+				: new KmsException(code, operation, message(ex), ex);
 	}
 
 	private static String errorCode(AwsServiceException e) {

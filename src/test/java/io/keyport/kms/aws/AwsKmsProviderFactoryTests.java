@@ -165,6 +165,27 @@ class AwsKmsProviderFactoryTests {
 	}
 
 	@Test
+	void aCallThatFoundNoConnectionInAnyAttemptIsKnownNotSentAndOneThatReachedKmsIsNot() throws Exception {
+		int closedPort;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		KmsProvider nowhere = this.factory.create("nowhere", new KmsTargetSettings("aws", "us-east-1",
+				URI.create("http://127.0.0.1:" + closedPort), null, null, null, null, null, null, false, null));
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> nowhere.describeKey("some-key"))
+			.satisfies((ex) -> {
+				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.UNAVAILABLE);
+				assertThat(ex.maybeSent()).isFalse();
+			});
+
+		KmsProvider a = this.factory.create("a", target(null, null));
+		emulator.faults().failEvery("DescribeKey", 1, KmsFaults.Fault.INTERNAL);
+		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> a.describeKey("some-key"))
+			.satisfies((ex) -> assertThat(ex.maybeSent()).isTrue());
+		emulator.faults().clear();
+	}
+
+	@Test
 	void aWrongExternalIdIsAccessDeniedNamingTheTargetAndRoleWithoutRetries() {
 		KmsProvider b = this.factory.create("import-b", target(ROLE_B, "not-the-external-id"));
 
@@ -173,6 +194,7 @@ class AwsKmsProviderFactoryTests {
 				assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.ACCESS_DENIED);
 				assertThat(ex.isTransient()).isFalse();
 				assertThat(ex.operation()).isEqualTo("CreateKey");
+				assertThat(ex.maybeSent()).as("maybe sent to KMS").isFalse();
 				assertThat(ex.getMessage()).contains("KMS target 'import-b'")
 					.contains(ROLE_B)
 					.contains("AccessDenied")
