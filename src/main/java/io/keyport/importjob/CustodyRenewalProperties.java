@@ -22,7 +22,12 @@ public record CustodyRenewalProperties(@DefaultValue("7d") @NotNull Duration bef
 		@DefaultValue("30d") @NotNull Duration extendBy) {
 
 	public CustodyRenewalProperties {
-		if (before.isNegative() || before.isZero() || extendBy.compareTo(before) <= 0) {
+		if (before.compareTo(Duration.ofHours(1)) < 0) {
+			// "7" is 7 ms, not 7 days: material would expire before its renewal
+			throw new IllegalArgumentException("keyport.custody.renewal.before (" + before
+					+ ") must be at least 1h; durations without a unit are milliseconds (write 7d)");
+		}
+		if (extendBy.compareTo(before) <= 0) {
 			throw new IllegalArgumentException("keyport.custody.renewal.extend-by (" + extendBy
 					+ ") must be longer than keyport.custody.renewal.before (" + before + "), which must be positive");
 		}

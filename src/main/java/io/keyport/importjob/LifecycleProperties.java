@@ -47,9 +47,32 @@ public record LifecycleProperties(@DefaultValue("true") boolean enabled,
 		String instanceId, @DefaultValue("2m") @NotNull Duration leaseDuration,
 		@DefaultValue("1") @Min(1) @Max(1000) int instances) {
 
+	/** How long parameters for import are valid: a refresh margin must be shorter. */
+	static final Duration PARAMETERS_VALIDITY = Duration.ofHours(24);
+
 	public LifecycleProperties {
 		if (instanceId == null || instanceId.isBlank()) {
 			instanceId = defaultInstanceId();
+		}
+		// durations without a unit are milliseconds: "30" for a job lifetime of 30 days
+		// would cancel every waiting job within a run
+		atLeast("interval", interval, Duration.ofSeconds(1), "10s");
+		atLeast("refresh-margin", refreshMargin, Duration.ofSeconds(1), "1h");
+		if (refreshMargin != null && refreshMargin.compareTo(PARAMETERS_VALIDITY) >= 0) {
+			throw new IllegalArgumentException("keyport.lifecycle.refresh-margin (" + refreshMargin
+					+ ") must be shorter than the 24 hours parameters for import are valid, or every run would "
+					+ "refresh them again");
+		}
+		atLeast("job-lifetime", jobLifetime, Duration.ofHours(1), "30d");
+		atLeast("expiry-lead-time", expiryLeadTime, Duration.ofHours(1), "7d");
+		atLeast("drift-check-interval", driftCheckInterval, Duration.ofSeconds(1), "1h");
+	}
+
+	private static void atLeast(String name, Duration value, Duration shortest, String example) {
+		if (value != null && value.compareTo(shortest) < 0) {
+			throw new IllegalArgumentException("keyport.lifecycle." + name + " (" + value + ") must be at least "
+					+ shortest.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+					+ "; durations without a unit are milliseconds (write " + example + ")");
 		}
 	}
 
