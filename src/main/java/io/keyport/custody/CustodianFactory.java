@@ -48,6 +48,12 @@ final class CustodianFactory {
 							+ "', which is not among the KMS targets " + this.targets.names());
 				}
 				KmsTarget target = this.targets.get(s.kmsTarget());
+				if (!target.kms().supportsDataKeys()) {
+					throw new IllegalStateException("custodian '" + name + "' seals material with data keys of KMS "
+							+ "target '" + target.name() + "' (" + property(name, "kms-target")
+							+ (s.kmsTarget() == null ? ", unset: the default target" : "") + "), whose provider ("
+							+ target.provider() + ") has none; use an AWS target");
+				}
 				yield new KmsEnvelopeCustodian(name, target, required(name, "key-id", s.keyId()), this.store,
 						this.wrapper);
 			}

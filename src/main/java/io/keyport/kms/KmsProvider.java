@@ -124,6 +124,14 @@ public interface KmsProvider {
 	DataKey generateDataKey(String keyId, Map<String, String> encryptionContext);
 
 	/**
+	 * Whether {@link #generateDataKey} and {@link #decrypt} work here (AWS); a custodian
+	 * that seals material with data keys is refused at startup on a provider without.
+	 */
+	default boolean supportsDataKeys() {
+		return false;
+	}
+
+	/**
 	 * Decrypt of a data key's ciphertext blob from {@link #generateDataKey} under the
 	 * same key and encryption context. The caller destroys the returned key.
 	 * @throws KmsException with {@code INVALID_CIPHERTEXT} when the blob, key or context

@@ -181,6 +181,11 @@ public final class PacedKmsProvider implements KmsProvider {
 	}
 
 	@Override
+	public boolean supportsDataKeys() {
+		return this.delegate.supportsDataKeys();
+	}
+
+	@Override
 	public void rotateOnDemand(String keyId) {
 		call("RotateKeyOnDemand", keyId, () -> {
 			this.delegate.rotateOnDemand(keyId);

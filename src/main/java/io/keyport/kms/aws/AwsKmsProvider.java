@@ -290,6 +290,11 @@ class AwsKmsProvider implements KmsProvider {
 	}
 
 	@Override
+	public boolean supportsDataKeys() {
+		return true;
+	}
+
+	@Override
 	public void rotateOnDemand(String keyId) {
 		call("RotateKeyOnDemand",
 				() -> this.kms.rotateKeyOnDemand(r -> r.overrideConfiguration(NOT_RETRIED).keyId(keyId)));

@@ -144,6 +144,7 @@ class AwsKmsProviderFactoryTests {
 	@Test
 	void callsARepetitionIsNotSafeForAreSentOnceWhileReadsAreRetriedBySdk() {
 		KmsProvider a = this.factory.create("a", target(null, null));
+		assertThat(a.supportsDataKeys()).as("data keys for custody").isTrue();
 		KmsKey key = a.createExternalKey(request());
 		// KMS carries out a CreateKey whose answer is lost: a second attempt would make a
 		// second key
