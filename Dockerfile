@@ -18,10 +18,11 @@ COPY .mvn/ .mvn/
 COPY pom.xml ./
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp dependency:go-offline
 COPY src/main/ src/main/
-# Tests run in CI (./mvnw verify), not in the image build; the .dockerignore keeps src/test out of the context anyway.
-# Extracted as keyport.jar plus lib/*.jar, without the launcher: the JVM's AOT cache below only covers classes loaded
-# from jar files on the class path, not the launcher's nested jars.
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -DskipTests package \
+# Tests run in CI (./mvnw verify), not in the image build; the .dockerignore keeps src/test out of the context anyway,
+# so nothing of the test build runs here (codegen.skip: the test client's generator reads openapi/, not in the
+# context). Extracted as keyport.jar plus lib/*.jar, without the launcher: the JVM's AOT cache below only covers
+# classes loaded from jar files on the class path, not the launcher's nested jars.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -Dmaven.test.skip=true -Dcodegen.skip=true package \
  && java -Djarmode=tools -jar target/keyport-*.jar extract --layers --destination /workspace/extracted \
       --application-filename keyport.jar
 
