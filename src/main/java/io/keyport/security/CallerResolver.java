@@ -1,7 +1,7 @@
 package io.keyport.security;
 
 import java.util.Collection;
-import java.util.Set;
+import java.util.List;
 
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -12,9 +12,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
 
 /**
  * Turns a validated JWT into an authentication carrying the {@link Caller}: scopes as
- * {@code SCOPE_} authorities, tenant from the configured claim. The claim is required:
- * without it, a client whose id equals another tenant's name would act as that tenant.
- * Tokens never produce an internal caller.
+ * {@code SCOPE_} authorities, tenant from the configured claim. The claim is required for
+ * everything but operations ({@code keyport:ops}, the actuator): without it, a client
+ * whose id equals another tenant's name would act as that tenant. Tokens never produce an
+ * internal caller.
  */
 final class CallerResolver implements Converter<Jwt, AbstractAuthenticationToken> {
 
@@ -37,8 +38,19 @@ final class CallerResolver implements Converter<Jwt, AbstractAuthenticationToken
 		String subject = firstNonBlank(jwt.getSubject(), clientId, "unknown");
 		String tenant = jwt.getClaimAsString(this.tenantClaim);
 		if (!Caller.isTenantName(tenant)) {
-			throw new InvalidTenantClaimException(this.tenantClaim,
-					new Caller(subject, clientId != null ? clientId : subject, null, Set.of()));
+			// an operations client (a metrics scraper) needs no tenant: its token keeps
+			// keyport:ops alone, for the actuator, and every /api call is refused as
+			// naming no tenant (SecurityConfiguration)
+			List<GrantedAuthority> ops = authorities.stream()
+				.filter(authority -> Scopes.authority(Scopes.OPS).equals(authority.getAuthority()))
+				.toList();
+			Caller tenantless = new Caller(subject, clientId != null ? clientId : subject, null, Caller.scopesOf(ops));
+			if (ops.isEmpty()) {
+				throw new InvalidTenantClaimException(this.tenantClaim, tenantless);
+			}
+			JwtAuthenticationToken token = new JwtAuthenticationToken(jwt, ops, subject);
+			token.setDetails(tenantless);
+			return token;
 		}
 		Caller caller = new Caller(subject, clientId != null ? clientId : subject, tenant,
 				Caller.scopesOf(authorities));

@@ -65,8 +65,14 @@ class SecurityConfiguration {
 			problem(request, response, HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required.");
 		};
 		AccessDeniedHandler forbidden = (request, response, ex) -> {
-			request.setAttribute(Caller.REQUEST_ATTRIBUTE,
-					Caller.of(SecurityContextHolder.getContext().getAuthentication()));
+			Caller caller = Caller.of(SecurityContextHolder.getContext().getAuthentication());
+			request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller);
+			if (caller != null && caller.tenant() == null && !caller.internal()) {
+				// an operations token without a tenant: nothing outside the actuator
+				problem(request, response, HttpStatus.FORBIDDEN, "invalid-tenant-claim",
+						new InvalidTenantClaimException(properties.tenantClaim(), caller).getMessage());
+				return;
+			}
 			if (!unknownRoute(request, response, routes.getIfAvailable())) {
 				problem(request, response, HttpStatus.FORBIDDEN, "insufficient-scope",
 						"The token lacks the scope this operation requires.");

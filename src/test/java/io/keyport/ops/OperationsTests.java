@@ -73,6 +73,22 @@ class OperationsTests extends IntegrationTest {
 	}
 
 	@Test
+	void aScraperWithTheOpsScopeAndNoTenantReadsMetricsButNothingOfTheApi() {
+		ApiClient scraper = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.SCRAPER));
+
+		Response scrape = scraper.get("/actuator/prometheus", "text/plain");
+		assertThat(scrape.status()).as(scrape.toString()).isEqualTo(200);
+		assertThat(scrape.text()).contains("keyport_lifecycle_lag_seconds");
+		assertThat(scraper.get("/actuator/health").json().has("components")).isTrue();
+		// a tenant-less token is no tenant's: every API call is refused for it
+		Response jobs = scraper.get("/api/v1/import-jobs");
+		assertThat(jobs.status()).as(jobs.toString()).isEqualTo(403);
+		assertThat(jobs.json().get("code").asString()).isEqualTo("invalid-tenant-claim");
+		Response created = scraper.postJson("/api/v1/kms-keys", "{\"keySpec\":\"SYMMETRIC_DEFAULT\"}");
+		assertThat(created.json().get("code").asString()).as(created.toString()).isEqualTo("invalid-tenant-claim");
+	}
+
+	@Test
 	void healthDetailsAreForOperatorsOnlyAndKmsFailuresShowThere() {
 		JsonNode anonymous = new ApiClient(this.port, null).get("/actuator/health").json();
 		assertThat(anonymous.get("status").asString()).isEqualTo("UP");

@@ -67,6 +67,13 @@ public class LocalAuthorizationServer {
 	public static final DemoClient WITHOUT_TENANT = new DemoClient("tenant-a", "attacker-secret-5", null,
 			PLATFORM_SCOPES);
 
+	/**
+	 * A metrics scraper as operators set one up: scope keyport:ops and nothing else, no
+	 * tenant claim.
+	 */
+	public static final DemoClient SCRAPER = new DemoClient("prometheus", "scraper-secret", null,
+			List.of("keyport:ops"));
+
 	public static final DemoClient OVERLONG_TENANT = new DemoClient("overlong-tenant", "attacker-secret-6",
 			"t".repeat(300), PLATFORM_SCOPES);
 
@@ -85,7 +92,7 @@ public class LocalAuthorizationServer {
 	 */
 	public static final List<DemoClient> TEST_CLIENTS = java.util.stream.Stream
 		.concat(PRIVILEGED_NAMES.stream(),
-				java.util.stream.Stream.of(WITHOUT_TENANT, OVERLONG_TENANT, ODD_TENANT, OVERLONG_CLIENT_ID))
+				java.util.stream.Stream.of(WITHOUT_TENANT, SCRAPER, OVERLONG_TENANT, ODD_TENANT, OVERLONG_CLIENT_ID))
 		.toList();
 
 	public static final String TEST_CLIENTS_PROPERTY = "keyport-dev.local-auth.test-clients";
