@@ -29,6 +29,8 @@ import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.KmsTargets;
 import io.keyport.support.DescribedFailure;
+import io.keyport.support.InternalDetails;
+import io.keyport.support.Sentences;
 import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.ImportSpec;
 import io.keyport.wrapping.WrappingPublicKey;
@@ -180,8 +182,12 @@ public class CustodyRenewals {
 				// members renewed before the failure keep their new ValidTo;
 				// the retry renews only the others
 				record(j, renewed, reference, validTo, now);
+				// the job's tenant reads this: Keyport's own words, not an internal
+				// exception's (the log has it)
+				String why = (ex instanceof DescribedFailure) ? InternalDetails.redacted(ex.getMessage())
+						: "an internal error in Keyport (details in its log at " + Sentences.time(now) + ")";
 				j.deferWork(code,
-						"renewal from custody failed: " + ex.getMessage() + "; retried after a backoff (the earliest "
+						"renewal from custody failed: " + why + "; retried after a backoff (the earliest "
 								+ "ValidTo of the key's members is " + j.earliestMemberValidTo() + ")",
 						now.plus(this.claims.backoff(claim)));
 			});

@@ -35,8 +35,9 @@ class ErrorCodesDocTests {
 			"describe-key", "list-keys", "get-parameters-for-import", "import-key-material",
 			"delete-imported-key-material", "get-publickey", "schedule-key-deletion", "eu-west-101", "aws-cn",
 			"uri-reference", "x-problem-codes",
-			// retention property names
-			"audit-events", "finished-jobs", "job-events",
+			// retention and lifecycle property names
+			"audit-events", "finished-jobs", "job-events", "refresh-margin", "job-lifetime", "expiry-lead-time",
+			"drift-check-interval",
 			// custody property names and custodian types
 			"kms-target", "key-id", "token-label", "pin-file", "key-file", "allow-insecure-local-file", "kms-envelope",
 			"local-file");
@@ -48,6 +49,7 @@ class ErrorCodesDocTests {
 			"public-key-mismatch",
 			// custody failures only a re-import from custody meets (the API's have rows)
 			"custody-material-not-found", "custody-integrity-failure", "custody-renewal-failed",
+			"other-import-into-key",
 			// and only the destroy of an ended job's material
 			"custody-release-failed",
 			// multi-Region jobs: a job's or a replica's last error

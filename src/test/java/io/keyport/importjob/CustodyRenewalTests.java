@@ -564,6 +564,32 @@ class CustodyRenewalTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRenewalThatFailsUnexpectedlyTellsTheTenantSoWithoutKeyportsInternalError() {
+		String keyId = createKey();
+		String jobId = importInCustody(keyId, this.clock.instant().plus(Duration.ofHours(1)), random()).get("id")
+			.asString();
+		// the custodian's table out of reach: an SQL error, not one of Keyport's
+		this.jdbc.execute("alter table custody_material rename to custody_material_away");
+		try {
+			this.renewals.renewDueMaterial();
+		}
+		finally {
+			this.jdbc.execute("alter table custody_material_away rename to custody_material");
+		}
+
+		JsonNode failed = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(failed.at("/lastError/code").asString()).isEqualTo("custody-renewal-failed");
+		assertThat(failed.at("/lastError/message").asString()).contains("an internal error in Keyport")
+			.doesNotContainIgnoringCase("custody_material")
+			.doesNotContainIgnoringCase("sql");
+		assertThat(events(jobId)).noneMatch(cause -> cause.toLowerCase(java.util.Locale.ROOT).contains("sql"));
+		// the next run renews it
+		advance(Duration.ofMinutes(16));
+		this.renewals.renewDueMaterial();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("custodyRenewals").asInt()).isEqualTo(1);
+	}
+
+	@Test
 	void aReimportFromCustodyOfAJobThatKeepsNoMaterialIsRefusedBeforeKms() {
 		String jobId = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey())))
 			.json()
