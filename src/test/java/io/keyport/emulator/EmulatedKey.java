@@ -72,6 +72,13 @@ final class EmulatedKey {
 	/** DER SubjectPublicKeyInfo of asymmetric keys once their material exists. */
 	byte[] publicKey;
 
+	/**
+	 * The RSA wrapping key pair of the key's latest parameters: the next set gets
+	 * another, as every AWS parameter set has its own, so material wrapped under an
+	 * earlier set's public key never imports with a later set's token.
+	 */
+	java.security.KeyPair lastWrappingKey;
+
 	/** ExpirationModel of the last import of the current material. */
 	String expirationModel;
 

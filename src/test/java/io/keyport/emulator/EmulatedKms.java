@@ -323,8 +323,17 @@ final class EmulatedKms {
 			}
 		}
 		// SM2 key generation is fast enough to do per call, unlike RSA
-		KeyPair wrappingKey = sm2 ? ImportCrypto.generateSm2WrappingKey()
-				: this.wrappingKeys.next(Integer.parseInt(wrappingKeySpec.substring(4)));
+		KeyPair wrappingKey;
+		if (sm2) {
+			wrappingKey = ImportCrypto.generateSm2WrappingKey();
+		}
+		else {
+			synchronized (key) {
+				wrappingKey = this.wrappingKeys.next(Integer.parseInt(wrappingKeySpec.substring(4)),
+						key.lastWrappingKey);
+				key.lastWrappingKey = wrappingKey;
+			}
+		}
 		byte[] token = randomBytes(48);
 		Instant now = now();
 		Instant validTo = now.plus(this.parametersValidity);

@@ -244,6 +244,20 @@ class KmsEmulatorTests {
 				.expirationModel(ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE)));
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = WrappingKeySpec.class, names = { "RSA_2048", "RSA_3072", "RSA_4096" })
+	void materialWrappedUnderAnEarlierParameterSetsKeyIsRefusedWithALaterSetsToken(WrappingKeySpec size)
+			throws Exception {
+		String keyId = createExternalKey(KeySpec.SYMMETRIC_DEFAULT, null);
+		GetParametersForImportResponse first = parameters(keyId, AlgorithmSpec.RSAES_OAEP_SHA_256, size);
+		GetParametersForImportResponse second = parameters(keyId, AlgorithmSpec.RSAES_OAEP_SHA_256, size);
+		assertThat(second.publicKey()).isNotEqualTo(first.publicKey());
+		byte[] underFirst = wrap(AlgorithmSpec.RSAES_OAEP_SHA_256, first.publicKey(), random(32));
+
+		assertThatExceptionOfType(InvalidCiphertextException.class)
+			.isThrownBy(() -> upload(keyId, second, underFirst, doesNotExpire()));
+	}
+
 	// Unwrapping
 
 	@Test

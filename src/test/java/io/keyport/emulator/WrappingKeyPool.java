@@ -18,13 +18,13 @@ import java.util.stream.Collectors;
  * Pre-generated RSA wrapping key pairs, shared by all emulators in the JVM. RSA key
  * generation takes hundreds of milliseconds (seconds for 4096 bits), far too slow to do
  * per GetParametersForImport; every call still gets its own import token, only the key
- * pairs are reused round-robin. Several RSA_2048 pairs exist so that consecutive
- * parameter sets usually have different public keys, which catches clients that wrap with
- * the public key of another parameter set.
+ * pairs are reused round-robin. Every size has several, and a key's next parameter set
+ * never gets the pair of its previous one, which catches clients that wrap with the
+ * public key of another parameter set (AWS gives every set its own).
  */
 public final class WrappingKeyPool {
 
-	private static final WrappingKeyPool SHARED = new WrappingKeyPool(Map.of(2048, 3, 3072, 1, 4096, 1));
+	private static final WrappingKeyPool SHARED = new WrappingKeyPool(Map.of(2048, 3, 3072, 2, 4096, 2));
 
 	// One generator thread: the machines running the tests have few cores and other work
 	// to do.
@@ -56,7 +56,15 @@ public final class WrappingKeyPool {
 	 * generated.
 	 */
 	public KeyPair next(int bits) {
-		return slot(bits).next();
+		return slot(bits).next(null);
+	}
+
+	/**
+	 * A key pair of the size other than {@code previous}: waits for a second one to be
+	 * generated when only {@code previous} is ready.
+	 */
+	public KeyPair next(int bits, KeyPair previous) {
+		return slot(bits).next(previous);
 	}
 
 	private Slot slot(int bits) {
@@ -100,14 +108,21 @@ public final class WrappingKeyPool {
 			return current;
 		}
 
-		KeyPair next() {
+		KeyPair next(KeyPair previous) {
 			List<CompletableFuture<KeyPair>> all = start();
 			List<KeyPair> ready = all.stream()
 				.filter((f) -> f.isDone() && !f.isCompletedExceptionally())
 				.map(CompletableFuture::join)
+				.filter((pair) -> pair != previous)
 				.toList();
 			if (ready.isEmpty()) {
-				return all.get(0).join();
+				// the first pair not handed out last time, once generated
+				return all.stream()
+					.map(CompletableFuture::join)
+					.filter((pair) -> pair != previous)
+					.findFirst()
+					.orElseThrow(
+							() -> new IllegalStateException("only one RSA wrapping key of " + this.bits + " bits"));
 			}
 			return ready.get(Math.floorMod(this.counter.getAndIncrement(), ready.size()));
 		}
