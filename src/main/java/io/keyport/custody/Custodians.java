@@ -31,9 +31,25 @@ public final class Custodians {
 		return custodian;
 	}
 
+	/**
+	 * The custodian of an existing job (chosen at its creation), or of the referenced
+	 * material.
+	 * @throws CustodyException {@code REFUSED} when it is no longer configured: the
+	 * operators' change, not the caller's mistake
+	 */
+	public Custodian ofJob(String name) {
+		Custodian custodian = (name != null) ? this.custodians.get(name) : null;
+		if (custodian == null) {
+			throw new CustodyException(CustodyException.Reason.REFUSED, String.valueOf(name),
+					"custodian '" + name + "', which keeps this job's material, is no longer configured; configured: "
+							+ names() + ". An operator must configure it again (keyport.custody." + name + ".*)");
+		}
+		return custodian;
+	}
+
 	/** The custodian that keeps the referenced material. */
 	public Custodian of(CustodyReference reference) {
-		return get(reference.custodian());
+		return ofJob(reference.custodian());
 	}
 
 	public boolean contains(String name) {

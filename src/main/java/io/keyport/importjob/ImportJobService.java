@@ -484,7 +484,7 @@ public class ImportJobService {
 							+ "Keyport generates none. Import the kept material again (POST /api/v1/import-jobs/" + id
 							+ "/custody-reimport), or upload the same material.");
 		}
-		Custodian custodian = this.custodians.get(current.custodian());
+		Custodian custodian = this.custodians.ofJob(current.custodian());
 		CustodyHandover handover = new CustodyHandover();
 		ImportJobView imported = handingOver(handover, () -> {
 			// the provider's length (16 bytes for SYMMETRIC_DEFAULT in AWS China); the
@@ -516,7 +516,7 @@ public class ImportJobService {
 							+ "material (POST /api/v1/import-jobs/" + id + "/key-material).");
 		}
 		checkTakesMaterial(current, this.clock.instant(), "import the kept material of");
-		Custodian custodian = this.custodians.get(current.custodian());
+		Custodian custodian = this.custodians.ofJob(current.custodian());
 		CustodyHandover handover = new CustodyHandover();
 		handover.kept = kept;
 		handover.reused = true;
@@ -815,7 +815,7 @@ public class ImportJobService {
 	 * failure is the upload's error, with the custody code.
 	 */
 	private CustodyReference keepInCustody(ImportJob job, KeyMaterial material) {
-		Custodian custodian = this.custodians.get(job.custodian());
+		Custodian custodian = this.custodians.ofJob(job.custodian());
 		KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, job.keySpec());
 		try {
 			CustodyReference reference = custodian.store(importable, job.keySpec());

@@ -196,8 +196,7 @@ final class OperationContracts {
 								"invalid-key-material", "key-material-too-large", "invalid-wrapping-key",
 								"unsupported-key-spec", "incompatible-wrapping-algorithm",
 								"unsupported-wrapping-algorithm"),
-						List.of("custody-unknown-custodian", "custody-refused", "custody-unavailable",
-								"custody-unsupported")));
+						List.of("custody-refused", "custody-unavailable", "custody-unsupported")));
 		add("generateKeyMaterial", IMPORT_JOBS, "Generate key material in the job's custodian, then import it",
 				"For a job with custody: the custodian generates the material and wraps it for the job's wrapping key "
 						+ "(a PKCS#11 HSM inside the token, so the plaintext never leaves it; kms-envelope seals random "

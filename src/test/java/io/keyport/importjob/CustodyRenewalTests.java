@@ -590,6 +590,25 @@ class CustodyRenewalTests extends IntegrationTest {
 	}
 
 	@Test
+	void aJobWhoseCustodianWasRemovedFromTheConfigurationIsTheOperatorsProblemNotTheCallers() {
+		String jobId = custodyJob(createKey(), Duration.ofDays(20));
+		// the operators removed custodian "retired", which this job was created with
+		this.jdbc.update("update import_job set custodian = 'retired' where id = ?::uuid", jobId);
+		long imports = this.emulator.callCount(this.emulator.accountId(), "ImportKeyMaterial");
+
+		Response upload = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(random()))));
+
+		ImportJobApiTests.assertProblem(upload, 502, "custody-refused");
+		assertThat(upload.json().get("custodian").asString()).isEqualTo("retired");
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
+			.isEqualTo("PARAMETERS_FETCHED");
+		ImportJobApiTests.assertProblem(this.api.post("/api/v1/import-jobs/" + jobId + "/generated-key-material"), 502,
+				"custody-refused");
+		assertThat(this.emulator.callCount(this.emulator.accountId(), "ImportKeyMaterial")).isEqualTo(imports);
+	}
+
+	@Test
 	void aReimportFromCustodyOfAJobThatKeepsNoMaterialIsRefusedBeforeKms() {
 		String jobId = this.api.postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", createKey())))
 			.json()
