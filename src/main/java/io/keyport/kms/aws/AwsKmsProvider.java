@@ -14,9 +14,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -87,6 +85,8 @@ class AwsKmsProvider implements KmsProvider {
 
 	private final KmsClient kms;
 
+	private final KmsClient notRetried;
+
 	private final Region region;
 
 	private final Duration longestCall;
@@ -96,7 +96,7 @@ class AwsKmsProvider implements KmsProvider {
 	private volatile String accountId;
 
 	AwsKmsProvider(KmsClient kms) {
-		this(kms, Optional::empty);
+		this(kms, kms, Optional::empty);
 	}
 
 	/**
@@ -104,21 +104,17 @@ class AwsKmsProvider implements KmsProvider {
 	 * it answers, then remembered
 	 */
 	/**
-	 * The SDK's retries for calls a repetition is not safe for: none of them takes an
-	 * idempotency token, so a repeated CreateKey or ReplicateKey after a lost answer
-	 * makes a second key, and a repeated CreateAlias, deletion or rotation is refused for
-	 * what the first did. Keyport finds out what a lost answer did and retries on its
-	 * own. For GetParametersForImport each SDK attempt would spend the account's 0.25
-	 * requests/s outside Keyport's pace.
+	 * @param notRetried the same client without the SDK's retries, for the calls a
+	 * repetition is not safe for: none takes an idempotency token, so a CreateKey or
+	 * ReplicateKey repeated after a lost answer makes a second key, and a repeated
+	 * CreateAlias, deletion or rotation is refused for what the first did (Keyport finds
+	 * out what a lost answer did and retries on its own); each GetParametersForImport
+	 * attempt would spend the account's 0.25 requests/s outside Keyport's pace
 	 */
-	static final AwsRequestOverrideConfiguration NOT_RETRIED = AwsRequestOverrideConfiguration.builder()
-		.addPlugin(config -> config.overrideConfiguration(
-				config.overrideConfiguration().toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build()))
-		.build();
-
-	AwsKmsProvider(KmsClient kms, Supplier<Optional<String>> account) {
+	AwsKmsProvider(KmsClient kms, KmsClient notRetried, Supplier<Optional<String>> account) {
 		this.account = account;
 		this.kms = kms;
+		this.notRetried = notRetried;
 		// the region the client really uses: configured, or resolved by the SDK's chain
 		// when it was built
 		this.region = kms.serviceClientConfiguration().region();
@@ -176,9 +172,8 @@ class AwsKmsProvider implements KmsProvider {
 	@Override
 	public KmsKey createExternalKey(CreateKeyRequest request) {
 		return call("CreateKey",
-				() -> toKey(this.kms
-					.createKey(r -> r.overrideConfiguration(NOT_RETRIED)
-						.origin(OriginType.EXTERNAL)
+				() -> toKey(this.notRetried
+					.createKey(r -> r.origin(OriginType.EXTERNAL)
 						.keySpec(request.keySpec().name())
 						.keyUsage(request.keyUsage().name())
 						.description(request.description())
@@ -188,8 +183,7 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public void createAlias(String alias, String keyId) {
-		call("CreateAlias", () -> this.kms
-			.createAlias(r -> r.overrideConfiguration(NOT_RETRIED).aliasName(alias).targetKeyId(keyId)));
+		call("CreateAlias", () -> this.notRetried.createAlias(r -> r.aliasName(alias).targetKeyId(keyId)));
 	}
 
 	@Override
@@ -200,8 +194,7 @@ class AwsKmsProvider implements KmsProvider {
 	@Override
 	public Instant scheduleKeyDeletion(String keyId, int pendingWindowDays) {
 		return call("ScheduleKeyDeletion",
-				() -> this.kms.scheduleKeyDeletion(
-						r -> r.overrideConfiguration(NOT_RETRIED).keyId(keyId).pendingWindowInDays(pendingWindowDays)))
+				() -> this.notRetried.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(pendingWindowDays)))
 			.deletionDate();
 	}
 
@@ -214,8 +207,7 @@ class AwsKmsProvider implements KmsProvider {
 	public ImportParameters getParametersForImport(String keyId, WrappingAlgorithm algorithm,
 			WrappingKeySpec wrappingKeySpec) {
 		GetParametersForImportResponse response = call("GetParametersForImport",
-				() -> this.kms.getParametersForImport(r -> r.overrideConfiguration(NOT_RETRIED)
-					.keyId(keyId)
+				() -> this.notRetried.getParametersForImport(r -> r.keyId(keyId)
 					.wrappingAlgorithm(AlgorithmSpec.fromValue(algorithm.name()))
 					.wrappingKeySpec(wrappingKeySpec.name())));
 		return new ImportParameters(response.keyId(), response.publicKey().asByteArray(),
@@ -238,8 +230,7 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public void deleteImportedKeyMaterial(String keyId) {
-		call("DeleteImportedKeyMaterial",
-				() -> this.kms.deleteImportedKeyMaterial(r -> r.overrideConfiguration(NOT_RETRIED).keyId(keyId)));
+		call("DeleteImportedKeyMaterial", () -> this.notRetried.deleteImportedKeyMaterial(r -> r.keyId(keyId)));
 	}
 
 	@Override
@@ -296,8 +287,7 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public void rotateOnDemand(String keyId) {
-		call("RotateKeyOnDemand",
-				() -> this.kms.rotateKeyOnDemand(r -> r.overrideConfiguration(NOT_RETRIED).keyId(keyId)));
+		call("RotateKeyOnDemand", () -> this.notRetried.rotateKeyOnDemand(r -> r.keyId(keyId)));
 	}
 
 	@Override
@@ -317,10 +307,8 @@ class AwsKmsProvider implements KmsProvider {
 
 	@Override
 	public KmsKey replicateKey(String keyId, String replicaRegion) {
-		return call("ReplicateKey",
-				() -> toKey(this.kms
-					.replicateKey(r -> r.overrideConfiguration(NOT_RETRIED).keyId(keyId).replicaRegion(replicaRegion))
-					.replicaKeyMetadata()));
+		return call("ReplicateKey", () -> toKey(
+				this.notRetried.replicateKey(r -> r.keyId(keyId).replicaRegion(replicaRegion)).replicaKeyMetadata()));
 	}
 
 	private static KeyMaterialVersion toMaterial(RotationsListEntry e) {

@@ -67,13 +67,19 @@ class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
 		check(name, settings);
 		Region region = region(settings);
 		AwsCredentialsProvider credentials = credentials(name, settings, region);
-		KmsClientBuilder builder = configure(KmsClient.builder(), region).credentialsProvider(credentials);
 		URI endpoint = endpoint(settings);
+		KmsClient kms = own(kmsClient(region, credentials, endpoint, this.properties.maxAttempts()));
+		// for the calls a repetition is not safe for (see AwsKmsProvider)
+		KmsClient notRetried = own(kmsClient(region, credentials, endpoint, 1));
+		return new AwsKmsProvider(kms, notRetried, new CallerAccount(name, region, credentials));
+	}
+
+	private KmsClient kmsClient(Region region, AwsCredentialsProvider credentials, URI endpoint, int maxAttempts) {
+		KmsClientBuilder builder = configure(KmsClient.builder(), region, maxAttempts).credentialsProvider(credentials);
 		if (endpoint != null) {
 			builder.endpointOverride(endpoint);
 		}
-		KmsClient kms = own(builder.build());
-		return new AwsKmsProvider(kms, new CallerAccount(name, region, credentials));
+		return builder.build();
 	}
 
 	/**
@@ -222,10 +228,15 @@ class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
 	}
 
 	private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, Region region) {
+		return configure(builder, region, this.properties.maxAttempts());
+	}
+
+	private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, Region region,
+			int maxAttempts) {
 		builder.httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(this.properties.connectTimeout()))
 			.overrideConfiguration(c -> c.apiCallTimeout(this.properties.apiCallTimeout())
 				.apiCallAttemptTimeout(this.properties.apiCallAttemptTimeout())
-				.retryStrategy(b -> b.maxAttempts(this.properties.maxAttempts())));
+				.retryStrategy(b -> b.maxAttempts(maxAttempts)));
 		if (region != null) {
 			builder.region(region);
 		}
