@@ -13,6 +13,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -68,18 +70,33 @@ class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
 		Region region = region(settings);
 		AwsCredentialsProvider credentials = credentials(name, settings, region);
 		URI endpoint = endpoint(settings);
-		KmsClient kms = own(kmsClient(region, credentials, endpoint, this.properties.maxAttempts()));
+		// one connection pool for the target's two clients (closed after them)
+		SdkHttpClient http = own(
+				ApacheHttpClient.builder().connectionTimeout(this.properties.connectTimeout()).build());
+		KmsClient kms = own(kmsClient(region, credentials, endpoint, http, this.properties.maxAttempts()));
 		// for the calls a repetition is not safe for (see AwsKmsProvider)
-		KmsClient notRetried = own(kmsClient(region, credentials, endpoint, 1));
+		KmsClient notRetried = own(kmsClient(region, credentials, endpoint, http, 1));
 		return new AwsKmsProvider(kms, notRetried, new CallerAccount(name, region, credentials));
 	}
 
-	private KmsClient kmsClient(Region region, AwsCredentialsProvider credentials, URI endpoint, int maxAttempts) {
-		KmsClientBuilder builder = configure(KmsClient.builder(), region, maxAttempts).credentialsProvider(credentials);
+	private KmsClient kmsClient(Region region, AwsCredentialsProvider credentials, URI endpoint, SdkHttpClient http,
+			int maxAttempts) {
+		KmsClientBuilder builder = KmsClient.builder()
+			.httpClient(http)
+			.overrideConfiguration(c -> timeouts(c).retryStrategy(b -> b.maxAttempts(maxAttempts)))
+			.credentialsProvider(credentials);
+		if (region != null) {
+			builder.region(region);
+		}
 		if (endpoint != null) {
 			builder.endpointOverride(endpoint);
 		}
 		return builder.build();
+	}
+
+	private ClientOverrideConfiguration.Builder timeouts(ClientOverrideConfiguration.Builder configuration) {
+		return configuration.apiCallTimeout(this.properties.apiCallTimeout())
+			.apiCallAttemptTimeout(this.properties.apiCallAttemptTimeout());
 	}
 
 	/**
@@ -228,15 +245,8 @@ class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
 	}
 
 	private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, Region region) {
-		return configure(builder, region, this.properties.maxAttempts());
-	}
-
-	private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, Region region,
-			int maxAttempts) {
 		builder.httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(this.properties.connectTimeout()))
-			.overrideConfiguration(c -> c.apiCallTimeout(this.properties.apiCallTimeout())
-				.apiCallAttemptTimeout(this.properties.apiCallAttemptTimeout())
-				.retryStrategy(b -> b.maxAttempts(maxAttempts)));
+			.overrideConfiguration(c -> timeouts(c).retryStrategy(b -> b.maxAttempts(this.properties.maxAttempts())));
 		if (region != null) {
 			builder.region(region);
 		}
