@@ -4,6 +4,7 @@ import io.keyport.wrapping.EncryptedKeyMaterial;
 import io.keyport.wrapping.ImportSpec;
 import io.keyport.wrapping.KeyMaterial;
 import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingPublicKey;
 
 /**
@@ -25,6 +26,15 @@ public interface Custodian {
 	 * wrapper checks it when it is wrapped)
 	 */
 	CustodyReference store(KeyMaterial material, KeySpec keySpec);
+
+	/**
+	 * Refuses, when a job is created, what the custodian could never keep or wrap for
+	 * that job's imports: the first import works without the custodian's wrap, every
+	 * renewal needs it.
+	 * @throws CustodyException {@code UNSUPPORTED}
+	 */
+	default void checkCanKeep(KeySpec keySpec, WrappingAlgorithm algorithm) {
+	}
 
 	/**
 	 * Generates new material inside the custodian (for an HSM: in the token), of the

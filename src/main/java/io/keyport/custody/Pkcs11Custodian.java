@@ -3,6 +3,8 @@ package io.keyport.custody;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 
 import io.keyport.wrapping.EncryptedKeyMaterial;
@@ -23,6 +25,10 @@ import io.keyport.wrapping.WrappingPublicKey;
  * {@code <KEY_SPEC>.<uuid>}, the object's label {@code keyport-custody:<id>}.
  */
 final class Pkcs11Custodian implements Custodian {
+
+	/** The wrapping algorithms the token's RSA-OAEP mechanism serves. */
+	private static final Set<WrappingAlgorithm> OAEP = EnumSet.of(WrappingAlgorithm.RSAES_OAEP_SHA_1,
+			WrappingAlgorithm.RSAES_OAEP_SHA_256);
 
 	static final String TYPE = "pkcs11";
 
@@ -89,6 +95,18 @@ final class Pkcs11Custodian implements Custodian {
 	}
 
 	@Override
+	public void checkCanKeep(KeySpec keySpec, WrappingAlgorithm algorithm) {
+		if (keySpec != KeySpec.SYMMETRIC_DEFAULT && keySpec.kind() != KeySpec.Kind.HMAC) {
+			throw new CustodyException(CustodyException.Reason.UNSUPPORTED, this.name,
+					"custodian " + this.name + " keeps SYMMETRIC_DEFAULT and HMAC material only, not " + keySpec);
+		}
+		if (!OAEP.contains(algorithm)) {
+			throw new CustodyException(CustodyException.Reason.UNSUPPORTED, this.name, "custodian " + this.name
+					+ " wraps with RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256 only, not " + algorithm);
+		}
+	}
+
+	@Override
 	public EncryptedKeyMaterial wrapForImport(CustodyReference reference, WrappingPublicKey wrappingKey,
 			ImportSpec spec) {
 		KeySpec kept = keySpecOf(reference);
@@ -97,10 +115,7 @@ final class Pkcs11Custodian implements Custodian {
 					"custody material " + reference.id() + " was kept for " + kept + ", not " + spec.keySpec());
 		}
 		WrappingAlgorithm algorithm = spec.algorithm();
-		if (algorithm != WrappingAlgorithm.RSAES_OAEP_SHA_1 && algorithm != WrappingAlgorithm.RSAES_OAEP_SHA_256) {
-			throw new CustodyException(CustodyException.Reason.UNSUPPORTED, this.name, "custodian " + this.name
-					+ " wraps with RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256 only, not " + algorithm);
-		}
+		checkCanKeep(spec.keySpec(), algorithm);
 		wrappingKey.checkSpec(spec.wrappingKeySpec());
 		if (!(wrappingKey.publicKey() instanceof RSAPublicKey rsa)) {
 			throw new CustodyException(CustodyException.Reason.UNSUPPORTED, this.name,

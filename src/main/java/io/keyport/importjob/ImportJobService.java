@@ -280,6 +280,10 @@ public class ImportJobService {
 							+ "true to accept that.");
 		}
 		checkTakesExpiration(target, key.keySpec(), command.expiration(), null);
+		if (command.custody() != null) {
+			// renewals need the custodian's own wrap (the first import is Keyport's)
+			this.custodians.get(command.custody()).checkCanKeep(key.keySpec(), command.wrappingAlgorithm());
+		}
 		// refuses, before any KMS call, what the provider's rules never accept
 		new ImportSpec(key.keySpec(), command.wrappingAlgorithm(), command.wrappingKeySpec(),
 				target.kms().importRules());

@@ -130,7 +130,7 @@ final class OperationContracts {
 								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm", "invalid-due-by",
 								"wrapping-key-spec-mismatch", "kms-validation-error", "kms-invalid-key-state",
 								"kms-unsupported-operation", "kms-quota-exceeded", "concurrent-modification",
-								"custody-unknown-custodian"),
+								"custody-unknown-custodian", "custody-unsupported"),
 						MULTI_REGION, ROTATION_REFUSALS));
 		add("planImportJob", IMPORT_JOBS, "Plan an import job (dry run)",
 				"The same body, checks and refusals as creating the job (the key's ownership, origin, state and "
@@ -143,7 +143,8 @@ final class OperationContracts {
 						List.of("kms-key-not-found", "kms-invalid-key-id", "kms-key-not-external",
 								"kms-key-state-forbids-import", "unsupported-key-spec", "invalid-valid-to",
 								"unsupported-wrapping-algorithm", "incompatible-wrapping-algorithm", "invalid-due-by",
-								"kms-validation-error", "kms-quota-exceeded", "custody-unknown-custodian"),
+								"kms-validation-error", "kms-quota-exceeded", "custody-unknown-custodian",
+								"custody-unsupported"),
 						MULTI_REGION, ROTATION_REFUSALS));
 		add("listImportJobs", IMPORT_JOBS, "List the tenant's import jobs",
 				"Newest first, one page at a time, optionally filtered by state and KMS key id.",

@@ -221,6 +221,27 @@ class HsmCustodyImportTests extends IntegrationTest {
 	}
 
 	@Test
+	void aJobWhoseMaterialTheTokenCouldNeverKeepIsRefusedAtCreationBeforeAnyDownload() {
+		// the token keeps secret keys only: an EC private key's job was created, and only
+		// its upload was refused
+		String ecKey = this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "ECC_NIST_P256")))
+			.json()
+			.get("keyId")
+			.asString();
+		String body = ApiClient.json(Map.of("kmsKeyId", ecKey, "custody", "hsm", "wrappingAlgorithm",
+				"RSA_AES_KEY_WRAP_SHA_256", "wrappingKeySpec", "RSA_2048"));
+		long downloads = this.emulator.callCount("GetParametersForImport");
+
+		Response refused = this.api.postJson("/api/v1/import-jobs", body);
+
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+		assertThat(refused.json().get("code").asString()).isEqualTo("custody-unsupported");
+		Response planned = this.api.postJson("/api/v1/import-job-plans", body);
+		assertThat(planned.json().get("code").asString()).as(planned.toString()).isEqualTo("custody-unsupported");
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+	}
+
+	@Test
 	void generationForAnImportedJobIsRefusedBeforeTheTokenGeneratesAnything() throws Exception {
 		String jobId = createJob(createKey(), "hsm");
 		assertThat(this.api.postJson("/api/v1/import-jobs/" + jobId + "/generated-key-material", "").status())
