@@ -377,16 +377,7 @@ class CustodyRenewalTests extends IntegrationTest {
 			assertThat(kept).isNotNull();
 			materialId = this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().currentKeyMaterialId();
 			assertThat(materialId).isNotNull();
-			// max-import-attempts is 8: the upload's attempt and seven retries, then two
-			// more
-			for (int retry = 0; retry < 9; retry++) {
-				advance(Duration.ofMinutes(16));
-				this.lifecycle.retryDueImports();
-			}
-			advance(Duration.ofMinutes(1));
-			// the release arm, which destroys the custody copy of failed jobs
-			this.lifecycle.runOnce();
-			afterAttempts = this.api.get("/api/v1/import-jobs/" + jobId).json();
+			afterAttempts = retriedPastTheLastAttemptThenReleased(jobId);
 		}
 		finally {
 			this.emulator.faults().clear();
@@ -471,10 +462,7 @@ class CustodyRenewalTests extends IntegrationTest {
 		String jobId = job.get("id").asString();
 		String kept = custodyId(jobId);
 		// deleted outside Keyport; the owner starts the re-import and never finishes it
-		this.kms.deleteImportedKeyMaterial(r -> r.keyId(keyId));
-		advance(Duration.ofDays(1).plusSeconds(1));
-		this.lifecycle.watchImportedJobs();
-		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters").status()).isEqualTo(200);
+		deletedOutsideKeyportAndRefreshed(keyId, jobId);
 
 		advance(Duration.ofDays(31));
 		this.lifecycle.refreshDueParameters();
@@ -499,10 +487,7 @@ class CustodyRenewalTests extends IntegrationTest {
 		String jobId = job.get("id").asString();
 		String materialId = job.get("keyMaterialId").asString();
 		String kept = custodyId(jobId);
-		this.kms.deleteImportedKeyMaterial(r -> r.keyId(keyId));
-		advance(Duration.ofDays(1).plusSeconds(1));
-		this.lifecycle.watchImportedJobs();
-		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters").status()).isEqualTo(200);
+		deletedOutsideKeyportAndRefreshed(keyId, jobId);
 		// scheduled for deletion by mistake, which can be undone
 		this.kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(7));
 
@@ -529,24 +514,13 @@ class CustodyRenewalTests extends IntegrationTest {
 		String jobId = job.get("id").asString();
 		String materialId = job.get("keyMaterialId").asString();
 		String kept = custodyId(jobId);
-		this.kms.deleteImportedKeyMaterial(r -> r.keyId(keyId));
-		advance(Duration.ofDays(1).plusSeconds(1));
-		this.lifecycle.watchImportedJobs();
-		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters").status()).isEqualTo(200);
+		deletedOutsideKeyportAndRefreshed(keyId, jobId);
 		JsonNode afterAttempts;
 		this.emulator.faults().throttleEvery("ImportKeyMaterial", 1);
 		try {
 			ImportJobApiTests.assertProblem(this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport"), 503,
 					"kms-throttled");
-			// 8 attempts at most: the request's and seven retries, and two more
-			for (int retry = 0; retry < 9; retry++) {
-				advance(Duration.ofMinutes(16));
-				this.lifecycle.retryDueImports();
-			}
-			advance(Duration.ofMinutes(1));
-			// the release arm, which destroys the custody copy of failed jobs
-			this.lifecycle.runOnce();
-			afterAttempts = this.api.get("/api/v1/import-jobs/" + jobId).json();
+			afterAttempts = retriedPastTheLastAttemptThenReleased(jobId);
 		}
 		finally {
 			this.emulator.faults().clear();
@@ -620,6 +594,31 @@ class CustodyRenewalTests extends IntegrationTest {
 
 		ImportJobApiTests.assertProblem(refused, 409, "custody-required");
 		assertThat(this.emulator.callCount(this.emulator.accountId(), "ImportKeyMaterial")).isEqualTo(imports);
+	}
+
+	/**
+	 * The key's material deleted outside Keyport, the job's check finding it, and the
+	 * owner refreshing the parameters for a re-import from custody.
+	 */
+	private void deletedOutsideKeyportAndRefreshed(String keyId, String jobId) {
+		this.kms.deleteImportedKeyMaterial(r -> r.keyId(keyId));
+		advance(Duration.ofDays(1).plusSeconds(1));
+		this.lifecycle.watchImportedJobs();
+		assertThat(this.api.post("/api/v1/import-jobs/" + jobId + "/refresh-parameters").status()).isEqualTo(200);
+	}
+
+	/**
+	 * The scheduler's retries past the 8 import attempts (the request's and seven), then
+	 * its release arm, which destroys the custody copy of failed jobs: the job as then.
+	 */
+	private JsonNode retriedPastTheLastAttemptThenReleased(String jobId) {
+		for (int retry = 0; retry < 9; retry++) {
+			advance(Duration.ofMinutes(16));
+			this.lifecycle.retryDueImports();
+		}
+		advance(Duration.ofMinutes(1));
+		this.lifecycle.runOnce();
+		return this.api.get("/api/v1/import-jobs/" + jobId).json();
 	}
 
 	/** A job with the vault custodian whose material will be valid for the given time. */

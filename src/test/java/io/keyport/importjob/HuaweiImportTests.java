@@ -84,6 +84,28 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 				ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(material))));
 	}
 
+	/**
+	 * Runs with a secret key of its own in the Huawei target's credential file (the
+	 * hold-off after a refused signature is the whole process's), then the right one.
+	 */
+	private void withAWrongSecretKey(ThrowingRunnable run) throws Exception {
+		Path secretKeyFile = huaweiCredentials.resolve(HUAWEI + "-huawei-sk");
+		byte[] rightSecret = Files.readAllBytes(secretKeyFile);
+		Files.writeString(secretKeyFile, "wrong-" + UUID.randomUUID());
+		try {
+			run.run();
+		}
+		finally {
+			Files.write(secretKeyFile, rightSecret);
+		}
+	}
+
+	private interface ThrowingRunnable {
+
+		void run() throws Exception;
+
+	}
+
 	private static byte[] material() {
 		byte[] material = new byte[32];
 		RANDOM.nextBytes(material);
@@ -292,11 +314,7 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 			.asString();
 		String heldBackJob = createJob(createKey("AES_256"), "RSAES_OAEP_SHA_256", "RSA_2048", Map.of()).get("id")
 			.asString();
-		Path secretKeyFile = huaweiCredentials.resolve(HUAWEI + "-huawei-sk");
-		byte[] rightSecret = Files.readAllBytes(secretKeyFile);
-		// a secret of this test's own: the hold-off is shared by the whole process
-		Files.writeString(secretKeyFile, "wrong-" + UUID.randomUUID());
-		try {
+		withAWrongSecretKey(() -> {
 			Response refused = upload(refusedJob, material());
 			assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
 			long failures = this.huawei.signatureFailures();
@@ -310,10 +328,7 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 			assertThat(waiting.get("state").asString()).isEqualTo("MATERIAL_WRAPPED");
 			assertThat(waiting.at("/lastError/code").asString()).isEqualTo("kms-access-denied");
 			assertThat(waiting.at("/lastError/message").asString()).startsWith("not sent: ");
-		}
-		finally {
-			Files.write(secretKeyFile, rightSecret);
-		}
+		});
 		this.clock.advance(Duration.ofMinutes(10));
 		this.lifecycle.retryDueImports();
 		assertThat(api().get("/api/v1/import-jobs/" + heldBackJob).json().get("state").asString())
@@ -326,10 +341,7 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 		JsonNode job = createJob(createKey("AES_256"), "RSAES_OAEP_SHA_256", "RSA_2048", Map.of());
 		String jobId = job.get("id").asString();
 		Instant firstValidTo = Instant.parse(job.at("/parameters/validTo").asString());
-		Path secretKeyFile = huaweiCredentials.resolve(HUAWEI + "-huawei-sk");
-		byte[] rightSecret = Files.readAllBytes(secretKeyFile);
-		Files.writeString(secretKeyFile, "wrong-" + UUID.randomUUID());
-		try {
+		withAWrongSecretKey(() -> {
 			Response refused = api().postJson("/api/v1/import-jobs", ApiClient.json(Map.of("kmsKeyId", otherKey,
 					"target", HUAWEI, "wrappingAlgorithm", "RSAES_OAEP_SHA_256", "wrappingKeySpec", "RSA_2048")));
 			assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
@@ -341,10 +353,7 @@ class HuaweiImportTests extends MultiTargetIntegrationTest {
 			assertThat(putOff.get("state").asString()).isNotEqualTo("FAILED");
 			assertThat(putOff.at("/lastError/code").asString()).isEqualTo("kms-access-denied");
 			assertThat(putOff.at("/lastError/message").asString()).contains("not sent: ");
-		}
-		finally {
-			Files.write(secretKeyFile, rightSecret);
-		}
+		});
 		this.clock.advance(Duration.ofMinutes(10));
 		this.lifecycle.refreshDueParameters();
 		JsonNode refreshed = api().get("/api/v1/import-jobs/" + jobId).json();

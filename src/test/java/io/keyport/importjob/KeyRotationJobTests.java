@@ -236,11 +236,8 @@ class KeyRotationJobTests extends IntegrationTest {
 
 	@Test
 	void aRotationJobWhoseMaterialWasRotatedToAndReplacedOutsideKeyportIsRecordedRotatedByTheCheck() throws Exception {
-		Instant start = this.clock.instant();
-		String keyId = createKey("SYMMETRIC_DEFAULT");
-		String pending = pendingOnRequest(keyId, start, start.plus(Duration.ofDays(20)));
+		String pending = pendingThenRotatedToAndReplacedOutsideKeyport();
 		String materialId = job(pending).get("keyMaterialId").asString();
-		rotatedToAndReplacedOutsideKeyport(keyId, materialId);
 		this.clock.advance(Duration.ofDays(1).plusMinutes(1));
 
 		this.lifecycle.watchImportedJobs();
@@ -252,11 +249,7 @@ class KeyRotationJobTests extends IntegrationTest {
 
 	@Test
 	void aRotationOnRequestOfMaterialRotatedToAndReplacedOutsideKeyportIsRecordedRotated() throws Exception {
-		Instant start = this.clock.instant();
-		String keyId = createKey("SYMMETRIC_DEFAULT");
-		String pending = pendingOnRequest(keyId, start, start.plus(Duration.ofDays(20)));
-		String materialId = job(pending).get("keyMaterialId").asString();
-		rotatedToAndReplacedOutsideKeyport(keyId, materialId);
+		String pending = pendingThenRotatedToAndReplacedOutsideKeyport();
 
 		Response rotated = this.api.post("/api/v1/import-jobs/" + pending + "/rotation");
 
@@ -266,10 +259,15 @@ class KeyRotationJobTests extends IntegrationTest {
 	}
 
 	/**
-	 * RotateKeyOnDemand to the job's material, then new material imported and rotated to
-	 * with the SDK: the job's material stays in the key, no longer current.
+	 * A rotation job's material pending rotation on request; then, with the SDK,
+	 * RotateKeyOnDemand to it, and new material imported and rotated to: the job's
+	 * material stays in the key, no longer current. The job's id.
 	 */
-	private void rotatedToAndReplacedOutsideKeyport(String keyId, String materialId) throws Exception {
+	private String pendingThenRotatedToAndReplacedOutsideKeyport() throws Exception {
+		Instant start = this.clock.instant();
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		String pending = pendingOnRequest(keyId, start, start.plus(Duration.ofDays(20)));
+		String materialId = job(pending).get("keyMaterialId").asString();
 		this.kms.rotateKeyOnDemand(r -> r.keyId(keyId));
 		GetParametersForImportResponse parameters = this.kms.getParametersForImport(r -> r.keyId(keyId)
 			.wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256)
@@ -287,6 +285,7 @@ class KeyRotationJobTests extends IntegrationTest {
 			.expirationModel(ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE));
 		this.kms.rotateKeyOnDemand(r -> r.keyId(keyId));
 		assertThat(describe(keyId).currentKeyMaterialId()).isNotEqualTo(materialId);
+		return pending;
 	}
 
 	@Test
