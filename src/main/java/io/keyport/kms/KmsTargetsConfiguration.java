@@ -28,6 +28,7 @@ class KmsTargetsConfiguration {
 		List<KmsCallListener> callListeners = listeners.orderedStream().toList();
 		ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
 		List<KmsTarget> targets = new ArrayList<>();
+		KmsCallsInFlight inFlight = new KmsCallsInFlight(properties.maxCallsInFlight());
 		new TreeMap<>(properties.effectiveTargets()).forEach((name, settings) -> {
 			KmsProviderFactory factory = byProvider.get(settings.provider());
 			if (factory == null) {
@@ -40,7 +41,7 @@ class KmsTargetsConfiguration {
 			KmsProvider adapter = factory.create(name, settings);
 			adapter.pacedBy(limiter);
 			targets.add(new KmsTarget(name, settings.provider(),
-					new PacedKmsProvider(name, adapter, limiter, callListeners, registry), limiter));
+					new PacedKmsProvider(name, adapter, limiter, callListeners, registry, inFlight), limiter));
 		});
 		return new KmsTargets(targets, properties.effectiveDefault());
 	}

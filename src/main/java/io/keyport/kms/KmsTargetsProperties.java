@@ -5,8 +5,10 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -18,10 +20,14 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultTarget the target of keys and jobs that name none; required when more
  * than one target is configured
  * @param targets by name: lower-case letters, digits and hyphens, at most 63
+ * @param maxCallsInFlight KMS calls of all targets this instance waits for at once (the
+ * pace's wait included); beyond them a call is refused at once as throttled, so a slow
+ * KMS cannot take every server thread ({@link KmsCallsInFlight})
  */
 @Validated
 @ConfigurationProperties("keyport.kms")
-public record KmsTargetsProperties(String defaultTarget, Map<String, @Valid KmsTargetSettings> targets) {
+public record KmsTargetsProperties(String defaultTarget, Map<String, @Valid KmsTargetSettings> targets,
+		@DefaultValue("64") @Min(1) int maxCallsInFlight) {
 
 	static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 

@@ -36,13 +36,22 @@ public final class PacedKmsProvider implements KmsProvider {
 
 	private final ObservationRegistry observations;
 
+	/** Calls of every target in flight, or {@code null} for no bound. */
+	private final KmsCallsInFlight inFlight;
+
 	public PacedKmsProvider(String target, KmsProvider delegate, KmsRateLimiter limiter,
 			List<KmsCallListener> listeners, ObservationRegistry observations) {
+		this(target, delegate, limiter, listeners, observations, null);
+	}
+
+	public PacedKmsProvider(String target, KmsProvider delegate, KmsRateLimiter limiter,
+			List<KmsCallListener> listeners, ObservationRegistry observations, KmsCallsInFlight inFlight) {
 		this.target = target;
 		this.delegate = delegate;
 		this.limiter = limiter;
 		this.listeners = List.copyOf(listeners);
 		this.observations = observations;
+		this.inFlight = inFlight;
 	}
 
 	/** The pace this target's calls keep. */
@@ -217,7 +226,13 @@ public final class PacedKmsProvider implements KmsProvider {
 			.lowCardinalityKeyValue("target", this.target)
 			.highCardinalityKeyValue("kms.key", keyId != null ? keyId : "none")
 			.start();
+		boolean entered = false;
 		try (Observation.Scope scope = observation.openScope()) {
+			if (this.inFlight != null) {
+				// before the pace's wait: a thread waiting for a permit is held as long
+				this.inFlight.enter(operation);
+				entered = true;
+			}
 			this.limiter.acquireCall(operation);
 			T result = call.get();
 			if (keyId == null && result instanceof KmsKey key) {
@@ -234,6 +249,9 @@ public final class PacedKmsProvider implements KmsProvider {
 			throw ex;
 		}
 		finally {
+			if (entered) {
+				this.inFlight.exit();
+			}
 			this.limiter.endCall();
 			KmsCallListener.KmsCall outcome = new KmsCallListener.KmsCall(this.target, operation, keyId, error,
 					Duration.ofNanos(System.nanoTime() - start));

@@ -5,7 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +21,7 @@ import io.keyport.emulator.KmsEmulator;
 import io.keyport.emulator.KmsFaults;
 import io.keyport.emulator.MutableClock;
 import io.keyport.kms.CreateKeyRequest;
+import io.keyport.kms.KmsCallsInFlight;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KeyUsage;
 import io.keyport.kms.KmsErrorCode;
@@ -23,7 +29,9 @@ import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsRateLimitProperties;
+import io.keyport.kms.KmsRateLimiter;
 import io.keyport.kms.KmsTargetSettings;
+import io.keyport.kms.PacedKmsProvider;
 import io.keyport.wrapping.KeySpec;
 import io.keyport.wrapping.WrappingAlgorithm;
 import io.keyport.wrapping.WrappingKeySpec;
@@ -184,6 +192,39 @@ class AwsKmsProviderFactoryTests {
 		assertThatExceptionOfType(KmsException.class).isThrownBy(() -> a.describeKey("some-key"))
 			.satisfies((ex) -> assertThat(ex.maybeSent()).isTrue());
 		emulator.faults().clear();
+	}
+
+	@Test
+	void kmsCallsBeyondTheInstancesBoundAreRefusedAtOnceAsNotSentWhileKmsIsSlow() throws Exception {
+		KmsProvider a = this.factory.create("a", target(null, null));
+		KmsKey key = a.createExternalKey(request());
+		KmsCallsInFlight inFlight = new KmsCallsInFlight(2);
+		KmsProvider paced = new PacedKmsProvider("a", a, KmsRateLimiter.total(100, Duration.ofSeconds(1)), List.of(),
+				ObservationRegistry.NOOP, inFlight);
+		emulator.faults().latency("DescribeKey", Duration.ofMillis(1500));
+		try (ExecutorService slowCalls = Executors.newFixedThreadPool(2)) {
+			List<Future<KmsKey>> slow = List.of(slowCalls.submit(() -> paced.describeKey(key.keyId())),
+					slowCalls.submit(() -> paced.describeKey(key.keyId())));
+			await(() -> inFlight.inFlight() == 2);
+			long start = System.nanoTime();
+
+			assertThatExceptionOfType(KmsException.class).isThrownBy(() -> paced.describeKey(key.keyId()))
+				.satisfies((ex) -> {
+					assertThat(ex.errorCode()).isEqualTo(KmsErrorCode.THROTTLED);
+					assertThat(ex.maybeSent()).isFalse();
+					assertThat(ex.getMessage()).contains("keyport.kms.max-calls-in-flight");
+				});
+			// refused without waiting for KMS, whose answers take 1.5 s
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
+			for (Future<KmsKey> call : slow) {
+				assertThat(call.get(10, TimeUnit.SECONDS).keyId()).isEqualTo(key.keyId());
+			}
+		}
+		finally {
+			emulator.faults().clear();
+		}
+		assertThat(inFlight.inFlight()).isZero();
+		assertThat(paced.describeKey(key.keyId()).keyId()).isEqualTo(key.keyId());
 	}
 
 	@Test
