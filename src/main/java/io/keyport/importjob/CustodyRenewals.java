@@ -127,10 +127,10 @@ public class CustodyRenewals {
 	public int renewDueMaterial() {
 		Instant now = this.clock.instant();
 		List<List<JobClaim>> claimed = new ArrayList<>();
-		for (String target : this.targets.names()) {
-			int allowance = this.budget.claimable(target, this.lifecycle.batchSize());
+		for (List<String> scope : this.budget.quotaScopes()) {
+			int allowance = this.budget.claimable(scope.get(0), this.lifecycle.batchSize());
 			if (allowance > 0) {
-				claimed.add(this.claims.claim(renewalDue(now, this.renewal), now, List.of(target), allowance));
+				claimed.add(this.claims.claim(renewalDue(now, this.renewal), now, scope, allowance));
 			}
 		}
 		List<JobClaim> claims = LifecycleClaims.inTurn(claimed);

@@ -257,18 +257,17 @@ public class ImportJobLifecycle {
 		// activity that is no longer recent stops putting jobs ahead
 		this.activity.expireOldActivity(now);
 		List<List<JobClaim>> claimed = new ArrayList<>();
-		for (String target : this.targets.names()) {
-			int allowance = this.budget.claimable(target, this.properties.batchSize());
+		for (List<String> scope : this.budget.quotaScopes()) {
+			int allowance = this.budget.claimable(scope.get(0), this.properties.batchSize());
 			if (allowance == 0) {
-				log.debug("Target {}: the day's GetParametersForImport budget is used up, or the pace has no "
-						+ "permit now; refreshes wait", target);
+				log.debug("Targets {}: the day's GetParametersForImport budget is used up, or the pace has no "
+						+ "permit now; refreshes wait", scope);
 				continue;
 			}
-			claimed.add(this.claims.claim(refreshDue(now, this.properties.refreshMargin()), now, List.of(target),
-					allowance));
+			claimed.add(this.claims.claim(refreshDue(now, this.properties.refreshMargin()), now, scope, allowance));
 		}
-		// each target paces its own KMS calls: worked in turn, the targets' rates add up
-		// instead of one target waiting while another is paced
+		// each quota scope paces its own KMS calls: worked in turn, the scopes' rates add
+		// up instead of one waiting while another is paced
 		List<JobClaim> claims = LifecycleClaims.inTurn(claimed);
 		for (JobClaim claim : claims) {
 			this.claims.work(claim, this::refreshOne);

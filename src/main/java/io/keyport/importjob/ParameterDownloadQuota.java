@@ -12,8 +12,8 @@ import io.keyport.security.Caller;
 
 /**
  * Who may spend a target's scarce GetParametersForImport quota on request: one
- * {@link ParameterDownloadShare} per KMS target, since every target is its own account
- * and region with its own quota.
+ * {@link ParameterDownloadShare} per quota scope (a target, or the targets in one AWS
+ * account and Region, which AWS counts together).
  */
 @Component
 public class ParameterDownloadQuota {
@@ -56,7 +56,7 @@ public class ParameterDownloadQuota {
 	}
 
 	private ParameterDownloadShare share(KmsTarget target) {
-		return this.shares.computeIfAbsent(target.name(),
+		return this.shares.computeIfAbsent(target.quotaScope(),
 				name -> new ParameterDownloadShare(target.limiter().rate(OPERATION), this.rates));
 	}
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -22,14 +23,15 @@ import io.keyport.kms.KmsTarget;
 import io.keyport.kms.KmsTargets;
 
 /**
- * The scheduler's GetParametersForImport budget per KMS target and what is planned
- * against it. The day's budget is the target's pace times a day times the scheduler's
- * share ({@code keyport.kms.rate-limits.get-parameters-for-import} × 86,400 ×
+ * The scheduler's GetParametersForImport budget per KMS quota scope (a target, or the
+ * targets in one AWS account and Region together) and what is planned against it. The
+ * day's budget is the scope's pace times a day times the scheduler's share
+ * ({@code keyport.kms.rate-limits.get-parameters-for-import} × 86,400 ×
  * {@code scheduler-share}, per instance like the pace); used is what this instance's
- * scheduler downloaded in the last 24 hours; planned is the EAGER jobs whose refresh
- * falls due within the next 24 hours. The scheduler refreshes at most what remains of the
- * budget, in priority order; when more is planned than the budget allows, the health
- * details say so.
+ * scheduler downloaded for the scope's targets in the last 24 hours; planned is the EAGER
+ * jobs whose refresh falls due within the next 24 hours. The scheduler refreshes at most
+ * what remains of the budget, in priority order; when more is planned than the budget
+ * allows, the health details say so.
  * <p>
  * Exposed as the {@code keyport.kms.budget.*} gauges (tag {@code target}) and read by the
  * {@code keyport} health indicator. The plan is one grouped query over the waiting jobs,
@@ -67,12 +69,13 @@ public class RefreshBudget {
 		this.lifecycle = lifecycle;
 		for (KmsTarget target : targets.all()) {
 			String name = target.name();
-			this.used.put(name, new RollingDay());
+			this.used.putIfAbsent(target.quotaScope(), new RollingDay());
 			gauge(registry, "keyport.kms.budget.daily.limit",
 					"The scheduler's GetParametersForImport budget for a day (rate x 86,400 x scheduler share)", name,
 					b -> b.dailyLimit(name));
 			gauge(registry, "keyport.kms.budget.used",
-					"GetParametersForImport calls of the scheduler in the last 24 hours", name, b -> b.used(name));
+					"GetParametersForImport calls of the scheduler in the last 24 hours (the target's quota scope)",
+					name, b -> b.used(name));
 			gauge(registry, "keyport.kms.budget.remaining", "What is left of the day's budget", name,
 					b -> Math.max(0, b.dailyLimit(name) - b.used(name)));
 			gauge(registry, "keyport.kms.budget.planned.refreshes",
@@ -107,9 +110,12 @@ public class RefreshBudget {
 		return Math.floor(rate * DAY.toSeconds() * this.rates.schedulerShare());
 	}
 
-	/** The scheduler's downloads for the target in the last 24 hours. */
+	/**
+	 * The scheduler's downloads for the target and the targets sharing its quota in the
+	 * last 24 hours.
+	 */
 	public long used(String target) {
-		RollingDay day = this.used.get(target);
+		RollingDay day = this.used.get(this.targets.get(target).quotaScope());
 		return day != null ? day.total(this.clock.instant()) : 0;
 	}
 
@@ -154,9 +160,18 @@ public class RefreshBudget {
 		return allowance(target, (int) Math.min(max, pace));
 	}
 
+	/**
+	 * The targets' names grouped by quota scope: a run claims for each group within its
+	 * one budget and pace.
+	 */
+	List<List<String>> quotaScopes() {
+		return this.targets.quotaScopes().stream().map(scope -> scope.stream().map(KmsTarget::name).toList()).toList();
+	}
+
 	/** One GetParametersForImport of the scheduler for the target. */
 	void recordDownload(String target) {
-		this.used.computeIfAbsent(target, t -> new RollingDay()).add(this.clock.instant());
+		this.used.computeIfAbsent(this.targets.get(target).quotaScope(), t -> new RollingDay())
+			.add(this.clock.instant());
 	}
 
 	/** The plan, at most {@link #MAX_AGE} old. */
@@ -192,14 +207,18 @@ public class RefreshBudget {
 			planned.merge(target, rs.getLong(4), Long::sum);
 		}, horizon, horizon);
 		Map<String, TargetPlan> byTarget = new LinkedHashMap<>();
-		for (KmsTarget target : this.targets.all()) {
-			String name = target.name();
-			double limit = dailyLimit(name);
-			long usedSoFar = used(name);
-			byTarget.put(name,
-					new TargetPlan(name, limit, usedSoFar, Math.max(0, limit - usedSoFar),
-							planned.getOrDefault(name, 0L), Map.copyOf(waiting.getOrDefault(name, Map.of())),
-							this.lifecycle.instances()));
+		for (List<KmsTarget> scope : this.targets.quotaScopes()) {
+			List<String> names = scope.stream().map(KmsTarget::name).toList();
+			double limit = dailyLimit(names.get(0));
+			long usedSoFar = used(names.get(0));
+			long plannedInScope = names.stream().mapToLong(name -> planned.getOrDefault(name, 0L)).sum();
+			for (String name : names) {
+				byTarget.put(name,
+						new TargetPlan(name, limit, usedSoFar, Math.max(0, limit - usedSoFar),
+								planned.getOrDefault(name, 0L), Map.copyOf(waiting.getOrDefault(name, Map.of())),
+								this.lifecycle.instances(), names.stream().filter(n -> !n.equals(name)).toList(),
+								plannedInScope));
+			}
 		}
 		return new Plan(now, Map.copyOf(byTarget));
 	}
@@ -208,7 +227,7 @@ public class RefreshBudget {
 	public record Plan(Instant takenAt, Map<String, TargetPlan> targets) {
 
 		TargetPlan of(String target) {
-			return this.targets.getOrDefault(target, new TargetPlan(target, 0, 0, 0, 0, Map.of(), 1));
+			return this.targets.getOrDefault(target, new TargetPlan(target, 0, 0, 0, 0, Map.of(), 1, List.of(), 0));
 		}
 
 	}
@@ -223,9 +242,13 @@ public class RefreshBudget {
 	 * (already lapsed ones and wrapped jobs whose token lapses included)
 	 * @param waitingJobs jobs waiting for material, by refresh policy
 	 * @param instances how many instances run the lifecycle, each with this budget
+	 * @param sharesQuotaWith the other targets of the target's quota scope: the budget,
+	 * used and remaining are theirs too
+	 * @param plannedInScope the planned refreshes of the whole quota scope, which the
+	 * budget is for
 	 */
 	public record TargetPlan(String target, double dailyLimit, long used, double remaining, long plannedRefreshes,
-			Map<RefreshPolicy, Long> waitingJobs, int instances) {
+			Map<RefreshPolicy, Long> waitingJobs, int instances, List<String> sharesQuotaWith, long plannedInScope) {
 
 		/**
 		 * The day's budget of every instance together: each claims from the same jobs at
@@ -240,7 +263,7 @@ public class RefreshBudget {
 		 * budgets allow together.
 		 */
 		public boolean overBudget() {
-			return this.plannedRefreshes > fleetDailyLimit();
+			return this.plannedInScope > fleetDailyLimit();
 		}
 
 		public long waiting() {
@@ -255,7 +278,10 @@ public class RefreshBudget {
 					+ (Double.isInfinite(this.dailyLimit) ? "quota not paced"
 							: (long) this.remaining + " of " + (long) this.dailyLimit + " left"
 									+ (this.instances > 1 ? " on this instance (" + this.instances + " instances: "
-											+ (long) fleetDailyLimit() + " a day)" : ""));
+											+ (long) fleetDailyLimit() + " a day)" : ""))
+					+ (this.sharesQuotaWith.isEmpty() ? ""
+							: ", quota shared with " + String.join(", ", this.sharesQuotaWith) + " ("
+									+ this.plannedInScope + " refreshes planned together)");
 		}
 
 	}

@@ -1,5 +1,7 @@
 package io.keyport.kms;
 
+import java.util.Optional;
+
 /**
  * Builds the adapter of one provider for a configured target. Each provider package
  * ({@code kms.aws}, {@code kms.huawei}) contributes one as a bean; {@link KmsTargets}
@@ -23,5 +25,15 @@ public interface KmsProviderFactory {
 	 * The pace of a target of this provider that sets no {@code requests-per-second}.
 	 */
 	KmsRateLimiter defaultLimiter(KmsRateLimitProperties rateLimits);
+
+	/**
+	 * What the provider counts the target's request quotas against, when other targets
+	 * can count against the same: targets of one scope share one pace and one
+	 * GetParametersForImport budget. Empty: the target's quotas are its own. Asked only
+	 * for targets that set no {@code requests-per-second}.
+	 */
+	default Optional<String> quotaScope(String name, KmsTargetSettings settings) {
+		return Optional.empty();
+	}
 
 }

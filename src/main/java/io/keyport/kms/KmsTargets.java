@@ -1,5 +1,6 @@
 package io.keyport.kms;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,6 +25,8 @@ public final class KmsTargets {
 
 	private final String defaultName;
 
+	private final List<List<KmsTarget>> quotaScopes;
+
 	public KmsTargets(List<KmsTarget> targets, String defaultName) {
 		Map<String, KmsTarget> byName = new LinkedHashMap<>();
 		targets.forEach(target -> byName.put(target.name(), target));
@@ -35,6 +38,10 @@ public final class KmsTargets {
 		this.sorted = byName.values().stream().sorted(Comparator.comparing(KmsTarget::name)).toList();
 		this.names = this.sorted.stream().map(KmsTarget::name).toList();
 		this.defaultName = defaultName;
+		Map<String, List<KmsTarget>> byScope = new LinkedHashMap<>();
+		this.sorted
+			.forEach(target -> byScope.computeIfAbsent(target.quotaScope(), scope -> new ArrayList<>()).add(target));
+		this.quotaScopes = byScope.values().stream().map(List::copyOf).toList();
 	}
 
 	/**
@@ -67,6 +74,24 @@ public final class KmsTargets {
 
 	public Collection<String> names() {
 		return this.names;
+	}
+
+	/**
+	 * The targets grouped by quota scope, each group sorted by name and the groups by
+	 * their first target's name: what shares one pace and one GetParametersForImport
+	 * budget.
+	 */
+	public List<List<KmsTarget>> quotaScopes() {
+		return this.quotaScopes;
+	}
+
+	/** The targets that share the quota scope of that target, itself included. */
+	public List<KmsTarget> sharingQuotaWith(String name) {
+		String scope = get(name).quotaScope();
+		return this.quotaScopes.stream()
+			.filter(group -> group.get(0).quotaScope().equals(scope))
+			.findFirst()
+			.orElseThrow();
 	}
 
 }

@@ -13,8 +13,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Builds the {@link KmsTargets}: each configured target's adapter from its provider's
- * {@link KmsProviderFactory}, paced on its own (every target is its own account and
- * region, with its own quotas) and observed with the target's name.
+ * {@link KmsProviderFactory}, paced per quota scope (targets in one AWS account and
+ * Region share one pace: AWS counts their calls together) and observed with the target's
+ * name.
  */
 @Configuration(proxyBeanMethods = false)
 class KmsTargetsConfiguration {
@@ -29,19 +30,23 @@ class KmsTargetsConfiguration {
 		ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
 		List<KmsTarget> targets = new ArrayList<>();
 		KmsCallsInFlight inFlight = new KmsCallsInFlight(properties.maxCallsInFlight());
+		Map<String, KmsRateLimiter> scopes = new TreeMap<>();
 		new TreeMap<>(properties.effectiveTargets()).forEach((name, settings) -> {
 			KmsProviderFactory factory = byProvider.get(settings.provider());
 			if (factory == null) {
 				throw new IllegalStateException(KmsTargetSettings.property(name, "provider") + ": '"
 						+ settings.provider() + "' is not available; providers: " + byProvider.keySet());
 			}
+			// a target with a pace of its own keeps it to itself
+			String scope = settings.requestsPerSecond() != null ? KmsTarget.ownScope(name)
+					: factory.quotaScope(name, settings).orElse(KmsTarget.ownScope(name));
 			KmsRateLimiter limiter = settings.requestsPerSecond() != null
 					? KmsRateLimiter.total(settings.requestsPerSecond(), rateLimits.maxWait())
-					: factory.defaultLimiter(rateLimits);
+					: scopes.computeIfAbsent(scope, s -> factory.defaultLimiter(rateLimits));
 			KmsProvider adapter = factory.create(name, settings);
 			adapter.pacedBy(limiter);
 			targets.add(new KmsTarget(name, settings.provider(),
-					new PacedKmsProvider(name, adapter, limiter, callListeners, registry, inFlight), limiter));
+					new PacedKmsProvider(name, adapter, limiter, callListeners, registry, inFlight), limiter, scope));
 		});
 		return new KmsTargets(targets, properties.effectiveDefault());
 	}

@@ -92,13 +92,18 @@ class KeyportHealthIndicator implements HealthIndicator {
 			detail.put("plannedRefreshes", target.plannedRefreshes());
 			detail.put("instances", target.instances());
 			detail.put("waitingJobs", new TreeMap<>(target.waitingJobs()));
+			if (!target.sharesQuotaWith().isEmpty()) {
+				detail.put("sharesQuotaWith", target.sharesQuotaWith());
+			}
 			if (target.overBudget()) {
 				long fleet = (long) target.fleetDailyLimit();
-				detail.put("warning", target.plannedRefreshes() + " refreshes planned in the next 24 h exceed the "
-						+ "day's budget of " + fleet
+				detail.put("warning", target.plannedInScope() + " refreshes planned in the next 24 h"
+						+ (target.sharesQuotaWith().isEmpty() ? ""
+								: " (with " + String.join(", ", target.sharesQuotaWith()) + ", which share its quota)")
+						+ " exceed the day's budget of " + fleet
 						+ (target.instances() > 1
 								? " (" + target.instances() + " instances × " + (long) target.dailyLimit() + ")" : "")
-						+ " by " + (target.plannedRefreshes() - fleet) + ": jobs with a due date and "
+						+ " by " + (target.plannedInScope() - fleet) + ": jobs with a due date and "
 						+ "jobs with recent client activity are refreshed first, the parameters of others lapse until "
 						+ "a client asks; consider ON_DEMAND for idle jobs or a higher GetParametersForImport quota");
 			}

@@ -34,7 +34,8 @@ class RefreshBudgetPlanTests {
 	}
 
 	private static TargetPlan plan(long planned, int instances) {
-		return new TargetPlan("aws", POD_LIMIT, 0, POD_LIMIT, planned, Map.of(RefreshPolicy.EAGER, planned), instances);
+		return new TargetPlan("aws", POD_LIMIT, 0, POD_LIMIT, planned, Map.of(RefreshPolicy.EAGER, planned), instances,
+				java.util.List.of(), planned);
 	}
 
 }

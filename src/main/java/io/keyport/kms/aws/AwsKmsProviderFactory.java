@@ -152,6 +152,30 @@ class AwsKmsProviderFactory implements KmsProviderFactory, AutoCloseable {
 		return rateLimits.limiter();
 	}
 
+	/**
+	 * AWS counts request quotas per account and Region (GetParametersForImport: 0.25/s):
+	 * targets in one share them. The account is the role's for a target with a
+	 * {@code role-arn}, else that of the default credential chain, the same for every
+	 * such target. Not caught: a role in the default credentials' own account, which STS
+	 * would tell only at run time.
+	 */
+	@Override
+	public Optional<String> quotaScope(String name, KmsTargetSettings settings) {
+		check(name, settings);
+		String account = settings.roleArn() != null ? "account " + accountOf(settings.roleArn())
+				: "the default credentials' account";
+		Region region = region(settings);
+		return Optional.of("aws " + account + " in " + (region != null ? region.id() : "the SDK's default Region"));
+	}
+
+	private static String accountOf(String roleArn) {
+		java.util.regex.Matcher matcher = ROLE_ARN.matcher(roleArn);
+		if (!matcher.matches()) {
+			throw new IllegalStateException("not a role ARN: " + roleArn);
+		}
+		return matcher.group(1);
+	}
+
 	/** Closes every client and credentials provider built, newest first. */
 	@Override
 	public synchronized void close() {

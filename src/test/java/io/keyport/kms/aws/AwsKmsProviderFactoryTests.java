@@ -337,6 +337,30 @@ class AwsKmsProviderFactoryTests {
 		assertThat(emulator.callCount("ListKeys")).isEqualTo(2);
 	}
 
+	@Test
+	void targetsInOneAccountAndRegionShareAQuotaScopeWhateverTheirEndpointAndOthersDoNot() {
+		String defaultCredentials = scope(null, "eu-west-1", null);
+		String otherRole = "arn:aws:iam::" + ACCOUNT_B + ":role/keyport-other";
+
+		// AWS counts GetParametersForImport's 0.25/s per account and Region: a VPC
+		// endpoint of the Region is the same quota
+		assertThat(scope(null, "eu-west-1", URI.create("https://vpce-1a2b.kms.eu-west-1.vpce.amazonaws.com")))
+			.isEqualTo(defaultCredentials);
+		assertThat(scope(ROLE_B, "eu-west-1", null)).isEqualTo(scope(otherRole, "eu-west-1", null))
+			.isNotEqualTo(defaultCredentials)
+			.contains(ACCOUNT_B, "eu-west-1");
+		assertThat(scope(null, "us-east-1", null)).isNotEqualTo(defaultCredentials);
+		assertThat(scope(ROLE_B, "us-east-1", null)).isNotEqualTo(scope(ROLE_B, "eu-west-1", null));
+	}
+
+	private String scope(String roleArn, String region, URI endpoint) {
+		return this.factory
+			.quotaScope("t",
+					new KmsTargetSettings("aws", region, endpoint, roleArn, roleArn != null ? EXTERNAL_ID : null, null,
+							null, null, null, false, null))
+			.orElseThrow();
+	}
+
 	private void assertRefused(KmsTargetSettings settings, String property) {
 		assertThatIllegalStateException().isThrownBy(() -> this.factory.create("b", settings))
 			.withMessageContaining(property);
