@@ -57,8 +57,7 @@ class ExpiredJobEvents implements ExpiredRows {
 	@Override
 	public Deleted deleteBatch(Instant cutoff, int limit) {
 		// materialized once, as for audit entries: an IN subquery may delete more than
-		// the
-		// limit
+		// the limit
 		return Deleted.of("import_job_event",
 				this.jdbc.update(
 						"with batch as materialized (" + BATCH

@@ -1112,8 +1112,8 @@ class ImportJob {
 					null, actor, now);
 		}
 		if (pendingRotation && this.rotationWhen == Rotation.When.ON_IMPORT) {
-			// due for the scheduler at once, should the rotation right after the import
-			// fail
+			// due for the scheduler at once, should the rotation right after the
+			// import fail
 			this.rotationAt = now;
 		}
 		if (keyMaterialId != null) {
@@ -1784,8 +1784,8 @@ class ImportJob {
 			}
 			this.importOutcomeUnknown = false;
 		}
-		// a change of state is progress: earlier failures of background work no longer
-		// count
+		// a change of state is progress: earlier failures of background work no
+		// longer count
 		clearWorkFailures();
 	}
 

@@ -430,11 +430,11 @@ public class ImportJobService {
 						handover.kept = keepInCustody(current, material);
 					}
 				}
-				// an ON_DEMAND job whose parameters lapsed gets new ones first: Keyport
-				// wraps
+				// an ON_DEMAND job whose parameters lapsed gets new ones first:
+				// Keyport wraps
 				return claimAndImport(id, caller, job -> checkMaterial(job, material), context -> {
-					// the plaintext is overwritten once wrapped, before ImportKeyMaterial
-					// runs
+					// the plaintext is overwritten once wrapped, before
+					// ImportKeyMaterial runs
 					try (material;
 							KeyMaterial importable = KeyMaterialFormats.toImportFormat(material, context.keySpec())) {
 						EncryptedKeyMaterial encrypted = this.wrapper.wrap(importable, context.importSpec(this.targets),
@@ -827,8 +827,8 @@ public class ImportJobService {
 			return reference;
 		}
 		finally {
-			// a converted copy is overwritten here; the upload itself is still to be
-			// wrapped
+			// a converted copy is overwritten here; the upload itself is still to
+			// be wrapped
 			if (importable != material) {
 				importable.close();
 			}
@@ -866,8 +866,8 @@ public class ImportJobService {
 		}
 		else if (current.validToPassedAt(this.clock.instant())) {
 			// parameters for an import KMS must refuse would spend the scarcest quota for
-			// nothing, and the cooldown would then hold up the refresh that gives a new
-			// ValidTo
+			// nothing, and the cooldown would then hold up the refresh that gives a
+			// new ValidTo
 			throw current.validToPassed(this.clock.instant());
 		}
 		this.activity.record(current.toView(), this.clock.instant());

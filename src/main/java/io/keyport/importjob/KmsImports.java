@@ -105,8 +105,7 @@ class KmsImports {
 			emptied = held != claimedVersion;
 			if (held != claimedVersion && !this.claims.extendLease(id.value(), held)) {
 				// two calls so far (describe, delete): never a third under a lapsed
-				// lease,
-				// and the import is known unsent
+				// lease, and the import is known unsent
 				this.claims.importNotSent(id.value(), held);
 				throw new IllegalStateException("the lease on job " + id + " lapsed before its import");
 			}

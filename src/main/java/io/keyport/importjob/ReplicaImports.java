@@ -174,8 +174,8 @@ class ReplicaImports {
 		}
 		for (ImportJobReplica replica : job.replicas()) {
 			// each replica's step (new parameters, its import) under a lease extended for
-			// it: a turn over many replicas would outlast a lease checked against one
-			// step
+			// it: a turn over many replicas would outlast a lease checked against
+			// one step
 			if (!this.claims.extendLease(id.value(), version)) {
 				log.info("Import job {}: lease lost during the replica turn; the job's holder goes on", id);
 				return;
@@ -230,8 +230,7 @@ class ReplicaImports {
 					ex.errorCode().code(), ex.getMessage());
 			if (!ex.isTransient()) {
 				// as for the primary's refresh: a key that cannot give parameters now
-				// never
-				// will (missing, not EXTERNAL, access denied)
+				// never will (missing, not EXTERNAL, access denied)
 				return record(id, version, j -> j.refuseReplicaParameters(target, ex.errorCode().code(),
 						ex.getMessage(), ACTOR, this.clock.instant()));
 			}

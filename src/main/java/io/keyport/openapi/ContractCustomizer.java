@@ -279,8 +279,8 @@ final class ContractCustomizer implements OpenApiCustomizer {
 				+ String.join(" or ", contract.scopes().stream().map(s -> "`" + s + "`").toList()) + ".");
 		ArrayNode security = operation.putArray("security");
 		// an oauth2 scheme (client credentials) states the scopes; the plain bearer
-		// scheme
-		// names them as roles, which OpenAPI 3.1 allows. Any one alternative suffices.
+		// scheme names them as roles, which OpenAPI 3.1 allows. Any one
+		// alternative suffices.
 		for (String scheme : oauth2 ? List.of("oauth2", "bearer") : List.of("bearer")) {
 			for (String scope : contract.scopes()) {
 				security.addObject().putArray(scheme).add(scope);
@@ -318,8 +318,8 @@ final class ContractCustomizer implements OpenApiCustomizer {
 			}
 			if ("query".equals(parameter.path("in").asText()) && !parameter.path("required").asBoolean(false)
 					&& converted(parameter.path("schema"))) {
-				// Spring reads an empty value (?state=) of a converted parameter as
-				// absent
+				// Spring reads an empty value (?state=) of a converted parameter
+				// as absent
 				copy.put("allowEmptyValue", true);
 			}
 			kept.add(copy);

@@ -62,9 +62,8 @@ class KeyportHealthIndicator implements HealthIndicator {
 			.withDetail("keysExpiringSoon", facts.keysExpiringSoon())
 			.withDetail("expiryLeadTime", this.expiryLeadTime.toString())
 			.withDetail("kmsBudget", budget(facts.budget()))
-			// imported jobs in custody whose renewal failed: they are retried, but expire
-			// if
-			// it keeps failing
+			// imported jobs in custody whose renewal failed: they are retried, but
+			// expire if it keeps failing
 			.withDetail("custodyRenewalsFailing", facts.custodyRenewalsFailing());
 		if (facts.oldestWaiting() != null) {
 			// the age is computed now, so a cached answer does not understate it

@@ -56,8 +56,8 @@ class SecurityConfiguration {
 			@Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> routes) {
 		AuthenticationEntryPoint unauthorized = (request, response, ex) -> {
 			if (ex instanceof InvalidTenantClaimException invalid) {
-				// a genuine token that names no usable tenant: authenticated, but allowed
-				// nothing
+				// a genuine token that names no usable tenant: authenticated, but
+				// allowed nothing
 				request.setAttribute(Caller.REQUEST_ATTRIBUTE, invalid.caller());
 				problem(request, response, HttpStatus.FORBIDDEN, "invalid-tenant-claim", invalid.getMessage());
 				return;
@@ -180,8 +180,8 @@ class SecurityConfiguration {
 		try {
 			if (HttpMethod.HEAD.matches(request.getMethod())) {
 				// Spring MVC would serve HEAD with a GET route, but the API offers no
-				// HEAD
-				// operation (its document names none): not a scope the caller lacks
+				// HEAD operation (its document names none): not a scope the
+				// caller lacks
 				List<String> allowed = allowedMethods(request, routes);
 				if (!allowed.isEmpty()) {
 					response.setHeader("Allow", String.join(", ", allowed));

@@ -46,8 +46,7 @@ public final class Sentences {
 			return text;
 		}
 		// a caller's value quoted in a detail may hold control characters (a line break
-		// in
-		// a key id): a portal shows one line, so they become '?'
+		// in a key id): a portal shows one line, so they become '?'
 		String trimmed = text.strip().replaceAll("\\p{Cntrl}", "?");
 		String first = trimmed.substring(0, 1).toUpperCase(Locale.ROOT);
 		String rest = trimmed.substring(1);

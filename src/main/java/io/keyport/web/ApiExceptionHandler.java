@@ -120,8 +120,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		}
 		DatabaseFailures.Kind database = DatabaseFailures.classify(ex);
 		if (database == DatabaseFailures.Kind.CONFLICT) {
-			// two requests raced past the version check to the same row: the loser reads
-			// again
+			// two requests raced past the version check to the same row: the loser
+			// reads again
 			return respond(ProblemResponses.problem(HttpStatus.CONFLICT, ProblemCodes.CONCURRENT_MODIFICATION,
 					"The resource was changed by another request at the same time. Read it again and retry if still "
 							+ "needed."));

@@ -77,8 +77,8 @@ final class Kwp {
 			cipher.init(Cipher.ENCRYPT_MODE, new KeyView(new byte[keyLength]));
 		}
 		catch (GeneralSecurityException | RuntimeException ex) {
-			// nothing more can be done from here; the Cipher becomes garbage with the
-			// method
+			// nothing more can be done from here; the Cipher becomes garbage with
+			// the method
 		}
 	}
 

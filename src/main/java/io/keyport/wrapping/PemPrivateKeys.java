@@ -127,9 +127,8 @@ final class PemPrivateKeys {
 			}
 		}
 		// the base64 without line breaks, then decoded into an array of Keyport's own:
-		// the
-		// JDK's decoder fills the output it allocates before it finds a fault at the end
-		// (a stray character, base64 after the padding) and drops it unzeroed
+		// the JDK's decoder fills the output it allocates before it finds a fault at
+		// the end (a stray character, base64 after the padding) and drops it unzeroed
 		int length = 0;
 		for (int i = block.start(); i < block.end(); i++) {
 			length += isSpace(pem[i]) ? 0 : 1;

@@ -175,8 +175,8 @@ final class Sm2Pke {
 			}
 		}
 		else {
-			// longer than any ciphertext within the upload limit, indefinite (BER) or
-			// truncated
+			// longer than any ciphertext within the upload limit, indefinite (BER)
+			// or truncated
 			return -1;
 		}
 		return (header + length <= bytes.length) ? header + length : -1;

@@ -314,8 +314,8 @@ class AwsKmsProvider implements KmsProvider {
 	private static KeyMaterialVersion toMaterial(RotationsListEntry e) {
 		return new KeyMaterialVersion(e.keyMaterialId(), e.keyMaterialDescription(),
 				enumOrNull(KeyMaterialVersion.State.class, e.keyMaterialStateAsString()),
-				// only EXTERNAL keys report an import state; generated material is always
-				// in
+				// only EXTERNAL keys report an import state; generated material is
+				// always in
 				e.importStateAsString() == null || "IMPORTED".equals(e.importStateAsString()),
 				enumOrNull(ExpirationModel.class, e.expirationModelAsString()), e.validTo(), e.rotationDate(),
 				enumOrNull(KeyMaterialVersion.RotationType.class, e.rotationTypeAsString()));
@@ -433,8 +433,8 @@ class AwsKmsProvider implements KmsProvider {
 			case DisabledException e -> KmsErrorCode.INVALID_KEY_STATE;
 			case UnsupportedOperationException e -> KmsErrorCode.UNSUPPORTED_OPERATION;
 			case AlreadyExistsException e -> KmsErrorCode.ALREADY_EXISTS;
-			// another rotation of the key is in progress: its state does not allow this
-			// now
+			// another rotation of the key is in progress: its state does not allow
+			// this now
 			case ConflictException e -> KmsErrorCode.INVALID_KEY_STATE;
 			case ExpiredImportTokenException e -> KmsErrorCode.EXPIRED_IMPORT_TOKEN;
 			case InvalidImportTokenException e -> KmsErrorCode.INVALID_IMPORT_TOKEN;

@@ -64,8 +64,8 @@ class WireLogGuard implements InitializingBean {
 
 		@Override
 		public void onLevelChange(Logger logger, Level level) {
-			// setLevel(null) reports the inherited level; OFF itself is the guard's own
-			// change
+			// setLevel(null) reports the inherited level; OFF itself is the guard's
+			// own change
 			if (level != Level.OFF && guarded(logger.getName())) {
 				logger.setLevel(Level.OFF);
 			}

@@ -61,8 +61,8 @@ final class HuaweiCredentials {
 		String prefix = KmsTargetSettings.property(target, "");
 		Source accessKey = source(settings.accessKeyFile(), prefix + "access-key-file", ENV_ACCESS_KEY, env);
 		Source secretKey = source(settings.secretKeyFile(), prefix + "secret-key-file", ENV_SECRET_KEY, env);
-		// a token from the environment belongs to the AK/SK there: not combined with
-		// files
+		// a token from the environment belongs to the AK/SK there: not combined
+		// with files
 		boolean allFromEnv = settings.accessKeyFile() == null && settings.secretKeyFile() == null;
 		Source securityToken = source(settings.securityTokenFile(), prefix + "security-token-file", ENV_SECURITY_TOKEN,
 				allFromEnv ? env : name -> null);

@@ -487,8 +487,8 @@ final class HuaweiKmsClient {
 		}
 		if (code != null && CODES.containsKey(code)) {
 			// KMS answered with its own code: only its internal errors are worth
-			// repeating, and only where a repetition cannot hide the first attempt's
-			// success
+			// repeating, and only where a repetition cannot hide the first
+			// attempt's success
 			return errorCode.isTransient() ? Retry.IF_REPEATED_AFTER_INTERNAL_ERROR : Retry.NEVER;
 		}
 		return status >= 500 ? Retry.IF_IDEMPOTENT : Retry.NEVER;
