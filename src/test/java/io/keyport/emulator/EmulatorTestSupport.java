@@ -40,7 +40,7 @@ final class EmulatorTestSupport {
 	static KmsClient client(KmsEmulator emulator) {
 		return KmsClient.builder()
 			.endpointOverride(emulator.endpoint())
-			.region(Region.US_EAST_1)
+			.region(Region.of(emulator.region()))
 			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
 			.httpClientBuilder(ApacheHttpClient.builder())
 			.overrideConfiguration((config) -> config.retryStrategy(AwsRetryStrategy.doNotRetry()))

@@ -340,9 +340,8 @@ public final class KmsEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * An account's KMS in a region. Regions other than the emulator's own come into being
-	 * when ReplicateKey puts a replica there; from then on calls signed for that region
-	 * go to it.
+	 * An account's KMS in a region, which comes into being with the first call signed for
+	 * the region or the first replica ReplicateKey puts there.
 	 */
 	private Account account(String accountId, String region) {
 		return this.accounts.computeIfAbsent(accountKey(accountId, region), (id) -> {
@@ -446,9 +445,9 @@ public final class KmsEmulator implements AutoCloseable {
 		if (inRegion != null) {
 			inRegion.beforeExecution(operation);
 		}
-		boolean known = region != null && this.accounts.containsKey(accountKey(caller, region));
-		Function<JsonRequest, Map<String, Object>> handler = account(caller, known ? region : this.region).operations()
-			.get(operation);
+		// every region is its own KMS, as AWS's are: a call signed for a region the
+		// emulator has not seen yet meets that region's (empty) KMS, not its own region's
+		Function<JsonRequest, Map<String, Object>> handler = account(caller, signedFor).operations().get(operation);
 		if (handler == null) {
 			throw new KmsServiceError("UnknownOperationException", 400, "Unknown operation " + operation);
 		}

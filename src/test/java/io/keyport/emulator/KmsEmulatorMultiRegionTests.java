@@ -163,6 +163,17 @@ class KmsEmulatorMultiRegionTests {
 		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> west.describeKey((r) -> r.keyId(single)));
 	}
 
+	@Test
+	void aRegionNoReplicaWasPutInIsAKmsOfItsOwnNotTheEmulatorsRegion() {
+		String single = primary.createKey((r) -> r.origin(OriginType.EXTERNAL)).keyMetadata().keyId();
+		try (KmsClient north = client(Region.EU_NORTH_1)) {
+			assertThatExceptionOfType(NotFoundException.class)
+				.isThrownBy(() -> north.describeKey((r) -> r.keyId(single)));
+			String own = north.createKey((r) -> r.origin(OriginType.EXTERNAL)).keyMetadata().arn();
+			assertThat(own).startsWith("arn:aws:kms:eu-north-1:");
+		}
+	}
+
 	private static KeyMetadata createMultiRegionKey() {
 		return primary.createKey((r) -> r.origin(OriginType.EXTERNAL).multiRegion(true)).keyMetadata();
 	}
