@@ -17,7 +17,8 @@
 #     a fresh database: "image" (as above), "extracted" (the same without the AOT cache) and "reference" (plain
 #     `java -jar` with BENCH_REFERENCE_JAVA_OPTS, the image's flags before issue 14); medians printed
 #   BENCH_PROFILE=1: JFR recording (settings=profile) of Keyport during the load, summarised in jfr-*.txt
-#   BENCH_NMT=1: Native Memory Tracking (summary) in Keyport, its report after the load in nmt.txt the process's mappings in smaps.txt and
+#   BENCH_NMT=1: Native Memory Tracking (summary) in Keyport, its report after the load in nmt.txt, the JIT compilations
+#     that took the most memory in compiler-memory.txt, the process's mappings in smaps.txt and
 #     the live heap by class in histogram.txt (NMT costs a
 #     little memory of its own: take RSS figures from a run without it)
 #   BENCH_SKIP_BUILD=1 reuses the last build (the AOT cache is always trained again, about a minute)
@@ -312,7 +313,7 @@ if [ "$modes" = startup ]; then
 fi
 
 # the image's start, with the GC log (a log adds no work to speak of) for the pauses under load
-start_keyport "$out/keyport.log" "$keyport_java_opts${nmt:+ -XX:NativeMemoryTracking=summary}" \
+start_keyport "$out/keyport.log" "$keyport_java_opts${nmt:+ -XX:NativeMemoryTracking=summary -XX:CompileCommand=quiet -XX:CompileCommand=memstat,*.*}" \
   -Xlog:gc:file="$PWD/$out/gc.log" "${image_start[@]}"
 
 if [ -n "$profile" ]; then
@@ -332,6 +333,8 @@ rss_file_kb="$(awk '/^RssFile:/ {print $2}' "/proc/$keyport_pid/status")"
 hwm_kb="$(awk '/^VmHWM:/ {print $2}' "/proc/$keyport_pid/status")"
 if [ -n "$nmt" ]; then
   jcmd "$keyport_pid" VM.native_memory summary scale=MB >"$out/nmt.txt"
+  # the JIT compilations that needed the most memory (NMT's Compiler peak is the largest one)
+  jcmd "$keyport_pid" Compiler.memory verbose >"$out/compiler-memory.txt" 2>&1 || true
   cp "/proc/$keyport_pid/smaps" "$out/smaps.txt"
   # how much of the C heap glibc could give back (it prints RSS before and after); after the figures above
   jcmd "$keyport_pid" System.trim_native_heap >"$out/trim.txt" 2>&1 || true
@@ -378,4 +381,4 @@ echo
   cat "$out/results.md"
 } | tee "$out/table.md"
 echo
-echo "Raw output: $out/ (driver.log, keyport.log, gc.log, statements.md${profile:+, jfr-*.txt, keyport.jfr}${nmt:+, nmt.txt, smaps.txt, histogram.txt})"
+echo "Raw output: $out/ (driver.log, keyport.log, gc.log, statements.md${profile:+, jfr-*.txt, keyport.jfr}${nmt:+, nmt.txt, compiler-memory.txt, smaps.txt, histogram.txt})"
