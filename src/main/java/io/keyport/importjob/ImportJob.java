@@ -1584,11 +1584,12 @@ class ImportJob {
 
 	/**
 	 * Whether the job keeps in custody material KMS took (or may have taken, from an
-	 * import whose answer was lost): the key takes only that material back, so it is
-	 * never destroyed while the key may need it.
+	 * import whose answer was lost, the wrapped one's included): the key takes only that
+	 * material back, so it is never destroyed while the key may need it.
 	 */
 	boolean keepsMaterialKmsMayHold() {
-		return this.custodyId != null && (this.importedAt != null || this.unconfirmedImportAt != null);
+		return this.custodyId != null
+				&& (this.importedAt != null || this.unconfirmedImportAt != null || importUnanswered());
 	}
 
 	/**

@@ -36,6 +36,7 @@ import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsPublicKey;
 import io.keyport.kms.KmsTargets;
+import io.keyport.support.Sentences;
 
 /**
  * The background work on jobs: new parameters before the old lapse, import retries,
@@ -316,6 +317,15 @@ public class ImportJobLifecycle {
 		if (job.keepsMaterialKmsMayHold()) {
 			job.restAbandoned(abandoned(), ACTOR, now);
 		}
+		else if (job.unconfirmedImportAt() != null) {
+			// material did arrive: "no material arrived" would be wrong, and only the
+			// same material sent again could tell whether KMS holds it
+			job.fail(ImportJobException.IMPORT_OUTCOME_UNKNOWN, "abandoned after "
+					+ this.properties.jobLifetime().toDays() + " days of waiting: KMS never answered the import of the "
+					+ "material uploaded " + Sentences.time(job.unconfirmedImportAt())
+					+ ", so the key may hold that material (with its ValidTo) though Keyport cannot confirm it: check "
+					+ "the key in KMS, or send the same material again with a new job", ACTOR, now);
+		}
 		else {
 			job.cancel(abandoned(), ACTOR, now);
 		}
@@ -341,13 +351,9 @@ public class ImportJobLifecycle {
 		}
 		if (job.parametersOutlastLifetime(this.properties.jobLifetime())) {
 			// the current parameters are valid until the job is abandoned: a download
-			// now would buy nothing
-			// (the claim takes a job refresh-margin ahead of its due time: it comes back
-			// just after the lifetime ends)
-			Instant dueAgain = job.waitingSince()
-				.plus(this.properties.jobLifetime())
-				.plus(this.properties.refreshMargin())
-				.plusSeconds(1);
+			// now would buy nothing; it comes back just after the lifetime ends (the
+			// refresh is due by then, and no claim takes it before work_not_before)
+			Instant dueAgain = job.waitingSince().plus(this.properties.jobLifetime()).plusSeconds(1);
 			this.claims.update(claim, j -> j.awaitAbandonment(dueAgain));
 			return;
 		}

@@ -66,9 +66,10 @@ public enum ImportJobState {
 		PARAMETERS_FETCHED.next = EnumSet.of(PARAMETERS_FETCHED, MATERIAL_WRAPPED, REPLICATING, IMPORTED,
 				IMPORTED_PENDING_ROTATION, PARAMETERS_EXPIRED, MATERIAL_EXPIRED, FAILED, CANCELLED);
 		// back to PARAMETERS_FETCHED when KMS refused the material itself (wrong
-		// wrapping, wrong material)
+		// wrapping, wrong material); MATERIAL_EXPIRED when a job keeping material in
+		// custody that KMS may hold is abandoned while wrapped (it rests)
 		MATERIAL_WRAPPED.next = EnumSet.of(MATERIAL_WRAPPED, REPLICATING, IMPORTED, IMPORTED_PENDING_ROTATION,
-				PARAMETERS_FETCHED, PARAMETERS_EXPIRED, FAILED, CANCELLED);
+				PARAMETERS_FETCHED, PARAMETERS_EXPIRED, MATERIAL_EXPIRED, FAILED, CANCELLED);
 		// a multi-Region job once its primary holds the material: IMPORTED when the
 		// last replica is; MATERIAL_EXPIRED when the ValidTo passes first (no
 		// replica can take the material after it). Never CANCELLED: the primary key

@@ -538,6 +538,73 @@ class CustodyRenewalTests extends IntegrationTest {
 	}
 
 	@Test
+	void aFirstImportWhoseAnswerWasLostThenRefusedOnItsRetryKeepsItsCustodyCopyInsteadOfFailing() {
+		String keyId = createKey();
+		String jobId = custodyJob(keyId, Duration.ofDays(20));
+		// KMS carries out the import and its answer is lost; the retry is refused for a
+		// cause an operator can fix (the role lost kms:ImportKeyMaterial meanwhile)
+		this.emulator.faults().failAfterExecutionEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+		String kept;
+		try {
+			ImportJobApiTests.assertProblem(this.api.post("/api/v1/import-jobs/" + jobId + "/generated-key-material"),
+					503, "kms-internal-error");
+			kept = custodyId(jobId);
+			assertThat(kept).isNotNull();
+			assertThat(this.kms.describeKey(r -> r.keyId(keyId)).keyMetadata().currentKeyMaterialId()).isNotNull();
+			this.emulator.faults().clear();
+			this.emulator.faults().failEvery("ImportKeyMaterial", 1, "AccessDeniedException", 400, "not allowed");
+			advance(Duration.ofMinutes(16));
+			this.lifecycle.retryDueImports();
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		advance(Duration.ofMinutes(1));
+		this.lifecycle.runOnce();
+
+		// failing would have had the release sweep destroy the only other copy of what
+		// the key holds
+		JsonNode waiting = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(waiting.get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+		assertThat(waiting.at("/lastError/code").asString()).isEqualTo("kms-access-denied");
+		assertThat(waiting.get("custodyMaterialHeld").asBoolean()).isTrue();
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+		// the kept material goes back into the key: KMS takes it back
+		Response reimported = this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport");
+		assertThat(reimported.status()).as(reimported.toString()).isEqualTo(200);
+		assertThat(reimported.json().get("state").asString()).isEqualTo("IMPORTED");
+	}
+
+	@Test
+	void aReimportStillWrappedWhenItsJobIsAbandonedRestsWithItsCustodyCopyInsteadOfFailingEveryRun() {
+		String keyId = createKey();
+		JsonNode job = importInCustody(keyId, this.clock.instant().plus(Duration.ofDays(90)), random());
+		String jobId = job.get("id").asString();
+		String kept = custodyId(jobId);
+		deletedOutsideKeyportAndRefreshed(keyId, jobId);
+		this.emulator.faults().throttleEvery("ImportKeyMaterial", 1);
+		try {
+			ImportJobApiTests.assertProblem(this.api.post("/api/v1/import-jobs/" + jobId + "/custody-reimport"), 503,
+					"kms-throttled");
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
+			.isEqualTo("MATERIAL_WRAPPED");
+
+		// nobody sends it again within the job's lifetime; its token lapsed long ago
+		advance(Duration.ofDays(31));
+		this.lifecycle.refreshDueParameters();
+
+		JsonNode rested = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(rested.get("state").asString()).isEqualTo("MATERIAL_EXPIRED");
+		assertThat(rested.get("custodyMaterialHeld").asBoolean()).isTrue();
+		assertThat(custodyId(jobId)).isEqualTo(kept);
+		assertThat(events(jobId).getLast()).contains("abandoned").contains("custody-reimport");
+	}
+
+	@Test
 	void aRenewalThatFailsUnexpectedlyTellsTheTenantSoWithoutKeyportsInternalError() {
 		String keyId = createKey();
 		String jobId = importInCustody(keyId, this.clock.instant().plus(Duration.ofHours(1)), random()).get("id")

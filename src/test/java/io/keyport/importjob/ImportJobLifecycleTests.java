@@ -133,6 +133,37 @@ class ImportJobLifecycleTests extends IntegrationTest {
 	}
 
 	@Test
+	void aJobWhoseImportStayedUnconfirmedIsNotCancelledAsIfNoMaterialArrivedButFailsAsOutcomeUnknown() {
+		String jobId = createJob(createKey("SYMMETRIC_DEFAULT"), null).get("id").asString();
+		Response lost;
+		try {
+			// KMS carries the import out and its answer is lost
+			this.emulator.faults().failAfterExecutionEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+			lost = this.api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		assertThat(lost.status()).isEqualTo(503);
+		// the token lapses: symmetric material offers no proof, the import stays
+		// unconfirmed
+		this.clock.advance(Duration.ofHours(25));
+		this.lifecycle.refreshDueParameters();
+		assertThat(state(jobId)).isEqualTo("PARAMETERS_FETCHED");
+
+		this.clock.advance(Duration.ofDays(31));
+		this.lifecycle.refreshDueParameters();
+
+		assertThat(state(jobId)).isEqualTo("FAILED");
+		JsonNode failed = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(failed.at("/lastError/code").asString()).isEqualTo("import-outcome-unknown");
+		assertThat(failed.at("/lastError/message").asString()).contains("KMS never answered the import")
+			.contains("the key may hold that material")
+			.doesNotContain("no material arrived");
+	}
+
+	@Test
 	void aJobWhoseParametersLastUntilItsLifetimeEndsGetsNoRefreshAndIsCancelledAsAbandonedOnceItEnded() {
 		String jobId = createJob(createKey("SYMMETRIC_DEFAULT"), null).get("id").asString();
 		Instant lapse = this.jdbc
@@ -149,7 +180,9 @@ class ImportJobLifecycleTests extends IntegrationTest {
 		assertThat(state(jobId)).isEqualTo("PARAMETERS_FETCHED");
 		// (this job's own count: the run refreshes other tests' jobs that lapse by then)
 		assertThat(downloads(jobId)).as("no refresh for a job about to be abandoned").isOne();
-		this.clock.advance(Duration.ofSeconds(5));
+		// just after the lifetime ended, not a refresh margin later (its parameters
+		// lapse meanwhile)
+		this.clock.advance(Duration.ofSeconds(2));
 		this.lifecycle.refreshDueParameters();
 		assertThat(state(jobId)).isEqualTo("CANCELLED");
 		assertThat(events(jobId).getLast().get("cause").asString()).contains("abandoned");

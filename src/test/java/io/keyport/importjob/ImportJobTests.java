@@ -386,16 +386,16 @@ class ImportJobTests {
 	@EnumSource(ImportJobState.class)
 	void transitionTableMatchesTheDocumentedLifecycle(ImportJobState state) {
 		EnumSet<ImportJobState> expected = switch (state) {
-			// MATERIAL_EXPIRED (also from PARAMETERS_EXPIRED): abandoned while keeping
-			// material in custody that the key takes back
+			// MATERIAL_EXPIRED (also from MATERIAL_WRAPPED and PARAMETERS_EXPIRED):
+			// abandoned while keeping material in custody that the key takes back
 			case PARAMETERS_FETCHED -> EnumSet.of(ImportJobState.PARAMETERS_FETCHED, ImportJobState.MATERIAL_WRAPPED,
 					ImportJobState.REPLICATING, ImportJobState.IMPORTED, ImportJobState.IMPORTED_PENDING_ROTATION,
 					ImportJobState.PARAMETERS_EXPIRED, ImportJobState.MATERIAL_EXPIRED, ImportJobState.FAILED,
 					ImportJobState.CANCELLED);
-			case MATERIAL_WRAPPED ->
-				EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.REPLICATING, ImportJobState.IMPORTED,
-						ImportJobState.IMPORTED_PENDING_ROTATION, ImportJobState.PARAMETERS_FETCHED,
-						ImportJobState.PARAMETERS_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
+			case MATERIAL_WRAPPED -> EnumSet.of(ImportJobState.MATERIAL_WRAPPED, ImportJobState.REPLICATING,
+					ImportJobState.IMPORTED, ImportJobState.IMPORTED_PENDING_ROTATION,
+					ImportJobState.PARAMETERS_FETCHED, ImportJobState.PARAMETERS_EXPIRED,
+					ImportJobState.MATERIAL_EXPIRED, ImportJobState.FAILED, ImportJobState.CANCELLED);
 			// MATERIAL_EXPIRED: the ValidTo passed before every replica took the material
 			case REPLICATING -> EnumSet.of(ImportJobState.IMPORTED, ImportJobState.MATERIAL_EXPIRED,
 					ImportJobState.SUPERSEDED, ImportJobState.FAILED);
