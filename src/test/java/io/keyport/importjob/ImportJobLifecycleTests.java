@@ -146,8 +146,7 @@ class ImportJobLifecycleTests extends IntegrationTest {
 			this.emulator.faults().clear();
 		}
 		assertThat(lost.status()).isEqualTo(503);
-		// the token lapses: symmetric material offers no proof, the import stays
-		// unconfirmed
+		// the token lapses, and symmetric material offers no proof: unconfirmed
 		this.clock.advance(Duration.ofHours(25));
 		this.lifecycle.refreshDueParameters();
 		assertThat(state(jobId)).isEqualTo("PARAMETERS_FETCHED");
