@@ -351,6 +351,27 @@ class ImportJobApiTests extends IntegrationTest {
 	}
 
 	@Test
+	void booleanFieldsGivenAsNumbersOrStringsAreRefusedAndChangeNothing() {
+		// found by review: Jackson reads 1 or 2 as true, and deleteCurrentMaterial is
+		// consent to delete a key's current material
+		String keyId = createExternalKey("SYMMETRIC_DEFAULT");
+		long downloads = this.emulator.callCount("GetParametersForImport");
+		for (String field : new String[] { "\"deleteCurrentMaterial\":1", "\"deleteCurrentMaterial\":2",
+				"\"deleteCurrentMaterial\":\"true\"", "\"deleteCurrentMaterial\":1.0" }) {
+			Response response = this.api.postJson("/api/v1/import-jobs",
+					"{\"kmsKeyId\":\"" + keyId + "\"," + field + "}");
+			assertProblem(response, 400, "malformed-request-body");
+			assertThat(response.json().get("detail").asString()).contains("deleteCurrentMaterial");
+		}
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+		assertThat(this.api.get("/api/v1/import-jobs?kmsKeyId=" + keyId).json().get("items").size()).isZero();
+		// JSON's own booleans are read as before
+		Response plain = this.api.postJson("/api/v1/import-jobs",
+				"{\"kmsKeyId\":\"" + keyId + "\",\"deleteCurrentMaterial\":false}");
+		assertThat(plain.status()).as(plain.toString()).isEqualTo(201);
+	}
+
+	@Test
 	void pkcs1IsRefusedForAws() {
 		String keyId = createExternalKey("SYMMETRIC_DEFAULT");
 		Response response = this.api.postJson("/api/v1/import-jobs",
