@@ -1,5 +1,6 @@
 package io.keyport.importjob;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
+import io.keyport.kms.KeyState;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
 import io.keyport.kms.KmsTarget;
@@ -26,6 +28,9 @@ import io.keyport.support.DescribedFailure.Kind;
  */
 @Component
 class MultiRegionReplicas {
+
+	/** How long a request waits for a replica KMS is still creating. */
+	static final Duration CREATING_WAIT = Duration.ofSeconds(20);
 
 	private static final Logger log = LoggerFactory.getLogger(MultiRegionReplicas.class);
 
@@ -123,15 +128,21 @@ class MultiRegionReplicas {
 	 * account) and take imports in its state.
 	 */
 	private static KmsKey describeReplica(KmsTarget target, KmsKey key) {
-		KmsKey replica;
-		try {
-			replica = target.kms().describeKey(key.keyId());
-		}
-		catch (KmsException ex) {
-			if (ex.errorCode().meansNoSuchKey() || ex.errorCode() == io.keyport.kms.KmsErrorCode.ACCESS_DENIED) {
-				throw otherAccount(target, key);
+		KmsKey replica = describe(target, key);
+		// a new replica is CREATING for "a few seconds" (ReplicateKey), then
+		// PENDING_IMPORT: waited for, as the job that asked for it cannot import before
+		long deadline = System.nanoTime() + CREATING_WAIT.toNanos();
+		long pause = 100;
+		while (replica.state() == KeyState.CREATING && System.nanoTime() - deadline < 0) {
+			try {
+				Thread.sleep(pause);
 			}
-			throw ex;
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			pause = Math.min(pause * 2, 1000);
+			replica = describe(target, key);
 		}
 		if (!account(replica.arn()).equals(account(key.arn())) || !replica.keyId().equals(key.keyId())) {
 			throw otherAccount(target, key);
@@ -139,9 +150,23 @@ class MultiRegionReplicas {
 		if (!KmsImports.canImportInto(target.kms(), replica)) {
 			throw new ImportJobException(ImportJobException.KEY_STATE_FORBIDS_IMPORT, Kind.CONFLICT, null, null,
 					"Replica " + replica.arn() + " is " + replica.state() + "; material can be imported only into "
-							+ "keys that are PENDING_IMPORT, ENABLED or DISABLED.");
+							+ "keys that are PENDING_IMPORT, ENABLED or DISABLED."
+							+ (replica.state() == KeyState.CREATING ? " KMS is still creating it: try again shortly."
+									: ""));
 		}
 		return replica;
+	}
+
+	private static KmsKey describe(KmsTarget target, KmsKey key) {
+		try {
+			return target.kms().describeKey(key.keyId());
+		}
+		catch (KmsException ex) {
+			if (ex.errorCode().meansNoSuchKey() || ex.errorCode() == io.keyport.kms.KmsErrorCode.ACCESS_DENIED) {
+				throw otherAccount(target, key);
+			}
+			throw ex;
+		}
 	}
 
 	private static ImportJobException otherAccount(KmsTarget target, KmsKey key) {

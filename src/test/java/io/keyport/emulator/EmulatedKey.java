@@ -21,9 +21,15 @@ final class EmulatedKey {
 
 	enum State {
 
-		Enabled, Disabled, PendingDeletion, PendingImport
+		Creating, Enabled, Disabled, PendingDeletion, PendingImport
 
 	}
+
+	/**
+	 * A new replica is Creating until then ({@link System#nanoTime()}); 0 for a key that
+	 * never was. Real time, not the emulator's clock, which tests hold still.
+	 */
+	volatile long creatingUntilNanos;
 
 	final String id;
 
@@ -169,6 +175,9 @@ final class EmulatedKey {
 	}
 
 	synchronized State state() {
+		if (this.creatingUntilNanos != 0 && System.nanoTime() - this.creatingUntilNanos < 0) {
+			return State.Creating;
+		}
 		if (this.deletionDate != null) {
 			return State.PendingDeletion;
 		}

@@ -140,6 +140,13 @@ final class EmulatedKms {
 		return this.parametersValidity;
 	}
 
+	/** How long a replica ReplicateKey puts here stays Creating (none by default). */
+	private volatile Duration replicaCreation = Duration.ZERO;
+
+	void setReplicaCreation(Duration creation) {
+		this.replicaCreation = creation;
+	}
+
 	void setParametersValidity(Duration validity) {
 		if (validity.isNegative() || validity.isZero()) {
 			throw new IllegalArgumentException("Validity must be positive");
@@ -570,6 +577,7 @@ final class EmulatedKms {
 						+ " is not valid for this operation. Only asymmetric KMS keys have a public key.");
 			}
 			switch (key.state()) {
+				case Creating -> throw KmsServiceError.invalidState(key.arn + " is creating.");
 				case PendingDeletion -> throw pendingDeletion(key);
 				case PendingImport -> throw KmsServiceError.invalidState(key.arn + " is pending import.");
 				case Disabled -> throw KmsServiceError.disabled(key.arn + " is disabled.");
@@ -867,6 +875,12 @@ final class EmulatedKms {
 	private EmulatedKey addReplica(EmulatedKey primary, String description) {
 		EmulatedKey replica = new EmulatedKey(primary.id, arn(primary.id), this.keySequence.incrementAndGet(), now(),
 				primary.spec, primary.usage, primary.origin, description, primary.multiRegionKey);
+		if (!this.replicaCreation.isZero()) {
+			// "a transient key state of Creating", PendingImport (or Enabled) "after a
+			// few
+			// seconds" (ReplicateKey)
+			replica.creatingUntilNanos = System.nanoTime() + this.replicaCreation.toNanos();
+		}
 		if (!primary.isExternal()) {
 			EmulatedKey.Material current = primary.current();
 			EmulatedKey.Material copy = new EmulatedKey.Material(current.id, current.identity,
@@ -904,13 +918,25 @@ final class EmulatedKms {
 			}
 		}
 		if (aliasName == null) {
-			return find(keyId);
+			return lookup(keyId);
 		}
 		Alias alias = this.aliases.get(aliasName);
 		if (alias == null) {
 			throw KmsServiceError.notFound("Alias " + aliasArn(aliasName) + " is not found.");
 		}
-		return find(alias.keyId());
+		return lookup(alias.keyId());
+	}
+
+	/**
+	 * Resolves a key id or key ARN for an operation a key still being created refuses
+	 * (every one but DescribeKey and those that check the state themselves).
+	 */
+	private EmulatedKey find(String keyId) {
+		EmulatedKey key = lookup(keyId);
+		if (key.state() == State.Creating) {
+			throw KmsServiceError.invalidState(key.arn + " is creating.");
+		}
+		return key;
 	}
 
 	/**
@@ -918,7 +944,7 @@ final class EmulatedKms {
 	 * expired material is deleted here, so every operation sees the state the clock
 	 * implies.
 	 */
-	private EmulatedKey find(String keyId) {
+	private EmulatedKey lookup(String keyId) {
 		String id = keyId;
 		if (keyId.startsWith("arn:")) {
 			String[] parts = keyId.split(":", 6);

@@ -174,6 +174,18 @@ public final class KmsEmulator implements AutoCloseable {
 		this.accounts.values().forEach((account) -> account.kms().setParametersValidity(validity));
 	}
 
+	private volatile Duration replicaCreation = Duration.ZERO;
+
+	/**
+	 * How long a replica ReplicateKey creates stays {@code Creating} (in real time)
+	 * before it takes calls other than DescribeKey, as AWS's do for "a few seconds"; none
+	 * by default. Applies to replicas created from now on, in every account and region.
+	 */
+	public void setReplicaCreationTime(Duration creation) {
+		this.replicaCreation = creation;
+		this.accounts.values().forEach((account) -> account.kms().setReplicaCreation(creation));
+	}
+
 	public Clock clock() {
 		return this.clock;
 	}
@@ -348,6 +360,7 @@ public final class KmsEmulator implements AutoCloseable {
 			EmulatedKms kms = new EmulatedKms(region, accountId, () -> this.clock.instant(), this.wrappingKeys);
 			kms.connectRegions((other) -> account(accountId, other).kms());
 			kms.setParametersValidity(this.kms.parametersValidity());
+			kms.setReplicaCreation(this.replicaCreation);
 			kms.answerWithForeignPublicKeys(this.foreignPublicKeys);
 			this.corruptWrappingKeys.keySet().forEach((keyId) -> kms.answerWithCorruptWrappingKey(keyId, true));
 			return new Account(kms, kms.operations());

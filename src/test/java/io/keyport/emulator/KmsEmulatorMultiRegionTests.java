@@ -1,5 +1,7 @@
 package io.keyport.emulator;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,18 +12,21 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.AlreadyExistsException;
 import software.amazon.awssdk.services.kms.model.ExpirationModelType;
 import software.amazon.awssdk.services.kms.model.ImportType;
 import software.amazon.awssdk.services.kms.model.IncorrectKeyMaterialException;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
 import software.amazon.awssdk.services.kms.model.MultiRegionKey;
 import software.amazon.awssdk.services.kms.model.MultiRegionKeyType;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.kms.model.OriginType;
 import software.amazon.awssdk.services.kms.model.ReplicateKeyResponse;
 import software.amazon.awssdk.services.kms.model.UnsupportedOperationException;
+import software.amazon.awssdk.services.kms.model.WrappingKeySpec;
 
 import static io.keyport.emulator.EmulatorTestSupport.random;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,6 +166,31 @@ class KmsEmulatorMultiRegionTests {
 		String single = primary.createKey((r) -> r.origin(OriginType.EXTERNAL)).keyMetadata().keyId();
 
 		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> west.describeKey((r) -> r.keyId(single)));
+	}
+
+	@Test
+	void aNewReplicaIsCreatingForTheConfiguredTimeAndTakesOnlyDescribeKeyMeanwhile() throws Exception {
+		KeyMetadata created = createMultiRegionKey();
+		emulator.setReplicaCreationTime(Duration.ofMillis(800));
+		try {
+			KeyMetadata replica = primary.replicateKey((r) -> r.keyId(created.keyId()).replicaRegion("eu-west-1"))
+				.replicaKeyMetadata();
+			assertThat(replica.keyStateAsString()).isEqualTo("Creating");
+			try (KmsClient europe = client(Region.EU_WEST_1)) {
+				assertThat(europe.describeKey((r) -> r.keyId(created.keyId())).keyMetadata().keyStateAsString())
+					.isEqualTo("Creating");
+				assertThatExceptionOfType(KmsInvalidStateException.class)
+					.isThrownBy(() -> europe.getParametersForImport((r) -> r.keyId(created.keyId())
+						.wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256)
+						.wrappingKeySpec(WrappingKeySpec.RSA_2048)));
+				Thread.sleep(900);
+				assertThat(europe.describeKey((r) -> r.keyId(created.keyId())).keyMetadata().keyStateAsString())
+					.isEqualTo("PendingImport");
+			}
+		}
+		finally {
+			emulator.setReplicaCreationTime(Duration.ZERO);
+		}
 	}
 
 	@Test
