@@ -237,16 +237,23 @@ class ImportJobReplica {
 		if (maybeSent && ImportJob.mayHaveBeenCarriedOut(error)) {
 			this.importOutcomeUnknown = true;
 		}
-		if (error.isTransient() && this.importAttempts >= maxAttempts && this.importOutcomeUnknown) {
+		// held back before it was sent (a refused signature's hold-off, an STS refusal):
+		// no answer of KMS, tried again like a transient fault, as the primary's is
+		boolean retried = error.isTransient() || !maybeSent;
+		if (retried && this.importAttempts >= maxAttempts && this.importOutcomeUnknown) {
 			// failing would leave material KMS may hold unwatched: retried with the same
 			// token until KMS answers or the token lapses (then new parameters)
 			this.lastErrorCode = ImportJobException.IMPORT_OUTCOME_UNKNOWN;
 			this.nextAttemptAt = now.plus(retryDelay);
 			return this.state;
 		}
-		if (error.isTransient() && this.importAttempts >= maxAttempts) {
+		if (retried && this.importAttempts >= maxAttempts) {
 			this.lastErrorCode = ImportJobException.IMPORT_ATTEMPTS_EXHAUSTED;
 			fail();
+			return this.state;
+		}
+		if (retried) {
+			this.nextAttemptAt = now.plus(retryDelay);
 			return this.state;
 		}
 		switch (error) {

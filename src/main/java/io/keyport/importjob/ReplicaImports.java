@@ -228,9 +228,10 @@ class ReplicaImports {
 		catch (KmsException ex) {
 			log.warn("Import job {}: new parameters for replica {} failed ({}): {}", id, replica.kmsKeyArn(),
 					ex.errorCode().code(), ex.getMessage());
-			if (!ex.isTransient()) {
+			if (!ex.isTransient() && !KmsImports.heldBack(ex)) {
 				// as for the primary's refresh: a key that cannot give parameters now
-				// never will (missing, not EXTERNAL, access denied)
+				// never will (missing, not EXTERNAL, access denied); a call held back
+				// before it was sent is tried again
 				return record(id, version, j -> j.refuseReplicaParameters(target, ex.errorCode().code(),
 						ex.getMessage(), ACTOR, this.clock.instant()));
 			}

@@ -78,6 +78,25 @@ class ImportJobReplicaTests {
 	}
 
 	@Test
+	void aReplicaImportHeldBackBeforeItWasSentIsRetriedLikeATransientFaultNotFailedAsKmsRefusal() {
+		// the role's credentials were refused by STS a moment: KMS never saw the call
+		ImportJob job = primaryImported();
+		job.recordReplicaImported("west", new ImportResult(WEST_ARN, "m1"), "system", T0);
+		job.recordReplicaImportFailed("europe", KmsErrorCode.ACCESS_DENIED, false, "STS refused the role",
+				Duration.ofMinutes(5), 8, "system", T0);
+		job.finishReplicationTurn("system", T0, T0.plus(Duration.ofHours(1)));
+
+		assertThat(job.state()).isEqualTo(ImportJobState.REPLICATING);
+		assertThat(job.replicasDue(T0.plus(Duration.ofMinutes(5)))).containsExactly("europe");
+		// KMS's own refusal still ends the replica
+		job.recordReplicaImportFailed("europe", KmsErrorCode.ACCESS_DENIED, true, "not allowed", Duration.ofMinutes(5),
+				8, "system", T0.plus(Duration.ofMinutes(5)));
+		job.finishReplicationTurn("system", T0.plus(Duration.ofMinutes(5)), T0.plus(Duration.ofHours(1)));
+		assertThat(job.state()).isEqualTo(ImportJobState.IMPORTED);
+		assertThat(job.toView().lastErrorCode()).isEqualTo("replica-import-failed");
+	}
+
+	@Test
 	void replicaThatCanNeverTakeTheMaterialLeavesTheJobImportedAndWatchedNamingItOnceTheOthersAreDone() {
 		ImportJob job = primaryImported();
 		job.recordReplicaImportFailed("europe", KmsErrorCode.KEY_NOT_FOUND, "gone", Duration.ofMinutes(5), 8, "system",
