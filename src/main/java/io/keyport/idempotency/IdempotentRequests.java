@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -104,12 +105,24 @@ public class IdempotentRequests {
 			throw ex;
 		}
 		URI location = response.getHeaders().getLocation();
-		int completed = this.jdbc.update("""
-				update idempotency_key set state = 'COMPLETED', response_status = ?, response_location = ?,
-				    response_body = ? where tenant = ? and idempotency_key = ? and state = 'IN_FLIGHT'
-				    and owner_token = ?""", response.getStatusCode().value(),
-				location != null ? location.toString() : null, this.json.writeValueAsString(response.getBody()), tenant,
-				key, owner);
+		int completed;
+		try {
+			completed = this.jdbc.update("""
+					update idempotency_key set state = 'COMPLETED', response_status = ?, response_location = ?,
+					    response_body = ? where tenant = ? and idempotency_key = ? and state = 'IN_FLIGHT'
+					    and owner_token = ?""", response.getStatusCode().value(),
+					location != null ? location.toString() : null, this.json.writeValueAsString(response.getBody()),
+					tenant, key, owner);
+		}
+		catch (DataAccessException ex) {
+			// the action's change is committed: answering 503 ("nothing was committed")
+			// would have the caller retry and, once the record counts as abandoned, make
+			// the change a second time. The caller gets the answer; the record stays in
+			// flight (a retry meanwhile is told so) until it is abandoned
+			log.error("Idempotency-Key record of {} could not be completed after the request's change was made; "
+					+ "the answer is given but not remembered", operation, ex);
+			return response;
+		}
 		if (completed == 0) {
 			// another request took the record over while this one ran: its answer is the
 			// one to replay

@@ -113,6 +113,39 @@ class IdempotencyKeyTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRequestWhoseChangeWasMadeButWhoseRecordCouldNotBeCompletedGetsItsAnswerNotA503() {
+		ApiClient api = new ApiClient(this.port);
+		String keyId = createKey(api);
+		String body = ApiClient.json(Map.of("kmsKeyId", keyId));
+		String idempotencyKey = UUID.randomUUID().toString();
+		Map<String, String> key = Map.of("Idempotency-Key", idempotencyKey);
+		// the database refuses the record's completion (a failover at that moment), for
+		// this key only
+		this.jdbc.execute("create function refuse_completion() returns trigger language plpgsql as $$ begin "
+				+ "if new.state = 'COMPLETED' and new.idempotency_key = '" + idempotencyKey + "' then "
+				+ "raise exception 'connection lost'; end if; return new; end $$");
+		this.jdbc.execute("create trigger refuse_completion before update on idempotency_key for each row "
+				+ "execute function refuse_completion()");
+		Response first;
+		Response retry;
+		try {
+			first = api.postJson("/api/v1/import-jobs", body, key);
+			retry = api.postJson("/api/v1/import-jobs", body, key);
+		}
+		finally {
+			this.jdbc.execute("drop trigger refuse_completion on idempotency_key");
+			this.jdbc.execute("drop function refuse_completion()");
+		}
+
+		// the job was made: a 503 saying nothing was would have the caller retry until
+		// the record counts as abandoned, and make a second job
+		assertThat(first.status()).as(first.toString()).isEqualTo(201);
+		assertThat(retry.status()).isEqualTo(409);
+		assertThat(retry.json().get("code").asString()).isEqualTo("idempotency-key-in-flight");
+		assertThat(api.get("/api/v1/import-jobs?kmsKeyId=" + keyId).json().get("items").size()).isOne();
+	}
+
+	@Test
 	void requestStillInFlightIsAConflict() throws Exception {
 		ApiClient api = new ApiClient(this.port);
 		String body = ApiClient.json(Map.of("kmsKeyId", createKey(api)));
