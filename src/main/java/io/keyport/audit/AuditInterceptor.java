@@ -83,8 +83,9 @@ class AuditInterceptor implements ApiInterceptor {
 				String settled = this.auditLog.settledOutcome();
 				if (!outcome.equals(settled)) {
 					Object code = request.getAttribute(ProblemResponses.CODE_ATTRIBUTE);
+					String keyId = pathVariable(request, "keyId");
 					this.auditLog.record(caller(), operation(request), pathVariable(request, "id"),
-							pathVariable(request, "keyId"), outcome,
+							keyId != null ? keyId : this.auditLog.requestKeyArn(), outcome,
 							request.getMethod() + " " + request.getRequestURI() + (code != null ? " " + code : "")
 									+ (settled != null ? " (its change was recorded with outcome " + settled + ")"
 											: ""));

@@ -152,6 +152,31 @@ public class AuditLog implements KmsCallListener {
 		}
 	}
 
+	/**
+	 * What this thread's API request is about when its path does not say (a job's
+	 * creation): its entry, and those of the KMS calls it makes from now on, name the job
+	 * and the key. Does nothing outside an API request.
+	 */
+	public static void requestConcerns(String jobId, String kmsKeyArn) {
+		RequestEntry request = REQUEST.get();
+		if (request == null) {
+			return;
+		}
+		if (request.jobId == null && jobId != null) {
+			request.jobId = jobId;
+			MDC.put(MDC_JOB_ID, jobId);
+		}
+		if (request.kmsKeyArn == null) {
+			request.kmsKeyArn = kmsKeyArn;
+		}
+	}
+
+	/** The key the request is about, as {@link #requestConcerns} named it, if any. */
+	String requestKeyArn() {
+		RequestEntry request = REQUEST.get();
+		return request != null ? request.kmsKeyArn : null;
+	}
+
 	/** Whether the request's entry waits for the next change to commit. */
 	boolean settlesWithNextChange() {
 		RequestEntry request = REQUEST.get();
@@ -273,9 +298,9 @@ public class AuditLog implements KmsCallListener {
 
 		private final String operation;
 
-		private final String jobId;
+		private String jobId;
 
-		private final String kmsKeyArn;
+		private String kmsKeyArn;
 
 		private final String successOutcome;
 

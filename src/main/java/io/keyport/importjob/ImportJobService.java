@@ -145,6 +145,9 @@ public class ImportJobService {
 		Admission admitted = admit(command, caller, false);
 		KmsTarget target = admitted.target();
 		KmsKey key = admitted.key();
+		ImportJobId id = ImportJobId.random();
+		// the request's audit entry and those of its KMS calls name the job and the key
+		AuditLog.requestConcerns(id.toString(), key.arn());
 		// the tenant's share of the parameter quota, before anything changes (each
 		// replica's region has its own)
 		this.quota.acquire(target, caller, null);
@@ -165,7 +168,7 @@ public class ImportJobService {
 			}
 			throw ex;
 		}
-		ImportJob job = ImportJob.start(ImportJobId.random(), caller.tenant(),
+		ImportJob job = ImportJob.start(id, caller.tenant(),
 				new TargetKey(target.name(), key.keyId(), key.arn(), key.keySpec()), command.wrappingAlgorithm(),
 				command.wrappingKeySpec(), command.expiration(), admitted.policy(), command.dueBy(), parameters, actor,
 				this.clock.instant());

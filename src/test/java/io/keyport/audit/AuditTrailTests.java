@@ -66,6 +66,40 @@ class AuditTrailTests extends IntegrationTest {
 	}
 
 	@Test
+	void aJobsCreationIsRecordedWithTheJobAndTheKeyAndSoIsItsParameterDownload() {
+		ApiClient api = new ApiClient(this.port);
+		Response key = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")));
+		assertThat(key.status()).as(key.toString()).isEqualTo(201);
+		String arn = key.json().get("arn").asString();
+		Response job = api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", key.json().get("keyId").asString())));
+		assertThat(job.status()).as(job.toString()).isEqualTo(201);
+		String jobId = job.json().get("id").asString();
+
+		// found by review: the path names neither, so both were left out, and the entry
+		// was lost to a search by job or key (the job's own rows are deleted by
+		// retention)
+		assertThat(this.jdbc.queryForList(
+				"select operation || ' ' || coalesce(kms_key_arn, '-') from audit_event where job_id = ?::uuid order by id",
+				String.class, jobId))
+			.containsExactly("kms:GetParametersForImport " + arn, "api:createImportJob " + arn);
+		// refused: the request's entry still names the key
+		this.emulator.faults().failEvery("GetParametersForImport", 1, "AccessDeniedException", 400);
+		try {
+			Response refused = api.postJson("/api/v1/import-jobs",
+					ApiClient.json(Map.of("kmsKeyId", key.json().get("keyId").asString())));
+			assertThat(refused.status()).isEqualTo(502);
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		assertThat(this.jdbc.queryForObject(
+				"select kms_key_arn from audit_event where operation = 'api:createImportJob' order by id desc limit 1",
+				String.class))
+			.isEqualTo(arn);
+	}
+
+	@Test
 	void oneRouteIsOneOperationNameWhicheverJavaMethodServesIt() {
 		ApiClient api = new ApiClient(this.port);
 		String keyId = createKey(api);
