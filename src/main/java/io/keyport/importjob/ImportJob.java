@@ -1842,6 +1842,14 @@ class ImportJob {
 	 * When the material of an import whose outcome stayed unknown was uploaded, or
 	 * {@code null}.
 	 */
+	/**
+	 * When the scheduler is to rotate to this job's material, for a rotation job planned
+	 * {@code AT} a time and not rotated yet; else {@code null}.
+	 */
+	Instant plannedRotationAt() {
+		return this.rotationWhen == Rotation.When.AT && this.rotatedAt == null ? this.rotationAt : null;
+	}
+
 	Instant unconfirmedImportAt() {
 		return this.unconfirmedImportAt;
 	}

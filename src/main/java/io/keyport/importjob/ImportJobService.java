@@ -866,6 +866,16 @@ public class ImportJobService {
 		ImportJob current = this.readTx.execute(status -> this.store.load(id, caller, true));
 		if (newExpiration != null) {
 			checkTakesExpiration(this.targets.get(current.kmsTarget()), current.keySpec(), newExpiration, id);
+			Instant rotationAt = current.plannedRotationAt();
+			if (rotationAt != null && newExpiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES
+					&& !rotationAt.isBefore(newExpiration.validTo())) {
+				// as at the job's creation: material that expires first is never rotated
+				// to
+				throw new ImportJobException(ImportJobException.INVALID_ROTATION, Kind.INVALID, id, current.state(),
+						"Field 'expiration.validTo' (" + Sentences.time(newExpiration.validTo()) + ") must be after "
+								+ "the job's planned rotation (" + Sentences.time(rotationAt) + "): material that "
+								+ "expires first is never rotated to.");
+			}
 		}
 		else if (current.validToPassedAt(this.clock.instant())) {
 			// parameters for an import KMS must refuse would spend the scarcest quota for

@@ -222,8 +222,8 @@ final class OperationContracts {
 						+ "expiration also a new validTo. Refused moments after the last refresh (refresh-too-soon).",
 				List.of("keyport:import"), 200, "The job with new parameters",
 				codes(JOB, JSON_BODY, KMS,
-						List.of("invalid-valid-to", "valid-to-passed", "refresh-too-soon", "job-busy",
-								"import-outcome-unknown", "illegal-state-transition", "kms-quota-exceeded",
+						List.of("invalid-valid-to", "invalid-rotation", "valid-to-passed", "refresh-too-soon",
+								"job-busy", "import-outcome-unknown", "illegal-state-transition", "kms-quota-exceeded",
 								"concurrent-modification", "kms-key-not-found", "kms-invalid-key-id",
 								"kms-invalid-key-state", "kms-validation-error", "wrapping-key-spec-mismatch")));
 		add("rotateImportJob", IMPORT_JOBS, "Rotate the key to the job's material",

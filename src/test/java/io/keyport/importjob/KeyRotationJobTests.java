@@ -345,6 +345,27 @@ class KeyRotationJobTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRefreshCannotGiveAScheduledRotationJobMaterialThatExpiresBeforeItsRotation() {
+		String keyId = createKey("SYMMETRIC_DEFAULT");
+		importMaterial(create(keyId, this.clock.instant().plus(Duration.ofDays(2)), null, null), random());
+		Instant at = this.clock.instant().plus(Duration.ofDays(1));
+		Instant validTo = this.clock.instant().plus(Duration.ofDays(4));
+		String id = create(keyId, validTo, "NEW_KEY_MATERIAL", Map.of("when", "AT", "at", at.toString()));
+		long downloads = this.emulator.callCount("GetParametersForImport");
+
+		// found by review: the creation refuses this, a refresh took it
+		Response refused = this.api.postJson("/api/v1/import-jobs/" + id + "/refresh-parameters", ApiClient.json(Map
+			.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", at.minusSeconds(60).toString()))));
+
+		ImportJobApiTests.assertProblem(refused, 422, "invalid-rotation");
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+		assertThat(Instant.parse(job(id).get("expiration").get("validTo").asString())).isEqualTo(validTo);
+		Response later = this.api.postJson("/api/v1/import-jobs/" + id + "/refresh-parameters", ApiClient.json(Map
+			.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", at.plusSeconds(3600).toString()))));
+		assertThat(later.status()).as(later.toString()).isEqualTo(200);
+	}
+
+	@Test
 	void aScheduledRotationIsMadeByTheSchedulerAtItsTime() throws Exception {
 		String keyId = createKey("SYMMETRIC_DEFAULT");
 		importMaterial(create(keyId, this.clock.instant().plus(Duration.ofDays(2)), null, null), random());
