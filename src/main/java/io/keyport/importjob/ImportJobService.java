@@ -869,8 +869,7 @@ public class ImportJobService {
 			Instant rotationAt = current.plannedRotationAt();
 			if (rotationAt != null && newExpiration.model() == ExpirationModel.KEY_MATERIAL_EXPIRES
 					&& !rotationAt.isBefore(newExpiration.validTo())) {
-				// as at the job's creation: material that expires first is never rotated
-				// to
+				// as at creation: material that expires first is never rotated to
 				throw new ImportJobException(ImportJobException.INVALID_ROTATION, Kind.INVALID, id, current.state(),
 						"Field 'expiration.validTo' (" + Sentences.time(newExpiration.validTo()) + ") must be after "
 								+ "the job's planned rotation (" + Sentences.time(rotationAt) + "): material that "
