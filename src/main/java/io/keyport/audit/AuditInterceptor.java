@@ -63,13 +63,11 @@ class AuditInterceptor implements ApiInterceptor {
 		}
 		if (audited(request)) {
 			String operation = operation(request);
-			String success = AuditOperations.successOutcome(operation);
-			if (success != null) {
-				// the entry as it reads if the call succeeds, for the service to record
-				// with its last change
-				this.auditLog.expectRequest(caller(), operation, jobId, pathVariable(request, "keyId"), success,
-						request.getMethod() + " " + request.getRequestURI());
-			}
+			// the entry as it reads if the call succeeds, for the service to record with
+			// its last change where its operation has an outcome on success, and to name
+			// what the path does not
+			this.auditLog.expectRequest(caller(), operation, jobId, pathVariable(request, "keyId"),
+					AuditOperations.successOutcome(operation), request.getMethod() + " " + request.getRequestURI());
 		}
 		return true;
 	}
@@ -86,9 +84,9 @@ class AuditInterceptor implements ApiInterceptor {
 					String keyId = pathVariable(request, "keyId");
 					this.auditLog.record(caller(), operation(request), pathVariable(request, "id"),
 							keyId != null ? keyId : this.auditLog.requestKeyArn(), outcome,
-							request.getMethod() + " " + request.getRequestURI() + (code != null ? " " + code : "")
-									+ (settled != null ? " (its change was recorded with outcome " + settled + ")"
-											: ""));
+							this.auditLog.withRequestNote(request.getMethod() + " " + request.getRequestURI())
+									+ (code != null ? " " + code : "") + (settled != null
+											? " (its change was recorded with outcome " + settled + ")" : ""));
 				}
 				request.setAttribute(RECORDED, Boolean.TRUE);
 			}

@@ -147,7 +147,7 @@ public class AuditLog implements KmsCallListener {
 	 */
 	public static void settleRequestWithNextChange() {
 		RequestEntry request = REQUEST.get();
-		if (request != null && request.settledOutcome == null) {
+		if (request != null && request.successOutcome != null && request.settledOutcome == null) {
 			request.settleNext = true;
 		}
 	}
@@ -169,6 +169,24 @@ public class AuditLog implements KmsCallListener {
 		if (request.kmsKeyArn == null) {
 			request.kmsKeyArn = kmsKeyArn;
 		}
+	}
+
+	/**
+	 * What the request's entry should say beyond its method and path (the tenant an owner
+	 * assignment gives the key to); no secret, no caller-chosen text unchecked. Does
+	 * nothing outside an API request.
+	 */
+	public static void noteOnRequest(String note) {
+		RequestEntry request = REQUEST.get();
+		if (request != null) {
+			request.note = note;
+		}
+	}
+
+	/** The request's detail with its note, if any. */
+	String withRequestNote(String detail) {
+		RequestEntry request = REQUEST.get();
+		return request != null && request.note != null ? detail + " (" + request.note + ")" : detail;
 	}
 
 	/** The key the request is about, as {@link #requestConcerns} named it, if any. */
@@ -193,7 +211,7 @@ public class AuditLog implements KmsCallListener {
 			return null;
 		}
 		return entry(request.caller, request.operation, request.jobId, request.kmsKeyArn, MDC.get(MDC_KMS_TARGET),
-				request.successOutcome, request.detail);
+				request.successOutcome, withRequestNote(request.detail));
 	}
 
 	/**
@@ -301,6 +319,8 @@ public class AuditLog implements KmsCallListener {
 		private String jobId;
 
 		private String kmsKeyArn;
+
+		private String note;
 
 		private final String successOutcome;
 

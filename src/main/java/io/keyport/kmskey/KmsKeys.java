@@ -2,6 +2,7 @@ package io.keyport.kmskey;
 
 import org.springframework.stereotype.Service;
 
+import io.keyport.audit.AuditLog;
 import io.keyport.kms.KeyState;
 import io.keyport.kms.KmsException;
 import io.keyport.kms.KmsKey;
@@ -125,7 +126,11 @@ public class KmsKeys {
 		if (!Caller.isTenantName(tenant)) {
 			throw KmsKeyException.invalidTenant();
 		}
+		// the entry names the key (the path may name it by alias) and the tenant that
+		// gets it, checked above to be a tenant name
+		AuditLog.noteOnRequest("for tenant " + tenant);
 		KmsKey key = describe(target, reference);
+		AuditLog.requestConcerns(null, key.arn());
 		Assignment assignment = this.ownership.assign(targetName(target), key.arn(), tenant, admin);
 		if (assignment == Assignment.OWNED_BY_ANOTHER) {
 			throw KmsKeyException.ownedByAnother(key.arn());

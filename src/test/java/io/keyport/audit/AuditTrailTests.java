@@ -100,6 +100,27 @@ class AuditTrailTests extends IntegrationTest {
 	}
 
 	@Test
+	void anOwnerAssignmentIsRecordedWithTheKeyAndTheTenantThatGetsIt() {
+		String keyId = TestInfrastructure.kmsClient()
+			.createKey(r -> r.origin(software.amazon.awssdk.services.kms.model.OriginType.EXTERNAL))
+			.keyMetadata()
+			.keyId();
+		String alias = "alias/owner-" + UUID.randomUUID();
+		TestInfrastructure.kmsClient().createAlias(r -> r.aliasName(alias).targetKeyId(keyId));
+		ApiClient operator = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR));
+
+		// by alias: the path names no key id, and the tenant is in the body only
+		Response assigned = operator.putJson("/api/v1/kms-keys/" + alias + "/owner",
+				ApiClient.json(Map.of("tenant", "tenant-b")));
+
+		assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
+		Map<String, Object> row = this.jdbc.queryForMap("select kms_key_arn, detail from audit_event "
+				+ "where operation = 'api:assignKmsKeyOwner' order by id desc limit 1");
+		assertThat(row.get("kms_key_arn")).isEqualTo(assigned.json().get("arn").asString());
+		assertThat((String) row.get("detail")).contains(alias).contains("for tenant tenant-b");
+	}
+
+	@Test
 	void oneRouteIsOneOperationNameWhicheverJavaMethodServesIt() {
 		ApiClient api = new ApiClient(this.port);
 		String keyId = createKey(api);
