@@ -85,13 +85,4 @@ public final class KmsTargets {
 		return this.quotaScopes;
 	}
 
-	/** The targets that share the quota scope of that target, itself included. */
-	public List<KmsTarget> sharingQuotaWith(String name) {
-		String scope = get(name).quotaScope();
-		return this.quotaScopes.stream()
-			.filter(group -> group.get(0).quotaScope().equals(scope))
-			.findFirst()
-			.orElseThrow();
-	}
-
 }
