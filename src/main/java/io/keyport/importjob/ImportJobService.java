@@ -149,12 +149,20 @@ public class ImportJobService {
 		// the request's audit entry and those of its KMS calls name the job and the key
 		AuditLog.requestConcerns(id.toString(), key.arn());
 		// the tenant's share of the parameter quota, before anything changes (each
-		// replica's region has its own)
-		this.quota.acquire(target, caller, null);
-		for (MultiRegionReplicas.Replica replica : admitted.replicas()) {
-			this.quota.acquire(replica.target(), caller, null);
+		// replica's region has its own): all of them or none
+		List<KmsTarget> downloadsAt = new ArrayList<>();
+		downloadsAt.add(target);
+		admitted.replicas().forEach(replica -> downloadsAt.add(replica.target()));
+		this.quota.acquireAll(downloadsAt, caller);
+		List<MultiRegionReplicas.Replica> replicas;
+		try {
+			replicas = this.multiRegion.ensureExist(target, key, admitted.replicas());
 		}
-		List<MultiRegionReplicas.Replica> replicas = this.multiRegion.ensureExist(target, key, admitted.replicas());
+		catch (RuntimeException ex) {
+			// a replica refused or still creating: no download made, none spent
+			this.quota.giveBackAll(downloadsAt, caller);
+			throw ex;
+		}
 		ImportParameters parameters;
 		try {
 			parameters = this.kmsImports.download(target.name(), key.arn(), command.wrappingAlgorithm(),

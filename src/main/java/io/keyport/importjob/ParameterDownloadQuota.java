@@ -1,6 +1,8 @@
 package io.keyport.importjob;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,6 +38,35 @@ public class ParameterDownloadQuota {
 	 */
 	public void acquire(KmsTarget target, Caller caller, ImportJobId jobId) {
 		acquire(target, caller, jobId, Duration.ZERO);
+	}
+
+	/**
+	 * Takes one permit at each target (a job's primary and its replicas, each in a quota
+	 * scope of its own), or none: a refusal at one gives back those already taken, so a
+	 * request refused for a replica's share has spent nothing of the primary's.
+	 * @throws ImportJobException {@code kms-quota-exceeded} (429) with the wait until a
+	 * permit is available at the first target that has none
+	 */
+	void acquireAll(List<KmsTarget> targets, Caller caller) {
+		List<KmsTarget> taken = new ArrayList<>(targets.size());
+		try {
+			for (KmsTarget target : targets) {
+				share(target).acquire(caller, null, Duration.ZERO);
+				taken.add(target);
+			}
+		}
+		catch (RuntimeException ex) {
+			giveBackAll(taken, caller);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Gives back the permits {@link #acquireAll} took, for downloads that will not be
+	 * made (the request failed before its first).
+	 */
+	void giveBackAll(List<KmsTarget> targets, Caller caller) {
+		targets.forEach(target -> share(target).giveBack(caller));
 	}
 
 	/**

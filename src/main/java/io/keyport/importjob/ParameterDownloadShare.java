@@ -94,6 +94,20 @@ final class ParameterDownloadShare {
 	}
 
 	/**
+	 * Returns a permit taken by {@link #acquire} for a download that will not be made.
+	 */
+	void giveBack(Caller caller) {
+		if (this.apiRate <= 0) {
+			return;
+		}
+		TokenBucket tenant = tenantBucket(caller.tenant());
+		synchronized (this) {
+			tenant.giveBack();
+			this.api.giveBack();
+		}
+	}
+
+	/**
 	 * Whether the caller's tenant could take a permit now, without taking it (a plan of a
 	 * job spends nothing).
 	 * @throws ImportJobException {@code kms-quota-exceeded} (429), as {@link #acquire}

@@ -51,6 +51,15 @@ public final class TokenBucket {
 		return (long) Math.max(0, Math.floor(this.tokens + maxWaitNanos * this.ratePerNano));
 	}
 
+	/**
+	 * Returns a permit taken by {@link #reserve} that was not used after all (never
+	 * beyond the bucket's capacity).
+	 */
+	public synchronized void giveBack() {
+		refill();
+		this.tokens = Math.min(this.capacity, this.tokens + 1);
+	}
+
 	/** Nanoseconds until a permit would be available (0 if one is). */
 	public synchronized long nanosUntilAvailable() {
 		refill();

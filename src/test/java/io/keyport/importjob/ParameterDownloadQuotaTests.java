@@ -1,11 +1,15 @@
 package io.keyport.importjob;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import io.keyport.kms.KmsRateLimitProperties;
+import io.keyport.kms.KmsRateLimiter;
+import io.keyport.kms.KmsTarget;
 import io.keyport.security.Caller;
 import io.keyport.support.DescribedFailure;
 
@@ -84,6 +88,52 @@ class ParameterDownloadQuotaTests {
 		for (int i = 0; i < 100; i++) {
 			quota.acquire(of("tenant-a"), null);
 		}
+	}
+
+	@Test
+	void aJobsDownloadsAreTakenAtEveryTargetOrNoneSoARefusalForAReplicaSpendsNothingOfThePrimarysShare() {
+		ParameterDownloadQuota quota = new ParameterDownloadQuota(DEFAULTS);
+		KmsTarget primary = target("primary");
+		KmsTarget replica = target("replica");
+		// the tenant's burst of 3 at the replica's Region is used up by jobs there alone
+		for (int i = 0; i < 3; i++) {
+			quota.acquire(replica, of("tenant-a"), null);
+		}
+
+		for (int i = 0; i < 5; i++) {
+			assertThatExceptionOfType(ImportJobException.class)
+				.isThrownBy(() -> quota.acquireAll(List.of(primary, replica), of("tenant-a")))
+				.satisfies(e -> assertThat(e.code()).isEqualTo("kms-quota-exceeded"));
+		}
+
+		// five refused jobs later the primary's burst is still whole
+		for (int i = 0; i < 3; i++) {
+			quota.acquire(primary, of("tenant-a"), null);
+		}
+		assertThatExceptionOfType(ImportJobException.class)
+			.isThrownBy(() -> quota.acquire(primary, of("tenant-a"), null));
+	}
+
+	@Test
+	void permitsGivenBackForDownloadsNeverMadeAreTakenAgainButNeverBeyondTheBurst() {
+		ParameterDownloadQuota quota = new ParameterDownloadQuota(DEFAULTS);
+		KmsTarget primary = target("primary");
+		KmsTarget replica = target("replica");
+		quota.acquireAll(List.of(primary, replica), of("tenant-a"));
+		quota.giveBackAll(List.of(primary, replica), of("tenant-a"));
+		// given back twice: the second must not raise the burst above 3
+		quota.giveBackAll(List.of(primary), of("tenant-a"));
+
+		for (int i = 0; i < 3; i++) {
+			quota.acquire(primary, of("tenant-a"), null);
+		}
+		assertThatExceptionOfType(ImportJobException.class)
+			.isThrownBy(() -> quota.acquire(primary, of("tenant-a"), null));
+	}
+
+	private static KmsTarget target(String name) {
+		return new KmsTarget(name, "aws", null, new KmsRateLimiter(
+				Map.of("GetParametersForImport", DEFAULTS.getParametersForImport()), 0, Duration.ofSeconds(10)));
 	}
 
 }
