@@ -52,6 +52,9 @@ class AuditInterceptor implements ApiInterceptor {
 	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
 		// the request's entries are written with its changes, or together at its end
 		this.auditLog.openScope();
+		// a refusal after this point (a GET's 429 for the KMS quota) is recorded by the
+		// refusal filter, which must name the caller, not an anonymous one
+		request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller());
 		String jobId = pathVariable(request, "id");
 		if (jobId != null) {
 			MDC.put(AuditLog.MDC_JOB_ID, jobId);
@@ -149,7 +152,7 @@ class AuditInterceptor implements ApiInterceptor {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static String pathVariable(HttpServletRequest request, String name) {
+	static String pathVariable(HttpServletRequest request, String name) {
 		Object variables = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
 		return variables instanceof Map<?, ?> map ? (String) ((Map<String, String>) map).get(name) : null;
 	}

@@ -51,8 +51,9 @@ class AuditRefusalFilter extends OncePerRequestFilter {
 					Object code = request.getAttribute(ProblemResponses.CODE_ATTRIBUTE);
 					Caller caller = request.getAttribute(Caller.REQUEST_ATTRIBUTE) instanceof Caller known ? known
 							: Caller.anonymous();
-					this.auditLog.record(caller, AuditOperations.REFUSED, null, null,
-							String.valueOf(response.getStatus()), (code != null ? code : "refused") + ": "
+					// the job the path names, where it got as far as a route
+					this.auditLog.record(caller, AuditOperations.REFUSED, AuditInterceptor.pathVariable(request, "id"),
+							null, String.valueOf(response.getStatus()), (code != null ? code : "refused") + ": "
 									+ request.getMethod() + " " + request.getRequestURI());
 				}
 			}

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -64,6 +65,8 @@ class FairKmsUseTests {
 		// one request at a time per tenant, so the greedy loop meets its share at once
 		properties.put("keyport.kms.rate-limits.tenant-burst", "1");
 		properties.put("keyport.import-jobs.refresh-cooldown", "5m");
+		// an ON_DEMAND job's ask is refused at once when the tenant's share is used up
+		properties.put("keyport.refresh-policy.on-demand-wait", "0s");
 		IntegrationTest.register(registry, properties);
 	}
 
@@ -78,6 +81,9 @@ class FairKmsUseTests {
 
 	@Autowired
 	KmsImports kmsImports;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	@Test
 	void greedyTenantGets429WithRetryAfterWhileOtherTenantsAndTheSchedulerStillGetPermits() {
@@ -206,6 +212,34 @@ class FairKmsUseTests {
 
 		assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
 		assertThat(refreshed.json().get("state").asString()).isEqualTo("PARAMETERS_FETCHED");
+	}
+
+	@Test
+	void aWrappingKeyAskRefusedForTheTenantsQuotaShareIsAuditedWithTheCallerAndTheJobNotAsAnonymous() throws Exception {
+		ApiClient tenantC = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.PLATFORM_C));
+		String key = createKey(tenantC);
+		String jobId = withinQuota(() -> tenantC.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", key, "refreshPolicy", "ON_DEMAND"))))
+			.json()
+			.get("id")
+			.asString();
+		// its parameters lapse; the creation just spent the tenant's one permit
+		this.clock.advance(Duration.ofHours(25));
+		long downloads = this.emulator.callCount("GetParametersForImport");
+
+		Response refused = tenantC.get("/api/v1/import-jobs/" + jobId + "/wrapping-key", "application/octet-stream");
+
+		assertProblem(refused, 429, "kms-quota-exceeded");
+		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
+		Map<String, Object> entry = this.jdbc.queryForMap(
+				"select tenant, client_id, job_id::text as job_id, outcome, detail from audit_event "
+						+ "where operation = 'api:refused' and detail like ? order by id desc limit 1",
+				"%" + jobId + "/wrapping-key");
+		assertThat(entry).containsEntry("tenant", "tenant-c")
+			.containsEntry("client_id", "platform-c")
+			.containsEntry("job_id", jobId)
+			.containsEntry("outcome", "429");
+		assertThat((String) entry.get("detail")).startsWith("kms-quota-exceeded: GET ");
 	}
 
 	// --- helpers

@@ -85,14 +85,22 @@ public class LocalAuthorizationServer {
 			"tenant-long", PLATFORM_SCOPES);
 
 	/**
-	 * Clients for tests that play an attacker, registered only when
+	 * A third tenant's platform, for tests that use up a tenant's share of something
+	 * without touching tenants A and B.
+	 */
+	public static final DemoClient PLATFORM_C = new DemoClient("platform-c", "platform-c-secret", "tenant-c",
+			PLATFORM_SCOPES);
+
+	/**
+	 * Clients for tests only (attackers and a third tenant), registered only when
 	 * {@link #TEST_CLIENTS_PROPERTY} is set (the tests set it; the local run's demo
 	 * clients stay as documented). They authenticate with client_secret_post, since a
 	 * colon in a client id breaks HTTP Basic.
 	 */
 	public static final List<DemoClient> TEST_CLIENTS = java.util.stream.Stream
 		.concat(PRIVILEGED_NAMES.stream(),
-				java.util.stream.Stream.of(WITHOUT_TENANT, SCRAPER, OVERLONG_TENANT, ODD_TENANT, OVERLONG_CLIENT_ID))
+				java.util.stream.Stream.of(WITHOUT_TENANT, SCRAPER, OVERLONG_TENANT, ODD_TENANT, OVERLONG_CLIENT_ID,
+						PLATFORM_C))
 		.toList();
 
 	public static final String TEST_CLIENTS_PROPERTY = "keyport-dev.local-auth.test-clients";
