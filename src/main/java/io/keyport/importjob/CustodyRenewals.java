@@ -21,6 +21,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.keyport.custody.Custodians;
+import io.keyport.custody.CustodyException;
 import io.keyport.custody.CustodyReference;
 import io.keyport.importjob.LifecycleClaims.Due;
 import io.keyport.importjob.LifecycleClaims.DueWork;
@@ -168,10 +169,26 @@ public class CustodyRenewals {
 		// the job's own key (its answer), and the replicas by target (their material id)
 		Renewed renewed = new Renewed();
 		try {
+			// each member on its own: one that fails (its region down, its key deleted)
+			// does not leave the others to expire; the first failure is the job's error.
+			// The custodian is every member's: its failure, like a lapsed lease, ends
+			// the turn
+			RuntimeException failure = null;
 			if (job.ownMaterialDueBy(now.plus(this.renewal.before()))) {
-				renewed.own = renewOwn(claim, job, reference, validTo);
+				try {
+					renewed.own = renewOwn(claim, job, reference, validTo);
+				}
+				catch (LeaseLost | CustodyException ex) {
+					throw ex;
+				}
+				catch (RuntimeException ex) {
+					failure = ex;
+				}
 			}
-			renewReplicas(claim, job, reference, validTo, now, renewed.replicas);
+			failure = renewReplicas(claim, job, reference, validTo, now, renewed.replicas, failure);
+			if (failure != null) {
+				throw failure;
+			}
 		}
 		catch (RuntimeException ex) {
 			String code = (ex instanceof DescribedFailure described) ? described.code() : "custody-renewal-failed";
@@ -300,32 +317,52 @@ public class CustodyRenewals {
 	/**
 	 * The replicas of a multi-Region job get the same material with the same ValidTo,
 	 * each with its own parameters from its own region; a replica renewed in an earlier
-	 * turn that another member failed is left alone.
+	 * turn that another member failed is left alone. A replica that fails does not stop
+	 * the others: the first failure of the turn is returned (or the one given), and only
+	 * a lapsed lease or the custodian's failure ends the turn at once.
 	 */
-	private void renewReplicas(JobClaim claim, ImportJob job, CustodyReference reference, Instant validTo, Instant now,
-			Map<String, String> renewed) {
+	private RuntimeException renewReplicas(JobClaim claim, ImportJob job, CustodyReference reference, Instant validTo,
+			Instant now, Map<String, String> renewed, RuntimeException failure) {
+		RuntimeException first = failure;
 		for (ImportJobReplica replica : job.replicas()) {
 			if (replica.state() != ImportJobReplica.State.IMPORTED
 					|| replica.validBeyond(now.plus(this.renewal.before()))) {
 				continue;
 			}
-			holdOn(claim);
-			String target = replica.target();
-			ImportParameters parameters = this.budget.download(target,
-					() -> this.kmsImports.download(target, replica.kmsKeyArn(), job.wrappingAlgorithm(),
-							job.wrappingKeySpec(), job.id(), ImportJobMetrics.DownloadCause.CUSTODY_RENEWAL));
-			WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
-			ImportSpec spec = new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
-					this.targets.get(target).kms().importRules());
-			EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
-			ImportRequest request = new ImportRequest(replica.kmsKeyArn(), parameters.importToken(), wrapped,
-					job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec());
-			// the download and the custodian's wrap (a KMS Decrypt for
-			// kms-envelope) were two calls: the import gets a lease of its own
-			holdOn(claim);
-			renewed.put(target,
-					this.kmsImports.reimport(target, request, () -> holdOn(claim)).result().keyMaterialId());
+			try {
+				renewReplica(claim, job, reference, validTo, replica, renewed);
+			}
+			catch (LeaseLost | CustodyException ex) {
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				log.warn("Import job {}: renewal of replica {} from custody failed: {}", job.id(), replica.target(),
+						ex.getMessage());
+				if (first == null) {
+					first = ex;
+				}
+			}
 		}
+		return first;
+	}
+
+	private void renewReplica(JobClaim claim, ImportJob job, CustodyReference reference, Instant validTo,
+			ImportJobReplica replica, Map<String, String> renewed) {
+		holdOn(claim);
+		String target = replica.target();
+		ImportParameters parameters = this.budget.download(target,
+				() -> this.kmsImports.download(target, replica.kmsKeyArn(), job.wrappingAlgorithm(),
+						job.wrappingKeySpec(), job.id(), ImportJobMetrics.DownloadCause.CUSTODY_RENEWAL));
+		WrappingPublicKey wrappingKey = WrappingPublicKey.fromDer(parameters.publicKeyDer());
+		ImportSpec spec = new ImportSpec(job.keySpec(), job.wrappingAlgorithm(), wrappingKey.spec(),
+				this.targets.get(target).kms().importRules());
+		EncryptedKeyMaterial wrapped = this.custodians.of(reference).wrapForImport(reference, wrappingKey, spec);
+		ImportRequest request = new ImportRequest(replica.kmsKeyArn(), parameters.importToken(), wrapped,
+				job.expiration().model(), validTo, job.keySpec(), job.wrappingAlgorithm(), job.wrappingKeySpec());
+		// the download and the custodian's wrap (a KMS Decrypt for
+		// kms-envelope) were two calls: the import gets a lease of its own
+		holdOn(claim);
+		renewed.put(target, this.kmsImports.reimport(target, request, () -> holdOn(claim)).result().keyMaterialId());
 	}
 
 	/**
@@ -335,8 +372,17 @@ public class CustodyRenewals {
 	 */
 	private void holdOn(JobClaim claim) {
 		if (!this.claims.extendLease(claim.id(), claim.version())) {
-			throw new IllegalStateException("the lease on the job lapsed or was taken over during the renewal");
+			throw new LeaseLost();
 		}
+	}
+
+	/** The turn's lease lapsed: nothing more of the turn may go to KMS. */
+	private static final class LeaseLost extends IllegalStateException {
+
+		LeaseLost() {
+			super("the lease on the job lapsed or was taken over during the renewal");
+		}
+
 	}
 
 	private void count(String target, String outcome) {

@@ -739,6 +739,37 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aCustodyRenewalWhosePrimaryAndFirstReplicaFailStillRenewsTheReplicaAfterThem() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createCustodyJob(key, Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo",
+				this.clock.instant().plus(Duration.ofDays(2)).toString())));
+		assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString()).isEqualTo("IMPORTED");
+		JsonNode job;
+		try {
+			// the primary's region and the first replica's refuse every import
+			this.emulator.faultsIn(this.emulator.region()).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+			this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+			this.lifecycle.runOnce();
+			job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		}
+		finally {
+			this.emulator.faultsIn(this.emulator.region()).clear();
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("kms-internal-error");
+		assertThat(Instant.parse(job.get("expiration").get("validTo").asString()))
+			.isBefore(this.clock.instant().plus(Duration.ofDays(3)));
+		assertThat(Instant.parse(job.get("replicas").get(0).get("materialValidTo").asString()))
+			.isBefore(this.clock.instant().plus(Duration.ofDays(3)));
+		// the europe replica did not wait for the others: renewed in the same turn
+		assertThat(Instant.parse(job.get("replicas").get(1).get("materialValidTo").asString()))
+			.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+		assertThat(client(EUROPE_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata().validTo())
+			.isAfter(this.clock.instant().plus(Duration.ofDays(20)));
+	}
+
+	@Test
 	void aReplicaWhoseRenewalFailedIsListedAsExpiringWithItsOwnArnAndValidToWhileThePrimaryIsRenewed() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		Instant firstValidTo = this.clock.instant().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
