@@ -79,7 +79,7 @@ class KmsKeyCreation {
 				throw ex;
 			}
 			AuditLog.settleRequestWithNextChange();
-			this.ownership.claimCreated(target.name(), key.arn(), caller);
+			claimOwnership(kms, target, key, caller);
 			return key;
 		}
 		KmsKey key = kms.createExternalKey(
@@ -88,7 +88,7 @@ class KmsKeyCreation {
 			// the owner is the request's last change (an alias would follow it)
 			AuditLog.settleRequestWithNextChange();
 		}
-		this.ownership.claimCreated(target.name(), key.arn(), caller);
+		claimOwnership(kms, target, key, caller);
 		if (command.alias() != null) {
 			try {
 				kms.createAlias(command.alias(), key.keyId());
@@ -97,8 +97,11 @@ class KmsKeyCreation {
 				if (aliasNamesKeyAfterAll(kms, command.alias(), key, ex)) {
 					return key;
 				}
-				scheduleDeletion(kms, key, ex);
-				throw ex.withNote("The key " + key.arn() + " created for the alias was scheduled for deletion.");
+				if (scheduleDeletion(kms, key, ex, "got no alias")) {
+					throw ex.withNote("The key " + key.arn() + " created for the alias was scheduled for deletion.");
+				}
+				throw ex.withNote("The key " + key.arn() + " was created for the alias, but scheduling its deletion "
+						+ "failed too: it is your tenant's, without the alias, and can be used or deleted in KMS.");
 			}
 		}
 		return key;
@@ -146,14 +149,33 @@ class KmsKeyCreation {
 		}
 	}
 
-	private void scheduleDeletion(KmsProvider kms, KmsKey key, KmsException cause) {
+	/**
+	 * The new key recorded as the tenant's, or scheduled for deletion: a key nobody owns
+	 * could never be seen or imported into by anyone, and would stay billed with nothing
+	 * to find it by (the request fails, and its retry creates another).
+	 */
+	private void claimOwnership(KmsProvider kms, KmsTarget target, KmsKey key, Caller caller) {
+		try {
+			this.ownership.claimCreated(target.name(), key.arn(), caller);
+		}
+		catch (RuntimeException ex) {
+			scheduleDeletion(kms, key, ex, "its owner could not be recorded");
+			throw ex;
+		}
+	}
+
+	/** Whether the deletion was scheduled; a failure is logged and added to the cause. */
+	private boolean scheduleDeletion(KmsProvider kms, KmsKey key, RuntimeException cause, String why) {
 		try {
 			kms.scheduleKeyDeletion(key.keyId(), CLEANUP_PENDING_DAYS);
+			log.warn("Key {} was created but {}: scheduled for deletion", key.arn(), why);
+			return true;
 		}
 		catch (KmsException ex) {
 			cause.addSuppressed(ex);
-			log.error("Key {} was created but got no alias, and scheduling its deletion failed: {}", key.arn(),
+			log.error("Key {} was created but {}, and scheduling its deletion failed: {}", key.arn(), why,
 					ex.getMessage());
+			return false;
 		}
 	}
 

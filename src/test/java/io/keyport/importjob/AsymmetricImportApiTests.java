@@ -21,7 +21,9 @@ import io.keyport.emulator.KmsFaults;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
 import io.keyport.testsupport.IntegrationTest;
+import io.keyport.testsupport.Tokens;
 import io.keyport.wrapping.KeySpec;
+import io.keyportdev.localauth.LocalAuthorizationServer;
 
 import static io.keyport.importjob.ImportJobApiTests.assertProblem;
 import static io.keyport.importjob.ImportJobApiTests.json;
@@ -321,6 +323,60 @@ class AsymmetricImportApiTests extends IntegrationTest {
 		assertProblem(response, 502, "kms-limit-exceeded");
 		assertThat(response.json().get("detail").asString()).contains("was scheduled for deletion");
 		assertThat(this.emulator.callCount("ScheduleKeyDeletion")).isEqualTo(deletions + 1);
+	}
+
+	@Test
+	void aKeyWhoseAliasAndDeletionBothFailIsNotSaidToBeScheduledForDeletionAndStaysTheTenants() {
+		String alias = "alias/keyport-test/twice-unlucky-" + System.nanoTime();
+		Response response;
+		try {
+			this.emulator.faults().failEvery("CreateAlias", 1, "LimitExceededException", 400);
+			this.emulator.faults().failEvery("ScheduleKeyDeletion", 1, KmsFaults.Fault.INTERNAL);
+			response = this.api.postJson("/api/v1/kms-keys",
+					ApiClient.json(Map.of("keySpec", "ECC_NIST_P256", "alias", alias)));
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+
+		assertProblem(response, 502, "kms-limit-exceeded");
+		String detail = response.json().get("detail").asString();
+		assertThat(detail).doesNotContain("was scheduled for deletion").contains("scheduling its deletion failed too");
+		String arn = detail.replaceAll("(?s).*The key (arn:\\S+) was created.*", "$1");
+		JsonNode key = this.api.get("/api/v1/kms-keys/" + arn).json();
+		assertThat(key.get("keyState").asString()).isEqualTo("PENDING_IMPORT");
+	}
+
+	@Test
+	void aKeyWhoseOwnerCannotBeRecordedIsScheduledForDeletionInsteadOfLeftUnownedAndBilled() {
+		String requestId = "owner-refused-" + System.nanoTime();
+		// the database refuses the owner's row (a failover at that moment)
+		this.jdbc.execute("create function refuse_owner() returns trigger language plpgsql as $$ begin "
+				+ "raise exception 'connection lost'; end $$");
+		this.jdbc.execute("create trigger refuse_owner before insert on kms_key_owner for each row "
+				+ "execute function refuse_owner()");
+		long deletions = this.emulator.callCount("ScheduleKeyDeletion");
+		long creations = this.emulator.callCount("CreateKey");
+		Response response;
+		try {
+			response = this.api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")),
+					Map.of("X-Request-Id", requestId));
+		}
+		finally {
+			this.jdbc.execute("drop trigger refuse_owner on kms_key_owner");
+			this.jdbc.execute("drop function refuse_owner()");
+		}
+
+		assertThat(response.status()).as(response.toString()).isGreaterThanOrEqualTo(500);
+		assertThat(this.emulator.callCount("CreateKey")).isEqualTo(creations + 1);
+		assertThat(this.emulator.callCount("ScheduleKeyDeletion")).isEqualTo(deletions + 1);
+		String arn = this.jdbc.queryForObject(
+				"select kms_key_arn from audit_event where request_id = ? " + "and operation = 'kms:CreateKey'",
+				String.class, requestId);
+		JsonNode key = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR))
+			.get("/api/v1/kms-keys/" + arn)
+			.json();
+		assertThat(key.get("keyState").asString()).isEqualTo("PENDING_DELETION");
 	}
 
 	@Test
