@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DataAccessException;
@@ -27,6 +29,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
+import io.keyport.audit.AuditLog;
 import io.keyport.web.ApiException;
 
 /**
@@ -154,6 +157,11 @@ public class IdempotentRequests {
 			throw new ApiException(HttpStatus.CONFLICT, "idempotency-key-in-flight",
 					"A request with this Idempotency-Key is being processed. Retry shortly.");
 		}
+		// on the audit trail a replay is not a second change, and names what the first
+		// made (a job, a key)
+		AuditLog
+			.noteOnRequest("replayed the answer to an earlier request with the same Idempotency-Key; nothing changed");
+		concerns((String) row.get("response_body"));
 		ResponseEntity.BodyBuilder replay = ResponseEntity.status((Integer) row.get("response_status"))
 			.cacheControl(CacheControl.noStore())
 			.contentType(MediaType.APPLICATION_JSON)
@@ -162,6 +170,22 @@ public class IdempotentRequests {
 			replay.header(HttpHeaders.LOCATION, (String) row.get("response_location"));
 		}
 		return replay.body(row.get("response_body"));
+	}
+
+	/** The job and key a remembered answer names, for the replay's audit entry. */
+	private void concerns(String body) {
+		try {
+			JsonNode answer = this.json.readTree(body);
+			JsonNode arn = answer.has("kmsKeyArn") ? answer.get("kmsKeyArn") : answer.get("arn");
+			AuditLog.requestConcerns(answer.has("kmsKeyArn") ? text(answer.get("id")) : null, text(arn));
+		}
+		catch (JacksonException ex) {
+			// the answer is replayed as stored; only its entry names less
+		}
+	}
+
+	private static String text(JsonNode node) {
+		return node != null && node.isString() ? node.asString() : null;
 	}
 
 	private void forget(String tenant, String key, String owner) {

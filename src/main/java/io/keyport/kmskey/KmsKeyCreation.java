@@ -78,12 +78,15 @@ class KmsKeyCreation {
 				}
 				throw ex;
 			}
+			// the request's entry names the key its path cannot
+			AuditLog.requestConcerns(null, key.arn());
 			AuditLog.settleRequestWithNextChange();
 			claimOwnership(kms, target, key, caller);
 			return key;
 		}
 		KmsKey key = kms.createExternalKey(
 				new CreateKeyRequest(command.keySpec(), command.keyUsage(), command.description(), null));
+		AuditLog.requestConcerns(null, key.arn());
 		if (command.alias() == null) {
 			// the owner is the request's last change (an alias would follow it)
 			AuditLog.settleRequestWithNextChange();

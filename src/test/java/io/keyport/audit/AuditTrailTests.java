@@ -100,6 +100,28 @@ class AuditTrailTests extends IntegrationTest {
 	}
 
 	@Test
+	void aKeysCreationIsRecordedWithTheKeyAndAReplayWithTheSameIdempotencyKeyIsMarkedAsOne() {
+		ApiClient api = new ApiClient(this.port);
+		Map<String, String> idempotencyKey = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+		String body = ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT"));
+		Response created = api.postJson("/api/v1/kms-keys", body, idempotencyKey);
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String arn = created.json().get("arn").asString();
+
+		Response replayed = api.postJson("/api/v1/kms-keys", body, idempotencyKey);
+
+		assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+		// found by review: the path names no key, so a search by the key missed the
+		// request that created it, and a replay read as a second creation
+		assertThat(this.jdbc
+			.queryForList("select operation || ' ' || outcome || ' ' || detail from audit_event where kms_key_arn = ? "
+					+ "and operation like 'api:%' order by id", String.class, arn))
+			.containsExactly("api:createKmsKey 201 POST /api/v1/kms-keys",
+					"api:createKmsKey 201 POST /api/v1/kms-keys (replayed the answer to an earlier request with the "
+							+ "same Idempotency-Key; nothing changed)");
+	}
+
+	@Test
 	void anOwnerAssignmentIsRecordedWithTheKeyAndTheTenantThatGetsIt() {
 		String keyId = TestInfrastructure.kmsClient()
 			.createKey(r -> r.origin(software.amazon.awssdk.services.kms.model.OriginType.EXTERNAL))
