@@ -58,7 +58,7 @@ public final class AuditOperations {
 	 */
 	static final Map<String, String> SUCCESS_OUTCOMES = Map.of(CREATE_KMS_KEY, "201", CREATE_IMPORT_JOB, "201",
 			UPLOAD_KEY_MATERIAL, "200", UPLOAD_ENCRYPTED_KEY_MATERIAL, "200", GENERATE_KEY_MATERIAL, "200",
-			REIMPORT_FROM_CUSTODY, "200");
+			REIMPORT_FROM_CUSTODY, "200", ASSIGN_KMS_KEY_OWNER, "200");
 
 	private AuditOperations() {
 	}

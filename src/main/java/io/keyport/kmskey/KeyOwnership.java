@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.keyport.audit.AuditLog;
 import io.keyport.security.Caller;
 
 /**
@@ -61,10 +62,21 @@ public class KeyOwnership {
 	 * transfer between tenants).
 	 */
 	public Assignment assign(String target, String keyArn, String tenant, Caller admin) {
-		if (insert(target, keyArn, tenant, admin)) {
-			return Assignment.ASSIGNED;
-		}
-		return tenant.equals(owner(keyArn)) ? Assignment.UNCHANGED : Assignment.OWNED_BY_ANOTHER;
+		// the owner and the request's audit entry commit together: a tenant never gets a
+		// key without the record of who gave it
+		AuditLog.settleRequestWithNextChange();
+		return this.tx.execute(status -> {
+			if (insert(target, keyArn, tenant, admin)) {
+				return Assignment.ASSIGNED;
+			}
+			if (tenant.equals(owner(keyArn))) {
+				return Assignment.UNCHANGED;
+			}
+			// refused: nothing to commit, and the request is recorded as it ends, with
+			// its refusal
+			status.setRollbackOnly();
+			return Assignment.OWNED_BY_ANOTHER;
+		});
 	}
 
 	/** Whether the caller's tenant owns the key: required to import into it. */

@@ -1,5 +1,6 @@
 package io.keyport.audit;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import io.keyport.testsupport.TestInfrastructure;
 import io.keyport.testsupport.Tokens;
 import io.keyportdev.localauth.LocalAuthorizationServer;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -112,13 +114,16 @@ class AuditTrailTests extends IntegrationTest {
 
 		assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
 		// found by review: the path names no key, so a search by the key missed the
-		// request that created it, and a replay read as a second creation
-		assertThat(this.jdbc
-			.queryForList("select operation || ' ' || outcome || ' ' || detail from audit_event where kms_key_arn = ? "
-					+ "and operation like 'api:%' order by id", String.class, arn))
-			.containsExactly("api:createKmsKey 201 POST /api/v1/kms-keys",
-					"api:createKmsKey 201 POST /api/v1/kms-keys (replayed the answer to an earlier request with the "
-							+ "same Idempotency-Key; nothing changed)");
+		// request that created it, and a replay read as a second creation. A replay's
+		// entry is written as the request ends, which may be after its answer arrived
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.jdbc.queryForList(
+					"select operation || ' ' || outcome || ' ' || detail from audit_event where kms_key_arn = ? "
+							+ "and operation like 'api:%' order by id",
+					String.class, arn))
+				.containsExactly("api:createKmsKey 201 POST /api/v1/kms-keys",
+						"api:createKmsKey 201 POST /api/v1/kms-keys (replayed the answer to an earlier request with "
+								+ "the same Idempotency-Key; nothing changed)"));
 	}
 
 	@Test
@@ -140,6 +145,37 @@ class AuditTrailTests extends IntegrationTest {
 				+ "where operation = 'api:assignKmsKeyOwner' order by id desc limit 1");
 		assertThat(row.get("kms_key_arn")).isEqualTo(assigned.json().get("arn").asString());
 		assertThat((String) row.get("detail")).contains(alias).contains("for tenant tenant-b");
+	}
+
+	@Test
+	void anOwnerAssignmentWhoseAuditEntryCannotBeWrittenIsNotMade() {
+		String keyId = TestInfrastructure.kmsClient()
+			.createKey(r -> r.origin(software.amazon.awssdk.services.kms.model.OriginType.EXTERNAL))
+			.keyMetadata()
+			.keyId();
+		ApiClient operator = new ApiClient(this.port, Tokens.of(LocalAuthorizationServer.OPERATOR));
+		// the database refuses the request's entry (a failover at that moment)
+		this.jdbc.execute("create function refuse_assignment_entry() returns trigger language plpgsql as $$ begin "
+				+ "if new.operation = 'api:assignKmsKeyOwner' then raise exception 'connection lost'; end if; "
+				+ "return new; end $$");
+		this.jdbc.execute("create trigger refuse_assignment_entry before insert on audit_event for each row "
+				+ "execute function refuse_assignment_entry()");
+		Response assigned;
+		try {
+			assigned = operator.putJson("/api/v1/kms-keys/" + keyId + "/owner",
+					ApiClient.json(Map.of("tenant", "tenant-b")));
+		}
+		finally {
+			this.jdbc.execute("drop trigger refuse_assignment_entry on audit_event");
+			this.jdbc.execute("drop function refuse_assignment_entry()");
+		}
+
+		// found by review: the owner was committed on its own, and the entry written
+		// only as the request ended, where its failure was logged and the 200 given
+		assertThat(assigned.status()).as(assigned.toString()).isGreaterThanOrEqualTo(500);
+		assertThat(this.jdbc.queryForObject("select count(*) from kms_key_owner where kms_key_arn like ?", Long.class,
+				"%" + keyId))
+			.isZero();
 	}
 
 	@Test

@@ -28,6 +28,7 @@ import io.keyport.wrapping.WrappingKeySpec;
 import io.keyportdev.localauth.LocalAuthorizationServer;
 
 import static io.keyport.importjob.ImportJobApiTests.assertProblem;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -231,10 +232,14 @@ class FairKmsUseTests {
 
 		assertProblem(refused, 429, "kms-quota-exceeded");
 		assertThat(this.emulator.callCount("GetParametersForImport")).isEqualTo(downloads);
-		Map<String, Object> entry = this.jdbc.queryForMap(
-				"select tenant, client_id, job_id::text as job_id, outcome, detail from audit_event "
-						+ "where operation = 'api:refused' and detail like ? order by id desc limit 1",
-				"%" + jobId + "/wrapping-key");
+		// the refusal's entry is written as the request ends, which may be after its
+		// answer arrived
+		Map<String, Object> entry = await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.jdbc.queryForList(
+					"select tenant, client_id, job_id::text as job_id, outcome, detail from audit_event "
+							+ "where operation = 'api:refused' and detail like ? order by id desc limit 1",
+					"%" + jobId + "/wrapping-key"), rows -> !rows.isEmpty())
+			.getFirst();
 		assertThat(entry).containsEntry("tenant", "tenant-c")
 			.containsEntry("client_id", "platform-c")
 			.containsEntry("job_id", jobId)
