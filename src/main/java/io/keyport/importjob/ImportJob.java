@@ -936,6 +936,10 @@ class ImportJob {
 			this.lastErrorCode = erring.lastErrorCode();
 			this.lastErrorMessage = truncate("replica " + erring.kmsKeyArn() + ": " + erring.lastErrorMessage());
 		}
+		// the turn got through: a backoff of an earlier failed one is over, else the
+		// job stays due (the claim takes the later of both times) every run while it
+		// waits for an upload
+		clearWorkFailures();
 		this.updatedAt = now;
 		releaseLease();
 	}

@@ -370,6 +370,40 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aJobOnlyWaitingForAReplicasUploadIsNotClaimedEveryRunAfterATurnThatFailedOnce() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		try {
+			uploadPlaintext(jobId, randomMaterial());
+		}
+		finally {
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+		this.lifecycle.runOnce();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("replicas").get(0).get("state").asString())
+			.isEqualTo("NEEDS_UPLOAD");
+		// a turn that failed (an instance without the replica's target, say) backed the
+		// job off; the backoff is over
+		this.jdbc.update("update import_job set work_failures = 1, work_not_before = ? where id = ?::uuid",
+				java.sql.Timestamp.from(this.clock.instant().minusSeconds(60)), jobId);
+		this.lifecycle.runOnce();
+		long version = this.jdbc.queryForObject("select version from import_job where id = ?::uuid", Long.class, jobId);
+
+		this.clock.advance(Duration.ofMinutes(1));
+		this.lifecycle.runOnce();
+		this.lifecycle.runOnce();
+
+		// found by review: the turn after the backoff left work_not_before set, so the
+		// job was due, claimed and saved again every run while it waited for the upload
+		assertThat(this.jdbc.queryForObject("select version from import_job where id = ?::uuid", Long.class, jobId))
+			.isEqualTo(version);
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).isEqualTo("REPLICATING");
+		assertThat(job.get("lastError").get("code").asString()).isEqualTo("replica-needs-upload");
+	}
+
+	@Test
 	void replicaParameterDownloadsThatFailBackOffLongerEachTimeAndOneKmsRefusesFailsThatReplicaWhileTheJobStaysImported() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
