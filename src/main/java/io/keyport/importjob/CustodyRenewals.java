@@ -107,18 +107,17 @@ public class CustodyRenewals {
 	}
 
 	/**
-	 * Imported jobs in custody with a member (the job's key or a replica) whose material
-	 * expires within the renewal margin, and whose own material has not expired yet
-	 * (import_job_custody_renewal_due, V20): once it has, the check ends the job
-	 * MATERIAL_EXPIRED. A replica whose renewal kept failing past its ValidTo stays due:
-	 * KMS takes the same material back into it.
+	 * Imported (or replicating) jobs in custody with a member (the job's key or a
+	 * replica) whose material expires within the renewal margin, and whose own material
+	 * has not expired yet (import_job_custody_renewal_due, V32): once it has, the check
+	 * ends the job MATERIAL_EXPIRED. A replica whose renewal kept failing past its
+	 * ValidTo stays due: KMS takes the same material back into it.
 	 */
 	static DueWork renewalDue(Instant now, CustodyRenewalProperties renewal) {
-		return new DueWork("renewal_due_at",
-				List.of(new Due(
-						"state = 'IMPORTED' and custody_id is not null and renewal_due_at is not null "
-								+ "and material_valid_to > ?",
-						"renewal_due_at", Timestamp.from(now.plus(renewal.before())), Timestamp.from(now))));
+		return new DueWork("renewal_due_at", List.of(new Due(
+				"state in ('IMPORTED', 'REPLICATING') and custody_id is not null and renewal_due_at is not null "
+						+ "and material_valid_to > ?",
+				"renewal_due_at", Timestamp.from(now.plus(renewal.before())), Timestamp.from(now))));
 	}
 
 	/**
@@ -242,7 +241,7 @@ public class CustodyRenewals {
 			try {
 				this.tx.executeWithoutResult(status -> {
 					ImportJob job = this.store.load(new ImportJobId(claim.id()));
-					if (job.state() != ImportJobState.IMPORTED || !reference.equals(job.custodyReference())) {
+					if (!job.renewable() || !reference.equals(job.custodyReference())) {
 						log.warn("Import job {}: KMS accepted a renewal from custody after the job became {}; "
 								+ "not recorded", claim.id(), job.state());
 						return;

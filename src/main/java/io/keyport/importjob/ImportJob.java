@@ -595,17 +595,29 @@ class ImportJob {
 	void finishCustodyRenewal(Instant nextCheck) {
 		requireRenewable("finish the renewal of");
 		this.nextCheckAt = this.materialValidTo.isBefore(nextCheck) ? this.materialValidTo : nextCheck;
-		this.lastErrorCode = null;
-		this.lastErrorMessage = null;
+		if (this.state == ImportJobState.IMPORTED) {
+			// a replicating job keeps what its replication turns said of its replicas
+			this.lastErrorCode = null;
+			this.lastErrorMessage = null;
+		}
 		clearWorkFailures();
 		releaseLease();
 	}
 
 	private void requireRenewable(String action) {
-		if (this.state != ImportJobState.IMPORTED || this.custodyId == null
-				|| this.expirationModel != ExpirationModel.KEY_MATERIAL_EXPIRES) {
+		if (!renewable()) {
 			throw new IllegalTransitionException(id(), this.state, ImportJobState.IMPORTED, action);
 		}
+	}
+
+	/**
+	 * Whether the job's members are renewed from custody before their ValidTo: imported,
+	 * or replicating (a replica that lost its material and stalls in its region must not
+	 * keep the others from renewal until the material expires everywhere).
+	 */
+	boolean renewable() {
+		return (this.state == ImportJobState.IMPORTED || this.state == ImportJobState.REPLICATING)
+				&& this.custodyId != null && this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES;
 	}
 
 	/**
@@ -632,8 +644,7 @@ class ImportJob {
 	@PrePersist
 	@PreUpdate
 	void deriveRenewalDue() {
-		Instant earliest = (this.state == ImportJobState.IMPORTED && this.custodyId != null
-				&& this.expirationModel == ExpirationModel.KEY_MATERIAL_EXPIRES) ? earliestMemberValidTo() : null;
+		Instant earliest = renewable() ? earliestMemberValidTo() : null;
 		// a key the renewal emptied is due at once
 		this.renewalDueAt = (earliest != null && this.materialDeletedAt != null
 				&& this.materialDeletedAt.isBefore(earliest)) ? this.materialDeletedAt : earliest;
@@ -815,10 +826,7 @@ class ImportJob {
 	 * {@link #recordCustodyRenewal}).
 	 */
 	void recordReplicaRenewal(String target, Instant validTo, String keyMaterialId, String actor, Instant now) {
-		if (this.state != ImportJobState.IMPORTED || this.custodyId == null) {
-			throw new IllegalTransitionException(id(), this.state, ImportJobState.IMPORTED,
-					"renew the material of a replica of");
-		}
+		requireRenewable("renew the material of a replica of");
 		ImportJobReplica replica = replica(target);
 		replica.renewed(validTo, keyMaterialId, now);
 		recordNote("material re-imported from custody into replica " + replica.kmsKeyArn() + ", valid until " + validTo,

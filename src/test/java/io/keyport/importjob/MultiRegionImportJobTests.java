@@ -645,6 +645,58 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aCustodyJobReplicatingForAStalledReplicaStillRenewsThePrimaryAndTheOtherReplicasBeforeTheirMaterialExpires() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		Instant firstValidTo = this.clock.instant().plus(Duration.ofDays(12));
+		String jobId = createCustodyJob(key,
+				Map.of("expiration", Map.of("model", "KEY_MATERIAL_EXPIRES", "validTo", firstValidTo.toString())));
+		assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString()).isEqualTo("IMPORTED");
+		// the west replica loses its material, and its region then refuses every
+		// download for days
+		client(WEST_REGION).deleteImportedKeyMaterial(r -> r.keyId(key.keyId()));
+		this.clock.advance(Duration.ofDays(1).plusMinutes(1));
+		JsonNode job;
+		try {
+			this.emulator.faultsIn(WEST_REGION).failEvery("GetParametersForImport", 1, KmsFaults.Fault.INTERNAL);
+			this.lifecycle.watchImportedJobs();
+			assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("state").asString())
+				.isEqualTo("REPLICATING");
+			// into the renewal margin (7 days before the ValidTo)
+			this.clock.advance(Duration.ofDays(5));
+			this.lifecycle.runOnce();
+			job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		}
+		finally {
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+
+		// found by review: only IMPORTED jobs were renewed, so the stalled replica kept
+		// the primary and the europe replica from renewal until all three expired
+		assertThat(job.get("state").asString()).isEqualTo("REPLICATING");
+		assertThat(job.get("replicas").get(0).get("state").asString()).isEqualTo("NEEDS_PARAMETERS");
+		assertThat(job.get("custodyRenewals").asInt()).isOne();
+		assertThat(Instant.parse(job.get("expiration").get("validTo").asString()))
+			.isAfter(firstValidTo.plus(Duration.ofDays(10)));
+		assertThat(Instant.parse(job.get("replicas").get(1).get("materialValidTo").asString()))
+			.isAfter(firstValidTo.plus(Duration.ofDays(10)));
+		for (String region : List.of(this.emulator.region(), EUROPE_REGION)) {
+			assertThat(client(region).describeKey(r -> r.keyId(key.keyId())).keyMetadata().validTo()).as(region)
+				.isAfter(firstValidTo.plus(Duration.ofDays(10)));
+		}
+		// the replica's own error is still what the job shows
+		assertThat(job.get("lastError").get("code").asString()).isNotEqualTo("custody-renewal-failed");
+
+		// once the region is back, the replica takes the renewed material with its
+		// ValidTo
+		this.clock.advance(Duration.ofHours(1));
+		this.lifecycle.runOnce();
+		job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("IMPORTED");
+		assertThat(client(WEST_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata().validTo())
+			.isAfter(firstValidTo.plus(Duration.ofDays(10)));
+	}
+
+	@Test
 	void aReplicasNewParametersAndItsImportEachGetALeaseOfTheirOwn() throws Exception {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createCustodyJob(key, Map.of());
