@@ -686,8 +686,7 @@ class MultiRegionImportJobTests {
 		// the replica's own error is still what the job shows
 		assertThat(job.get("lastError").get("code").asString()).isNotEqualTo("custody-renewal-failed");
 
-		// once the region is back, the replica takes the renewed material with its
-		// ValidTo
+		// once its region is back, the replica takes the renewed material and ValidTo
 		this.clock.advance(Duration.ofHours(1));
 		this.lifecycle.runOnce();
 		job = this.api.get("/api/v1/import-jobs/" + jobId).json();
