@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.micrometer.core.instrument.Counter;
@@ -63,6 +64,8 @@ class ReplicaImports {
 
 	private final RefreshBudget budget;
 
+	private final Supersession supersession;
+
 	private final MeterRegistry registry;
 
 	private final Clock clock;
@@ -71,8 +74,10 @@ class ReplicaImports {
 
 	ReplicaImports(ImportJobStore store, KmsImports kmsImports, KmsTargets targets, Custodians custodians,
 			LifecycleClaims claims, LifecycleProperties lifecycle, ImportJobProperties jobProperties,
-			RefreshBudget budget, MeterRegistry registry, Clock clock, PlatformTransactionManager transactionManager) {
+			RefreshBudget budget, Supersession supersession, MeterRegistry registry, Clock clock,
+			PlatformTransactionManager transactionManager) {
 		this.store = store;
+		this.supersession = supersession;
 		this.kmsImports = kmsImports;
 		this.targets = targets;
 		this.custodians = custodians;
@@ -164,6 +169,14 @@ class ReplicaImports {
 		long version = claimedVersion;
 		Instant now = this.clock.instant();
 		ImportJob job = this.tx.execute(status -> this.store.loadAtVersion(id, claimedVersion));
+		Optional<ImportJobId> newer = (job.state() == ImportJobState.REPLICATING) ? this.supersession.newerImport(id)
+				: Optional.empty();
+		if (newer.isPresent()) {
+			// a later job imported the same material into the key: the key and its
+			// replicas are that job's concern now, never this one's older parameters
+			record(id, version, j -> j.supersede(newer.get(), ACTOR, now));
+			return;
+		}
 		if (job.state() == ImportJobState.REPLICATING && job.validToPassedAt(now)) {
 			// no replica takes the material after its ValidTo, and the primary and the
 			// replicas that hold it lose it now: the whole job is imported again

@@ -15,11 +15,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A key's material has one current import: the latest job that imported it. Earlier
- * imported (or expired) jobs of the same material on the key are superseded, each in its
- * own short transaction, so that they leave the watch instead of being compared with a
- * key whose ValidTo a renewal changed. Never part of the transaction that records an
- * import: a conflict here cannot lose an import; the watcher supersedes whatever is left
- * when it next claims such a job.
+ * imported (or expired, or still replicating) jobs of the same material on the key are
+ * superseded, each in its own short transaction, so that they leave the watch instead of
+ * being compared with a key whose ValidTo a renewal changed. Never part of the
+ * transaction that records an import: a conflict here cannot lose an import; the watcher
+ * supersedes whatever is left when it next claims such a job.
  */
 @Component
 class Supersession {
@@ -60,7 +60,7 @@ class Supersession {
 			List<UUID> earlier = this.jdbc.queryForList("""
 					select e.id from import_job e join import_job n on n.id = ?
 					where e.kms_key_arn = n.kms_key_arn and e.id <> n.id
-					  and e.state in ('IMPORTED', 'MATERIAL_EXPIRED') and %s
+					  and e.state in ('IMPORTED', 'MATERIAL_EXPIRED', 'REPLICATING') and %s
 					  and (e.imported_at < n.imported_at or (e.imported_at = n.imported_at and e.id < n.id))"""
 				.formatted(SAME_MATERIAL), UUID.class, imported.value());
 			int superseded = 0;

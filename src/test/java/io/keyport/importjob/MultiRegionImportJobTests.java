@@ -404,6 +404,74 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aJobWaitingForAReplicasUploadIsSupersededByALaterJobThatImportedTheSameMaterialIntoTheKey() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		byte[] material = randomMaterial();
+		String older = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		try {
+			uploadPlaintext(older, material.clone());
+		}
+		finally {
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+		this.lifecycle.runOnce();
+		assertThat(this.api.get("/api/v1/import-jobs/" + older).json().get("lastError").get("code").asString())
+			.isEqualTo("replica-needs-upload");
+
+		// the owner imports the same material again with a new job, later
+		this.clock.advance(Duration.ofMinutes(1));
+		String newer = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		Response imported = uploadPlaintext(newer, material);
+		assertThat(imported.json().get("state").asString()).as(imported.toString()).isEqualTo("IMPORTED");
+		this.lifecycle.runOnce();
+
+		// found by review: a REPLICATING job was never superseded, and without an
+		// expiry it waited for an upload for good, its custody (if any) never released
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + older).json();
+		assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUPERSEDED");
+		assertThat(this.jdbc.queryForObject("select count(*) from import_job_replica where job_id = ?::uuid "
+				+ "and (encrypted_key_material is not null or import_token is not null)", Long.class, older))
+			.isZero();
+	}
+
+	@Test
+	void aReplicatingJobLeasedWhenALaterJobImportedTheSameMaterialIsSupersededByItsNextReplicationTurn() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		byte[] material = randomMaterial();
+		String older = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		Response newer;
+		try {
+			// the west replica's import is refused for a lapsed token, and its region
+			// then refuses downloads: the older job retries it
+			this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+			uploadPlaintext(older, material.clone());
+			this.emulator.faultsIn(WEST_REGION).clear();
+			this.emulator.faultsIn(WEST_REGION).failEvery("GetParametersForImport", 1, KmsFaults.Fault.INTERNAL);
+			// another instance holds the older job while the later job imports
+			this.jdbc.update(
+					"update import_job set lease_owner = 'another-instance', lease_until = ? where id = ?::uuid",
+					java.sql.Timestamp.from(this.clock.instant().plusSeconds(600)), older);
+			this.clock.advance(Duration.ofMinutes(1));
+			newer = this.api.postJson("/api/v1/import-jobs",
+					ApiClient.json(Map.of("kmsKeyId", key.keyId(), "target", EAST, "replicas", List.of(EUROPE))));
+			assertThat(uploadPlaintext(newer.json().get("id").asString(), material).json().get("state").asString())
+				.isEqualTo("IMPORTED");
+			assertThat(this.api.get("/api/v1/import-jobs/" + older).json().get("state").asString())
+				.isEqualTo("REPLICATING");
+			this.jdbc.update("update import_job set lease_owner = null, lease_until = null where id = ?::uuid", older);
+			this.clock.advance(Duration.ofHours(1));
+			this.lifecycle.runOnce();
+		}
+		finally {
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + older).json();
+		assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUPERSEDED");
+	}
+
+	@Test
 	void replicaParameterDownloadsThatFailBackOffLongerEachTimeAndOneKmsRefusesFailsThatReplicaWhileTheJobStaysImported() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
