@@ -36,6 +36,12 @@ public class AuditLog implements KmsCallListener {
 	/** Logging context keys the entries pick up. */
 	public static final String MDC_JOB_ID = "jobId";
 
+	/**
+	 * The tenant of the job the scheduler works on: its KMS calls are on that tenant's
+	 * keys, and a search of the trail by tenant finds them.
+	 */
+	public static final String MDC_JOB_TENANT = "jobTenant";
+
 	public static final String MDC_REMOTE_ADDR = "remoteAddr";
 
 	public static final String MDC_REQUEST_ID = "requestId";
@@ -399,7 +405,10 @@ public class AuditLog implements KmsCallListener {
 			return Caller.current();
 		}
 		catch (IllegalStateException ex) {
-			return Caller.internal("lifecycle");
+			Caller lifecycle = Caller.internal("lifecycle");
+			String tenant = MDC.get(MDC_JOB_TENANT);
+			return tenant == null || tenant.isEmpty() ? lifecycle
+					: new Caller(lifecycle.subject(), lifecycle.clientId(), tenant, lifecycle.scopes(), true);
 		}
 	}
 

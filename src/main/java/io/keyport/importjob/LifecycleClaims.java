@@ -71,9 +71,9 @@ class LifecycleClaims {
 
 	/**
 	 * A job held by this instance, at the version the claim wrote, with its failures of
-	 * work in a row.
+	 * work in a row and its tenant (named on the audit entries of its KMS calls).
 	 */
-	record JobClaim(UUID id, long version, int workFailures) {
+	record JobClaim(UUID id, long version, int workFailures, String tenant) {
 	}
 
 	/**
@@ -82,7 +82,9 @@ class LifecycleClaims {
 	 * the other jobs.
 	 */
 	void work(JobClaim claim, Consumer<JobClaim> work) {
-		try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString())) {
+		try (MDC.MDCCloseable ignored = MDC.putCloseable(AuditLog.MDC_JOB_ID, claim.id().toString());
+				MDC.MDCCloseable tenant = MDC.putCloseable(AuditLog.MDC_JOB_TENANT,
+						claim.tenant() != null ? claim.tenant() : "")) {
 			if (!renewLease(claim)) {
 				log.info("Import job {}: lease lost before its turn (taken over or changed); skipped", claim.id());
 				return;
@@ -237,8 +239,11 @@ class LifecycleClaims {
 		ClaimQuery query = claimQuery(work, now, this.properties.instanceId(),
 				now.plus(this.properties.leaseDuration()), targets, limit);
 		return this.tx
-			.execute(status -> this.jdbc.query(query.sql(), (rs, row) -> new JobClaim(rs.getObject("id", UUID.class),
-					rs.getLong("version"), rs.getInt("work_failures")), query.arguments()));
+			.execute(
+					status -> this.jdbc.query(
+							query.sql(), (rs, row) -> new JobClaim(rs.getObject("id", UUID.class),
+									rs.getLong("version"), rs.getInt("work_failures"), rs.getString("tenant")),
+							query.arguments()));
 	}
 
 	/**
@@ -285,8 +290,8 @@ class LifecycleClaims {
 				claimed as (
 				    update import_job set lease_owner = ?, lease_until = ?, version = version + 1
 				    where id in (select id from due order by claim_order, id limit ?)
-				    returning id, version, work_failures, (%s) as claim_order)
-				select id, version, work_failures from claimed order by claim_order, id"""
+				    returning id, version, work_failures, tenant, (%s) as claim_order)
+				select id, version, work_failures, tenant from claimed order by claim_order, id"""
 			.formatted(String.join("\nunion all\n", arms), work.order());
 		return new ClaimQuery(sql, arguments.toArray());
 	}

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.keyport.importjob.ImportJobLifecycle;
 import io.keyport.security.Caller;
 import io.keyport.testsupport.ApiClient;
 import io.keyport.testsupport.ApiClient.Response;
@@ -38,6 +39,9 @@ class AuditTrailTests extends IntegrationTest {
 
 	@Autowired
 	AuditLog audit;
+
+	@Autowired
+	ImportJobLifecycle lifecycle;
 
 	@Test
 	void aliasAndCleanupCallsArePacedAndAuditedLikeEveryKmsCall() {
@@ -176,6 +180,27 @@ class AuditTrailTests extends IntegrationTest {
 		assertThat(this.jdbc.queryForObject("select count(*) from kms_key_owner where kms_key_arn like ?", Long.class,
 				"%" + keyId))
 			.isZero();
+	}
+
+	@Test
+	void theSchedulersKmsCallsForAJobNameTheJobsTenantSoASearchByTenantFindsThem() {
+		ApiClient api = new ApiClient(this.port);
+		Response key = api.postJson("/api/v1/kms-keys", ApiClient.json(Map.of("keySpec", "SYMMETRIC_DEFAULT")));
+		Response job = api.postJson("/api/v1/import-jobs",
+				ApiClient.json(Map.of("kmsKeyId", key.json().get("keyId").asString())));
+		assertThat(job.status()).as(job.toString()).isEqualTo(201);
+		String jobId = job.json().get("id").asString();
+		// the parameters come within the refresh margin: the scheduler downloads new ones
+		this.clock.advance(Duration.ofHours(24).minusSeconds(2));
+
+		this.lifecycle.refreshDueParameters();
+
+		// found by review: the scheduler's calls had no tenant, so a search of the trail
+		// by tenant missed every refresh, retry and deletion on the tenant's keys
+		Map<String, Object> refresh = this.jdbc.queryForMap("select subject, tenant from audit_event "
+				+ "where job_id = ?::uuid and operation = 'kms:GetParametersForImport' order by id desc limit 1",
+				jobId);
+		assertThat(refresh).containsEntry("subject", "system:lifecycle").containsEntry("tenant", "tenant-a");
 	}
 
 	@Test
