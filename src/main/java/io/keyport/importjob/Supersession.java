@@ -35,6 +35,14 @@ class Supersession {
 	static final String SAME_MATERIAL = "(e.key_material_id is null or n.key_material_id is null "
 			+ "or e.key_material_id = n.key_material_id)";
 
+	/**
+	 * A job e still replicating is superseded only by a job n that imports into every
+	 * replica e has: otherwise a replica e still works on would be left without a job.
+	 */
+	static final String COVERS_REPLICATING = "(e.state <> 'REPLICATING' or not exists (select 1 from "
+			+ "import_job_replica er where er.job_id = e.id and not exists (select 1 from import_job_replica nr "
+			+ "where nr.job_id = n.id and nr.kms_key_arn = er.kms_key_arn)))";
+
 	private final ImportJobStore store;
 
 	private final JdbcTemplate jdbc;
@@ -60,9 +68,9 @@ class Supersession {
 			List<UUID> earlier = this.jdbc.queryForList("""
 					select e.id from import_job e join import_job n on n.id = ?
 					where e.kms_key_arn = n.kms_key_arn and e.id <> n.id
-					  and e.state in ('IMPORTED', 'MATERIAL_EXPIRED', 'REPLICATING') and %s
+					  and e.state in ('IMPORTED', 'MATERIAL_EXPIRED', 'REPLICATING') and %s and %s
 					  and (e.imported_at < n.imported_at or (e.imported_at = n.imported_at and e.id < n.id))"""
-				.formatted(SAME_MATERIAL), UUID.class, imported.value());
+				.formatted(SAME_MATERIAL, COVERS_REPLICATING), UUID.class, imported.value());
 			int superseded = 0;
 			for (UUID id : earlier) {
 				if (supersede(new ImportJobId(id), imported, actor)) {
@@ -83,11 +91,13 @@ class Supersession {
 	 * one, if any.
 	 */
 	Optional<ImportJobId> newerImport(ImportJobId id) {
-		return this.jdbc.queryForList("""
-				select n.id from import_job n join import_job e on e.id = ?
-				where n.kms_key_arn = e.kms_key_arn and n.id <> e.id and n.imported_at is not null and %s
-				  and (n.imported_at > e.imported_at or (n.imported_at = e.imported_at and n.id > e.id))
-				order by n.imported_at desc, n.id desc limit 1""".formatted(SAME_MATERIAL), UUID.class, id.value())
+		return this.jdbc
+			.queryForList("""
+					select n.id from import_job n join import_job e on e.id = ?
+					where n.kms_key_arn = e.kms_key_arn and n.id <> e.id and n.imported_at is not null and %s and %s
+					  and (n.imported_at > e.imported_at or (n.imported_at = e.imported_at and n.id > e.id))
+					order by n.imported_at desc, n.id desc limit 1""".formatted(SAME_MATERIAL, COVERS_REPLICATING),
+					UUID.class, id.value())
 			.stream()
 			.findFirst()
 			.map(ImportJobId::new);

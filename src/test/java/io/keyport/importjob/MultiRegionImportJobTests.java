@@ -436,29 +436,55 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aJobWaitingForAReplicasUploadIsNotSupersededByALaterJobThatLeavesThatReplicaOut() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		byte[] material = randomMaterial();
+		String older = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		try {
+			uploadPlaintext(older, material.clone());
+		}
+		finally {
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+		this.lifecycle.runOnce();
+
+		// a later job for the primary and the europe replica only
+		this.clock.advance(Duration.ofMinutes(1));
+		String newer = createJob(key.keyId(), EUROPE).json().get("id").asString();
+		assertThat(uploadPlaintext(newer, material).json().get("state").asString()).isEqualTo("IMPORTED");
+		this.lifecycle.runOnce();
+
+		// found by review of the change that supersedes replicating jobs: the west
+		// replica would have been left with no job to import it
+		JsonNode job = this.api.get("/api/v1/import-jobs/" + older).json();
+		assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("REPLICATING");
+		assertThat(job.get("replicas").get(0).get("state").asString()).isEqualTo("NEEDS_UPLOAD");
+	}
+
+	@Test
 	void aReplicatingJobLeasedWhenALaterJobImportedTheSameMaterialIsSupersededByItsNextReplicationTurn() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		byte[] material = randomMaterial();
 		String older = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
-		Response newer;
 		try {
-			// the west replica's import is refused for a lapsed token, and its region
-			// then refuses downloads: the older job retries it
+			// the west replica's import is refused for a lapsed token: the older job
+			// retries it
 			this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
 			uploadPlaintext(older, material.clone());
 			this.emulator.faultsIn(WEST_REGION).clear();
-			this.emulator.faultsIn(WEST_REGION).failEvery("GetParametersForImport", 1, KmsFaults.Fault.INTERNAL);
-			// another instance holds the older job while the later job imports
+			// another instance holds the older job while a later job, for the same
+			// replicas, imports
 			this.jdbc.update(
 					"update import_job set lease_owner = 'another-instance', lease_until = ? where id = ?::uuid",
 					java.sql.Timestamp.from(this.clock.instant().plusSeconds(600)), older);
 			this.clock.advance(Duration.ofMinutes(1));
-			newer = this.api.postJson("/api/v1/import-jobs",
-					ApiClient.json(Map.of("kmsKeyId", key.keyId(), "target", EAST, "replicas", List.of(EUROPE))));
-			assertThat(uploadPlaintext(newer.json().get("id").asString(), material).json().get("state").asString())
-				.isEqualTo("IMPORTED");
+			String newer = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+			assertThat(uploadPlaintext(newer, material).json().get("state").asString()).isEqualTo("IMPORTED");
 			assertThat(this.api.get("/api/v1/import-jobs/" + older).json().get("state").asString())
 				.isEqualTo("REPLICATING");
+			// the older job's turn spends nothing on the replica before it is superseded
+			this.emulator.faultsIn(WEST_REGION).failEvery("GetParametersForImport", 1, KmsFaults.Fault.INTERNAL);
 			this.jdbc.update("update import_job set lease_owner = null, lease_until = null where id = ?::uuid", older);
 			this.clock.advance(Duration.ofHours(1));
 			this.lifecycle.runOnce();
