@@ -595,10 +595,11 @@ class ImportJob {
 	void finishCustodyRenewal(Instant nextCheck) {
 		requireRenewable("finish the renewal of");
 		this.nextCheckAt = this.materialValidTo.isBefore(nextCheck) ? this.materialValidTo : nextCheck;
-		if (this.state == ImportJobState.IMPORTED) {
-			// a replicating job keeps what its replication turns said of its replicas
-			this.lastErrorCode = null;
-			this.lastErrorMessage = null;
+		// the renewal's own error is over; a replicating job shows what its replicas say
+		this.lastErrorCode = null;
+		this.lastErrorMessage = null;
+		if (this.state == ImportJobState.REPLICATING) {
+			reportReplicaError();
 		}
 		clearWorkFailures();
 		releaseLease();
@@ -929,6 +930,21 @@ class ImportJob {
 			.filter(Objects::nonNull)
 			.min(Instant::compareTo)
 			.orElse(null);
+		reportReplicaError();
+		// the turn got through: a backoff of an earlier failed turn (or renewal) is
+		// over, else the job stays due (the claim takes the later of both times) every
+		// run while it waits for an upload. Its failures in a row are left to grow a
+		// renewal's backoff
+		this.workNotBefore = null;
+		this.updatedAt = now;
+		releaseLease();
+	}
+
+	/**
+	 * The job's error while it replicates: what its replicas say (one that needs an
+	 * upload first), kept when none says anything.
+	 */
+	private void reportReplicaError() {
 		ImportJobReplica erring = this.replicas.stream()
 			.filter(r -> r.state() == ImportJobReplica.State.NEEDS_UPLOAD)
 			.findFirst()
@@ -944,12 +960,6 @@ class ImportJob {
 			this.lastErrorCode = erring.lastErrorCode();
 			this.lastErrorMessage = truncate("replica " + erring.kmsKeyArn() + ": " + erring.lastErrorMessage());
 		}
-		// the turn got through: a backoff of an earlier failed one is over, else the
-		// job stays due (the claim takes the later of both times) every run while it
-		// waits for an upload
-		clearWorkFailures();
-		this.updatedAt = now;
-		releaseLease();
 	}
 
 	/** Material wrapped under the current wrapping key is held for the import. */

@@ -5,8 +5,12 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import io.keyport.custody.CustodyReference;
 import io.keyport.kms.ImportResult;
 import io.keyport.kms.KmsErrorCode;
+import io.keyport.wrapping.KeySpec;
+import io.keyport.wrapping.WrappingAlgorithm;
+import io.keyport.wrapping.WrappingKeySpec;
 
 import static io.keyport.importjob.ImportJobTests.LEASE;
 import static io.keyport.importjob.ImportJobTests.T0;
@@ -61,6 +65,50 @@ class ImportJobReplicaTests {
 			.anyMatch(c -> c.startsWith("key material imported into the primary key")
 					&& c.endsWith("2 replica(s) still to import"))
 			.anyMatch(c -> c.startsWith("every replica holds the material"));
+	}
+
+	@Test
+	void aReplicationTurnEndsAnEarlierBackoffButLeavesTheFailuresInARowToGrowTheNextOne() {
+		ImportJob job = primaryImported();
+		job.deferWork("kms-internal-error", "renewal from custody failed", T0.plus(Duration.ofMinutes(1)));
+		job.deferWork("kms-internal-error", "renewal from custody failed", T0.plus(Duration.ofMinutes(2)));
+
+		job.recordReplicaImportFailed("west", KmsErrorCode.INTERNAL, "boom", Duration.ofMinutes(5), 8, "system",
+				T0.plus(Duration.ofMinutes(3)));
+		job.finishReplicationTurn("system", T0.plus(Duration.ofMinutes(3)), T0.plus(Duration.ofHours(1)));
+
+		// found by review: the turn reset the failures, so a renewal failing again
+		// backed off as if for the first time, again and again
+		assertThat(job.workFailures()).isEqualTo(2);
+		assertThat(job.toView().lastErrorCode()).isEqualTo("kms-internal-error");
+		assertThat(job.toView().lastErrorMessage()).startsWith("replica " + WEST_ARN);
+	}
+
+	@Test
+	void aRenewalOfAReplicatingJobThatGetsThroughShowsWhatItsReplicasSayNotItsOwnEarlierFailure() {
+		ImportJob job = ImportJob.start(ImportJobId.random(), "tenant-a",
+				new TargetKey("default", "1234abcd-12ab-34cd-56ef-1234567890ab", ImportJobTests.ARN,
+						KeySpec.SYMMETRIC_DEFAULT),
+				WrappingAlgorithm.RSAES_OAEP_SHA_256, WrappingKeySpec.RSA_2048,
+				ExpirationPolicy.expiresAt(T0.plus(Duration.ofDays(10))), parameters(T0), "alice", T0);
+		job.addReplica("west", "us-west-2", WEST_ARN, parameters(T0), "alice", T0);
+		job.keepInCustody("vault");
+		job.holdCustodyReference(new CustodyReference("vault", "c1"));
+		job.replicaWrappingKeys(T0).keySet().forEach(t -> job.markReplicaWrapped(t, someCiphertext(), "alice", T0));
+		job.markWrapped(someCiphertext(), "uploaded", LEASE, "alice", T0);
+		job.markImported(new ImportResult(ImportJobTests.ARN, "m1"), "alice", T0, T0.plus(Duration.ofHours(1)));
+		job.recordReplicaImportFailed("west", KmsErrorCode.INTERNAL, "boom", Duration.ofMinutes(5), 8, "system", T0);
+		job.finishReplicationTurn("system", T0, T0.plus(Duration.ofHours(1)));
+		Instant renewed = T0.plus(Duration.ofDays(4));
+		job.deferWork("kms-internal-error", "renewal from custody failed: KMS was down", renewed);
+
+		job.recordCustodyRenewal(renewed.plus(Duration.ofDays(30)), "m1", "renewed", "system", renewed);
+		job.finishCustodyRenewal(renewed.plus(Duration.ofHours(1)));
+
+		// found by review: the renewal's failure stayed the job's error until the last
+		// replica was imported
+		assertThat(job.state()).isEqualTo(ImportJobState.REPLICATING);
+		assertThat(job.toView().lastErrorMessage()).startsWith("replica " + WEST_ARN + ": boom");
 	}
 
 	@Test
