@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.keyport.emulator.KmsFaults;
 import io.keyport.importjob.ImportJobLifecycle;
 import io.keyport.security.Caller;
 import io.keyport.testsupport.ApiClient;
@@ -190,15 +191,25 @@ class AuditTrailTests extends IntegrationTest {
 				ApiClient.json(Map.of("kmsKeyId", key.json().get("keyId").asString())));
 		assertThat(job.status()).as(job.toString()).isEqualTo(201);
 		String jobId = job.json().get("id").asString();
-		// the parameters come within the refresh margin: the scheduler downloads new ones
-		this.clock.advance(Duration.ofHours(24).minusSeconds(2));
+		// the upload's import fails in a way KMS may have carried out: the scheduler
+		// retries it (only the few jobs due for a retry, not every job of the context)
+		try {
+			this.emulator.faults().failEvery("ImportKeyMaterial", 1, KmsFaults.Fault.INTERNAL);
+			api.postJson("/api/v1/import-jobs/" + jobId + "/key-material",
+					ApiClient.json(Map.of("keyMaterial", Base64.getEncoder().encodeToString(new byte[32]))));
+		}
+		finally {
+			this.emulator.faults().clear();
+		}
+		this.clock.advance(Duration.ofMinutes(20));
 
-		this.lifecycle.refreshDueParameters();
+		this.lifecycle.retryDueImports();
 
 		// found by review: the scheduler's calls had no tenant, so a search of the trail
 		// by tenant missed every refresh, retry and deletion on the tenant's keys
-		Map<String, Object> refresh = this.jdbc.queryForMap("select subject, tenant from audit_event "
-				+ "where job_id = ?::uuid and operation = 'kms:GetParametersForImport' order by id desc limit 1",
+		Map<String, Object> refresh = this.jdbc.queryForMap(
+				"select subject, tenant from audit_event "
+						+ "where job_id = ?::uuid and operation = 'kms:ImportKeyMaterial' order by id desc limit 1",
 				jobId);
 		assertThat(refresh).containsEntry("subject", "system:lifecycle").containsEntry("tenant", "tenant-a");
 	}
