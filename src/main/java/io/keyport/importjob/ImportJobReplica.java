@@ -99,6 +99,13 @@ class ImportJobReplica {
 	 */
 	private boolean importOutcomeUnknown;
 
+	/**
+	 * An import was marked as sent ({@link LifecycleClaims#beginReplicaImport}) and its
+	 * answer not recorded yet: still set when the next attempt begins, its instance died
+	 * meanwhile, and the outcome counts as unknown.
+	 */
+	private boolean importInFlight;
+
 	private int parameterFailures;
 
 	private Instant nextAttemptAt;
@@ -196,6 +203,7 @@ class ImportJobReplica {
 	void imported(String keyMaterialId, Instant validTo, Instant now) {
 		this.importAttempts++;
 		this.importOutcomeUnknown = false;
+		this.importInFlight = false;
 		this.state = State.IMPORTED;
 		this.keyMaterialId = keyMaterialId;
 		this.importedAt = now;
@@ -232,6 +240,7 @@ class ImportJobReplica {
 	State importFailed(KmsErrorCode error, boolean maybeSent, String message, Duration retryDelay, int maxAttempts,
 			Instant now) {
 		this.importAttempts++;
+		this.importInFlight = false;
 		this.lastErrorCode = error.code();
 		this.lastErrorMessage = truncate(message);
 		if (maybeSent && ImportJob.mayHaveBeenCarriedOut(error)) {

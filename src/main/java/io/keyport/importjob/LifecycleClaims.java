@@ -137,6 +137,24 @@ class LifecycleClaims {
 	}
 
 	/**
+	 * Marks a replica's import as sent before it is, with the job's lease extended for it
+	 * at the version this turn holds, as {@link #beginImportAttempt} does for the
+	 * primary's: an earlier attempt still marked so never had its answer recorded.
+	 * @return false when the lease is no longer held: the turn stops
+	 */
+	boolean beginReplicaImport(UUID id, long version, String target) {
+		Instant until = this.clock.instant().plus(this.properties.leaseDuration());
+		return this.jdbc.update("""
+				with held as (
+				    update import_job set lease_until = ? where id = ? and lease_owner = ? and version = ?
+				    returning id)
+				update import_job_replica set import_outcome_unknown = import_outcome_unknown or import_in_flight,
+				  import_in_flight = true
+				where job_id in (select id from held) and kms_target = ?""", Timestamp.from(until), id,
+				this.properties.instanceId(), version, target) == 1;
+	}
+
+	/**
 	 * An import marked as sent was not sent after all (the turn stopped before it): a
 	 * later claim must not take its outcome for unknown. Only at the version the turn
 	 * holds, if nobody changed the job since.

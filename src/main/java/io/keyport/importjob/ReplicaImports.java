@@ -25,6 +25,7 @@ import io.keyport.kms.ImportParameters;
 import io.keyport.kms.ImportRequest;
 import io.keyport.kms.ImportResult;
 import io.keyport.kms.KmsException;
+import io.keyport.kms.KmsProvider;
 import io.keyport.kms.KmsTargets;
 import io.keyport.support.DescribedFailure;
 import io.keyport.wrapping.EncryptedKeyMaterial;
@@ -279,9 +280,17 @@ class ReplicaImports {
 			return version;
 		}
 		ImportRequest request = job.replicaImportRequest(target);
+		KmsProvider kms = this.targets.get(target).kms();
+		// marked as sent before it is: an instance that dies before recording the
+		// answer leaves the mark, and the next attempt knows KMS may hold the material
+		if (!this.claims.beginReplicaImport(id.value(), version, target)) {
+			log.info("Import job {}: lease lost before the import into replica {}; the job's holder goes on", id,
+					replica.kmsKeyArn());
+			return version;
+		}
 		ImportResult result;
 		try {
-			result = this.targets.get(target).kms().importKeyMaterial(request);
+			result = kms.importKeyMaterial(request);
 		}
 		catch (KmsException ex) {
 			count(target, "failed");

@@ -498,6 +498,37 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aReplicaImportWhoseInstanceDiedBeforeItsAnswerIsNotFailedWhenItsResendsAreThrottledOutOfAttempts() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		JsonNode job;
+		try {
+			this.emulator.faultsIn(WEST_REGION).throttleEvery("ImportKeyMaterial", 1);
+			assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString())
+				.isEqualTo("REPLICATING");
+			// the next attempt was sent by an instance that died before recording the
+			// answer: its mark is left (KMS may hold the material now)
+			this.jdbc.update("update import_job_replica set import_in_flight = true where job_id = ?::uuid "
+					+ "and kms_target = ?", jobId, WEST);
+			for (int run = 0; run < 10; run++) {
+				this.clock.advance(Duration.ofMinutes(20));
+				this.lifecycle.runOnce();
+			}
+			job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		}
+		finally {
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+
+		// found by review: throttled resends used up the attempts and failed the
+		// replica for good, though KMS may have taken the material from the lost attempt
+		JsonNode west = job.get("replicas").get(0);
+		assertThat(west.get("state").asString()).as(job.toString()).isNotEqualTo("FAILED");
+		assertThat(west.get("lastError").get("code").asString()).isEqualTo("import-outcome-unknown");
+		assertThat(job.get("state").asString()).isEqualTo("REPLICATING");
+	}
+
+	@Test
 	void replicaParameterDownloadsThatFailBackOffLongerEachTimeAndOneKmsRefusesFailsThatReplicaWhileTheJobStaysImported() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
