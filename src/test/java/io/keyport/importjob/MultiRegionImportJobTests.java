@@ -372,17 +372,7 @@ class MultiRegionImportJobTests {
 	@Test
 	void aJobOnlyWaitingForAReplicasUploadIsNotClaimedEveryRunAfterATurnThatFailedOnce() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
-		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
-		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
-		try {
-			uploadPlaintext(jobId, randomMaterial());
-		}
-		finally {
-			this.emulator.faultsIn(WEST_REGION).clear();
-		}
-		this.lifecycle.runOnce();
-		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("replicas").get(0).get("state").asString())
-			.isEqualTo("NEEDS_UPLOAD");
+		String jobId = jobWaitingForTheWestReplicasUpload(key, randomMaterial());
 		// a turn that failed (an instance without the replica's target, say) backed the
 		// job off; the backoff is over
 		this.jdbc.update("update import_job set work_failures = 1, work_not_before = ? where id = ?::uuid",
@@ -407,17 +397,7 @@ class MultiRegionImportJobTests {
 	void aJobWaitingForAReplicasUploadIsSupersededByALaterJobThatImportedTheSameMaterialIntoTheKey() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		byte[] material = randomMaterial();
-		String older = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
-		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
-		try {
-			uploadPlaintext(older, material.clone());
-		}
-		finally {
-			this.emulator.faultsIn(WEST_REGION).clear();
-		}
-		this.lifecycle.runOnce();
-		assertThat(this.api.get("/api/v1/import-jobs/" + older).json().get("lastError").get("code").asString())
-			.isEqualTo("replica-needs-upload");
+		String older = jobWaitingForTheWestReplicasUpload(key, material);
 
 		// the owner imports the same material again with a new job, later
 		this.clock.advance(Duration.ofMinutes(1));
@@ -439,15 +419,7 @@ class MultiRegionImportJobTests {
 	void aJobWaitingForAReplicasUploadIsNotSupersededByALaterJobThatLeavesThatReplicaOut() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		byte[] material = randomMaterial();
-		String older = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
-		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
-		try {
-			uploadPlaintext(older, material.clone());
-		}
-		finally {
-			this.emulator.faultsIn(WEST_REGION).clear();
-		}
-		this.lifecycle.runOnce();
+		String older = jobWaitingForTheWestReplicasUpload(key, material);
 
 		// a later job for the primary and the europe replica only
 		this.clock.advance(Duration.ofMinutes(1));
@@ -1257,6 +1229,25 @@ class MultiRegionImportJobTests {
 		Response assigned = this.admin.putJson("/api/v1/kms-keys/" + keyId + "/owner?target=" + target,
 				ApiClient.json(Map.of("tenant", "tenant-a")));
 		assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
+	}
+
+	/**
+	 * A job on the key with the west and europe replicas, whose upload the west replica
+	 * refused for a lapsed token: it got new parameters and waits for an upload.
+	 */
+	String jobWaitingForTheWestReplicasUpload(KeyMetadata key, byte[] material) {
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faultsIn(WEST_REGION).failEvery("ImportKeyMaterial", 1, "ExpiredImportTokenException", 400);
+		try {
+			uploadPlaintext(jobId, material.clone());
+		}
+		finally {
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+		this.lifecycle.runOnce();
+		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("lastError").get("code").asString())
+			.isEqualTo("replica-needs-upload");
+		return jobId;
 	}
 
 	Response createJob(String keyId, String... replicas) {
