@@ -1339,7 +1339,7 @@ class ImportJob {
 		transition(ImportJobState.MATERIAL_EXPIRED, "expire the material of",
 				this.replicas.isEmpty() ? cause : cause + "; the replicas take the material again with the next upload",
 				null, actor, now);
-		this.replicas.forEach(ImportJobReplica::awaitReimport);
+		this.replicas.forEach(ImportJobReplica::materialExpired);
 		this.nextCheckAt = null;
 		this.nextAttemptAt = null;
 		releaseLease();

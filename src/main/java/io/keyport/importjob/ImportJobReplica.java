@@ -269,6 +269,12 @@ class ImportJobReplica {
 			case THROTTLED, DEPENDENCY_TIMEOUT, INTERNAL, UNAVAILABLE -> this.nextAttemptAt = now.plus(retryDelay);
 			case EXPIRED_IMPORT_TOKEN, INVALID_IMPORT_TOKEN -> needParameters(now);
 			case INVALID_CIPHERTEXT, INCORRECT_KEY_MATERIAL, VALIDATION -> {
+				if (error == KmsErrorCode.INCORRECT_KEY_MATERIAL) {
+					// the replica holds other material, so an unanswered attempt of the
+					// job's did not land (as for the primary; a replica is never a
+					// rotation's)
+					this.importOutcomeUnknown = false;
+				}
 				this.state = parametersExpiredAt(now) ? State.NEEDS_PARAMETERS : State.NEEDS_UPLOAD;
 				this.encryptedKeyMaterial = null;
 				this.nextAttemptAt = null;
@@ -349,6 +355,21 @@ class ImportJobReplica {
 		this.importAttempts = 0;
 		this.lastErrorCode = null;
 		this.lastErrorMessage = null;
+	}
+
+	/**
+	 * The job's material expired (or was deleted from the key): the next upload starts a
+	 * new round, which no unanswered attempt of the old one concerns.
+	 */
+	void materialExpired() {
+		awaitReimport();
+		this.importInFlight = false;
+		this.importOutcomeUnknown = false;
+	}
+
+	/** Whether an attempt's outcome is unknown (KMS may hold the material). */
+	boolean importOutcomeUnknown() {
+		return this.importOutcomeUnknown;
 	}
 
 	void fail() {

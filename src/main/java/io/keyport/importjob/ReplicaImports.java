@@ -47,6 +47,9 @@ class ReplicaImports {
 
 	private static final Logger log = LoggerFactory.getLogger(ReplicaImports.class);
 
+	/** What a step answers instead of the job's version when the turn lost its lease. */
+	private static final long LEASE_LOST = -1;
+
 	static final String ACTOR = "system:replication";
 
 	private final ImportJobStore store;
@@ -206,6 +209,9 @@ class ReplicaImports {
 				return;
 			}
 			version = importReplica(id, renewed, target, now);
+			if (version == LEASE_LOST) {
+				return;
+			}
 		}
 		Instant done = this.clock.instant();
 		record(id, version, j -> j.finishReplicationTurn(ACTOR, done, done.plus(this.lifecycle.driftCheckInterval())));
@@ -286,7 +292,7 @@ class ReplicaImports {
 		if (!this.claims.beginReplicaImport(id.value(), version, target)) {
 			log.info("Import job {}: lease lost before the import into replica {}; the job's holder goes on", id,
 					replica.kmsKeyArn());
-			return version;
+			return LEASE_LOST;
 		}
 		ImportResult result;
 		try {

@@ -112,6 +112,35 @@ class ImportJobReplicaTests {
 	}
 
 	@Test
+	void aReplicaRefusedForHoldingOtherMaterialForgetsAnUnansweredAttemptAndCanFailOnAttemptsAgain() {
+		ImportJob job = primaryImported();
+		// an attempt KMS may have carried out, then KMS says the replica holds other
+		// material: the unanswered one did not land
+		job.recordReplicaImportFailed("west", KmsErrorCode.INTERNAL, "lost", Duration.ofMinutes(5), 8, "system", T0);
+		assertThat(job.replica("west").importOutcomeUnknown()).isTrue();
+		job.recordReplicaImportFailed("west", KmsErrorCode.INCORRECT_KEY_MATERIAL, "other material",
+				Duration.ofMinutes(5), 8, "system", T0);
+
+		// found by review: the replica kept the unknown outcome, so throttled resends of
+		// a
+		// new upload could never run out of attempts
+		assertThat(job.replica("west").importOutcomeUnknown()).isFalse();
+		assertThat(job.replica("west").state()).isEqualTo(ImportJobReplica.State.NEEDS_UPLOAD);
+	}
+
+	@Test
+	void materialThatExpiredEndsAReplicasUnansweredAttemptWithItsRound() {
+		ImportJob job = primaryImported();
+		job.recordReplicaImportFailed("west", KmsErrorCode.INTERNAL, "lost", Duration.ofMinutes(5), 8, "system", T0);
+		assertThat(job.replica("west").importOutcomeUnknown()).isTrue();
+
+		job.expireMaterial("material expired", "system", T0.plus(Duration.ofDays(1)));
+
+		// found by review: the old round's unknown outcome carried into the next upload's
+		assertThat(job.replica("west").importOutcomeUnknown()).isFalse();
+	}
+
+	@Test
 	void transientReplicaFailureIsRetriedOnItsOwnAfterTheDelay() {
 		ImportJob job = primaryImported();
 		job.recordReplicaImported("west", new ImportResult(WEST_ARN, "m1"), "system", T0);
