@@ -121,9 +121,8 @@ class ImportJobReplicaTests {
 		job.recordReplicaImportFailed("west", KmsErrorCode.INCORRECT_KEY_MATERIAL, "other material",
 				Duration.ofMinutes(5), 8, "system", T0);
 
-		// found by review: the replica kept the unknown outcome, so throttled resends of
-		// a
-		// new upload could never run out of attempts
+		// found by review: the replica kept the unknown outcome, so the throttled
+		// resends of a new upload could never run out of attempts
 		assertThat(job.replica("west").importOutcomeUnknown()).isFalse();
 		assertThat(job.replica("west").state()).isEqualTo(ImportJobReplica.State.NEEDS_UPLOAD);
 	}
