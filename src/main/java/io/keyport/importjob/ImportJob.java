@@ -816,9 +816,11 @@ class ImportJob {
 	 */
 	void recordReplicaTokenLapsed(String target, String actor, Instant now) {
 		ImportJobReplica replica = replica(target);
-		replica.needParameters(now);
-		recordNote("the import token of replica " + replica.kmsKeyArn() + " lapsed before its import; new "
-				+ "parameters are due", ImportJobException.PARAMETERS_EXPIRED, actor, now);
+		boolean mayHold = replica.tokenLapsed(now);
+		recordNote("the import token of replica " + replica.kmsKeyArn()
+				+ (mayHold ? " lapsed while an import's answer was lost (the replica may hold the material already)"
+						: " lapsed before its import")
+				+ "; new parameters are due", ImportJobException.PARAMETERS_EXPIRED, actor, now);
 	}
 
 	/**

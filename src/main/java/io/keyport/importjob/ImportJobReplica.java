@@ -29,6 +29,10 @@ import io.keyport.wrapping.EncryptedKeyMaterial;
 @Table(name = "import_job_replica")
 class ImportJobReplica {
 
+	/** Said of a replica given up while an attempt's outcome is unknown. */
+	static final String MAY_HOLD = "; an earlier import's answer was lost, so the replica key may hold the material "
+			+ "all the same: check it (DescribeKey)";
+
 	/** Where a replica is on its way to holding the primary's material. */
 	enum State {
 
@@ -330,8 +334,21 @@ class ImportJobReplica {
 	 */
 	void refuseParameters(String errorCode, String message) {
 		this.lastErrorCode = errorCode;
-		this.lastErrorMessage = truncate(message);
+		this.lastErrorMessage = truncate(message + (this.importOutcomeUnknown ? MAY_HOLD : ""));
 		fail();
+	}
+
+	/**
+	 * Its token lapsed before an import was answered: an attempt marked as sent whose
+	 * answer was never recorded (its instance died) counts as unknown from now on, as the
+	 * next attempt would have counted it.
+	 * @return whether KMS may hold the material from an unanswered attempt
+	 */
+	boolean tokenLapsed(Instant now) {
+		this.importOutcomeUnknown = this.importOutcomeUnknown || this.importInFlight;
+		this.importInFlight = false;
+		needParameters(now);
+		return this.importOutcomeUnknown;
 	}
 
 	/** Failed downloads of new parameters since the last that succeeded. */

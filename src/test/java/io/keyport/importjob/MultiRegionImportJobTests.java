@@ -501,6 +501,36 @@ class MultiRegionImportJobTests {
 	}
 
 	@Test
+	void aReplicaGivenUpAfterItsTokenLapsedWithAnUnansweredImportSaysTheKeyMayHoldTheMaterial() {
+		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		JsonNode job;
+		try {
+			this.emulator.faultsIn(WEST_REGION).throttleEvery("ImportKeyMaterial", 1);
+			assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString())
+				.isEqualTo("REPLICATING");
+			// an instance sent the next attempt and died before recording the answer
+			this.jdbc.update("update import_job_replica set import_in_flight = true where job_id = ?::uuid "
+					+ "and kms_target = ?", jobId, WEST);
+			// the token lapses, and the replica's region then refuses new parameters
+			this.clock.advance(Duration.ofHours(25));
+			this.emulator.faultsIn(WEST_REGION).failEvery("GetParametersForImport", 1, "AccessDeniedException", 400);
+			this.lifecycle.runOnce();
+			job = this.api.get("/api/v1/import-jobs/" + jobId).json();
+		}
+		finally {
+			this.emulator.faultsIn(WEST_REGION).clear();
+		}
+
+		// found by review: the history said the token "lapsed before its import", and the
+		// replica was given up without a word of the material KMS may hold
+		JsonNode west = job.get("replicas").get(0);
+		assertThat(west.get("state").asString()).as(job.toString()).isEqualTo("FAILED");
+		assertThat(west.get("lastError").get("message").asString()).contains("may hold the material");
+		assertThat(history(jobId)).anyMatch(c -> c.contains("lapsed while an import's answer was lost"));
+	}
+
+	@Test
 	void replicaParameterDownloadsThatFailBackOffLongerEachTimeAndOneKmsRefusesFailsThatReplicaWhileTheJobStaysImported() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
 		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
