@@ -472,16 +472,9 @@ class MultiRegionImportJobTests {
 	@Test
 	void aReplicaImportWhoseInstanceDiedBeforeItsAnswerIsNotFailedWhenItsResendsAreThrottledOutOfAttempts() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
-		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
 		JsonNode job;
 		try {
-			this.emulator.faultsIn(WEST_REGION).throttleEvery("ImportKeyMaterial", 1);
-			assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString())
-				.isEqualTo("REPLICATING");
-			// the next attempt was sent by an instance that died before recording the
-			// answer: its mark is left (KMS may hold the material now)
-			this.jdbc.update("update import_job_replica set import_in_flight = true where job_id = ?::uuid "
-					+ "and kms_target = ?", jobId, WEST);
+			String jobId = jobWhoseWestImportWasSentByAnInstanceThatDied(key);
 			for (int run = 0; run < 10; run++) {
 				this.clock.advance(Duration.ofMinutes(20));
 				this.lifecycle.runOnce();
@@ -503,15 +496,10 @@ class MultiRegionImportJobTests {
 	@Test
 	void aReplicaGivenUpAfterItsTokenLapsedWithAnUnansweredImportSaysTheKeyMayHoldTheMaterial() {
 		KeyMetadata key = multiRegionKey(WEST_REGION, EUROPE_REGION);
-		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		String jobId;
 		JsonNode job;
 		try {
-			this.emulator.faultsIn(WEST_REGION).throttleEvery("ImportKeyMaterial", 1);
-			assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString())
-				.isEqualTo("REPLICATING");
-			// an instance sent the next attempt and died before recording the answer
-			this.jdbc.update("update import_job_replica set import_in_flight = true where job_id = ?::uuid "
-					+ "and kms_target = ?", jobId, WEST);
+			jobId = jobWhoseWestImportWasSentByAnInstanceThatDied(key);
 			// the token lapses, and the replica's region then refuses new parameters
 			this.clock.advance(Duration.ofHours(25));
 			this.emulator.faultsIn(WEST_REGION).failEvery("GetParametersForImport", 1, "AccessDeniedException", 400);
@@ -1277,6 +1265,22 @@ class MultiRegionImportJobTests {
 		this.lifecycle.runOnce();
 		assertThat(this.api.get("/api/v1/import-jobs/" + jobId).json().get("lastError").get("code").asString())
 			.isEqualTo("replica-needs-upload");
+		return jobId;
+	}
+
+	/**
+	 * A job whose west replica's import was throttled at the upload, and whose next
+	 * attempt was sent by an instance that died before recording the answer: its mark is
+	 * left (KMS may hold the material). The west region keeps throttling the import until
+	 * the caller clears its faults.
+	 */
+	String jobWhoseWestImportWasSentByAnInstanceThatDied(KeyMetadata key) {
+		String jobId = createJob(key.keyId(), WEST, EUROPE).json().get("id").asString();
+		this.emulator.faultsIn(WEST_REGION).throttleEvery("ImportKeyMaterial", 1);
+		assertThat(uploadPlaintext(jobId, randomMaterial()).json().get("state").asString()).isEqualTo("REPLICATING");
+		this.jdbc.update(
+				"update import_job_replica set import_in_flight = true where job_id = ?::uuid " + "and kms_target = ?",
+				jobId, WEST);
 		return jobId;
 	}
 
